@@ -1,0 +1,338 @@
+/* The build cache: compiled programs kept by the hash of everything that
+ * decides the build (language, compiler, command, source), so an unchanged
+ * program is compiled once. A build lands by an atomic rename, so two
+ * forge processes building the same source at once both end up with one
+ * complete build. Files coming out of a sandboxed compile are written with
+ * openat/O_EXCL/O_NOFOLLOW into a directory forge just created. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sha2.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define CACHE_NOTE ".forge-build"
+
+char *
+cache_dir(void)
+{
+	const char *env = getenv("FORGE_CACHE_DIR");
+	char *base, *dir;
+
+	if (env != NULL && *env == '/')
+		return xstrdup(env);
+	base = util_xdg_dir("XDG_CACHE_HOME", ".cache");
+	dir = util_path_join(base, "forge");
+	free(base);
+	return dir;
+}
+
+/* A name a compile may hand back: one plain, visible path component. */
+bool
+cache_name_ok(const char *name)
+{
+	const char *c;
+
+	if (name[0] == '\0' || name[0] == '.' || strlen(name) > 255)
+		return false;
+	for (c = name; *c != '\0'; c++)
+		if (*c == '/' || (unsigned char)*c < 0x20 || *c == 0x7f)
+			return false;
+	return true;
+}
+
+static void
+cache_hash_str(SHA2_CTX *c, const char *s)
+{
+	SHA256Update(c, (const uint8_t *)(s ? s : ""), strlen(s ? s : "") + 1);
+}
+
+/* The compiler's identity without running it: where it is, its size and
+ * its time stamp (an upgrade changes them). */
+static void
+cache_hash_tool(SHA2_CTX *c, const char *cmd)
+{
+	char **w = util_split_words(cmd, NULL), path[4096], id[4300];
+	struct stat st;
+
+	if (w[0] != NULL &&
+	    util_find_in_path(w[0], "/usr/local/bin:/usr/bin:/bin", path,
+	                      sizeof path) &&
+	    stat(path, &st) == 0) {
+		snprintf(id, sizeof id, "%s:%lld:%lld.%ld:%llu", path,
+		         (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		         st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+		cache_hash_str(c, id);
+	}
+	util_free_words(w);
+}
+
+void
+cache_key(const struct language *l, const char *source_name, const char *src,
+          size_t len, char hex[65])
+{
+	SHA2_CTX c;
+	char **p;
+
+	SHA256Init(&c);
+	cache_hash_str(&c, "forge-build-1");
+	cache_hash_str(&c, l->id);
+	cache_hash_str(&c, l->compile);
+	cache_hash_str(&c, source_name);
+	for (p = l->artifacts; p != NULL && *p != NULL; p++)
+		cache_hash_str(&c, *p);
+	if (l->compile != NULL)
+		cache_hash_tool(&c, l->compile);
+	SHA256Update(&c, (const uint8_t *)src, len);
+	SHA256End(&c, hex);
+}
+
+/* <cache>/build/<key> holds finished builds; <cache>/tmp the ones being
+ * written, so that finding stale ones never scans every build. */
+static char *
+cache_subdir(const char *name)
+{
+	char *dir = cache_dir(), *b = util_path_join(dir, name);
+
+	if (util_mkdir_p(dir, 0700) < 0 || util_mkdir_p(b, 0755) < 0) {
+		free(dir);
+		free(b);
+		return NULL;
+	}
+	free(dir);
+	return b;
+}
+
+static char *
+cache_builds(void)
+{
+	return cache_subdir("build");
+}
+
+char *
+cache_build_path(const char *key)
+{
+	char *dir = cache_dir(), *b, *p;
+
+	xasprintf(&b, "%s/build", dir);
+	p = util_path_join(b, key);
+	free(b);
+	free(dir);
+	return p;
+}
+
+int
+cache_open(const char *key, int *dirfd)
+{
+	char *b = cache_builds(), *p;
+	int fd;
+
+	if (b == NULL)
+		return -1;
+	p = util_path_join(b, key);
+	fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	free(p);
+	free(b);
+	if (fd < 0)
+		return -1;
+	*dirfd = fd;
+	return 0;
+}
+
+static void
+cache_remove_tree(int parent, const char *name)
+{
+	int fd = openat(parent, name,
+	                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd >= 0 && (d = fdopendir(fd)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (strcmp(e->d_name, ".") != 0 &&
+			    strcmp(e->d_name, "..") != 0)
+				unlinkat(fd, e->d_name, 0);
+		closedir(d);
+	} else if (fd >= 0)
+		close(fd);
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+static int
+cache_write_at(int dirfd, const char *name, mode_t mode, const char *data,
+               size_t len)
+{
+	int fd =
+	    openat(dirfd, name,
+	           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int r = 0;
+
+	if (fd < 0)
+		return -1;
+	if (util_write_all(fd, data, len) < 0 || fchmod(fd, mode) < 0)
+		r = -1;
+	if (close(fd) < 0)
+		r = -1;
+	return r;
+}
+
+static int
+cache_open_dir(const char *path)
+{
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Writes the files into a fresh directory, then renames it into place. */
+static int
+cache_commit(const char *key, const struct box_file *files, size_t n,
+             const char *note, int *dirfd, char *err, size_t errlen)
+{
+	char *b = cache_builds(), *t = cache_subdir("tmp"), tmp[128];
+	int bfd = -1, tmpfd = -1, tfd, r = -1;
+	size_t i;
+
+	if (b != NULL && t != NULL) {
+		bfd = cache_open_dir(b);
+		tmpfd = cache_open_dir(t);
+	}
+	free(b);
+	free(t);
+	if (bfd < 0 || tmpfd < 0) {
+		char *dir = cache_dir();
+
+		snprintf(err, errlen, "cannot create the build cache in %s: %s",
+		         dir, strerror(errno));
+		free(dir);
+		if (bfd >= 0)
+			close(bfd);
+		if (tmpfd >= 0)
+			close(tmpfd);
+		return -1;
+	}
+	snprintf(tmp, sizeof tmp, "%d-%.16s", (int)getpid(), key);
+	cache_remove_tree(tmpfd, tmp);
+	if (mkdirat(tmpfd, tmp, 0755) < 0 ||
+	    (tfd = openat(tmpfd, tmp,
+	                  O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) <
+	        0) {
+		snprintf(err, errlen, "build cache: %s", strerror(errno));
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (!cache_name_ok(files[i].name))
+			continue;
+		if (cache_write_at(tfd, files[i].name,
+		                   (files[i].mode & 0111) ? 0755 : 0644,
+		                   files[i].data.data ? files[i].data.data : "",
+		                   files[i].data.len) < 0) {
+			snprintf(err, errlen,
+			         "writing %s to the build cache: %s",
+			         files[i].name, strerror(errno));
+			goto out;
+		}
+	}
+	if (cache_write_at(tfd, CACHE_NOTE, 0644, note, strlen(note)) < 0) {
+		snprintf(err, errlen, "build cache: %s", strerror(errno));
+		goto out;
+	}
+	if (renameat(tmpfd, tmp, bfd, key) < 0) {
+		if (errno != EEXIST && errno != ENOTEMPTY) {
+			snprintf(err, errlen, "build cache: %s",
+			         strerror(errno));
+			goto out;
+		}
+		/* another forge stored the same build first: use it */
+		cache_remove_tree(tmpfd, tmp);
+		close(tfd);
+		tfd = openat(bfd, key,
+		             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (tfd < 0) {
+			snprintf(err, errlen, "build cache: %s",
+			         strerror(errno));
+			goto out;
+		}
+	}
+	*dirfd = tfd;
+	tfd = -1;
+	r = 0;
+out:
+	if (tfd >= 0) {
+		close(tfd);
+		cache_remove_tree(tmpfd, tmp);
+	}
+done:
+	close(bfd);
+	close(tmpfd);
+	return r;
+}
+
+int
+cache_store(const char *key, const struct box_file *files, size_t n,
+            const char *compile_output, int *dirfd, char *err, size_t errlen)
+{
+	return cache_commit(key, files, n, compile_output ? compile_output : "",
+	                    dirfd, err, errlen);
+}
+
+int
+cache_store_source(const char *key, const char *name, const char *src,
+                   size_t len, int *dirfd, char *err, size_t errlen)
+{
+	struct box_file f = {.name = (char *)name, .mode = 0644};
+
+	f.data.data = (char *)src;
+	f.data.len = len;
+	return cache_commit(key, &f, 1, "", dirfd, err, errlen);
+}
+
+/* The compiler's messages (warnings) stored with a build. */
+char *
+cache_read_note(int dirfd)
+{
+	int fd = openat(dirfd, CACHE_NOTE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (fd >= 0) {
+		(void)util_read_fd(fd, &b, 1 << 20);
+		close(fd);
+	}
+	return buf_cstr(&b);
+}
+
+/* Half-written builds of forge processes that died. */
+void
+cache_cleanup_stale(void)
+{
+	char *t = cache_subdir("tmp");
+	int tfd;
+	DIR *d;
+	struct dirent *e;
+
+	if (t == NULL)
+		return;
+	tfd = cache_open_dir(t);
+	free(t);
+	if (tfd < 0 || (d = fdopendir(dup(tfd))) == NULL) {
+		if (tfd >= 0)
+			close(tfd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		int pid;
+
+		if (sscanf(e->d_name, "%d-", &pid) == 1 && pid != getpid() &&
+		    kill(pid, 0) < 0 && errno == ESRCH)
+			cache_remove_tree(tfd, e->d_name);
+	}
+	closedir(d);
+	close(tfd);
+}

@@ -1,0 +1,370 @@
+/*
+ * Forge's sandbox engine: limits, verdicts, language plugins, the build
+ * cache, the backends and the compile-then-run pipeline.
+ *
+ * The engine knows nothing of terminals or curses: the CLI and the TUI are
+ * two faces over it. Prototypes are grouped by the file that defines them.
+ */
+#ifndef FORGE_ENGINE_H
+#define FORGE_ENGINE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define FORGE_NORETURN     __attribute__((noreturn))
+#define FORGE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* The uid and gid a program runs as inside the sandbox. */
+#define SANDBOX_UID 1000
+#define SANDBOX_GID 1000
+/* Where the build (or the interpreted source) is bound, read-only. */
+#define SANDBOX_PROG "/prog"
+/* The program's writable working directory (a size-limited tmpfs). */
+#define SANDBOX_WORK "/work"
+
+/* xmalloc.c */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xrealloc(void *, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+int xasprintf(char **, const char *, ...) FORGE_PRINTF(2, 3);
+void strlcpy0(char *, const char *, size_t);
+
+static inline void
+cleanup_freep(void *p)
+{
+	extern void free(void *);
+	free(*(void **)p);
+}
+#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+
+/* buf.c: a growable byte buffer, optionally capped */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t limit; /* 0: unlimited; else bytes beyond are dropped */
+	bool truncated;
+};
+void buf_init(struct buf *, size_t limit);
+void buf_add(struct buf *, const void *, size_t);
+void buf_addstr(struct buf *, const char *);
+void buf_printf(struct buf *, const char *, ...) FORGE_PRINTF(2, 3);
+char *buf_cstr(struct buf *);
+void buf_reset(struct buf *);
+void buf_free(struct buf *);
+
+/* util.c */
+ssize_t util_read_all(int, void *, size_t);
+int util_write_all(int, const void *, size_t);
+int util_read_file(const char *, struct buf *, size_t max);
+int util_read_fd(int, struct buf *, size_t max);
+uint64_t util_now_ms(void);
+uint64_t util_now_us(void);
+int util_mkdir_p(const char *, mode_t);
+char *util_path_join(const char *, const char *);
+const char *util_home(void);
+char *util_xdg_dir(const char *env, const char *fallback);
+char **util_split_words(const char *, size_t *);
+void util_free_words(char **);
+bool util_find_in_path(const char *, const char *path, char *out, size_t);
+int util_set_cloexec(int, bool);
+int util_set_nonblock(int, bool);
+int util_natural_cmp(const char *, const char *);
+
+/* json.c */
+struct json_writer {
+	struct buf *out;
+	bool comma;
+};
+void json_escape(struct buf *, const char *, size_t);
+bool json_valid_utf8(const char *, size_t);
+void json_open(struct json_writer *, const char *key, char bracket);
+void json_close(struct json_writer *, char bracket);
+void json_str(struct json_writer *, const char *key, const char *, size_t);
+void json_cstr(struct json_writer *, const char *key, const char *);
+void json_int(struct json_writer *, const char *key, long long);
+void json_bool(struct json_writer *, const char *key, bool);
+void json_null(struct json_writer *, const char *key);
+
+/* limits.c */
+struct limits {
+	uint64_t cpu_ms;       /* CPU time of all processes together */
+	uint64_t wall_ms;      /* wall-clock time */
+	uint64_t mem_bytes;    /* memory of all processes together */
+	uint64_t output_bytes; /* stdout and stderr together */
+	uint64_t fsize_bytes;  /* each file, and each writable fs */
+	uint32_t pids;         /* processes and threads together */
+	bool net;              /* a private loopback; never the host's */
+};
+void limits_default_run(struct limits *);
+void limits_default_compile(struct limits *);
+int limits_parse_size(const char *, uint64_t *, char *err, size_t);
+int limits_parse_seconds(const char *, uint64_t *ms, char *err, size_t);
+int limits_parse_count(const char *, uint32_t *, char *err, size_t);
+void limits_format_size(uint64_t, char *, size_t);
+
+/* verdict.c */
+enum verdict {
+	VERDICT_OK,
+	VERDICT_AC,
+	VERDICT_WA,
+	VERDICT_TLE,
+	VERDICT_MLE,
+	VERDICT_OLE,
+	VERDICT_RE,
+	VERDICT_CE,
+	VERDICT_SV,
+	VERDICT_IE,
+	VERDICT__COUNT
+};
+const char *verdict_name(enum verdict);
+const char *verdict_describe(enum verdict);
+int verdict_from_name(const char *, enum verdict *);
+int verdict_exit_status(enum verdict);
+bool verdict_good(enum verdict);
+
+/* sandbox.c: what a backend is asked to run and what it reports */
+enum box_end {
+	BOX_EXITED,   /* the program exited by itself */
+	BOX_SIGNALED, /* the program died of a signal */
+	BOX_CPU,      /* killed: CPU time over its limit */
+	BOX_WALL,     /* killed: wall time over its limit */
+	BOX_MEMORY,   /* the memory limit was hit (OOM kill) */
+	BOX_OUTPUT,   /* killed: output over its limit */
+	BOX_SYSCALL,  /* killed: a forbidden system call */
+	BOX_ERROR     /* the sandbox itself failed */
+};
+enum box_enforcer { ENFORCED_CGROUP_V2, ENFORCED_CGROUP_V1, ENFORCED_RLIMIT };
+
+struct box_sample {
+	uint64_t t_ms;      /* since the program started */
+	uint64_t cpu_ms;    /* CPU time so far, all processes */
+	uint64_t mem_bytes; /* memory now */
+	uint32_t pids;      /* processes and threads now */
+};
+typedef void (*box_sample_fn)(const struct box_sample *, void *);
+/* stream: 1 for stdout, 2 for stderr */
+typedef void (*box_output_fn)(int stream, const char *, size_t, void *);
+
+struct box_file {
+	char *name;
+	mode_t mode;
+	struct buf data;
+};
+
+struct box_spec {
+	char **argv;           /* resolved on the sandbox's PATH */
+	char **envp;           /* the whole environment inside */
+	char **ro_paths;       /* extra host paths bound read-only */
+	const char *prog_dir;  /* bound read-only at /prog; NULL: none */
+	const char *work_name; /* a file put into /work first ... */
+	const char *work_data; /* ... with these bytes */
+	size_t work_len;
+	char **collect; /* globs of /work files brought back */
+	struct limits limits;
+	int stdin_fd; /* -1: /dev/null */
+	int tty_fd;   /* >= 0: stdout and stderr go to this pty */
+	box_output_fn on_output;
+	box_sample_fn on_sample;
+	void *arg;
+};
+
+struct box_result {
+	enum box_end end;
+	int exit_code; /* BOX_EXITED */
+	int signal;    /* the fatal signal, or 0 */
+	uint64_t cpu_ms;
+	uint64_t wall_ms;
+	uint64_t mem_kb; /* peak, whole run */
+	uint64_t output_bytes;
+	enum box_enforcer enforced_by;
+	char syscall[48];       /* BOX_SYSCALL */
+	char message[512];      /* BOX_ERROR and other detail */
+	struct box_file *files; /* collected from /work */
+	size_t nfiles;
+};
+void box_result_free(struct box_result *);
+const char *box_enforcer_name(enum box_enforcer);
+const char *box_end_name(enum box_end);
+
+/* backend.c: one interface, several sandboxes */
+struct backend_check {
+	const char *name;
+	int status; /* 0 ok, 1 warning, 2 missing */
+	char detail[256];
+	char fix[512];
+};
+struct backend {
+	const char *name;
+	const char *description;
+	/* Fills up to max checks; returns how many. */
+	size_t (*doctor)(struct backend_check *, size_t max);
+	/* 0 when the run happened (its outcome is in the result, even
+	 * BOX_ERROR); never runs anything outside the sandbox. */
+	int (*run)(const struct box_spec *, struct box_result *);
+};
+const struct backend *backend_find(const char *);
+const struct backend *backend_default(void);
+void backend_list(const struct backend *const **, size_t *);
+
+/* ns.c: the namespaces + seccomp + cgroups backend */
+extern const struct backend ns_backend;
+int ns_run(const struct box_spec *, struct box_result *);
+void ns_cleanup_stale(void);
+
+/* ns-init.c: PID 1 inside the sandbox */
+struct ns_init_args {
+	const struct box_spec *spec;
+	int sync_fd;   /* read: the keeper's go-ahead */
+	int status_fd; /* write: messages to the keeper */
+	int stdin_fd, stdout_fd, stderr_fd;
+	uid_t outer_uid;
+	bool map_root_groups;
+	struct ns_seccomp *filter;
+	bool use_rlimits;
+};
+FORGE_NORETURN void ns_init_main(const struct ns_init_args *);
+
+/* ns-proto.c: init-to-keeper messages */
+enum ns_msg_type {
+	NS_MSG_ERROR = 1, /* setup failed: text */
+	NS_MSG_STARTED,   /* the program was exec'd */
+	NS_MSG_SYSCALL,   /* a forbidden system call: its name */
+	NS_MSG_EXIT,      /* wait status + rusage */
+	NS_MSG_FILE,      /* mode, name, data: a collected file */
+	NS_MSG_DONE
+};
+struct ns_msg_exit {
+	int32_t status;
+	uint64_t cpu_us;
+	uint64_t maxrss_kb;
+};
+int ns_proto_send(int, enum ns_msg_type, const void *, size_t);
+int ns_proto_send2(int, enum ns_msg_type, const void *, size_t, const void *,
+                   size_t);
+/* Returns the length of the next whole message in buf, 0 if incomplete. */
+size_t ns_proto_peek(const char *, size_t, enum ns_msg_type *,
+                     const char **payload, size_t *plen);
+
+/* ns-seccomp.c */
+struct ns_seccomp;
+struct ns_seccomp *ns_seccomp_build(char *err, size_t);
+int ns_seccomp_load(struct ns_seccomp *, int *notify_fd);
+void ns_seccomp_free(struct ns_seccomp *);
+const char *ns_seccomp_syscall_name(int nr, uint32_t arch, char *, size_t);
+bool ns_seccomp_user_notif_supported(void);
+
+/* ns-cgroup.c */
+struct ns_cgroup;
+enum ns_cgroup_mode { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
+enum ns_cgroup_mode ns_cgroup_probe(char *why, size_t);
+struct ns_cgroup *ns_cgroup_create(const struct limits *, char *err, size_t);
+int ns_cgroup_attach(struct ns_cgroup *, pid_t);
+enum ns_cgroup_mode ns_cgroup_mode(const struct ns_cgroup *);
+uint64_t ns_cgroup_cpu_us(struct ns_cgroup *);
+uint64_t ns_cgroup_mem_bytes(struct ns_cgroup *);
+uint64_t ns_cgroup_mem_peak(struct ns_cgroup *);
+uint32_t ns_cgroup_pids(struct ns_cgroup *);
+bool ns_cgroup_oom(struct ns_cgroup *);
+void ns_cgroup_kill(struct ns_cgroup *);
+void ns_cgroup_destroy(struct ns_cgroup *);
+void ns_cgroup_cleanup_stale(void);
+const char *ns_cgroup_base(enum ns_cgroup_mode);
+
+/* ns-probe.c: what isolation the host allows */
+size_t ns_probe_doctor(struct backend_check *, size_t max);
+bool ns_probe_userns(char *why, size_t);
+
+/* lang.c: language plugins */
+struct language {
+	char *id;
+	char *name;
+	char **extensions;
+	char *source;     /* file name, may use {name} */
+	char *name_regex; /* finds {name} in the source (e.g. Java) */
+	int name_group;
+	char *name_default;
+	char *compile; /* optional */
+	char *run;
+	char *version;
+	char **artifacts; /* globs kept from a compile */
+	char **paths;     /* extra read-only host paths */
+	char **env;       /* KEY=VALUE inside the sandbox */
+	struct limits compile_limits;
+	char *image;   /* for the docker backend */
+	char *package; /* the Debian package with the toolchain */
+	char *file;    /* where it was defined */
+	struct language *next;
+};
+struct language_set {
+	struct language *head;
+	char **errors; /* problems found while loading, one line each */
+	size_t nerrors;
+};
+int lang_parse_file(const char *, struct language **, char *err, size_t);
+int lang_parse_string(const char *text, const char *file, struct language **,
+                      char *err, size_t);
+void lang_load_all(struct language_set *);
+void lang_load_dirs(struct language_set *, const char *const *dirs,
+                    size_t ndirs);
+void lang_set_free(struct language_set *);
+void lang_free(struct language *);
+const struct language *lang_find_id(const struct language_set *, const char *);
+const struct language *lang_find_file(const struct language_set *,
+                                      const char *path);
+bool lang_available(const struct language *, char *why, size_t);
+char *lang_toolchain_version(const struct language *, const struct backend *);
+char *lang_source_name(const struct language *, const char *src, size_t len);
+char *lang_program_name(const struct language *, const char *src, size_t len);
+char *lang_expand(const char *cmd, const char *source, const char *name);
+const char *lang_system_dir(void);
+
+/* cache.c: builds kept by content hash */
+char *cache_dir(void);
+void cache_key(const struct language *, const char *source_name,
+               const char *src, size_t len, char hex[65]);
+int cache_open(const char *key, int *dirfd);
+char *cache_build_path(const char *key);
+int cache_store(const char *key, const struct box_file *, size_t,
+                const char *compile_output, int *dirfd, char *err, size_t);
+int cache_store_source(const char *key, const char *name, const char *src,
+                       size_t len, int *dirfd, char *err, size_t);
+char *cache_read_note(int dirfd);
+void cache_cleanup_stale(void);
+bool cache_name_ok(const char *);
+
+/* pipeline.c: resolve → compile (cached) → run → verdict */
+struct pipeline_request {
+	const struct language *lang;
+	const struct backend *backend;
+	const char *source;
+	size_t source_len;
+	struct limits limits;
+	struct limits compile_limits;
+	int stdin_fd;
+	int tty_fd;
+	box_output_fn on_output;
+	box_sample_fn on_sample;
+	void *arg;
+};
+struct pipeline_result {
+	enum verdict verdict;
+	char detail[512];    /* the reason, one line */
+	bool compiled;       /* the language compiles */
+	bool build_cached;   /* an earlier identical build was reused */
+	uint64_t compile_ms; /* wall time of the compile, 0 when cached */
+	struct buf compile_output;
+	struct box_result run;
+	bool ran;
+};
+int pipeline_run(const struct pipeline_request *, struct pipeline_result *);
+void pipeline_result_free(struct pipeline_result *);
+enum verdict pipeline_classify(const struct box_result *, const struct limits *,
+                               char *detail, size_t);
+
+#endif

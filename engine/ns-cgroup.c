@@ -1,0 +1,590 @@
+/* cgroups for one run: the memory, process and CPU limits bind all of the
+ * run's processes together, and the counters measure them together.
+ *
+ * cgroup v2 (most hosts): a "forge" cgroup with the memory and pids
+ * controllers delegated, one child per run. cgroup v1 (hybrid hosts): one
+ * directory per controller (memory, pids, cpuacct) under forge's own
+ * cgroup. Runs are named run-<keeper pid>-<n> so that the next forge can
+ * remove those a killed forge left behind. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "engine.h"
+
+#define CGROUP_MOUNT "/sys/fs/cgroup"
+
+enum { V1_MEMORY, V1_PIDS, V1_CPUACCT, V1__COUNT };
+static const char *const v1_names[V1__COUNT] = {"memory", "pids", "cpuacct"};
+
+struct ns_cgroup {
+	enum ns_cgroup_mode mode;
+	int fd[V1__COUNT];     /* v2: fd[0] only */
+	char *path[V1__COUNT]; /* for rmdir */
+	uint64_t peak_seen;    /* v2 without memory.peak: sampled maximum */
+};
+
+/* The base directories, found once per process. */
+static struct {
+	bool probed;
+	enum ns_cgroup_mode mode;
+	char *base[V1__COUNT]; /* v2: base[0] */
+	char why[256];
+	unsigned seq;
+} cg;
+
+static int
+cg_write(int dirfd, const char *file, const char *value)
+{
+	int fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC);
+	int r = 0, e;
+
+	if (fd < 0)
+		return -1;
+	if (util_write_all(fd, value, strlen(value)) < 0)
+		r = -1;
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+static int
+cg_read(int dirfd, const char *file, char *out, size_t size)
+{
+	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = util_read_all(fd, out, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+static uint64_t
+cg_read_u64(int dirfd, const char *file)
+{
+	char s[64];
+
+	if (cg_read(dirfd, file, s, sizeof s) < 0)
+		return 0;
+	return strtoull(s, NULL, 10);
+}
+
+/* "key value" lines (memory.events, cpu.stat, memory.oom_control) */
+static uint64_t
+cg_read_key(int dirfd, const char *file, const char *key)
+{
+	char s[4096], *p;
+	size_t klen = strlen(key);
+
+	if (cg_read(dirfd, file, s, sizeof s) < 0)
+		return 0;
+	for (p = s; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, key, klen) == 0 && p[klen] == ' ')
+			return strtoull(p + klen + 1, NULL, 10);
+	}
+	return 0;
+}
+
+static bool
+cg_is_fs(const char *path, unsigned long magic)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
+}
+
+/* forge's own cgroup for a v1 controller, or the v2 path ("" key). */
+static char *
+cg_self_path(const char *controller)
+{
+	char line[1024], *path = NULL;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	if (f == NULL)
+		return NULL;
+	while (path == NULL && fgets(line, sizeof line, f) != NULL) {
+		char *ctrls = strchr(line, ':'), *p, *tok, *save;
+
+		if (ctrls == NULL || (p = strchr(++ctrls, ':')) == NULL)
+			continue;
+		*p++ = '\0';
+		p[strcspn(p, "\n")] = '\0';
+		if (*controller == '\0') {
+			if (*ctrls == '\0')
+				path = xstrdup(p);
+			continue;
+		}
+		for (tok = strtok_r(ctrls, ",", &save); tok != NULL;
+		     tok = strtok_r(NULL, ",", &save))
+			if (strcmp(tok, controller) == 0)
+				path = xstrdup(p);
+	}
+	fclose(f);
+	return path;
+}
+
+static bool
+cg_has_words(const char *have, const char *const *want, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *p = have;
+		size_t l = strlen(want[i]);
+		bool found = false;
+
+		while ((p = strstr(p, want[i])) != NULL) {
+			if ((p == have || p[-1] == ' ') &&
+			    (p[l] == '\0' || p[l] == ' ' || p[l] == '\n'))
+				found = true;
+			p += l;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Makes dir (a v2 cgroup) hand memory and pids to its children. */
+static int
+cg_v2_delegate(const char *dir)
+{
+	static const char *const need[] = {"memory", "pids"};
+	char have[512];
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -1;
+	if (cg_read(fd, "cgroup.subtree_control", have, sizeof have) < 0)
+		r = -1;
+	else if (!cg_has_words(have, need, 2) &&
+	         cg_write(fd, "cgroup.subtree_control", "+memory +pids") < 0)
+		r = -1;
+	close(fd);
+	return r;
+}
+
+static bool
+cg_probe_v2(void)
+{
+	static const char *const need[] = {"memory", "pids"};
+	char ctrls[512], *self, *dir;
+	int fd;
+
+	fd = open(CGROUP_MOUNT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (cg_read(fd, "cgroup.controllers", ctrls, sizeof ctrls) < 0 ||
+	    !cg_has_words(ctrls, need, 2)) {
+		close(fd);
+		snprintf(cg.why, sizeof cg.why,
+		         "cgroup v2 lacks the memory and pids controllers");
+		return false;
+	}
+	close(fd);
+
+	/* As root: a "forge" cgroup at the top of the hierarchy. */
+	if (geteuid() == 0 && cg_v2_delegate(CGROUP_MOUNT) == 0) {
+		const char *top = CGROUP_MOUNT "/forge";
+		if ((mkdir(top, 0755) == 0 || errno == EEXIST) &&
+		    cg_v2_delegate(top) == 0) {
+			cg.base[0] = xstrdup(top);
+			return true;
+		}
+	}
+	/* Otherwise forge's own cgroup, when it is delegated to us (e.g.
+	 * under systemd-run --user --scope -p Delegate=yes): forge moves
+	 * itself into a leaf so that its cgroup may have children. */
+	self = cg_self_path("");
+	if (self == NULL) {
+		snprintf(cg.why, sizeof cg.why,
+		         "no cgroup v2 path in "
+		         "/proc/self/cgroup");
+		return false;
+	}
+	xasprintf(&dir, CGROUP_MOUNT "%s", self);
+	free(self);
+	if (access(dir, W_OK) == 0) {
+		char *leaf;
+		int dfd, lfd;
+
+		xasprintf(&leaf, "%s/forge-keeper-%d", dir, (int)getpid());
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if ((mkdir(leaf, 0755) == 0 || errno == EEXIST) &&
+		    (lfd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
+		        0) {
+			char pid[32];
+
+			snprintf(pid, sizeof pid, "%d", (int)getpid());
+			if (cg_write(lfd, "cgroup.procs", pid) == 0 &&
+			    cg_v2_delegate(dir) == 0) {
+				close(lfd);
+				if (dfd >= 0)
+					close(dfd);
+				free(leaf);
+				cg.base[0] = dir;
+				return true;
+			}
+			/* someone else lives here too: go back, tidy up */
+			if (dfd >= 0)
+				(void)cg_write(dfd, "cgroup.procs", pid);
+			close(lfd);
+			rmdir(leaf);
+		}
+		if (dfd >= 0)
+			close(dfd);
+		free(leaf);
+	}
+	snprintf(cg.why, sizeof cg.why, "cgroup %s is not delegated to uid %d",
+	         dir, (int)getuid());
+	free(dir);
+	return false;
+}
+
+static bool
+cg_probe_v1(void)
+{
+	int i;
+
+	for (i = 0; i < V1__COUNT; i++) {
+		char *self = cg_self_path(v1_names[i]), *dir;
+
+		if (self == NULL) {
+			snprintf(cg.why, sizeof cg.why,
+			         "the cgroup v1 %s controller is not mounted",
+			         v1_names[i]);
+			return false;
+		}
+		xasprintf(&dir, CGROUP_MOUNT "/%s%s%sforge", v1_names[i], self,
+		          self[strlen(self) - 1] == '/' ? "" : "/");
+		free(self);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+			snprintf(cg.why, sizeof cg.why, "cannot create %s: %s",
+			         dir, strerror(errno));
+			free(dir);
+			return false;
+		}
+		if (access(dir, W_OK) < 0) {
+			snprintf(cg.why, sizeof cg.why, "%s is not writable",
+			         dir);
+			free(dir);
+			return false;
+		}
+		cg.base[i] = dir;
+	}
+	return true;
+}
+
+enum ns_cgroup_mode
+ns_cgroup_probe(char *why, size_t size)
+{
+	int i;
+
+	if (!cg.probed) {
+		cg.probed = true;
+		cg.mode = CGROUP_NONE;
+		const char *no = getenv("FORGE_NO_CGROUP");
+		if (no != NULL && *no != '\0')
+			snprintf(cg.why, sizeof cg.why,
+			         "FORGE_NO_CGROUP is set");
+		else if (cg_is_fs(CGROUP_MOUNT, CGROUP2_SUPER_MAGIC)) {
+			if (cg_probe_v2())
+				cg.mode = CGROUP_V2;
+		} else if (cg_is_fs(CGROUP_MOUNT "/memory",
+		                    CGROUP_SUPER_MAGIC)) {
+			if (cg_probe_v1())
+				cg.mode = CGROUP_V1;
+		} else
+			snprintf(cg.why, sizeof cg.why,
+			         "no cgroup file system at " CGROUP_MOUNT);
+		if (cg.mode == CGROUP_NONE)
+			for (i = 0; i < V1__COUNT; i++) {
+				free(cg.base[i]);
+				cg.base[i] = NULL;
+			}
+	}
+	if (why != NULL)
+		strlcpy0(why, cg.why, size);
+	return cg.mode;
+}
+
+const char *
+ns_cgroup_base(enum ns_cgroup_mode mode)
+{
+	return cg.base[0];
+}
+
+static void
+cg_free(struct ns_cgroup *c)
+{
+	int i;
+
+	for (i = 0; i < V1__COUNT; i++) {
+		if (c->fd[i] >= 0)
+			close(c->fd[i]);
+		free(c->path[i]);
+	}
+	free(c);
+}
+
+struct ns_cgroup *
+ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
+{
+	struct ns_cgroup *c;
+	char name[64], mem[32], pids[32];
+	int i, n;
+
+	if (ns_cgroup_probe(err, errlen) == CGROUP_NONE)
+		return NULL;
+	c = xcalloc(1, sizeof *c);
+	c->mode = cg.mode;
+	for (i = 0; i < V1__COUNT; i++)
+		c->fd[i] = -1;
+	snprintf(name, sizeof name, "run-%d-%u", (int)getpid(), cg.seq++);
+	snprintf(mem, sizeof mem, "%" PRIu64, l->mem_bytes);
+	/* the sandbox's init is in the cgroup too: the program gets N */
+	snprintf(pids, sizeof pids, "%" PRIu32, l->pids + 1);
+	n = c->mode == CGROUP_V2 ? 1 : V1__COUNT;
+	for (i = 0; i < n; i++) {
+		c->path[i] = util_path_join(cg.base[i], name);
+		if (mkdir(c->path[i], 0755) < 0) {
+			snprintf(err, errlen, "mkdir %s: %s", c->path[i],
+			         strerror(errno));
+			free(c->path[i]);
+			c->path[i] = NULL;
+			goto fail;
+		}
+		c->fd[i] = open(c->path[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (c->fd[i] < 0) {
+			snprintf(err, errlen, "open %s: %s", c->path[i],
+			         strerror(errno));
+			goto fail;
+		}
+	}
+	if (c->mode == CGROUP_V2) {
+		if (cg_write(c->fd[0], "memory.max", mem) < 0 ||
+		    cg_write(c->fd[0], "pids.max", pids) < 0) {
+			snprintf(err, errlen, "setting limits in %s: %s",
+			         c->path[0], strerror(errno));
+			goto fail;
+		}
+		/* no swap: memory over the limit is an OOM, not a slowdown */
+		(void)cg_write(c->fd[0], "memory.swap.max", "0");
+		/* an OOM ends the whole run, not one random process */
+		(void)cg_write(c->fd[0], "memory.oom.group", "1");
+	} else {
+		if (cg_write(c->fd[V1_MEMORY], "memory.limit_in_bytes", mem) <
+		        0 ||
+		    cg_write(c->fd[V1_PIDS], "pids.max", pids) < 0) {
+			snprintf(err, errlen, "setting cgroup v1 limits: %s",
+			         strerror(errno));
+			goto fail;
+		}
+		(void)cg_write(c->fd[V1_MEMORY], "memory.memsw.limit_in_bytes",
+		               mem);
+		(void)cg_write(c->fd[V1_MEMORY], "memory.swappiness", "0");
+	}
+	return c;
+fail:
+	ns_cgroup_destroy(c);
+	return NULL;
+}
+
+int
+ns_cgroup_attach(struct ns_cgroup *c, pid_t pid)
+{
+	char s[32];
+	int i, n = c->mode == CGROUP_V2 ? 1 : V1__COUNT;
+
+	snprintf(s, sizeof s, "%d", (int)pid);
+	for (i = 0; i < n; i++)
+		if (cg_write(c->fd[i], "cgroup.procs", s) < 0)
+			return -1;
+	return 0;
+}
+
+enum ns_cgroup_mode
+ns_cgroup_mode(const struct ns_cgroup *c)
+{
+	return c->mode;
+}
+
+uint64_t
+ns_cgroup_cpu_us(struct ns_cgroup *c)
+{
+	if (c->mode == CGROUP_V2)
+		return cg_read_key(c->fd[0], "cpu.stat", "usage_usec");
+	return cg_read_u64(c->fd[V1_CPUACCT], "cpuacct.usage") / 1000;
+}
+
+uint64_t
+ns_cgroup_mem_bytes(struct ns_cgroup *c)
+{
+	uint64_t v;
+
+	if (c->mode == CGROUP_V2) {
+		v = cg_read_u64(c->fd[0], "memory.current");
+		if (v > c->peak_seen)
+			c->peak_seen = v;
+		return v;
+	}
+	return cg_read_u64(c->fd[V1_MEMORY], "memory.usage_in_bytes");
+}
+
+uint64_t
+ns_cgroup_mem_peak(struct ns_cgroup *c)
+{
+	if (c->mode == CGROUP_V2) {
+		uint64_t v = cg_read_u64(c->fd[0], "memory.peak");
+		/* kernels before 5.19: the highest value sampled */
+		return v != 0 ? v : c->peak_seen;
+	}
+	return cg_read_u64(c->fd[V1_MEMORY], "memory.max_usage_in_bytes");
+}
+
+uint32_t
+ns_cgroup_pids(struct ns_cgroup *c)
+{
+	return (uint32_t)cg_read_u64(c->fd[c->mode == CGROUP_V2 ? 0 : V1_PIDS],
+	                             "pids.current");
+}
+
+bool
+ns_cgroup_oom(struct ns_cgroup *c)
+{
+	if (c->mode == CGROUP_V2)
+		return cg_read_key(c->fd[0], "memory.events", "oom_kill") > 0 ||
+		       cg_read_key(c->fd[0], "memory.events",
+		                   "oom_group_kill") > 0;
+	return cg_read_key(c->fd[V1_MEMORY], "memory.oom_control", "oom_kill") >
+	       0;
+}
+
+/* Kills every process left in a cgroup directory. */
+static void
+cg_kill_dir(int dirfd, bool v2)
+{
+	char buf[8192], *p;
+	int round;
+
+	if (v2 && cg_write(dirfd, "cgroup.kill", "1") == 0)
+		return;
+	/* v1, or v2 before 5.14: kill what is listed until nothing is;
+	 * a process forking meanwhile is caught in a later round. */
+	for (round = 0; round < 50; round++) {
+		bool any = false;
+
+		if (cg_read(dirfd, "cgroup.procs", buf, sizeof buf) < 0)
+			return;
+		for (p = buf; *p != '\0';) {
+			long pid = strtol(p, &p, 10);
+			if (pid > 0) {
+				kill((pid_t)pid, SIGKILL);
+				any = true;
+			}
+			while (*p == '\n')
+				p++;
+		}
+		if (!any)
+			return;
+		usleep(1000);
+	}
+}
+
+void
+ns_cgroup_kill(struct ns_cgroup *c)
+{
+	int i, n = c->mode == CGROUP_V2 ? 1 : V1__COUNT;
+
+	for (i = 0; i < n; i++)
+		if (c->fd[i] >= 0)
+			cg_kill_dir(c->fd[i], c->mode == CGROUP_V2);
+}
+
+static void
+cg_rmdir(const char *path)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			return;
+		if (errno != EBUSY)
+			return;
+		usleep(500);
+	}
+}
+
+void
+ns_cgroup_destroy(struct ns_cgroup *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < V1__COUNT; i++) {
+		if (c->path[i] == NULL)
+			continue;
+		if (c->fd[i] >= 0)
+			cg_kill_dir(c->fd[i], c->mode == CGROUP_V2);
+		cg_rmdir(c->path[i]);
+	}
+	cg_free(c);
+}
+
+/* Removes the run cgroups of forge processes that no longer exist. */
+void
+ns_cgroup_cleanup_stale(void)
+{
+	int i;
+
+	if (ns_cgroup_probe(NULL, 0) == CGROUP_NONE)
+		return;
+	for (i = 0; i < V1__COUNT; i++) {
+		DIR *d;
+		struct dirent *e;
+
+		if (cg.base[i] == NULL || (d = opendir(cg.base[i])) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			int pid, fd;
+			char *path;
+
+			if (sscanf(e->d_name, "run-%d-", &pid) != 1 &&
+			    sscanf(e->d_name, "forge-keeper-%d", &pid) != 1)
+				continue;
+			if (pid == getpid() || kill(pid, 0) == 0 ||
+			    errno != ESRCH)
+				continue;
+			path = util_path_join(cg.base[i], e->d_name);
+			fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0) {
+				cg_kill_dir(fd, cg.mode == CGROUP_V2);
+				close(fd);
+			}
+			cg_rmdir(path);
+			free(path);
+		}
+		closedir(d);
+	}
+}

@@ -1,0 +1,638 @@
+/* PID 1 inside the sandbox.
+ *
+ * The keeper (forge, outside) clones this process into new user, PID,
+ * mount, network, IPC and UTS namespaces, writes its uid/gid maps, puts it
+ * into the run's cgroup and says "go". The init then builds the sandbox's
+ * file system, loads the seccomp filter, forks the program and waits. When
+ * the program ends the init kills whatever the program left behind, sends
+ * the keeper the exit status (and, for a compile, the files to keep) and
+ * exits: the kernel then kills anything left in the PID namespace.
+ *
+ * Every failure before the program's exec is reported as an error message
+ * (the keeper turns it into verdict IE): the sandbox broke, not the program.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/* The new root is built on a tmpfs mounted over the host's /tmp inside
+ * our private mount namespace; the host never sees it. */
+#define NEWROOT "/tmp"
+
+extern char **environ;
+
+static int init_status_fd = -1;
+
+static FORGE_NORETURN FORGE_PRINTF(1, 2) void init_fail(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int e = errno;
+	size_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	n = strlen(msg);
+	if (e != 0 && n + 3 < sizeof msg)
+		snprintf(msg + n, sizeof msg - n, ": %s", strerror(e));
+	ns_proto_send(init_status_fd, NS_MSG_ERROR, msg, strlen(msg));
+	_exit(127);
+}
+
+static void
+init_write_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+
+	if (fd < 0 || util_write_all(fd, text, strlen(text)) < 0)
+		init_fail("creating %s in the sandbox", path);
+	close(fd);
+}
+
+/* Remounts a bind read-only, keeping the flags the kernel locked on it
+ * (nosuid, nodev, noexec of the host mount cannot be cleared in a user
+ * namespace, and asking to would fail). */
+static void
+init_remount_ro(const char *target)
+{
+	struct statvfs sv;
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+
+	if (statvfs(target, &sv) < 0)
+		init_fail("statvfs %s", target);
+	if (sv.f_flag & ST_NOSUID)
+		flags |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		flags |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		flags |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		flags |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		flags |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		flags |= MS_RELATIME;
+	if (mount(NULL, target, NULL, flags, NULL) < 0)
+		init_fail("remounting %s read-only", target);
+}
+
+/* Creates the mount point for src (a directory or a file) at dst, with
+ * its parents, inside the new root (a fresh tmpfs with no symlinks but
+ * the ones we made). */
+static bool
+init_mountpoint(const char *src, const char *dst)
+{
+	struct stat st;
+	char *p;
+
+	if (stat(src, &st) < 0)
+		return false;
+	p = xstrdup(dst);
+	*strrchr(p, '/') = '\0';
+	if (*p != '\0' && util_mkdir_p(p, 0755) < 0)
+		init_fail("creating %s", p);
+	free(p);
+	if (S_ISDIR(st.st_mode)) {
+		if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+			init_fail("creating %s", dst);
+	} else {
+		int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			init_fail("creating %s", dst);
+		close(fd);
+	}
+	return true;
+}
+
+/* Binds a host path read-only at the same path in the new root. */
+static void
+init_bind_ro(const char *src, const char *inside)
+{
+	char dst[4096];
+
+	snprintf(dst, sizeof dst, NEWROOT "%s", inside);
+	if (!init_mountpoint(src, dst))
+		return; /* absent on this host: nothing to show */
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		init_fail("binding %s", src);
+	init_remount_ro(dst);
+}
+
+/* Is path already visible through one of the top-level binds? */
+static bool
+init_covered(const char *path)
+{
+	static const char *const tops[] = {"/usr/", "/bin/", "/sbin/", "/lib/",
+	                                   "/lib64/"};
+	size_t i;
+
+	for (i = 0; i < sizeof tops / sizeof tops[0]; i++)
+		if (strncmp(path, tops[i], strlen(tops[i])) == 0)
+			return true;
+	return false;
+}
+
+static void
+init_tmpfs(const char *dst, uint64_t size, const char *mode)
+{
+	char opts[128];
+
+	snprintf(opts, sizeof opts, "size=%llu,nr_inodes=16384,mode=%s",
+	         (unsigned long long)size, mode);
+	if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+		init_fail("creating %s", dst);
+	/* nosuid, nodev: nothing written by the program gains privilege */
+	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		init_fail("mounting a tmpfs on %s", dst);
+}
+
+static void
+init_dev(void)
+{
+	/* Only harmless devices; no /dev/mem, disks or ttys of the host. */
+	static const char *const nodes[] = {"null", "zero", "full", "random",
+	                                    "urandom"};
+	static const char *const links[][2] = {{"/proc/self/fd", "fd"},
+	                                       {"/proc/self/fd/0", "stdin"},
+	                                       {"/proc/self/fd/1", "stdout"},
+	                                       {"/proc/self/fd/2", "stderr"},
+	                                       {"/tmp", "shm"}};
+	char src[64], dst[128];
+	size_t i;
+
+	init_tmpfs(NEWROOT "/dev", 65536, "0755");
+	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+		int fd;
+
+		snprintf(src, sizeof src, "/dev/%s", nodes[i]);
+		snprintf(dst, sizeof dst, NEWROOT "/dev/%s", nodes[i]);
+		fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			init_fail("creating %s", dst);
+		close(fd);
+		if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+			init_fail("binding %s", src);
+	}
+	for (i = 0; i < sizeof links / sizeof links[0]; i++) {
+		snprintf(dst, sizeof dst, NEWROOT "/dev/%s", links[i][1]);
+		if (symlink(links[i][0], dst) < 0)
+			init_fail("creating %s", dst);
+	}
+	init_remount_ro(NEWROOT "/dev");
+}
+
+static void
+init_etc(void)
+{
+	char text[512];
+
+	if (mkdir(NEWROOT "/etc", 0755) < 0 && errno != EEXIST)
+		init_fail("creating /etc");
+	/* A user database with only the sandbox's user: programs that ask
+	 * who they are get an answer, and learn nothing of the host. */
+	snprintf(text, sizeof text,
+	         "root:x:0:0:root:/:/bin/false\n"
+	         "forge:x:%d:%d:forge sandbox:" SANDBOX_WORK ":/bin/sh\n"
+	         "nobody:x:65534:65534:nobody:/:/bin/false\n",
+	         SANDBOX_UID, SANDBOX_GID);
+	init_write_file(NEWROOT "/etc/passwd", text, 0644);
+	snprintf(text, sizeof text,
+	         "root:x:0:\nforge:x:%d:\nnogroup:x:65534:\n", SANDBOX_GID);
+	init_write_file(NEWROOT "/etc/group", text, 0644);
+	init_write_file(NEWROOT "/etc/hosts",
+	                "127.0.0.1 localhost forge\n::1 localhost\n", 0644);
+	init_write_file(NEWROOT "/etc/hostname", "forge\n", 0644);
+	/* the dynamic loader's cache and the toolchain alternatives; no
+	 * other host configuration (no shadow, no ssh, no secrets) */
+	init_bind_ro("/etc/ld.so.cache", "/etc/ld.so.cache");
+	init_bind_ro("/etc/alternatives", "/etc/alternatives");
+	/* no /etc/localtime: programs see UTC, the same on every host */
+}
+
+static void
+init_mounts(const struct ns_init_args *a, int prog_fd)
+{
+	static const char *const tops[] = {"bin",   "sbin",  "lib",
+	                                   "lib32", "lib64", "libx32"};
+	const struct box_spec *s = a->spec;
+	char path[64], target[4096];
+	size_t i;
+
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		init_fail("making mounts private");
+	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV,
+	          "size=1m,nr_inodes=4096,mode=0755") < 0)
+		init_fail("mounting the sandbox root");
+
+	/* The toolchains: /usr read-only, and the merged-/usr links. */
+	init_bind_ro("/usr", "/usr");
+	for (i = 0; i < sizeof tops / sizeof tops[0]; i++) {
+		struct stat st;
+		ssize_t n;
+
+		snprintf(path, sizeof path, "/%s", tops[i]);
+		if (lstat(path, &st) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			n = readlink(path, target, sizeof target - 1);
+			if (n < 0)
+				init_fail("readlink %s", path);
+			target[n] = '\0';
+			snprintf(path, sizeof path, NEWROOT "/%s", tops[i]);
+			if (symlink(target, path) < 0)
+				init_fail("symlink %s", path);
+		} else if (S_ISDIR(st.st_mode))
+			init_bind_ro(path, path);
+	}
+	init_etc();
+	for (i = 0; s->ro_paths != NULL && s->ro_paths[i] != NULL; i++)
+		if (s->ro_paths[i][0] == '/' && !init_covered(s->ro_paths[i]))
+			init_bind_ro(s->ro_paths[i], s->ro_paths[i]);
+
+	/* The build, read-only, through the descriptor opened before the
+	 * identity change (forge's cache may sit in a private home). */
+	if (prog_fd >= 0) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", prog_fd);
+		if (mkdir(NEWROOT SANDBOX_PROG, 0755) < 0)
+			init_fail("creating " SANDBOX_PROG);
+		if (mount(path, NEWROOT SANDBOX_PROG, NULL,
+		          MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
+			init_fail("binding the build at " SANDBOX_PROG);
+		init_remount_ro(NEWROOT SANDBOX_PROG);
+	}
+
+	/* Writable places: size-limited, private, gone with the run. */
+	init_tmpfs(NEWROOT SANDBOX_WORK, s->limits.fsize_bytes, "0755");
+	init_tmpfs(NEWROOT "/tmp", s->limits.fsize_bytes, "1777");
+	init_dev();
+
+	/* A /proc of this PID namespace only: no host process is seen. */
+	if (mkdir(NEWROOT "/proc", 0555) < 0)
+		init_fail("creating /proc");
+	if (mount("proc", NEWROOT "/proc", "proc",
+	          MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		init_fail("mounting /proc");
+
+	if (s->work_name != NULL) {
+		char *p = util_path_join(NEWROOT SANDBOX_WORK, s->work_name);
+		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+		if (fd < 0 || util_write_all(fd, s->work_data, s->work_len) < 0)
+			init_fail("writing %s", p);
+		close(fd);
+		free(p);
+	}
+
+	/* Switch roots and drop the host's tree from view entirely. */
+	if (chdir(NEWROOT) < 0)
+		init_fail("chdir to the new root");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		init_fail("pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		init_fail("detaching the host's root");
+	if (chdir("/") < 0)
+		init_fail("chdir /");
+	/* The skeleton itself read-only: only /work and /tmp are writable */
+	if (mount(NULL, "/", NULL,
+	          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+	          NULL) < 0)
+		init_fail("remounting / read-only");
+}
+
+/* In the network namespace: loopback up when --net, else nothing at all. */
+static void
+init_loopback(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		init_fail("socket for loopback");
+	memset(&ifr, 0, sizeof ifr);
+	strlcpy0(ifr.ifr_name, "lo", sizeof ifr.ifr_name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		init_fail("reading loopback flags");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		init_fail("bringing loopback up");
+	close(fd);
+}
+
+static void
+init_rlimit(int res, uint64_t soft, uint64_t hard)
+{
+	struct rlimit rl = {.rlim_cur = soft, .rlim_max = hard};
+
+	setrlimit(res, &rl);
+}
+
+/* The program's side of the fork: limits, identity, no privileges. */
+static FORGE_NORETURN void
+init_exec_program(const struct ns_init_args *a, int exec_fd)
+{
+	const struct box_spec *s = a->spec;
+	const struct limits *l = &s->limits;
+	uint64_t cpu_s = (l->cpu_ms + 999) / 1000;
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2] = {{0}};
+	int e, cap;
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	/* its own session: no signals to or from a terminal of the host */
+	setsid();
+	if (s->tty_fd >= 0)
+		ioctl(a->stdout_fd, TIOCSCTTY, 0);
+	if (dup2(a->stdin_fd, 0) < 0 || dup2(a->stdout_fd, 1) < 0 ||
+	    dup2(a->stderr_fd, 2) < 0 || dup2(exec_fd, 3) < 0)
+		goto fail;
+	/* no descriptor of forge's reaches the program */
+	if (syscall(SYS_close_range, 4, ~0U, 0) < 0) {
+		int fd;
+		for (fd = 4; fd < 1024; fd++)
+			close(fd);
+	}
+	util_set_cloexec(3, true);
+
+	/* Per-process backstops; the cgroup binds the run as a whole. */
+	init_rlimit(RLIMIT_CORE, 0, 0);
+	init_rlimit(RLIMIT_FSIZE, l->fsize_bytes, l->fsize_bytes);
+	init_rlimit(RLIMIT_CPU, cpu_s + 1, cpu_s + 2);
+	init_rlimit(RLIMIT_STACK, l->mem_bytes, l->mem_bytes);
+	init_rlimit(RLIMIT_NOFILE, 1024, 1024);
+	if (a->use_rlimits) {
+		init_rlimit(RLIMIT_DATA, l->mem_bytes, l->mem_bytes);
+		init_rlimit(RLIMIT_NPROC, l->pids, l->pids);
+	}
+	if (chdir(SANDBOX_WORK) < 0)
+		goto fail;
+
+	/* No capability survives: bounding set emptied, securebits locked
+	 * so that uid 0 inside could never regain any, then all cleared. */
+	for (cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
+			break;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	prctl(PR_SET_SECUREBITS,
+	      SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+	          SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED,
+	      0, 0, 0);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		goto fail;
+	/* setuid binaries and file capabilities grant nothing */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		goto fail;
+
+	environ = s->envp;
+	execvp(s->argv[0], s->argv);
+fail:
+	e = errno;
+	(void)!write(3, &e, sizeof e);
+	_exit(127);
+}
+
+/* Sends the keeper the files a compile produced, read inside the
+ * sandbox: a symlink planted here can only point inside the sandbox. */
+static void
+init_collect(const struct ns_init_args *a)
+{
+	const struct box_spec *s = a->spec;
+	DIR *d = opendir(SANDBOX_WORK);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		struct buf data;
+		uint32_t hdr[2];
+		bool want = false;
+		size_t i;
+		int fd;
+
+		for (i = 0; s->collect[i] != NULL; i++)
+			if (fnmatch(s->collect[i], e->d_name, FNM_PERIOD) == 0)
+				want = true;
+		if (!want || !cache_name_ok(e->d_name))
+			continue;
+		fd = openat(dirfd(d), e->d_name,
+		            O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			continue;
+		}
+		buf_init(&data, 0);
+		if (util_read_fd(fd, &data, s->limits.fsize_bytes) == 0) {
+			hdr[0] = st.st_mode & 0777;
+			hdr[1] = (uint32_t)strlen(e->d_name);
+			struct buf msg;
+			buf_init(&msg, 0);
+			buf_add(&msg, hdr, sizeof hdr);
+			buf_add(&msg, e->d_name, hdr[1]);
+			ns_proto_send2(a->status_fd, NS_MSG_FILE, msg.data,
+			               msg.len, data.data, data.len);
+			buf_free(&msg);
+		}
+		buf_free(&data);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* Waits for the program; reaps everything else; answers forbidden
+ * system calls by ending the run. */
+static void
+init_supervise(const struct ns_init_args *a, pid_t prog, int sfd, int notify_fd,
+               uint64_t t0)
+{
+	struct ns_msg_exit ex = {0};
+	struct rusage ru;
+
+	for (;;) {
+		struct pollfd p[2] = {{sfd, POLLIN, 0}, {notify_fd, POLLIN, 0}};
+		int n = poll(p, notify_fd >= 0 ? 2 : 1, -1);
+		pid_t w;
+		int st;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			init_fail("poll");
+		if (notify_fd >= 0 && (p[1].revents & POLLIN)) {
+			struct seccomp_notif *req;
+			struct seccomp_notif_resp *resp;
+			char name[48];
+
+			if (seccomp_notify_alloc(&req, &resp) == 0 &&
+			    seccomp_notify_receive(notify_fd, req) == 0) {
+				ns_seccomp_syscall_name(req->data.nr,
+				                        req->data.arch, name,
+				                        sizeof name);
+				ns_proto_send(a->status_fd, NS_MSG_SYSCALL,
+				              name, strlen(name));
+				kill(-1, SIGKILL);
+			}
+		}
+		if (p[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			(void)!read(sfd, &si, sizeof si);
+		}
+		while ((w = waitpid(-1, &st, WNOHANG | __WALL)) > 0) {
+			if (w == prog) {
+				ex.status = st;
+				goto done;
+			}
+		}
+	}
+done:
+	ex.maxrss_kb = 0;
+	/* whatever the program left behind (daemons, stray children) */
+	kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
+		ex.cpu_us = (uint64_t)ru.ru_utime.tv_sec * 1000000 +
+		            (uint64_t)ru.ru_utime.tv_usec +
+		            (uint64_t)ru.ru_stime.tv_sec * 1000000 +
+		            (uint64_t)ru.ru_stime.tv_usec;
+		ex.maxrss_kb = (uint64_t)ru.ru_maxrss;
+	}
+	uint64_t wall = util_now_us() - t0;
+	ns_proto_send2(a->status_fd, NS_MSG_EXIT, &ex, sizeof ex, &wall,
+	               sizeof wall);
+	if (a->spec->collect != NULL && WIFEXITED(ex.status) &&
+	    WEXITSTATUS(ex.status) == 0)
+		init_collect(a);
+	ns_proto_send(a->status_fd, NS_MSG_DONE, NULL, 0);
+}
+
+void
+ns_init_main(const struct ns_init_args *a)
+{
+	const struct box_spec *s = a->spec;
+	int exec_pipe[2], notify_fd = -1, sfd, err = 0, prog_fd = -1;
+	sigset_t chld;
+	char go;
+	pid_t prog;
+	uint64_t t0;
+	ssize_t n;
+
+	init_status_fd = a->status_fd;
+	/* The keeper writes our maps and cgroup, then says go. */
+	do
+		n = read(a->sync_fd, &go, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(127); /* the keeper is gone */
+
+	/* The build directory, opened with forge's own identity. Its path
+	 * is forge's cache, which no sandboxed program can write to. */
+	if (s->prog_dir != NULL) {
+		prog_fd = open(s->prog_dir,
+		               O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (prog_fd < 0)
+			init_fail("opening the build %s", s->prog_dir);
+	}
+
+	/* The sandbox's identity, before anything is created on its file
+	 * systems: files in them belong to the sandbox user. */
+	if (a->map_root_groups && setgroups(0, NULL) < 0)
+		init_fail("setgroups");
+	if (setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0)
+		init_fail("setresgid");
+	if (setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) < 0)
+		init_fail("setresuid");
+	/* The run dies with forge (set after the uid change, which would
+	 * clear it); a keeper that died meanwhile closed the sync pipe. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	{
+		struct pollfd p = {a->sync_fd, POLLIN, 0};
+		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLIN)))
+			_exit(127);
+	}
+
+	/* cgroup namespace: the program sees its own cgroup as the root */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		init_fail("unshare(CLONE_NEWCGROUP)");
+	init_mounts(a, prog_fd);
+	if (prog_fd >= 0)
+		close(prog_fd);
+	if (sethostname("forge", 5) < 0)
+		init_fail("sethostname");
+	if (s->limits.net)
+		init_loopback();
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0)
+		init_fail("signalfd");
+	if (pipe2(exec_pipe, O_CLOEXEC) < 0)
+		init_fail("pipe");
+	/* From here every process of the run, init included, is filtered. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		init_fail("no_new_privs");
+	if (ns_seccomp_load(a->filter, &notify_fd) < 0)
+		init_fail("loading the seccomp filter");
+
+	t0 = util_now_us();
+	prog = fork();
+	if (prog < 0)
+		init_fail("fork");
+	if (prog == 0) {
+		close(exec_pipe[0]);
+		init_exec_program(a, exec_pipe[1]);
+	}
+	close(exec_pipe[1]);
+	/* only the program holds its stdio: EOF means it and its children
+	 * closed them */
+	close(a->stdin_fd);
+	close(a->stdout_fd);
+	if (a->stderr_fd != a->stdout_fd)
+		close(a->stderr_fd);
+	do
+		n = read(exec_pipe[0], &err, sizeof err);
+	while (n < 0 && errno == EINTR);
+	close(exec_pipe[0]);
+	if (n == sizeof err) {
+		errno = err;
+		init_fail("cannot execute '%s'", s->argv[0]);
+	}
+	ns_proto_send(a->status_fd, NS_MSG_STARTED, NULL, 0);
+	init_supervise(a, prog, sfd, notify_fd, t0);
+	_exit(0);
+}

@@ -1,0 +1,202 @@
+/* What isolation this host allows the ns backend, checked for real, and
+ * for each thing missing, how to enable it. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+static long
+probe_sysctl(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Can this user create a user namespace and act as root in it? */
+bool
+ns_probe_userns(char *why, size_t size)
+{
+	pid_t pid;
+	int st;
+
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD,
+	                     NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		snprintf(why, size, "clone(CLONE_NEWUSER): %s",
+		         strerror(errno));
+		return false;
+	}
+	if (pid == 0) {
+		/* mounting needs the namespace's capabilities: AppArmor's
+		 * userns restriction lets the clone pass but strips them */
+		_exit(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0
+		          ? 0
+		          : 1);
+	}
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		snprintf(why, size,
+		         "a user namespace was created but had no "
+		         "capabilities in it (AppArmor or an LSM restricts "
+		         "unprivileged user namespaces)");
+		return false;
+	}
+	return true;
+}
+
+static void
+probe_add(struct backend_check *c, size_t max, size_t *n, const char *name,
+          int status, const char *detail, const char *fix)
+{
+	if (*n >= max)
+		return;
+	c[*n].name = name;
+	c[*n].status = status;
+	strlcpy0(c[*n].detail, detail, sizeof c[*n].detail);
+	strlcpy0(c[*n].fix, fix ? fix : "", sizeof c[*n].fix);
+	(*n)++;
+}
+
+size_t
+ns_probe_doctor(struct backend_check *c, size_t max)
+{
+	struct utsname u;
+	char why[512], detail[512], fix[512];
+	size_t n = 0;
+	long v;
+	enum ns_cgroup_mode cg;
+
+	uname(&u);
+	snprintf(detail, sizeof detail, "Linux %s, running as uid %d%s",
+	         u.release, (int)getuid(), getuid() == 0 ? " (root)" : "");
+	probe_add(c, max, &n, "host", 0, detail, NULL);
+
+	if (ns_probe_userns(why, sizeof why))
+		probe_add(c, max, &n, "user namespaces", 0,
+		          "available: the sandbox runs without privileges",
+		          NULL);
+	else {
+		fix[0] = '\0';
+		if ((v = probe_sysctl(
+		         "/proc/sys/kernel/"
+		         "apparmor_restrict_unprivileged_userns")) == 1)
+			snprintf(fix, sizeof fix,
+			         "AppArmor restricts user namespaces: sudo "
+			         "sysctl kernel.apparmor_restrict_unprivileged_"
+			         "userns=0 (or install an AppArmor profile "
+			         "allowing 'userns' for forge)");
+		else if ((v = probe_sysctl("/proc/sys/kernel/"
+		                           "unprivileged_userns_clone")) == 0)
+			snprintf(
+			    fix, sizeof fix,
+			    "sudo sysctl kernel.unprivileged_userns_clone=1");
+		else if ((v = probe_sysctl(
+		              "/proc/sys/user/max_user_namespaces")) == 0)
+			snprintf(fix, sizeof fix,
+			         "sudo sysctl user.max_user_namespaces=15000");
+		else
+			snprintf(fix, sizeof fix,
+			         "enable CONFIG_USER_NS in the kernel, or run "
+			         "forge where user namespaces are allowed");
+		probe_add(c, max, &n, "user namespaces", 2, why, fix);
+	}
+
+	cg = ns_cgroup_probe(why, sizeof why);
+	if (cg == CGROUP_V2 || cg == CGROUP_V1) {
+		snprintf(detail, sizeof detail,
+		         "cgroup %s under %s: memory, CPU and process limits "
+		         "bind the whole run",
+		         cg == CGROUP_V2 ? "v2" : "v1", ns_cgroup_base(cg));
+		probe_add(c, max, &n, "cgroups", 0, detail, NULL);
+	} else {
+		snprintf(detail, sizeof detail,
+		         "%s; limits fall back to per-process rlimits plus "
+		         "sampling (enforced_by: rlimit)",
+		         why);
+		const char *no = getenv("FORGE_NO_CGROUP");
+		if (no != NULL && *no != '\0')
+			snprintf(fix, sizeof fix, "unset FORGE_NO_CGROUP");
+		else if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+			snprintf(fix, sizeof fix,
+			         "run forge in a delegated cgroup: "
+			         "systemd-run --user --scope -p Delegate=yes "
+			         "forge ...");
+		else if (getuid() == 0)
+			snprintf(fix, sizeof fix,
+			         "mount the cgroup v1 memory, pids and cpuacct "
+			         "controllers under /sys/fs/cgroup");
+		else
+			snprintf(fix, sizeof fix,
+			         "let uid %d create cgroups: sudo mkdir -p "
+			         "/sys/fs/cgroup/{memory,pids,cpuacct}<your "
+			         "cgroup>/forge and chown them to you (see "
+			         "/proc/self/cgroup), or run as root",
+			         (int)getuid());
+		probe_add(c, max, &n, "cgroups", 1, detail, fix);
+	}
+
+	if (ns_seccomp_user_notif_supported())
+		probe_add(c, max, &n, "seccomp", 0,
+		          "filter with user notification: a forbidden call "
+		          "is named in the verdict",
+		          NULL);
+	else
+		probe_add(c, max, &n, "seccomp", 1,
+		          "no user notification (kernel < 5.0 or libseccomp < "
+		          "2.5): forbidden calls kill the program unnamed",
+		          "upgrade the kernel to 5.0+ and libseccomp to 2.5+");
+
+	/* The real thing: a whole sandbox around /bin/true. */
+	{
+		static char true_cmd[] = "true", path[] = "PATH=/usr/bin:/bin";
+		char *argv[] = {true_cmd, NULL}, *envp[] = {path, NULL};
+		struct box_spec s = {0};
+		struct box_result r;
+
+		s.argv = argv;
+		s.envp = envp;
+		s.stdin_fd = -1;
+		s.tty_fd = -1;
+		limits_default_run(&s.limits);
+		ns_run(&s, &r);
+		if (r.end == BOX_EXITED && r.exit_code == 0) {
+			snprintf(detail, sizeof detail,
+			         "a test run of 'true' in the full sandbox "
+			         "worked (%s)",
+			         box_enforcer_name(r.enforced_by));
+			probe_add(c, max, &n, "sandbox", 0, detail, NULL);
+		} else {
+			snprintf(detail, sizeof detail,
+			         "a test run of 'true' failed: %s",
+			         r.end == BOX_ERROR ? r.message
+			                            : box_end_name(r.end));
+			probe_add(c, max, &n, "sandbox", 2, detail,
+			          "fix the problems above; forge never runs a "
+			          "program outside the sandbox");
+		}
+		box_result_free(&r);
+	}
+	return n;
+}

@@ -1,0 +1,231 @@
+/* The system call filter. Default allow; a deny list of kernel attack
+ * surface that contest and teaching programs never need. A denied call
+ * stops the run with verdict SV: the filter hands it to the sandbox's init
+ * (SCMP_ACT_NOTIFY), which learns its name, so the program cannot catch or
+ * hide it. Kernels without user notification kill the process instead. */
+#include "config.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "engine.h"
+
+#ifndef AF_VSOCK
+#define AF_VSOCK 40
+#endif
+#ifndef AF_ALG
+#define AF_ALG 38
+#endif
+
+struct ns_seccomp {
+	scmp_filter_ctx ctx;
+	bool notify;
+};
+
+/* Each entry: a call and the threat it blocks. */
+static const char *const ns_seccomp_denied[] = {
+    /* reshaping the file system view; mount code is attack surface */
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "move_mount",
+    "open_tree",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "mount_setattr",
+    /* new namespaces expose root-only kernel code to the program */
+    "unshare",
+    "setns",
+    /* keyrings are not namespaced: they reach the host's keys */
+    "keyctl",
+    "add_key",
+    "request_key",
+    /* the BPF verifier and perf are among the most exploited paths */
+    "bpf",
+    "perf_event_open",
+    /* tampering with other processes (the init, each other) */
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    /* loading kernels and modules, rebooting, swap, accounting */
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "reboot",
+    "swapon",
+    "swapoff",
+    "acct",
+    "quotactl",
+    /* the kernel log, raw port I/O, the host's clocks */
+    "syslog",
+    "iopl",
+    "ioperm",
+    "settimeofday",
+    "clock_settime",
+    "clock_adjtime",
+    "adjtimex",
+    /* file handles bypass the mount tree (the "shocker" escape) */
+    "open_by_handle_at",
+    "name_to_handle_at",
+    /* userfaultfd makes kernel races easy to win */
+    "userfaultfd",
+    /* old or host-wide interfaces */
+    "lookup_dcookie",
+    "vhangup",
+    "nfsservctl",
+    "uselib",
+    "fanotify_init",
+    "sethostname",
+    "setdomainname",
+};
+
+static int
+ns_seccomp_add(struct ns_seccomp *f, uint32_t action, const char *name,
+               unsigned int n, const struct scmp_arg_cmp *cmp)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0; /* not on this architecture */
+	return seccomp_rule_add_array(f->ctx, action, nr, n, cmp);
+}
+
+struct ns_seccomp *
+ns_seccomp_build(char *err, size_t errlen)
+{
+	struct ns_seccomp *f = xcalloc(1, sizeof *f);
+	uint32_t deny;
+	size_t i;
+	int r = 0;
+
+	f->notify = ns_seccomp_user_notif_supported();
+	deny = f->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_KILL_PROCESS;
+	f->ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (f->ctx == NULL) {
+		snprintf(err, errlen, "seccomp_init failed");
+		free(f);
+		return NULL;
+	}
+	/* Foreign ABIs (i386, x32) reach less-audited compat code: kill. */
+	seccomp_attr_set(f->ctx, SCMP_FLTATR_ACT_BADARCH,
+	                 SCMP_ACT_KILL_PROCESS);
+	/* Loading requires no_new_privs; the init sets it explicitly too. */
+	seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, 1);
+
+	for (i = 0; r == 0 && i < sizeof ns_seccomp_denied / sizeof(char *);
+	     i++)
+		r = ns_seccomp_add(f, deny, ns_seccomp_denied[i], 0, NULL);
+
+	/* clone() creating namespaces: deny each namespace bit */
+	if (r == 0) {
+		static const unsigned long bits[] = {
+		    CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,   CLONE_NEWNET,
+		    CLONE_NEWIPC, CLONE_NEWUTS,  CLONE_NEWCGROUP};
+		for (i = 0; r == 0 && i < sizeof bits / sizeof bits[0]; i++) {
+			struct scmp_arg_cmp b =
+			    SCMP_A0(SCMP_CMP_MASKED_EQ, bits[i], bits[i]);
+			r = ns_seccomp_add(f, deny, "clone", 1, &b);
+		}
+	}
+	/* clone3 passes its flags in memory a filter cannot read: make it
+	 * look absent so libc falls back to clone(), which is checked. */
+	if (r == 0)
+		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0,
+		                   NULL);
+	/* io_uring: a large, often-exploited surface; absent, libraries
+	 * fall back to ordinary calls. */
+	if (r == 0)
+		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS), "io_uring_setup",
+		                   0, NULL);
+	if (r == 0)
+		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS), "io_uring_enter",
+		                   0, NULL);
+	if (r == 0)
+		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS),
+		                   "io_uring_register", 0, NULL);
+	/* TIOCSTI/TIOCLINUX push keystrokes into a terminal; TIOCSETD
+	 * loads line disciplines (a known escalation path). */
+	if (r == 0) {
+		unsigned long reqs[] = {TIOCSTI, TIOCLINUX, TIOCSETD};
+		for (i = 0; r == 0 && i < 3; i++) {
+			struct scmp_arg_cmp c =
+			    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, reqs[i]);
+			r = ns_seccomp_add(f, deny, "ioctl", 1, &c);
+		}
+	}
+	/* vsock is not network-namespaced: it would reach the hypervisor;
+	 * AF_ALG is kernel crypto code with a history of holes. */
+	if (r == 0) {
+		int fams[] = {AF_VSOCK, AF_ALG};
+		for (i = 0; r == 0 && i < 2; i++) {
+			struct scmp_arg_cmp c =
+			    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fams[i]);
+			r = ns_seccomp_add(f, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+			                   "socket", 1, &c);
+		}
+	}
+	if (r != 0) {
+		snprintf(err, errlen, "building the seccomp filter: %s",
+		         strerror(-r));
+		ns_seccomp_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* In the sandbox's init, before the program is forked: the filter binds
+ * init and everything after it. *notify_fd gets the listener, or -1. */
+int
+ns_seccomp_load(struct ns_seccomp *f, int *notify_fd)
+{
+	int r = seccomp_load(f->ctx);
+
+	*notify_fd = -1;
+	if (r != 0) {
+		errno = -r;
+		return -1;
+	}
+	if (f->notify)
+		*notify_fd = seccomp_notify_fd(f->ctx);
+	return 0;
+}
+
+void
+ns_seccomp_free(struct ns_seccomp *f)
+{
+	if (f == NULL)
+		return;
+	seccomp_release(f->ctx);
+	free(f);
+}
+
+const char *
+ns_seccomp_syscall_name(int nr, uint32_t arch, char *out, size_t size)
+{
+	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+
+	if (name != NULL) {
+		strlcpy0(out, name, size);
+		free(name);
+	} else
+		snprintf(out, size, "syscall %d", nr);
+	return out;
+}
+
+bool
+ns_seccomp_user_notif_supported(void)
+{
+	/* API level 5: SCMP_ACT_NOTIFY works with this kernel and library */
+	return seccomp_api_get() >= 5;
+}

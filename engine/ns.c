@@ -1,0 +1,704 @@
+/* The ns backend's keeper: the part of a run that stays outside.
+ *
+ * It clones the sandbox's init into fresh namespaces, maps its user,
+ * attaches its cgroup, then pumps stdin in and stdout/stderr out,
+ * watches the clock, the CPU and the memory, samples usage for the live
+ * view, and kills the whole run the moment a limit is crossed. It never
+ * runs anything itself: a sandbox that cannot be built is an error
+ * (verdict IE), not a reason to run the program some other way. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+/* The host uid the sandbox user maps to when forge runs as root: an
+ * unused, unprivileged id, so the program owns no host file. */
+#define NS_ROOT_OUTER_ID 60000
+
+#define NS_SAMPLE_MS        100
+#define NS_SETUP_TIMEOUT_MS 10000
+
+struct keeper {
+	const struct box_spec *spec;
+	struct box_result *res;
+	struct ns_cgroup *cg;
+	pid_t init;
+	int status_fd, out_fd, err_fd;
+	int in_src, in_dst; /* stdin pump: forge's stdin -> the program */
+	char in_buf[65536];
+	size_t in_len, in_off;
+	bool in_eof;
+	struct buf status;
+	size_t status_off;
+	bool started, exited, done, killed;
+	uint64_t t_clone_ms, t_start_us, cpu_base_us;
+	uint64_t init_wall_us;
+	uint64_t next_sample_ms;
+	uint64_t peak_bytes, sampled_cpu_us;
+	struct ns_msg_exit exit_msg;
+	ino_t pidns; /* rlimit mode: to find the run's processes in /proc */
+	long ncpu, clk_tck, page;
+};
+
+static void
+ns_kill(struct keeper *k, enum box_end why)
+{
+	if (!k->killed) {
+		k->killed = true;
+		if (k->res->end != BOX_SYSCALL)
+			k->res->end = why;
+	}
+	kill(k->init, SIGKILL);
+	if (k->cg != NULL)
+		ns_cgroup_kill(k->cg);
+}
+
+static void
+ns_error(struct keeper *k, const char *msg)
+{
+	if (k->res->end != BOX_ERROR) {
+		k->res->end = BOX_ERROR;
+		strlcpy0(k->res->message, msg, sizeof k->res->message);
+	}
+	ns_kill(k, BOX_ERROR);
+}
+
+/* The program is running: from here the wall clock and CPU count. */
+static void
+ns_started(struct keeper *k)
+{
+	if (k->started)
+		return;
+	k->started = true;
+	k->t_start_us = util_now_us();
+	k->next_sample_ms = k->t_start_us / 1000;
+	if (k->cg != NULL)
+		k->cpu_base_us = ns_cgroup_cpu_us(k->cg);
+}
+
+/* Parses what the init sent so far; an init that lies can only spoil
+ * its own run's result. */
+static void
+ns_parse_status(struct keeper *k)
+{
+	for (;;) {
+		enum ns_msg_type type;
+		const char *p;
+		size_t plen, used;
+		char text[512];
+
+		used = ns_proto_peek(k->status.data + k->status_off,
+		                     k->status.len - k->status_off, &type, &p,
+		                     &plen);
+		if (used == 0)
+			return;
+		k->status_off += used;
+		switch (type) {
+		case NS_MSG_ERROR:
+			snprintf(text, sizeof text, "%.*s", (int)plen, p);
+			ns_error(k, text);
+			break;
+		case NS_MSG_STARTED:
+			ns_started(k);
+			break;
+		case NS_MSG_SYSCALL:
+			snprintf(k->res->syscall, sizeof k->res->syscall,
+			         "%.*s", (int)plen, p);
+			k->res->end = BOX_SYSCALL;
+			break;
+		case NS_MSG_EXIT:
+			if (plen == sizeof k->exit_msg + sizeof(uint64_t)) {
+				memcpy(&k->exit_msg, p, sizeof k->exit_msg);
+				memcpy(&k->init_wall_us, p + sizeof k->exit_msg,
+				       sizeof(uint64_t));
+				k->exited = true;
+			}
+			break;
+		case NS_MSG_FILE: {
+			uint32_t hdr[2];
+			struct box_file *f;
+
+			if (plen < sizeof hdr)
+				break;
+			memcpy(hdr, p, sizeof hdr);
+			if (hdr[1] == 0 || hdr[1] > 255 ||
+			    plen - sizeof hdr < hdr[1])
+				break;
+			k->res->files =
+			    xrealloc(k->res->files, (k->res->nfiles + 1) *
+			                                sizeof *k->res->files);
+			f = &k->res->files[k->res->nfiles++];
+			f->name = xstrndup(p + sizeof hdr, hdr[1]);
+			f->mode = hdr[0] & 0755;
+			buf_init(&f->data, 0);
+			buf_add(&f->data, p + sizeof hdr + hdr[1],
+			        plen - sizeof hdr - hdr[1]);
+			break;
+		}
+		case NS_MSG_DONE:
+			k->done = true;
+			break;
+		}
+	}
+}
+
+/* rlimit mode: CPU, memory and threads of the run's processes, found
+ * by their PID namespace. */
+static void
+ns_proc_sample(struct keeper *k, struct box_sample *s)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	uint64_t ticks = 0, pages = 0;
+	uint32_t threads = 0;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[300], line[1024], *p;
+		struct stat st;
+		unsigned long ut, stm;
+		long cut, cst, nth, rss;
+		int fd;
+		ssize_t n;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/ns/pid", e->d_name);
+		if (stat(path, &st) < 0 || st.st_ino != k->pidns)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, line, sizeof line - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		line[n] = '\0';
+		p = strrchr(line, ')');
+		if (p == NULL ||
+		    sscanf(
+		        p + 2,
+		        "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu "
+		        "%ld %ld %*d %*d %ld %*d %*u %*u %ld",
+		        &ut, &stm, &cut, &cst, &nth, &rss) != 6)
+			continue;
+		ticks += ut + stm;
+		if (atoi(e->d_name) == k->init)
+			ticks += (uint64_t)(cut + cst); /* reaped children */
+		else
+			threads += (uint32_t)nth;
+		pages += (uint64_t)rss;
+	}
+	closedir(d);
+	s->cpu_ms = ticks * 1000 / (uint64_t)k->clk_tck;
+	s->mem_bytes = pages * (uint64_t)k->page;
+	s->pids = threads;
+}
+
+static void
+ns_sample(struct keeper *k, bool deliver)
+{
+	struct box_sample s = {0};
+	const struct limits *l = &k->spec->limits;
+
+	s.t_ms = (util_now_us() - k->t_start_us) / 1000;
+	if (k->cg != NULL) {
+		s.cpu_ms = (ns_cgroup_cpu_us(k->cg) - k->cpu_base_us) / 1000;
+		s.mem_bytes = ns_cgroup_mem_bytes(k->cg);
+		s.pids = ns_cgroup_pids(k->cg);
+		if (s.pids > 0)
+			s.pids--; /* the init is ours, not the program's */
+	} else {
+		ns_proc_sample(k, &s);
+		k->sampled_cpu_us = s.cpu_ms * 1000;
+		/* whole-run memory under rlimits is enforced by sampling */
+		if (s.mem_bytes > l->mem_bytes)
+			ns_kill(k, BOX_MEMORY);
+	}
+	if (s.mem_bytes > k->peak_bytes)
+		k->peak_bytes = s.mem_bytes;
+	if (s.cpu_ms >= l->cpu_ms)
+		ns_kill(k, BOX_CPU);
+	if (deliver && k->spec->on_sample != NULL)
+		k->spec->on_sample(&s, k->spec->arg);
+}
+
+static void
+ns_output(struct keeper *k, int *fd, int stream)
+{
+	char buf[65536];
+	ssize_t n = read(*fd, buf, sizeof buf);
+	uint64_t room;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(*fd);
+		*fd = -1;
+		return;
+	}
+	/* only the program writes here: output means it has started,
+	 * even if the init's word of it is still on its way */
+	ns_started(k);
+	room = k->spec->limits.output_bytes > k->res->output_bytes
+	           ? k->spec->limits.output_bytes - k->res->output_bytes
+	           : 0;
+	k->res->output_bytes += (uint64_t)n;
+	if ((uint64_t)n > room) {
+		n = (ssize_t)room;
+		ns_kill(k, BOX_OUTPUT);
+	}
+	if (n > 0 && k->spec->on_output != NULL)
+		k->spec->on_output(stream, buf, (size_t)n, k->spec->arg);
+}
+
+static void
+ns_stdin_pump(struct keeper *k, short src_ev, short dst_ev)
+{
+	if (k->in_len == k->in_off && (src_ev & (POLLIN | POLLHUP))) {
+		ssize_t n = read(k->in_src, k->in_buf, sizeof k->in_buf);
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		if (n <= 0) {
+			k->in_eof = true;
+		} else {
+			k->in_len = (size_t)n;
+			k->in_off = 0;
+		}
+	}
+	if (k->in_off < k->in_len && (dst_ev & (POLLOUT | POLLERR))) {
+		ssize_t w = write(k->in_dst, k->in_buf + k->in_off,
+		                  k->in_len - k->in_off);
+		if (w < 0 && errno != EAGAIN && errno != EINTR) {
+			/* the program closed its stdin: stop feeding it */
+			k->in_eof = true;
+			k->in_off = k->in_len = 0;
+		} else if (w > 0)
+			k->in_off += (size_t)w;
+	}
+	if (k->in_eof && k->in_off >= k->in_len && k->in_dst >= 0) {
+		close(k->in_dst);
+		k->in_dst = -1;
+	}
+}
+
+static int
+ns_poll_timeout(struct keeper *k, uint64_t now_ms)
+{
+	const struct limits *l = &k->spec->limits;
+	uint64_t t, next;
+
+	if (!k->started)
+		return (int)(k->t_clone_ms + NS_SETUP_TIMEOUT_MS > now_ms
+		                 ? k->t_clone_ms + NS_SETUP_TIMEOUT_MS - now_ms
+		                 : 0);
+	if (k->exited || k->killed)
+		return 1000;
+	t = k->t_start_us / 1000;
+	next = t + l->wall_ms;
+	if (k->next_sample_ms < next)
+		next = k->next_sample_ms;
+	return next > now_ms ? (int)(next - now_ms) : 0;
+}
+
+/* The limits the keeper itself enforces, checked at each wake-up. */
+static void
+ns_check(struct keeper *k)
+{
+	const struct limits *l = &k->spec->limits;
+	uint64_t now = util_now_ms();
+
+	if (!k->started) {
+		if (now >= k->t_clone_ms + NS_SETUP_TIMEOUT_MS && !k->killed)
+			ns_error(k, "the sandbox did not start within 10 s");
+		return;
+	}
+	if (k->exited || k->killed)
+		return;
+	if (now >= k->t_start_us / 1000 + l->wall_ms) {
+		ns_kill(k, BOX_WALL);
+		return;
+	}
+	if (now >= k->next_sample_ms) {
+		uint64_t step = NS_SAMPLE_MS;
+
+		ns_sample(k, true);
+		/* near the CPU limit, look more often than every 100 ms */
+		if (k->cg != NULL) {
+			uint64_t used =
+			    (ns_cgroup_cpu_us(k->cg) - k->cpu_base_us) / 1000;
+			uint64_t left = l->cpu_ms > used ? l->cpu_ms - used : 0;
+			if (left / (uint64_t)k->ncpu < step)
+				step = left / (uint64_t)k->ncpu;
+			if (step < 5)
+				step = 5;
+		}
+		k->next_sample_ms = now + step;
+	}
+}
+
+static int
+ns_write_proc(pid_t pid, const char *file, const char *text)
+{
+	char path[64];
+	int fd, r;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = util_write_all(fd, text, strlen(text));
+	close(fd);
+	return r;
+}
+
+/* The sandbox user (uid 1000 inside) is forge's own user when forge is
+ * not root; as root it is an unused, unprivileged id. */
+static int
+ns_map_user(pid_t pid, char *err, size_t errlen)
+{
+	char map[64];
+	uid_t outer = getuid() == 0 ? NS_ROOT_OUTER_ID : getuid();
+	gid_t gouter = getuid() == 0 ? NS_ROOT_OUTER_ID : getgid();
+
+	snprintf(map, sizeof map, "%d %d 1\n", SANDBOX_UID, (int)outer);
+	if (ns_write_proc(pid, "uid_map", map) < 0) {
+		snprintf(err, errlen, "writing uid_map: %s", strerror(errno));
+		return -1;
+	}
+	/* an unprivileged user may map its gid only with setgroups off */
+	if (getuid() != 0 && ns_write_proc(pid, "setgroups", "deny") < 0) {
+		snprintf(err, errlen, "writing setgroups: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(map, sizeof map, "%d %d 1\n", SANDBOX_GID, (int)gouter);
+	if (ns_write_proc(pid, "gid_map", map) < 0) {
+		snprintf(err, errlen, "writing gid_map: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static struct ns_seccomp *ns_filter;
+
+static void
+ns_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void
+ns_finish(struct keeper *k)
+{
+	struct box_result *r = k->res;
+	int st;
+
+	while (waitpid(k->init, &st, __WALL) < 0 && errno == EINTR)
+		;
+	if (r->end == BOX_ERROR)
+		return;
+	if (!k->started) {
+		r->end = BOX_ERROR;
+		snprintf(r->message, sizeof r->message,
+		         "the sandbox's init died before the program started "
+		         "(status %d)",
+		         st);
+		return;
+	}
+	r->wall_ms = k->exited ? k->init_wall_us / 1000
+	                       : (util_now_us() - k->t_start_us) / 1000;
+	if (k->cg != NULL) {
+		uint64_t cpu = ns_cgroup_cpu_us(k->cg);
+		uint64_t peak = ns_cgroup_mem_peak(k->cg);
+
+		r->cpu_ms =
+		    (cpu > k->cpu_base_us ? cpu - k->cpu_base_us : 0) / 1000;
+		if (peak < k->peak_bytes)
+			peak = k->peak_bytes;
+		r->mem_kb = peak / 1024;
+		/* v2 before 5.19 has no memory.peak, and a short run may
+		 * end before any sample: the largest process's own peak */
+		if (r->mem_kb == 0)
+			r->mem_kb = k->exit_msg.maxrss_kb;
+		if (ns_cgroup_oom(k->cg) && r->end != BOX_SYSCALL)
+			r->end = BOX_MEMORY;
+	} else {
+		uint64_t cpu = k->exit_msg.cpu_us;
+
+		if (k->sampled_cpu_us > cpu)
+			cpu = k->sampled_cpu_us;
+		r->cpu_ms = cpu / 1000;
+		r->mem_kb = k->peak_bytes / 1024;
+		if (k->exit_msg.maxrss_kb > r->mem_kb)
+			r->mem_kb = k->exit_msg.maxrss_kb;
+	}
+	if (k->killed || r->end == BOX_SYSCALL || r->end == BOX_MEMORY) {
+		if (k->exited && WIFSIGNALED(k->exit_msg.status))
+			r->signal = WTERMSIG(k->exit_msg.status);
+		else if (k->killed)
+			r->signal = SIGKILL;
+		return;
+	}
+	if (!k->exited) {
+		r->end = BOX_ERROR;
+		snprintf(r->message, sizeof r->message,
+		         "the sandbox's init died without a report");
+		return;
+	}
+	st = k->exit_msg.status;
+	if (WIFEXITED(st)) {
+		r->end = BOX_EXITED;
+		r->exit_code = WEXITSTATUS(st);
+	} else {
+		r->end = BOX_SIGNALED;
+		r->signal = WTERMSIG(st);
+	}
+}
+
+static void
+ns_loop(struct keeper *k)
+{
+	while (k->status_fd >= 0 || k->out_fd >= 0 || k->err_fd >= 0) {
+		struct pollfd p[5];
+		int n = 0, i_status = -1, i_out = -1, i_err = -1, i_src = -1,
+		    i_dst = -1;
+		int r;
+
+		if (k->status_fd >= 0) {
+			p[n] = (struct pollfd){k->status_fd, POLLIN, 0};
+			i_status = n++;
+		}
+		if (k->out_fd >= 0) {
+			p[n] = (struct pollfd){k->out_fd, POLLIN, 0};
+			i_out = n++;
+		}
+		if (k->err_fd >= 0) {
+			p[n] = (struct pollfd){k->err_fd, POLLIN, 0};
+			i_err = n++;
+		}
+		if (k->in_dst >= 0 && k->started) {
+			if (k->in_off < k->in_len) {
+				p[n] = (struct pollfd){k->in_dst, POLLOUT, 0};
+				i_dst = n++;
+			} else if (!k->in_eof) {
+				p[n] = (struct pollfd){k->in_src, POLLIN, 0};
+				i_src = n++;
+			}
+		}
+		r = poll(p, (nfds_t)n, ns_poll_timeout(k, util_now_ms()));
+		if (r < 0 && errno != EINTR) {
+			ns_error(k, "poll failed in the keeper");
+			break;
+		}
+		if (r > 0) {
+			if (i_status >= 0 && p[i_status].revents) {
+				char buf[65536];
+				ssize_t got =
+				    read(k->status_fd, buf, sizeof buf);
+				if (got > 0) {
+					buf_add(&k->status, buf, (size_t)got);
+					ns_parse_status(k);
+				} else if (got == 0 ||
+				           (errno != EINTR && errno != EAGAIN))
+					ns_close(&k->status_fd);
+			}
+			if (i_out >= 0 && p[i_out].revents)
+				ns_output(k, &k->out_fd, 1);
+			if (i_err >= 0 && p[i_err].revents)
+				ns_output(k, &k->err_fd, 2);
+			if ((i_src >= 0 && p[i_src].revents) ||
+			    (i_dst >= 0 && p[i_dst].revents))
+				ns_stdin_pump(
+				    k, i_src >= 0 ? p[i_src].revents : 0,
+				    i_dst >= 0 ? p[i_dst].revents : 0);
+		}
+		ns_check(k);
+	}
+}
+
+int
+ns_run(const struct box_spec *spec, struct box_result *res)
+{
+	struct keeper k = {0};
+	int sync_pipe[2] = {-1, -1}, status_pipe[2] = {-1, -1};
+	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+	int in_pipe[2] = {-1, -1};
+	struct ns_init_args a = {0};
+	char err[512];
+	pid_t pid;
+
+	memset(res, 0, sizeof *res);
+	k.spec = spec;
+	k.res = res;
+	k.in_src = k.in_dst = k.status_fd = k.out_fd = k.err_fd = -1;
+	k.ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (k.ncpu < 1)
+		k.ncpu = 1;
+	k.clk_tck = sysconf(_SC_CLK_TCK);
+	k.page = sysconf(_SC_PAGESIZE);
+	buf_init(&k.status, 0);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (ns_filter == NULL &&
+	    (ns_filter = ns_seccomp_build(err, sizeof err)) == NULL) {
+		res->end = BOX_ERROR;
+		strlcpy0(res->message, err, sizeof res->message);
+		return 0;
+	}
+	k.cg = ns_cgroup_create(&spec->limits, err, sizeof err);
+	if (k.cg == NULL)
+		res->enforced_by = ENFORCED_RLIMIT;
+	else
+		res->enforced_by = ns_cgroup_mode(k.cg) == CGROUP_V2
+		                       ? ENFORCED_CGROUP_V2
+		                       : ENFORCED_CGROUP_V1;
+
+	if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
+	    pipe2(status_pipe, O_CLOEXEC) < 0 ||
+	    (spec->tty_fd < 0 && (pipe2(out_pipe, O_CLOEXEC) < 0 ||
+	                          pipe2(err_pipe, O_CLOEXEC) < 0)) ||
+	    (spec->tty_fd < 0 && spec->stdin_fd >= 0 &&
+	     pipe2(in_pipe, O_CLOEXEC) < 0)) {
+		res->end = BOX_ERROR;
+		snprintf(res->message, sizeof res->message, "pipe: %s",
+		         strerror(errno));
+		goto out;
+	}
+
+	a.spec = spec;
+	a.sync_fd = sync_pipe[0];
+	a.status_fd = status_pipe[1];
+	a.filter = ns_filter;
+	a.use_rlimits = k.cg == NULL;
+	a.map_root_groups = getuid() == 0;
+	if (spec->tty_fd >= 0) {
+		a.stdin_fd = a.stdout_fd = a.stderr_fd = spec->tty_fd;
+	} else {
+		a.stdout_fd = out_pipe[1];
+		a.stderr_fd = err_pipe[1];
+		a.stdin_fd = in_pipe[0] >= 0
+		                 ? in_pipe[0]
+		                 : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+
+	k.t_clone_ms = util_now_ms();
+	/* fork-like clone into new namespaces; each one named for what it
+	 * hides: user (no host privilege), PID (no host process), mount
+	 * (no host file), network (no host network), IPC (no host shared
+	 * memory or semaphores), UTS (no host name). The cgroup namespace
+	 * follows once the init sits in its cgroup. */
+	pid = (pid_t)syscall(SYS_clone,
+	                     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+	                         CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
+	                         SIGCHLD,
+	                     NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		res->end = BOX_ERROR;
+		snprintf(res->message, sizeof res->message,
+		         "cannot create the sandbox's namespaces: %s (see "
+		         "'forge doctor')",
+		         strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(sync_pipe[1]);
+		close(status_pipe[0]);
+		if (out_pipe[0] >= 0) {
+			close(out_pipe[0]);
+			close(err_pipe[0]);
+		}
+		if (in_pipe[1] >= 0)
+			close(in_pipe[1]);
+		/* the init must not keep forge's descriptors: the
+		 * program's fds are dup'ed, the rest closed in the child */
+		util_set_cloexec(a.stdin_fd, false);
+		ns_init_main(&a);
+	}
+	k.init = pid;
+	ns_close(&sync_pipe[0]);
+	ns_close(&status_pipe[1]);
+	ns_close(&out_pipe[1]);
+	ns_close(&err_pipe[1]);
+	ns_close(&in_pipe[0]);
+	if (spec->tty_fd < 0 && a.stdin_fd >= 0 && in_pipe[1] < 0)
+		close(a.stdin_fd); /* our /dev/null */
+	k.status_fd = status_pipe[0];
+	k.out_fd = out_pipe[0];
+	k.err_fd = err_pipe[0];
+	if (in_pipe[1] >= 0) {
+		k.in_src = spec->stdin_fd;
+		k.in_dst = in_pipe[1];
+		util_set_nonblock(k.in_dst, true);
+	}
+
+	if (ns_map_user(pid, err, sizeof err) < 0 ||
+	    (k.cg != NULL && ns_cgroup_attach(k.cg, pid) < 0 &&
+	     snprintf(err, sizeof err, "attaching to the cgroup: %s",
+	              strerror(errno)))) {
+		ns_error(&k, err);
+		ns_close(&sync_pipe[1]);
+	} else {
+		if (k.cg == NULL) {
+			char path[64];
+			struct stat st;
+			snprintf(path, sizeof path, "/proc/%d/ns/pid",
+			         (int)pid);
+			if (stat(path, &st) == 0)
+				k.pidns = st.st_ino;
+		}
+		if (write(sync_pipe[1], "g", 1) != 1)
+			ns_error(&k, "cannot start the sandbox's init");
+	}
+	ns_loop(&k);
+	ns_close(&sync_pipe[1]);
+	ns_finish(&k);
+out:
+	ns_close(&sync_pipe[0]);
+	ns_close(&sync_pipe[1]);
+	ns_close(&status_pipe[0]);
+	ns_close(&status_pipe[1]);
+	ns_close(&out_pipe[0]);
+	ns_close(&out_pipe[1]);
+	ns_close(&err_pipe[0]);
+	ns_close(&err_pipe[1]);
+	ns_close(&in_pipe[0]);
+	ns_close(&k.in_dst);
+	ns_close(&k.status_fd);
+	ns_close(&k.out_fd);
+	ns_close(&k.err_fd);
+	buf_free(&k.status);
+	ns_cgroup_destroy(k.cg);
+	return 0;
+}
+
+void
+ns_cleanup_stale(void)
+{
+	ns_cgroup_cleanup_stale();
+}
+
+const struct backend ns_backend = {
+    .name = "ns",
+    .description = "namespaces + seccomp + cgroups, no daemon",
+    .doctor = ns_probe_doctor,
+    .run = ns_run,
+};

@@ -1,0 +1,46 @@
+/* What a backend reports about one sandboxed run. */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "engine.h"
+
+void
+box_result_free(struct box_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++) {
+		free(r->files[i].name);
+		buf_free(&r->files[i].data);
+	}
+	free(r->files);
+	r->files = NULL;
+	r->nfiles = 0;
+}
+
+const char *
+box_enforcer_name(enum box_enforcer e)
+{
+	switch (e) {
+	case ENFORCED_CGROUP_V2:
+		return "cgroup-v2";
+	case ENFORCED_CGROUP_V1:
+		return "cgroup-v1";
+	case ENFORCED_RLIMIT:
+		return "rlimit";
+	}
+	return "?";
+}
+
+const char *
+box_end_name(enum box_end e)
+{
+	static const char *const names[] = {
+	    [BOX_EXITED] = "exited",       [BOX_SIGNALED] = "signaled",
+	    [BOX_CPU] = "cpu-limit",       [BOX_WALL] = "wall-limit",
+	    [BOX_MEMORY] = "memory-limit", [BOX_OUTPUT] = "output-limit",
+	    [BOX_SYSCALL] = "syscall",     [BOX_ERROR] = "error",
+	};
+	return (size_t)e < sizeof names / sizeof names[0] ? names[e] : "?";
+}

@@ -1,0 +1,289 @@
+/* Small helpers: whole reads and writes retried on EINTR, clocks, paths. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+ssize_t
+util_read_all(int fd, void *p, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = read(fd, (char *)p + done, n - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+int
+util_write_all(int fd, const void *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads a whole fd into b; -1 with errno = EFBIG past max bytes. */
+int
+util_read_fd(int fd, struct buf *b, size_t max)
+{
+	char tmp[65536];
+
+	for (;;) {
+		ssize_t r = read(fd, tmp, sizeof tmp);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		if (max != 0 && b->len + (size_t)r > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		buf_add(b, tmp, (size_t)r);
+	}
+}
+
+int
+util_read_file(const char *path, struct buf *b, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r, e;
+
+	if (fd < 0)
+		return -1;
+	r = util_read_fd(fd, b, max);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+uint64_t
+util_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
+util_now_ms(void)
+{
+	return util_now_us() / 1000;
+}
+
+int
+util_mkdir_p(const char *path, mode_t mode)
+{
+	char *p = xstrdup(path);
+	char *s;
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+char *
+util_path_join(const char *a, const char *b)
+{
+	char *p;
+	size_t n = strlen(a);
+
+	xasprintf(&p, "%s%s%s", a, n > 0 && a[n - 1] == '/' ? "" : "/", b);
+	return p;
+}
+
+const char *
+util_home(void)
+{
+	const char *h = getenv("HOME");
+	struct passwd *pw;
+
+	if (h != NULL && *h == '/')
+		return h;
+	pw = getpwuid(getuid());
+	if (pw != NULL && pw->pw_dir != NULL)
+		return pw->pw_dir;
+	return "/";
+}
+
+/* $ENV if set and absolute, else ~/fallback (XDG base directory rules). */
+char *
+util_xdg_dir(const char *env, const char *fallback)
+{
+	const char *v = getenv(env);
+
+	if (v != NULL && *v == '/')
+		return xstrdup(v);
+	return util_path_join(util_home(), fallback);
+}
+
+/* Splits on blanks; "double quotes" group words. The caller frees with
+ * util_free_words. */
+char **
+util_split_words(const char *s, size_t *count)
+{
+	char **v = NULL;
+	size_t n = 0;
+	struct buf w;
+
+	buf_init(&w, 0);
+	for (;;) {
+		bool quoted = false, any = false;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		buf_reset(&w);
+		while (*s != '\0' && (quoted || (*s != ' ' && *s != '\t'))) {
+			if (*s == '"') {
+				quoted = !quoted;
+				any = true;
+			} else
+				buf_add(&w, s, 1);
+			s++;
+		}
+		if (w.len > 0 || any) {
+			v = xrealloc(v, (n + 2) * sizeof *v);
+			v[n++] = xstrdup(buf_cstr(&w));
+		}
+	}
+	buf_free(&w);
+	v = xrealloc(v, (n + 1) * sizeof *v);
+	v[n] = NULL;
+	if (count != NULL)
+		*count = n;
+	return v;
+}
+
+void
+util_free_words(char **v)
+{
+	char **p;
+
+	if (v == NULL)
+		return;
+	for (p = v; *p != NULL; p++)
+		free(*p);
+	free(v);
+}
+
+/* Looks cmd up in a PATH-like list; an absolute cmd is checked as is. */
+bool
+util_find_in_path(const char *cmd, const char *path, char *out, size_t size)
+{
+	const char *p = path;
+
+	if (strchr(cmd, '/') != NULL) {
+		strlcpy0(out, cmd, size);
+		return access(cmd, X_OK) == 0;
+	}
+	while (*p != '\0') {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		snprintf(out, size, "%.*s/%s", (int)n, p, cmd);
+		if (n > 0 && access(out, X_OK) == 0)
+			return true;
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return false;
+}
+
+int
+util_set_cloexec(int fd, bool on)
+{
+	int f = fcntl(fd, F_GETFD);
+
+	if (f < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, on ? f | FD_CLOEXEC : f & ~FD_CLOEXEC);
+}
+
+int
+util_set_nonblock(int fd, bool on)
+{
+	int f = fcntl(fd, F_GETFL);
+
+	if (f < 0)
+		return -1;
+	return fcntl(fd, F_SETFL, on ? f | O_NONBLOCK : f & ~O_NONBLOCK);
+}
+
+/* Natural order: runs of digits compare as numbers ("2" < "10"). */
+int
+util_natural_cmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *b != '\0') {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *sa, *sb;
+			size_t la, lb;
+
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (sa = a; isdigit((unsigned char)*a); a++)
+				;
+			for (sb = b; isdigit((unsigned char)*b); b++)
+				;
+			la = (size_t)(a - sa);
+			lb = (size_t)(b - sb);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			int c = memcmp(sa, sb, la);
+			if (c != 0)
+				return c;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}

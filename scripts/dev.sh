@@ -1,0 +1,74 @@
+#!/bin/bash
+# Forge's one-step set-up for a fresh Debian 12 / Ubuntu machine: installs
+# what is missing (apt, through sudo when not root), builds, then
+#   scripts/dev.sh run    compiles and runs examples/hello.c in the sandbox
+#   scripts/dev.sh test   runs the whole test suite (make check)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+job=${1:-run}
+case $job in
+run | test | build) ;;
+*)
+	echo "usage: scripts/dev.sh [run|test|build]" >&2
+	exit 2
+	;;
+esac
+
+# Build dependencies, then the toolchains the tests exercise.
+packages="build-essential autoconf automake pkg-config libseccomp-dev
+	libsqlite3-dev libncurses-dev libvterm-dev libinih-dev libmd-dev
+	jq tmux bubblewrap util-linux python3 g++ golang-go rustc"
+command -v node >/dev/null || packages="$packages nodejs"
+command -v javac >/dev/null || packages="$packages default-jdk-headless"
+
+missing=""
+for p in $packages; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	echo "installing:$missing"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+fi
+
+if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+	autoreconf -fi
+fi
+if [ ! -f Makefile ] || [ configure -nt Makefile ]; then
+	./configure --enable-werror
+fi
+make -j"$(nproc)"
+
+case $job in
+build) ;;
+run)
+	./forge doctor || true
+	echo
+	echo "$ echo Forge | ./forge run examples/hello.c"
+	echo Forge | ./forge run examples/hello.c
+	;;
+test)
+	status=0
+	make -j"$(nproc)" check || status=$?
+	pass=0 fail=0 skipped=0
+	for trs in $(find tests -name '*.trs'); do
+		case $(sed -n 's/^:test-result: //p' "$trs") in
+		PASS | XFAIL) pass=$((pass + 1)) ;;
+		SKIP) skipped=$((skipped + 1)) ;;
+		*)
+			fail=$((fail + 1))
+			echo "---- ${trs%.trs}.log"
+			tail -n 40 "${trs%.trs}.log"
+			;;
+		esac
+	done
+	[ "$fail" -eq 0 ] || status=1
+	echo "$pass passed, $fail failed, $skipped skipped"
+	exit "$status"
+	;;
+esac

@@ -1,0 +1,89 @@
+#!/bin/bash
+# The run's life: live samples while it runs, and nothing of it left once
+# forge returns, even when forge itself is killed mid-run.
+. "$FORGE_SRCDIR/tests/lib.sh"
+need_sandbox
+
+# live samples: at least every 100 ms, memory and threads seen growing
+grow=$(write grow.c <<'X'
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+static void *idle(void *p) { pause(); return p; }
+int main(void) {
+	pthread_t t;
+	for (int i = 0; i < 3; i++) pthread_create(&t, NULL, idle, NULL);
+	for (int i = 0; i < 24; i++) {
+		memset(malloc(4 << 20), 1, 4 << 20);
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+X
+)
+forge_json "$grow" --samples
+eq "samples: run OK" OK "$(j .verdict)"
+n=$(j '.samples | length')
+check "samples: about one per 100 ms ($n over $(j .wall_ms) ms)" test "$n" -ge "$(( $(j .wall_ms) / 100 - 1 ))"
+check "samples: none more than 150 ms apart" \
+	test "$(j '[.samples | range(1; length) as $i | .[$i].t_ms - .[$i-1].t_ms] | max')" -le 150
+check "samples: memory grows ($(j '[.samples[].memory_kb] | first, last' | tr '\n' ' '))" \
+	test "$(j '.samples[-1].memory_kb')" -gt "$(( $(j '.samples[0].memory_kb') + 40000 ))"
+check "samples: the threads are counted" test "$(j '[.samples[].pids] | max')" -ge 4
+check "samples: CPU time never decreases" test "$(j '[.samples | range(1; length) as $i | .[$i].cpu_ms >= .[$i-1].cpu_ms] | all')" = true
+rc=0
+"$FORGE" run --samples "$grow" >/dev/null 2>&1 || rc=$?
+eq "--samples without --json is a usage error" 2 "$rc"
+
+# forge killed in the middle of a run: the whole run dies with it,
+# daemon included, and the next forge removes what was left
+marker="forge-lifecycle-$$-$RANDOM"
+daemon=$(write daemon.c <<X
+#include <unistd.h>
+int main(void) {
+	if (fork() == 0) {
+		setsid();
+		if (fork() == 0) {
+			execl("/usr/bin/sleep", "$marker", "1000", (char *)0);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	execl("/usr/bin/sleep", "$marker", "1000", (char *)0);
+	return 1;
+}
+X
+)
+cgroups=$(jq -r '.backends[0].checks[] | select(.check == "cgroups") | .status' <("$FORGE" doctor --json))
+"$FORGE" run -q "$daemon" --wall 60 >/dev/null 2>&1 &
+forge_pid=$!
+for _ in $(seq 100); do
+	[ "$(pgrep -f -c "$marker")" -ge 2 ] && break
+	sleep 0.05
+done
+eq "the program and its daemon are running" 2 "$(pgrep -f -c "$marker")"
+kill -9 "$forge_pid"
+{ wait "$forge_pid"; } 2>/dev/null
+for _ in $(seq 40); do
+	pgrep -f "$marker" >/dev/null || break
+	sleep 0.05
+done
+eq "forge killed: no process of the run is left" 0 "$(pgrep -f -c "$marker")"
+if [ "$cgroups" = ok ]; then
+	check "the killed forge left its run's cgroup" \
+		test -n "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "run-$forge_pid-*" 2>/dev/null)"
+fi
+"$FORGE" run -q "$TEST_TMP/grow.c" >/dev/null 2>&1
+eq "the next forge removed the dead run's cgroups" "" \
+	"$(find /sys/fs/cgroup -maxdepth 8 -type d -name "run-$forge_pid-*" 2>/dev/null)"
+
+# a normal run leaves no cgroup behind either
+"$FORGE" run -q "$TEST_TMP/grow.c" >/dev/null 2>&1 &
+p=$!
+wait $p
+eq "a finished run leaves no cgroup" "" \
+	"$(find /sys/fs/cgroup -maxdepth 8 -type d -name "run-$p-*" 2>/dev/null)"
+finish
