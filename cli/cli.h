@@ -12,6 +12,9 @@
 #define EXIT_USAGE    2
 #define EXIT_INTERNAL 3
 
+/* The largest source file forge reads. */
+#define CLI_SOURCE_MAX (16u << 20)
+
 struct cli_command {
 	const char *name;
 	const char *args;
@@ -35,10 +38,19 @@ extern const struct cli_command cli_commands[];
 FORGE_PRINTF(1, 2) int cli_usage_error(const char *, ...);
 FORGE_PRINTF(1, 2) int cli_internal_error(const char *, ...);
 bool cli_color(int fd);
+int cli_read_source(const char *, struct buf *);
 
 /* cmd-run.c */
 int cmd_run(int, char **);
 void cmd_run_help(FILE *);
+
+/* cmd-judge.c */
+int cmd_judge(int, char **);
+void cmd_judge_help(FILE *);
+
+/* cmd-stress.c */
+int cmd_stress(int, char **);
+void cmd_stress_help(FILE *);
 
 /* cmd-langs.c */
 int cmd_langs(int, char **);

@@ -12,8 +12,6 @@
 
 #include "cli/cli.h"
 
-#define RUN_SOURCE_MAX (16u << 20)
-
 enum {
 	OPT_WALL = 256,
 	OPT_PIDS,
@@ -227,32 +225,6 @@ run_print_summary(const struct pipeline_result *r, const struct language *lang,
 }
 
 static int
-run_read_source(const char *path, struct buf *src)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		return cli_usage_error("%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cli_usage_error("%s: not a regular file", path);
-	}
-	if (st.st_size > RUN_SOURCE_MAX) {
-		close(fd);
-		return cli_usage_error("%s: larger than 16M, not a source file",
-		                       path);
-	}
-	if (util_read_fd(fd, src, RUN_SOURCE_MAX) < 0) {
-		int e = errno;
-		close(fd);
-		return cli_usage_error("%s: %s", path, strerror(e));
-	}
-	close(fd);
-	return 0;
-}
-
-static int
 run_opt_error(const char *opt, const char *err)
 {
 	return cli_usage_error("--%s: %s", opt, err);
@@ -388,7 +360,7 @@ cmd_run(int argc, char **argv)
 		                       backend_name);
 
 	buf_init(&src, 0);
-	if ((ret = run_read_source(argv[optind], &src)) != 0) {
+	if ((ret = cli_read_source(argv[optind], &src)) != 0) {
 		buf_free(&src);
 		return ret;
 	}

@@ -1,11 +1,14 @@
 /* forge: run untrusted programs in a sandbox, from the command line. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -13,6 +16,10 @@
 const struct cli_command cli_commands[] = {
     {"run", "[options] FILE", "compile if needed, run once in the sandbox",
      cmd_run, cmd_run_help},
+    {"judge", "[options] FILE TESTS", "run against a test set", cmd_judge,
+     cmd_judge_help},
+    {"stress", "SOL --gen G --ref R", "random tests until SOL and R disagree",
+     cmd_stress, cmd_stress_help},
     {"langs", "[--json]", "languages and whether their toolchains are here",
      cmd_langs, cmd_langs_help},
     {"doctor", "[--json]",
@@ -103,6 +110,33 @@ cli_options_help(FILE *f, const struct cli_option *o)
 			         o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(f, "  %-26s %s\n", left, o->help);
 	}
+}
+
+/* A source file: regular, readable, at most 16M. 0, or an exit status. */
+int
+cli_read_source(const char *path, struct buf *src)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return cli_usage_error("%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cli_usage_error("%s: not a regular file", path);
+	}
+	if (st.st_size > CLI_SOURCE_MAX) {
+		close(fd);
+		return cli_usage_error("%s: larger than 16M, not a source file",
+		                       path);
+	}
+	if (util_read_fd(fd, src, CLI_SOURCE_MAX) < 0) {
+		int e = errno;
+		close(fd);
+		return cli_usage_error("%s: %s", path, strerror(e));
+	}
+	close(fd);
+	return 0;
 }
 
 /* Colour only for a terminal, and never when NO_COLOR is set. */

@@ -77,10 +77,12 @@ cache_hash_tool(SHA2_CTX *c, const char *cmd)
 
 void
 cache_key(const struct language *l, const char *source_name, const char *src,
-          size_t len, char hex[65])
+          size_t len, const struct box_input *extra, size_t nextra,
+          char hex[65])
 {
 	SHA2_CTX c;
 	char **p;
+	size_t i;
 
 	SHA256Init(&c);
 	cache_hash_str(&c, "forge-build-1");
@@ -92,6 +94,13 @@ cache_key(const struct language *l, const char *source_name, const char *src,
 	if (l->compile != NULL)
 		cache_hash_tool(&c, l->compile);
 	SHA256Update(&c, (const uint8_t *)src, len);
+	/* files compiled along (a checker's headers) */
+	for (i = 0; i < nextra; i++) {
+		uint64_t n = extra[i].len;
+		cache_hash_str(&c, extra[i].name);
+		SHA256Update(&c, (const uint8_t *)&n, sizeof n);
+		SHA256Update(&c, (const uint8_t *)extra[i].data, extra[i].len);
+	}
 	SHA256End(&c, hex);
 }
 

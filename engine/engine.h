@@ -91,6 +91,21 @@ void json_int(struct json_writer *, const char *key, long long);
 void json_bool(struct json_writer *, const char *key, bool);
 void json_null(struct json_writer *, const char *key);
 
+/* compare.c */
+enum compare_mode { COMPARE_TOKENS, COMPARE_EXACT };
+struct compare_opts {
+	enum compare_mode mode;
+	bool case_sensitive;
+	bool space_sensitive;
+	double abs_tol; /* < 0: not given */
+	double rel_tol;
+};
+void compare_opts_default(struct compare_opts *);
+int compare_parse_flags(struct compare_opts *, const char *flags, char *err,
+                        size_t);
+bool compare_output(const struct compare_opts *, const char *out, size_t,
+                    const char *ans, size_t, struct buf *why);
+
 /* limits.c */
 struct limits {
 	uint64_t cpu_ms;       /* CPU time of all processes together */
@@ -157,18 +172,28 @@ struct box_file {
 	struct buf data;
 };
 
+/* A file put into /work before the program starts. */
+struct box_input {
+	const char *name; /* "x" or "dir/x" under /work */
+	const char *data;
+	size_t len;
+};
+
 struct box_spec {
-	char **argv;           /* resolved on the sandbox's PATH */
-	char **envp;           /* the whole environment inside */
-	char **ro_paths;       /* extra host paths bound read-only */
-	const char *prog_dir;  /* bound read-only at /prog; NULL: none */
-	const char *work_name; /* a file put into /work first ... */
-	const char *work_data; /* ... with these bytes */
-	size_t work_len;
-	char **collect; /* globs of /work files brought back */
+	char **argv;          /* resolved on the sandbox's PATH */
+	char **envp;          /* the whole environment inside */
+	char **ro_paths;      /* extra host paths bound read-only */
+	const char *prog_dir; /* bound read-only at /prog; NULL: none */
+	const struct box_input *inputs;
+	size_t ninputs;
+	const char *const *mkdirs; /* empty directories made in /work */
+	char **collect;            /* globs ("x*", "dir/x*") of /work files
+	                              brought back when the program exits */
 	struct limits limits;
-	int stdin_fd; /* -1: /dev/null */
-	int tty_fd;   /* >= 0: stdout and stderr go to this pty */
+	int stdin_fd;          /* pumped in by the keeper; -1: /dev/null */
+	int tty_fd;            /* >= 0: stdin, stdout, stderr are this pty */
+	int pipe_in, pipe_out; /* >= 0: the program's stdin/stdout as they
+	                          are (pipes between two sandboxes) */
 	box_output_fn on_output;
 	box_sample_fn on_sample;
 	void *arg;
@@ -183,12 +208,16 @@ struct box_result {
 	uint64_t mem_kb; /* peak, whole run */
 	uint64_t output_bytes;
 	enum box_enforcer enforced_by;
+	uint64_t end_us;        /* when the program ended (monotonic) */
 	char syscall[48];       /* BOX_SYSCALL */
 	char message[512];      /* BOX_ERROR and other detail */
 	struct box_file *files; /* collected from /work */
 	size_t nfiles;
 };
+void box_spec_init(struct box_spec *);
 void box_result_free(struct box_result *);
+const struct box_file *box_result_file(const struct box_result *,
+                                       const char *name);
 const char *box_enforcer_name(enum box_enforcer);
 const char *box_end_name(enum box_end);
 
@@ -327,7 +356,8 @@ const char *lang_system_dir(void);
 /* cache.c: builds kept by content hash */
 char *cache_dir(void);
 void cache_key(const struct language *, const char *source_name,
-               const char *src, size_t len, char hex[65]);
+               const char *src, size_t len, const struct box_input *extra,
+               size_t nextra, char hex[65]);
 int cache_open(const char *key, int *dirfd);
 char *cache_build_path(const char *key);
 int cache_store(const char *key, const struct box_file *, size_t,
@@ -337,6 +367,34 @@ int cache_store_source(const char *key, const char *name, const char *src,
 char *cache_read_note(int dirfd);
 void cache_cleanup_stale(void);
 bool cache_name_ok(const char *);
+
+/* testset.c */
+struct test_case {
+	char *name;
+	char *in_path, *ans_path; /* files, or ... */
+	char *in_data, *ans_data; /* ... data (competitive-companion) */
+	size_t in_len, ans_len;
+	bool has_answer; /* false: a run-only test */
+	char *flags;     /* output validator flags of its group */
+};
+enum testset_kind { TESTSET_DIR, TESTSET_KATTIS, TESTSET_COMPANION };
+struct testset {
+	enum testset_kind kind;
+	char *path;
+	char *name;
+	struct test_case *tests;
+	size_t ntests;
+	uint64_t time_ms;   /* 0: not given by the test set */
+	uint64_t mem_bytes; /* 0: not given */
+	bool interactive;
+	bool custom_validator;
+	char *validator_path; /* a Kattis output validator: file or dir */
+	char *validator_flags;
+};
+int testset_load(struct testset *, const char *path, char *err, size_t);
+void testset_free(struct testset *);
+int testset_read(const struct test_case *, bool answer, struct buf *, char *err,
+                 size_t);
 
 /* pipeline.c: resolve → compile (cached) → run → verdict */
 struct pipeline_request {
@@ -362,9 +420,76 @@ struct pipeline_result {
 	struct box_result run;
 	bool ran;
 };
+struct build {
+	const struct language *lang;
+	char key[65];
+	char *dir;  /* the cached build, bound at /prog */
+	char *name; /* {name}: e.g. a Java program's class */
+	char *source_name;
+	char **env;
+	char **argv;         /* the run command */
+	bool compiled;       /* the language compiles */
+	bool cached;         /* an earlier identical build was reused */
+	uint64_t compile_ms; /* wall time of the compile, 0 when cached */
+	struct buf compile_output;
+	enum verdict verdict; /* CE or IE when the build failed */
+	char detail[512];
+};
+int pipeline_build(struct build *, const struct language *,
+                   const struct backend *, const char *src, size_t len,
+                   const struct box_input *extra, size_t nextra,
+                   const struct limits *compile_limits, bool tty);
+void pipeline_spec(const struct build *, struct box_spec *);
+void pipeline_build_free(struct build *);
+enum verdict pipeline_exec(const struct build *, const struct backend *,
+                           const struct limits *, char **args, const char *in,
+                           size_t in_len, struct buf *out, struct buf *err,
+                           struct box_result *, char *detail, size_t);
 int pipeline_run(const struct pipeline_request *, struct pipeline_result *);
 void pipeline_result_free(struct pipeline_result *);
 enum verdict pipeline_classify(const struct box_result *, const struct limits *,
                                char *detail, size_t);
+
+/* judge.c */
+enum checker_kind { CHECKER_TESTLIB, CHECKER_KATTIS };
+struct checker {
+	enum checker_kind kind;
+	struct build build;
+	bool built;
+};
+struct judge_opts {
+	const struct backend *backend;
+	struct limits limits;
+	struct compare_opts compare;
+	const struct checker *checker; /* NULL: compare */
+	const char *validator_flags;   /* a Kattis validator's, by default */
+	bool interactive;
+	unsigned jobs;
+	bool stop_on_fail;
+	char **only; /* names or globs of the tests to run */
+};
+/* One test's result: fixed size, so a worker sends it in one write. */
+struct judge_test {
+	uint32_t index;
+	enum verdict verdict;
+	bool exited;
+	int32_t exit_code;
+	int32_t signal;
+	uint64_t time_ms, wall_ms, mem_kb;
+	enum box_enforcer enforced_by;
+	char detail[512];       /* the reason, or the checker's message */
+	char diff[1024];        /* where the output first differs */
+	char stderr_head[2048]; /* the start of the program's stderr */
+};
+typedef void (*judge_report_fn)(const struct judge_test *,
+                                const struct test_case *, void *);
+int checker_prepare(struct checker *, enum checker_kind, const char *path,
+                    const struct language_set *, const struct backend *,
+                    char *err, size_t);
+void checker_free(struct checker *);
+void judge_one(const struct judge_opts *, const struct build *,
+               const struct testset *, size_t, struct judge_test *);
+size_t judge_run(const struct judge_opts *, const struct build *,
+                 const struct testset *, judge_report_fn, void *);
 
 #endif

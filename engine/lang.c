@@ -503,7 +503,7 @@ lang_toolchain_version(const struct language *l, const struct backend *be)
 {
 	static char path_env[] = "PATH=" LANG_SANDBOX_PATH,
 	            home[] = "HOME=/tmp";
-	struct box_spec s = {0};
+	struct box_spec s;
 	struct box_result r;
 	struct buf out;
 	char *envp[3] = {path_env, home, NULL}, *line = NULL, *p, *save;
@@ -511,6 +511,7 @@ lang_toolchain_version(const struct language *l, const struct backend *be)
 	if (l->version == NULL)
 		return NULL;
 	buf_init(&out, 64 * 1024);
+	box_spec_init(&s);
 	s.argv = util_split_words(l->version, NULL);
 	s.envp = l->env != NULL ? l->env : envp;
 	if (l->env != NULL) {
@@ -525,8 +526,6 @@ lang_toolchain_version(const struct language *l, const struct backend *be)
 			s.envp[i + 2] = l->env[i];
 	}
 	s.ro_paths = l->paths;
-	s.stdin_fd = -1;
-	s.tty_fd = -1;
 	limits_default_compile(&s.limits);
 	s.limits.cpu_ms = 10000;
 	s.limits.wall_ms = 10000;

@@ -302,11 +302,27 @@ init_mounts(const struct ns_init_args *a, int prog_fd)
 	          MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		init_fail("mounting /proc");
 
-	if (s->work_name != NULL) {
-		char *p = util_path_join(NEWROOT SANDBOX_WORK, s->work_name);
-		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	/* The program's files, on its own fresh tmpfs: nothing there yet
+	 * that could redirect a path. */
+	for (i = 0; s->mkdirs != NULL && s->mkdirs[i] != NULL; i++) {
+		char *p = util_path_join(NEWROOT SANDBOX_WORK, s->mkdirs[i]);
+		if (util_mkdir_p(p, 0755) < 0)
+			init_fail("creating %s", p);
+		free(p);
+	}
+	for (i = 0; i < s->ninputs; i++) {
+		char *p =
+		    util_path_join(NEWROOT SANDBOX_WORK, s->inputs[i].name);
+		char *slash = strrchr(p, '/');
+		int fd;
 
-		if (fd < 0 || util_write_all(fd, s->work_data, s->work_len) < 0)
+		*slash = '\0';
+		if (util_mkdir_p(p, 0755) < 0)
+			init_fail("creating %s", p);
+		*slash = '/';
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 ||
+		    util_write_all(fd, s->inputs[i].data, s->inputs[i].len) < 0)
 			init_fail("writing %s", p);
 		close(fd);
 		free(p);
@@ -422,54 +438,69 @@ fail:
 	_exit(127);
 }
 
-/* Sends the keeper the files a compile produced, read inside the
- * sandbox: a symlink planted here can only point inside the sandbox. */
+static void
+init_send_file(const struct ns_init_args *a, int dfd, const char *dir,
+               const char *name)
+{
+	struct stat st;
+	struct buf data, msg;
+	uint32_t hdr[2];
+	char full[600];
+	int fd;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return;
+	}
+	snprintf(full, sizeof full, "%s%s%s", dir, *dir ? "/" : "", name);
+	buf_init(&data, 0);
+	if (util_read_fd(fd, &data, a->spec->limits.fsize_bytes) == 0) {
+		hdr[0] = st.st_mode & 0777;
+		hdr[1] = (uint32_t)strlen(full);
+		buf_init(&msg, 0);
+		buf_add(&msg, hdr, sizeof hdr);
+		buf_add(&msg, full, hdr[1]);
+		ns_proto_send2(a->status_fd, NS_MSG_FILE, msg.data, msg.len,
+		               data.data, data.len);
+		buf_free(&msg);
+	}
+	buf_free(&data);
+	close(fd);
+}
+
+/* Sends the keeper the files asked for (a compile's program, a checker's
+ * feedback), read inside the sandbox: a symlink planted here can only
+ * point inside the sandbox, and only regular files are sent. */
 static void
 init_collect(const struct ns_init_args *a)
 {
-	const struct box_spec *s = a->spec;
-	DIR *d = opendir(SANDBOX_WORK);
-	struct dirent *e;
+	char **pat;
 
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		struct stat st;
-		struct buf data;
-		uint32_t hdr[2];
-		bool want = false;
-		size_t i;
-		int fd;
+	for (pat = a->spec->collect; *pat != NULL; pat++) {
+		char dir[256] = "", path[300];
+		const char *glob = strrchr(*pat, '/');
+		struct dirent *e;
+		DIR *d;
 
-		for (i = 0; s->collect[i] != NULL; i++)
-			if (fnmatch(s->collect[i], e->d_name, FNM_PERIOD) == 0)
-				want = true;
-		if (!want || !cache_name_ok(e->d_name))
+		if (glob != NULL) {
+			snprintf(dir, sizeof dir, "%.*s", (int)(glob - *pat),
+			         *pat);
+			glob++;
+		} else
+			glob = *pat;
+		snprintf(path, sizeof path, SANDBOX_WORK "/%s", dir);
+		d = opendir(path);
+		if (d == NULL)
 			continue;
-		fd = openat(dirfd(d), e->d_name,
-		            O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			close(fd);
-			continue;
-		}
-		buf_init(&data, 0);
-		if (util_read_fd(fd, &data, s->limits.fsize_bytes) == 0) {
-			hdr[0] = st.st_mode & 0777;
-			hdr[1] = (uint32_t)strlen(e->d_name);
-			struct buf msg;
-			buf_init(&msg, 0);
-			buf_add(&msg, hdr, sizeof hdr);
-			buf_add(&msg, e->d_name, hdr[1]);
-			ns_proto_send2(a->status_fd, NS_MSG_FILE, msg.data,
-			               msg.len, data.data, data.len);
-			buf_free(&msg);
-		}
-		buf_free(&data);
-		close(fd);
+		while ((e = readdir(d)) != NULL)
+			if (fnmatch(glob, e->d_name, FNM_PERIOD) == 0 &&
+			    cache_name_ok(e->d_name))
+				init_send_file(a, dirfd(d), dir, e->d_name);
+		closedir(d);
 	}
-	closedir(d);
 }
 
 /* Waits for the program; reaps everything else; answers forbidden
@@ -533,8 +564,9 @@ done:
 	uint64_t wall = util_now_us() - t0;
 	ns_proto_send2(a->status_fd, NS_MSG_EXIT, &ex, sizeof ex, &wall,
 	               sizeof wall);
-	if (a->spec->collect != NULL && WIFEXITED(ex.status) &&
-	    WEXITSTATUS(ex.status) == 0)
+	/* whatever the exit status: a validator's feedback comes with its
+	 * verdict (exit 42 or 43); a failed compile's files are ignored */
+	if (a->spec->collect != NULL && WIFEXITED(ex.status))
 		init_collect(a);
 	ns_proto_send(a->status_fd, NS_MSG_DONE, NULL, 0);
 }

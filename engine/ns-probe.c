@@ -172,13 +172,12 @@ ns_probe_doctor(struct backend_check *c, size_t max)
 	{
 		static char true_cmd[] = "true", path[] = "PATH=/usr/bin:/bin";
 		char *argv[] = {true_cmd, NULL}, *envp[] = {path, NULL};
-		struct box_spec s = {0};
+		struct box_spec s;
 		struct box_result r;
 
+		box_spec_init(&s);
 		s.argv = argv;
 		s.envp = envp;
-		s.stdin_fd = -1;
-		s.tty_fd = -1;
 		limits_default_run(&s.limits);
 		ns_run(&s, &r);
 		if (r.end == BOX_EXITED && r.exit_code == 0) {

@@ -135,7 +135,7 @@ ns_parse_status(struct keeper *k)
 			if (plen < sizeof hdr)
 				break;
 			memcpy(hdr, p, sizeof hdr);
-			if (hdr[1] == 0 || hdr[1] > 255 ||
+			if (hdr[1] == 0 || hdr[1] > 600 ||
 			    plen - sizeof hdr < hdr[1])
 				break;
 			k->res->files =
@@ -426,6 +426,7 @@ ns_finish(struct keeper *k)
 	}
 	r->wall_ms = k->exited ? k->init_wall_us / 1000
 	                       : (util_now_us() - k->t_start_us) / 1000;
+	r->end_us = k->exited ? k->t_start_us + k->init_wall_us : util_now_us();
 	if (k->cg != NULL) {
 		uint64_t cpu = ns_cgroup_cpu_us(k->cg);
 		uint64_t peak = ns_cgroup_mem_peak(k->cg);
@@ -574,9 +575,10 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 
 	if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
 	    pipe2(status_pipe, O_CLOEXEC) < 0 ||
-	    (spec->tty_fd < 0 && (pipe2(out_pipe, O_CLOEXEC) < 0 ||
-	                          pipe2(err_pipe, O_CLOEXEC) < 0)) ||
-	    (spec->tty_fd < 0 && spec->stdin_fd >= 0 &&
+	    (spec->tty_fd < 0 && spec->pipe_out < 0 &&
+	     pipe2(out_pipe, O_CLOEXEC) < 0) ||
+	    (spec->tty_fd < 0 && pipe2(err_pipe, O_CLOEXEC) < 0) ||
+	    (spec->tty_fd < 0 && spec->pipe_in < 0 && spec->stdin_fd >= 0 &&
 	     pipe2(in_pipe, O_CLOEXEC) < 0)) {
 		res->end = BOX_ERROR;
 		snprintf(res->message, sizeof res->message, "pipe: %s",
@@ -593,9 +595,11 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	if (spec->tty_fd >= 0) {
 		a.stdin_fd = a.stdout_fd = a.stderr_fd = spec->tty_fd;
 	} else {
-		a.stdout_fd = out_pipe[1];
+		a.stdout_fd =
+		    spec->pipe_out >= 0 ? spec->pipe_out : out_pipe[1];
 		a.stderr_fd = err_pipe[1];
-		a.stdin_fd = in_pipe[0] >= 0
+		a.stdin_fd = spec->pipe_in >= 0 ? spec->pipe_in
+		             : in_pipe[0] >= 0
 		                 ? in_pipe[0]
 		                 : open("/dev/null", O_RDONLY | O_CLOEXEC);
 	}
@@ -639,7 +643,8 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	ns_close(&out_pipe[1]);
 	ns_close(&err_pipe[1]);
 	ns_close(&in_pipe[0]);
-	if (spec->tty_fd < 0 && a.stdin_fd >= 0 && in_pipe[1] < 0)
+	if (spec->tty_fd < 0 && spec->pipe_in < 0 && a.stdin_fd >= 0 &&
+	    in_pipe[1] < 0)
 		close(a.stdin_fd); /* our /dev/null */
 	k.status_fd = status_pipe[0];
 	k.out_fd = out_pipe[0];

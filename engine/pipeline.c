@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -153,125 +154,227 @@ pipeline_capture(int stream, const char *p, size_t n, void *arg)
 }
 
 static int
-pipeline_compile(const struct pipeline_request *q, struct pipeline_result *res,
-                 const char *key, const char *source_name, const char *name,
-                 char **env, int *dirfd)
+pipeline_compile(struct build *b, const struct backend *be, const char *src,
+                 size_t len, const struct box_input *extra, size_t nextra,
+                 const struct limits *climits)
 {
-	const struct language *l = q->lang;
-	struct box_spec s = {0};
+	const struct language *l = b->lang;
+	struct box_spec s;
 	struct box_result r;
-	char *cmd = lang_expand(l->compile, source_name, name), err[512];
+	struct box_input *in = xcalloc(nextra + 1, sizeof *in);
+	char *cmd = lang_expand(l->compile, b->source_name, b->name), err[512];
 	uint64_t t0 = util_now_ms();
 	enum verdict v;
-	int ret = -1;
+	int ret = -1, dirfd = -1;
 
+	in[0].name = b->source_name;
+	in[0].data = src;
+	in[0].len = len;
+	memcpy(in + 1, extra, nextra * sizeof *extra);
+	box_spec_init(&s);
 	s.argv = util_split_words(cmd, NULL);
-	s.envp = env;
+	s.envp = b->env;
 	s.ro_paths = l->paths;
-	s.work_name = source_name;
-	s.work_data = q->source;
-	s.work_len = q->source_len;
+	s.inputs = in;
+	s.ninputs = nextra + 1;
 	s.collect = l->artifacts;
-	s.limits = q->compile_limits;
-	s.stdin_fd = -1;
-	s.tty_fd = -1;
+	s.limits = *climits;
 	s.on_output = pipeline_capture;
-	s.arg = &res->compile_output;
-	q->backend->run(&s, &r);
-	res->compile_ms = util_now_ms() - t0;
-	v = pipeline_classify(&r, &s.limits, res->detail, sizeof res->detail);
+	s.arg = &b->compile_output;
+	be->run(&s, &r);
+	b->compile_ms = util_now_ms() - t0;
+	v = pipeline_classify(&r, &s.limits, b->detail, sizeof b->detail);
 	if (v == VERDICT_IE) {
-		res->verdict = VERDICT_IE;
-		snprintf(err, sizeof err, "compiling: %s", res->detail);
-		strlcpy0(res->detail, err, sizeof res->detail);
+		b->verdict = VERDICT_IE;
+		snprintf(err, sizeof err, "compiling: %s", b->detail);
+		strlcpy0(b->detail, err, sizeof b->detail);
 	} else if (v != VERDICT_OK) {
-		res->verdict = VERDICT_CE;
+		b->verdict = VERDICT_CE;
 		if (r.end == BOX_EXITED)
-			snprintf(res->detail, sizeof res->detail,
+			snprintf(b->detail, sizeof b->detail,
 			         "the compiler failed (exit code %d)",
 			         r.exit_code);
 		else {
 			snprintf(err, sizeof err, "compilation stopped: %s",
-			         res->detail);
-			strlcpy0(res->detail, err, sizeof res->detail);
+			         b->detail);
+			strlcpy0(b->detail, err, sizeof b->detail);
 		}
 	} else if (r.nfiles == 0) {
-		res->verdict = VERDICT_CE;
-		snprintf(res->detail, sizeof res->detail,
+		b->verdict = VERDICT_CE;
+		snprintf(b->detail, sizeof b->detail,
 		         "the compiler exited 0 but produced no program");
-	} else if (cache_store(key, r.files, r.nfiles,
-	                       buf_cstr(&res->compile_output), dirfd, err,
+	} else if (cache_store(b->key, r.files, r.nfiles,
+	                       buf_cstr(&b->compile_output), &dirfd, err,
 	                       sizeof err) < 0) {
-		res->verdict = VERDICT_IE;
-		strlcpy0(res->detail, err, sizeof res->detail);
-	} else
+		b->verdict = VERDICT_IE;
+		strlcpy0(b->detail, err, sizeof b->detail);
+	} else {
+		close(dirfd);
 		ret = 0;
+	}
 	box_result_free(&r);
 	util_free_words(s.argv);
 	free(cmd);
+	free(in);
 	return ret;
+}
+
+/* The build of a program: from the cache, or compiled in the sandbox.
+ * 0 when it is ready to run; -1 with b->verdict CE or IE otherwise. */
+int
+pipeline_build(struct build *b, const struct language *l,
+               const struct backend *be, const char *src, size_t len,
+               const struct box_input *extra, size_t nextra,
+               const struct limits *climits, bool tty)
+{
+	char err[512], *cmd;
+	int dirfd = -1, r = 0;
+
+	memset(b, 0, sizeof *b);
+	b->lang = l;
+	buf_init(&b->compile_output, PIPELINE_COMPILE_OUTPUT_MAX);
+	b->compiled = l->compile != NULL;
+	b->name = lang_program_name(l, src, len);
+	b->source_name = lang_expand(l->source, "", b->name);
+	b->env = pipeline_env(l, tty);
+	cache_key(l, b->source_name, src, len, extra, nextra, b->key);
+	b->dir = cache_build_path(b->key);
+
+	if (cache_open(b->key, &dirfd) == 0) {
+		b->cached = true;
+		if (b->compiled) {
+			char *note = cache_read_note(dirfd);
+			buf_addstr(&b->compile_output, note);
+			free(note);
+		}
+		close(dirfd);
+	} else if (b->compiled) {
+		r = pipeline_compile(b, be, src, len, extra, nextra, climits);
+	} else if (cache_store_source(b->key, b->source_name, src, len, &dirfd,
+	                              err, sizeof err) < 0) {
+		b->verdict = VERDICT_IE;
+		strlcpy0(b->detail, err, sizeof b->detail);
+		r = -1;
+	} else
+		close(dirfd);
+	cmd = lang_expand(l->run, b->source_name, b->name);
+	b->argv = util_split_words(cmd, NULL);
+	free(cmd);
+	return r;
+}
+
+/* A sandbox spec that runs the build; the caller adds limits and I/O. */
+void
+pipeline_spec(const struct build *b, struct box_spec *s)
+{
+	box_spec_init(s);
+	s->argv = b->argv;
+	s->envp = b->env;
+	s->ro_paths = b->lang->paths;
+	s->prog_dir = b->dir;
+}
+
+static void
+pipeline_capture2(int stream, const char *p, size_t n, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_add(&b[stream == 1 ? 0 : 1], p, n);
+}
+
+/* Runs a build once on pipes: stdin from memory, stdout and stderr
+ * captured (each buffer keeps what its limit allows), extra arguments
+ * after the run command. Returns the verdict of the run. */
+enum verdict
+pipeline_exec(const struct build *b, const struct backend *be,
+              const struct limits *l, char **args, const char *in,
+              size_t in_len, struct buf *out, struct buf *err,
+              struct box_result *r, char *detail, size_t size)
+{
+	struct box_spec s;
+	struct buf cap[2];
+	char **argv = NULL;
+	int fd;
+
+	pipeline_spec(b, &s);
+	if (args != NULL && args[0] != NULL) {
+		size_t n = 0, m = 0;
+		while (b->argv[n] != NULL)
+			n++;
+		while (args[m] != NULL)
+			m++;
+		argv = xcalloc(n + m + 1, sizeof *argv);
+		memcpy(argv, b->argv, n * sizeof *argv);
+		memcpy(argv + n, args, m * sizeof *argv);
+		s.argv = argv;
+	}
+	fd = memfd_create("forge-stdin", MFD_CLOEXEC);
+	if (fd < 0 || util_write_all(fd, in, in_len) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		memset(r, 0, sizeof *r);
+		r->end = BOX_ERROR;
+		snprintf(r->message, sizeof r->message, "stdin: %s",
+		         strerror(errno));
+	} else {
+		cap[0] = *out;
+		cap[1] = *err;
+		s.limits = *l;
+		s.stdin_fd = fd;
+		s.on_output = pipeline_capture2;
+		s.arg = cap;
+		be->run(&s, r);
+		*out = cap[0];
+		*err = cap[1];
+	}
+	if (fd >= 0)
+		close(fd);
+	free(argv);
+	return pipeline_classify(r, l, detail, size);
+}
+
+void
+pipeline_build_free(struct build *b)
+{
+	buf_free(&b->compile_output);
+	util_free_words(b->env);
+	util_free_words(b->argv);
+	free(b->dir);
+	free(b->source_name);
+	free(b->name);
 }
 
 int
 pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 {
-	const struct language *l = q->lang;
-	char key[65], *name, *source_name, *cmd, **env, err[512];
-	char *prog_dir = NULL;
-	struct box_spec s = {0};
-	int dirfd = -1;
+	struct build b;
+	struct box_spec s;
 
 	memset(res, 0, sizeof *res);
 	buf_init(&res->compile_output, PIPELINE_COMPILE_OUTPUT_MAX);
-	res->compiled = l->compile != NULL;
-	name = lang_program_name(l, q->source, q->source_len);
-	source_name = lang_expand(l->source, "", name);
-	env = pipeline_env(l, q->tty_fd >= 0);
-	cache_key(l, source_name, q->source, q->source_len, key);
-
-	if (cache_open(key, &dirfd) == 0) {
-		res->build_cached = true;
-		if (res->compiled) {
-			char *note = cache_read_note(dirfd);
-			buf_addstr(&res->compile_output, note);
-			free(note);
-		}
-	} else if (res->compiled) {
-		if (pipeline_compile(q, res, key, source_name, name, env,
-		                     &dirfd) < 0)
-			goto out;
-	} else if (cache_store_source(key, source_name, q->source,
-	                              q->source_len, &dirfd, err,
-	                              sizeof err) < 0) {
-		res->verdict = VERDICT_IE;
-		strlcpy0(res->detail, err, sizeof res->detail);
-		goto out;
+	if (pipeline_build(&b, q->lang, q->backend, q->source, q->source_len,
+	                   NULL, 0, &q->compile_limits, q->tty_fd >= 0) < 0) {
+		res->verdict = b.verdict;
+		strlcpy0(res->detail, b.detail, sizeof res->detail);
+	} else {
+		pipeline_spec(&b, &s);
+		s.limits = q->limits;
+		s.stdin_fd = q->stdin_fd;
+		s.tty_fd = q->tty_fd;
+		s.on_output = q->on_output;
+		s.on_sample = q->on_sample;
+		s.arg = q->arg;
+		q->backend->run(&s, &res->run);
+		res->ran = true;
+		res->verdict = pipeline_classify(
+		    &res->run, &q->limits, res->detail, sizeof res->detail);
 	}
-
-	cmd = lang_expand(l->run, source_name, name);
-	s.argv = util_split_words(cmd, NULL);
-	free(cmd);
-	s.envp = env;
-	s.ro_paths = l->paths;
-	s.prog_dir = prog_dir = cache_build_path(key);
-	s.limits = q->limits;
-	s.stdin_fd = q->stdin_fd;
-	s.tty_fd = q->tty_fd;
-	s.on_output = q->on_output;
-	s.on_sample = q->on_sample;
-	s.arg = q->arg;
-	q->backend->run(&s, &res->run);
-	res->ran = true;
-	res->verdict = pipeline_classify(&res->run, &q->limits, res->detail,
-	                                 sizeof res->detail);
-	util_free_words(s.argv);
-out:
-	if (dirfd >= 0)
-		close(dirfd);
-	free(prog_dir);
-	util_free_words(env);
-	free(source_name);
-	free(name);
+	res->compiled = b.compiled;
+	res->build_cached = b.cached;
+	res->compile_ms = b.compile_ms;
+	buf_add(&res->compile_output,
+	        b.compile_output.data ? b.compile_output.data : "",
+	        b.compile_output.len);
+	pipeline_build_free(&b);
 	return 0;
 }
 

@@ -2,8 +2,28 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
+
+/* Every descriptor unset (0 would be forge's own stdin). */
+void
+box_spec_init(struct box_spec *s)
+{
+	memset(s, 0, sizeof *s);
+	s->stdin_fd = s->tty_fd = s->pipe_in = s->pipe_out = -1;
+}
+
+const struct box_file *
+box_result_file(const struct box_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfiles; i++)
+		if (strcmp(r->files[i].name, name) == 0)
+			return &r->files[i];
+	return NULL;
+}
 
 void
 box_result_free(struct box_result *r)

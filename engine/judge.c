@@ -1,0 +1,801 @@
+/* Judging a program against a test set, as contest judges do: each test
+ * run in the sandbox on pipes (so the compared output is byte-exact),
+ * then compared, checked by a custom checker, or, for an interactive
+ * problem, run against a validator at the same time. Tests run in
+ * parallel in worker processes; results come back in test order. */
+#include "config.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define JUDGE_STDERR_KEEP    2000
+#define JUDGE_CHECKER_OUTPUT (64 * 1024)
+
+/* ---- checkers ---------------------------------------------------------- */
+
+/* The checker's main source in a directory: one with a known language,
+ * preferring the usual names; every other regular file is compiled along
+ * (headers such as testlib.h or validate.h). */
+static char *
+checker_main_source(const char *dir, const struct language_set *langs)
+{
+	static const char *const prefer[] = {"output_validator", "validator",
+	                                     "checker", "check", "main"};
+	size_t n, i, k;
+	char **names = NULL, *best = NULL;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return NULL;
+	n = 0;
+	while ((e = readdir(d)) != NULL) {
+		char *p;
+		if (e->d_name[0] == '.')
+			continue;
+		p = util_path_join(dir, e->d_name);
+		if (lang_find_file(langs, p) != NULL &&
+		    strstr(e->d_name, ".h") == NULL) {
+			names = xrealloc(names, (n + 1) * sizeof *names);
+			names[n++] = xstrdup(e->d_name);
+		}
+		free(p);
+	}
+	closedir(d);
+	for (k = 0; best == NULL && k < sizeof prefer / sizeof prefer[0]; k++)
+		for (i = 0; best == NULL && i < n; i++)
+			if (strncmp(names[i], prefer[k], strlen(prefer[k])) ==
+			        0 &&
+			    names[i][strlen(prefer[k])] == '.')
+				best = names[i];
+	if (best == NULL && n == 1)
+		best = names[0];
+	best = best ? util_path_join(dir, best) : NULL;
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return best;
+}
+
+int
+checker_prepare(struct checker *c, enum checker_kind kind, const char *path,
+                const struct language_set *langs, const struct backend *be,
+                char *err, size_t errlen)
+{
+	struct stat st;
+	char *main_src = NULL, *dir = NULL;
+	const struct language *l;
+	struct buf src;
+	struct box_input *extra = NULL;
+	struct buf *extra_data = NULL;
+	size_t nextra = 0, i;
+	struct limits cl;
+	int r = -1;
+
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "checker %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		main_src = checker_main_source(path, langs);
+		if (main_src == NULL) {
+			snprintf(err, errlen,
+			         "%s: no checker source found (one file in a "
+			         "known language, e.g. validator.cpp)",
+			         path);
+			return -1;
+		}
+		dir = xstrdup(path);
+	} else {
+		const char *slash = strrchr(path, '/');
+
+		main_src = xstrdup(path);
+		dir = slash ? xstrndup(path, (size_t)(slash - path))
+		            : xstrdup(".");
+	}
+	l = lang_find_file(langs, main_src);
+	if (l == NULL) {
+		snprintf(err, errlen,
+		         "checker %s: unknown language (see 'forge "
+		         "langs')",
+		         main_src);
+		goto out;
+	}
+	buf_init(&src, 0);
+	if (util_read_file(main_src, &src, 16u << 20) < 0) {
+		snprintf(err, errlen, "checker %s: %s", main_src,
+		         strerror(errno));
+		buf_free(&src);
+		goto out;
+	}
+	/* headers next to it: testlib.h, validate.h, ... */
+	{
+		DIR *d = opendir(dir);
+		struct dirent *e;
+
+		while (d != NULL && (e = readdir(d)) != NULL) {
+			const char *dot = strrchr(e->d_name, '.');
+			char *p;
+
+			if (dot == NULL || (strcmp(dot, ".h") != 0 &&
+			                    strcmp(dot, ".hpp") != 0 &&
+			                    strcmp(dot, ".hh") != 0))
+				continue;
+			p = util_path_join(dir, e->d_name);
+			extra = xrealloc(extra, (nextra + 1) * sizeof *extra);
+			extra_data = xrealloc(
+			    extra_data, (nextra + 1) * sizeof *extra_data);
+			buf_init(&extra_data[nextra], 0);
+			if (util_read_file(p, &extra_data[nextra], 16u << 20) ==
+			    0) {
+				extra[nextra].name = xstrdup(e->d_name);
+				nextra++;
+			} else
+				buf_free(&extra_data[nextra]);
+			free(p);
+		}
+		if (d != NULL)
+			closedir(d);
+		for (i = 0; i < nextra; i++) {
+			extra[i].data = buf_cstr(&extra_data[i]);
+			extra[i].len = extra_data[i].len;
+		}
+	}
+	cl = l->compile_limits;
+	if (pipeline_build(&c->build, l, be, buf_cstr(&src), src.len, extra,
+	                   nextra, &cl, false) < 0) {
+		snprintf(err, errlen,
+		         "the checker %s does not compile (%s):\n%s", main_src,
+		         c->build.detail, buf_cstr(&c->build.compile_output));
+		pipeline_build_free(&c->build);
+	} else {
+		c->built = true;
+		r = 0;
+	}
+	for (i = 0; i < nextra; i++) {
+		free((char *)extra[i].name);
+		buf_free(&extra_data[i]);
+	}
+	free(extra);
+	free(extra_data);
+	buf_free(&src);
+out:
+	free(main_src);
+	free(dir);
+	return r;
+}
+
+void
+checker_free(struct checker *c)
+{
+	if (c->built)
+		pipeline_build_free(&c->build);
+	c->built = false;
+}
+
+/* build argv + more words (borrowed, not copied) */
+static char **
+judge_argv(char **base, char **more)
+{
+	size_t n = 0, m = 0;
+	char **v;
+
+	while (base[n] != NULL)
+		n++;
+	while (more != NULL && more[m] != NULL)
+		m++;
+	v = xcalloc(n + m + 1, sizeof *v);
+	memcpy(v, base, n * sizeof *v);
+	if (m > 0)
+		memcpy(v + n, more, m * sizeof *v);
+	return v;
+}
+
+static int
+judge_memfd(const char *data, size_t len)
+{
+	int fd = memfd_create("forge-stdin", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (util_write_all(fd, data, len) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+judge_capture(int stream, const char *p, size_t n, void *arg)
+{
+	struct buf *b = arg;
+
+	buf_add(&b[stream == 1 ? 0 : 1], p, n);
+}
+
+static void
+judge_limits_checker(struct limits *l)
+{
+	limits_default_run(l);
+	l->cpu_ms = 10000;
+	l->wall_ms = 20000;
+	l->mem_bytes = 1ULL << 30;
+	l->output_bytes = JUDGE_CHECKER_OUTPUT;
+}
+
+static void
+judge_first_line(char *dst, size_t size, const char *prefix, const char *s)
+{
+	size_t n = strcspn(s, "\n");
+
+	size_t p = strlen(prefix);
+
+	while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == ' '))
+		n--;
+	/* no message: the prefix alone, without its ": " */
+	if (n == 0 && p >= 2 && strcmp(prefix + p - 2, ": ") == 0)
+		p -= 2;
+	snprintf(dst, size, "%.*s%.*s", (int)p, prefix, (int)n, s);
+}
+
+/* Runs a custom checker on a finished test; fills the verdict. */
+static void
+judge_check(const struct judge_opts *o, const struct test_case *t,
+            const struct buf *in, const struct buf *out, const struct buf *ans,
+            struct judge_test *res)
+{
+	const struct checker *c = o->checker;
+	struct box_spec s;
+	struct box_result r;
+	struct box_input files[3];
+	struct buf cap[2];
+	char *args[3 + 64], **flags = NULL, **argv, what[256];
+	static const char *const dirs[] = {"feedback", NULL};
+	char *collect[] = {(char *)"feedback/*", NULL};
+	int stdin_fd = -1;
+	size_t i, nargs = 0;
+
+	buf_init(&cap[0], JUDGE_CHECKER_OUTPUT);
+	buf_init(&cap[1], JUDGE_CHECKER_OUTPUT);
+	pipeline_spec(&c->build, &s);
+	judge_limits_checker(&s.limits);
+	files[0] =
+	    (struct box_input){"input", in->data ? in->data : "", in->len};
+	files[1] =
+	    (struct box_input){"answer", ans->data ? ans->data : "", ans->len};
+	files[2] =
+	    (struct box_input){"output", out->data ? out->data : "", out->len};
+	s.inputs = files;
+	if (c->kind == CHECKER_TESTLIB) {
+		/* testlib: checker input output answer */
+		args[nargs++] = (char *)"input";
+		args[nargs++] = (char *)"output";
+		args[nargs++] = (char *)"answer";
+		s.ninputs = 3;
+	} else {
+		/* Kattis: validator input answer feedback_dir [flags] < out */
+		const char *fl = t->flags ? t->flags : o->validator_flags;
+		args[nargs++] = (char *)"input";
+		args[nargs++] = (char *)"answer";
+		args[nargs++] = (char *)"feedback/";
+		if (fl != NULL) {
+			flags = util_split_words(fl, NULL);
+			for (i = 0; flags[i] != NULL && nargs < 3 + 63; i++)
+				args[nargs++] = flags[i];
+		}
+		s.ninputs = 2;
+		s.mkdirs = dirs;
+		s.collect = collect;
+		stdin_fd = judge_memfd(out->data ? out->data : "", out->len);
+		s.stdin_fd = stdin_fd;
+	}
+	args[nargs] = NULL;
+	argv = judge_argv(c->build.argv, args);
+	s.argv = argv;
+	s.on_output = judge_capture;
+	s.arg = cap;
+	o->backend->run(&s, &r);
+	(void)pipeline_classify(&r, &s.limits, what, sizeof what);
+	if (c->kind == CHECKER_TESTLIB) {
+		const char *msg =
+		    cap[1].len ? buf_cstr(&cap[1]) : buf_cstr(&cap[0]);
+		if (r.end == BOX_EXITED && r.exit_code == 0) {
+			res->verdict = VERDICT_AC;
+			judge_first_line(res->detail, sizeof res->detail, "",
+			                 msg);
+		} else if (r.end == BOX_EXITED &&
+		           (r.exit_code == 1 || r.exit_code == 2)) {
+			res->verdict = VERDICT_WA;
+			judge_first_line(res->detail, sizeof res->detail,
+			                 r.exit_code == 2 ? "presentation "
+			                                    "error: "
+			                                  : "",
+			                 msg);
+		} else {
+			/* crashed, hung, or answered outside 0-2: never AC */
+			char pre[128];
+			res->verdict = VERDICT_IE;
+			if (r.end == BOX_EXITED)
+				snprintf(pre, sizeof pre,
+				         "the checker failed (exit code %d): ",
+				         r.exit_code);
+			else
+				snprintf(pre, sizeof pre,
+				         "the checker: %s: ", what);
+			judge_first_line(res->detail, sizeof res->detail, pre,
+			                 msg);
+		}
+	} else {
+		const struct box_file *jm =
+		    box_result_file(&r, "feedback/judgemessage.txt");
+		struct buf m;
+
+		buf_init(&m, 0);
+		if (jm != NULL)
+			buf_add(&m, jm->data.data ? jm->data.data : "",
+			        jm->data.len);
+		else if (cap[1].len > 0)
+			buf_add(&m, cap[1].data, cap[1].len);
+		if (r.end == BOX_EXITED && r.exit_code == 42) {
+			res->verdict = VERDICT_AC;
+			judge_first_line(res->detail, sizeof res->detail, "",
+			                 buf_cstr(&m));
+		} else if (r.end == BOX_EXITED && r.exit_code == 43) {
+			res->verdict = VERDICT_WA;
+			judge_first_line(res->detail, sizeof res->detail, "",
+			                 buf_cstr(&m));
+		} else {
+			char pre[128];
+			res->verdict = VERDICT_IE;
+			if (r.end == BOX_EXITED)
+				snprintf(pre, sizeof pre,
+				         "the output validator failed (exit "
+				         "code %d, not 42 or 43): ",
+				         r.exit_code);
+			else
+				snprintf(pre, sizeof pre,
+				         "the output validator: %s: ", what);
+			judge_first_line(res->detail, sizeof res->detail, pre,
+			                 buf_cstr(&m));
+		}
+		buf_free(&m);
+	}
+	if (stdin_fd >= 0)
+		close(stdin_fd);
+	free(argv);
+	util_free_words(flags);
+	box_result_free(&r);
+	buf_free(&cap[0]);
+	buf_free(&cap[1]);
+}
+
+static void
+judge_fill(struct judge_test *res, const struct box_result *r)
+{
+	res->time_ms = r->cpu_ms;
+	res->wall_ms = r->wall_ms;
+	res->mem_kb = r->mem_kb;
+	res->enforced_by = r->enforced_by;
+	res->exited = r->end == BOX_EXITED;
+	res->exit_code = r->exit_code;
+	res->signal = r->signal;
+}
+
+/* An interactive test: the program and the validator at once, each in
+ * its own sandbox, the one's stdout the other's stdin. The Kattis rule:
+ * the validator's rejection stands only if it finished first; a program
+ * that crashes or runs out of time before that gets RE or TLE. */
+static void
+judge_interactive(const struct judge_opts *o, const struct build *sol,
+                  const struct test_case *t, const struct buf *in,
+                  const struct buf *ans, struct judge_test *res)
+{
+	int to_val[2], to_sol[2], rp[2];
+	struct box_spec s;
+	struct box_result r, vr;
+	struct buf cap[2];
+	pid_t vpid;
+	struct {
+		enum box_end end;
+		int code;
+		uint64_t end_us;
+		char msg[512];
+	} vres = {BOX_ERROR, 0, 0, "the validator did not report"};
+
+	if (pipe2(to_val, O_CLOEXEC) < 0 || pipe2(to_sol, O_CLOEXEC) < 0 ||
+	    pipe2(rp, O_CLOEXEC) < 0) {
+		res->verdict = VERDICT_IE;
+		snprintf(res->detail, sizeof res->detail, "pipe: %s",
+		         strerror(errno));
+		return;
+	}
+	vpid = fork();
+	if (vpid == 0) {
+		/* the validator's keeper */
+		const char *fl = t->flags ? t->flags : o->validator_flags;
+		char *args[3 + 64], **flags = NULL, **argv;
+		static const char *const dirs[] = {"feedback", NULL};
+		char *collect[] = {(char *)"feedback/*", NULL};
+		struct box_input files[2] = {
+		    {"input", in->data ? in->data : "", in->len},
+		    {"answer", ans->data ? ans->data : "", ans->len}};
+		struct buf vcap[2];
+		const struct box_file *jm;
+		size_t n = 0, i;
+
+		close(to_val[1]);
+		close(to_sol[0]);
+		close(rp[0]);
+		args[n++] = (char *)"input";
+		args[n++] = (char *)"answer";
+		args[n++] = (char *)"feedback/";
+		if (fl != NULL) {
+			flags = util_split_words(fl, NULL);
+			for (i = 0; flags[i] != NULL && n < 3 + 63; i++)
+				args[n++] = flags[i];
+		}
+		args[n] = NULL;
+		argv = judge_argv(o->checker->build.argv, args);
+		pipeline_spec(&o->checker->build, &s);
+		judge_limits_checker(&s.limits);
+		if (s.limits.wall_ms < o->limits.wall_ms + 1000)
+			s.limits.wall_ms = o->limits.wall_ms + 1000;
+		s.argv = argv;
+		s.inputs = files;
+		s.ninputs = 2;
+		s.mkdirs = dirs;
+		s.collect = collect;
+		s.pipe_in = to_val[0];
+		s.pipe_out = to_sol[1];
+		buf_init(&vcap[0], JUDGE_CHECKER_OUTPUT);
+		buf_init(&vcap[1], JUDGE_CHECKER_OUTPUT);
+		s.on_output = judge_capture;
+		s.arg = vcap;
+		o->backend->run(&s, &vr);
+		vres.end = vr.end;
+		vres.code = vr.exit_code;
+		vres.end_us = vr.end_us;
+		jm = box_result_file(&vr, "feedback/judgemessage.txt");
+		if (vr.end == BOX_ERROR)
+			strlcpy0(vres.msg, vr.message, sizeof vres.msg);
+		else if (jm != NULL)
+			snprintf(vres.msg, sizeof vres.msg, "%.*s",
+			         (int)jm->data.len,
+			         jm->data.data ? jm->data.data : "");
+		else
+			strlcpy0(vres.msg, buf_cstr(&vcap[1]), sizeof vres.msg);
+		(void)!write(rp[1], &vres, sizeof vres);
+		_exit(0);
+	}
+	close(rp[1]);
+	close(to_val[0]);
+	close(to_sol[1]);
+	if (vpid < 0) {
+		close(to_val[1]);
+		close(to_sol[0]);
+		close(rp[0]);
+		res->verdict = VERDICT_IE;
+		snprintf(res->detail, sizeof res->detail, "fork: %s",
+		         strerror(errno));
+		return;
+	}
+	buf_init(&cap[0], 0);
+	buf_init(&cap[1], JUDGE_STDERR_KEEP);
+	pipeline_spec(sol, &s);
+	s.limits = o->limits;
+	s.pipe_in = to_sol[0];
+	s.pipe_out = to_val[1];
+	s.on_output = judge_capture;
+	s.arg = cap;
+	o->backend->run(&s, &r);
+	(void)util_read_all(rp[0], &vres, sizeof vres);
+	close(rp[0]);
+	while (waitpid(vpid, NULL, 0) < 0 && errno == EINTR)
+		;
+	judge_fill(res, &r);
+	snprintf(res->stderr_head, sizeof res->stderr_head, "%s",
+	         buf_cstr(&cap[1]));
+	res->verdict =
+	    pipeline_classify(&r, &o->limits, res->detail, sizeof res->detail);
+	if (res->verdict == VERDICT_IE)
+		; /* the sandbox broke: say so */
+	else if (vres.end == BOX_EXITED && vres.code == 43 &&
+	         (res->verdict == VERDICT_OK || vres.end_us <= r.end_us)) {
+		res->verdict = VERDICT_WA;
+		judge_first_line(res->detail, sizeof res->detail, "", vres.msg);
+	} else if (res->verdict != VERDICT_OK)
+		; /* RE, TLE, ... before the validator decided */
+	else if (vres.end == BOX_EXITED && vres.code == 42) {
+		res->verdict = VERDICT_AC;
+		judge_first_line(res->detail, sizeof res->detail, "", vres.msg);
+	} else {
+		char pre[128];
+		res->verdict = VERDICT_IE;
+		if (vres.end == BOX_EXITED)
+			snprintf(
+			    pre, sizeof pre,
+			    "the validator failed (exit code %d, not 42 or "
+			    "43): ",
+			    vres.code);
+		else
+			snprintf(pre, sizeof pre,
+			         "the validator did not "
+			         "finish cleanly: ");
+		judge_first_line(res->detail, sizeof res->detail, pre,
+		                 vres.msg);
+	}
+	box_result_free(&r);
+	buf_free(&cap[0]);
+	buf_free(&cap[1]);
+}
+
+void
+judge_one(const struct judge_opts *o, const struct build *sol,
+          const struct testset *ts, size_t idx, struct judge_test *res)
+{
+	const struct test_case *t = &ts->tests[idx];
+	struct buf in, ans, cap[2];
+	struct box_result r;
+	char err[512];
+
+	memset(res, 0, sizeof *res);
+	res->index = (uint32_t)idx;
+	buf_init(&in, 0);
+	buf_init(&ans, 0);
+	if (testset_read(t, false, &in, err, sizeof err) < 0 ||
+	    (t->has_answer &&
+	     testset_read(t, true, &ans, err, sizeof err) < 0)) {
+		res->verdict = VERDICT_IE;
+		strlcpy0(res->detail, err, sizeof res->detail);
+		goto out;
+	}
+	if (t->has_answer && o->checker == NULL &&
+	    !json_valid_utf8(ans.data ? ans.data : "", ans.len)) {
+		res->verdict = VERDICT_IE;
+		snprintf(res->detail, sizeof res->detail,
+		         "the answer file %s is not valid UTF-8 text",
+		         t->ans_path ? t->ans_path : t->name);
+		goto out;
+	}
+	if (o->interactive) {
+		judge_interactive(o, sol, t, &in, &ans, res);
+		goto out;
+	}
+	buf_init(&cap[0], (size_t)o->limits.output_bytes);
+	buf_init(&cap[1], JUDGE_STDERR_KEEP);
+	res->verdict = pipeline_exec(
+	    sol, o->backend, &o->limits, NULL, in.data ? in.data : "", in.len,
+	    &cap[0], &cap[1], &r, res->detail, sizeof res->detail);
+	judge_fill(res, &r);
+	snprintf(res->stderr_head, sizeof res->stderr_head, "%s",
+	         buf_cstr(&cap[1]));
+	if (res->verdict == VERDICT_OK && t->has_answer) {
+		if (o->checker != NULL)
+			judge_check(o, t, &in, &cap[0], &ans, res);
+		else {
+			struct compare_opts co = o->compare;
+			struct buf why;
+
+			if (t->flags != NULL &&
+			    compare_parse_flags(&co, t->flags, err,
+			                        sizeof err) < 0) {
+				res->verdict = VERDICT_IE;
+				snprintf(res->detail, sizeof res->detail,
+				         "test group flags: %s", err);
+			} else {
+				buf_init(&why, 0);
+				if (compare_output(
+				        &co, cap[0].data ? cap[0].data : "",
+				        cap[0].len, ans.data ? ans.data : "",
+				        ans.len, &why))
+					res->verdict = VERDICT_AC;
+				else {
+					res->verdict = VERDICT_WA;
+					strlcpy0(res->diff, buf_cstr(&why),
+					         sizeof res->diff);
+					snprintf(res->detail,
+					         sizeof res->detail,
+					         "wrong answer");
+				}
+				buf_free(&why);
+			}
+		}
+	}
+	box_result_free(&r);
+	buf_free(&cap[0]);
+	buf_free(&cap[1]);
+out:
+	buf_free(&in);
+	buf_free(&ans);
+}
+
+/* ---- running many ------------------------------------------------------ */
+
+struct judge_worker {
+	pid_t pid;
+	int task, result; /* pipes */
+	bool busy, dead;
+	size_t slot; /* the test it holds, as an index into order[] */
+};
+
+static bool
+judge_selected(const struct judge_opts *o, const struct test_case *t)
+{
+	size_t i;
+
+	if (o->only == NULL || o->only[0] == NULL)
+		return true;
+	for (i = 0; o->only[i] != NULL; i++)
+		if (fnmatch(o->only[i], t->name, 0) == 0 ||
+		    strcmp(o->only[i], t->name) == 0)
+			return true;
+	return false;
+}
+
+static FORGE_NORETURN void
+judge_worker_main(const struct judge_opts *o, const struct build *sol,
+                  const struct testset *ts, int task, int result)
+{
+	uint32_t idx;
+	struct judge_test res;
+
+	signal(SIGPIPE, SIG_IGN);
+	while (util_read_all(task, &idx, sizeof idx) == sizeof idx) {
+		judge_one(o, sol, ts, idx, &res);
+		if (util_write_all(result, &res, sizeof res) < 0)
+			break;
+	}
+	_exit(0);
+}
+
+/* Runs the selected tests; report() sees each result in test order.
+ * Returns how many tests were reported. */
+size_t
+judge_run(const struct judge_opts *o, const struct build *sol,
+          const struct testset *ts, judge_report_fn report, void *arg)
+{
+	size_t *order = xcalloc(ts->ntests + 1, sizeof *order);
+	struct judge_test *results;
+	bool *done;
+	size_t n = 0, next = 0, reported = 0, i, w;
+	unsigned jobs = o->jobs ? o->jobs : 1;
+	struct judge_worker *wk;
+	bool stop = false;
+
+	for (i = 0; i < ts->ntests; i++)
+		if (judge_selected(o, &ts->tests[i]))
+			order[n++] = i;
+	results = xcalloc(n + 1, sizeof *results);
+	done = xcalloc(n + 1, sizeof *done);
+	if (jobs > n)
+		jobs = (unsigned)n;
+	if (jobs <= 1) {
+		for (i = 0; i < n && !stop; i++) {
+			judge_one(o, sol, ts, order[i], &results[i]);
+			report(&results[i], &ts->tests[order[i]], arg);
+			reported++;
+			if (o->stop_on_fail &&
+			    !verdict_good(results[i].verdict))
+				stop = true;
+		}
+		goto out;
+	}
+
+	wk = xcalloc(jobs, sizeof *wk);
+	for (w = 0; w < jobs; w++) {
+		int tp[2], rp[2];
+
+		if (pipe2(tp, O_CLOEXEC) < 0 || pipe2(rp, O_CLOEXEC) < 0)
+			break;
+		wk[w].pid = fork();
+		if (wk[w].pid == 0) {
+			size_t k;
+			close(tp[1]);
+			close(rp[0]);
+			for (k = 0; k < w; k++) {
+				close(wk[k].task);
+				close(wk[k].result);
+			}
+			judge_worker_main(o, sol, ts, tp[0], rp[1]);
+		}
+		close(tp[0]);
+		close(rp[1]);
+		wk[w].task = tp[1];
+		wk[w].result = rp[0];
+		if (wk[w].pid < 0) {
+			close(tp[1]);
+			close(rp[0]);
+			break;
+		}
+	}
+	jobs = (unsigned)w;
+	/* slot i of order[] is handed to a worker; its result lands in
+	 * results[i] and is reported once all before it are */
+	for (;;) {
+		struct pollfd pfd[64];
+		size_t np = 0, map[64];
+
+		for (w = 0; w < jobs; w++) {
+			if (!wk[w].busy && !wk[w].dead && next < n && !stop) {
+				uint32_t idx = (uint32_t)order[next];
+				if (util_write_all(wk[w].task, &idx,
+				                   sizeof idx) == 0) {
+					wk[w].busy = true;
+					wk[w].slot = next++;
+				} else
+					wk[w].dead = true;
+			}
+			if (wk[w].busy && np < 64) {
+				pfd[np] =
+				    (struct pollfd){wk[w].result, POLLIN, 0};
+				map[np++] = w;
+			}
+		}
+		if (np == 0)
+			break;
+		if (poll(pfd, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < np; i++) {
+			struct judge_test res;
+			size_t slot;
+
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			w = map[i];
+			wk[w].busy = false;
+			slot = wk[w].slot;
+			if (util_read_all(wk[w].result, &res, sizeof res) !=
+			    sizeof res) {
+				/* a worker died: the test it held is IE, and
+				 * it gets no more */
+				memset(&res, 0, sizeof res);
+				res.index = (uint32_t)order[slot];
+				res.verdict = VERDICT_IE;
+				snprintf(res.detail, sizeof res.detail,
+				         "a judge worker died");
+				wk[w].dead = true;
+			}
+			results[slot] = res;
+			done[slot] = true;
+		}
+		while (reported < n && done[reported] && !stop) {
+			report(&results[reported], &ts->tests[order[reported]],
+			       arg);
+			if (o->stop_on_fail &&
+			    !verdict_good(results[reported].verdict))
+				stop = true;
+			reported++;
+		}
+	}
+	for (w = 0; w < jobs; w++) {
+		if (wk[w].task >= 0)
+			close(wk[w].task);
+		close(wk[w].result);
+		while (waitpid(wk[w].pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	free(wk);
+out:
+	free(order);
+	free(results);
+	free(done);
+	return reported;
+}

@@ -1,0 +1,616 @@
+/* Test sets: a directory of input/answer pairs, a Kattis / ICPC problem
+ * package (legacy, 2023-07 and 2025-09 formats), or a competitive-
+ * companion JSON file. Test data is the user's own: symlinks in it are
+ * followed. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yaml.h>
+
+#include "engine.h"
+
+#define TESTSET_FILE_MAX (1u << 30)
+
+static void
+testset_add(struct testset *ts, const char *name, const char *in,
+            const char *ans, const char *flags)
+{
+	struct test_case *t;
+
+	ts->tests = xrealloc(ts->tests, (ts->ntests + 1) * sizeof *ts->tests);
+	t = &ts->tests[ts->ntests++];
+	memset(t, 0, sizeof *t);
+	t->name = xstrdup(name);
+	t->in_path = in ? xstrdup(in) : NULL;
+	t->ans_path = ans ? xstrdup(ans) : NULL;
+	t->has_answer = ans != NULL;
+	t->flags = flags ? xstrdup(flags) : NULL;
+}
+
+static bool
+testset_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool
+testset_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+testset_cmp_natural(const void *a, const void *b)
+{
+	return util_natural_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+testset_cmp_plain(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir, sorted; entries starting with '.' are skipped. */
+static char **
+testset_list(const char *dir, size_t *n, bool natural)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+
+	*n = 0;
+	if (d == NULL)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		v = xrealloc(v, (*n + 1) * sizeof *v);
+		v[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(v, *n, sizeof *v,
+		      natural ? testset_cmp_natural : testset_cmp_plain);
+	return v;
+}
+
+static void
+testset_free_list(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static bool
+testset_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+/* X.in with the first of X.ans, X.out, X.a; inN.txt with ansN.txt or
+ * outN.txt. An input without an answer is a run-only test. */
+static void
+testset_pairs(struct testset *ts, const char *dir, const char *prefix,
+              const char *flags, bool natural)
+{
+	static const char *const answers[] = {".ans", ".out", ".a"};
+	size_t n, i, k;
+	char **names = testset_list(dir, &n, natural);
+
+	for (i = 0; i < n; i++) {
+		char *in = util_path_join(dir, names[i]), *ans = NULL;
+		char base[512], name[1024];
+		int num;
+
+		if (!testset_is_file(in)) {
+			free(in);
+			continue;
+		}
+		if (testset_suffix(names[i], ".in")) {
+			snprintf(base, sizeof base, "%.*s",
+			         (int)(strlen(names[i]) - 3), names[i]);
+			for (k = 0; ans == NULL && k < 3; k++) {
+				char *p, *f;
+				xasprintf(&f, "%s%s", base, answers[k]);
+				p = util_path_join(dir, f);
+				free(f);
+				if (testset_is_file(p))
+					ans = p;
+				else
+					free(p);
+			}
+		} else if (sscanf(names[i], "in%d.txt", &num) == 1 &&
+		           testset_suffix(names[i], ".txt")) {
+			snprintf(base, sizeof base, "%d", num);
+			for (k = 0; ans == NULL && k < 2; k++) {
+				char *p, *f;
+				xasprintf(&f, "%s%d.txt",
+				          k == 0 ? "ans" : "out", num);
+				p = util_path_join(dir, f);
+				free(f);
+				if (testset_is_file(p))
+					ans = p;
+				else
+					free(p);
+			}
+		} else {
+			free(in);
+			continue;
+		}
+		snprintf(name, sizeof name, "%s%s", prefix, base);
+		testset_add(ts, name, in, ans, flags);
+		free(in);
+		free(ans);
+	}
+	testset_free_list(names, n);
+}
+
+/* ---- YAML, through libyaml's document API ---------------------------- */
+
+static yaml_node_t *
+yaml_get(yaml_document_t *doc, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p;
+
+	if (map == NULL || map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
+		yaml_node_t *k = yaml_document_get_node(doc, p->key);
+		if (k != NULL && k->type == YAML_SCALAR_NODE &&
+		    strcmp((char *)k->data.scalar.value, key) == 0)
+			return yaml_document_get_node(doc, p->value);
+	}
+	return NULL;
+}
+
+static const char *
+yaml_str(yaml_node_t *n)
+{
+	return n != NULL && n->type == YAML_SCALAR_NODE
+	           ? (const char *)n->data.scalar.value
+	           : NULL;
+}
+
+/* A scalar, or a sequence of scalars joined by spaces (validator args). */
+static char *
+yaml_words(yaml_document_t *doc, yaml_node_t *n)
+{
+	struct buf b;
+	yaml_node_item_t *it;
+
+	if (n == NULL)
+		return NULL;
+	if (n->type == YAML_SCALAR_NODE)
+		return xstrdup((char *)n->data.scalar.value);
+	if (n->type != YAML_SEQUENCE_NODE)
+		return NULL;
+	buf_init(&b, 0);
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
+		const char *s = yaml_str(yaml_document_get_node(doc, *it));
+		if (s != NULL)
+			buf_printf(&b, "%s%s", b.len ? " " : "", s);
+	}
+	return buf_cstr(&b);
+}
+
+/* Loads a YAML file; an absent file gives an empty document (0). */
+static int
+yaml_load(const char *path, yaml_document_t *doc, bool *present, char *err,
+          size_t errlen)
+{
+	yaml_parser_t parser;
+	FILE *f = fopen(path, "rb");
+	int r = 0;
+
+	*present = false;
+	memset(doc, 0, sizeof *doc);
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	*present = true;
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, doc)) {
+		snprintf(err, errlen, "%s:%zu: %s", path,
+		         parser.problem_mark.line + 1,
+		         parser.problem ? parser.problem : "not valid YAML");
+		r = -1;
+		*present = false;
+	} else if (yaml_document_get_root_node(doc) != NULL &&
+	           yaml_document_get_root_node(doc)->type !=
+	               YAML_MAPPING_NODE) {
+		snprintf(err, errlen, "%s: expected a mapping of keys", path);
+		yaml_document_delete(doc);
+		*present = false;
+		r = -1;
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return r;
+}
+
+/* Output validator flags of a test group: the nearest testdata.yaml. */
+static char *
+testset_group_flags(const char *dir, const char *inherited, char *err,
+                    size_t errlen, int *bad)
+{
+	char *path = util_path_join(dir, "testdata.yaml"), *flags = NULL;
+	yaml_document_t doc;
+	bool present;
+
+	if (yaml_load(path, &doc, &present, err, errlen) < 0)
+		*bad = 1;
+	else if (present) {
+		yaml_node_t *root = yaml_document_get_root_node(&doc);
+		yaml_node_t *n = yaml_get(&doc, root, "output_validator_flags");
+		if (n == NULL)
+			n = yaml_get(&doc, root, "output_validator_args");
+		flags = yaml_words(&doc, n);
+		yaml_document_delete(&doc);
+	}
+	free(path);
+	if (flags == NULL && inherited != NULL)
+		flags = xstrdup(inherited);
+	return flags;
+}
+
+/* data/<group>: its own tests, then its subgroups, in lexicographic order */
+static int
+testset_kattis_group(struct testset *ts, const char *dir, const char *prefix,
+                     const char *inherited, char *err, size_t errlen)
+{
+	int bad = 0;
+	char *flags = testset_group_flags(dir, inherited, err, errlen, &bad);
+	size_t n, i;
+	char **names;
+
+	if (bad) {
+		free(flags);
+		return -1;
+	}
+	testset_pairs(ts, dir, prefix, flags, false);
+	names = testset_list(dir, &n, false);
+	for (i = 0; i < n && !bad; i++) {
+		char *sub = util_path_join(dir, names[i]), *p;
+		if (testset_is_dir(sub)) {
+			xasprintf(&p, "%s%s/", prefix, names[i]);
+			if (testset_kattis_group(ts, sub, p, flags, err,
+			                         errlen) < 0)
+				bad = 1;
+			free(p);
+		}
+		free(sub);
+	}
+	testset_free_list(names, n);
+	free(flags);
+	return bad ? -1 : 0;
+}
+
+static char *
+testset_validator_dir(const char *pkg)
+{
+	char *d = util_path_join(pkg, "output_validator");
+	size_t n, i;
+	char **names;
+
+	if (testset_is_dir(d))
+		return d;
+	free(d);
+	d = util_path_join(pkg, "output_validators");
+	if (!testset_is_dir(d)) {
+		free(d);
+		return NULL;
+	}
+	/* legacy: output_validators/<name>/..., or the sources directly */
+	names = testset_list(d, &n, false);
+	for (i = 0; i < n; i++) {
+		char *sub = util_path_join(d, names[i]);
+		if (n == 1 && testset_is_dir(sub)) {
+			free(d);
+			testset_free_list(names, n);
+			return sub;
+		}
+		free(sub);
+	}
+	testset_free_list(names, n);
+	return d;
+}
+
+static int
+testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
+{
+	char *path = util_path_join(pkg, "problem.yaml"), *data;
+	yaml_document_t doc;
+	bool present;
+	int r = 0;
+
+	ts->kind = TESTSET_KATTIS;
+	if (yaml_load(path, &doc, &present, err, errlen) < 0) {
+		free(path);
+		return -1;
+	}
+	if (present) {
+		yaml_node_t *root = yaml_document_get_root_node(&doc);
+		yaml_node_t *limits = yaml_get(&doc, root, "limits");
+		const char *validation =
+		    yaml_str(yaml_get(&doc, root, "validation"));
+		yaml_node_t *type = yaml_get(&doc, root, "type");
+		const char *name = yaml_str(yaml_get(&doc, root, "name"));
+		const char *s;
+		char *words;
+		char e[256];
+
+		if (name != NULL)
+			ts->name = xstrdup(name);
+		if (validation != NULL) {
+			if (strstr(validation, "custom") != NULL)
+				ts->custom_validator = true;
+			if (strstr(validation, "interactive") != NULL)
+				ts->interactive = true;
+		}
+		words = yaml_words(&doc, type);
+		if (words != NULL && strstr(words, "interactive") != NULL) {
+			ts->interactive = true;
+			ts->custom_validator = true;
+		}
+		free(words);
+		ts->validator_flags =
+		    yaml_words(&doc, yaml_get(&doc, root, "validator_flags"));
+		if ((s = yaml_str(yaml_get(&doc, limits, "time_limit"))) !=
+		    NULL) {
+			if (limits_parse_seconds(s, &ts->time_ms, e, sizeof e) <
+			    0) {
+				snprintf(err, errlen,
+				         "%s: limits.time_limit: %s", path, e);
+				r = -1;
+			}
+		}
+		if ((s = yaml_str(yaml_get(&doc, limits, "memory"))) != NULL) {
+			char *end;
+			double mb = strtod(s, &end);
+			if (*end != '\0' || mb <= 0) {
+				snprintf(err, errlen,
+				         "%s: limits.memory '%s' is not a "
+				         "number of megabytes",
+				         path, s);
+				r = -1;
+			} else
+				ts->mem_bytes = (uint64_t)(mb * 1048576.0);
+		}
+		yaml_document_delete(&doc);
+	}
+	free(path);
+	if (r < 0)
+		return -1;
+	/* problemtools writes the computed limit to .timelimit */
+	if (ts->time_ms == 0) {
+		char *tl = util_path_join(pkg, ".timelimit");
+		struct buf b;
+		buf_init(&b, 0);
+		if (util_read_file(tl, &b, 64) == 0) {
+			char e[256];
+			char *txt = buf_cstr(&b);
+			txt[strcspn(txt, " \n")] = '\0';
+			(void)limits_parse_seconds(txt, &ts->time_ms, e,
+			                           sizeof e);
+		}
+		buf_free(&b);
+		free(tl);
+	}
+	ts->validator_path = testset_validator_dir(pkg);
+	if (ts->validator_path != NULL)
+		ts->custom_validator = true;
+	if (ts->custom_validator && ts->validator_path == NULL) {
+		snprintf(err, errlen,
+		         "%s: problem.yaml asks for a custom validator but "
+		         "there is no output_validator(s)/ directory",
+		         pkg);
+		return -1;
+	}
+
+	data = util_path_join(pkg, "data");
+	{
+		static const char *const parts[] = {"sample", "secret"};
+		char *top_flags = ts->validator_flags;
+		int bad = 0;
+		size_t i;
+
+		for (i = 0; i < 2 && r == 0; i++) {
+			char *g = util_path_join(data, parts[i]), *p;
+			char *flags = testset_group_flags(data, top_flags, err,
+			                                  errlen, &bad);
+			if (bad)
+				r = -1;
+			else if (testset_is_dir(g)) {
+				xasprintf(&p, "%s/", parts[i]);
+				r = testset_kattis_group(ts, g, p, flags, err,
+				                         errlen);
+				free(p);
+			}
+			free(flags);
+			free(g);
+		}
+	}
+	free(data);
+	return r;
+}
+
+/* competitive-companion: {"name", "tests": [{"input", "output"}],
+ * "timeLimit" (ms), "memoryLimit" (MB), "interactive"} */
+static int
+testset_companion(struct testset *ts, const char *path, char *err,
+                  size_t errlen)
+{
+	struct buf b;
+	cJSON *root, *tests, *t, *v;
+	size_t i = 0;
+
+	ts->kind = TESTSET_COMPANION;
+	buf_init(&b, 0);
+	if (util_read_file(path, &b, 256u << 20) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		buf_free(&b);
+		return -1;
+	}
+	root = cJSON_ParseWithLength(buf_cstr(&b), b.len);
+	buf_free(&b);
+	if (root == NULL || !cJSON_IsObject(root)) {
+		snprintf(err, errlen,
+		         "%s: not a competitive-companion JSON object", path);
+		cJSON_Delete(root);
+		return -1;
+	}
+	tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
+	if (!cJSON_IsArray(tests)) {
+		snprintf(err, errlen, "%s: no \"tests\" array", path);
+		cJSON_Delete(root);
+		return -1;
+	}
+	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(root, "name")))
+		ts->name = xstrdup(v->valuestring);
+	if (cJSON_IsNumber(
+	        v = cJSON_GetObjectItemCaseSensitive(root, "timeLimit")) &&
+	    v->valuedouble > 0)
+		ts->time_ms = (uint64_t)v->valuedouble;
+	if (cJSON_IsNumber(
+	        v = cJSON_GetObjectItemCaseSensitive(root, "memoryLimit")) &&
+	    v->valuedouble > 0)
+		ts->mem_bytes = (uint64_t)(v->valuedouble * 1048576.0);
+	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "interactive")))
+		ts->interactive = true;
+	cJSON_ArrayForEach(t, tests)
+	{
+		cJSON *in = cJSON_GetObjectItemCaseSensitive(t, "input");
+		cJSON *out = cJSON_GetObjectItemCaseSensitive(t, "output");
+		char name[32];
+		struct test_case *c;
+
+		i++;
+		if (!cJSON_IsString(in)) {
+			snprintf(err, errlen, "%s: test %zu has no \"input\"",
+			         path, i);
+			cJSON_Delete(root);
+			return -1;
+		}
+		snprintf(name, sizeof name, "%zu", i);
+		testset_add(ts, name, NULL, NULL, NULL);
+		c = &ts->tests[ts->ntests - 1];
+		c->in_data = xstrdup(in->valuestring);
+		c->in_len = strlen(in->valuestring);
+		if (cJSON_IsString(out)) {
+			c->ans_data = xstrdup(out->valuestring);
+			c->ans_len = strlen(out->valuestring);
+			c->has_answer = true;
+		}
+	}
+	cJSON_Delete(root);
+	return 0;
+}
+
+int
+testset_load(struct testset *ts, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char *p;
+	int r;
+
+	memset(ts, 0, sizeof *ts);
+	ts->path = xstrdup(path);
+	if (stat(path, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode))
+		r = testset_companion(ts, path, err, errlen);
+	else if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a directory or a JSON file",
+		         path);
+		return -1;
+	} else {
+		p = util_path_join(path, "problem.yaml");
+		bool kattis = testset_is_file(p);
+		free(p);
+		p = util_path_join(path, "data");
+		kattis = kattis || testset_is_dir(p);
+		free(p);
+		if (kattis)
+			r = testset_kattis(ts, path, err, errlen);
+		else {
+			ts->kind = TESTSET_DIR;
+			testset_pairs(ts, path, "", NULL, true);
+			r = 0;
+		}
+	}
+	if (r == 0 && ts->ntests == 0) {
+		snprintf(err, errlen,
+		         "%s: no tests found (expected X.in with X.ans, "
+		         "inN.txt with ansN.txt, a problem package with "
+		         "data/, or a competitive-companion JSON file)",
+		         path);
+		r = -1;
+	}
+	return r;
+}
+
+void
+testset_free(struct testset *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->ntests; i++) {
+		free(ts->tests[i].name);
+		free(ts->tests[i].in_path);
+		free(ts->tests[i].ans_path);
+		free(ts->tests[i].in_data);
+		free(ts->tests[i].ans_data);
+		free(ts->tests[i].flags);
+	}
+	free(ts->tests);
+	free(ts->name);
+	free(ts->path);
+	free(ts->validator_path);
+	free(ts->validator_flags);
+	memset(ts, 0, sizeof *ts);
+}
+
+/* A test's input or answer, into b. */
+int
+testset_read(const struct test_case *t, bool answer, struct buf *b, char *err,
+             size_t errlen)
+{
+	const char *path = answer ? t->ans_path : t->in_path;
+	const char *data = answer ? t->ans_data : t->in_data;
+
+	if (data != NULL) {
+		buf_add(b, data, answer ? t->ans_len : t->in_len);
+		return 0;
+	}
+	if (path == NULL)
+		return 0;
+	if (util_read_file(path, b, TESTSET_FILE_MAX) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
