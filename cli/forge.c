@@ -157,6 +157,8 @@ main(int argc, char **argv)
 {
 	const struct cli_command *c;
 
+	/* cgroups kept for reuse are removed however forge ends normally */
+	atexit(ns_release);
 	if (argc < 2) {
 		forge_help(stderr);
 		return EXIT_USAGE;

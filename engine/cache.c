@@ -138,6 +138,94 @@ cache_build_path(const char *key)
 	return p;
 }
 
+static void cache_remove_tree(int parent, const char *name);
+
+/* FORGE_CACHE_MAX (a size, e.g. 2G), else 1G: beyond it the builds used
+ * longest ago are removed, so hostile programs cannot fill the disk
+ * through the cache. */
+static uint64_t
+cache_max(void)
+{
+	const char *v = getenv("FORGE_CACHE_MAX");
+	uint64_t n;
+	char err[256];
+
+	if (v != NULL && limits_parse_size(v, &n, err, sizeof err) == 0)
+		return n;
+	return 1ULL << 30;
+}
+
+struct cache_entry {
+	char name[80];
+	uint64_t size;
+	struct timespec used;
+};
+
+static int
+cache_entry_cmp(const void *a, const void *b)
+{
+	const struct cache_entry *x = a, *y = b;
+
+	if (x->used.tv_sec != y->used.tv_sec)
+		return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+	return x->used.tv_nsec < y->used.tv_nsec   ? -1
+	       : x->used.tv_nsec > y->used.tv_nsec ? 1
+	                                           : 0;
+}
+
+static void
+cache_trim(int bfd, const char *keep)
+{
+	struct cache_entry *v = NULL;
+	size_t n = 0, i;
+	uint64_t total = 0, max = cache_max();
+	DIR *d = fdopendir(dup(bfd));
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		struct dirent *f;
+		DIR *sub;
+		int fd;
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= 80 ||
+		    fstatat(bfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof *v);
+		strlcpy0(v[n].name, e->d_name, sizeof v[n].name);
+		v[n].used = st.st_mtim;
+		v[n].size = 0;
+		fd = openat(bfd, e->d_name,
+		            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && (sub = fdopendir(fd)) != NULL) {
+			while ((f = readdir(sub)) != NULL)
+				if (fstatat(fd, f->d_name, &st,
+				            AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISREG(st.st_mode))
+					v[n].size +=
+					    (uint64_t)st.st_blocks * 512;
+			closedir(sub);
+		} else if (fd >= 0)
+			close(fd);
+		total += v[n].size;
+		n++;
+	}
+	closedir(d);
+	if (total > max) {
+		qsort(v, n, sizeof *v, cache_entry_cmp);
+		for (i = 0; i < n && total > max; i++) {
+			if (strcmp(v[i].name, keep) == 0)
+				continue;
+			cache_remove_tree(bfd, v[i].name);
+			total -= v[i].size;
+		}
+	}
+	free(v);
+}
+
 int
 cache_open(const char *key, int *dirfd)
 {
@@ -152,6 +240,8 @@ cache_open(const char *key, int *dirfd)
 	free(b);
 	if (fd < 0)
 		return -1;
+	/* the time of last use, for trimming the cache */
+	(void)futimens(fd, NULL);
 	*dirfd = fd;
 	return 0;
 }
@@ -272,6 +362,7 @@ cache_commit(const char *key, const struct box_file *files, size_t n,
 	*dirfd = tfd;
 	tfd = -1;
 	r = 0;
+	cache_trim(bfd, key);
 out:
 	if (tfd >= 0) {
 		close(tfd);

@@ -245,6 +245,7 @@ void backend_list(const struct backend *const **, size_t *);
 extern const struct backend ns_backend;
 int ns_run(const struct box_spec *, struct box_result *);
 void ns_cleanup_stale(void);
+void ns_release(void);
 
 /* ns-init.c: PID 1 inside the sandbox */
 struct ns_init_args {
@@ -282,7 +283,7 @@ size_t ns_proto_peek(const char *, size_t, enum ns_msg_type *,
 
 /* ns-seccomp.c */
 struct ns_seccomp;
-struct ns_seccomp *ns_seccomp_build(char *err, size_t);
+struct ns_seccomp *ns_seccomp_build(bool no_sockets, char *err, size_t);
 int ns_seccomp_load(struct ns_seccomp *, int *notify_fd);
 void ns_seccomp_free(struct ns_seccomp *);
 const char *ns_seccomp_syscall_name(int nr, uint32_t arch, char *, size_t);
@@ -293,6 +294,9 @@ struct ns_cgroup;
 enum ns_cgroup_mode { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
 enum ns_cgroup_mode ns_cgroup_probe(char *why, size_t);
 struct ns_cgroup *ns_cgroup_create(const struct limits *, char *err, size_t);
+struct ns_cgroup *ns_cgroup_get(const struct limits *, char *err, size_t);
+void ns_cgroup_put(struct ns_cgroup *);
+void ns_cgroup_release(void);
 int ns_cgroup_attach(struct ns_cgroup *, pid_t);
 enum ns_cgroup_mode ns_cgroup_mode(const struct ns_cgroup *);
 uint64_t ns_cgroup_cpu_us(struct ns_cgroup *);

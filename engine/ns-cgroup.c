@@ -34,6 +34,10 @@ struct ns_cgroup {
 	int fd[V1__COUNT];     /* v2: fd[0] only */
 	char *path[V1__COUNT]; /* for rmdir */
 	uint64_t peak_seen;    /* v2 without memory.peak: sampled maximum */
+	uint64_t mem_limit;    /* as written */
+	uint32_t pids_limit;
+	uint64_t oom_base; /* OOM kills before this run (a reused one) */
+	uint64_t mem_base; /* page cache an earlier run left charged */
 };
 
 /* The base directories, found once per process. */
@@ -404,6 +408,8 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 		               mem);
 		(void)cg_write(c->fd[V1_MEMORY], "memory.swappiness", "0");
 	}
+	c->mem_limit = l->mem_bytes;
+	c->pids_limit = l->pids;
 	return c;
 fail:
 	ns_cgroup_destroy(c);
@@ -429,6 +435,84 @@ ns_cgroup_mode(const struct ns_cgroup *c)
 	return c->mode;
 }
 
+/* A cgroup v1 set of one finished run, kept for the next run of this
+ * process: creating and removing three directories per run costs more
+ * than resetting their counters. (v2 cannot reset memory.peak for
+ * others to read, so v2 runs always get a fresh cgroup.) */
+static struct ns_cgroup *cg_parked;
+
+static uint64_t
+cg_oom_count(struct ns_cgroup *c)
+{
+	if (c->mode == CGROUP_V2)
+		return cg_read_key(c->fd[0], "memory.events", "oom_kill");
+	return cg_read_key(c->fd[V1_MEMORY], "memory.oom_control", "oom_kill");
+}
+
+static int
+cg_reuse(struct ns_cgroup *c, const struct limits *l)
+{
+	char mem[32], pids[32];
+	int m = c->fd[V1_MEMORY];
+
+	snprintf(mem, sizeof mem, "%" PRIu64, l->mem_bytes);
+	snprintf(pids, sizeof pids, "%" PRIu32, l->pids + 1);
+	if (l->mem_bytes != c->mem_limit) {
+		/* memsw may never be below the memory limit: order matters */
+		if (l->mem_bytes > c->mem_limit)
+			(void)cg_write(m, "memory.memsw.limit_in_bytes", mem);
+		if (cg_write(m, "memory.limit_in_bytes", mem) < 0)
+			return -1;
+		(void)cg_write(m, "memory.memsw.limit_in_bytes", mem);
+		c->mem_limit = l->mem_bytes;
+	}
+	if (l->pids != c->pids_limit) {
+		if (cg_write(c->fd[V1_PIDS], "pids.max", pids) < 0)
+			return -1;
+		c->pids_limit = l->pids;
+	}
+	if (cg_write(m, "memory.max_usage_in_bytes", "0") < 0)
+		return -1;
+	(void)cg_write(m, "memory.memsw.max_usage_in_bytes", "0");
+	c->oom_base = cg_oom_count(c);
+	/* what is still charged (cached files of the last run) is not this
+	 * run's memory: measurements start above it */
+	c->mem_base = cg_read_u64(m, "memory.usage_in_bytes");
+	return 0;
+}
+
+/* A cgroup for one run: the parked one reset, or a new one. */
+struct ns_cgroup *
+ns_cgroup_get(const struct limits *l, char *err, size_t errlen)
+{
+	struct ns_cgroup *c = cg_parked;
+
+	cg_parked = NULL;
+	if (c != NULL && cg_reuse(c, l) == 0)
+		return c;
+	ns_cgroup_destroy(c);
+	return ns_cgroup_create(l, err, errlen);
+}
+
+/* The run is over and its processes are gone. */
+void
+ns_cgroup_put(struct ns_cgroup *c)
+{
+	if (c == NULL)
+		return;
+	if (c->mode == CGROUP_V1 && cg_parked == NULL)
+		cg_parked = c;
+	else
+		ns_cgroup_destroy(c);
+}
+
+void
+ns_cgroup_release(void)
+{
+	ns_cgroup_destroy(cg_parked);
+	cg_parked = NULL;
+}
+
 uint64_t
 ns_cgroup_cpu_us(struct ns_cgroup *c)
 {
@@ -448,7 +532,8 @@ ns_cgroup_mem_bytes(struct ns_cgroup *c)
 			c->peak_seen = v;
 		return v;
 	}
-	return cg_read_u64(c->fd[V1_MEMORY], "memory.usage_in_bytes");
+	v = cg_read_u64(c->fd[V1_MEMORY], "memory.usage_in_bytes");
+	return v > c->mem_base ? v - c->mem_base : 0;
 }
 
 uint64_t
@@ -459,7 +544,8 @@ ns_cgroup_mem_peak(struct ns_cgroup *c)
 		/* kernels before 5.19: the highest value sampled */
 		return v != 0 ? v : c->peak_seen;
 	}
-	return cg_read_u64(c->fd[V1_MEMORY], "memory.max_usage_in_bytes");
+	uint64_t v = cg_read_u64(c->fd[V1_MEMORY], "memory.max_usage_in_bytes");
+	return v > c->mem_base ? v - c->mem_base : 0;
 }
 
 uint32_t
@@ -472,12 +558,10 @@ ns_cgroup_pids(struct ns_cgroup *c)
 bool
 ns_cgroup_oom(struct ns_cgroup *c)
 {
-	if (c->mode == CGROUP_V2)
-		return cg_read_key(c->fd[0], "memory.events", "oom_kill") > 0 ||
-		       cg_read_key(c->fd[0], "memory.events",
-		                   "oom_group_kill") > 0;
-	return cg_read_key(c->fd[V1_MEMORY], "memory.oom_control", "oom_kill") >
-	       0;
+	if (c->mode == CGROUP_V2 &&
+	    cg_read_key(c->fd[0], "memory.events", "oom_group_kill") > 0)
+		return true;
+	return cg_oom_count(c) > c->oom_base;
 }
 
 /* Kills every process left in a cgroup directory. */

@@ -32,6 +32,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -237,6 +238,64 @@ init_etc(void)
 	/* no /etc/localtime: programs see UTC, the same on every host */
 }
 
+/* The build, copied onto a tmpfs of its own and made read-only. A bind
+ * mount would be cheaper, but its source path (the user's home, forge's
+ * cache) would show in /proc/self/mountinfo. */
+static void
+init_prog(int prog_fd)
+{
+	int dfd = openat(prog_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	uint64_t total = 65536;
+	struct dirent *e;
+	int out;
+
+	if (d == NULL)
+		init_fail("reading the build");
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		if (e->d_name[0] != '.' &&
+		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			total += ((uint64_t)st.st_size + 4095) / 4096 * 4096;
+	}
+	init_tmpfs(NEWROOT SANDBOX_PROG, total, "0755");
+	out = open(NEWROOT SANDBOX_PROG, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (out < 0)
+		init_fail("opening " SANDBOX_PROG);
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		int in, to;
+		off_t off = 0;
+
+		if (e->d_name[0] == '.')
+			continue;
+		in = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (in < 0 || fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
+			if (in >= 0)
+				close(in);
+			continue;
+		}
+		to = openat(out, e->d_name,
+		            O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		            st.st_mode & 0755);
+		if (to < 0)
+			init_fail("copying %s", e->d_name);
+		while (off < st.st_size)
+			if (sendfile(to, in, &off,
+			             (size_t)(st.st_size - off)) <= 0)
+				init_fail("copying %s", e->d_name);
+		close(to);
+		close(in);
+	}
+	closedir(d);
+	close(out);
+	if (mount(NULL, NEWROOT SANDBOX_PROG, NULL,
+	          MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		init_fail("making " SANDBOX_PROG " read-only");
+}
+
 static void
 init_mounts(const struct ns_init_args *a, int prog_fd)
 {
@@ -280,15 +339,8 @@ init_mounts(const struct ns_init_args *a, int prog_fd)
 
 	/* The build, read-only, through the descriptor opened before the
 	 * identity change (forge's cache may sit in a private home). */
-	if (prog_fd >= 0) {
-		snprintf(path, sizeof path, "/proc/self/fd/%d", prog_fd);
-		if (mkdir(NEWROOT SANDBOX_PROG, 0755) < 0)
-			init_fail("creating " SANDBOX_PROG);
-		if (mount(path, NEWROOT SANDBOX_PROG, NULL,
-		          MS_BIND | MS_NOSUID | MS_NODEV, NULL) < 0)
-			init_fail("binding the build at " SANDBOX_PROG);
-		init_remount_ro(NEWROOT SANDBOX_PROG);
-	}
+	if (prog_fd >= 0)
+		init_prog(prog_fd);
 
 	/* Writable places: size-limited, private, gone with the run. */
 	init_tmpfs(NEWROOT SANDBOX_WORK, s->limits.fsize_bytes, "0755");
@@ -405,7 +457,12 @@ init_exec_program(const struct ns_init_args *a, int exec_fd)
 	init_rlimit(RLIMIT_CORE, 0, 0);
 	init_rlimit(RLIMIT_FSIZE, l->fsize_bytes, l->fsize_bytes);
 	init_rlimit(RLIMIT_CPU, cpu_s + 1, cpu_s + 2);
-	init_rlimit(RLIMIT_STACK, l->mem_bytes, l->mem_bytes);
+	/* deep recursion may use all the memory there is; under rlimits an
+	 * unlimited stack keeps threads at glibc's default stack size */
+	if (a->use_rlimits)
+		init_rlimit(RLIMIT_STACK, RLIM_INFINITY, RLIM_INFINITY);
+	else
+		init_rlimit(RLIMIT_STACK, l->mem_bytes, l->mem_bytes);
 	init_rlimit(RLIMIT_NOFILE, 1024, 1024);
 	if (a->use_rlimits) {
 		init_rlimit(RLIMIT_DATA, l->mem_bytes, l->mem_bytes);
@@ -571,6 +628,36 @@ done:
 	ns_proto_send(a->status_fd, NS_MSG_DONE, NULL, 0);
 }
 
+/* This process is a copy of forge: its command line and environment in
+ * /proc/1 would tell the program forge's paths and settings. */
+static void
+init_hide_cmdline(void)
+{
+	char stat[2048], *p;
+	unsigned long v[4];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC), i;
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, stat, sizeof stat - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	stat[n] = '\0';
+	/* fields 48-51: arg_start arg_end env_start env_end */
+	p = strrchr(stat, ')');
+	for (i = 2; p != NULL && i < 48; i++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL ||
+	    sscanf(p, " %lu %lu %lu %lu", &v[0], &v[1], &v[2], &v[3]) != 4 ||
+	    v[1] <= v[0] || v[3] < v[2])
+		return;
+	memset((void *)v[0], 0, v[1] - v[0]);
+	memcpy((void *)v[0], "forge-init", v[1] - v[0] > 11 ? 11 : v[1] - v[0]);
+	memset((void *)v[2], 0, v[3] - v[2]);
+}
+
 void
 ns_init_main(const struct ns_init_args *a)
 {
@@ -583,6 +670,7 @@ ns_init_main(const struct ns_init_args *a)
 	ssize_t n;
 
 	init_status_fd = a->status_fd;
+	init_hide_cmdline();
 	/* The keeper writes our maps and cgroup, then says go. */
 	do
 		n = read(a->sync_fd, &go, 1);

@@ -12,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "engine.h"
 
@@ -26,6 +31,8 @@
 struct ns_seccomp {
 	scmp_filter_ctx ctx;
 	bool notify;
+	/* the program, generated once: each run only loads it */
+	struct sock_fprog prog;
 };
 
 /* Each entry: a call and the threat it blocks. */
@@ -101,8 +108,39 @@ ns_seccomp_add(struct ns_seccomp *f, uint32_t action, const char *name,
 	return seccomp_rule_add_array(f->ctx, action, nr, n, cmp);
 }
 
+/* The BPF program libseccomp generates, kept for every later run. */
+static int
+ns_seccomp_export(struct ns_seccomp *f)
+{
+	int fd = memfd_create("forge-seccomp", MFD_CLOEXEC), r;
+	struct buf b;
+	off_t n;
+
+	if (fd < 0)
+		return -1;
+	r = seccomp_export_bpf(f->ctx, fd);
+	if (r != 0 || (n = lseek(fd, 0, SEEK_CUR)) <= 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0 ||
+	    n % (off_t)sizeof(struct sock_filter) != 0) {
+		close(fd);
+		errno = r != 0 ? -r : EINVAL;
+		return -1;
+	}
+	buf_init(&b, 0);
+	if (util_read_fd(fd, &b, (size_t)n) < 0 || b.len != (size_t)n) {
+		close(fd);
+		buf_free(&b);
+		errno = EIO;
+		return -1;
+	}
+	close(fd);
+	f->prog.len = (unsigned short)(b.len / sizeof(struct sock_filter));
+	f->prog.filter = (struct sock_filter *)b.data;
+	return 0;
+}
+
 struct ns_seccomp *
-ns_seccomp_build(char *err, size_t errlen)
+ns_seccomp_build(bool no_sockets, char *err, size_t errlen)
 {
 	struct ns_seccomp *f = xcalloc(1, sizeof *f);
 	uint32_t deny;
@@ -175,9 +213,22 @@ ns_seccomp_build(char *err, size_t errlen)
 			                   "socket", 1, &c);
 		}
 	}
+	/* no cgroup to charge socket buffers to: no sockets at all */
+	if (r == 0 && no_sockets)
+		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(EACCES), "socket", 0,
+		                   NULL);
+	if (r == 0 && no_sockets)
+		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(EACCES), "socketpair", 0,
+		                   NULL);
 	if (r != 0) {
 		snprintf(err, errlen, "building the seccomp filter: %s",
 		         strerror(-r));
+		ns_seccomp_free(f);
+		return NULL;
+	}
+	if (ns_seccomp_export(f) < 0) {
+		snprintf(err, errlen, "generating the seccomp filter: %s",
+		         strerror(errno));
 		ns_seccomp_free(f);
 		return NULL;
 	}
@@ -189,15 +240,16 @@ ns_seccomp_build(char *err, size_t errlen)
 int
 ns_seccomp_load(struct ns_seccomp *f, int *notify_fd)
 {
-	int r = seccomp_load(f->ctx);
+	long r;
 
+	/* no_new_privs is set by the caller: no privilege is needed */
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	            f->notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, &f->prog);
 	*notify_fd = -1;
-	if (r != 0) {
-		errno = -r;
+	if (r < 0)
 		return -1;
-	}
 	if (f->notify)
-		*notify_fd = seccomp_notify_fd(f->ctx);
+		*notify_fd = (int)r;
 	return 0;
 }
 
@@ -207,6 +259,7 @@ ns_seccomp_free(struct ns_seccomp *f)
 	if (f == NULL)
 		return;
 	seccomp_release(f->ctx);
+	free(f->prog.filter);
 	free(f);
 }
 

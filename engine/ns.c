@@ -396,7 +396,7 @@ ns_map_user(pid_t pid, char *err, size_t errlen)
 	return 0;
 }
 
-static struct ns_seccomp *ns_filter;
+static struct ns_seccomp *ns_filter[2]; /* [no_sockets] */
 
 static void
 ns_close(int *fd)
@@ -544,6 +544,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	int in_pipe[2] = {-1, -1};
 	struct ns_init_args a = {0};
+	bool no_sockets;
 	char err[512];
 	pid_t pid;
 
@@ -559,13 +560,18 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	buf_init(&k.status, 0);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (ns_filter == NULL &&
-	    (ns_filter = ns_seccomp_build(err, sizeof err)) == NULL) {
+	k.cg = ns_cgroup_get(&spec->limits, err, sizeof err);
+	/* Without a memory cgroup, socket buffers (kernel memory) would be
+	 * charged nowhere: such runs get no sockets unless --net asked. */
+	no_sockets = k.cg == NULL && !spec->limits.net;
+	if (ns_filter[no_sockets] == NULL &&
+	    (ns_filter[no_sockets] =
+	         ns_seccomp_build(no_sockets, err, sizeof err)) == NULL) {
 		res->end = BOX_ERROR;
 		strlcpy0(res->message, err, sizeof res->message);
+		ns_cgroup_put(k.cg);
 		return 0;
 	}
-	k.cg = ns_cgroup_create(&spec->limits, err, sizeof err);
 	if (k.cg == NULL)
 		res->enforced_by = ENFORCED_RLIMIT;
 	else
@@ -589,7 +595,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	a.spec = spec;
 	a.sync_fd = sync_pipe[0];
 	a.status_fd = status_pipe[1];
-	a.filter = ns_filter;
+	a.filter = ns_filter[no_sockets];
 	a.use_rlimits = k.cg == NULL;
 	a.map_root_groups = getuid() == 0;
 	if (spec->tty_fd >= 0) {
@@ -691,8 +697,15 @@ out:
 	ns_close(&k.out_fd);
 	ns_close(&k.err_fd);
 	buf_free(&k.status);
-	ns_cgroup_destroy(k.cg);
+	ns_cgroup_put(k.cg);
 	return 0;
+}
+
+/* Before this process exits: what it kept for later runs. */
+void
+ns_release(void)
+{
+	ns_cgroup_release();
 }
 
 void

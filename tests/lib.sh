@@ -68,7 +68,8 @@ forge_json() {
 	rc=0
 	"$FORGE" run --json --no-history "$@" "$file" >"$TEST_TMP/last.json" \
 		2>"$TEST_TMP/last.err" || rc=$?
-	if ! jq -e . "$TEST_TMP/last.json" >/dev/null 2>&1; then
+	if ! [ -s "$TEST_TMP/last.json" ] ||
+		! jq -e . "$TEST_TMP/last.json" >/dev/null 2>&1; then
 		echo "forge printed no valid JSON for $file (exit $rc):" >&2
 		head -c 2000 "$TEST_TMP/last.json" >&2
 		cat "$TEST_TMP/last.err" >&2

@@ -76,6 +76,19 @@ touch "$XDG_CACHE_HOME/forge/tmp/99999999-0123456789abcdef/main"
 "$FORGE" run -q "$con" >/dev/null 2>&1
 eq "a dead forge's half-written build is removed" "" "$(ls -A "$XDG_CACHE_HOME/forge/tmp")"
 
+# the cache is bounded: past FORGE_CACHE_MAX the builds used longest ago go
+for i in 1 2 3; do
+	printf '#include <stdio.h>\nint main(void) { puts("%d"); return 0; }\n' $i >"$TEST_TMP/b$i.c"
+	FORGE_CACHE_MAX=1700K "$FORGE" run -q "$TEST_TMP/b$i.c" >/dev/null 2>&1
+	sleep 0.05
+done
+kb=$(du -sk "$XDG_CACHE_HOME/forge/build" | cut -f1)
+check "the cache stays near its bound ($kb KiB)" test "$kb" -le 1800
+forge_json "$TEST_TMP/b3.c"
+eq "the newest build was kept" true "$(j .build_cached)"
+forge_json "$TEST_TMP/b1.c"
+eq "an old build was removed" false "$(j .build_cached)"
+
 # a Java program keeps all of its classes (inner classes too)
 if "$FORGE" langs --json | jq -e '.[] | select(.id == "java" and .available)' >/dev/null; then
 	java=$(write Inner.java <<'X'
