@@ -528,6 +528,19 @@ init_send_file(const struct ns_init_args *a, int dfd, const char *dir,
 	close(fd);
 }
 
+struct init_child {
+	const struct ns_init_args *a;
+	int exec_fd;
+};
+
+static int
+init_child_main(void *arg)
+{
+	struct init_child *c = arg;
+
+	init_exec_program(c->a, c->exec_fd);
+}
+
 /* Sends the keeper the files asked for (a compile's program, a checker's
  * feedback), read inside the sandbox: a symlink planted here can only
  * point inside the sandbox, and only regular files are sent. */
@@ -730,13 +743,17 @@ ns_init_main(const struct ns_init_args *a)
 		init_fail("loading the seccomp filter");
 
 	t0 = util_now_us();
-	prog = fork();
-	if (prog < 0)
-		init_fail("fork");
-	if (prog == 0) {
-		close(exec_pipe[0]);
-		init_exec_program(a, exec_pipe[1]);
+	/* vfork-like: the child borrows this memory until it execs, so no
+	 * page table is copied; it only makes system calls before exec */
+	{
+		static char stack[128 * 1024] __attribute__((aligned(16)));
+		struct init_child c = {a, exec_pipe[1]};
+
+		prog = clone(init_child_main, stack + sizeof stack,
+		             CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
 	}
+	if (prog < 0)
+		init_fail("starting the program");
 	close(exec_pipe[1]);
 	/* only the program holds its stdio: EOF means it and its children
 	 * closed them */
