@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +202,8 @@ judge_parse_tol(const char *s, double *out)
 
 	errno = 0;
 	*out = strtod(s, &end);
-	return errno != 0 || *end != '\0' || !(*out >= 0) ? -1 : 0;
+	return errno != 0 || *end != '\0' || !(*out >= 0) || isinf(*out) ? -1
+	                                                                 : 0;
 }
 
 int
@@ -452,6 +454,30 @@ cmd_judge(int argc, char **argv)
 	o.limits = limits;
 	o.jobs = jobs > 0 ? (unsigned)jobs : 1;
 	o.only = only;
+	{
+		size_t i, selected = 0;
+
+		for (i = 0; i < ts.ntests; i++) {
+			struct compare_opts co = o.compare;
+
+			if (judge_selected(&o, &ts.tests[i]))
+				selected++;
+			/* a test group's flags, checked before anything runs */
+			if (!have_checker && ts.tests[i].flags != NULL &&
+			    compare_parse_flags(&co, ts.tests[i].flags, err,
+			                        sizeof err) < 0) {
+				ret = cli_usage_error(
+				    "%s: test %s: validator flags: %s", tests,
+				    ts.tests[i].name, err);
+				goto out_checker;
+			}
+		}
+		if (selected == 0) {
+			ret = cli_usage_error("no test matched --only in %s",
+			                      tests);
+			goto out_checker;
+		}
+	}
 
 	climits = lang->compile_limits;
 	if (cset[0]) {
@@ -469,15 +495,15 @@ cmd_judge(int argc, char **argv)
 	pr.opts = &o;
 	buf_init(&pr.json_tests, 0);
 	pr.w.out = &pr.json_tests;
+	json_open(&pr.w, "tests", '[');
 	if (pipeline_build(&build, lang, o.backend, buf_cstr(&src), src.len,
 	                   NULL, 0, &climits, false) == 0) {
 		if (!json && !quiet)
 			printf("%4s  %-28s %-4s %8s %8s\n", "#", "TEST", "",
 			       "CPU", "MEM");
-		json_open(&pr.w, "tests", '[');
 		judge_run(&o, &build, &ts, judge_report, &pr);
-		json_close(&pr.w, ']');
 	}
+	json_close(&pr.w, ']');
 
 	{
 		enum verdict v;
@@ -592,6 +618,7 @@ cmd_judge(int argc, char **argv)
 	}
 	buf_free(&pr.json_tests);
 	pipeline_build_free(&build);
+out_checker:
 	if (have_checker)
 		checker_free(&chk);
 out_early:

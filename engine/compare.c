@@ -146,8 +146,14 @@ compare_tokens_equal(const struct compare_opts *o, const char *a, size_t an,
 	}
 	if (an != bn)
 		return false;
-	return o->case_sensitive ? memcmp(a, b, an) == 0
-	                         : strncasecmp(a, b, an) == 0;
+	if (o->case_sensitive)
+		return memcmp(a, b, an) == 0;
+	/* byte by byte: a NUL in a token is a character like any other */
+	for (size_t i = 0; i < an; i++)
+		if (tolower((unsigned char)a[i]) !=
+		    tolower((unsigned char)b[i]))
+			return false;
+	return true;
 }
 
 static void
@@ -180,8 +186,16 @@ compare_show(struct buf *out, const char *s, size_t n)
 
 struct compare_cursor {
 	const char *p, *end;
-	size_t line, token; /* 1-based, of the last token taken */
-	size_t line_token;
+	size_t line;       /* 1-based line at p */
+	size_t line_token; /* words taken on that line */
+	size_t words;      /* words taken in all */
+};
+
+struct compare_token {
+	const char *s;
+	size_t n;
+	bool space;        /* a run of whitespace (space_change_sensitive) */
+	size_t line, word; /* where it starts; its number on its line */
 };
 
 static bool
@@ -191,43 +205,40 @@ compare_is_space(char c)
 	       c == '\v';
 }
 
-/* Next token; with space_sensitive, runs of whitespace are tokens too. */
-static bool
-compare_next(struct compare_cursor *c, bool spaces, const char **tok,
-             size_t *len)
+static void
+compare_advance(struct compare_cursor *c)
 {
-	const char *s;
+	if (*c->p == '\n') {
+		c->line++;
+		c->line_token = 0;
+	}
+	c->p++;
+}
 
+/* The next word; with space_sensitive, runs of whitespace too. */
+static bool
+compare_next(struct compare_cursor *c, bool spaces, struct compare_token *t)
+{
 	if (!spaces)
-		while (c->p < c->end && compare_is_space(*c->p)) {
-			if (*c->p == '\n') {
-				c->line++;
-				c->line_token = 0;
-			}
-			c->p++;
-		}
+		while (c->p < c->end && compare_is_space(*c->p))
+			compare_advance(c);
 	if (c->p >= c->end)
 		return false;
-	s = c->p;
-	if (spaces && compare_is_space(*s)) {
+	t->s = c->p;
+	t->line = c->line;
+	t->space = compare_is_space(*c->p);
+	if (t->space) {
+		/* numbered as the place before the next word */
+		t->word = c->line_token + 1;
 		while (c->p < c->end && compare_is_space(*c->p))
-			c->p++;
+			compare_advance(c);
 	} else {
 		while (c->p < c->end && !compare_is_space(*c->p))
 			c->p++;
+		t->word = ++c->line_token;
+		c->words++;
 	}
-	*tok = s;
-	*len = (size_t)(c->p - s);
-	c->token++;
-	c->line_token++;
-	if (spaces) {
-		size_t i;
-		for (i = 0; i < *len; i++)
-			if (s[i] == '\n') {
-				c->line++;
-				c->line_token = 0;
-			}
-	}
+	t->n = (size_t)(c->p - t->s);
 	return true;
 }
 
@@ -239,34 +250,35 @@ compare_tokens(const struct compare_opts *o, const char *out, size_t on,
 	struct compare_cursor b = {ans, ans + an, 1, 0, 0};
 
 	for (;;) {
-		const char *at, *bt;
-		size_t al, bl;
-		bool ha, hb;
+		struct compare_token at, bt;
+		bool ha = compare_next(&a, o->space_sensitive, &at);
+		bool hb = compare_next(&b, o->space_sensitive, &bt);
 
-		ha = compare_next(&a, o->space_sensitive, &at, &al);
-		hb = compare_next(&b, o->space_sensitive, &bt, &bl);
 		if (!ha && !hb)
 			return true;
-		if (ha && hb && compare_tokens_equal(o, at, al, bt, bl))
+		if (ha && hb && at.space == bt.space &&
+		    (at.space
+		         ? at.n == bt.n && memcmp(at.s, bt.s, at.n) == 0
+		         : compare_tokens_equal(o, at.s, at.n, bt.s, bt.n)))
 			continue;
 		if (why == NULL)
 			return false;
 		if (!ha) {
-			buf_printf(why, "the output ends early: expected ");
-			compare_show(why, bt, bl);
+			buf_addstr(why, "the output ends early: expected ");
+			compare_show(why, bt.s, bt.n);
 			buf_printf(why, " (token %zu of the answer, line %zu)",
-			           b.token, b.line);
+			           bt.space ? b.words + 1 : b.words, bt.line);
 		} else if (!hb) {
-			buf_printf(why, "extra output at line %zu: ", a.line);
-			compare_show(why, at, al);
+			buf_printf(why, "extra output at line %zu: ", at.line);
+			compare_show(why, at.s, at.n);
 			buf_printf(why, " (the answer has %zu tokens)",
-			           b.token);
+			           b.words);
 		} else {
 			buf_printf(why, "line %zu, token %zu: expected ",
-			           a.line, a.line_token);
-			compare_show(why, bt, bl);
+			           at.line, at.word);
+			compare_show(why, bt.s, bt.n);
 			buf_addstr(why, ", got ");
-			compare_show(why, at, al);
+			compare_show(why, at.s, at.n);
 		}
 		return false;
 	}
@@ -289,6 +301,17 @@ compare_line_at(struct buf *why, const char *s, size_t n, size_t off)
 	compare_show(why, s + a, b - a);
 }
 
+static void
+compare_exact_side(struct buf *why, const char *s, size_t n, size_t i)
+{
+	if (i >= n)
+		buf_addstr(why, "the end of the output");
+	else if (s[i] == '\n')
+		buf_addstr(why, "'\\n'");
+	else
+		compare_line_at(why, s, n, i);
+}
+
 static bool
 compare_exact(const char *out, size_t on, const char *ans, size_t an,
               struct buf *why)
@@ -308,15 +331,9 @@ compare_exact(const char *out, size_t on, const char *ans, size_t an,
 	if (why == NULL)
 		return false;
 	buf_printf(why, "line %zu, column %zu: expected ", line, col);
-	if (i < an)
-		compare_line_at(why, ans, an, i);
-	else
-		buf_addstr(why, "the end of the output");
+	compare_exact_side(why, ans, an, i);
 	buf_addstr(why, ", got ");
-	if (i < on)
-		compare_line_at(why, out, on, i);
-	else
-		buf_addstr(why, "the end of the output");
+	compare_exact_side(why, out, on, i);
 	return false;
 }
 

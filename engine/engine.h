@@ -493,6 +493,7 @@ int checker_prepare(struct checker *, enum checker_kind, const char *path,
 void checker_free(struct checker *);
 void judge_one(const struct judge_opts *, const struct build *,
                const struct testset *, size_t, struct judge_test *);
+bool judge_selected(const struct judge_opts *, const struct test_case *);
 size_t judge_run(const struct judge_opts *, const struct build *,
                  const struct testset *, judge_report_fn, void *);
 

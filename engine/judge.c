@@ -634,7 +634,7 @@ struct judge_worker {
 	size_t slot; /* the test it holds, as an index into order[] */
 };
 
-static bool
+bool
 judge_selected(const struct judge_opts *o, const struct test_case *t)
 {
 	size_t i;

@@ -440,6 +440,20 @@ ns_cgroup_mode(const struct ns_cgroup *c)
  * than resetting their counters. (v2 cannot reset memory.peak for
  * others to read, so v2 runs always get a fresh cgroup.) */
 static struct ns_cgroup *cg_parked;
+static pid_t cg_parked_owner;
+
+/* A forked child inherits the parked pointer but not the cgroup: two
+ * processes must never run sandboxes in one cgroup. It forgets it. */
+static void cg_free(struct ns_cgroup *);
+
+static void
+cg_forget_inherited(void)
+{
+	if (cg_parked == NULL || cg_parked_owner == getpid())
+		return;
+	cg_free(cg_parked); /* closes our copies; the directories stay */
+	cg_parked = NULL;
+}
 
 static uint64_t
 cg_oom_count(struct ns_cgroup *c)
@@ -485,8 +499,10 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l)
 struct ns_cgroup *
 ns_cgroup_get(const struct limits *l, char *err, size_t errlen)
 {
-	struct ns_cgroup *c = cg_parked;
+	struct ns_cgroup *c;
 
+	cg_forget_inherited();
+	c = cg_parked;
 	cg_parked = NULL;
 	if (c != NULL && cg_reuse(c, l) == 0)
 		return c;
@@ -500,15 +516,18 @@ ns_cgroup_put(struct ns_cgroup *c)
 {
 	if (c == NULL)
 		return;
-	if (c->mode == CGROUP_V1 && cg_parked == NULL)
+	cg_forget_inherited();
+	if (c->mode == CGROUP_V1 && cg_parked == NULL) {
 		cg_parked = c;
-	else
+		cg_parked_owner = getpid();
+	} else
 		ns_cgroup_destroy(c);
 }
 
 void
 ns_cgroup_release(void)
 {
+	cg_forget_inherited();
 	ns_cgroup_destroy(cg_parked);
 	cg_parked = NULL;
 }

@@ -103,61 +103,79 @@ testset_suffix(const char *s, const char *suf)
 	return n > m && strcmp(s + n - m, suf) == 0;
 }
 
-/* X.in with the first of X.ans, X.out, X.a; inN.txt with ansN.txt or
- * outN.txt. An input without an answer is a run-only test. */
-static void
-testset_pairs(struct testset *ts, const char *dir, const char *prefix,
-              const char *flags, bool natural)
+/* The test whose input is dir/fname, if it is one: X.in with the first
+ * of X.ans, X.out, X.a (a package: X.ans only, and required); inN.txt
+ * with ansN.txt or outN.txt. An input without an answer is a run-only
+ * test. -1 with err for a package input without its answer. */
+static int
+testset_pair_one(struct testset *ts, const char *dir, const char *fname,
+                 const char *prefix, const char *flags, bool kattis, char *err,
+                 size_t errlen)
 {
 	static const char *const answers[] = {".ans", ".out", ".a"};
-	size_t n, i, k;
-	char **names = testset_list(dir, &n, natural);
+	char *in = util_path_join(dir, fname), *ans = NULL;
+	char base[512], name[1024];
+	size_t k;
+	int num;
 
-	for (i = 0; i < n; i++) {
-		char *in = util_path_join(dir, names[i]), *ans = NULL;
-		char base[512], name[1024];
-		int num;
-
-		if (!testset_is_file(in)) {
-			free(in);
-			continue;
-		}
-		if (testset_suffix(names[i], ".in")) {
-			snprintf(base, sizeof base, "%.*s",
-			         (int)(strlen(names[i]) - 3), names[i]);
-			for (k = 0; ans == NULL && k < 3; k++) {
-				char *p, *f;
-				xasprintf(&f, "%s%s", base, answers[k]);
-				p = util_path_join(dir, f);
-				free(f);
-				if (testset_is_file(p))
-					ans = p;
-				else
-					free(p);
-			}
-		} else if (sscanf(names[i], "in%d.txt", &num) == 1 &&
-		           testset_suffix(names[i], ".txt")) {
-			snprintf(base, sizeof base, "%d", num);
-			for (k = 0; ans == NULL && k < 2; k++) {
-				char *p, *f;
-				xasprintf(&f, "%s%d.txt",
-				          k == 0 ? "ans" : "out", num);
-				p = util_path_join(dir, f);
-				free(f);
-				if (testset_is_file(p))
-					ans = p;
-				else
-					free(p);
-			}
-		} else {
-			free(in);
-			continue;
-		}
-		snprintf(name, sizeof name, "%s%s", prefix, base);
-		testset_add(ts, name, in, ans, flags);
+	if (!testset_is_file(in)) {
 		free(in);
-		free(ans);
+		return 0;
 	}
+	if (testset_suffix(fname, ".in")) {
+		snprintf(base, sizeof base, "%.*s", (int)(strlen(fname) - 3),
+		         fname);
+		for (k = 0; ans == NULL && k < (kattis ? 1 : 3); k++) {
+			char *p, *f;
+			xasprintf(&f, "%s%s", base, answers[k]);
+			p = util_path_join(dir, f);
+			free(f);
+			if (testset_is_file(p))
+				ans = p;
+			else
+				free(p);
+		}
+		if (kattis && ans == NULL) {
+			snprintf(err, errlen, "%s has no answer file %s.ans",
+			         in, base);
+			free(in);
+			return -1;
+		}
+	} else if (!kattis && sscanf(fname, "in%d.txt", &num) == 1 &&
+	           testset_suffix(fname, ".txt")) {
+		snprintf(base, sizeof base, "%d", num);
+		for (k = 0; ans == NULL && k < 2; k++) {
+			char *p, *f;
+			xasprintf(&f, "%s%d.txt", k == 0 ? "ans" : "out", num);
+			p = util_path_join(dir, f);
+			free(f);
+			if (testset_is_file(p))
+				ans = p;
+			else
+				free(p);
+		}
+	} else {
+		free(in);
+		return 0;
+	}
+	snprintf(name, sizeof name, "%s%s", prefix, base);
+	testset_add(ts, name, in, ans, flags);
+	free(in);
+	free(ans);
+	return 0;
+}
+
+/* A plain directory of pairs, in natural order (2 before 10). */
+static void
+testset_pairs(struct testset *ts, const char *dir)
+{
+	size_t n, i;
+	char **names = testset_list(dir, &n, true);
+	char err[8];
+
+	for (i = 0; i < n; i++)
+		(void)testset_pair_one(ts, dir, names[i], "", NULL, false, err,
+		                       sizeof err);
 	testset_free_list(names, n);
 }
 
@@ -270,12 +288,20 @@ testset_group_flags(const char *dir, const char *inherited, char *err,
 		yaml_document_delete(&doc);
 	}
 	free(path);
-	if (flags == NULL && inherited != NULL)
-		flags = xstrdup(inherited);
+	/* a group's flags add to those it inherits, as problemtools does */
+	if (inherited != NULL) {
+		char *both;
+		if (flags == NULL)
+			return xstrdup(inherited);
+		xasprintf(&both, "%s %s", inherited, flags);
+		free(flags);
+		flags = both;
+	}
 	return flags;
 }
 
-/* data/<group>: its own tests, then its subgroups, in lexicographic order */
+/* data/<group>: test cases and subgroups together, in lexicographic
+ * order of their names (the Kattis rule). */
 static int
 testset_kattis_group(struct testset *ts, const char *dir, const char *prefix,
                      const char *inherited, char *err, size_t errlen)
@@ -289,17 +315,19 @@ testset_kattis_group(struct testset *ts, const char *dir, const char *prefix,
 		free(flags);
 		return -1;
 	}
-	testset_pairs(ts, dir, prefix, flags, false);
 	names = testset_list(dir, &n, false);
 	for (i = 0; i < n && !bad; i++) {
 		char *sub = util_path_join(dir, names[i]), *p;
+
 		if (testset_is_dir(sub)) {
 			xasprintf(&p, "%s%s/", prefix, names[i]);
 			if (testset_kattis_group(ts, sub, p, flags, err,
 			                         errlen) < 0)
 				bad = 1;
 			free(p);
-		}
+		} else if (testset_pair_one(ts, dir, names[i], prefix, flags,
+		                            true, err, errlen) < 0)
+			bad = 1;
 		free(sub);
 	}
 	testset_free_list(names, n);
@@ -558,7 +586,7 @@ testset_load(struct testset *ts, const char *path, char *err, size_t errlen)
 			r = testset_kattis(ts, path, err, errlen);
 		else {
 			ts->kind = TESTSET_DIR;
-			testset_pairs(ts, path, "", NULL, true);
+			testset_pairs(ts, path);
 			r = 0;
 		}
 	}

@@ -172,12 +172,12 @@ util_split_words(const char *s, size_t *count)
 	for (;;) {
 		bool quoted = false, any = false;
 
-		while (*s == ' ' || *s == '\t')
+		while (isspace((unsigned char)*s))
 			s++;
 		if (*s == '\0')
 			break;
 		buf_reset(&w);
-		while (*s != '\0' && (quoted || (*s != ' ' && *s != '\t'))) {
+		while (*s != '\0' && (quoted || !isspace((unsigned char)*s))) {
 			if (*s == '"') {
 				quoted = !quoted;
 				any = true;

@@ -110,9 +110,17 @@ pair v 7-ole 'flood\n' '5\n'
 pair v 8-sv 'sv\n' 'survived\n'
 pair v 9-ok 'sum 1 1\n'
 vopts=(-t 0.5 -m 64M --output 1M)
-judge -j 1 "${vopts[@]}" "$prog" "$TEST_TMP/v"
 all="1-ac 2-wa 3-tle 4-mle 5-re 6-re-exit 7-ole 8-sv 9-ok"
 expect="AC WA TLE MLE RE RE OLE SV OK"
+# first with two workers, on a build made by this very judge (the usual
+# case: a new source), then with one, then four on the cached build
+judge -j 2 "${vopts[@]}" "$prog" "$TEST_TMP/v"
+eq "-j 2, just compiled: was compiled" false "$(j .build_cached)"
+eq "-j 2, just compiled: order" "$all" "$(names)"
+eq "-j 2, just compiled: one of each verdict" "$expect" "$(verdicts)"
+cp "$TEST_TMP/last.json" "$TEST_TMP/j2.json"
+
+judge -j 1 "${vopts[@]}" "$prog" "$TEST_TMP/v"
 eq "verdicts: test order" "$all" "$(names)"
 eq "verdicts: one of each" "$expect" "$(verdicts)"
 eq "verdicts: overall is the first failure's" WA "$(j .verdict)"
@@ -138,15 +146,15 @@ eq "RE by exit code: exit_code" 3 "$(j '.tests[5].exit_code')"
 check "SV: detail names the call" grep -q keyctl <<<"$(j '.tests[7].detail')"
 eq "AC: no diff" null "$(j '.tests[0].diff')"
 eq "AC: exit_code 0" 0 "$(j '.tests[0].exit_code')"
-cp "$TEST_TMP/last.json" "$TEST_TMP/j1.json"
+shape='[.tests[] | {name, verdict, diff, exit_code, signal}] | tojson'
+jq -r "$shape" "$TEST_TMP/last.json" >"$TEST_TMP/j1.shape"
 
-judge -j 2 "${vopts[@]}" "$prog" "$TEST_TMP/v"
-eq "-j 2: same order" "$all" "$(names)"
-eq "-j 2: same verdicts" "$expect" "$(verdicts)"
-eq "-j 2: same overall verdict" WA "$(j .verdict)"
-eq "-j 2: same per-test details and diffs" \
-	"$(jq -c '[.tests[] | {name, verdict, diff, exit_code, signal}]' "$TEST_TMP/j1.json")" \
-	"$(j '[.tests[] | {name, verdict, diff, exit_code, signal}] | tojson')"
+eq "-j 1 and -j 2 (just compiled): same results" \
+	"$(cat "$TEST_TMP/j1.shape")" "$(jq -r "$shape" "$TEST_TMP/j2.json")"
+judge -j 4 "${vopts[@]}" "$prog" "$TEST_TMP/v"
+eq "-j 4 (cached build): same results as -j 1" \
+	"$(cat "$TEST_TMP/j1.shape")" "$(j "$shape")"
+eq "-j 4: same overall verdict" WA "$(j .verdict)"
 
 # without --json: the table, the first failure, the summary
 judge_text -j 2 "${vopts[@]}" "$prog" "$TEST_TMP/v"
@@ -225,6 +233,7 @@ int main(void) { return undefined_thing; }
 X
 )
 judge "$bad" "$TEST_TMP/n"
+check "CE: --json prints valid JSON" sh -c 'jq -e . "$1" >/dev/null 2>&1' _ "$TEST_TMP/last.json"
 eq "CE: verdict" CE "$(j .verdict)"
 eq "CE: exit status 1" 1 "$rc"
 eq "CE: no tests run" 0 "$(j '.tests | length')"
@@ -240,7 +249,7 @@ fresh=$(write fresh.c <<X
 int main(void) { long a, b; char c[8]; scanf("%7s %ld %ld", c, &a, &b); printf("%ld\n", a + b); return 0; }
 X
 )
-judge "$fresh" "$TEST_TMP/n"
+judge -j 1 "$fresh" "$TEST_TMP/n"
 eq "first judge: compiled" false "$(j .build_cached)"
 eq "first judge: AC" AC "$(j .verdict)"
 judge "$fresh" "$TEST_TMP/t"
@@ -397,7 +406,7 @@ int main(int argc, char **argv)
 }
 X
 )
-judge -j 2 --validator "$kv" "$prog" "$TEST_TMP/k"
+judge -j 1 --validator "$kv" "$prog" "$TEST_TMP/k"
 eq "kattis: checker kind" kattis "$(j .checker)"
 eq "kattis: verdicts (42, 43, 43; the program's RE stands)" "AC WA WA RE" "$(verdicts)"
 eq "kattis: judgemessage.txt is the detail" "wanted 5, read 0" "$(j '.tests[1].detail')"
@@ -545,7 +554,8 @@ ln -s ../../../store/s.in "$S/data/secret/s.in"
 ln -s "$TEST_TMP/store/s.ans" "$S/data/secret/s.ans"
 ln -s ../../../store/grp "$S/data/secret/linked"
 judge "$prog" "$S"
-eq "symlinks: files and a group directory are followed" "secret/linked/t secret/s" "$(names)"
+eq "symlinks: files and a group directory are followed" "secret/linked/t secret/s" \
+	"$(j '[.tests[].name] | sort | join(" ")')"
 eq "symlinks: judged" "AC AC" "$(verdicts)"
 
 # ---- 2023-07 package: output_validator/, type, limits ----------------------
@@ -564,7 +574,7 @@ printf 'sum 1 1\n' >"$N/data/sample/1.in"
 printf '2\n' >"$N/data/sample/1.ans"
 printf 'wrong\n' >"$N/data/secret/1.in"
 printf '7\n' >"$N/data/secret/1.ans"
-judge "$prog" "$N"
+judge -j 1 "$prog" "$N"
 eq "2023-07: kattis package" kattis "$(j .testset)"
 eq "2023-07: output_validator/ used" kattis "$(j .checker)"
 eq "2023-07: pass-fail is not interactive" false "$(j .interactive)"
@@ -632,11 +642,17 @@ crash=$(write inter/crash.c <<'X'
 int main(void) { long n; if (scanf("%ld", &n) == 1) { fprintf(stderr, "read %ld\n", n); volatile int *p = 0; return *p; } return 0; }
 X
 )
+# the first judge compiles both the program and the validator
 judge "$good" "$I"
 eq "interactive: detected from type" true "$(j .interactive)"
-eq "interactive: correct program AC" AC "$(j .verdict)"
-eq "interactive: validator's message" "doubled twice" "$(j '.tests[0].detail')"
-eq "interactive: exit 0" 0 "$rc"
+eq "interactive, just compiled: correct program AC" AC "$(j .verdict)"
+eq "interactive, just compiled: validator's message" "doubled twice" "$(j '.tests[0].detail')"
+eq "interactive, just compiled: exit 0" 0 "$rc"
+judge "$good" "$I"
+eq "interactive, cached: correct program AC" AC "$(j .verdict)"
+eq "interactive, cached: validator's message" "doubled twice" "$(j '.tests[0].detail')"
+# the rest on cached builds: the judging rule, not the build, is tested
+judge "$wrong" "$I" >/dev/null
 judge "$wrong" "$I"
 eq "interactive: wrong program WA" WA "$(j .verdict)"
 eq "interactive: WA detail" "round 1: wanted 42, got 63" "$(j '.tests[0].detail')"
@@ -650,6 +666,7 @@ mkdir -p "$IL/output_validators/v" "$IL/data/secret"
 printf 'validation: custom interactive\n' >"$IL/problem.yaml"
 cp "$I/output_validator/validator.c" "$IL/output_validators/v/"
 cp "$I/data/secret/1.in" "$I/data/secret/1.ans" "$IL/data/secret/"
+judge "$wrong" "$IL" >/dev/null # builds cached: see above
 judge "$wrong" "$IL"
 eq "interactive legacy: detected" true "$(j .interactive)"
 eq "interactive legacy: WA" WA "$(j .verdict)"
