@@ -7,10 +7,13 @@
 #include <stdio.h>
 
 #include "engine/engine.h"
+#include "history/history.h"
 
 /* Exit statuses (the CLI contract). */
 #define EXIT_USAGE    2
 #define EXIT_INTERNAL 3
+/* The history database could not be used (history commands). */
+#define EXIT_HISTORY 4
 
 /* The largest source file forge reads. */
 #define CLI_SOURCE_MAX (16u << 20)
@@ -40,7 +43,66 @@ FORGE_PRINTF(1, 2) int cli_internal_error(const char *, ...);
 bool cli_color(int fd);
 int cli_read_source(const char *, struct buf *);
 
+/* record.c */
+struct recorder {
+	bool enabled;
+	size_t cap;
+	struct buf in; /* stdin as given to the program */
+	struct history_chunk *chunks;
+	size_t nchunks, chunk_bytes;
+	bool chunks_truncated;
+	struct history_sample *samples;
+	size_t nsamples;
+	int64_t t0;
+	bool t0_set;
+};
+void recorder_init(struct recorder *, bool enabled);
+void recorder_free(struct recorder *);
+void recorder_output(struct recorder *, int stream, const char *, size_t);
+void recorder_input(struct recorder *, const char *, size_t);
+void recorder_sample(struct recorder *, const struct box_sample *);
+void recorder_give(struct recorder *, struct history_run *);
+double record_now(void);
+int64_t record_save(const char *db, struct history_run *, char *err, size_t);
+char *record_abspath(const char *);
+
+/* report.c */
+struct report_extra {
+	const char *language_name;
+	bool build_cached;
+	uint64_t compile_ms;
+	bool cached;  /* from the history, not run */
+	bool ran;     /* measurements exist */
+	bool samples; /* include the usage timeline */
+	const char *history_error;
+};
+void report_limits_json(struct json_writer *, const char *key,
+                        const struct limits *);
+const char *report_signame(int, char *, size_t);
+void report_run_json(const struct history_run *, const struct report_extra *,
+                     struct buf *);
+const char *report_color(enum verdict, bool color);
+void report_run_summary(FILE *, const struct history_run *,
+                        const struct report_extra *, bool color);
+void report_time(double, char *, size_t);
+
 /* cmd-run.c */
+struct run_io {
+	bool json;
+	bool passthrough;      /* the program's output goes to ours */
+	bool stdin_unrecorded; /* a terminal: what was typed is not kept */
+	struct buf out, err;   /* captured, within the output limit */
+	struct recorder rec;
+};
+void run_sample(const struct box_sample *, void *);
+void run_output(int, const char *, size_t, void *);
+void run_input(int, const char *, size_t, void *);
+void run_to_history(struct history_run *, const struct pipeline_result *,
+                    const struct language *, const struct backend *,
+                    const struct limits *, struct run_io *, const char *file,
+                    const char *src, size_t, const char *toolchain);
+int run_report(const struct history_run *, const struct report_extra *,
+               bool json, bool quiet);
 int cmd_run(int, char **);
 void cmd_run_help(FILE *);
 
@@ -51,6 +113,22 @@ void cmd_judge_help(FILE *);
 /* cmd-stress.c */
 int cmd_stress(int, char **);
 void cmd_stress_help(FILE *);
+
+/* cmd-history.c */
+int cmd_history(int, char **);
+void cmd_history_help(FILE *);
+int cmd_show(int, char **);
+void cmd_show_help(FILE *);
+int cmd_export(int, char **);
+void cmd_export_help(FILE *);
+int cmd_import(int, char **);
+void cmd_import_help(FILE *);
+int cmd_gc(int, char **);
+void cmd_gc_help(FILE *);
+
+/* cmd-replay.c */
+int cmd_replay(int, char **);
+void cmd_replay_help(FILE *);
 
 /* cmd-langs.c */
 int cmd_langs(int, char **);

@@ -19,6 +19,8 @@ enum {
 	OPT_FSIZE,
 	OPT_JSON,
 	OPT_NO_HISTORY,
+	OPT_DB,
+	OPT_CACHED,
 	OPT_COMPILE_TIME,
 	OPT_COMPILE_MEM,
 	OPT_COMPARE,
@@ -64,6 +66,11 @@ static const struct cli_option judge_options[] = {
      "run the program against the validator, connected by pipes"},
     {"json", OPT_JSON, NULL, "print one JSON object with every test"},
     {"no-history", OPT_NO_HISTORY, NULL, "do not record the judge"},
+    {"db", OPT_DB, "PATH",
+     "the history database (default: $FORGE_HISTORY, else "
+     "$XDG_DATA_HOME/forge/history.db)"},
+    {"cached", OPT_CACHED, NULL,
+     "an earlier identical judge's result, if any (not TLE or IE)"},
     {"compile-time", OPT_COMPILE_TIME, "SECONDS",
      "CPU time limit of the compiler (default: the language's)"},
     {"compile-mem", OPT_COMPILE_MEM, "SIZE",
@@ -104,6 +111,8 @@ struct judge_print {
 	bool any_run;
 	struct buf json_tests;
 	struct json_writer w;
+	struct history_test *tests; /* for the history */
+	size_t ntests;
 };
 
 static const char *
@@ -138,6 +147,24 @@ judge_report(const struct judge_test *r, const struct test_case *t, void *arg)
 		p->max_time = r->time_ms;
 	if (r->mem_kb > p->max_mem)
 		p->max_mem = r->mem_kb;
+	{
+		struct history_test *ht;
+		char sig[32];
+
+		p->tests = xrealloc(p->tests, (p->ntests + 1) * sizeof *ht);
+		ht = &p->tests[p->ntests++];
+		memset(ht, 0, sizeof *ht);
+		ht->name = xstrdup(t->name);
+		ht->verdict = xstrdup(verdict_name(r->verdict));
+		ht->time_ms = (int64_t)r->time_ms;
+		ht->wall_ms = (int64_t)r->wall_ms;
+		ht->memory_kb = (int64_t)r->mem_kb;
+		ht->has_exit = r->exited;
+		ht->exit_code = r->exit_code;
+		if (report_signame(r->signal, sig, sizeof sig))
+			ht->signal = xstrdup(sig);
+		ht->detail = xstrdup(r->detail);
+	}
 	if (r->verdict != VERDICT_IE || r->time_ms || r->mem_kb) {
 		p->enforced_by = r->enforced_by;
 		p->any_run = true;
@@ -195,6 +222,51 @@ judge_print_indented(const char *label, const char *text)
 	}
 }
 
+/* --cached: an earlier identical judge (same language, toolchain,
+ * source, limits and test set), shown again; -1 when there is none. */
+static int
+judge_from_cache(const char *db, const struct language *lang,
+                 const char *toolchain, const char *hash,
+                 const struct limits *l, const char *testset, bool json,
+                 bool quiet)
+{
+	char err[1024];
+	struct history *store =
+	    history_open(history_path(db), false, err, sizeof err);
+	struct history_run h;
+	struct report_extra x = {0};
+	int64_t id;
+	int ret;
+	size_t i;
+
+	if (store == NULL)
+		return -1;
+	id = history_cached(store, lang->id, toolchain, hash, "", 0, l, "judge",
+	                    testset);
+	if (id == 0 || history_get(store, id, &h, err, sizeof err) != 0) {
+		history_close(store);
+		return -1;
+	}
+	history_close(store);
+	x.language_name = lang->name;
+	x.cached = true;
+	x.ran = true;
+	if (!json && !quiet)
+		for (i = 0; i < h.ntests; i++)
+			printf("%4zu  %-28s %-4s %7.3fs %7lldK  %s\n", i + 1,
+			       h.tests[i].name, h.tests[i].verdict,
+			       (double)h.tests[i].time_ms / 1000.0,
+			       (long long)h.tests[i].memory_kb,
+			       strcmp(h.tests[i].verdict, "AC") == 0 ||
+			               strcmp(h.tests[i].verdict, "OK") == 0
+			           ? ""
+			       : h.tests[i].detail ? h.tests[i].detail
+			                           : "");
+	ret = run_report(&h, &x, json, false);
+	history_run_free(&h);
+	return ret;
+}
+
 static int
 judge_parse_tol(const char *s, double *out)
 {
@@ -221,7 +293,11 @@ cmd_judge(int argc, char **argv)
 	const struct language *lang;
 	struct testset ts;
 	struct checker chk;
-	bool have_checker = false;
+	bool have_checker = false, no_history = false, cached = false;
+	const char *db = NULL;
+	char *toolchain = NULL, *testset_abs = NULL, hash[65], herr[512];
+	int64_t id = 0;
+	struct history_run h;
 	struct build build;
 	struct buf src;
 	char **only = NULL;
@@ -337,6 +413,13 @@ cmd_judge(int argc, char **argv)
 			json = true;
 			break;
 		case OPT_NO_HISTORY:
+			no_history = true;
+			break;
+		case OPT_DB:
+			db = optarg;
+			break;
+		case OPT_CACHED:
+			cached = true;
 			break;
 		case OPT_COMPILE_TIME:
 			cset[0] = true;
@@ -430,6 +513,15 @@ cmd_judge(int argc, char **argv)
 	ns_cleanup_stale();
 	cache_cleanup_stale();
 	o.backend = backend_default();
+	cache_sha256(src.data ? src.data : "", src.len, hash);
+	testset_abs = record_abspath(tests);
+	if (!no_history || cached)
+		toolchain = cache_toolchain(lang, o.backend);
+	if (cached &&
+	    (ret = judge_from_cache(db, lang, toolchain, hash, &limits,
+	                            testset_abs, json, quiet)) >= 0)
+		goto out_early;
+	ret = -1;
 	if (checker_path != NULL || validator_path != NULL ||
 	    ts.validator_path != NULL) {
 		const char *p = checker_path     ? checker_path
@@ -523,13 +615,53 @@ cmd_judge(int argc, char **argv)
 		} else
 			v = pr.passed > 0 && ts.ntests > 0 ? VERDICT_AC
 			                                   : VERDICT_OK;
-		/* run-only tests only: OK */
+		/* run-only tests only: OK (below); then the record */
 		if (v == VERDICT_AC) {
 			bool any_answer = false;
 			for (size_t i = 0; i < ts.ntests; i++)
 				any_answer |= ts.tests[i].has_answer;
 			if (!any_answer)
 				v = VERDICT_OK;
+		}
+		herr[0] = '\0';
+		if (!no_history) {
+			history_run_init(&h);
+			h.created = record_now();
+			h.kind = xstrdup("judge");
+			h.file = record_abspath(file);
+			h.language = xstrdup(lang->id);
+			h.toolchain = toolchain ? xstrdup(toolchain) : NULL;
+			h.source = xstrndup(src.data ? src.data : "", src.len);
+			h.source_len = src.len;
+			h.source_hash = xstrdup(hash);
+			h.stdin_data = xstrdup("");
+			h.limits = limits;
+			h.backend = xstrdup(o.backend->name);
+			h.enforced_by =
+			    pr.any_run
+			        ? xstrdup(box_enforcer_name(pr.enforced_by))
+			        : NULL;
+			h.verdict = xstrdup(verdict_name(v));
+			h.detail = xstrdup(detail);
+			h.time_ms = (int64_t)pr.max_time;
+			h.memory_kb = (int64_t)pr.max_mem;
+			h.compile = xstrndup(build.compile_output.data
+			                         ? build.compile_output.data
+			                         : "",
+			                     build.compile_output.len);
+			h.compile_len = build.compile_output.len;
+			h.testset = xstrdup(testset_abs);
+			h.tests = pr.tests;
+			h.ntests = pr.ntests;
+			pr.tests = NULL;
+			pr.ntests = 0;
+			id = record_save(db, &h, herr, sizeof herr);
+			if (id == 0)
+				fprintf(stderr,
+				        "forge: warning: the judge was "
+				        "not saved to the history: %s\n",
+				        herr);
+			history_run_free(&h);
 		}
 		if (json) {
 			struct buf b;
@@ -576,7 +708,13 @@ cmd_judge(int argc, char **argv)
 			else
 				json_null(&w, "enforced_by");
 			json_cstr(&w, "backend", o.backend->name);
-			json_null(&w, "id");
+			if (id > 0)
+				json_int(&w, "id", id);
+			else
+				json_null(&w, "id");
+			json_bool(&w, "cached", false);
+			if (herr[0] != '\0')
+				json_cstr(&w, "history_error", herr);
 			buf_add(&b, ",", 1);
 			buf_add(&b,
 			        pr.json_tests.data ? pr.json_tests.data : "",
@@ -600,9 +738,13 @@ cmd_judge(int argc, char **argv)
 				judge_print_indented("stderr:",
 				                     pr.first_fail.stderr_head);
 			}
+			char id_text[32] = "";
+			if (id > 0)
+				snprintf(id_text, sizeof id_text, ", id %lld",
+				         (long long)id);
 			limits_format_size(pr.max_mem * 1024, mem, sizeof mem);
 			printf("%sforge: %s%s%s  %zu/%zu tests passed  max cpu "
-			       "%.3fs  max mem %s  [%s, %s%s%s, %s]\n",
+			       "%.3fs  max mem %s  [%s, %s%s%s, %s%s]\n",
 			       quiet ? "" : "\n", judge_color(&pr, v),
 			       verdict_name(v), pr.color ? "\033[0m" : "",
 			       pr.passed, pr.count,
@@ -610,18 +752,28 @@ cmd_judge(int argc, char **argv)
 			       o.backend->name, pr.any_run ? "/" : "",
 			       pr.any_run ? box_enforcer_name(pr.enforced_by)
 			                  : "",
-			       build.cached ? "build cached" : "compiled");
+			       build.cached ? "build cached" : "compiled",
+			       id_text);
 			if (v == VERDICT_CE || v == VERDICT_IE)
 				printf("  %s\n", detail);
 		}
 		ret = verdict_exit_status(v);
 	}
 	buf_free(&pr.json_tests);
+	for (size_t i = 0; i < pr.ntests; i++) {
+		free(pr.tests[i].name);
+		free(pr.tests[i].verdict);
+		free(pr.tests[i].signal);
+		free(pr.tests[i].detail);
+	}
+	free(pr.tests);
 	pipeline_build_free(&build);
 out_checker:
 	if (have_checker)
 		checker_free(&chk);
 out_early:
+	free(toolchain);
+	free(testset_abs);
 	testset_free(&ts);
 	lang_set_free(&langs);
 	buf_free(&src);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@ enum {
 	OPT_COMPILE_TIME,
 	OPT_COMPILE_MEM,
 	OPT_SAMPLES,
+	OPT_DB,
+	OPT_CACHED,
 };
 
 static const struct cli_option run_options[] = {
@@ -40,6 +43,11 @@ static const struct cli_option run_options[] = {
     {"backend", OPT_BACKEND, "NAME", "sandbox backend (default ns)"},
     {"json", OPT_JSON, NULL, "print one JSON object with the result"},
     {"no-history", OPT_NO_HISTORY, NULL, "do not record the run"},
+    {"db", OPT_DB, "PATH",
+     "the history database (default: $FORGE_HISTORY, else "
+     "$XDG_DATA_HOME/forge/history.db)"},
+    {"cached", OPT_CACHED, NULL,
+     "an earlier identical run's result, if any (not TLE or IE)"},
     {"compile-time", OPT_COMPILE_TIME, "SECONDS",
      "CPU time limit of the compiler (default: the language's)"},
     {"compile-mem", OPT_COMPILE_MEM, "SIZE",
@@ -66,162 +74,124 @@ cmd_run_help(FILE *f)
 	           "error, 3 internal error (IE)\n");
 }
 
-struct run_io {
-	bool json;
-	struct buf out, err;
-	bool want_samples;
-	struct box_sample *samples;
-	size_t nsamples;
-};
-
-static void
+void
 run_sample(const struct box_sample *s, void *arg)
 {
 	struct run_io *io = arg;
 
-	/* a day of samples at most: the array stays bounded */
-	if (io->nsamples >= 864000)
-		return;
-	io->samples =
-	    xrealloc(io->samples, (io->nsamples + 1) * sizeof *io->samples);
-	io->samples[io->nsamples++] = *s;
+	recorder_sample(&io->rec, s);
 }
 
-static void
+void
 run_output(int stream, const char *p, size_t n, void *arg)
 {
 	struct run_io *io = arg;
 
-	if (io->json)
-		buf_add(stream == 1 ? &io->out : &io->err, p, n);
-	else
+	buf_add(stream == 1 ? &io->out : &io->err, p, n);
+	recorder_output(&io->rec, stream, p, n);
+	if (io->passthrough)
 		(void)util_write_all(stream == 1 ? 1 : 2, p, n);
 }
 
-static void
-run_json_limits(struct json_writer *w, const char *key, const struct limits *l)
+void
+run_input(int stream, const char *p, size_t n, void *arg)
 {
-	json_open(w, key, '{');
-	json_int(w, "time_ms", (long long)l->cpu_ms);
-	json_int(w, "wall_ms", (long long)l->wall_ms);
-	json_int(w, "memory_kb", (long long)(l->mem_bytes / 1024));
-	json_int(w, "pids", l->pids);
-	json_int(w, "output_kb", (long long)(l->output_bytes / 1024));
-	json_int(w, "fsize_kb", (long long)(l->fsize_bytes / 1024));
-	json_bool(w, "net", l->net);
-	json_close(w, '}');
+	struct run_io *io = arg;
+
+	recorder_input(&io->rec, p, n);
 }
 
-static void
-run_print_json(const struct pipeline_result *r, const struct language *lang,
-               const struct backend *be, const struct limits *l,
-               struct run_io *io)
+/* All of stdin, for the cache's look-up, then given from memory. */
+static int
+run_slurp(int fd, struct buf *b)
 {
-	struct buf b;
-	struct json_writer w;
-	char sig[32];
+	int mfd;
 
-	buf_init(&b, 0);
-	w.out = &b;
-	w.comma = false;
-	json_open(&w, NULL, '{');
-	json_cstr(&w, "verdict", verdict_name(r->verdict));
-	json_cstr(&w, "detail", r->detail);
-	if (r->ran && r->run.end == BOX_EXITED)
-		json_int(&w, "exit_code", r->run.exit_code);
-	else
-		json_null(&w, "exit_code");
-	if (r->ran && r->run.signal != 0) {
-		snprintf(sig, sizeof sig, "SIG%s",
-		         sigabbrev_np(r->run.signal)
-		             ? sigabbrev_np(r->run.signal)
-		             : "?");
-		json_cstr(&w, "signal", sig);
-	} else
-		json_null(&w, "signal");
+	if (util_read_fd(fd, b, 1u << 30) < 0)
+		return -1;
+	mfd = memfd_create("forge-stdin", MFD_CLOEXEC);
+	if (mfd < 0 ||
+	    util_write_all(mfd, b->data ? b->data : "", b->len) < 0 ||
+	    lseek(mfd, 0, SEEK_SET) < 0) {
+		if (mfd >= 0)
+			close(mfd);
+		return -1;
+	}
+	return mfd;
+}
+
+int
+run_report(const struct history_run *h, const struct report_extra *x, bool json,
+           bool quiet)
+{
+	enum verdict v = VERDICT_IE;
+
+	if (json) {
+		struct buf b;
+		buf_init(&b, 0);
+		report_run_json(h, x, &b);
+		(void)util_write_all(1, b.data, b.len);
+		buf_free(&b);
+	} else if (!quiet)
+		report_run_summary(stderr, h, x, cli_color(2));
+	(void)verdict_from_name(h->verdict, &v);
+	return verdict_exit_status(v);
+}
+
+/* The result of a run just made, as the history keeps it. */
+void
+run_to_history(struct history_run *h, const struct pipeline_result *r,
+               const struct language *lang, const struct backend *be,
+               const struct limits *l, struct run_io *io, const char *file,
+               const char *src, size_t src_len, const char *toolchain)
+{
+	char sig[32], hash[65];
+
+	history_run_init(h);
+	h->created = record_now();
+	h->kind = xstrdup("run");
+	h->file = record_abspath(file);
+	h->language = xstrdup(lang->id);
+	h->toolchain = toolchain ? xstrdup(toolchain) : NULL;
+	h->source = xstrndup(src, src_len);
+	h->source_len = src_len;
+	cache_sha256(src, src_len, hash);
+	h->source_hash = xstrdup(hash);
+	h->stdin_data =
+	    xstrndup(io->rec.in.data ? io->rec.in.data : "", io->rec.in.len);
+	h->stdin_len = io->rec.in.len;
+	h->stdin_truncated = io->rec.in.truncated || io->stdin_unrecorded;
+	h->limits = *l;
+	h->backend = xstrdup(be->name);
+	h->enforced_by =
+	    r->ran ? xstrdup(box_enforcer_name(r->run.enforced_by)) : NULL;
+	h->verdict = xstrdup(verdict_name(r->verdict));
+	h->detail = xstrdup(r->detail);
+	h->has_exit = r->ran && r->run.end == BOX_EXITED;
+	h->exit_code = r->run.exit_code;
+	if (r->ran && report_signame(r->run.signal, sig, sizeof sig))
+		h->signal = xstrdup(sig);
 	if (r->ran && r->run.syscall[0] != '\0')
-		json_cstr(&w, "syscall", r->run.syscall);
-	else
-		json_null(&w, "syscall");
-	json_int(&w, "time_ms", (long long)r->run.cpu_ms);
-	json_int(&w, "wall_ms", (long long)r->run.wall_ms);
-	json_int(&w, "memory_kb", (long long)r->run.mem_kb);
-	json_str(&w, "stdout", io->out.data ? io->out.data : "", io->out.len);
-	json_str(&w, "stderr", io->err.data ? io->err.data : "", io->err.len);
+		h->syscall = xstrdup(r->run.syscall);
+	h->time_ms = (int64_t)r->run.cpu_ms;
+	h->wall_ms = (int64_t)r->run.wall_ms;
+	h->memory_kb = (int64_t)r->run.mem_kb;
+	h->out = xstrndup(io->out.data ? io->out.data : "", io->out.len);
+	h->out_len = io->out.len;
 	/* complete unless cut by the output limit or the capture buffer */
-	json_bool(&w, "output_truncated",
-	          io->out.truncated || io->err.truncated ||
-	              (r->ran && r->run.end == BOX_OUTPUT));
-	if (r->compiled)
-		json_str(&w, "compile_output",
-		         r->compile_output.data ? r->compile_output.data : "",
-		         r->compile_output.len);
-	else
-		json_null(&w, "compile_output");
-	json_cstr(&w, "language", lang->id);
-	json_cstr(&w, "language_name", lang->name);
-	run_json_limits(&w, "limits", l);
-	if (r->ran)
-		json_cstr(&w, "enforced_by",
-		          box_enforcer_name(r->run.enforced_by));
-	else
-		json_null(&w, "enforced_by");
-	json_cstr(&w, "backend", be->name);
-	json_bool(&w, "build_cached", r->build_cached);
-	json_int(&w, "compile_ms", (long long)r->compile_ms);
-	json_bool(&w, "cached", false);
-	json_null(&w, "id");
-	if (io->want_samples) {
-		size_t i;
-
-		json_open(&w, "samples", '[');
-		for (i = 0; i < io->nsamples; i++) {
-			json_open(&w, NULL, '{');
-			json_int(&w, "t_ms", (long long)io->samples[i].t_ms);
-			json_int(&w, "cpu_ms",
-			         (long long)io->samples[i].cpu_ms);
-			json_int(&w, "memory_kb",
-			         (long long)(io->samples[i].mem_bytes / 1024));
-			json_int(&w, "pids", io->samples[i].pids);
-			json_close(&w, '}');
-		}
-		json_close(&w, ']');
+	h->out_truncated =
+	    io->out.truncated || (r->ran && r->run.end == BOX_OUTPUT);
+	h->err = xstrndup(io->err.data ? io->err.data : "", io->err.len);
+	h->err_len = io->err.len;
+	h->err_truncated = io->err.truncated;
+	if (r->compiled) {
+		h->compile = xstrndup(
+		    r->compile_output.data ? r->compile_output.data : "",
+		    r->compile_output.len);
+		h->compile_len = r->compile_output.len;
+		h->compile_truncated = r->compile_output.truncated;
 	}
-	json_close(&w, '}');
-	buf_add(&b, "\n", 1);
-	(void)util_write_all(1, b.data, b.len);
-	buf_free(&b);
-}
-
-static void
-run_print_summary(const struct pipeline_result *r, const struct language *lang,
-                  const struct backend *be)
-{
-	bool color = cli_color(2);
-	const char *c = "", *reset = "";
-	char mem[32];
-
-	if (color) {
-		reset = "\033[0m";
-		c = verdict_good(r->verdict)   ? "\033[1;32m"
-		    : r->verdict == VERDICT_IE ? "\033[1;35m"
-		                               : "\033[1;31m";
-	}
-	limits_format_size(r->run.mem_kb * 1024, mem, sizeof mem);
-	fprintf(stderr, "forge: %s%s%s", c, verdict_name(r->verdict), reset);
-	if (r->detail[0] != '\0')
-		fprintf(stderr, " (%s)", r->detail);
-	if (r->ran)
-		fprintf(stderr, "  cpu %.3fs  wall %.3fs  mem %s",
-		        (double)r->run.cpu_ms / 1000.0,
-		        (double)r->run.wall_ms / 1000.0, mem);
-	fprintf(stderr, "  [%s, %s", lang->id, be->name);
-	if (r->ran)
-		fprintf(stderr, "/%s", box_enforcer_name(r->run.enforced_by));
-	if (r->compiled)
-		fprintf(stderr, ", %s",
-		        r->build_cached ? "build cached" : "compiled");
-	fprintf(stderr, "]\n");
+	recorder_give(&io->rec, h);
 }
 
 static int
@@ -244,11 +214,17 @@ cmd_run(int argc, char **argv)
 	struct option *lo;
 	char shortopts[64], err[256];
 	bool quiet = false, climits_set[2] = {false, false}, wall_set = false;
+	bool no_history = false, cached = false, want_samples = false;
+	const char *db = NULL;
 	uint64_t ctime = 0, cmem = 0;
-	struct buf src;
+	struct buf src, in;
+	struct history_run h;
+	struct report_extra x = {0};
+	char *toolchain = NULL, herr[512];
 	int opt, ret, stdin_fd = -1;
 
 	limits_default_run(&limits);
+	io.passthrough = true;
 	lo = cli_longopts(run_options, shortopts, sizeof shortopts);
 	opterr = 0;
 	optind = 1;
@@ -302,8 +278,16 @@ cmd_run(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			io.json = true;
+			io.passthrough = false;
 			break;
 		case OPT_NO_HISTORY:
+			no_history = true;
+			break;
+		case OPT_DB:
+			db = optarg;
+			break;
+		case OPT_CACHED:
+			cached = true;
 			break;
 		case OPT_COMPILE_TIME:
 			bad = limits_parse_seconds(optarg, &ctime, err,
@@ -315,7 +299,7 @@ cmd_run(int argc, char **argv)
 			climits_set[1] = true;
 			break;
 		case OPT_SAMPLES:
-			io.want_samples = true;
+			want_samples = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -352,7 +336,7 @@ cmd_run(int argc, char **argv)
 		                             "extra)",
 		                       argv[argc - 1]);
 
-	if (io.want_samples && !io.json)
+	if (want_samples && !io.json)
 		return cli_usage_error("--samples goes with --json");
 	be = backend_name ? backend_find(backend_name) : backend_default();
 	if (be == NULL)
@@ -360,8 +344,13 @@ cmd_run(int argc, char **argv)
 		                       backend_name);
 
 	buf_init(&src, 0);
+	buf_init(&in, 0);
+	history_run_init(&h);
+	/* the timelines are kept for the history, and for --samples */
+	recorder_init(&io.rec, !no_history || want_samples);
 	if ((ret = cli_read_source(argv[optind], &src)) != 0) {
 		buf_free(&src);
+		recorder_free(&io.rec);
 		return ret;
 	}
 	lang_load_all(&langs);
@@ -402,6 +391,51 @@ cmd_run(int argc, char **argv)
 
 	ns_cleanup_stale();
 	cache_cleanup_stale();
+	if (!no_history || cached)
+		toolchain = cache_toolchain(lang, be);
+	/* a terminal's input is typed live: it is neither kept nor looked
+	 * up; any other stdin is read first when the cache may answer */
+	if (isatty(stdin_fd))
+		io.stdin_unrecorded = true;
+	else if (cached) {
+		int mfd = run_slurp(stdin_fd, &in);
+		if (mfd < 0) {
+			ret = cli_usage_error("reading stdin: %s",
+			                      strerror(errno));
+			goto out;
+		}
+		if (stdin_fd > 0)
+			close(stdin_fd);
+		stdin_fd = mfd;
+	}
+	if (cached && !io.stdin_unrecorded) {
+		char hash[65], e[512];
+		struct history *store;
+
+		cache_sha256(src.data ? src.data : "", src.len, hash);
+		store = history_open(history_path(db), false, e, sizeof e);
+		if (store != NULL) {
+			int64_t id = history_cached(store, lang->id, toolchain,
+			                            hash, in.data, in.len,
+			                            &limits, "run", NULL);
+			if (id > 0 &&
+			    history_get(store, id, &h, e, sizeof e) == 0) {
+				history_close(store);
+				x.language_name = lang->name;
+				x.cached = true;
+				x.ran = true;
+				if (!io.json) {
+					(void)util_write_all(
+					    1, h.out ? h.out : "", h.out_len);
+					(void)util_write_all(
+					    2, h.err ? h.err : "", h.err_len);
+				}
+				ret = run_report(&h, &x, io.json, quiet);
+				goto out;
+			}
+			history_close(store);
+		}
+	}
 
 	climits = lang->compile_limits;
 	if (climits_set[0]) {
@@ -422,28 +456,45 @@ cmd_run(int argc, char **argv)
 	q.stdin_fd = stdin_fd;
 	q.tty_fd = -1;
 	q.on_output = run_output;
-	q.on_sample = io.want_samples ? run_sample : NULL;
+	q.on_input = run_input;
+	q.on_sample = run_sample;
 	q.arg = &io;
 	pipeline_run(&q, &r);
 
-	if (io.json)
-		run_print_json(&r, lang, be, &limits, &io);
-	else {
-		if (r.compile_output.len > 0 &&
-		    (!r.build_cached || r.verdict == VERDICT_CE))
-			(void)util_write_all(2, r.compile_output.data,
-			                     r.compile_output.len);
-		if (!quiet)
-			run_print_summary(&r, lang, be);
+	if (!io.json && r.compile_output.len > 0 &&
+	    (!r.build_cached || r.verdict == VERDICT_CE))
+		(void)util_write_all(2, r.compile_output.data,
+		                     r.compile_output.len);
+	/* in.len > 0: stdin was read whole before the run */
+	if (in.len > 0 && io.rec.in.len == 0) {
+		buf_add(&io.rec.in, in.data, in.len);
 	}
-	ret = verdict_exit_status(r.verdict);
+	run_to_history(&h, &r, lang, be, &limits, &io, argv[optind],
+	               src.data ? src.data : "", src.len, toolchain);
+	x.language_name = lang->name;
+	x.build_cached = r.build_cached;
+	x.compile_ms = r.compile_ms;
+	x.ran = r.ran;
+	x.samples = want_samples;
+	if (!no_history && record_save(db, &h, herr, sizeof herr) == 0) {
+		/* the run is not lost for that: its result is still shown */
+		fprintf(stderr,
+		        "forge: warning: the run was not saved to the "
+		        "history: %s\n",
+		        herr);
+		x.history_error = herr;
+	}
+	ret = run_report(&h, &x, io.json, quiet);
 	pipeline_result_free(&r);
 out:
 	if (stdin_fd > 0)
 		close(stdin_fd);
 	buf_free(&io.out);
 	buf_free(&io.err);
-	free(io.samples);
+	buf_free(&in);
+	recorder_free(&io.rec);
+	history_run_free(&h);
+	free(toolchain);
 	buf_free(&src);
 	lang_set_free(&langs);
 	return ret;

@@ -57,22 +57,90 @@ cache_hash_str(SHA2_CTX *c, const char *s)
 
 /* The compiler's identity without running it: where it is, its size and
  * its time stamp (an upgrade changes them). */
-static void
-cache_hash_tool(SHA2_CTX *c, const char *cmd)
+static char *cache_subdir(const char *name);
+
+static bool
+cache_tool_id(const char *cmd, char *id, size_t size)
 {
-	char **w = util_split_words(cmd, NULL), path[4096], id[4300];
+	char **w = util_split_words(cmd, NULL), path[4096];
 	struct stat st;
+	bool ok = false;
 
 	if (w[0] != NULL &&
 	    util_find_in_path(w[0], "/usr/local/bin:/usr/bin:/bin", path,
 	                      sizeof path) &&
 	    stat(path, &st) == 0) {
-		snprintf(id, sizeof id, "%s:%lld:%lld.%ld:%llu", path,
+		snprintf(id, size, "%s:%lld:%lld.%ld:%llu", path,
 		         (long long)st.st_size, (long long)st.st_mtim.tv_sec,
 		         st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
-		cache_hash_str(c, id);
+		ok = true;
 	}
 	util_free_words(w);
+	return ok;
+}
+
+static void
+cache_hash_tool(SHA2_CTX *c, const char *cmd)
+{
+	char id[4300];
+
+	if (cache_tool_id(cmd, id, sizeof id))
+		cache_hash_str(c, id);
+}
+
+void
+cache_sha256(const char *p, size_t n, char hex[65])
+{
+	SHA256Data((const uint8_t *)p, n, hex);
+}
+
+/* The toolchain's version line, asked of the toolchain (in the sandbox)
+ * only when its binary changed: kept in <cache>/toolchains/<id>. */
+char *
+cache_toolchain(const struct language *l, const struct backend *be)
+{
+	char id[4300], *dir, *path, *tmp, *version = NULL;
+	struct buf b;
+
+	if (!cache_tool_id(l->compile ? l->compile : l->run, id, sizeof id))
+		return NULL;
+	dir = cache_subdir("toolchains");
+	if (dir == NULL)
+		return lang_toolchain_version(l, be);
+	path = util_path_join(dir, l->id);
+	buf_init(&b, 0);
+	if (util_read_file(path, &b, 64 * 1024) == 0) {
+		char *nl = strchr(buf_cstr(&b), '\n');
+		if (nl != NULL && (size_t)(nl - b.data) == strlen(id) &&
+		    strncmp(b.data, id, strlen(id)) == 0) {
+			char *end = strchr(nl + 1, '\n');
+			version = xstrndup(nl + 1, end ? (size_t)(end - nl - 1)
+			                               : strlen(nl + 1));
+		}
+	}
+	buf_free(&b);
+	if (version == NULL &&
+	    (version = lang_toolchain_version(l, be)) != NULL) {
+		int fd;
+
+		xasprintf(&tmp, "%s.%d", path, (int)getpid());
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0) {
+			struct buf line;
+			buf_init(&line, 0);
+			buf_printf(&line, "%s\n%s\n", id, version);
+			if (util_write_all(fd, line.data, line.len) == 0 &&
+			    close(fd) == 0)
+				(void)rename(tmp, path);
+			else
+				unlink(tmp);
+			buf_free(&line);
+		}
+		free(tmp);
+	}
+	free(path);
+	free(dir);
+	return version;
 }
 
 void

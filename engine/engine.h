@@ -88,6 +88,7 @@ void json_close(struct json_writer *, char bracket);
 void json_str(struct json_writer *, const char *key, const char *, size_t);
 void json_cstr(struct json_writer *, const char *key, const char *);
 void json_int(struct json_writer *, const char *key, long long);
+void json_double(struct json_writer *, const char *key, double);
 void json_bool(struct json_writer *, const char *key, bool);
 void json_null(struct json_writer *, const char *key);
 
@@ -195,6 +196,7 @@ struct box_spec {
 	int pipe_in, pipe_out; /* >= 0: the program's stdin/stdout as they
 	                          are (pipes between two sandboxes) */
 	box_output_fn on_output;
+	box_output_fn on_input; /* stream 0: bytes given to the program */
 	box_sample_fn on_sample;
 	void *arg;
 };
@@ -371,6 +373,8 @@ int cache_store_source(const char *key, const char *name, const char *src,
 char *cache_read_note(int dirfd);
 void cache_cleanup_stale(void);
 bool cache_name_ok(const char *);
+void cache_sha256(const char *, size_t, char hex[65]);
+char *cache_toolchain(const struct language *, const struct backend *);
 
 /* testset.c */
 struct test_case {
@@ -411,6 +415,7 @@ struct pipeline_request {
 	int stdin_fd;
 	int tty_fd;
 	box_output_fn on_output;
+	box_output_fn on_input;
 	box_sample_fn on_sample;
 	void *arg;
 };

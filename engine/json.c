@@ -4,6 +4,7 @@
  * becomes U+FFFD. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -170,4 +171,14 @@ json_null(struct json_writer *w, const char *key)
 {
 	json_key(w, key);
 	buf_addstr(w->out, "null");
+}
+
+void
+json_double(struct json_writer *w, const char *key, double v)
+{
+	json_key(w, key);
+	if (isfinite(v))
+		buf_printf(w->out, "%.6f", v);
+	else
+		buf_addstr(w->out, "null");
 }

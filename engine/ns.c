@@ -290,8 +290,13 @@ ns_stdin_pump(struct keeper *k, short src_ev, short dst_ev)
 			/* the program closed its stdin: stop feeding it */
 			k->in_eof = true;
 			k->in_off = k->in_len = 0;
-		} else if (w > 0)
+		} else if (w > 0) {
+			/* what the program was given, for the history */
+			if (k->spec->on_input != NULL)
+				k->spec->on_input(0, k->in_buf + k->in_off,
+				                  (size_t)w, k->spec->arg);
 			k->in_off += (size_t)w;
+		}
 	}
 	if (k->in_eof && k->in_off >= k->in_len && k->in_dst >= 0) {
 		close(k->in_dst);

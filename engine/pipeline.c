@@ -361,6 +361,7 @@ pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 		s.stdin_fd = q->stdin_fd;
 		s.tty_fd = q->tty_fd;
 		s.on_output = q->on_output;
+		s.on_input = q->on_input;
 		s.on_sample = q->on_sample;
 		s.arg = q->arg;
 		q->backend->run(&s, &res->run);

@@ -1,0 +1,602 @@
+/* forge history, show, export, import, gc: the recorded runs. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+enum {
+	OPT_DB = 256,
+	OPT_JSON,
+	OPT_LANG,
+	OPT_VERDICT,
+	OPT_FILE,
+	OPT_SINCE,
+	OPT_LIMIT,
+	OPT_SOURCE,
+	OPT_OUTPUT,
+	OPT_KEEP,
+	OPT_OLDER,
+};
+
+#define DB_OPTION                                                              \
+	{                                                                      \
+		"db", OPT_DB, "PATH",                                          \
+		    "the history database (default: $FORGE_HISTORY, else "     \
+		    "$XDG_DATA_HOME/forge/history.db)"                         \
+	}
+#define HELP_OPTION                                                            \
+	{                                                                      \
+		"help", 'h', NULL, "show this help"                            \
+	}
+#define END_OPTION                                                             \
+	{                                                                      \
+		NULL, 0, NULL, NULL                                            \
+	}
+
+static const struct cli_option history_options[] = {
+    {"lang", OPT_LANG, "ID", "only runs in this language"},
+    {"verdict", OPT_VERDICT, "V", "only runs with this verdict (OK, WA, ...)"},
+    {"file", OPT_FILE, "TEXT", "only runs of files whose path contains TEXT"},
+    {"since", OPT_SINCE, "DURATION",
+     "only runs of the last DURATION (30m, 2h, 7d)"},
+    {"limit", 'n', "N", "at most N runs (default 50)"},
+    {"json", OPT_JSON, NULL, "print a JSON array"},
+    DB_OPTION,
+    HELP_OPTION,
+    END_OPTION,
+};
+
+static const struct cli_option show_options[] = {
+    {"json", OPT_JSON, NULL, "print the run as one JSON object"},
+    {"source", OPT_SOURCE, NULL, "print only the source"},
+    {"output", OPT_OUTPUT, NULL, "print only the program's output"},
+    DB_OPTION,
+    HELP_OPTION,
+    END_OPTION,
+};
+
+static const struct cli_option simple_options[] = {
+    DB_OPTION,
+    HELP_OPTION,
+    END_OPTION,
+};
+
+static const struct cli_option gc_options[] = {
+    {"keep", OPT_KEEP, "N", "keep only the newest N runs"},
+    {"older-than", OPT_OLDER, "DURATION",
+     "remove runs older than DURATION (30m, 2h, 7d)"},
+    DB_OPTION,
+    HELP_OPTION,
+    END_OPTION,
+};
+
+void
+cmd_history_help(FILE *f)
+{
+	fprintf(f, "usage: forge history [options]\n\nLists recorded runs, "
+	           "newest first: id, when, file, language, verdict,\nCPU time "
+	           "and memory.\n\noptions:\n");
+	cli_options_help(f, history_options);
+	fprintf(f, "\nexit status: 0, 2 usage error, 4 the history database "
+	           "cannot be used\n");
+}
+
+void
+cmd_show_help(FILE *f)
+{
+	fprintf(f,
+	        "usage: forge show [options] ID\n\nEverything about one "
+	        "recorded run: source, input, output, measurements,\nper-test "
+	        "results.\n\noptions:\n");
+	cli_options_help(f, show_options);
+	fprintf(f, "\nexit status: 0, 2 usage error or no such run, 4 the "
+	           "history database\ncannot be used\n");
+}
+
+void
+cmd_export_help(FILE *f)
+{
+	fprintf(f, "usage: forge export [--db PATH] ID\n\nPrints a recorded "
+	           "run as one JSON document, for sharing; 'forge import'\n"
+	           "reads it back.\n\noptions:\n");
+	cli_options_help(f, simple_options);
+}
+
+void
+cmd_import_help(FILE *f)
+{
+	fprintf(f, "usage: forge import [--db PATH] FILE\n\nRecords a run "
+	           "exported with 'forge export' (FILE - reads stdin) and\n"
+	           "prints its new id.\n\noptions:\n");
+	cli_options_help(f, simple_options);
+}
+
+void
+cmd_gc_help(FILE *f)
+{
+	fprintf(f, "usage: forge gc [--keep N] [--older-than DURATION] [--db "
+	           "PATH]\n\nRemoves old runs, then compacts the database "
+	           "(VACUUM).\n\noptions:\n");
+	cli_options_help(f, gc_options);
+}
+
+/* "30", "30s", "15m", "2h", "7d", "1w": seconds. */
+static int
+history_parse_duration(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || !isfinite(v) || v < 0)
+		return -1;
+	if (strcmp(end, "") == 0 || strcmp(end, "s") == 0)
+		;
+	else if (strcmp(end, "m") == 0)
+		v *= 60;
+	else if (strcmp(end, "h") == 0)
+		v *= 3600;
+	else if (strcmp(end, "d") == 0)
+		v *= 86400;
+	else if (strcmp(end, "w") == 0)
+		v *= 7 * 86400;
+	else
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+history_parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v <= 0)
+		return cli_usage_error("'%s' is not a run id (see 'forge "
+		                       "history')",
+		                       s);
+	*id = v;
+	return 0;
+}
+
+/* Parses the common shape: options, then nargs positional arguments. */
+struct hopts {
+	const char *db;
+	bool json, source, output;
+	struct history_filter f;
+	int64_t keep;
+	double older;
+	char **args;
+};
+
+static int
+history_getopt(int argc, char **argv, const struct cli_option *table,
+               void (*help)(FILE *), const char *cmd, int nargs,
+               struct hopts *o)
+{
+	struct option *lo;
+	char shortopts[64];
+	int opt, ret = -1;
+	double d;
+
+	memset(o, 0, sizeof *o);
+	o->f.limit = 50;
+	o->keep = -1;
+	lo = cli_longopts(table, shortopts, sizeof shortopts);
+	opterr = 0;
+	optind = 1;
+	while (ret < 0 &&
+	       (opt = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+		switch (opt) {
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_SOURCE:
+			o->source = true;
+			break;
+		case OPT_OUTPUT:
+			o->output = true;
+			break;
+		case OPT_LANG:
+			o->f.lang = optarg;
+			break;
+		case OPT_VERDICT: {
+			enum verdict v;
+			if (verdict_from_name(optarg, &v) < 0)
+				ret =
+				    cli_usage_error("--verdict: '%s' is not a "
+				                    "verdict (OK, AC, WA, TLE, "
+				                    "MLE, OLE, RE, CE, SV, IE)",
+				                    optarg);
+			else
+				o->f.verdict = verdict_name(v);
+			break;
+		}
+		case OPT_FILE:
+			o->f.file = optarg;
+			break;
+		case OPT_SINCE:
+			if (history_parse_duration(optarg, &d) < 0)
+				ret = cli_usage_error("--since: '%s' is not a "
+				                      "duration (30m, 2h, 7d)",
+				                      optarg);
+			else
+				o->f.since = record_now() - d;
+			break;
+		case 'n': {
+			uint32_t n;
+			char err[256];
+			if (limits_parse_count(optarg, &n, err, sizeof err) < 0)
+				ret = cli_usage_error("--limit: %s", err);
+			o->f.limit = n;
+			break;
+		}
+		case OPT_KEEP: {
+			char *end;
+			long long n = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || n < 0)
+				ret = cli_usage_error("--keep: '%s' is not a "
+				                      "number of runs",
+				                      optarg);
+			o->keep = n;
+			break;
+		}
+		case OPT_OLDER:
+			if (history_parse_duration(optarg, &d) < 0)
+				ret =
+				    cli_usage_error("--older-than: '%s' is not "
+				                    "a duration (30m, 2h, 7d)",
+				                    optarg);
+			else
+				o->older = record_now() - d;
+			break;
+		case 'h':
+			help(stdout);
+			ret = 0;
+			break;
+		case ':':
+			ret = cli_usage_error("option '%s' needs a value",
+			                      argv[optind - 1]);
+			break;
+		default:
+			ret = cli_usage_error(
+			    "unknown option '%s' (see 'forge %s "
+			    "--help')",
+			    argv[optind - 1], cmd);
+			break;
+		}
+	}
+	free(lo);
+	if (ret >= 0)
+		return ret;
+	if (argc - optind != nargs)
+		return cli_usage_error(nargs == 0 ? "'forge %s' takes no "
+		                                    "arguments (see --help)"
+		                                  : "usage: see 'forge %s "
+		                                    "--help'",
+		                       cmd);
+	o->args = argv + optind;
+	return -1;
+}
+
+static struct history *
+history_open_or_say(const char *db, bool create, int *ret)
+{
+	char err[1024];
+	struct history *h =
+	    history_open(history_path(db), create, err, sizeof err);
+
+	if (h == NULL) {
+		fprintf(stderr, "forge: %s\n", err);
+		*ret = EXIT_HISTORY;
+	}
+	return h;
+}
+
+int
+cmd_history(int argc, char **argv)
+{
+	struct hopts o;
+	struct history *h;
+	struct history_run *v;
+	size_t n, i;
+	char err[1024];
+	int ret;
+
+	if ((ret = history_getopt(argc, argv, history_options, cmd_history_help,
+	                          "history", 0, &o)) >= 0)
+		return ret;
+	if (access(history_path(o.db), F_OK) < 0) {
+		/* nothing recorded yet is not an error */
+		printf(o.json ? "[]\n" : "no runs recorded yet (%s)\n",
+		       history_path(o.db));
+		return 0;
+	}
+	if ((h = history_open_or_say(o.db, false, &ret)) == NULL)
+		return ret;
+	if (history_list(h, &o.f, &v, &n, err, sizeof err) < 0) {
+		fprintf(stderr, "forge: %s\n", err);
+		history_close(h);
+		return EXIT_HISTORY;
+	}
+	if (o.json) {
+		struct buf b;
+		struct json_writer w;
+
+		buf_init(&b, 0);
+		w.out = &b;
+		w.comma = false;
+		json_open(&w, NULL, '[');
+		for (i = 0; i < n; i++) {
+			json_open(&w, NULL, '{');
+			json_int(&w, "id", v[i].id);
+			json_double(&w, "created", v[i].created);
+			json_cstr(&w, "kind", v[i].kind);
+			json_cstr(&w, "file", v[i].file);
+			json_cstr(&w, "language", v[i].language);
+			json_cstr(&w, "verdict", v[i].verdict);
+			json_int(&w, "time_ms", v[i].time_ms);
+			json_int(&w, "wall_ms", v[i].wall_ms);
+			json_int(&w, "memory_kb", v[i].memory_kb);
+			if (v[i].replay_of > 0)
+				json_int(&w, "replay_of", v[i].replay_of);
+			else
+				json_null(&w, "replay_of");
+			json_close(&w, '}');
+		}
+		json_close(&w, ']');
+		buf_add(&b, "\n", 1);
+		fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+	} else {
+		bool color = cli_color(1);
+
+		printf("%6s  %-19s  %-5s  %-26s %-10s %-4s %8s %8s\n", "ID",
+		       "WHEN", "KIND", "FILE", "LANG", "", "CPU", "MEM");
+		for (i = 0; i < n; i++) {
+			char when[32], mem[32];
+			const char *file = v[i].file ? v[i].file : "-";
+			const char *base = strrchr(file, '/');
+			enum verdict vd = VERDICT_IE;
+
+			(void)verdict_from_name(v[i].verdict, &vd);
+			report_time(v[i].created, when, sizeof when);
+			limits_format_size((uint64_t)v[i].memory_kb * 1024, mem,
+			                   sizeof mem);
+			printf("%6lld  %-19s  %-5s  %-26.26s %-10s %s%-4s%s "
+			       "%7.3fs %8s\n",
+			       (long long)v[i].id, when, v[i].kind,
+			       base ? base + 1 : file, v[i].language,
+			       report_color(vd, color), v[i].verdict,
+			       color ? "\033[0m" : "",
+			       (double)v[i].time_ms / 1000.0, mem);
+		}
+		if (n == 0)
+			printf("(no run matches)\n");
+	}
+	for (i = 0; i < n; i++)
+		history_run_free(&v[i]);
+	free(v);
+	history_close(h);
+	return 0;
+}
+
+/* Loads run ID; 0, or the exit status with the message printed. */
+static int
+history_load(const char *db, const char *ids, struct history_run *r)
+{
+	struct history *h;
+	int64_t id = 0;
+	char err[1024];
+	int ret, g;
+
+	if ((ret = history_parse_id(ids, &id)) != 0)
+		return ret;
+	if ((h = history_open_or_say(db, false, &ret)) == NULL)
+		return ret;
+	g = history_get(h, id, r, err, sizeof err);
+	history_close(h);
+	if (g != 0) {
+		fprintf(stderr, "forge: %s\n", err);
+		return g == 1 ? EXIT_USAGE : EXIT_HISTORY;
+	}
+	return 0;
+}
+
+static void
+show_block(const char *title, const char *p, size_t n, bool truncated)
+{
+	if (p == NULL)
+		return;
+	printf("-- %s%s --\n", title, truncated ? " (truncated)" : "");
+	fwrite(p, 1, n, stdout);
+	if (n > 0 && p[n - 1] != '\n')
+		putchar('\n');
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	struct hopts o;
+	struct history_run r;
+	int ret;
+	size_t i;
+
+	if ((ret = history_getopt(argc, argv, show_options, cmd_show_help,
+	                          "show", 1, &o)) >= 0)
+		return ret;
+	if ((ret = history_load(o.db, o.args[0], &r)) != 0)
+		return ret;
+	if (o.source) {
+		fwrite(r.source, 1, r.source_len, stdout);
+	} else if (o.output) {
+		fwrite(r.out, 1, r.out_len, stdout);
+	} else if (o.json) {
+		struct report_extra x = {0};
+		struct buf b;
+
+		x.ran = true;
+		x.samples = true;
+		buf_init(&b, 0);
+		report_run_json(&r, &x, &b);
+		fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+	} else {
+		char when[32], mem[32];
+
+		report_time(r.created, when, sizeof when);
+		limits_format_size((uint64_t)r.memory_kb * 1024, mem,
+		                   sizeof mem);
+		printf("run %lld  %s  %s of %s (%s%s%s)\n", (long long)r.id,
+		       when, r.kind, r.file ? r.file : "-", r.language,
+		       r.toolchain ? ", " : "", r.toolchain ? r.toolchain : "");
+		if (r.replay_of > 0)
+			printf("a replay of run %lld\n",
+			       (long long)r.replay_of);
+		printf("verdict %s%s%s%s\n", r.verdict,
+		       r.detail && *r.detail ? " (" : "",
+		       r.detail ? r.detail : "",
+		       r.detail && *r.detail ? ")" : "");
+		printf("cpu %.3fs  wall %.3fs  memory %s",
+		       (double)r.time_ms / 1000.0, (double)r.wall_ms / 1000.0,
+		       mem);
+		if (r.has_exit)
+			printf("  exit code %lld", (long long)r.exit_code);
+		if (r.signal)
+			printf("  signal %s", r.signal);
+		if (r.syscall)
+			printf("  system call %s", r.syscall);
+		printf("\nlimits: cpu %.3gs, wall %.3gs, memory %lluM, %u "
+		       "processes%s  [%s/%s]\n",
+		       (double)r.limits.cpu_ms / 1000.0,
+		       (double)r.limits.wall_ms / 1000.0,
+		       (unsigned long long)(r.limits.mem_bytes >> 20),
+		       r.limits.pids, r.limits.net ? ", net" : "",
+		       r.backend ? r.backend : "?",
+		       r.enforced_by ? r.enforced_by : "?");
+		if (r.testset)
+			printf("tests: %s\n", r.testset);
+		for (i = 0; i < r.ntests; i++)
+			printf("  %-28s %-4s %7.3fs %7lldK  %s\n",
+			       r.tests[i].name, r.tests[i].verdict,
+			       (double)r.tests[i].time_ms / 1000.0,
+			       (long long)r.tests[i].memory_kb,
+			       r.tests[i].detail ? r.tests[i].detail : "");
+		show_block("source", r.source, r.source_len, false);
+		if (r.stdin_len > 0 || r.stdin_truncated)
+			show_block("stdin", r.stdin_data, r.stdin_len,
+			           r.stdin_truncated);
+		show_block("compile output", r.compile, r.compile_len,
+		           r.compile_truncated);
+		show_block("stdout", r.out, r.out_len, r.out_truncated);
+		show_block("stderr", r.err, r.err_len, r.err_truncated);
+	}
+	history_run_free(&r);
+	return 0;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	struct hopts o;
+	struct history_run r;
+	struct buf b;
+	int ret;
+
+	if ((ret = history_getopt(argc, argv, simple_options, cmd_export_help,
+	                          "export", 1, &o)) >= 0)
+		return ret;
+	if ((ret = history_load(o.db, o.args[0], &r)) != 0)
+		return ret;
+	buf_init(&b, 0);
+	history_export(&r, &b);
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	history_run_free(&r);
+	return 0;
+}
+
+int
+cmd_import(int argc, char **argv)
+{
+	struct hopts o;
+	struct history_run r;
+	struct history *h;
+	struct buf b;
+	char err[1024];
+	int ret, rc;
+
+	if ((ret = history_getopt(argc, argv, simple_options, cmd_import_help,
+	                          "import", 1, &o)) >= 0)
+		return ret;
+	buf_init(&b, 0);
+	rc = strcmp(o.args[0], "-") == 0
+	         ? util_read_fd(0, &b, 1u << 30)
+	         : util_read_file(o.args[0], &b, 1u << 30);
+	if (rc < 0) {
+		ret = cli_usage_error("%s: %s", o.args[0], strerror(errno));
+		buf_free(&b);
+		return ret;
+	}
+	if (history_import(buf_cstr(&b), b.len, &r, err, sizeof err) < 0) {
+		buf_free(&b);
+		return cli_usage_error("%s: not an exported Forge run: %s",
+		                       o.args[0], err);
+	}
+	buf_free(&b);
+	if ((h = history_open_or_say(o.db, true, &ret)) == NULL) {
+		history_run_free(&r);
+		return ret;
+	}
+	if (history_record(h, &r, err, sizeof err) < 0) {
+		fprintf(stderr, "forge: %s\n", err);
+		ret = EXIT_HISTORY;
+	} else {
+		printf("%lld\n", (long long)r.id);
+		ret = 0;
+	}
+	history_close(h);
+	history_run_free(&r);
+	return ret;
+}
+
+int
+cmd_gc(int argc, char **argv)
+{
+	struct hopts o;
+	struct history *h;
+	int64_t removed;
+	char err[1024];
+	int ret;
+
+	if ((ret = history_getopt(argc, argv, gc_options, cmd_gc_help, "gc", 0,
+	                          &o)) >= 0)
+		return ret;
+	if (o.keep < 0 && o.older <= 0)
+		return cli_usage_error("say what to remove: --keep N and/or "
+		                       "--older-than DURATION");
+	if ((h = history_open_or_say(o.db, false, &ret)) == NULL)
+		return ret;
+	if (history_gc(h, o.keep, o.older, &removed, err, sizeof err) < 0) {
+		fprintf(stderr, "forge: %s\n", err);
+		history_close(h);
+		return EXIT_HISTORY;
+	}
+	printf("removed %lld run%s\n", (long long)removed,
+	       removed == 1 ? "" : "s");
+	history_close(h);
+	return 0;
+}

@@ -1,0 +1,459 @@
+/* A run as one JSON document, to share with a teacher or a classmate,
+ * and back. Text that is not valid UTF-8 travels as {"base64": "..."}. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history/history-private.h"
+
+#define EXPORT_FORMAT  "forge-run"
+#define EXPORT_VERSION 1
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void
+export_bytes(struct json_writer *w, const char *key, const char *p, size_t n)
+{
+	struct buf enc;
+	size_t i;
+
+	if (p == NULL) {
+		json_null(w, key);
+		return;
+	}
+	if (json_valid_utf8(p, n)) {
+		json_str(w, key, p, n);
+		return;
+	}
+	buf_init(&enc, 0);
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)p[i] << 16;
+		char q[4];
+
+		if (i + 1 < n)
+			v |= (unsigned char)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)p[i + 2];
+		q[0] = b64[(v >> 18) & 63];
+		q[1] = b64[(v >> 12) & 63];
+		q[2] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		q[3] = i + 2 < n ? b64[v & 63] : '=';
+		buf_add(&enc, q, 4);
+	}
+	json_open(w, key, '{');
+	json_str(w, "base64", buf_cstr(&enc), enc.len);
+	json_close(w, '}');
+	buf_free(&enc);
+}
+
+void
+history_export(const struct history_run *r, struct buf *out)
+{
+	struct json_writer w = {out, false};
+	size_t i;
+
+	json_open(&w, NULL, '{');
+	json_cstr(&w, "format", EXPORT_FORMAT);
+	json_int(&w, "version", EXPORT_VERSION);
+	json_int(&w, "id", r->id);
+	json_double(&w, "created", r->created);
+	json_cstr(&w, "kind", r->kind);
+	json_cstr(&w, "file", r->file);
+	json_cstr(&w, "language", r->language);
+	json_cstr(&w, "toolchain", r->toolchain);
+	export_bytes(&w, "source", r->source, r->source_len);
+	json_cstr(&w, "source_hash", r->source_hash);
+	export_bytes(&w, "stdin", r->stdin_data, r->stdin_len);
+	json_bool(&w, "stdin_truncated", r->stdin_truncated);
+	json_open(&w, "limits", '{');
+	json_int(&w, "time_ms", (long long)r->limits.cpu_ms);
+	json_int(&w, "wall_ms", (long long)r->limits.wall_ms);
+	json_int(&w, "memory_kb", (long long)(r->limits.mem_bytes / 1024));
+	json_int(&w, "pids", r->limits.pids);
+	json_int(&w, "output_kb", (long long)(r->limits.output_bytes / 1024));
+	json_int(&w, "fsize_kb", (long long)(r->limits.fsize_bytes / 1024));
+	json_bool(&w, "net", r->limits.net);
+	json_close(&w, '}');
+	json_cstr(&w, "backend", r->backend);
+	json_cstr(&w, "enforced_by", r->enforced_by);
+	json_cstr(&w, "verdict", r->verdict);
+	json_cstr(&w, "detail", r->detail);
+	if (r->has_exit)
+		json_int(&w, "exit_code", r->exit_code);
+	else
+		json_null(&w, "exit_code");
+	json_cstr(&w, "signal", r->signal);
+	json_cstr(&w, "syscall", r->syscall);
+	json_int(&w, "time_ms", r->time_ms);
+	json_int(&w, "wall_ms", r->wall_ms);
+	json_int(&w, "memory_kb", r->memory_kb);
+	export_bytes(&w, "stdout", r->out, r->out_len);
+	json_bool(&w, "stdout_truncated", r->out_truncated);
+	export_bytes(&w, "stderr", r->err, r->err_len);
+	json_bool(&w, "stderr_truncated", r->err_truncated);
+	export_bytes(&w, "compile_output", r->compile, r->compile_len);
+	json_bool(&w, "compile_truncated", r->compile_truncated);
+	json_cstr(&w, "testset", r->testset);
+	if (r->replay_of > 0)
+		json_int(&w, "replay_of", r->replay_of);
+	else
+		json_null(&w, "replay_of");
+	json_open(&w, "tests", '[');
+	for (i = 0; i < r->ntests; i++) {
+		const struct history_test *t = &r->tests[i];
+		json_open(&w, NULL, '{');
+		json_cstr(&w, "name", t->name);
+		json_cstr(&w, "verdict", t->verdict);
+		json_int(&w, "time_ms", t->time_ms);
+		json_int(&w, "wall_ms", t->wall_ms);
+		json_int(&w, "memory_kb", t->memory_kb);
+		if (t->has_exit)
+			json_int(&w, "exit_code", t->exit_code);
+		else
+			json_null(&w, "exit_code");
+		json_cstr(&w, "signal", t->signal);
+		json_cstr(&w, "detail", t->detail);
+		json_close(&w, '}');
+	}
+	json_close(&w, ']');
+	json_open(&w, "samples", '[');
+	for (i = 0; i < r->nsamples; i++) {
+		json_open(&w, NULL, '[');
+		json_int(&w, NULL, r->samples[i].t_ms);
+		json_int(&w, NULL, r->samples[i].cpu_ms);
+		json_int(&w, NULL, r->samples[i].memory_kb);
+		json_int(&w, NULL, r->samples[i].pids);
+		json_close(&w, ']');
+	}
+	json_close(&w, ']');
+	json_open(&w, "output", '[');
+	for (i = 0; i < r->nchunks; i++) {
+		json_open(&w, NULL, '{');
+		json_int(&w, "t_ms", r->chunks[i].t_ms);
+		json_int(&w, "stream", r->chunks[i].stream);
+		export_bytes(&w, "data", r->chunks[i].data, r->chunks[i].len);
+		json_close(&w, '}');
+	}
+	json_close(&w, ']');
+	json_close(&w, '}');
+	buf_add(out, "\n", 1);
+}
+
+/* ---- import ------------------------------------------------------------ */
+
+static int
+b64_value(char c)
+{
+	const char *p = strchr(b64, c);
+
+	return c != '\0' && p != NULL ? (int)(p - b64) : -1;
+}
+
+/* A string, or {"base64": ...}; NULL is allowed when optional. */
+static int
+import_bytes(cJSON *o, const char *key, bool optional, char **out, size_t *len,
+             char *err, size_t errlen)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key), *b;
+	struct buf d;
+	const char *s;
+	unsigned acc = 0;
+	int bits = 0;
+
+	*out = NULL;
+	*len = 0;
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (optional)
+			return 0;
+		snprintf(err, errlen, "\"%s\" is missing", key);
+		return -1;
+	}
+	if (cJSON_IsString(v)) {
+		*out = xstrdup(v->valuestring);
+		*len = strlen(v->valuestring);
+		return 0;
+	}
+	b = cJSON_GetObjectItemCaseSensitive(v, "base64");
+	if (!cJSON_IsObject(v) || !cJSON_IsString(b)) {
+		snprintf(err, errlen,
+		         "\"%s\" must be a string or {\"base64\": ...}", key);
+		return -1;
+	}
+	buf_init(&d, 0);
+	for (s = b->valuestring; *s != '\0' && *s != '='; s++) {
+		int x = b64_value(*s);
+		if (x < 0) {
+			snprintf(err, errlen, "\"%s\": not base64", key);
+			buf_free(&d);
+			return -1;
+		}
+		acc = (acc << 6) | (unsigned)x;
+		bits += 6;
+		if (bits >= 8) {
+			char c = (char)((acc >> (bits - 8)) & 0xff);
+			buf_add(&d, &c, 1);
+			bits -= 8;
+		}
+	}
+	*out = buf_cstr(&d);
+	*len = d.len;
+	return 0;
+}
+
+static int
+import_str(cJSON *o, const char *key, bool optional, char **out, char *err,
+           size_t errlen)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	*out = NULL;
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (optional)
+			return 0;
+		snprintf(err, errlen, "\"%s\" is missing", key);
+		return -1;
+	}
+	if (!cJSON_IsString(v)) {
+		snprintf(err, errlen, "\"%s\" must be a string", key);
+		return -1;
+	}
+	*out = xstrdup(v->valuestring);
+	return 0;
+}
+
+static int
+import_int(cJSON *o, const char *key, bool optional, int64_t *out,
+           bool *present, char *err, size_t errlen)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (present != NULL)
+		*present = false;
+	if (v == NULL || cJSON_IsNull(v)) {
+		if (optional)
+			return 0;
+		snprintf(err, errlen, "\"%s\" is missing", key);
+		return -1;
+	}
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+	    v->valuedouble != floor(v->valuedouble)) {
+		snprintf(err, errlen, "\"%s\" must be a whole number", key);
+		return -1;
+	}
+	*out = (int64_t)v->valuedouble;
+	if (present != NULL)
+		*present = true;
+	return 0;
+}
+
+int
+history_import(const char *json, size_t len, struct history_run *r, char *err,
+               size_t errlen)
+{
+	cJSON *o = cJSON_ParseWithLength(json, len), *v, *e;
+	char *limits_text = NULL, msg[256] = "";
+	enum verdict vd;
+	int64_t n;
+	int rc = -1;
+
+	history_run_init(r);
+	if (!cJSON_IsObject(o)) {
+		snprintf(err, errlen, "not a JSON object");
+		cJSON_Delete(o);
+		return -1;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "format");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, EXPORT_FORMAT) != 0) {
+		snprintf(err, errlen,
+		         "not a Forge run (\"format\" is not \"" EXPORT_FORMAT
+		         "\")");
+		goto out;
+	}
+	if (import_int(o, "version", false, &n, NULL, msg, sizeof msg) < 0 ||
+	    n != EXPORT_VERSION) {
+		snprintf(err, errlen, "unsupported export version%s%s",
+		         msg[0] ? ": " : "", msg);
+		goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "created");
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0) {
+		snprintf(err, errlen, "\"created\" must be a time (a number)");
+		goto out;
+	}
+	r->created = v->valuedouble;
+	if (import_str(o, "kind", false, &r->kind, msg, sizeof msg) < 0 ||
+	    import_str(o, "file", true, &r->file, msg, sizeof msg) < 0 ||
+	    import_str(o, "language", false, &r->language, msg, sizeof msg) <
+	        0 ||
+	    import_str(o, "toolchain", true, &r->toolchain, msg, sizeof msg) <
+	        0 ||
+	    import_bytes(o, "source", false, &r->source, &r->source_len, msg,
+	                 sizeof msg) < 0 ||
+	    import_str(o, "source_hash", false, &r->source_hash, msg,
+	               sizeof msg) < 0 ||
+	    import_bytes(o, "stdin", true, &r->stdin_data, &r->stdin_len, msg,
+	                 sizeof msg) < 0 ||
+	    import_str(o, "backend", true, &r->backend, msg, sizeof msg) < 0 ||
+	    import_str(o, "enforced_by", true, &r->enforced_by, msg,
+	               sizeof msg) < 0 ||
+	    import_str(o, "verdict", false, &r->verdict, msg, sizeof msg) < 0 ||
+	    import_str(o, "detail", true, &r->detail, msg, sizeof msg) < 0 ||
+	    import_int(o, "exit_code", true, &r->exit_code, &r->has_exit, msg,
+	               sizeof msg) < 0 ||
+	    import_str(o, "signal", true, &r->signal, msg, sizeof msg) < 0 ||
+	    import_str(o, "syscall", true, &r->syscall, msg, sizeof msg) < 0 ||
+	    import_int(o, "time_ms", false, &r->time_ms, NULL, msg,
+	               sizeof msg) < 0 ||
+	    import_int(o, "wall_ms", false, &r->wall_ms, NULL, msg,
+	               sizeof msg) < 0 ||
+	    import_int(o, "memory_kb", false, &r->memory_kb, NULL, msg,
+	               sizeof msg) < 0 ||
+	    import_bytes(o, "stdout", true, &r->out, &r->out_len, msg,
+	                 sizeof msg) < 0 ||
+	    import_bytes(o, "stderr", true, &r->err, &r->err_len, msg,
+	                 sizeof msg) < 0 ||
+	    import_bytes(o, "compile_output", true, &r->compile,
+	                 &r->compile_len, msg, sizeof msg) < 0 ||
+	    import_str(o, "testset", true, &r->testset, msg, sizeof msg) < 0) {
+		snprintf(err, errlen, "%s", msg);
+		goto out;
+	}
+	if (strcmp(r->kind, "run") != 0 && strcmp(r->kind, "judge") != 0) {
+		snprintf(err, errlen, "\"kind\" must be \"run\" or \"judge\"");
+		goto out;
+	}
+	if (verdict_from_name(r->verdict, &vd) < 0) {
+		snprintf(err, errlen, "\"verdict\" '%s' is not a verdict",
+		         r->verdict);
+		goto out;
+	}
+	if (strlen(r->source_hash) != 64 ||
+	    strspn(r->source_hash, "0123456789abcdef") != 64) {
+		snprintf(err, errlen, "\"source_hash\" is not a SHA-256");
+		goto out;
+	}
+	r->stdin_truncated = cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(o, "stdin_truncated"));
+	r->out_truncated = cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(o, "stdout_truncated"));
+	r->err_truncated = cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(o, "stderr_truncated"));
+	r->compile_truncated = cJSON_IsTrue(
+	    cJSON_GetObjectItemCaseSensitive(o, "compile_truncated"));
+	v = cJSON_GetObjectItemCaseSensitive(o, "limits");
+	limits_text = cJSON_IsObject(v) ? cJSON_PrintUnformatted(v) : NULL;
+	if (limits_text == NULL ||
+	    history_limits_parse(limits_text, &r->limits) < 0) {
+		snprintf(err, errlen,
+		         "\"limits\" must be an object of positive "
+		         "time_ms, wall_ms, memory_kb, ...");
+		goto out;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "tests");
+	if (v != NULL && !cJSON_IsArray(v)) {
+		snprintf(err, errlen, "\"tests\" must be an array");
+		goto out;
+	}
+	cJSON_ArrayForEach(e, v)
+	{
+		struct history_test *t;
+
+		if (!cJSON_IsObject(e)) {
+			snprintf(err, errlen,
+			         "each of \"tests\" must be an "
+			         "object");
+			goto out;
+		}
+		r->tests = xrealloc(r->tests, (r->ntests + 1) * sizeof *t);
+		t = &r->tests[r->ntests++];
+		memset(t, 0, sizeof *t);
+		if (import_str(e, "name", false, &t->name, msg, sizeof msg) <
+		        0 ||
+		    import_str(e, "verdict", false, &t->verdict, msg,
+		               sizeof msg) < 0 ||
+		    import_int(e, "time_ms", true, &t->time_ms, NULL, msg,
+		               sizeof msg) < 0 ||
+		    import_int(e, "wall_ms", true, &t->wall_ms, NULL, msg,
+		               sizeof msg) < 0 ||
+		    import_int(e, "memory_kb", true, &t->memory_kb, NULL, msg,
+		               sizeof msg) < 0 ||
+		    import_int(e, "exit_code", true, &t->exit_code,
+		               &t->has_exit, msg, sizeof msg) < 0 ||
+		    import_str(e, "signal", true, &t->signal, msg, sizeof msg) <
+		        0 ||
+		    import_str(e, "detail", true, &t->detail, msg, sizeof msg) <
+		        0) {
+			snprintf(err, errlen, "test %zu: %s", r->ntests, msg);
+			goto out;
+		}
+		if (verdict_from_name(t->verdict, &vd) < 0) {
+			snprintf(err, errlen, "test %zu: '%s' is not a verdict",
+			         r->ntests, t->verdict);
+			goto out;
+		}
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "samples");
+	cJSON_ArrayForEach(e, v)
+	{
+		struct history_sample *s;
+		int k;
+
+		if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 4) {
+			snprintf(err, errlen,
+			         "each of \"samples\" must be [t_ms, "
+			         "cpu_ms, memory_kb, pids]");
+			goto out;
+		}
+		r->samples =
+		    xrealloc(r->samples, (r->nsamples + 1) * sizeof *s);
+		s = &r->samples[r->nsamples++];
+		for (k = 0; k < 4; k++) {
+			cJSON *x = cJSON_GetArrayItem(e, k);
+			int64_t *f[4] = {&s->t_ms, &s->cpu_ms, &s->memory_kb,
+			                 &s->pids};
+			if (!cJSON_IsNumber(x)) {
+				snprintf(err, errlen,
+				         "a sample holds a "
+				         "non-number");
+				goto out;
+			}
+			*f[k] = (int64_t)x->valuedouble;
+		}
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "output");
+	cJSON_ArrayForEach(e, v)
+	{
+		struct history_chunk *c;
+		int64_t t, stream;
+
+		r->chunks = xrealloc(r->chunks, (r->nchunks + 1) * sizeof *c);
+		c = &r->chunks[r->nchunks++];
+		memset(c, 0, sizeof *c);
+		if (!cJSON_IsObject(e) ||
+		    import_int(e, "t_ms", false, &t, NULL, msg, sizeof msg) <
+		        0 ||
+		    import_int(e, "stream", false, &stream, NULL, msg,
+		               sizeof msg) < 0 ||
+		    (stream != 1 && stream != 2) ||
+		    import_bytes(e, "data", false, &c->data, &c->len, msg,
+		                 sizeof msg) < 0) {
+			snprintf(err, errlen, "output chunk %zu: %s",
+			         r->nchunks, msg[0] ? msg : "malformed");
+			goto out;
+		}
+		c->t_ms = t;
+		c->stream = (int)stream;
+	}
+	rc = 0;
+out:
+	free(limits_text);
+	cJSON_Delete(o);
+	if (rc < 0)
+		history_run_free(r);
+	return rc;
+}

@@ -1,0 +1,18 @@
+/* Inside the history module: the handle. */
+#ifndef FORGE_HISTORY_PRIVATE_H
+#define FORGE_HISTORY_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "history/history.h"
+
+struct history {
+	sqlite3 *db;
+	char *path;
+};
+
+/* record.c */
+void history_limits_json(const struct limits *, struct buf *);
+int history_limits_parse(const char *, struct limits *);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * Forge's history: every run and judge in one SQLite database, with its
+ * source, input, limits, outputs, per-test results and the timelines of
+ * its usage and output, for browsing, replay and the cache.
+ */
+#ifndef FORGE_HISTORY_H
+#define FORGE_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+
+/* The schema version this build writes; older databases are upgraded. */
+#define HISTORY_SCHEMA 2
+
+struct history_test {
+	char *name;
+	char *verdict;
+	int64_t time_ms, wall_ms, memory_kb;
+	bool has_exit;
+	int64_t exit_code;
+	char *signal;
+	char *detail;
+};
+
+struct history_chunk {
+	int64_t t_ms;
+	int stream; /* 1 stdout, 2 stderr */
+	char *data;
+	size_t len;
+};
+
+struct history_sample {
+	int64_t t_ms, cpu_ms, memory_kb, pids;
+};
+
+/* One recorded run; every string is owned (history_run_free). */
+struct history_run {
+	int64_t id;
+	double created; /* Unix time */
+	char *kind;     /* "run" or "judge" */
+	char *file;
+	char *language;
+	char *toolchain;
+	char *source;
+	size_t source_len;
+	char *source_hash;
+	char *stdin_data;
+	size_t stdin_len;
+	bool stdin_truncated;
+	struct limits limits;
+	char *backend;
+	char *enforced_by;
+	char *verdict;
+	char *detail;
+	bool has_exit;
+	int64_t exit_code;
+	char *signal;
+	char *syscall;
+	int64_t time_ms, wall_ms, memory_kb;
+	char *out, *err, *compile;
+	size_t out_len, err_len, compile_len;
+	bool out_truncated, err_truncated, compile_truncated;
+	char *testset;
+	int64_t replay_of; /* 0: none */
+	struct history_test *tests;
+	size_t ntests;
+	struct history_sample *samples;
+	size_t nsamples;
+	struct history_chunk *chunks;
+	size_t nchunks;
+};
+
+struct history_filter {
+	const char *lang;
+	const char *verdict;
+	const char *file; /* a substring of the file name */
+	double since;     /* Unix time; 0: any */
+	int64_t limit;    /* 0: no limit */
+};
+
+struct history;
+
+/* store.c */
+char *history_default_path(void);
+const char *history_path(const char *option);
+struct history *history_open(const char *path, bool create, char *err, size_t);
+void history_close(struct history *);
+int history_schema_version(struct history *);
+size_t history_cap(void);
+
+/* record.c */
+void history_run_init(struct history_run *);
+void history_run_free(struct history_run *);
+void history_run_cap(struct history_run *);
+int history_record(struct history *, struct history_run *, char *err, size_t);
+
+/* query.c */
+int history_get(struct history *, int64_t id, struct history_run *, char *err,
+                size_t);
+int history_list(struct history *, const struct history_filter *,
+                 struct history_run **, size_t *, char *err, size_t);
+int64_t history_cached(struct history *, const char *language,
+                       const char *toolchain, const char *source_hash,
+                       const char *stdin_data, size_t stdin_len,
+                       const struct limits *, const char *kind,
+                       const char *testset);
+int history_gc(struct history *, int64_t keep, double older_than,
+               int64_t *removed, char *err, size_t);
+
+/* export.c */
+void history_export(const struct history_run *, struct buf *);
+int history_import(const char *json, size_t len, struct history_run *,
+                   char *err, size_t);
+
+#endif

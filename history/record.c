@@ -1,0 +1,316 @@
+/* Recording a run: one transaction per run, so a forge killed at any
+ * moment leaves either the whole run or none of it. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history/history-private.h"
+
+void
+history_run_init(struct history_run *r)
+{
+	memset(r, 0, sizeof *r);
+	limits_default_run(&r->limits);
+}
+
+void
+history_run_free(struct history_run *r)
+{
+	size_t i;
+
+	free(r->kind);
+	free(r->file);
+	free(r->language);
+	free(r->toolchain);
+	free(r->source);
+	free(r->source_hash);
+	free(r->stdin_data);
+	free(r->backend);
+	free(r->enforced_by);
+	free(r->verdict);
+	free(r->detail);
+	free(r->signal);
+	free(r->syscall);
+	free(r->out);
+	free(r->err);
+	free(r->compile);
+	free(r->testset);
+	for (i = 0; i < r->ntests; i++) {
+		free(r->tests[i].name);
+		free(r->tests[i].verdict);
+		free(r->tests[i].signal);
+		free(r->tests[i].detail);
+	}
+	free(r->tests);
+	free(r->samples);
+	for (i = 0; i < r->nchunks; i++)
+		free(r->chunks[i].data);
+	free(r->chunks);
+	history_run_init(r);
+}
+
+static void
+history_cap_one(size_t *len, bool *truncated, size_t cap)
+{
+	if (*len > cap) {
+		*len = cap;
+		*truncated = true;
+	}
+}
+
+/* Outputs and stdin beyond the cap are cut, and flagged; the output
+ * timeline keeps chunks up to the same total. */
+void
+history_run_cap(struct history_run *r)
+{
+	size_t cap = history_cap(), total = 0, i;
+
+	history_cap_one(&r->out_len, &r->out_truncated, cap);
+	history_cap_one(&r->err_len, &r->err_truncated, cap);
+	history_cap_one(&r->compile_len, &r->compile_truncated, cap);
+	history_cap_one(&r->stdin_len, &r->stdin_truncated, cap);
+	for (i = 0; i < r->nchunks; i++) {
+		if (total + r->chunks[i].len > 2 * cap) {
+			r->chunks[i].len =
+			    total < 2 * cap ? 2 * cap - total : 0;
+			r->out_truncated = true;
+		}
+		total += r->chunks[i].len;
+	}
+}
+
+void
+history_limits_json(const struct limits *l, struct buf *b)
+{
+	struct json_writer w = {b, false};
+
+	json_open(&w, NULL, '{');
+	json_int(&w, "time_ms", (long long)l->cpu_ms);
+	json_int(&w, "wall_ms", (long long)l->wall_ms);
+	json_int(&w, "memory_kb", (long long)(l->mem_bytes / 1024));
+	json_int(&w, "pids", l->pids);
+	json_int(&w, "output_kb", (long long)(l->output_bytes / 1024));
+	json_int(&w, "fsize_kb", (long long)(l->fsize_bytes / 1024));
+	json_bool(&w, "net", l->net);
+	json_close(&w, '}');
+}
+
+int
+history_limits_parse(const char *s, struct limits *l)
+{
+	cJSON *o = cJSON_Parse(s), *v;
+	int r = 0;
+
+	limits_default_run(l);
+	if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		return -1;
+	}
+#define HISTORY_NUM(key, field, mult)                                          \
+	do {                                                                   \
+		v = cJSON_GetObjectItemCaseSensitive(o, key);                  \
+		if (cJSON_IsNumber(v) && v->valuedouble >= 0)                  \
+			l->field = (uint64_t)v->valuedouble * (mult);          \
+		else if (v != NULL)                                            \
+			r = -1;                                                \
+	} while (0)
+	HISTORY_NUM("time_ms", cpu_ms, 1);
+	HISTORY_NUM("wall_ms", wall_ms, 1);
+	HISTORY_NUM("memory_kb", mem_bytes, 1024);
+	HISTORY_NUM("output_kb", output_bytes, 1024);
+	HISTORY_NUM("fsize_kb", fsize_bytes, 1024);
+#undef HISTORY_NUM
+	v = cJSON_GetObjectItemCaseSensitive(o, "pids");
+	if (cJSON_IsNumber(v) && v->valuedouble >= 1)
+		l->pids = (uint32_t)v->valuedouble;
+	l->net = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "net"));
+	cJSON_Delete(o);
+	if (l->cpu_ms == 0 || l->wall_ms == 0 || l->mem_bytes == 0)
+		r = -1;
+	return r;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void
+bind_blob(sqlite3_stmt *st, int i, const char *p, size_t n)
+{
+	sqlite3_bind_blob64(st, i, p ? p : "", n, SQLITE_STATIC);
+}
+
+static int
+history_fail(struct history *h, char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: %s: %s", h->path, what,
+	         sqlite3_errmsg(h->db));
+	return -1;
+}
+
+/* Stores r (its id is set); the run as a whole or nothing. */
+int
+history_record(struct history *h, struct history_run *r, char *err,
+               size_t errlen)
+{
+	static const char *insert_run =
+	    "INSERT INTO runs (created, kind, file, language, toolchain,"
+	    " source, source_hash, stdin, stdin_truncated, limits, backend,"
+	    " enforced_by, verdict, detail, exit_code, signal, syscall,"
+	    " time_ms, wall_ms, memory_kb, stdout, stdout_truncated, stderr,"
+	    " stderr_truncated, compile_output, compile_truncated, testset,"
+	    " replay_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    "?,?,?,?,?,?)";
+	sqlite3_stmt *st = NULL;
+	struct buf limits;
+	size_t i;
+	int rc;
+
+	history_run_cap(r);
+	buf_init(&limits, 0);
+	history_limits_json(&r->limits, &limits);
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		buf_free(&limits);
+		return history_fail(h, err, errlen, "starting a transaction");
+	}
+	if (sqlite3_prepare_v2(h->db, insert_run, -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_double(st, 1, r->created);
+	bind_text(st, 2, r->kind);
+	bind_text(st, 3, r->file);
+	bind_text(st, 4, r->language);
+	bind_text(st, 5, r->toolchain);
+	bind_blob(st, 6, r->source, r->source_len);
+	bind_text(st, 7, r->source_hash);
+	bind_blob(st, 8, r->stdin_data, r->stdin_len);
+	sqlite3_bind_int(st, 9, r->stdin_truncated);
+	bind_text(st, 10, buf_cstr(&limits));
+	bind_text(st, 11, r->backend);
+	bind_text(st, 12, r->enforced_by);
+	bind_text(st, 13, r->verdict);
+	bind_text(st, 14, r->detail);
+	if (r->has_exit)
+		sqlite3_bind_int64(st, 15, r->exit_code);
+	else
+		sqlite3_bind_null(st, 15);
+	bind_text(st, 16, r->signal);
+	bind_text(st, 17, r->syscall);
+	sqlite3_bind_int64(st, 18, r->time_ms);
+	sqlite3_bind_int64(st, 19, r->wall_ms);
+	sqlite3_bind_int64(st, 20, r->memory_kb);
+	bind_blob(st, 21, r->out, r->out_len);
+	sqlite3_bind_int(st, 22, r->out_truncated);
+	bind_blob(st, 23, r->err, r->err_len);
+	sqlite3_bind_int(st, 24, r->err_truncated);
+	bind_blob(st, 25, r->compile, r->compile_len);
+	sqlite3_bind_int(st, 26, r->compile_truncated);
+	bind_text(st, 27, r->testset);
+	if (r->replay_of > 0)
+		sqlite3_bind_int64(st, 28, r->replay_of);
+	else
+		sqlite3_bind_null(st, 28);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	r->id = sqlite3_last_insert_rowid(h->db);
+
+	if (r->ntests > 0) {
+		if (sqlite3_prepare_v2(h->db,
+		                       "INSERT INTO tests (run_id, idx, name,"
+		                       " verdict, time_ms, wall_ms, memory_kb,"
+		                       " exit_code, signal, detail)"
+		                       " VALUES (?,?,?,?,?,?,?,?,?,?)",
+		                       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		for (i = 0; i < r->ntests; i++) {
+			const struct history_test *t = &r->tests[i];
+
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, r->id);
+			sqlite3_bind_int64(st, 2, (int64_t)i);
+			bind_text(st, 3, t->name);
+			bind_text(st, 4, t->verdict);
+			sqlite3_bind_int64(st, 5, t->time_ms);
+			sqlite3_bind_int64(st, 6, t->wall_ms);
+			sqlite3_bind_int64(st, 7, t->memory_kb);
+			if (t->has_exit)
+				sqlite3_bind_int64(st, 8, t->exit_code);
+			else
+				sqlite3_bind_null(st, 8);
+			bind_text(st, 9, t->signal);
+			bind_text(st, 10, t->detail);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (r->nsamples > 0) {
+		if (sqlite3_prepare_v2(h->db,
+		                       "INSERT INTO samples (run_id, t_ms,"
+		                       " cpu_ms, memory_kb, pids)"
+		                       " VALUES (?,?,?,?,?)",
+		                       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		for (i = 0; i < r->nsamples; i++) {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, r->id);
+			sqlite3_bind_int64(st, 2, r->samples[i].t_ms);
+			sqlite3_bind_int64(st, 3, r->samples[i].cpu_ms);
+			sqlite3_bind_int64(st, 4, r->samples[i].memory_kb);
+			sqlite3_bind_int64(st, 5, r->samples[i].pids);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	if (r->nchunks > 0) {
+		if (sqlite3_prepare_v2(h->db,
+		                       "INSERT INTO output_chunks (run_id,"
+		                       " seq, t_ms, stream, data)"
+		                       " VALUES (?,?,?,?,?)",
+		                       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		for (i = 0; i < r->nchunks; i++) {
+			if (r->chunks[i].len == 0)
+				continue;
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, r->id);
+			sqlite3_bind_int64(st, 2, (int64_t)i);
+			sqlite3_bind_int64(st, 3, r->chunks[i].t_ms);
+			sqlite3_bind_int(st, 4, r->chunks[i].stream);
+			bind_blob(st, 5, r->chunks[i].data, r->chunks[i].len);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				goto fail;
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	rc = sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
+	buf_free(&limits);
+	if (rc != SQLITE_OK) {
+		history_fail(h, err, errlen, "saving the run");
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		r->id = 0;
+		return -1;
+	}
+	return 0;
+fail:
+	history_fail(h, err, errlen, "saving the run");
+	sqlite3_finalize(st);
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	buf_free(&limits);
+	r->id = 0;
+	return -1;
+}
