@@ -514,7 +514,26 @@ cmd_judge(int argc, char **argv)
 	cache_cleanup_stale();
 	o.backend = backend_default();
 	cache_sha256(src.data ? src.data : "", src.len, hash);
-	testset_abs = record_abspath(tests);
+	{
+		/* the test set as judged: its contents and how they are
+		 * compared, so a cached verdict is never stale */
+		char *abs = record_abspath(tests), digest[65], how[512];
+
+		snprintf(how, sizeof how,
+		         "mode=%d case=%d space=%d abs=%.17g rel=%.17g "
+		         "checker=%s:%s interactive=%d",
+		         (int)o.compare.mode, o.compare.case_sensitive,
+		         o.compare.space_sensitive, o.compare.abs_tol,
+		         o.compare.rel_tol,
+		         checker_path     ? checker_path
+		         : validator_path ? validator_path
+		                          : "-",
+		         ts.validator_path ? ts.validator_path : "-",
+		         force_interactive || ts.interactive);
+		testset_digest(&ts, how, digest);
+		xasprintf(&testset_abs, "%s#%.16s", abs, digest);
+		free(abs);
+	}
 	if (!no_history || cached)
 		toolchain = cache_toolchain(lang, o.backend);
 	if (cached &&

@@ -403,6 +403,7 @@ int testset_load(struct testset *, const char *path, char *err, size_t);
 void testset_free(struct testset *);
 int testset_read(const struct test_case *, bool answer, struct buf *, char *err,
                  size_t);
+void testset_digest(const struct testset *, const char *extra, char hex[65]);
 
 /* pipeline.c: resolve → compile (cached) → run → verdict */
 struct pipeline_request {

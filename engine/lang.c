@@ -90,14 +90,8 @@ lang_handler(void *user, const char *section, const char *key,
 			return lang_set_str(&l->source, value);
 		}
 		if (strcmp(key, "name_regex") == 0) {
-			regex_t re;
-			if (regcomp(&re, value, REG_EXTENDED) != 0) {
-				snprintf(p->err, sizeof p->err,
-				         "name_regex is not a valid extended "
-				         "regular expression");
-				return 0;
-			}
-			regfree(&re);
+			/* compiled (and checked) when the language is
+			 * used: loading stays cheap */
 			return lang_set_str(&l->name_regex, value);
 		}
 		if (strcmp(key, "name_group") == 0) {
@@ -472,6 +466,19 @@ lang_available(const struct language *l, char *why, size_t size)
 	char tool[256] = "";
 	bool ok = true;
 
+	if (l->name_regex != NULL) {
+		regex_t re;
+		if (regcomp(&re, l->name_regex, REG_EXTENDED) != 0) {
+			if (why != NULL)
+				snprintf(
+				    why, size,
+				    "%s: name_regex is not a valid extended "
+				    "regular expression",
+				    l->file);
+			return false;
+		}
+		regfree(&re);
+	}
 	if (l->compile != NULL &&
 	    !lang_tool_found(l->compile, tool, sizeof tool))
 		ok = false;

@@ -121,13 +121,21 @@ cg_is_fs(const char *path, unsigned long magic)
 static char *
 cg_self_path(const char *controller)
 {
-	char line[1024], *path = NULL;
-	FILE *f = fopen("/proc/self/cgroup", "re");
+	static struct buf self; /* /proc/self/cgroup, read once */
+	char line[1024], *path = NULL, *next;
 
-	if (f == NULL)
+	if (self.data == NULL &&
+	    util_read_file("/proc/self/cgroup", &self, 1 << 20) < 0)
 		return NULL;
-	while (path == NULL && fgets(line, sizeof line, f) != NULL) {
-		char *ctrls = strchr(line, ':'), *p, *tok, *save;
+	for (next = buf_cstr(&self); path == NULL && *next != '\0';) {
+		size_t n = strcspn(next, "\n");
+		char *ctrls, *p, *tok, *save;
+
+		snprintf(line, sizeof line, "%.*s", (int)n, next);
+		next += n;
+		if (*next == '\n')
+			next++;
+		ctrls = strchr(line, ':');
 
 		if (ctrls == NULL || (p = strchr(++ctrls, ':')) == NULL)
 			continue;
@@ -143,7 +151,6 @@ cg_self_path(const char *controller)
 			if (strcmp(tok, controller) == 0)
 				path = xstrdup(p);
 	}
-	fclose(f);
 	return path;
 }
 

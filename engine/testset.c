@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sha2.h>
 #include <yaml.h>
 
 #include "engine.h"
@@ -641,4 +642,42 @@ testset_read(const struct test_case *t, bool answer, struct buf *b, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+/* A digest of the tests' names, inputs, answers and flags, and of extra
+ * (how they are judged): equal digests judge the same way. */
+void
+testset_digest(const struct testset *ts, const char *extra, char hex[65])
+{
+	SHA2_CTX c;
+	size_t i;
+	char err[256];
+
+	SHA256Init(&c);
+	SHA256Update(&c, (const uint8_t *)extra, strlen(extra) + 1);
+	for (i = 0; i < ts->ntests; i++) {
+		const struct test_case *t = &ts->tests[i];
+		struct buf b;
+		uint64_t n;
+		int k;
+
+		SHA256Update(&c, (const uint8_t *)t->name, strlen(t->name) + 1);
+		if (t->flags != NULL)
+			SHA256Update(&c, (const uint8_t *)t->flags,
+			             strlen(t->flags) + 1);
+		for (k = 0; k < 2; k++) {
+			buf_init(&b, 0);
+			if (k == 1 && !t->has_answer) {
+				SHA256Update(&c, (const uint8_t *)"-", 1);
+				continue;
+			}
+			(void)testset_read(t, k == 1, &b, err, sizeof err);
+			n = b.len;
+			SHA256Update(&c, (const uint8_t *)&n, sizeof n);
+			SHA256Update(
+			    &c, (const uint8_t *)(b.data ? b.data : ""), b.len);
+			buf_free(&b);
+		}
+	}
+	SHA256End(&c, hex);
 }

@@ -61,25 +61,17 @@ history_cap_one(size_t *len, bool *truncated, size_t cap)
 	}
 }
 
-/* Outputs and stdin beyond the cap are cut, and flagged; the output
- * timeline keeps chunks up to the same total. */
+/* Outputs and stdin beyond the cap are cut, and flagged (the output
+ * timeline is bounded by its recorder). */
 void
 history_run_cap(struct history_run *r)
 {
-	size_t cap = history_cap(), total = 0, i;
+	size_t cap = history_cap();
 
 	history_cap_one(&r->out_len, &r->out_truncated, cap);
 	history_cap_one(&r->err_len, &r->err_truncated, cap);
 	history_cap_one(&r->compile_len, &r->compile_truncated, cap);
 	history_cap_one(&r->stdin_len, &r->stdin_truncated, cap);
-	for (i = 0; i < r->nchunks; i++) {
-		if (total + r->chunks[i].len > 2 * cap) {
-			r->chunks[i].len =
-			    total < 2 * cap ? 2 * cap - total : 0;
-			r->out_truncated = true;
-		}
-		total += r->chunks[i].len;
-	}
 }
 
 void
@@ -158,9 +150,11 @@ history_fail(struct history *h, char *err, size_t errlen, const char *what)
 
 /* Stores r (its id is set); the run as a whole or nothing. */
 int
-history_record(struct history *h, struct history_run *r, char *err,
+history_record(struct history *h, struct history_run *run, char *err,
                size_t errlen)
 {
+	/* capped as stored; the caller's run (and what it prints) is not */
+	struct history_run capped = *run, *r = &capped;
 	static const char *insert_run =
 	    "INSERT INTO runs (created, kind, file, language, toolchain,"
 	    " source, source_hash, stdin, stdin_truncated, limits, backend,"
@@ -222,7 +216,7 @@ history_record(struct history *h, struct history_run *r, char *err,
 		goto fail;
 	sqlite3_finalize(st);
 	st = NULL;
-	r->id = sqlite3_last_insert_rowid(h->db);
+	r->id = run->id = sqlite3_last_insert_rowid(h->db);
 
 	if (r->ntests > 0) {
 		if (sqlite3_prepare_v2(h->db,
@@ -302,7 +296,7 @@ history_record(struct history *h, struct history_run *r, char *err,
 	if (rc != SQLITE_OK) {
 		history_fail(h, err, errlen, "saving the run");
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
-		r->id = 0;
+		run->id = 0;
 		return -1;
 	}
 	return 0;
@@ -311,6 +305,6 @@ fail:
 	sqlite3_finalize(st);
 	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 	buf_free(&limits);
-	r->id = 0;
+	run->id = 0;
 	return -1;
 }
