@@ -189,7 +189,10 @@ init_dev(void)
 	char src[64], dst[128];
 	size_t i;
 
-	init_tmpfs(NEWROOT "/dev", 65536, "0755");
+	/* a directory of the root tmpfs, read-only with it; the nodes are
+	 * binds of the host's, writable as theirs are */
+	if (mkdir(NEWROOT "/dev", 0755) < 0)
+		init_fail("creating /dev");
 	for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
 		int fd;
 
@@ -207,7 +210,6 @@ init_dev(void)
 		if (symlink(links[i][0], dst) < 0)
 			init_fail("creating %s", dst);
 	}
-	init_remount_ro(NEWROOT "/dev");
 }
 
 static void
@@ -238,17 +240,14 @@ init_etc(void)
 	/* no /etc/localtime: programs see UTC, the same on every host */
 }
 
-/* The build, copied onto a tmpfs of its own and made read-only. A bind
- * mount would be cheaper, but its source path (the user's home, forge's
- * cache) would show in /proc/self/mountinfo. */
-static void
-init_prog(int prog_fd)
+/* Bytes the build takes, rounded to pages. */
+static uint64_t
+init_prog_size(int prog_fd)
 {
 	int dfd = openat(prog_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	uint64_t total = 65536;
+	uint64_t total = 0;
 	struct dirent *e;
-	int out;
 
 	if (d == NULL)
 		init_fail("reading the build");
@@ -259,11 +258,28 @@ init_prog(int prog_fd)
 		    S_ISREG(st.st_mode))
 			total += ((uint64_t)st.st_size + 4095) / 4096 * 4096;
 	}
-	init_tmpfs(NEWROOT SANDBOX_PROG, total, "0755");
+	closedir(d);
+	return total;
+}
+
+/* The build, copied into the sandbox's root (read-only with it). A bind
+ * mount would be cheaper, but its source path (the user's home, forge's
+ * cache) would show in /proc/self/mountinfo. */
+static void
+init_prog(int prog_fd)
+{
+	int dfd = openat(prog_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *e;
+	int out;
+
+	if (d == NULL)
+		init_fail("reading the build");
+	if (mkdir(NEWROOT SANDBOX_PROG, 0755) < 0)
+		init_fail("creating " SANDBOX_PROG);
 	out = open(NEWROOT SANDBOX_PROG, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (out < 0)
 		init_fail("opening " SANDBOX_PROG);
-	rewinddir(d);
 	while ((e = readdir(d)) != NULL) {
 		struct stat st;
 		int in, to;
@@ -291,9 +307,6 @@ init_prog(int prog_fd)
 	}
 	closedir(d);
 	close(out);
-	if (mount(NULL, NEWROOT SANDBOX_PROG, NULL,
-	          MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
-		init_fail("making " SANDBOX_PROG " read-only");
 }
 
 static void
@@ -308,8 +321,12 @@ init_mounts(const struct ns_init_args *a, int prog_fd)
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		init_fail("making mounts private");
-	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV,
-	          "size=1m,nr_inodes=4096,mode=0755") < 0)
+	/* the skeleton, /etc's few files, /dev's nodes, and the build */
+	snprintf(
+	    target, sizeof target, "size=%llu,nr_inodes=4096,mode=0755",
+	    (unsigned long long)((1 << 20) +
+	                         (prog_fd >= 0 ? init_prog_size(prog_fd) : 0)));
+	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, target) < 0)
 		init_fail("mounting the sandbox root");
 
 	/* The toolchains: /usr read-only, and the merged-/usr links. */

@@ -18,7 +18,7 @@ export XDG_CACHE_HOME=$TEST_TMP/$cache_tok
 forge_json "$TEST_TMP/$src_tok/info.sh"
 eq "verdict" OK "$(j .verdict)"
 check "the program read its mount table" \
-	grep -q ' /prog ' <<<"$(j .stdout)"
+	grep -q ' /work ' <<<"$(j .stdout)"
 check "the source's host directory is not seen" not_in_result "$src_tok"
 check "forge's cache directory is not seen" not_in_result "$cache_tok"
 eq "the host name inside" "forge forge" \
