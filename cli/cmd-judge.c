@@ -262,7 +262,23 @@ judge_from_cache(const char *db, const struct language *lang,
 			           ? ""
 			       : h.tests[i].detail ? h.tests[i].detail
 			                           : "");
-	ret = run_report(&h, &x, json, false);
+	if (json)
+		ret = run_report(&h, &x, true, false);
+	else {
+		size_t passed = 0;
+		enum verdict v = VERDICT_IE;
+
+		for (i = 0; i < h.ntests; i++)
+			if (strcmp(h.tests[i].verdict, "AC") == 0 ||
+			    strcmp(h.tests[i].verdict, "OK") == 0)
+				passed++;
+		(void)verdict_from_name(h.verdict, &v);
+		printf("%sforge: %s  %zu/%zu tests passed  max cpu %.3fs  [%s, "
+		       "cached: run %lld]\n",
+		       quiet ? "" : "\n", h.verdict, passed, h.ntests,
+		       (double)h.time_ms / 1000.0, h.language, (long long)id);
+		ret = verdict_exit_status(v);
+	}
 	history_run_free(&h);
 	return ret;
 }
@@ -519,17 +535,23 @@ cmd_judge(int argc, char **argv)
 		 * compared, so a cached verdict is never stale */
 		char *abs = record_abspath(tests), digest[65], how[512];
 
+		struct buf pick;
+
+		buf_init(&pick, 0);
+		for (size_t i = 0; only != NULL && only[i] != NULL; i++)
+			buf_printf(&pick, "%s\n", only[i]);
 		snprintf(how, sizeof how,
-		         "mode=%d case=%d space=%d abs=%.17g rel=%.17g "
-		         "checker=%s:%s interactive=%d",
-		         (int)o.compare.mode, o.compare.case_sensitive,
-		         o.compare.space_sensitive, o.compare.abs_tol,
-		         o.compare.rel_tol,
+		         "only=%s stop=%d mode=%d case=%d space=%d abs=%.17g "
+		         "rel=%.17g checker=%s:%s interactive=%d",
+		         buf_cstr(&pick), o.stop_on_fail, (int)o.compare.mode,
+		         o.compare.case_sensitive, o.compare.space_sensitive,
+		         o.compare.abs_tol, o.compare.rel_tol,
 		         checker_path     ? checker_path
 		         : validator_path ? validator_path
 		                          : "-",
 		         ts.validator_path ? ts.validator_path : "-",
 		         force_interactive || ts.interactive);
+		buf_free(&pick);
 		testset_digest(&ts, how, digest);
 		xasprintf(&testset_abs, "%s#%.16s", abs, digest);
 		free(abs);

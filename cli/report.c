@@ -84,6 +84,15 @@ report_run_json(const struct history_run *h, const struct report_extra *x,
 	if (x->history_error != NULL)
 		json_cstr(&w, "history_error", x->history_error);
 	if (h->ntests > 0 || (h->kind && strcmp(h->kind, "judge") == 0)) {
+		size_t passed = 0;
+
+		for (i = 0; i < h->ntests; i++)
+			if (strcmp(h->tests[i].verdict, "AC") == 0 ||
+			    strcmp(h->tests[i].verdict, "OK") == 0)
+				passed++;
+		json_int(&w, "passed", (long long)passed);
+		json_int(&w, "total", (long long)h->ntests);
+		json_cstr(&w, "testset", h->testset);
 		json_open(&w, "tests", '[');
 		for (i = 0; i < h->ntests; i++) {
 			const struct history_test *t = &h->tests[i];

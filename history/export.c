@@ -26,7 +26,8 @@ export_bytes(struct json_writer *w, const char *key, const char *p, size_t n)
 		json_null(w, key);
 		return;
 	}
-	if (json_valid_utf8(p, n)) {
+	/* text travels as text; NUL bytes and broken UTF-8 as base64 */
+	if (json_valid_utf8(p, n) && memchr(p, '\0', n) == NULL) {
 		json_str(w, key, p, n);
 		return;
 	}
@@ -337,6 +338,17 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		snprintf(err, errlen, "\"source_hash\" is not a SHA-256");
 		goto out;
 	}
+	{
+		char hash[65];
+		cache_sha256(r->source, r->source_len, hash);
+		if (strcmp(hash, r->source_hash) != 0) {
+			snprintf(err, errlen,
+			         "\"source_hash\" does not match "
+			         "\"source\"");
+			goto out;
+		}
+	}
+	r->imported = true;
 	r->stdin_truncated = cJSON_IsTrue(
 	    cJSON_GetObjectItemCaseSensitive(o, "stdin_truncated"));
 	r->out_truncated = cJSON_IsTrue(

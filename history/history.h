@@ -13,7 +13,7 @@
 #include "engine/engine.h"
 
 /* The schema version this build writes; older databases are upgraded. */
-#define HISTORY_SCHEMA 2
+#define HISTORY_SCHEMA 3
 
 struct history_test {
 	char *name;
@@ -65,6 +65,7 @@ struct history_run {
 	bool out_truncated, err_truncated, compile_truncated;
 	char *testset;
 	int64_t replay_of; /* 0: none */
+	bool imported;     /* from forge import: not trusted by the cache */
 	struct history_test *tests;
 	size_t ntests;
 	struct history_sample *samples;

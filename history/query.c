@@ -251,6 +251,8 @@ history_cached(struct history *h, const char *language, const char *toolchain,
 	        h->db,
 	        "SELECT id FROM runs WHERE language = ?1 AND source_hash = ?2"
 	        " AND toolchain IS ?3 AND stdin = ?4 AND stdin_truncated = 0"
+	        " AND stdout_truncated = 0 AND stderr_truncated = 0"
+	        " AND imported = 0"
 	        " AND limits = ?5 AND kind = ?6 AND testset IS ?7"
 	        " AND verdict NOT IN ('TLE', 'IE')"
 	        " ORDER BY id DESC LIMIT 1",

@@ -118,6 +118,8 @@ history_limits_parse(const char *s, struct limits *l)
 	v = cJSON_GetObjectItemCaseSensitive(o, "pids");
 	if (cJSON_IsNumber(v) && v->valuedouble >= 1)
 		l->pids = (uint32_t)v->valuedouble;
+	else if (v != NULL)
+		r = -1;
 	l->net = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "net"));
 	cJSON_Delete(o);
 	if (l->cpu_ms == 0 || l->wall_ms == 0 || l->mem_bytes == 0)
@@ -161,8 +163,8 @@ history_record(struct history *h, struct history_run *run, char *err,
 	    " enforced_by, verdict, detail, exit_code, signal, syscall,"
 	    " time_ms, wall_ms, memory_kb, stdout, stdout_truncated, stderr,"
 	    " stderr_truncated, compile_output, compile_truncated, testset,"
-	    " replay_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?,?,?,?,?)";
+	    " replay_of, imported) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	    "?,?,?,?,?,?,?,?,?,?,?)";
 	sqlite3_stmt *st = NULL;
 	struct buf limits;
 	size_t i;
@@ -212,6 +214,7 @@ history_record(struct history *h, struct history_run *run, char *err,
 		sqlite3_bind_int64(st, 28, r->replay_of);
 	else
 		sqlite3_bind_null(st, 28);
+	sqlite3_bind_int(st, 29, r->imported);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,8 @@ static const char *const history_migrations[] = {
     " stream INTEGER NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY (run_id, seq));"
     "CREATE INDEX runs_cache ON runs(language, source_hash);",
+    /* 3: runs imported from elsewhere (never served by the cache) */
+    "ALTER TABLE runs ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;",
 };
 
 char *
@@ -132,29 +135,34 @@ history_schema_version(struct history *h)
 	return (int)history_pragma(h, "PRAGMA user_version");
 }
 
-/* Upgrades an older schema in place, in one transaction. */
+/* Is this database Forge's, and one this forge understands? Checked
+ * before anything is written to it. */
 static int
-history_migrate(struct history *h, char *err, size_t errlen)
+history_check(struct history *h, char *err, size_t errlen)
 {
-	int64_t version, app, tables;
-	char sql[64];
+	int64_t version = history_pragma(h, "PRAGMA user_version");
+	int64_t app = history_pragma(h, "PRAGMA application_id");
+	int64_t tables =
+	    history_pragma(h, "SELECT count(*) FROM sqlite_master");
 
-	if (history_exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
-		return -1;
-	version = history_pragma(h, "PRAGMA user_version");
-	app = history_pragma(h, "PRAGMA application_id");
-	tables = history_pragma(h, "SELECT count(*) FROM sqlite_master");
 	if (version < 0 || app < 0 || tables < 0) {
-		snprintf(err, errlen, "%s is not a Forge history database (%s)",
-		         h->path, sqlite3_errmsg(h->db));
-		goto fail;
+		int code = sqlite3_errcode(h->db);
+		if (code == SQLITE_NOTADB)
+			snprintf(err, errlen,
+			         "%s is not a Forge history database (not "
+			         "SQLite); it was left untouched",
+			         h->path);
+		else
+			snprintf(err, errlen, "cannot read %s: %s", h->path,
+			         sqlite3_errmsg(h->db));
+		return -1;
 	}
 	if (app != HISTORY_APPLICATION_ID && (tables > 0 || version > 0)) {
 		snprintf(err, errlen,
-		         "%s is an SQLite database but not Forge's history; "
-		         "it was left untouched",
+		         "%s is an SQLite database but not Forge's history; it "
+		         "was left untouched",
 		         h->path);
-		goto fail;
+		return -1;
 	}
 	if (version > HISTORY_SCHEMA) {
 		snprintf(err, errlen,
@@ -162,9 +170,25 @@ history_migrate(struct history *h, char *err, size_t errlen)
 		         "forge understands (%d): upgrade forge; the database "
 		         "was left untouched",
 		         h->path, (long long)version, HISTORY_SCHEMA);
-		goto fail;
+		return -1;
 	}
-	for (; version < HISTORY_SCHEMA; version++) {
+	return 0;
+}
+
+/* Upgrades an older schema in place, in one transaction. */
+static int
+history_migrate(struct history *h, char *err, size_t errlen)
+{
+	int64_t version;
+	char sql[64];
+
+	if (history_exec(h, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	/* again, inside the transaction: another forge may have been first */
+	if (history_check(h, err, errlen) < 0)
+		goto fail;
+	for (version = history_pragma(h, "PRAGMA user_version");
+	     version < HISTORY_SCHEMA; version++) {
 		if (history_exec(h, history_migrations[version], err, errlen) <
 		    0)
 			goto fail;
@@ -182,6 +206,37 @@ fail:
 	return -1;
 }
 
+/* A file that is there must look like SQLite before SQLite may open it:
+ * SQLite would take a short file for an empty database and overwrite
+ * it. */
+static int
+history_sniff(const char *path, const struct stat *st, char *err, size_t errlen)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	int fd;
+
+	if (st->st_size == 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+		         strerror(errno));
+		return -1;
+	}
+	if (util_read_all(fd, head, sizeof head) != (ssize_t)sizeof head ||
+	    memcmp(head, magic, sizeof head) != 0) {
+		close(fd);
+		snprintf(err, errlen,
+		         "%s is not a Forge history database (not SQLite); it "
+		         "was left untouched",
+		         path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Opens (with create, also creates) the database. Several forge
  * processes may write at once: WAL, and a generous busy timeout so none
  * gives up with "database is locked". */
@@ -190,6 +245,7 @@ history_open(const char *path, bool create, char *err, size_t errlen)
 {
 	struct history *h = xcalloc(1, sizeof *h);
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	bool readonly = false;
 	struct stat st;
 
 	h->path = xstrdup(path);
@@ -217,20 +273,65 @@ history_open(const char *path, bool create, char *err, size_t errlen)
 	} else if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s is not a file", path);
 		goto fail;
+	} else if (history_sniff(path, &st, err, errlen) < 0)
+		goto fail;
+	else if (!create) {
+		/* reading a history in a directory we may not write to (or
+		 * a read-only file): read-only, as it is */
+		char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+		if (slash != NULL)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		if (access(slash != NULL ? dir : ".", W_OK) < 0 ||
+		    access(path, W_OK) < 0) {
+			readonly = true;
+			flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+		}
+		free(dir);
 	}
-	if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
+	if (readonly) {
+		/* no -shm can be made next to it: read it as an unchanging
+		 * snapshot (a URI, with the path's special characters
+		 * escaped) */
+		struct buf uri;
+		const char *c;
+		int rc;
+
+		buf_init(&uri, 0);
+		buf_addstr(&uri, "file:");
+		for (c = path; *c != '\0'; c++) {
+			if (*c == '%' || *c == '?' || *c == '#')
+				buf_printf(&uri, "%%%02X", (unsigned char)*c);
+			else
+				buf_add(&uri, c, 1);
+		}
+		buf_addstr(&uri, "?immutable=1");
+		rc = sqlite3_open_v2(buf_cstr(&uri), &h->db,
+		                     flags | SQLITE_OPEN_URI, NULL);
+		buf_free(&uri);
+		if (rc != SQLITE_OK) {
+			snprintf(err, errlen, "cannot open %s: %s", path,
+			         h->db ? sqlite3_errmsg(h->db)
+			               : "out of memory");
+			goto fail;
+		}
+	} else if (sqlite3_open_v2(path, &h->db, flags, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open %s: %s", path,
 		         h->db ? sqlite3_errmsg(h->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(h->db, 60000);
 	sqlite3_extended_result_codes(h->db, 1);
-	if (history_pragma(h, "PRAGMA application_id") < 0) {
-		snprintf(err, errlen,
-		         "%s is not a Forge history database (%s); it was left "
-		         "untouched",
-		         path, sqlite3_errmsg(h->db));
+	if (history_check(h, err, errlen) < 0)
 		goto fail;
+	if (readonly) {
+		if (history_schema_version(h) != HISTORY_SCHEMA) {
+			snprintf(err, errlen,
+			         "%s has an older history schema and is "
+			         "read-only here, so it cannot be upgraded",
+			         path);
+			goto fail;
+		}
+		return h;
 	}
 	if (history_exec(h, "PRAGMA journal_mode = WAL", err, errlen) < 0 ||
 	    history_exec(h, "PRAGMA synchronous = NORMAL", err, errlen) < 0 ||
