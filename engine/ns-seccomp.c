@@ -16,7 +16,10 @@
 #include <linux/seccomp.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -139,19 +142,108 @@ ns_seccomp_export(struct ns_seccomp *f)
 	return 0;
 }
 
+/* The generated program is kept in forge's cache, keyed by everything
+ * it depends on (this forge binary, libseccomp, the kernel, the variant):
+ * generating it takes longer than a small program's whole run. */
+static char *
+ns_seccomp_cache_path(bool no_sockets)
+{
+	const struct scmp_version *v = seccomp_version();
+	struct stat st;
+	struct utsname u;
+	char id[512], hex[65], *dir, *sub, *path;
+
+	if (stat("/proc/self/exe", &st) < 0 || uname(&u) < 0 || v == NULL)
+		return NULL;
+	snprintf(id, sizeof id,
+	         "forge-seccomp-1 %llu %llu %lld %lld.%ld "
+	         "%u.%u.%u %s %s %d",
+	         (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	         (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+	         st.st_mtim.tv_nsec, v->major, v->minor, v->micro, u.release,
+	         u.machine, no_sockets);
+	cache_sha256(id, strlen(id), hex);
+	dir = cache_dir();
+	sub = util_path_join(dir, "seccomp");
+	free(dir);
+	if (util_mkdir_p(sub, 0700) < 0) {
+		free(sub);
+		return NULL;
+	}
+	hex[16] = '\0';
+	xasprintf(&path, "%s/%s.bpf", sub, hex);
+	free(sub);
+	return path;
+}
+
+static bool
+ns_seccomp_cache_load(struct ns_seccomp *f, const char *path)
+{
+	struct buf b;
+	size_t n;
+
+	buf_init(&b, 0);
+	if (path == NULL || util_read_file(path, &b, 1 << 20) < 0 ||
+	    b.len < 5 || memcmp(b.data, "FSC1", 4) != 0 ||
+	    (b.len - 5) % sizeof(struct sock_filter) != 0 ||
+	    (n = (b.len - 5) / sizeof(struct sock_filter)) == 0 ||
+	    n > BPF_MAXINSNS) {
+		buf_free(&b);
+		return false;
+	}
+	f->notify = b.data[4] != 0;
+	f->prog.len = (unsigned short)n;
+	f->prog.filter = xmalloc(n * sizeof(struct sock_filter));
+	memcpy(f->prog.filter, b.data + 5, n * sizeof(struct sock_filter));
+	buf_free(&b);
+	return true;
+}
+
+static void
+ns_seccomp_cache_store(const struct ns_seccomp *f, const char *path)
+{
+	char *tmp;
+	char notify = f->notify;
+	int fd;
+
+	if (path == NULL)
+		return;
+	xasprintf(&tmp, "%s.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0 && util_write_all(fd, "FSC1", 4) == 0 &&
+	    util_write_all(fd, &notify, 1) == 0 &&
+	    util_write_all(fd, f->prog.filter,
+	                   f->prog.len * sizeof(struct sock_filter)) == 0 &&
+	    close(fd) == 0)
+		(void)rename(tmp, path);
+	else {
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+}
+
 struct ns_seccomp *
 ns_seccomp_build(bool no_sockets, char *err, size_t errlen)
 {
 	struct ns_seccomp *f = xcalloc(1, sizeof *f);
+	char *cached = ns_seccomp_cache_path(no_sockets);
 	uint32_t deny;
 	size_t i;
 	int r = 0;
+
+	if (ns_seccomp_cache_load(f, cached)) {
+		free(cached);
+		return f;
+	}
 
 	f->notify = ns_seccomp_user_notif_supported();
 	deny = f->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_KILL_PROCESS;
 	f->ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (f->ctx == NULL) {
 		snprintf(err, errlen, "seccomp_init failed");
+		free(cached);
 		free(f);
 		return NULL;
 	}
@@ -223,15 +315,19 @@ ns_seccomp_build(bool no_sockets, char *err, size_t errlen)
 	if (r != 0) {
 		snprintf(err, errlen, "building the seccomp filter: %s",
 		         strerror(-r));
+		free(cached);
 		ns_seccomp_free(f);
 		return NULL;
 	}
 	if (ns_seccomp_export(f) < 0) {
 		snprintf(err, errlen, "generating the seccomp filter: %s",
 		         strerror(errno));
+		free(cached);
 		ns_seccomp_free(f);
 		return NULL;
 	}
+	ns_seccomp_cache_store(f, cached);
+	free(cached);
 	return f;
 }
 
@@ -258,7 +354,8 @@ ns_seccomp_free(struct ns_seccomp *f)
 {
 	if (f == NULL)
 		return;
-	seccomp_release(f->ctx);
+	if (f->ctx != NULL)
+		seccomp_release(f->ctx);
 	free(f->prog.filter);
 	free(f);
 }
