@@ -15,7 +15,8 @@ chown "$user:$user" "$home"
 as_user() {
 	setpriv --reuid=$user --regid=$user --clear-groups \
 		env HOME="$home" XDG_CACHE_HOME="$home/cache" \
-		XDG_CONFIG_HOME="$home/config" FORGE_DATA_DIR="$FORGE_DATA_DIR" \
+		XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" \
+		FORGE_DATA_DIR="$FORGE_DATA_DIR" \
 		"$@"
 }
 if ! as_user test -x "$FORGE"; then
@@ -42,7 +43,7 @@ cat >"$home/id.sh" <<'X'
 id -u
 grep -E '^(CapEff|NoNewPrivs)' /proc/self/status
 X
-chmod 644 "$home"/*
+chmod 644 "$home"/*.c "$home"/*.sh
 
 run_user() { # run_user FILE OPTS...
 	local f=$1
