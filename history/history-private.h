@@ -11,6 +11,9 @@ struct history {
 	char *path;
 };
 
+/* store.c */
+int history_exec_retry(sqlite3 *, const char *sql, char **msg);
+
 /* record.c */
 void history_limits_json(const struct limits *, struct buf *);
 int history_limits_parse(const char *, struct limits *);

@@ -173,8 +173,7 @@ history_record(struct history *h, struct history_run *run, char *err,
 	history_run_cap(r);
 	buf_init(&limits, 0);
 	history_limits_json(&r->limits, &limits);
-	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (history_exec_retry(h->db, "BEGIN IMMEDIATE", NULL) != SQLITE_OK) {
 		buf_free(&limits);
 		return history_fail(h, err, errlen, "starting a transaction");
 	}
@@ -294,7 +293,7 @@ history_record(struct history *h, struct history_run *run, char *err,
 		sqlite3_finalize(st);
 		st = NULL;
 	}
-	rc = sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL);
+	rc = history_exec_retry(h->db, "COMMIT", NULL);
 	buf_free(&limits);
 	if (rc != SQLITE_OK) {
 		history_fail(h, err, errlen, "saving the run");

@@ -101,12 +101,38 @@ history_cap(void)
 	return 1u << 20;
 }
 
+/* sqlite3_exec, retried while another forge holds the database: a few
+ * moments (opening a WAL, another's checkpoint) return SQLITE_BUSY
+ * without waiting in the busy handler. */
+int
+history_exec_retry(sqlite3 *db, const char *sql, char **msg)
+{
+	uint64_t deadline = util_now_ms() + 60000;
+	unsigned wait_us = 500;
+	int rc;
+
+	for (;;) {
+		rc = sqlite3_exec(db, sql, NULL, NULL, msg);
+		if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+			return rc;
+		if (util_now_ms() >= deadline)
+			return rc;
+		if (msg != NULL && *msg != NULL) {
+			sqlite3_free(*msg);
+			*msg = NULL;
+		}
+		usleep(wait_us);
+		if (wait_us < 20000)
+			wait_us *= 2;
+	}
+}
+
 static int
 history_exec(struct history *h, const char *sql, char *err, size_t errlen)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(h->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (history_exec_retry(h->db, sql, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", h->path,
 		         msg ? msg : sqlite3_errmsg(h->db));
 		sqlite3_free(msg);
@@ -118,14 +144,22 @@ history_exec(struct history *h, const char *sql, char *err, size_t errlen)
 static int64_t
 history_pragma(struct history *h, const char *pragma)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
+	uint64_t deadline = util_now_ms() + 60000;
 	int64_t v = -1;
+	int rc;
 
-	if (sqlite3_prepare_v2(h->db, pragma, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	for (;;) {
+		rc = sqlite3_prepare_v2(h->db, pragma, -1, &st, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		st = NULL;
+		/* busy: another forge is opening or checkpointing it */
+		if ((rc & 0xff) != SQLITE_BUSY || util_now_ms() >= deadline)
+			break;
+		usleep(2000);
+	}
 	return v;
 }
 
