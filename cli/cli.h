@@ -26,6 +26,21 @@ struct cli_command {
 	void (*help)(FILE *);
 };
 
+/* Option keys shared by the commands that run programs; a command's own
+ * long options start at CLI_OPT_COMMAND. */
+enum {
+	CLI_OPT_WALL = 256,
+	CLI_OPT_PIDS,
+	CLI_OPT_OUTPUT,
+	CLI_OPT_FSIZE,
+	CLI_OPT_COMMAND = 300,
+};
+
+/* Which limits the command line gave (the rest may come from elsewhere). */
+struct cli_limits_set {
+	bool time, wall, mem;
+};
+
 /* One table per command gives both getopt_long's options and --help. */
 struct cli_option {
 	const char *name;
@@ -42,6 +57,8 @@ FORGE_PRINTF(1, 2) int cli_usage_error(const char *, ...);
 FORGE_PRINTF(1, 2) int cli_internal_error(const char *, ...);
 bool cli_color(int fd);
 int cli_read_source(const char *, struct buf *);
+bool cli_limit_option(int opt, const char *arg, struct limits *,
+                      struct cli_limits_set *, int *bad, char *err, size_t);
 
 /* record.c */
 struct recorder {

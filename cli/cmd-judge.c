@@ -13,11 +13,7 @@
 #include "cli/cli.h"
 
 enum {
-	OPT_WALL = 256,
-	OPT_PIDS,
-	OPT_OUTPUT,
-	OPT_FSIZE,
-	OPT_JSON,
+	OPT_JSON = CLI_OPT_COMMAND,
 	OPT_NO_HISTORY,
 	OPT_DB,
 	OPT_CACHED,
@@ -39,12 +35,12 @@ static const struct cli_option judge_options[] = {
     {"lang", 'l', "NAME", "language id (default: by file extension)"},
     {"time", 't', "SECONDS",
      "CPU time limit per test (default: the test set's, else 2)"},
-    {"wall", OPT_WALL, "SECONDS", "wall time limit per test"},
+    {"wall", CLI_OPT_WALL, "SECONDS", "wall time limit per test"},
     {"mem", 'm', "SIZE",
      "memory limit per test (default: the test set's, else 256M)"},
-    {"pids", OPT_PIDS, "N", "processes and threads (default 64)"},
-    {"output", OPT_OUTPUT, "SIZE", "stdout+stderr limit (default 64M)"},
-    {"fsize", OPT_FSIZE, "SIZE", "largest file, size of /work and /tmp"},
+    {"pids", CLI_OPT_PIDS, "N", "processes and threads (default 64)"},
+    {"output", CLI_OPT_OUTPUT, "SIZE", "stdout+stderr limit (default 64M)"},
+    {"fsize", CLI_OPT_FSIZE, "SIZE", "largest file, size of /work and /tmp"},
     {"jobs", 'j', "N", "tests run in parallel (default: the cores)"},
     {"only", OPT_ONLY, "NAME", "run only tests named so (a glob; repeat)"},
     {"stop", 'x', NULL, "stop at the first test that fails"},
@@ -300,8 +296,9 @@ cmd_judge(int argc, char **argv)
 	struct limits limits, climits;
 	const char *lang_id = NULL, *checker_path = NULL,
 	           *validator_path = NULL, *file, *tests;
-	bool set_time = false, set_mem = false, wall_set = false, json = false,
-	     quiet = false, force_interactive = false, cset[2] = {0, 0};
+	struct cli_limits_set lset = {0};
+	bool json = false, quiet = false, force_interactive = false,
+	     cset[2] = {0, 0};
 	uint64_t ctime = 0, cmem = 0;
 	struct judge_opts o;
 	struct judge_print pr;
@@ -338,132 +335,116 @@ cmd_judge(int argc, char **argv)
 		for (i = 0; judge_options[i].name != NULL; i++)
 			if (judge_options[i].key == opt)
 				name = judge_options[i].name;
-		switch (opt) {
-		case 'l':
-			lang_id = optarg;
-			break;
-		case 't':
-			set_time = true;
-			bad = limits_parse_seconds(optarg, &limits.cpu_ms, err,
-			                           sizeof err);
-			break;
-		case OPT_WALL:
-			wall_set = true;
-			bad = limits_parse_seconds(optarg, &limits.wall_ms, err,
-			                           sizeof err);
-			break;
-		case 'm':
-			set_mem = true;
-			bad = limits_parse_size(optarg, &limits.mem_bytes, err,
-			                        sizeof err);
-			break;
-		case OPT_PIDS:
-			bad = limits_parse_count(optarg, &limits.pids, err,
-			                         sizeof err);
-			break;
-		case OPT_OUTPUT:
-			bad = limits_parse_size(optarg, &limits.output_bytes,
-			                        err, sizeof err);
-			break;
-		case OPT_FSIZE:
-			bad = limits_parse_size(optarg, &limits.fsize_bytes,
-			                        err, sizeof err);
-			break;
-		case 'j': {
-			uint32_t j;
-			bad = limits_parse_count(optarg, &j, err, sizeof err);
-			jobs = j;
-			break;
-		}
-		case OPT_ONLY:
-			only = xrealloc(only, (nonly + 2) * sizeof *only);
-			only[nonly++] = optarg;
-			only[nonly] = NULL;
-			break;
-		case 'x':
-			o.stop_on_fail = true;
-			break;
-		case OPT_COMPARE:
-			if (strcmp(optarg, "exact") == 0)
-				o.compare.mode = COMPARE_EXACT;
-			else if (strcmp(optarg, "tokens") == 0)
-				o.compare.mode = COMPARE_TOKENS;
-			else {
-				snprintf(err, sizeof err,
-				         "'%s': use tokens or exact", optarg);
-				bad = -1;
-			}
-			break;
-		case OPT_CASE:
-			o.compare.case_sensitive = true;
-			break;
-		case OPT_SPACE:
-			o.compare.space_sensitive = true;
-			break;
-		case OPT_FLOAT:
-		case OPT_FLOAT_ABS:
-		case OPT_FLOAT_REL: {
-			double v;
-			if (judge_parse_tol(optarg, &v) < 0) {
-				snprintf(err, sizeof err,
-				         "'%s' is not a tolerance", optarg);
-				bad = -1;
+		if (cli_limit_option(opt, optarg, &limits, &lset, &bad, err,
+		                     sizeof err))
+			;
+		else
+			switch (opt) {
+			case 'l':
+				lang_id = optarg;
+				break;
+			case 'j': {
+				uint32_t j;
+				bad = limits_parse_count(optarg, &j, err,
+				                         sizeof err);
+				jobs = j;
 				break;
 			}
-			if (opt != OPT_FLOAT_REL)
-				o.compare.abs_tol = v;
-			if (opt != OPT_FLOAT_ABS)
-				o.compare.rel_tol = v;
-			break;
-		}
-		case OPT_CHECKER:
-			checker_path = optarg;
-			break;
-		case OPT_VALIDATOR:
-			validator_path = optarg;
-			break;
-		case OPT_INTERACTIVE:
-			force_interactive = true;
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_NO_HISTORY:
-			no_history = true;
-			break;
-		case OPT_DB:
-			db = optarg;
-			break;
-		case OPT_CACHED:
-			cached = true;
-			break;
-		case OPT_COMPILE_TIME:
-			cset[0] = true;
-			bad = limits_parse_seconds(optarg, &ctime, err,
-			                           sizeof err);
-			break;
-		case OPT_COMPILE_MEM:
-			cset[1] = true;
-			bad = limits_parse_size(optarg, &cmem, err, sizeof err);
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			cmd_judge_help(stdout);
-			ret = 0;
-			break;
-		case ':':
-			ret = cli_usage_error("option '%s' needs a value (see "
-			                      "'forge judge --help')",
-			                      argv[optind - 1]);
-			break;
-		default:
-			ret = cli_usage_error("unknown option '%s' (see 'forge "
-			                      "judge --help')",
-			                      argv[optind - 1]);
-			break;
-		}
+			case OPT_ONLY:
+				only =
+				    xrealloc(only, (nonly + 2) * sizeof *only);
+				only[nonly++] = optarg;
+				only[nonly] = NULL;
+				break;
+			case 'x':
+				o.stop_on_fail = true;
+				break;
+			case OPT_COMPARE:
+				if (strcmp(optarg, "exact") == 0)
+					o.compare.mode = COMPARE_EXACT;
+				else if (strcmp(optarg, "tokens") == 0)
+					o.compare.mode = COMPARE_TOKENS;
+				else {
+					snprintf(err, sizeof err,
+					         "'%s': use tokens or exact",
+					         optarg);
+					bad = -1;
+				}
+				break;
+			case OPT_CASE:
+				o.compare.case_sensitive = true;
+				break;
+			case OPT_SPACE:
+				o.compare.space_sensitive = true;
+				break;
+			case OPT_FLOAT:
+			case OPT_FLOAT_ABS:
+			case OPT_FLOAT_REL: {
+				double v;
+				if (judge_parse_tol(optarg, &v) < 0) {
+					snprintf(err, sizeof err,
+					         "'%s' is not a tolerance",
+					         optarg);
+					bad = -1;
+					break;
+				}
+				if (opt != OPT_FLOAT_REL)
+					o.compare.abs_tol = v;
+				if (opt != OPT_FLOAT_ABS)
+					o.compare.rel_tol = v;
+				break;
+			}
+			case OPT_CHECKER:
+				checker_path = optarg;
+				break;
+			case OPT_VALIDATOR:
+				validator_path = optarg;
+				break;
+			case OPT_INTERACTIVE:
+				force_interactive = true;
+				break;
+			case OPT_JSON:
+				json = true;
+				break;
+			case OPT_NO_HISTORY:
+				no_history = true;
+				break;
+			case OPT_DB:
+				db = optarg;
+				break;
+			case OPT_CACHED:
+				cached = true;
+				break;
+			case OPT_COMPILE_TIME:
+				cset[0] = true;
+				bad = limits_parse_seconds(optarg, &ctime, err,
+				                           sizeof err);
+				break;
+			case OPT_COMPILE_MEM:
+				cset[1] = true;
+				bad = limits_parse_size(optarg, &cmem, err,
+				                        sizeof err);
+				break;
+			case 'q':
+				quiet = true;
+				break;
+			case 'h':
+				cmd_judge_help(stdout);
+				ret = 0;
+				break;
+			case ':':
+				ret = cli_usage_error(
+				    "option '%s' needs a value (see "
+				    "'forge judge --help')",
+				    argv[optind - 1]);
+				break;
+			default:
+				ret = cli_usage_error(
+				    "unknown option '%s' (see 'forge "
+				    "judge --help')",
+				    argv[optind - 1]);
+				break;
+			}
 		if (bad < 0)
 			ret = cli_usage_error("--%s: %s", name, err);
 	}
@@ -512,11 +493,11 @@ cmd_judge(int argc, char **argv)
 		goto out_early;
 	}
 	/* the test set's limits, unless given here */
-	if (!set_time && ts.time_ms != 0)
+	if (!lset.time && ts.time_ms != 0)
 		limits.cpu_ms = ts.time_ms;
-	if (!set_mem && ts.mem_bytes != 0)
+	if (!lset.mem && ts.mem_bytes != 0)
 		limits.mem_bytes = ts.mem_bytes;
-	if (!wall_set && limits.wall_ms < limits.cpu_ms * 2 + 1000)
+	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
 		limits.wall_ms = limits.cpu_ms * 2 + 1000;
 	if (ts.validator_flags != NULL && ts.validator_path == NULL &&
 	    validator_path == NULL && checker_path == NULL &&

@@ -14,11 +14,7 @@
 #include "cli/cli.h"
 
 enum {
-	OPT_WALL = 256,
-	OPT_PIDS,
-	OPT_OUTPUT,
-	OPT_FSIZE,
-	OPT_NET,
+	OPT_NET = CLI_OPT_COMMAND,
 	OPT_BACKEND,
 	OPT_JSON,
 	OPT_NO_HISTORY,
@@ -33,11 +29,11 @@ static const struct cli_option run_options[] = {
     {"lang", 'l', "NAME", "language id (default: by file extension)"},
     {"stdin", 'i', "FILE", "feed FILE to the program's stdin"},
     {"time", 't', "SECONDS", "CPU time limit, all processes (default 2)"},
-    {"wall", OPT_WALL, "SECONDS", "wall time limit (default 10)"},
+    {"wall", CLI_OPT_WALL, "SECONDS", "wall time limit (default 10)"},
     {"mem", 'm', "SIZE", "memory limit, all processes (default 256M)"},
-    {"pids", OPT_PIDS, "N", "processes and threads (default 64)"},
-    {"output", OPT_OUTPUT, "SIZE", "stdout+stderr limit (default 64M)"},
-    {"fsize", OPT_FSIZE, "SIZE",
+    {"pids", CLI_OPT_PIDS, "N", "processes and threads (default 64)"},
+    {"output", CLI_OPT_OUTPUT, "SIZE", "stdout+stderr limit (default 64M)"},
+    {"fsize", CLI_OPT_FSIZE, "SIZE",
      "largest file, and size of /work and /tmp (default 64M)"},
     {"net", OPT_NET, NULL, "a private loopback network (never the host's)"},
     {"backend", OPT_BACKEND, "NAME", "sandbox backend (default ns)"},
@@ -213,7 +209,8 @@ cmd_run(int argc, char **argv)
 	struct run_io io = {0};
 	struct option *lo;
 	char shortopts[64], err[256];
-	bool quiet = false, climits_set[2] = {false, false}, wall_set = false;
+	bool quiet = false, climits_set[2] = {false, false};
+	struct cli_limits_set lset = {0};
 	bool no_history = false, cached = false, want_samples = false;
 	const char *db = NULL;
 	uint64_t ctime = 0, cmem = 0;
@@ -238,87 +235,69 @@ cmd_run(int argc, char **argv)
 		for (i = 0; run_options[i].name != NULL; i++)
 			if (run_options[i].key == opt)
 				name = run_options[i].name;
-		switch (opt) {
-		case 'l':
-			lang_id = optarg;
-			break;
-		case 'i':
-			stdin_path = optarg;
-			break;
-		case 't':
-			bad = limits_parse_seconds(optarg, &limits.cpu_ms, err,
-			                           sizeof err);
-			break;
-		case OPT_WALL:
-			wall_set = true;
-			bad = limits_parse_seconds(optarg, &limits.wall_ms, err,
-			                           sizeof err);
-			break;
-		case 'm':
-			bad = limits_parse_size(optarg, &limits.mem_bytes, err,
-			                        sizeof err);
-			break;
-		case OPT_PIDS:
-			bad = limits_parse_count(optarg, &limits.pids, err,
-			                         sizeof err);
-			break;
-		case OPT_OUTPUT:
-			bad = limits_parse_size(optarg, &limits.output_bytes,
-			                        err, sizeof err);
-			break;
-		case OPT_FSIZE:
-			bad = limits_parse_size(optarg, &limits.fsize_bytes,
-			                        err, sizeof err);
-			break;
-		case OPT_NET:
-			limits.net = true;
-			break;
-		case OPT_BACKEND:
-			backend_name = optarg;
-			break;
-		case OPT_JSON:
-			io.json = true;
-			io.passthrough = false;
-			break;
-		case OPT_NO_HISTORY:
-			no_history = true;
-			break;
-		case OPT_DB:
-			db = optarg;
-			break;
-		case OPT_CACHED:
-			cached = true;
-			break;
-		case OPT_COMPILE_TIME:
-			bad = limits_parse_seconds(optarg, &ctime, err,
-			                           sizeof err);
-			climits_set[0] = true;
-			break;
-		case OPT_COMPILE_MEM:
-			bad = limits_parse_size(optarg, &cmem, err, sizeof err);
-			climits_set[1] = true;
-			break;
-		case OPT_SAMPLES:
-			want_samples = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			cmd_run_help(stdout);
-			ret = 0;
-			break;
-		case ':':
-			ret = cli_usage_error("option '%s' needs a value "
-			                      "(see 'forge run --help')",
-			                      argv[optind - 1]);
-			break;
-		default:
-			ret = cli_usage_error("unknown option '%s' (see 'forge "
-			                      "run --help')",
-			                      argv[optind - 1]);
-			break;
-		}
+		if (cli_limit_option(opt, optarg, &limits, &lset, &bad, err,
+		                     sizeof err))
+			;
+		else
+			switch (opt) {
+			case 'l':
+				lang_id = optarg;
+				break;
+			case 'i':
+				stdin_path = optarg;
+				break;
+			case OPT_NET:
+				limits.net = true;
+				break;
+			case OPT_BACKEND:
+				backend_name = optarg;
+				break;
+			case OPT_JSON:
+				io.json = true;
+				io.passthrough = false;
+				break;
+			case OPT_NO_HISTORY:
+				no_history = true;
+				break;
+			case OPT_DB:
+				db = optarg;
+				break;
+			case OPT_CACHED:
+				cached = true;
+				break;
+			case OPT_COMPILE_TIME:
+				bad = limits_parse_seconds(optarg, &ctime, err,
+				                           sizeof err);
+				climits_set[0] = true;
+				break;
+			case OPT_COMPILE_MEM:
+				bad = limits_parse_size(optarg, &cmem, err,
+				                        sizeof err);
+				climits_set[1] = true;
+				break;
+			case OPT_SAMPLES:
+				want_samples = true;
+				break;
+			case 'q':
+				quiet = true;
+				break;
+			case 'h':
+				cmd_run_help(stdout);
+				ret = 0;
+				break;
+			case ':':
+				ret =
+				    cli_usage_error("option '%s' needs a value "
+				                    "(see 'forge run --help')",
+				                    argv[optind - 1]);
+				break;
+			default:
+				ret = cli_usage_error(
+				    "unknown option '%s' (see 'forge "
+				    "run --help')",
+				    argv[optind - 1]);
+				break;
+			}
 		if (bad < 0)
 			ret = run_opt_error(name, err);
 	}
@@ -326,7 +305,7 @@ cmd_run(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	/* the wall limit follows the CPU limit unless given */
-	if (!wall_set && limits.wall_ms < limits.cpu_ms * 2 + 1000)
+	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
 		limits.wall_ms = limits.cpu_ms * 2 + 1000;
 	if (optind != argc - 1)
 		return cli_usage_error(optind >= argc

@@ -14,10 +14,9 @@
 #include "cli/cli.h"
 
 enum {
-	OPT_GEN = 256,
+	OPT_GEN = CLI_OPT_COMMAND,
 	OPT_REF,
 	OPT_SAVE,
-	OPT_WALL,
 	OPT_COMPARE,
 	OPT_CASE,
 	OPT_SPACE,
@@ -31,7 +30,7 @@ static const struct cli_option stress_options[] = {
     {"save", OPT_SAVE, "DIR",
      "save the failing input and the reference's answer here"},
     {"time", 't', "SECONDS", "CPU time limit per run (default 2)"},
-    {"wall", OPT_WALL, "SECONDS", "wall time limit per run"},
+    {"wall", CLI_OPT_WALL, "SECONDS", "wall time limit per run"},
     {"mem", 'm', "SIZE", "memory limit per run (default 256M)"},
     {"compare", OPT_COMPARE, "MODE", "tokens (default) or exact"},
     {"case-sensitive", OPT_CASE, NULL, "tokens: letter case matters"},
@@ -155,7 +154,8 @@ cmd_stress(int argc, char **argv)
 	struct option *lo;
 	char shortopts[64], err[512];
 	uint32_t count = 100, seed;
-	bool wall_set = false, tty = cli_color(1) || isatty(1);
+	struct cli_limits_set lset = {0};
+	bool tty = cli_color(1) || isatty(1);
 	int opt, ret = -1;
 
 	limits_default_run(&limits);
@@ -167,73 +167,68 @@ cmd_stress(int argc, char **argv)
 	       (opt = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
 		int bad = 0;
 
-		switch (opt) {
-		case OPT_GEN:
-			gen.path = optarg;
-			break;
-		case OPT_REF:
-			ref.path = optarg;
-			break;
-		case 'n':
-			bad =
-			    limits_parse_count(optarg, &count, err, sizeof err);
-			break;
-		case OPT_SAVE:
-			save = optarg;
-			break;
-		case 't':
-			bad = limits_parse_seconds(optarg, &limits.cpu_ms, err,
-			                           sizeof err);
-			break;
-		case OPT_WALL:
-			wall_set = true;
-			bad = limits_parse_seconds(optarg, &limits.wall_ms, err,
-			                           sizeof err);
-			break;
-		case 'm':
-			bad = limits_parse_size(optarg, &limits.mem_bytes, err,
-			                        sizeof err);
-			break;
-		case OPT_COMPARE:
-			if (strcmp(optarg, "exact") == 0)
-				co.mode = COMPARE_EXACT;
-			else if (strcmp(optarg, "tokens") != 0) {
-				snprintf(err, sizeof err,
-				         "'%s': use tokens or exact", optarg);
-				bad = -1;
+		if (cli_limit_option(opt, optarg, &limits, &lset, &bad, err,
+		                     sizeof err))
+			;
+		else
+			switch (opt) {
+			case OPT_GEN:
+				gen.path = optarg;
+				break;
+			case OPT_REF:
+				ref.path = optarg;
+				break;
+			case 'n':
+				bad = limits_parse_count(optarg, &count, err,
+				                         sizeof err);
+				break;
+			case OPT_SAVE:
+				save = optarg;
+				break;
+			case OPT_COMPARE:
+				if (strcmp(optarg, "exact") == 0)
+					co.mode = COMPARE_EXACT;
+				else if (strcmp(optarg, "tokens") != 0) {
+					snprintf(err, sizeof err,
+					         "'%s': use tokens or exact",
+					         optarg);
+					bad = -1;
+				}
+				break;
+			case OPT_CASE:
+				co.case_sensitive = true;
+				break;
+			case OPT_SPACE:
+				co.space_sensitive = true;
+				break;
+			case OPT_FLOAT: {
+				char *end;
+				double v = strtod(optarg, &end);
+				if (*end != '\0' || !(v >= 0)) {
+					snprintf(err, sizeof err,
+					         "'%s' is not a tolerance",
+					         optarg);
+					bad = -1;
+				}
+				co.abs_tol = co.rel_tol = v;
+				break;
 			}
-			break;
-		case OPT_CASE:
-			co.case_sensitive = true;
-			break;
-		case OPT_SPACE:
-			co.space_sensitive = true;
-			break;
-		case OPT_FLOAT: {
-			char *end;
-			double v = strtod(optarg, &end);
-			if (*end != '\0' || !(v >= 0)) {
-				snprintf(err, sizeof err,
-				         "'%s' is not a tolerance", optarg);
-				bad = -1;
+			case 'h':
+				cmd_stress_help(stdout);
+				ret = 0;
+				break;
+			case ':':
+				ret =
+				    cli_usage_error("option '%s' needs a value",
+				                    argv[optind - 1]);
+				break;
+			default:
+				ret = cli_usage_error(
+				    "unknown option '%s' (see 'forge "
+				    "stress --help')",
+				    argv[optind - 1]);
+				break;
 			}
-			co.abs_tol = co.rel_tol = v;
-			break;
-		}
-		case 'h':
-			cmd_stress_help(stdout);
-			ret = 0;
-			break;
-		case ':':
-			ret = cli_usage_error("option '%s' needs a value",
-			                      argv[optind - 1]);
-			break;
-		default:
-			ret = cli_usage_error("unknown option '%s' (see 'forge "
-			                      "stress --help')",
-			                      argv[optind - 1]);
-			break;
-		}
 		if (bad < 0)
 			ret = cli_usage_error("%s: %s", argv[optind - 1], err);
 	}
@@ -244,7 +239,7 @@ cmd_stress(int argc, char **argv)
 		return cli_usage_error("usage: forge stress [options] SOLUTION "
 		                       "--gen GENERATOR --ref REFERENCE");
 	sol.path = argv[optind];
-	if (!wall_set && limits.wall_ms < limits.cpu_ms * 2 + 1000)
+	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
 		limits.wall_ms = limits.cpu_ms * 2 + 1000;
 
 	lang_load_all(&langs);

@@ -150,6 +150,38 @@ cli_read_source(const char *path, struct buf *src)
 	return 0;
 }
 
+/* -t, --wall, -m, --pids, --output, --fsize: true when opt is one of
+ * them (then *bad < 0 with err when its value is wrong). */
+bool
+cli_limit_option(int opt, const char *arg, struct limits *l,
+                 struct cli_limits_set *set, int *bad, char *err, size_t errlen)
+{
+	switch (opt) {
+	case 't':
+		set->time = true;
+		*bad = limits_parse_seconds(arg, &l->cpu_ms, err, errlen);
+		return true;
+	case CLI_OPT_WALL:
+		set->wall = true;
+		*bad = limits_parse_seconds(arg, &l->wall_ms, err, errlen);
+		return true;
+	case 'm':
+		set->mem = true;
+		*bad = limits_parse_size(arg, &l->mem_bytes, err, errlen);
+		return true;
+	case CLI_OPT_PIDS:
+		*bad = limits_parse_count(arg, &l->pids, err, errlen);
+		return true;
+	case CLI_OPT_OUTPUT:
+		*bad = limits_parse_size(arg, &l->output_bytes, err, errlen);
+		return true;
+	case CLI_OPT_FSIZE:
+		*bad = limits_parse_size(arg, &l->fsize_bytes, err, errlen);
+		return true;
+	}
+	return false;
+}
+
 /* Colour only for a terminal, and never when NO_COLOR is set. */
 bool
 cli_color(int fd)
