@@ -93,24 +93,7 @@ report_run_json(const struct history_run *h, const struct report_extra *x,
 		json_int(&w, "passed", (long long)passed);
 		json_int(&w, "total", (long long)h->ntests);
 		json_cstr(&w, "testset", h->testset);
-		json_open(&w, "tests", '[');
-		for (i = 0; i < h->ntests; i++) {
-			const struct history_test *t = &h->tests[i];
-			json_open(&w, NULL, '{');
-			json_cstr(&w, "name", t->name);
-			json_cstr(&w, "verdict", t->verdict);
-			json_int(&w, "time_ms", t->time_ms);
-			json_int(&w, "wall_ms", t->wall_ms);
-			json_int(&w, "memory_kb", t->memory_kb);
-			if (t->has_exit)
-				json_int(&w, "exit_code", t->exit_code);
-			else
-				json_null(&w, "exit_code");
-			json_cstr(&w, "signal", t->signal);
-			json_cstr(&w, "detail", t->detail);
-			json_close(&w, '}');
-		}
-		json_close(&w, ']');
+		history_tests_json(&w, h);
 	}
 	if (x->samples) {
 		json_open(&w, "samples", '[');

@@ -52,6 +52,32 @@ export_bytes(struct json_writer *w, const char *key, const char *p, size_t n)
 	buf_free(&enc);
 }
 
+/* "tests": [...], the per-test results, as export and show write them */
+void
+history_tests_json(struct json_writer *w, const struct history_run *r)
+{
+	size_t i;
+
+	json_open(w, "tests", '[');
+	for (i = 0; i < r->ntests; i++) {
+		const struct history_test *t = &r->tests[i];
+		json_open(w, NULL, '{');
+		json_cstr(w, "name", t->name);
+		json_cstr(w, "verdict", t->verdict);
+		json_int(w, "time_ms", t->time_ms);
+		json_int(w, "wall_ms", t->wall_ms);
+		json_int(w, "memory_kb", t->memory_kb);
+		if (t->has_exit)
+			json_int(w, "exit_code", t->exit_code);
+		else
+			json_null(w, "exit_code");
+		json_cstr(w, "signal", t->signal);
+		json_cstr(w, "detail", t->detail);
+		json_close(w, '}');
+	}
+	json_close(w, ']');
+}
+
 void
 history_export(const struct history_run *r, struct buf *out)
 {
@@ -104,24 +130,7 @@ history_export(const struct history_run *r, struct buf *out)
 		json_int(&w, "replay_of", r->replay_of);
 	else
 		json_null(&w, "replay_of");
-	json_open(&w, "tests", '[');
-	for (i = 0; i < r->ntests; i++) {
-		const struct history_test *t = &r->tests[i];
-		json_open(&w, NULL, '{');
-		json_cstr(&w, "name", t->name);
-		json_cstr(&w, "verdict", t->verdict);
-		json_int(&w, "time_ms", t->time_ms);
-		json_int(&w, "wall_ms", t->wall_ms);
-		json_int(&w, "memory_kb", t->memory_kb);
-		if (t->has_exit)
-			json_int(&w, "exit_code", t->exit_code);
-		else
-			json_null(&w, "exit_code");
-		json_cstr(&w, "signal", t->signal);
-		json_cstr(&w, "detail", t->detail);
-		json_close(&w, '}');
-	}
-	json_close(&w, ']');
+	history_tests_json(&w, r);
 	json_open(&w, "samples", '[');
 	for (i = 0; i < r->nsamples; i++) {
 		json_open(&w, NULL, '[');
