@@ -510,39 +510,6 @@ cmd_judge(int argc, char **argv)
 	ns_cleanup_stale();
 	cache_cleanup_stale();
 	o.backend = backend_default();
-	cache_sha256(src.data ? src.data : "", src.len, hash);
-	{
-		/* the test set as judged: its contents and how they are
-		 * compared, so a cached verdict is never stale */
-		char *abs = record_abspath(tests), digest[65], how[512];
-
-		struct buf pick;
-
-		buf_init(&pick, 0);
-		for (size_t i = 0; only != NULL && only[i] != NULL; i++)
-			buf_printf(&pick, "%s\n", only[i]);
-		snprintf(how, sizeof how,
-		         "only=%s stop=%d mode=%d case=%d space=%d abs=%.17g "
-		         "rel=%.17g checker=%s:%s interactive=%d",
-		         buf_cstr(&pick), o.stop_on_fail, (int)o.compare.mode,
-		         o.compare.case_sensitive, o.compare.space_sensitive,
-		         o.compare.abs_tol, o.compare.rel_tol,
-		         checker_path     ? checker_path
-		         : validator_path ? validator_path
-		                          : "-",
-		         ts.validator_path ? ts.validator_path : "-",
-		         force_interactive || ts.interactive);
-		buf_free(&pick);
-		testset_digest(&ts, how, digest);
-		xasprintf(&testset_abs, "%s#%.16s", abs, digest);
-		free(abs);
-	}
-	if (!no_history || cached)
-		toolchain = cache_toolchain(lang, o.backend);
-	if (cached &&
-	    (ret = judge_from_cache(db, lang, toolchain, hash, &limits,
-	                            testset_abs, json, quiet)) >= 0)
-		goto out_early;
 	ret = -1;
 	if (checker_path != NULL || validator_path != NULL ||
 	    ts.validator_path != NULL) {
@@ -558,6 +525,37 @@ cmd_judge(int argc, char **argv)
 		have_checker = true;
 		o.checker = &chk;
 	}
+	cache_sha256(src.data ? src.data : "", src.len, hash);
+	{
+		/* the test set as judged: its contents and how they are
+		 * compared, so a cached verdict is never stale */
+		char *abs = record_abspath(tests), digest[65], how[512];
+
+		struct buf pick;
+
+		buf_init(&pick, 0);
+		for (size_t i = 0; only != NULL && only[i] != NULL; i++)
+			buf_printf(&pick, "%s\n", only[i]);
+		snprintf(how, sizeof how,
+		         "only=%s stop=%d mode=%d case=%d space=%d abs=%.17g "
+		         "rel=%.17g checker=%s interactive=%d",
+		         buf_cstr(&pick), o.stop_on_fail, (int)o.compare.mode,
+		         o.compare.case_sensitive, o.compare.space_sensitive,
+		         o.compare.abs_tol, o.compare.rel_tol,
+		         /* the checker's build key covers its sources */
+		         have_checker ? chk.build.key : "-",
+		         force_interactive || ts.interactive);
+		buf_free(&pick);
+		testset_digest(&ts, how, digest);
+		xasprintf(&testset_abs, "%s#%.16s", abs, digest);
+		free(abs);
+	}
+	if (!no_history || cached)
+		toolchain = cache_toolchain(lang, o.backend);
+	if (cached &&
+	    (ret = judge_from_cache(db, lang, toolchain, hash, &limits,
+	                            testset_abs, json, quiet)) >= 0)
+		goto out_early;
 	o.interactive = force_interactive || ts.interactive;
 	if (o.interactive && (!have_checker || chk.kind != CHECKER_KATTIS)) {
 		ret = cli_usage_error("an interactive problem needs a Kattis "

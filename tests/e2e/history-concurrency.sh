@@ -14,7 +14,7 @@ need_lang bash
 need_lang python3
 command -v sqlite3 >/dev/null || skip "the sqlite3 command-line tool is missing"
 
-q() { sqlite3 "$1" "$2" 2>&1; }
+q() { sqlite3 -cmd ".timeout 10000" "$1" "$2" 2>&1; }
 SECONDS=0
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ out() {
 	rc=0
 	"$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err" </dev/null || rc=$?
 }
-q() { sqlite3 "$1" "$2" 2>&1; }
+q() { sqlite3 -cmd ".timeout 10000" "$1" "$2" 2>&1; }
 # fingerprint FILE: the file and anything SQLite would put next to it
 fingerprint() { (cd "$(dirname "$1")" && ls -a | grep -F "$(basename "$1")" && cat "$1"* | sha256sum); }
 

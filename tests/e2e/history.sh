@@ -43,7 +43,7 @@ hjudge() {
 	fi
 }
 # q DB SQL: one value from sqlite3
-q() { sqlite3 "$1" "$2" 2>&1; }
+q() { sqlite3 -cmd ".timeout 10000" "$1" "$2" 2>&1; }
 # runs [history options...]: the ids forge history --json lists, in order
 # (or "exit N: the message" when it fails)
 runs() {
