@@ -48,11 +48,12 @@ forge_help(FILE *f)
 	           "Forge runs programs in a sandbox (namespaces, seccomp, "
 	           "cgroups) and reports\ntheir verdict.\n\ncommands:\n");
 	for (c = cli_commands; c->name != NULL; c++)
-		fprintf(f, "  %-7s %-16s %s\n", c->name, c->args, c->summary);
+		fprintf(f, "  %-7s %-21s %s\n", c->name, c->args, c->summary);
 	fprintf(f, "\n'forge COMMAND --help' for a command's options; "
 	           "forge(1) for everything.\n"
 	           "exit status: 0 verdict OK/AC, 1 any other verdict, 2 "
-	           "usage error, 3 internal error\n");
+	           "usage error, 3 internal error,\n4 the history database "
+	           "cannot be used\n");
 }
 
 int
