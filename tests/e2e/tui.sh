@@ -1,0 +1,104 @@
+#!/bin/bash
+# forge-tui driven in tmux as a person would: type a program, run it,
+# answer its question in the output pane, see the verdict and the stats,
+# save, stop a runaway program, quit; the terminal comes back.
+. "$FORGE_SRCDIR/tests/lib.sh"
+need_sandbox
+command -v tmux >/dev/null || skip "tmux is not installed"
+TUI=${FORGE_TUI:-$(dirname "$FORGE")/forge-tui}
+[ -x "$TUI" ] || skip "no forge-tui next to $FORGE"
+
+export TMUX_TMPDIR=$TEST_TMP
+sock="forge-tui-test"
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+
+screen() { tm capture-pane -t t -p; }
+# wait_for TEXT [SECONDS]: until the screen shows TEXT
+wait_for() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "--- the screen, without '$1':" >&2
+	screen >&2
+	return 1
+}
+# type LINE...: each line typed literally, then Enter (tmux would take
+# a trailing ';' for a command separator: it is escaped)
+type_lines() {
+	local l
+	for l in "$@"; do
+		[[ $l == *\; ]] && l="${l%;}\\;"
+		tm send-keys -t t -l "$l"
+		tm send-keys -t t Enter
+	done
+}
+
+prog=$TEST_TMP/greet.c
+tm new-session -d -s t -x 100 -y 30 \
+	"'$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
+check "the workbench opens on the file" wait_for "greet.c"
+check "it names the language" wait_for "C (GCC)"
+check "the key bar shows the run key" wait_for "F5"
+type_lines '#include <stdio.h>' 'int main(void) {' \
+	'char n[32];' 'printf("name? ");' 'fflush(stdout);' \
+	'if (scanf("%31s", n) != 1)' 'return 1;' 'printf("hi %s\n", n);' \
+	'return 0;' '}'
+check "the typed program is in the editor" wait_for 'printf("hi %s\n", n);'
+check "the buffer is marked modified" wait_for "greet.c *"
+tm send-keys -t t F5
+check "the program runs on the output pane's terminal" wait_for "name?" 30
+tm send-keys -t t -l "Ada"
+tm send-keys -t t Enter
+check "typed input reached the program" wait_for "hi Ada" 10
+check "the verdict is shown" wait_for " OK " 10
+check "with the exit code" wait_for "exit code 0" 5
+check "the stats pane shows the memory limit" wait_for "/256M" 5
+
+tm send-keys -t t C-s
+check "Ctrl-S saves" wait_for "saved" 5
+check "the file holds what was typed" grep -q 'printf("hi %s\\n", n)' "$prog"
+
+# editing after the save, then undoing it, comes back to the saved text
+tm send-keys -t t -l "xyz"
+check "a change marks the buffer again" wait_for "greet.c *" 5
+tm send-keys -t t C-z
+check "undo brings the saved text back" wait_for "greet.c  [" 5
+
+# quit: the terminal is given back and forge-tui exits 0
+tm send-keys -t t C-q
+sleep 0.3
+if screen | grep -q "unsaved changes"; then
+	tm send-keys -t t C-q
+fi
+check "Ctrl-Q quits, exit status 0" wait_for "TUI-EXITED 0" 10
+# the run's keeper and init are forge-tui processes too
+check "no process of the workbench is left" bash -c '! pgrep -x forge-tui >/dev/null'
+
+# a compile error is shown in the output pane
+bad=$TEST_TMP/bad.c
+printf 'int main(void) { return nope; }\n' >"$bad"
+tm kill-session -t t
+tm new-session -d -s t -x 100 -y 30 "'$TUI' '$bad'; echo TUI-EXITED \$?; sleep 60"
+check "a second file opens" wait_for "bad.c"
+tm send-keys -t t F5
+check "CE is the verdict" wait_for " CE " 30
+check "the compiler's message is in the output pane" wait_for "nope" 5
+
+# a program that never ends is stopped by F5
+spin=$TEST_TMP/spin.py
+printf 'while True:\n    pass\n' >"$spin"
+tm send-keys -t t C-q
+check "the second workbench quits" wait_for "TUI-EXITED 0" 10
+tm kill-session -t t
+tm new-session -d -s t -x 100 -y 30 "'$TUI' '$spin'; echo TUI-EXITED \$?; sleep 60"
+check "the spinning program opens" wait_for "spin.py"
+tm send-keys -t t F5
+check "it is running" wait_for "running" 30
+tm send-keys -t t F5
+check "F5 stops it" wait_for "stopped" 10
+tm send-keys -t t C-q
+check "and the workbench quits" wait_for "TUI-EXITED 0" 10
+finish

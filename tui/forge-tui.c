@@ -1,0 +1,430 @@
+/* forge-tui: write a program, press F5, watch it run in the sandbox. */
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "tui/tui.h"
+
+#define TUI_CTRL(c) ((c)&0x1f)
+
+/* The keys, once: the help screen and the key bar are made from this. */
+static const struct {
+	const char *key;
+	const char *what;
+	bool bar;
+} tui_keys[] = {
+    {"F5 / Ctrl-R", "run the program (F5 again stops it)", true},
+    {"Tab", "switch between the editor and the output", true},
+    {"Ctrl-S", "save", true},
+    {"Ctrl-Q", "quit (asks about unsaved changes)", true},
+    {"F1 / ?", "this help (? only outside the editor)", true},
+    {"Ctrl-Z / Ctrl-Y", "undo / redo", false},
+    {"Ctrl-C", "in the output, while running: stop the program", false},
+    {"arrows, Home, End, PgUp, PgDn", "move", false},
+};
+
+enum focus { FOCUS_EDITOR, FOCUS_OUTPUT };
+
+struct tui {
+	struct editor ed;
+	struct output *out;
+	struct stats stats;
+	struct runner run;
+	const struct language *lang;
+	struct language_set langs;
+	struct limits limits;
+	enum focus focus;
+	WINDOW *wed, *wout, *wstats;
+	bool help, quit_armed, quit;
+	char compile_note[128];
+	struct buf pending; /* events not yet whole */
+};
+
+static struct tui *tui_active;
+
+static void
+tui_restore(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+/* the fatal path: the terminal comes back before the process dies */
+static void
+tui_crash(int sig)
+{
+	endwin();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+tui_layout(struct tui *t)
+{
+	int rows, cols, left, top;
+
+	getmaxyx(stdscr, rows, cols);
+	if (rows < 8)
+		rows = 8;
+	if (cols < 40)
+		cols = 40;
+	left = cols * 55 / 100;
+	top = (rows - 2) * 60 / 100;
+	if (t->wed)
+		delwin(t->wed);
+	if (t->wout)
+		delwin(t->wout);
+	if (t->wstats)
+		delwin(t->wstats);
+	t->wed = newwin(rows - 2, left, 1, 0);
+	t->wout = newwin(top - 1, cols - left - 1, 2, left + 1);
+	t->wstats =
+	    newwin(rows - 2 - top - 1, cols - left - 1, top + 2, left + 1);
+	if (t->out == NULL)
+		t->out = output_new(top - 1, cols - left - 1);
+	else
+		output_resize(t->out, top - 1, cols - left - 1);
+	if (t->run.running) {
+		struct winsize ws = {(unsigned short)(top - 1),
+		                     (unsigned short)(cols - left - 1), 0, 0};
+		ioctl(t->run.pty, TIOCSWINSZ, &ws);
+	}
+}
+
+static void
+tui_draw(struct tui *t)
+{
+	int rows, cols, x, y, top, left;
+	size_t i;
+
+	getmaxyx(stdscr, rows, cols);
+	left = cols * 55 / 100;
+	top = (rows - 2) * 60 / 100;
+	erase();
+	attron(A_REVERSE);
+	mvhline(0, 0, ' ', cols);
+	mvprintw(0, 1, "forge  %s%s  [%s]  ns  %.*s", t->ed.path,
+	         buffer_modified(t->ed.buf) ? " *" : "",
+	         t->lang ? t->lang->name : "no language", cols / 2,
+	         t->ed.message[0] ? t->ed.message : t->compile_note);
+	mvhline(rows - 1, 0, ' ', cols);
+	move(rows - 1, 1);
+	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
+		if (tui_keys[i].bar)
+			printw("%s %s  ", tui_keys[i].key,
+			       strtok(strdupa(tui_keys[i].what), " ("));
+	attroff(A_REVERSE);
+	mvvline(1, left, ACS_VLINE, rows - 2);
+	mvprintw(1, left + 2, "%s",
+	         t->focus == FOCUS_OUTPUT ? "[output]" : " output ");
+	mvhline(top + 1, left + 1, ACS_HLINE, cols - left - 1);
+	mvprintw(top + 1, left + 2, " stats ");
+	wnoutrefresh(stdscr);
+	output_draw(t->out, t->wout);
+	stats_draw(&t->stats, t->wstats);
+	wnoutrefresh(t->wout);
+	wnoutrefresh(t->wstats);
+	editor_draw(&t->ed, t->wed, t->focus == FOCUS_EDITOR);
+	wnoutrefresh(t->wed);
+	if (t->help) {
+		WINDOW *h = newwin(14, 60, 3, 4);
+		box(h, 0, 0);
+		mvwprintw(h, 0, 2, " keys ");
+		for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
+			mvwprintw(h, (int)i + 1, 2, "%-30s %s", tui_keys[i].key,
+			          tui_keys[i].what);
+		mvwprintw(h, 12, 2, "any key closes this");
+		wnoutrefresh(h);
+		delwin(h);
+	}
+	if (t->focus == FOCUS_EDITOR && !t->help) {
+		getyx(t->wed, y, x);
+		(void)x;
+		(void)y;
+		curs_set(1);
+		wnoutrefresh(t->wed);
+	} else
+		curs_set(0);
+	doupdate();
+}
+
+static void
+tui_run(struct tui *t)
+{
+	char err[512];
+	size_t len;
+	char *src;
+	int rows, cols;
+
+	if (t->run.running) {
+		runner_stop(&t->run);
+		return;
+	}
+	if (t->lang == NULL) {
+		snprintf(t->ed.message, sizeof t->ed.message,
+		         "no language for %s (see forge langs)", t->ed.path);
+		return;
+	}
+	if (!lang_available(t->lang, err, sizeof err)) {
+		snprintf(t->ed.message, sizeof t->ed.message, "%s", err);
+		return;
+	}
+	src = buffer_text(t->ed.buf, &len);
+	getmaxyx(t->wout, rows, cols);
+	output_reset(t->out);
+	t->compile_note[0] = '\0';
+	if (runner_start(&t->run, t->lang, src, len, &t->limits, rows, cols,
+	                 err, sizeof err) < 0)
+		snprintf(t->ed.message, sizeof t->ed.message, "%s", err);
+	else {
+		stats_start(&t->stats, &t->limits);
+		t->ed.message[0] = '\0';
+		/* typed keys reach the program at once */
+		t->focus = FOCUS_OUTPUT;
+	}
+	free(src);
+}
+
+static void
+tui_events(struct tui *t)
+{
+	char tmp[8192];
+	ssize_t n = read(t->run.events, tmp, sizeof tmp);
+
+	if (n <= 0) {
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return;
+		if (t->run.running && !t->stats.done) {
+			struct runner_event e = {.kind = RUNNER_DONE,
+			                         .verdict = VERDICT_IE};
+			snprintf(e.detail, sizeof e.detail,
+			         "the run was stopped");
+			stats_done(&t->stats, &e);
+		}
+		runner_reap(&t->run);
+		t->focus = FOCUS_EDITOR;
+		return;
+	}
+	buf_add(&t->pending, tmp, (size_t)n);
+	for (;;) {
+		struct runner_event e;
+		size_t need = sizeof e;
+
+		if (t->pending.len < need)
+			return;
+		memcpy(&e, t->pending.data, sizeof e);
+		if (e.kind == RUNNER_COMPILE) {
+			need += e.cpu_ms;
+			if (t->pending.len < need)
+				return;
+			/* compiler messages appear in the output pane */
+			output_feed(t->out, "\033[1m-- compiler --\033[0m\r\n",
+			            25);
+			for (size_t i = sizeof e; i < need; i++) {
+				if (t->pending.data[i] == '\n')
+					output_feed(t->out, "\r", 1);
+				output_feed(t->out, t->pending.data + i, 1);
+			}
+		} else if (e.kind == RUNNER_SAMPLE)
+			stats_sample(&t->stats, &e.sample);
+		else if (e.kind == RUNNER_DONE)
+			stats_done(&t->stats, &e);
+		memmove(t->pending.data, t->pending.data + need,
+		        t->pending.len - need);
+		t->pending.len -= need;
+	}
+}
+
+static void
+tui_key(struct tui *t, int key, bool is_key)
+{
+	int rows, cols;
+
+	if (t->help) {
+		t->help = false;
+		return;
+	}
+	if (!is_key && key != TUI_CTRL('Q'))
+		t->quit_armed = false;
+	if ((is_key && key == KEY_F(1)) ||
+	    (!is_key && key == '?' && t->focus == FOCUS_OUTPUT &&
+	     !t->run.running)) {
+		t->help = true;
+		return;
+	}
+	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
+		tui_run(t);
+		return;
+	}
+	if (!is_key && key == '\t' &&
+	    (t->focus == FOCUS_OUTPUT || !t->run.running)) {
+		if (t->focus == FOCUS_OUTPUT || t->run.running)
+			t->focus = t->focus == FOCUS_EDITOR ? FOCUS_OUTPUT
+			                                    : FOCUS_EDITOR;
+		else
+			goto editor;
+		return;
+	}
+	if (!is_key && key == TUI_CTRL('S')) {
+		editor_save(&t->ed);
+		return;
+	}
+	if (!is_key && key == TUI_CTRL('Q')) {
+		if (buffer_modified(t->ed.buf) && !t->quit_armed) {
+			t->quit_armed = true;
+			snprintf(t->ed.message, sizeof t->ed.message,
+			         "unsaved changes: Ctrl-Q again quits without "
+			         "saving, Ctrl-S saves");
+			return;
+		}
+		t->quit = true;
+		return;
+	}
+	if (t->focus == FOCUS_OUTPUT) {
+		char reply[256];
+		size_t n;
+
+		if (!t->run.running) {
+			t->focus = FOCUS_EDITOR;
+			goto editor;
+		}
+		if (!is_key && key == TUI_CTRL('C')) {
+			runner_stop(&t->run);
+			return;
+		}
+		output_key(t->out, key, is_key);
+		while ((n = output_take_reply(t->out, reply, sizeof reply)) > 0)
+			(void)util_write_all(t->run.pty, reply, n);
+		return;
+	}
+editor:
+	t->ed.message[0] = '\0';
+	getmaxyx(t->wed, rows, cols);
+	(void)cols;
+	editor_key(&t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
+}
+
+static void
+tui_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: forge-tui FILE\n\nThe Forge workbench: edit FILE, "
+	           "run it in the sandbox with F5, see its\noutput, usage and "
+	           "verdict.\n\nkeys:\n");
+	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
+		fprintf(f, "  %-30s %s\n", tui_keys[i].key, tui_keys[i].what);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tui t;
+	sigset_t sigs;
+	int sfd;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		bool help = argc == 2 && (strcmp(argv[1], "-h") == 0 ||
+		                          strcmp(argv[1], "--help") == 0);
+		tui_usage(help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	if (!isatty(0) || !isatty(1)) {
+		fprintf(stderr, "forge-tui: needs a terminal\n");
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	memset(&t, 0, sizeof t);
+	tui_active = &t;
+	editor_init(&t.ed, argv[1]);
+	lang_load_all(&t.langs);
+	t.lang = lang_find_file(&t.langs, argv[1]);
+	limits_default_run(&t.limits);
+	t.limits.wall_ms = 60000; /* a person types the program's input */
+	t.run.pty = t.run.events = -1;
+	buf_init(&t.pending, 0);
+	ns_cleanup_stale();
+	cache_cleanup_stale();
+
+	/* signals arrive as events of the loop; nothing runs in handlers
+	 * but the crash path, which gives the terminal back first */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGWINCH);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGSEGV, tui_crash);
+	signal(SIGABRT, tui_crash);
+	signal(SIGBUS, tui_crash);
+	signal(SIGPIPE, SIG_IGN);
+	atexit(tui_restore);
+
+	initscr();
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	tui_layout(&t);
+	while (!t.quit) {
+		struct pollfd p[4] = {{0, POLLIN, 0},
+		                      {sfd, POLLIN, 0},
+		                      {t.run.pty, POLLIN, 0},
+		                      {t.run.events, POLLIN, 0}};
+		wint_t wc;
+		int r;
+
+		tui_draw(&t);
+		if (poll(p, 4, 100) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) == sizeof si) {
+				if (si.ssi_signo == SIGWINCH) {
+					struct winsize ws;
+					if (ioctl(1, TIOCGWINSZ, &ws) == 0)
+						resizeterm(ws.ws_row,
+						           ws.ws_col);
+					tui_layout(&t);
+				} else if (si.ssi_signo == SIGTERM ||
+				           si.ssi_signo == SIGHUP)
+					t.quit = true;
+			}
+		}
+		if (t.run.pty >= 0 && (p[2].revents & (POLLIN | POLLHUP))) {
+			char buf[65536];
+			ssize_t n = read(t.run.pty, buf, sizeof buf);
+			if (n > 0)
+				output_feed(t.out, buf, (size_t)n);
+		}
+		if (t.run.events >= 0 && (p[3].revents & (POLLIN | POLLHUP)))
+			tui_events(&t);
+		if (p[0].revents & POLLIN) {
+			nodelay(stdscr, TRUE);
+			while ((r = get_wch(&wc)) != ERR)
+				tui_key(&t, (int)wc, r == KEY_CODE_YES);
+			nodelay(stdscr, FALSE);
+		}
+	}
+	runner_stop(&t.run);
+	if (t.run.pid > 0)
+		runner_reap(&t.run);
+	endwin();
+	output_free(t.out);
+	editor_free(&t.ed);
+	lang_set_free(&t.langs);
+	buf_free(&t.pending);
+	ns_release();
+	return 0;
+}
