@@ -152,6 +152,11 @@ tui_draw(struct tui *t)
 		(void)y;
 		curs_set(1);
 		wnoutrefresh(t->wed);
+	} else if (t->focus == FOCUS_OUTPUT && t->run.running && !t->help) {
+		/* where the program's terminal has its cursor */
+		output_cursor(t->out, t->wout);
+		curs_set(1);
+		wnoutrefresh(t->wout);
 	} else
 		curs_set(0);
 	doupdate();
@@ -376,6 +381,10 @@ main(int argc, char **argv)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	if (has_colors() && getenv("NO_COLOR") == NULL) {
+		start_color();
+		use_default_colors();
+	}
 	tui_layout(&t);
 	while (!t.quit) {
 		struct pollfd p[4] = {{0, POLLIN, 0},

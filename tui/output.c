@@ -2,6 +2,7 @@
  * into a curses window cell by cell. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vterm.h>
@@ -133,6 +134,64 @@ output_key(struct output *o, int key, bool is_key)
 	}
 }
 
+/* A libvterm colour as a curses colour: -1 is the default, indexed
+ * colours as they are where the terminal has them, RGB to the nearest of
+ * the 256 (or the 8). */
+static int
+output_color(const VTermColor *c, bool *bright)
+{
+	int idx;
+
+	if ((c->type & VTERM_COLOR_DEFAULT_MASK) != 0)
+		return -1;
+	if (VTERM_COLOR_IS_INDEXED(c))
+		idx = c->indexed.idx;
+	else {
+		int r = (c->rgb.red * 5 + 127) / 255;
+		int g = (c->rgb.green * 5 + 127) / 255;
+		int b = (c->rgb.blue * 5 + 127) / 255;
+		idx = 16 + 36 * r + 6 * g + b;
+		if (COLORS < 256) {
+			idx = (c->rgb.red > 127 ? 1 : 0) |
+			      (c->rgb.green > 127 ? 2 : 0) |
+			      (c->rgb.blue > 127 ? 4 : 0);
+		}
+	}
+	if (idx < COLORS)
+		return idx;
+	if (idx >= 8 && idx < 16) {
+		*bright = true;
+		return idx - 8;
+	}
+	return -1;
+}
+
+static short
+output_pair(const VTermScreenCell *cell, bool *bright)
+{
+	int fg, bg, pair;
+
+	if (!has_colors() || getenv("NO_COLOR") != NULL)
+		return 0;
+	fg = output_color(&cell->fg, bright);
+	bg = output_color(&cell->bg, bright);
+	if (fg == -1 && bg == -1)
+		return 0;
+	pair = alloc_pair(fg, bg);
+	return pair > 0 && pair < 32768 ? (short)pair : 0;
+}
+
+void
+output_cursor(struct output *o, WINDOW *w)
+{
+	VTermPos pos;
+
+	vterm_state_get_cursorpos(vterm_obtain_state(o->vt), &pos);
+	if (pos.row >= 0 && pos.row < o->rows && pos.col >= 0 &&
+	    pos.col < o->cols)
+		wmove(w, pos.row, pos.col);
+}
+
 void
 output_draw(struct output *o, WINDOW *w)
 {
@@ -157,11 +216,13 @@ output_draw(struct output *o, WINDOW *w)
 				wc[i] = (wchar_t)cell.chars[i];
 			if (i == 0)
 				wc[0] = L' ';
+			bool bright = false;
+			short pair = output_pair(&cell, &bright);
 			setcchar(&cc, wc,
-			         (cell.attrs.bold ? A_BOLD : 0) |
+			         (cell.attrs.bold || bright ? A_BOLD : 0) |
 			             (cell.attrs.reverse ? A_REVERSE : 0) |
 			             (cell.attrs.underline ? A_UNDERLINE : 0),
-			         0, NULL);
+			         pair, NULL);
 			mvwadd_wch(w, pos.row, pos.col, &cc);
 		}
 	}

@@ -46,6 +46,7 @@ void output_reset(struct output *);
 size_t output_take_reply(struct output *, char *, size_t);
 void output_key(struct output *, int key, bool is_key);
 void output_draw(struct output *, WINDOW *);
+void output_cursor(struct output *, WINDOW *);
 
 /* editor.c */
 struct editor {

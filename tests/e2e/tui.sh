@@ -43,12 +43,13 @@ check "the workbench opens on the file" wait_for "greet.c"
 check "it names the language" wait_for "C (GCC)"
 check "the key bar shows the run key" wait_for "F5"
 type_lines '#include <stdio.h>' 'int main(void) {' \
-	'char n[32];' 'printf("name? ");' 'fflush(stdout);' \
+	'char n[32];' 'printf("na%s? ", "me");' 'fflush(stdout);' \
 	'if (scanf("%31s", n) != 1)' 'return 1;' 'printf("hi %s\n", n);' \
 	'return 0;' '}'
 check "the typed program is in the editor" wait_for 'printf("hi %s\n", n);'
 check "the buffer is marked modified" wait_for "greet.c *"
 tm send-keys -t t F5
+# (the source says "na%s? ": only the program's output says "name?")
 check "the program runs on the output pane's terminal" wait_for "name?" 30
 tm send-keys -t t -l "Ada"
 tm send-keys -t t Enter
@@ -75,7 +76,16 @@ if screen | grep -q "unsaved changes"; then
 fi
 check "Ctrl-Q quits, exit status 0" wait_for "TUI-EXITED 0" 10
 # the run's keeper and init are forge-tui processes too
-check "no process of the workbench is left" bash -c '! pgrep -x forge-tui >/dev/null'
+no_tui_left() {
+	local i
+	for ((i = 0; i < 30; i++)); do
+		pgrep -x forge-tui >/dev/null || return 0
+		sleep 0.1
+	done
+	pgrep -a -x forge-tui >&2
+	return 1
+}
+check "no process of the workbench is left" no_tui_left
 
 # a compile error is shown in the output pane
 bad=$TEST_TMP/bad.c
@@ -86,6 +96,22 @@ check "a second file opens" wait_for "bad.c"
 tm send-keys -t t F5
 check "CE is the verdict" wait_for " CE " 30
 check "the compiler's message is in the output pane" wait_for "nope" 5
+
+# colours reach the output pane (a shell script asking a question)
+col=$TEST_TMP/col.sh
+printf 'printf "\\033[31mred\\033[0m plain\\n"\nread -r -p "answer: " a\necho "got $a"\n' >"$col"
+tm send-keys -t t C-q
+check "the compile-error workbench quits" wait_for "TUI-EXITED 0" 10
+tm kill-session -t t
+tm new-session -d -s t -x 100 -y 30 "TERM=xterm-256color '$TUI' '$col'; echo TUI-EXITED \$?; sleep 60"
+check "the script opens" wait_for "col.sh"
+tm send-keys -t t F5
+check "it prints and asks (the source has no 'red plain')" wait_for "red plain" 30
+has_red() { tm capture-pane -t t -e -p | grep -q $'\e\[31m' || { tm capture-pane -t t -e -p | cat -v | sed -n 1,4p >&2; return 1; }; }
+check "red is drawn red" has_red
+tm send-keys -t t -l "yes"
+tm send-keys -t t Enter
+check "the answer reached it" wait_for "got yes" 10
 
 # a program that never ends is stopped by F5
 spin=$TEST_TMP/spin.py
