@@ -31,6 +31,12 @@ editor_free(struct editor *e)
 	free(e->path);
 }
 
+bool
+editor_modified(const struct editor *e)
+{
+	return e->recovered || buffer_modified(e->buf);
+}
+
 int
 editor_save(struct editor *e)
 {
@@ -41,6 +47,7 @@ editor_save(struct editor *e)
 		return -1;
 	}
 	snprintf(e->message, sizeof e->message, "saved %s", e->path);
+	e->recovered = false;
 	return 0;
 }
 
@@ -63,8 +70,18 @@ editor_vertical(struct editor *e, long delta)
 }
 
 /* true when the key was the editor's */
+static bool editor_key_inner(struct editor *, int, bool, int);
+
 bool
 editor_key(struct editor *e, int key, bool is_key, int page)
+{
+	/* any key may have changed the text; the recovery file compares */
+	e->edits++;
+	return editor_key_inner(e, key, is_key, page);
+}
+
+static bool
+editor_key_inner(struct editor *e, int key, bool is_key, int page)
 {
 	uint64_t now = util_now_ms();
 	struct buffer_pos p;

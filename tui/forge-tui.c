@@ -47,6 +47,11 @@ struct tui {
 	bool help, quit_armed, quit;
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */
+	char *recovery;     /* where unsaved work is kept */
+	bool offer;         /* an earlier session's work waits: r or d */
+	struct buf offered;
+	unsigned long kept_edits;
+	uint64_t kept_ms;
 };
 
 static struct tui *tui_active;
@@ -112,10 +117,13 @@ tui_draw(struct tui *t)
 	erase();
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 1, "forge  %s%s  [%s]  ns  %.*s", t->ed.path,
-	         buffer_modified(t->ed.buf) ? " *" : "",
-	         t->lang ? t->lang->name : "no language", cols / 2,
-	         t->ed.message[0] ? t->ed.message : t->compile_note);
+	mvprintw(0, 1, "forge  %s%s  [%s]  ns  ", t->ed.path,
+	         editor_modified(&t->ed) ? " *" : "",
+	         t->lang ? t->lang->name : "no language");
+	getyx(stdscr, y, x);
+	if (x < cols - 1)
+		printw("%.*s", cols - x - 1,
+		       t->ed.message[0] ? t->ed.message : t->compile_note);
 	mvhline(rows - 1, 0, ' ', cols);
 	move(rows - 1, 1);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
@@ -258,6 +266,22 @@ tui_key(struct tui *t, int key, bool is_key)
 		t->help = false;
 		return;
 	}
+	if (t->offer) {
+		if (!is_key && (key == 'r' || key == 'R')) {
+			buffer_load_string(t->ed.buf, t->offered.data,
+			                   t->offered.len);
+			t->ed.recovered = true;
+			t->ed.cur = (struct buffer_pos){0, 0};
+			snprintf(t->ed.message, sizeof t->ed.message,
+			         "restored the unsaved work (Ctrl-S saves it)");
+			t->offer = false;
+		} else if (!is_key && (key == 'd' || key == 'D')) {
+			recovery_remove(t->recovery);
+			t->ed.message[0] = '\0';
+			t->offer = false;
+		}
+		return;
+	}
 	if (!is_key && key != TUI_CTRL('Q'))
 		t->quit_armed = false;
 	if ((is_key && key == KEY_F(1)) ||
@@ -280,17 +304,20 @@ tui_key(struct tui *t, int key, bool is_key)
 		return;
 	}
 	if (!is_key && key == TUI_CTRL('S')) {
-		editor_save(&t->ed);
+		if (editor_save(&t->ed) == 0)
+			recovery_remove(t->recovery);
 		return;
 	}
 	if (!is_key && key == TUI_CTRL('Q')) {
-		if (buffer_modified(t->ed.buf) && !t->quit_armed) {
+		if (editor_modified(&t->ed) && !t->quit_armed) {
 			t->quit_armed = true;
 			snprintf(t->ed.message, sizeof t->ed.message,
 			         "unsaved changes: Ctrl-Q again quits without "
 			         "saving, Ctrl-S saves");
 			return;
 		}
+		/* saved, or the person chose to drop the changes */
+		recovery_remove(t->recovery);
 		t->quit = true;
 		return;
 	}
@@ -316,6 +343,33 @@ editor:
 	getmaxyx(t->wed, rows, cols);
 	(void)cols;
 	editor_key(&t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
+}
+
+/* Keeps unsaved work in the recovery file: at most a second old, so a
+ * kill or a crash loses at most that (now: at once). */
+static void
+tui_keep(struct tui *t, bool now)
+{
+	uint64_t ms = util_now_ms();
+	size_t len;
+	char *text;
+
+	if (t->offer || t->ed.edits == t->kept_edits)
+		return;
+	if (!now && ms - t->kept_ms < 1000)
+		return;
+	if (!editor_modified(&t->ed)) {
+		/* back to what is saved (undo): nothing to keep */
+		recovery_remove(t->recovery);
+		t->kept_edits = t->ed.edits;
+		return;
+	}
+	text = buffer_text(t->ed.buf, &len);
+	if (recovery_write(t->recovery, t->ed.path, text, len) == 0) {
+		t->kept_edits = t->ed.edits;
+		t->kept_ms = ms;
+	}
+	free(text);
 }
 
 static void
@@ -351,6 +405,23 @@ main(int argc, char **argv)
 	memset(&t, 0, sizeof t);
 	tui_active = &t;
 	editor_init(&t.ed, argv[1]);
+	t.recovery = recovery_path(argv[1]);
+	buf_init(&t.offered, 0);
+	if (recovery_read(t.recovery, &t.offered)) {
+		size_t len;
+		char *now = buffer_text(t.ed.buf, &len);
+
+		if (len == t.offered.len &&
+		    memcmp(now, buf_cstr(&t.offered), len) == 0)
+			recovery_remove(t.recovery);
+		else {
+			t.offer = true;
+			snprintf(t.ed.message, sizeof t.ed.message,
+			         "unsaved work found: r restores "
+			         "it, d discards it");
+		}
+		free(now);
+	}
 	lang_load_all(&t.langs);
 	t.lang = lang_find_file(&t.langs, argv[1]);
 	limits_default_run(&t.limits);
@@ -407,8 +478,12 @@ main(int argc, char **argv)
 						           ws.ws_col);
 					tui_layout(&t);
 				} else if (si.ssi_signo == SIGTERM ||
-				           si.ssi_signo == SIGHUP)
+				           si.ssi_signo == SIGHUP) {
+					/* a closed terminal: the work is kept
+					 */
+					tui_keep(&t, true);
 					t.quit = true;
+				}
 			}
 		}
 		if (t.run.pty >= 0 && (p[2].revents & (POLLIN | POLLHUP))) {
@@ -425,6 +500,7 @@ main(int argc, char **argv)
 				tui_key(&t, (int)wc, r == KEY_CODE_YES);
 			nodelay(stdscr, FALSE);
 		}
+		tui_keep(&t, false);
 	}
 	runner_stop(&t.run);
 	if (t.run.pid > 0)
@@ -434,6 +510,8 @@ main(int argc, char **argv)
 	editor_free(&t.ed);
 	lang_set_free(&t.langs);
 	buf_free(&t.pending);
+	buf_free(&t.offered);
+	free(t.recovery);
 	ns_release();
 	return 0;
 }

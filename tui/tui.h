@@ -56,12 +56,21 @@ struct editor {
 	size_t left; /* first display column shown */
 	char *path;
 	char message[256];
+	bool recovered;      /* restored text not saved yet: modified */
+	unsigned long edits; /* counts changes, for the recovery file */
 };
 void editor_init(struct editor *, const char *path);
 void editor_free(struct editor *);
 bool editor_key(struct editor *, int key, bool is_key, int page);
 void editor_draw(struct editor *, WINDOW *, bool focused);
 int editor_save(struct editor *);
+bool editor_modified(const struct editor *);
+
+/* recovery.c */
+char *recovery_path(const char *file);
+int recovery_write(const char *rpath, const char *file, const char *, size_t);
+bool recovery_read(const char *rpath, struct buf *);
+void recovery_remove(const char *rpath);
 
 /* stats.c */
 struct stats {

@@ -127,4 +127,31 @@ tm send-keys -t t F5
 check "F5 stops it" wait_for "stopped" 10
 tm send-keys -t t C-q
 check "and the workbench quits" wait_for "TUI-EXITED 0" 10
+
+# unsaved work survives a kill: the next start offers it back
+keep=$TEST_TMP/keep.py
+tm kill-session -t t
+tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+check "a new file opens" wait_for "keep.py"
+tm send-keys -t t -l 'print("precious work")'
+check "typed, not saved" wait_for 'keep.py *'
+sleep 1.5 # the recovery file is at most a second old
+pkill -KILL -x forge-tui
+check "killed: the file was never saved" test ! -e "$keep"
+tm kill-session -t t
+sleep 0.3
+tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+check "the next start offers the unsaved work" wait_for "r restores it" 10
+tm send-keys -t t r
+check "r brings it back" wait_for 'print("precious work")' 5
+check "still to be saved" wait_for 'keep.py *' 5
+tm send-keys -t t C-s
+check "saved" wait_for "saved" 5
+eq "the file holds the work" 'print("precious work")' "$(cat "$keep" 2>/dev/null)"
+# a closed terminal (SIGHUP) keeps the work at once
+tm send-keys -t t -l '# more'
+check "more typed" wait_for "# more" 5
+pkill -HUP -x forge-tui
+check "SIGHUP: forge-tui exits cleanly" wait_for "TUI-EXITED 0" 10
+check "and the work is kept" grep -rq "# more" "$XDG_DATA_HOME/forge/recovery"
 finish
