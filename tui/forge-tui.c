@@ -487,9 +487,13 @@ main(int argc, char **argv)
 			}
 		}
 		if (t.run.pty >= 0 && (p[2].revents & (POLLIN | POLLHUP))) {
+			/* drain what is there (up to 1M) before one redraw:
+			 * a flood costs reads, not screens */
 			char buf[65536];
-			ssize_t n = read(t.run.pty, buf, sizeof buf);
-			if (n > 0)
+			ssize_t n;
+			int k = 0;
+			while (k++ < 16 &&
+			       (n = read(t.run.pty, buf, sizeof buf)) > 0)
 				output_feed(t.out, buf, (size_t)n);
 		}
 		if (t.run.events >= 0 && (p[3].revents & (POLLIN | POLLHUP)))
