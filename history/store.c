@@ -174,12 +174,16 @@ history_schema_version(struct history *h)
 static int
 history_check(struct history *h, char *err, size_t errlen)
 {
+	/* (1179797317 is HISTORY_APPLICATION_ID) one statement, one
+	 * snapshot: read separately, another forge's
+	 * first migration could be seen half (tables, not yet the id) */
+	int64_t foreign = history_pragma(
+	    h, "SELECT (SELECT application_id FROM pragma_application_id) != "
+	       "1179797317 AND ((SELECT count(*) FROM sqlite_master) > 0 OR "
+	       "(SELECT user_version FROM pragma_user_version) > 0)");
 	int64_t version = history_pragma(h, "PRAGMA user_version");
-	int64_t app = history_pragma(h, "PRAGMA application_id");
-	int64_t tables =
-	    history_pragma(h, "SELECT count(*) FROM sqlite_master");
 
-	if (version < 0 || app < 0 || tables < 0) {
+	if (version < 0 || foreign < 0) {
 		int code = sqlite3_errcode(h->db);
 		if (code == SQLITE_NOTADB)
 			snprintf(err, errlen,
@@ -191,7 +195,7 @@ history_check(struct history *h, char *err, size_t errlen)
 			         sqlite3_errmsg(h->db));
 		return -1;
 	}
-	if (app != HISTORY_APPLICATION_ID && (tables > 0 || version > 0)) {
+	if (foreign) {
 		snprintf(err, errlen,
 		         "%s is an SQLite database but not Forge's history; it "
 		         "was left untouched",
