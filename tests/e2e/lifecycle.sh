@@ -58,7 +58,6 @@ int main(void) {
 }
 X
 )
-cgroups=$(jq -r '.backends[0].checks[] | select(.check == "cgroups") | .status' <("$FORGE" doctor --json))
 "$FORGE" run -q "$daemon" --wall 60 >/dev/null 2>&1 &
 forge_pid=$!
 for _ in $(seq 100); do
@@ -73,10 +72,9 @@ for _ in $(seq 40); do
 	sleep 0.05
 done
 eq "forge killed: no process of the run is left" 0 "$(pgrep -f -c "$marker")"
-if [ "$cgroups" = ok ]; then
-	check "the killed forge left its run's cgroup" \
-		test -n "$(find /sys/fs/cgroup -maxdepth 8 -type d -name "run-$forge_pid-*" 2>/dev/null)"
-fi
+# (its cgroup is left until the next forge starts; with tests running in
+# parallel, that next forge may be another test's, so only the end state
+# is asserted)
 "$FORGE" run -q "$TEST_TMP/grow.c" >/dev/null 2>&1
 eq "the next forge removed the dead run's cgroups" "" \
 	"$(find /sys/fs/cgroup -maxdepth 8 -type d -name "run-$forge_pid-*" 2>/dev/null)"
