@@ -45,11 +45,12 @@ for d in /work /tmp; do
 done
 root1=$(free_kb /)
 tmp1=$(free_kb /tmp)
-# the run wrote 128 MiB; a few MiB of other activity are tolerated
+# the run wrote 128 MiB; tests running alongside may use some, so half
+# of that is tolerated (a leak of the run would show all of it)
 check "the host's / kept its free space ($root0 -> $root1 KiB)" \
-	[ "$root1" -ge $((root0 - 24576)) ]
+	[ "$root1" -ge $((root0 - 65536)) ]
 check "the host's /tmp kept its free space ($tmp0 -> $tmp1 KiB)" \
-	[ "$tmp1" -ge $((tmp0 - 24576)) ]
+	[ "$tmp1" -ge $((tmp0 - 65536)) ]
 eq "no file of the run on the host" "" "$(host_files)"
 
 # the control: a file written with that name on the host is found

@@ -12,17 +12,12 @@ sleep 300 &
 canary=$!
 trap 'kill $canary 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 
-nprocs() {
-	ls -d /proc/[0-9]* 2>/dev/null | wc -l
-}
-
 # bomb LABEL [env...]: the fork bomb, watched from the host while it runs
 bomb() {
 	local label=$1 name max=0 n before after
 	shift
 	name=fb$(token | cut -c1-12) # a process name has 15 bytes at most
 	echo "$name" >"$TEST_TMP/bomb.in"
-	before=$(nprocs)
 	env "$@" "$FORGE" run --json --no-history -t 1 --wall 5 --pids 32 \
 		-i "$TEST_TMP/bomb.in" "$PROGS/forkbomb.c" \
 		>"$TEST_TMP/bomb.json" 2>"$TEST_TMP/bomb.err" &
@@ -44,9 +39,8 @@ bomb() {
 	eq "$label: forge's exit status" 1 "$rc"
 	eq "$label: none of the bomb left after the run" 0 \
 		"$(pgrep -xc "$name")"
-	after=$(nprocs)
-	check "$label: the host's process count recovered ($before -> $after)" \
-		[ "$after" -le $((before + 16)) ]
+	# (the host's total process count is not compared: tests run in
+	# parallel; the bomb's own processes, by name, are)
 	check "$label: the host canary lives" kill -0 "$canary"
 }
 
