@@ -20,16 +20,16 @@
 static const struct {
 	const char *key;
 	const char *what;
-	bool bar;
+	const char *bar; /* its word in the key bar, or NULL */
 } tui_keys[] = {
-    {"F5 / Ctrl-R", "run the program (F5 again stops it)", true},
-    {"Tab", "switch between the editor and the output", true},
-    {"Ctrl-S", "save", true},
-    {"Ctrl-Q", "quit (asks about unsaved changes)", true},
-    {"F1 / ?", "this help (? only outside the editor)", true},
-    {"Ctrl-Z / Ctrl-Y", "undo / redo", false},
-    {"Ctrl-C", "in the output, while running: stop the program", false},
-    {"arrows, Home, End, PgUp, PgDn", "move", false},
+    {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
+    {"Tab", "switch between the editor and the output", "switch"},
+    {"Ctrl-S", "save", "save"},
+    {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
+    {"F1", "this help", "help"},
+    {"Ctrl-Z / Ctrl-Y", "undo / redo", NULL},
+    {"Ctrl-C", "in the output, while running: stop the program", NULL},
+    {"arrows, Home, End, PgUp, PgDn", "move", NULL},
 };
 
 enum focus { FOCUS_EDITOR, FOCUS_OUTPUT };
@@ -128,8 +128,7 @@ tui_draw(struct tui *t)
 	move(rows - 1, 1);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
 		if (tui_keys[i].bar)
-			printw("%s %s  ", tui_keys[i].key,
-			       strtok(strdupa(tui_keys[i].what), " ("));
+			printw("%s %s  ", tui_keys[i].key, tui_keys[i].bar);
 	attroff(A_REVERSE);
 	mvvline(1, left, ACS_VLINE, rows - 2);
 	mvprintw(1, left + 2, "%s",
@@ -144,11 +143,13 @@ tui_draw(struct tui *t)
 	editor_draw(&t->ed, t->wed, t->focus == FOCUS_EDITOR);
 	wnoutrefresh(t->wed);
 	if (t->help) {
-		WINDOW *h = newwin(14, 60, 3, 4);
+		int hw = cols - 4 < 84 ? cols - 4 : 84;
+		WINDOW *h = newwin(14, hw, 3, 2);
 		box(h, 0, 0);
 		mvwprintw(h, 0, 2, " keys ");
 		for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
-			mvwprintw(h, (int)i + 1, 2, "%-30s %s", tui_keys[i].key,
+			mvwprintw(h, (int)i + 1, 2, "%-30.30s %.*s",
+			          tui_keys[i].key, hw > 36 ? hw - 36 : 0,
 			          tui_keys[i].what);
 		mvwprintw(h, 12, 2, "any key closes this");
 		wnoutrefresh(h);
@@ -284,9 +285,7 @@ tui_key(struct tui *t, int key, bool is_key)
 	}
 	if (!is_key && key != TUI_CTRL('Q'))
 		t->quit_armed = false;
-	if ((is_key && key == KEY_F(1)) ||
-	    (!is_key && key == '?' && t->focus == FOCUS_OUTPUT &&
-	     !t->run.running)) {
+	if (is_key && key == KEY_F(1)) {
 		t->help = true;
 		return;
 	}

@@ -25,6 +25,15 @@ wait_for() {
 	screen >&2
 	return 1
 }
+# wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT
+wait_gone() {
+	local i
+	for ((i = 0; i < ${2:-5} * 10; i++)); do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
 # type LINE...: each line typed literally, then Enter (tmux would take
 # a trailing ';' for a command separator: it is escaped)
 type_lines() {
@@ -41,7 +50,11 @@ tm new-session -d -s t -x 100 -y 30 \
 	"'$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
 check "the workbench opens on the file" wait_for "greet.c"
 check "it names the language" wait_for "C (GCC)"
-check "the key bar shows the run key" wait_for "F5"
+check "the key bar shows the run key" wait_for "F5 / Ctrl-R run"
+tm send-keys -t t F1
+check "F1 lists every key" wait_for "in the output, while running: stop the program"
+tm send-keys -t t Escape
+check "any key closes the help" wait_gone "any key closes"
 type_lines '#include <stdio.h>' 'int main(void) {' \
 	'char n[32];' 'printf("na%s? ", "me");' 'fflush(stdout);' \
 	'if (scanf("%31s", n) != 1)' 'return 1;' 'printf("hi %s\n", n);' \
