@@ -132,6 +132,7 @@ int cmd_stress(int, char **);
 void cmd_stress_help(FILE *);
 
 /* cmd-history.c */
+int cli_history_load(const char *db, const char *id, struct history_run *);
 int cmd_history(int, char **);
 void cmd_history_help(FILE *);
 int cmd_show(int, char **);

@@ -395,8 +395,8 @@ cmd_history(int argc, char **argv)
 }
 
 /* Loads run ID; 0, or the exit status with the message printed. */
-static int
-history_load(const char *db, const char *ids, struct history_run *r)
+int
+cli_history_load(const char *db, const char *ids, struct history_run *r)
 {
 	struct history *h;
 	int64_t id = 0;
@@ -438,7 +438,7 @@ cmd_show(int argc, char **argv)
 	if ((ret = history_getopt(argc, argv, show_options, cmd_show_help,
 	                          "show", 1, &o)) >= 0)
 		return ret;
-	if ((ret = history_load(o.db, o.args[0], &r)) != 0)
+	if ((ret = cli_history_load(o.db, o.args[0], &r)) != 0)
 		return ret;
 	if (o.source) {
 		fwrite(r.source, 1, r.source_len, stdout);
@@ -519,7 +519,7 @@ cmd_export(int argc, char **argv)
 	if ((ret = history_getopt(argc, argv, simple_options, cmd_export_help,
 	                          "export", 1, &o)) >= 0)
 		return ret;
-	if ((ret = history_load(o.db, o.args[0], &r)) != 0)
+	if ((ret = cli_history_load(o.db, o.args[0], &r)) != 0)
 		return ret;
 	buf_init(&b, 0);
 	history_export(&r, &b);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,7 +124,6 @@ cmd_replay(int argc, char **argv)
 	double speed = 1;
 	struct option *lo;
 	char shortopts[32], err[1024], *toolchain = NULL, *end;
-	struct history *store;
 	struct history_run old, h;
 	struct language_set langs;
 	const struct language *lang;
@@ -136,7 +134,7 @@ cmd_replay(int argc, char **argv)
 	struct report_extra x = {0};
 	struct buf why;
 	long long id;
-	int opt, ret = -1, g, fd;
+	int opt, ret = -1, fd;
 	bool same_verdict, same_output;
 
 	lo = cli_longopts(replay_options, shortopts, sizeof shortopts);
@@ -184,23 +182,9 @@ cmd_replay(int argc, char **argv)
 		return ret;
 	if (argc - optind != 1)
 		return cli_usage_error("usage: forge replay [options] ID");
-	errno = 0;
-	id = strtoll(argv[optind], &end, 10);
-	if (errno != 0 || *end != '\0' || id <= 0)
-		return cli_usage_error("'%s' is not a run id (see 'forge "
-		                       "history')",
-		                       argv[optind]);
-	store = history_open(history_path(db), false, err, sizeof err);
-	if (store == NULL) {
-		fprintf(stderr, "forge: %s\n", err);
-		return EXIT_HISTORY;
-	}
-	g = history_get(store, id, &old, err, sizeof err);
-	history_close(store);
-	if (g != 0) {
-		fprintf(stderr, "forge: %s\n", err);
-		return g == 1 ? EXIT_USAGE : EXIT_HISTORY;
-	}
+	if ((ret = cli_history_load(db, argv[optind], &old)) != 0)
+		return ret;
+	id = old.id;
 	if (play) {
 		ret = replay_play(&old, speed);
 		history_run_free(&old);
@@ -237,11 +221,8 @@ cmd_replay(int argc, char **argv)
 		        "%s\n",
 		        old.toolchain, toolchain);
 
-	fd = memfd_create("forge-stdin", MFD_CLOEXEC);
-	if (fd < 0 ||
-	    util_write_all(fd, old.stdin_data ? old.stdin_data : "",
-	                   old.stdin_len) < 0 ||
-	    lseek(fd, 0, SEEK_SET) < 0) {
+	fd = util_memfd(old.stdin_data, old.stdin_len);
+	if (fd < 0) {
 		ret = cli_internal_error("stdin: %s", strerror(errno));
 		goto out_langs;
 	}

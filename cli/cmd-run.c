@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -101,19 +100,9 @@ run_input(int stream, const char *p, size_t n, void *arg)
 static int
 run_slurp(int fd, struct buf *b)
 {
-	int mfd;
-
 	if (util_read_fd(fd, b, 1u << 30) < 0)
 		return -1;
-	mfd = memfd_create("forge-stdin", MFD_CLOEXEC);
-	if (mfd < 0 ||
-	    util_write_all(mfd, b->data ? b->data : "", b->len) < 0 ||
-	    lseek(mfd, 0, SEEK_SET) < 0) {
-		if (mfd >= 0)
-			close(mfd);
-		return -1;
-	}
-	return mfd;
+	return util_memfd(b->data, b->len);
 }
 
 int

@@ -75,6 +75,8 @@ bool util_find_in_path(const char *, const char *path, char *out, size_t);
 int util_set_cloexec(int, bool);
 int util_set_nonblock(int, bool);
 int util_natural_cmp(const char *, const char *);
+int util_memfd(const char *, size_t);
+char **util_argv_concat(char **base, char **more);
 
 /* json.c */
 struct json_writer {

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -188,38 +187,6 @@ checker_free(struct checker *c)
 	c->built = false;
 }
 
-/* build argv + more words (borrowed, not copied) */
-static char **
-judge_argv(char **base, char **more)
-{
-	size_t n = 0, m = 0;
-	char **v;
-
-	while (base[n] != NULL)
-		n++;
-	while (more != NULL && more[m] != NULL)
-		m++;
-	v = xcalloc(n + m + 1, sizeof *v);
-	memcpy(v, base, n * sizeof *v);
-	if (m > 0)
-		memcpy(v + n, more, m * sizeof *v);
-	return v;
-}
-
-static int
-judge_memfd(const char *data, size_t len)
-{
-	int fd = memfd_create("forge-stdin", MFD_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (util_write_all(fd, data, len) < 0 || lseek(fd, 0, SEEK_SET) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static void
 judge_capture(int stream, const char *p, size_t n, void *arg)
 {
@@ -301,11 +268,11 @@ judge_check(const struct judge_opts *o, const struct test_case *t,
 		s.ninputs = 2;
 		s.mkdirs = dirs;
 		s.collect = collect;
-		stdin_fd = judge_memfd(out->data ? out->data : "", out->len);
+		stdin_fd = util_memfd(out->data ? out->data : "", out->len);
 		s.stdin_fd = stdin_fd;
 	}
 	args[nargs] = NULL;
-	argv = judge_argv(c->build.argv, args);
+	argv = util_argv_concat(c->build.argv, args);
 	s.argv = argv;
 	s.on_output = judge_capture;
 	s.arg = cap;
@@ -450,7 +417,7 @@ judge_interactive(const struct judge_opts *o, const struct build *sol,
 				args[n++] = flags[i];
 		}
 		args[n] = NULL;
-		argv = judge_argv(o->checker->build.argv, args);
+		argv = util_argv_concat(o->checker->build.argv, args);
 		pipeline_spec(&o->checker->build, &s);
 		judge_limits_checker(&s.limits);
 		if (s.limits.wall_ms < o->limits.wall_ms + 1000)

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -297,20 +296,10 @@ pipeline_exec(const struct build *b, const struct backend *be,
 	int fd;
 
 	pipeline_spec(b, &s);
-	if (args != NULL && args[0] != NULL) {
-		size_t n = 0, m = 0;
-		while (b->argv[n] != NULL)
-			n++;
-		while (args[m] != NULL)
-			m++;
-		argv = xcalloc(n + m + 1, sizeof *argv);
-		memcpy(argv, b->argv, n * sizeof *argv);
-		memcpy(argv + n, args, m * sizeof *argv);
-		s.argv = argv;
-	}
-	fd = memfd_create("forge-stdin", MFD_CLOEXEC);
-	if (fd < 0 || util_write_all(fd, in, in_len) < 0 ||
-	    lseek(fd, 0, SEEK_SET) < 0) {
+	if (args != NULL && args[0] != NULL)
+		s.argv = argv = util_argv_concat(b->argv, args);
+	fd = util_memfd(in, in_len);
+	if (fd < 0) {
 		memset(r, 0, sizeof *r);
 		r->end = BOX_ERROR;
 		snprintf(r->message, sizeof r->message, "stdin: %s",

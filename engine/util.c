@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -286,4 +287,41 @@ util_natural_cmp(const char *a, const char *b)
 		b++;
 	}
 	return (unsigned char)*a - (unsigned char)*b;
+}
+
+/* A copy of data to read from: a memfd at offset 0
+ * (the sandbox's stdin given from memory), or -1. */
+int
+util_memfd(const char *data, size_t len)
+{
+	int fd = memfd_create("forge-stdin", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (util_write_all(fd, data ? data : "", len) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* base's words then more's, in a new array of borrowed pointers. */
+char **
+util_argv_concat(char **base, char **more)
+{
+	size_t n = 0, m = 0;
+	char **v;
+
+	while (base[n] != NULL)
+		n++;
+	while (more != NULL && more[m] != NULL)
+		m++;
+	v = xcalloc(n + m + 1, sizeof *v);
+	memcpy(v, base, n * sizeof *v);
+	if (m > 0)
+		memcpy(v + n, more, m * sizeof *v);
+	return v;
 }
