@@ -5,6 +5,7 @@
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,11 +18,7 @@
 #define TUI_CTRL(c) ((c)&0x1f)
 
 /* The keys, once: the help screen and the key bar are made from this. */
-static const struct {
-	const char *key;
-	const char *what;
-	const char *bar; /* its word in the key bar, or NULL */
-} tui_keys[] = {
+static const struct tui_keyhelp tui_keys[] = {
     {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
     {"Tab", "switch between the editor and the output", "switch"},
     {"Ctrl-S", "save", "save"},
@@ -30,28 +27,6 @@ static const struct {
     {"Ctrl-Z / Ctrl-Y", "undo / redo", NULL},
     {"Ctrl-C", "in the output, while running: stop the program", NULL},
     {"arrows, Home, End, PgUp, PgDn", "move", NULL},
-};
-
-enum focus { FOCUS_EDITOR, FOCUS_OUTPUT };
-
-struct tui {
-	struct editor ed;
-	struct output *out;
-	struct stats stats;
-	struct runner run;
-	const struct language *lang;
-	struct language_set langs;
-	struct limits limits;
-	enum focus focus;
-	WINDOW *wed, *wout, *wstats;
-	bool help, quit_armed, quit;
-	char compile_note[128];
-	struct buf pending; /* events not yet whole */
-	char *recovery;     /* where unsaved work is kept */
-	bool offer;         /* an earlier session's work waits: r or d */
-	struct buf offered;
-	unsigned long kept_edits;
-	uint64_t kept_ms;
 };
 
 static struct tui *tui_active;
@@ -94,6 +69,9 @@ tui_layout(struct tui *t)
 	t->wout = newwin(top - 1, cols - left - 1, 2, left + 1);
 	t->wstats =
 	    newwin(rows - 2 - top - 1, cols - left - 1, top + 2, left + 1);
+	if (t->wview)
+		delwin(t->wview);
+	t->wview = newwin(rows - 2, cols, 1, 0);
 	if (t->out == NULL)
 		t->out = output_new(top - 1, cols - left - 1);
 	else
@@ -105,36 +83,115 @@ tui_layout(struct tui *t)
 	}
 }
 
+/* The key bar: the focused view's or pane's keys, then the global ones. */
+static void
+tui_draw_bar(struct tui *t, int row, int cols)
+{
+	const struct tui_keyhelp *keys[2] = {tui_keys, NULL};
+	size_t n[2] = {sizeof tui_keys / sizeof tui_keys[0], 0};
+
+	if (t->view) {
+		keys[0] = t->view->keys;
+		n[0] = t->view->nkeys;
+		keys[1] = tui_keys;
+		n[1] = sizeof tui_keys / sizeof tui_keys[0];
+	}
+	attrset(theme_attr(THEME_BAR));
+	mvhline(row, 0, ' ', cols);
+	move(row, 1);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < n[k]; i++) {
+			int y, x;
+			if (keys[k][i].bar == NULL)
+				continue;
+			getyx(stdscr, y, x);
+			(void)y;
+			if (x + (int)strlen(keys[k][i].key) +
+			        (int)strlen(keys[k][i].bar) + 3 >=
+			    cols)
+				break;
+			attrset(theme_attr(THEME_BAR_KEY));
+			printw("%s", keys[k][i].key);
+			attrset(theme_attr(THEME_BAR));
+			printw(" %s  ", keys[k][i].bar);
+		}
+	attrset(A_NORMAL);
+}
+
+static void
+tui_draw_help(struct tui *t, int rows, int cols)
+{
+	const struct tui_keyhelp *keys[2] = {tui_keys, NULL};
+	size_t n[2] = {sizeof tui_keys / sizeof tui_keys[0], 0}, total;
+	int hw = cols - 4 < 84 ? cols - 4 : 84, hh, y = 1;
+	WINDOW *h;
+
+	if (t->view) {
+		keys[1] = t->view->keys;
+		n[1] = t->view->nkeys;
+	}
+	total = n[0] + n[1] + (n[1] ? 1 : 0);
+	hh = (int)total + 3 < rows - 2 ? (int)total + 3 : rows - 2;
+	h = newwin(hh, hw, 1, 2);
+	wbkgd(h, theme_attr(THEME_DIALOG));
+	wattrset(h, theme_attr(THEME_DIALOG_BORDER));
+	box(h, 0, 0);
+	mvwprintw(h, 0, 2, " keys ");
+	wattrset(h, theme_attr(THEME_DIALOG));
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && n[1])
+			mvwprintw(h, y++, 2, "-- %s --", t->view->name);
+		for (size_t i = 0; i < n[k] && y < hh - 2; i++)
+			mvwprintw(h, y++, 2, "%-30.30s %.*s", keys[k][i].key,
+			          hw > 36 ? hw - 36 : 0, keys[k][i].what);
+	}
+	mvwprintw(h, hh - 2, 2, "any key closes this");
+	wnoutrefresh(h);
+	delwin(h);
+}
+
 static void
 tui_draw(struct tui *t)
 {
 	int rows, cols, x, y, top, left;
-	size_t i;
+	const char *note;
 
 	getmaxyx(stdscr, rows, cols);
 	left = cols * 55 / 100;
 	top = (rows - 2) * 60 / 100;
 	erase();
-	attron(A_REVERSE);
+	attrset(theme_attr(THEME_TITLE));
 	mvhline(0, 0, ' ', cols);
 	mvprintw(0, 1, "forge  %s%s  [%s]  ns  ", t->ed.path,
 	         editor_modified(&t->ed) ? " *" : "",
 	         t->lang ? t->lang->name : "no language");
 	getyx(stdscr, y, x);
-	if (x < cols - 1)
-		printw("%.*s", cols - x - 1,
-		       t->ed.message[0] ? t->ed.message : t->compile_note);
-	mvhline(rows - 1, 0, ' ', cols);
-	move(rows - 1, 1);
-	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
-		if (tui_keys[i].bar)
-			printw("%s %s  ", tui_keys[i].key, tui_keys[i].bar);
-	attroff(A_REVERSE);
+	(void)y;
+	note = t->ed.message[0] ? t->ed.message : t->compile_note;
+	if (x < cols - 1 && note[0]) {
+		attrset(theme_attr(THEME_MESSAGE));
+		printw("%.*s", cols - x - 1, note);
+	}
+	tui_draw_bar(t, rows - 1, cols);
+	if (t->view) {
+		wnoutrefresh(stdscr);
+		werase(t->wview);
+		t->view->draw(t, t->wview);
+		wnoutrefresh(t->wview);
+		if (t->help)
+			tui_draw_help(t, rows, cols);
+		doupdate();
+		return;
+	}
+	attrset(theme_attr(THEME_BORDER));
 	mvvline(1, left, ACS_VLINE, rows - 2);
-	mvprintw(1, left + 2, "%s",
-	         t->focus == FOCUS_OUTPUT ? "[output]" : " output ");
 	mvhline(top + 1, left + 1, ACS_HLINE, cols - left - 1);
 	mvprintw(top + 1, left + 2, " stats ");
+	if (t->focus == FOCUS_OUTPUT)
+		attrset(theme_attr(THEME_BORDER_FOCUS));
+	mvprintw(1, left + 2, "%s",
+	         t->focus == FOCUS_OUTPUT ? "[output]" : " output ");
+	attrset(A_NORMAL);
 	wnoutrefresh(stdscr);
 	output_draw(t->out, t->wout);
 	stats_draw(&t->stats, t->wstats);
@@ -142,23 +199,9 @@ tui_draw(struct tui *t)
 	wnoutrefresh(t->wstats);
 	editor_draw(&t->ed, t->wed, t->focus == FOCUS_EDITOR);
 	wnoutrefresh(t->wed);
-	if (t->help) {
-		int hw = cols - 4 < 84 ? cols - 4 : 84;
-		WINDOW *h = newwin(14, hw, 3, 2);
-		box(h, 0, 0);
-		mvwprintw(h, 0, 2, " keys ");
-		for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
-			mvwprintw(h, (int)i + 1, 2, "%-30.30s %.*s",
-			          tui_keys[i].key, hw > 36 ? hw - 36 : 0,
-			          tui_keys[i].what);
-		mvwprintw(h, 12, 2, "any key closes this");
-		wnoutrefresh(h);
-		delwin(h);
-	}
+	if (t->help)
+		tui_draw_help(t, rows, cols);
 	if (t->focus == FOCUS_EDITOR && !t->help) {
-		getyx(t->wed, y, x);
-		(void)x;
-		(void)y;
 		curs_set(1);
 		wnoutrefresh(t->wed);
 	} else if (t->focus == FOCUS_OUTPUT && t->run.running && !t->help) {
@@ -169,6 +212,115 @@ tui_draw(struct tui *t)
 	} else
 		curs_set(0);
 	doupdate();
+}
+
+void
+tui_message(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->ed.message, sizeof t->ed.message, fmt, ap);
+	va_end(ap);
+}
+
+void
+tui_open_view(struct tui *t, const struct tui_view *v)
+{
+	if (t->view && t->view != v && t->view->close)
+		t->view->close(t);
+	t->view = v;
+	t->help = false;
+}
+
+static void
+tui_close_view(struct tui *t)
+{
+	const struct tui_view *v = t->view;
+
+	t->view = NULL;
+	if (v && v->close)
+		v->close(t);
+}
+
+static int
+tui_watch_add(struct tui *t, int fd, uint64_t when, tui_ready_fn *fn, void *arg)
+{
+	for (int i = 0; i < TUI_WATCH_MAX; i++)
+		if (t->watch[i].fn == NULL) {
+			t->watch[i].fd = fd;
+			t->watch[i].when_ms = when;
+			t->watch[i].fn = fn;
+			t->watch[i].arg = arg;
+			return 0;
+		}
+	return -1;
+}
+
+/* fn(t, arg) runs whenever fd is readable (or hung up), until unwatched */
+int
+tui_watch(struct tui *t, int fd, tui_ready_fn *fn, void *arg)
+{
+	return tui_watch_add(t, fd, 0, fn, arg);
+}
+
+/* fn(t, arg) runs once, ms from now */
+int
+tui_after(struct tui *t, uint64_t ms, tui_ready_fn *fn, void *arg)
+{
+	return tui_watch_add(t, -1, util_now_ms() + ms, fn, arg);
+}
+
+void
+tui_unwatch(struct tui *t, tui_ready_fn *fn, void *arg)
+{
+	for (int i = 0; i < TUI_WATCH_MAX; i++)
+		if (t->watch[i].fn == fn && t->watch[i].arg == arg)
+			t->watch[i].fn = NULL;
+}
+
+/* The poll set's share of the watches, and the time to the next timer. */
+static int
+tui_watch_poll(struct tui *t, struct pollfd *p, int *slot, int timeout)
+{
+	uint64_t now = util_now_ms();
+	int n = 0;
+
+	for (int i = 0; i < TUI_WATCH_MAX; i++) {
+		if (t->watch[i].fn == NULL)
+			continue;
+		if (t->watch[i].fd >= 0) {
+			p[n] = (struct pollfd){t->watch[i].fd, POLLIN, 0};
+			slot[n++] = i;
+		} else {
+			int64_t left = (int64_t)(t->watch[i].when_ms - now);
+			if (left < 0)
+				left = 0;
+			if (left < timeout)
+				timeout = (int)left;
+		}
+	}
+	for (; n < TUI_WATCH_MAX; n++)
+		p[n] = (struct pollfd){-1, 0, 0};
+	return timeout;
+}
+
+static void
+tui_watch_fire(struct tui *t, const struct pollfd *p, const int *slot)
+{
+	uint64_t now = util_now_ms();
+
+	for (int k = 0; k < TUI_WATCH_MAX; k++)
+		if (p[k].fd >= 0 && (p[k].revents & (POLLIN | POLLHUP)) &&
+		    t->watch[slot[k]].fn)
+			t->watch[slot[k]].fn(t, t->watch[slot[k]].arg);
+	for (int i = 0; i < TUI_WATCH_MAX; i++)
+		if (t->watch[i].fn && t->watch[i].fd < 0 &&
+		    t->watch[i].when_ms <= now) {
+			tui_ready_fn *fn = t->watch[i].fn;
+			t->watch[i].fn = NULL;
+			fn(t, t->watch[i].arg);
+		}
 }
 
 static void
@@ -288,6 +440,18 @@ tui_key(struct tui *t, int key, bool is_key)
 	if (is_key && key == KEY_F(1)) {
 		t->help = true;
 		return;
+	}
+	if (t->view) {
+		int r = t->view->key(t, key, is_key);
+
+		if (r & TUI_KEY_CLOSE)
+			tui_close_view(t);
+		if (r != TUI_KEY_IGNORED)
+			return;
+		if (!is_key && key == 27) {
+			tui_close_view(t);
+			return;
+		}
 	}
 	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
 		tui_run(t);
@@ -455,18 +619,26 @@ main(int argc, char **argv)
 		start_color();
 		use_default_colors();
 	}
+	theme_init();
 	tui_layout(&t);
 	while (!t.quit) {
-		struct pollfd p[4] = {{0, POLLIN, 0},
-		                      {sfd, POLLIN, 0},
-		                      {t.run.pty, POLLIN, 0},
-		                      {t.run.events, POLLIN, 0}};
+		struct pollfd p[4 + TUI_WATCH_MAX] = {
+		    {0, POLLIN, 0},
+		    {sfd, POLLIN, 0},
+		    {t.run.pty, POLLIN, 0},
+		    {t.run.events, POLLIN, 0}};
+		int slot[TUI_WATCH_MAX], timeout;
 		wint_t wc;
 		int r;
 
 		tui_draw(&t);
-		if (poll(p, 4, 100) < 0 && errno != EINTR)
-			break;
+		timeout = tui_watch_poll(&t, p + 4, slot, 100);
+		if (poll(p, 4 + TUI_WATCH_MAX, timeout) < 0) {
+			if (errno != EINTR)
+				break;
+			continue;
+		}
+		tui_watch_fire(&t, p + 4, slot);
 		if (p[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
 			while (read(sfd, &si, sizeof si) == sizeof si) {

@@ -102,10 +102,10 @@ stats_draw(const struct stats *s, WINDOW *w)
 	if (s->running)
 		mvwprintw(w, 6, 1, "running...");
 	else if (rows > 6) {
-		wattron(w, A_BOLD | A_REVERSE);
+		wattrset(w, theme_attr(theme_verdict(s->verdict)));
 		mvwprintw(w, 6, 1, " %s ",
 		          verdict_name((enum verdict)s->verdict));
-		wattroff(w, A_BOLD | A_REVERSE);
+		wattrset(w, A_NORMAL);
 		wprintw(w, " %s",
 		        s->detail[0]
 		            ? s->detail

@@ -72,6 +72,49 @@ int recovery_write(const char *rpath, const char *file, const char *, size_t);
 bool recovery_read(const char *rpath, struct buf *);
 void recovery_remove(const char *rpath);
 
+/* theme.c: colours by meaning. Drawing code names an element, never a
+ * colour; the theme maps elements to curses attributes. */
+enum theme_element {
+	THEME_NORMAL,
+	THEME_TITLE,          /* the title bar */
+	THEME_BAR,            /* the key bar */
+	THEME_BAR_KEY,        /* a key's name in the key bar */
+	THEME_BORDER,         /* pane borders and names */
+	THEME_BORDER_FOCUS,   /* the focused pane's name */
+	THEME_MESSAGE,        /* a note in the title bar */
+	THEME_ERROR,          /* an error there */
+	THEME_LINENO,         /* line numbers */
+	THEME_LINENO_CURRENT, /* the cursor line's number */
+	THEME_CURRENT_LINE,   /* the cursor line's text */
+	THEME_SELECTION,
+	THEME_SEARCH_MATCH,
+	THEME_BRACKET_MATCH,
+	THEME_SYNTAX_KEYWORD,
+	THEME_SYNTAX_TYPE,
+	THEME_SYNTAX_STRING,
+	THEME_SYNTAX_COMMENT,
+	THEME_SYNTAX_NUMBER,
+	THEME_SYNTAX_PREPROC,
+	THEME_METER_LOW,  /* a meter well under its limit */
+	THEME_METER_MID,  /* past half */
+	THEME_METER_HIGH, /* near the limit */
+	THEME_GRAPH,
+	THEME_VERDICT_OK,    /* OK, AC */
+	THEME_VERDICT_WRONG, /* WA, RE, CE */
+	THEME_VERDICT_LIMIT, /* TLE, MLE, OLE */
+	THEME_VERDICT_ERROR, /* SV, IE */
+	THEME_DIFF_EXPECTED,
+	THEME_DIFF_ACTUAL,
+	THEME_DIFF_MARK, /* the first difference */
+	THEME_LIST_CURSOR,
+	THEME_DIALOG,
+	THEME_DIALOG_BORDER,
+	THEME_NELEMENTS
+};
+void theme_init(void);
+attr_t theme_attr(enum theme_element);
+enum theme_element theme_verdict(int verdict);
+
 /* stats.c */
 struct stats {
 	struct limits limits;
@@ -89,5 +132,71 @@ void stats_start(struct stats *, const struct limits *);
 void stats_sample(struct stats *, const struct box_sample *);
 void stats_done(struct stats *, const struct runner_event *);
 void stats_draw(const struct stats *, WINDOW *);
+
+/* forge-tui.c: the workbench itself, shared by the panes and views */
+enum focus { FOCUS_EDITOR, FOCUS_OUTPUT };
+
+/* What a key handler did, for the loop to act on. */
+#define TUI_KEY_IGNORED 0x0 /* not this handler's key */
+#define TUI_KEY_HANDLED 0x1
+#define TUI_KEY_CLOSE   0x2 /* the view is done: back to the panes */
+
+/* A key as the help screen and the key bar show it. */
+struct tui_keyhelp {
+	const char *key;
+	const char *what;
+	const char *bar; /* its word in the key bar, or NULL */
+};
+
+struct tui;
+
+/* A view takes the whole screen below the title bar (the tests view, the
+ * history browser) until it closes; the panes come back as they were. */
+struct tui_view {
+	const char *name;
+	void (*draw)(struct tui *, WINDOW *);
+	int (*key)(struct tui *, int key, bool is_key);
+	void (*close)(struct tui *);
+	const struct tui_keyhelp *keys;
+	size_t nkeys;
+};
+
+/* Something the loop waits on for a module: a descriptor, or a time. */
+typedef void tui_ready_fn(struct tui *, void *);
+#define TUI_WATCH_MAX 8
+
+struct tui {
+	struct editor ed;
+	struct output *out;
+	struct stats stats;
+	struct runner run;
+	const struct language *lang;
+	struct language_set langs;
+	struct limits limits;
+	enum focus focus;
+	const struct tui_view *view; /* NULL: the panes */
+	WINDOW *wed, *wout, *wstats, *wview;
+	bool help, quit_armed, quit;
+	char compile_note[128];
+	struct buf pending; /* events not yet whole */
+	char *recovery;     /* where unsaved work is kept */
+	bool offer;         /* an earlier session's work waits: r or d */
+	struct buf offered;
+	unsigned long kept_edits;
+	uint64_t kept_ms;
+	struct {
+		int fd;           /* -1: a timer only */
+		uint64_t when_ms; /* 0: no timer */
+		tui_ready_fn *fn;
+		void *arg;
+	} watch[TUI_WATCH_MAX];
+};
+
+void tui_message(struct tui *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void tui_open_view(struct tui *, const struct tui_view *);
+int tui_watch(struct tui *, int fd, tui_ready_fn *, void *);
+int tui_after(struct tui *, uint64_t ms, tui_ready_fn *, void *);
+void tui_unwatch(struct tui *, tui_ready_fn *, void *);
 
 #endif
