@@ -29,6 +29,7 @@ editor_free(struct editor *e)
 {
 	buffer_free(e->buf);
 	free(e->path);
+	free(e->recovery);
 }
 
 bool

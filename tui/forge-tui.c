@@ -162,12 +162,12 @@ tui_draw(struct tui *t)
 	erase();
 	attrset(theme_attr(THEME_TITLE));
 	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 1, "forge  %s%s  [%s]  ns  ", t->ed.path,
-	         editor_modified(&t->ed) ? " *" : "",
-	         t->lang ? t->lang->name : "no language");
+	mvprintw(0, 1, "forge  %s%s  [%s]  ns  ", t->ed->path,
+	         editor_modified(t->ed) ? " *" : "",
+	         t->ed->lang ? t->ed->lang->name : "no language");
 	getyx(stdscr, y, x);
 	(void)y;
-	note = t->ed.message[0] ? t->ed.message : t->compile_note;
+	note = t->ed->message[0] ? t->ed->message : t->compile_note;
 	if (x < cols - 1 && note[0]) {
 		attrset(theme_attr(THEME_MESSAGE));
 		printw("%.*s", cols - x - 1, note);
@@ -197,7 +197,7 @@ tui_draw(struct tui *t)
 	stats_draw(&t->stats, t->wstats);
 	wnoutrefresh(t->wout);
 	wnoutrefresh(t->wstats);
-	editor_draw(&t->ed, t->wed, t->focus == FOCUS_EDITOR);
+	editor_draw(t->ed, t->wed, t->focus == FOCUS_EDITOR);
 	wnoutrefresh(t->wed);
 	if (t->help)
 		tui_draw_help(t, rows, cols);
@@ -220,7 +220,7 @@ tui_message(struct tui *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(t->ed.message, sizeof t->ed.message, fmt, ap);
+	vsnprintf(t->ed->message, sizeof t->ed->message, fmt, ap);
 	va_end(ap);
 }
 
@@ -335,25 +335,25 @@ tui_run(struct tui *t)
 		runner_stop(&t->run);
 		return;
 	}
-	if (t->lang == NULL) {
-		snprintf(t->ed.message, sizeof t->ed.message,
-		         "no language for %s (see forge langs)", t->ed.path);
+	if (t->ed->lang == NULL) {
+		snprintf(t->ed->message, sizeof t->ed->message,
+		         "no language for %s (see forge langs)", t->ed->path);
 		return;
 	}
-	if (!lang_available(t->lang, err, sizeof err)) {
-		snprintf(t->ed.message, sizeof t->ed.message, "%s", err);
+	if (!lang_available(t->ed->lang, err, sizeof err)) {
+		snprintf(t->ed->message, sizeof t->ed->message, "%s", err);
 		return;
 	}
-	src = buffer_text(t->ed.buf, &len);
+	src = buffer_text(t->ed->buf, &len);
 	getmaxyx(t->wout, rows, cols);
 	output_reset(t->out);
 	t->compile_note[0] = '\0';
-	if (runner_start(&t->run, t->lang, src, len, &t->limits, rows, cols,
+	if (runner_start(&t->run, t->ed->lang, src, len, &t->limits, rows, cols,
 	                 err, sizeof err) < 0)
-		snprintf(t->ed.message, sizeof t->ed.message, "%s", err);
+		snprintf(t->ed->message, sizeof t->ed->message, "%s", err);
 	else {
 		stats_start(&t->stats, &t->limits);
-		t->ed.message[0] = '\0';
+		t->ed->message[0] = '\0';
 		/* typed keys reach the program at once */
 		t->focus = FOCUS_OUTPUT;
 	}
@@ -421,16 +421,16 @@ tui_key(struct tui *t, int key, bool is_key)
 	}
 	if (t->offer) {
 		if (!is_key && (key == 'r' || key == 'R')) {
-			buffer_load_string(t->ed.buf, t->offered.data,
+			buffer_load_string(t->ed->buf, t->offered.data,
 			                   t->offered.len);
-			t->ed.recovered = true;
-			t->ed.cur = (struct buffer_pos){0, 0};
-			snprintf(t->ed.message, sizeof t->ed.message,
+			t->ed->recovered = true;
+			t->ed->cur = (struct buffer_pos){0, 0};
+			snprintf(t->ed->message, sizeof t->ed->message,
 			         "restored the unsaved work (Ctrl-S saves it)");
 			t->offer = false;
 		} else if (!is_key && (key == 'd' || key == 'D')) {
-			recovery_remove(t->recovery);
-			t->ed.message[0] = '\0';
+			recovery_remove(t->ed->recovery);
+			t->ed->message[0] = '\0';
 			t->offer = false;
 		}
 		return;
@@ -467,20 +467,28 @@ tui_key(struct tui *t, int key, bool is_key)
 		return;
 	}
 	if (!is_key && key == TUI_CTRL('S')) {
-		if (editor_save(&t->ed) == 0)
-			recovery_remove(t->recovery);
+		if (editor_save(t->ed) == 0)
+			recovery_remove(t->ed->recovery);
 		return;
 	}
 	if (!is_key && key == TUI_CTRL('Q')) {
-		if (editor_modified(&t->ed) && !t->quit_armed) {
+		int unsaved = 0;
+
+		for (int i = 0; i < t->neds; i++)
+			unsaved += editor_modified(t->eds[i]);
+		if (unsaved && !t->quit_armed) {
 			t->quit_armed = true;
-			snprintf(t->ed.message, sizeof t->ed.message,
-			         "unsaved changes: Ctrl-Q again quits without "
-			         "saving, Ctrl-S saves");
+			tui_message(t,
+			            "%s: Ctrl-Q again quits without saving, "
+			            "Ctrl-S saves",
+			            unsaved == 1 && editor_modified(t->ed)
+			                ? "unsaved changes"
+			                : "unsaved changes in other buffers");
 			return;
 		}
 		/* saved, or the person chose to drop the changes */
-		recovery_remove(t->recovery);
+		for (int i = 0; i < t->neds; i++)
+			recovery_remove(t->eds[i]->recovery);
 		t->quit = true;
 		return;
 	}
@@ -502,37 +510,76 @@ tui_key(struct tui *t, int key, bool is_key)
 		return;
 	}
 editor:
-	t->ed.message[0] = '\0';
+	t->ed->message[0] = '\0';
 	getmaxyx(t->wed, rows, cols);
 	(void)cols;
-	editor_key(&t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
+	editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
 }
 
 /* Keeps unsaved work in the recovery file: at most a second old, so a
  * kill or a crash loses at most that (now: at once). */
 static void
-tui_keep(struct tui *t, bool now)
+tui_keep_one(struct editor *e, uint64_t ms, bool now)
 {
-	uint64_t ms = util_now_ms();
 	size_t len;
 	char *text;
 
-	if (t->offer || t->ed.edits == t->kept_edits)
+	if (e->edits == e->kept_edits)
 		return;
-	if (!now && ms - t->kept_ms < 1000)
+	if (!now && ms - e->kept_ms < 1000)
 		return;
-	if (!editor_modified(&t->ed)) {
+	if (!editor_modified(e)) {
 		/* back to what is saved (undo): nothing to keep */
-		recovery_remove(t->recovery);
-		t->kept_edits = t->ed.edits;
+		recovery_remove(e->recovery);
+		e->kept_edits = e->edits;
 		return;
 	}
-	text = buffer_text(t->ed.buf, &len);
-	if (recovery_write(t->recovery, t->ed.path, text, len) == 0) {
-		t->kept_edits = t->ed.edits;
-		t->kept_ms = ms;
+	text = buffer_text(e->buf, &len);
+	if (recovery_write(e->recovery, e->path, text, len) == 0) {
+		e->kept_edits = e->edits;
+		e->kept_ms = ms;
 	}
 	free(text);
+}
+
+static void
+tui_keep(struct tui *t, bool now)
+{
+	uint64_t ms = util_now_ms();
+
+	/* the first buffer's old work is not overwritten before the
+	 * person has answered the offer */
+	for (int i = t->offer ? 1 : 0; i < t->neds; i++)
+		tui_keep_one(t->eds[i], ms, now);
+}
+
+/* A new buffer, shown at once: the file at path, or text (a buffer not
+ * yet saved anywhere, such as a run's source from the history). */
+struct editor *
+tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
+{
+	struct editor *e;
+
+	for (int i = 0; i < t->neds && text == NULL; i++)
+		if (strcmp(t->eds[i]->path, path) == 0)
+			return t->ed = t->eds[i];
+	if (t->neds == TUI_BUFFERS) {
+		tui_message(t, "%d buffers open: close one first", t->neds);
+		return NULL;
+	}
+	e = xmalloc(sizeof *e);
+	editor_init(e, path);
+	if (text) {
+		buffer_load_string(e->buf, text, len);
+		e->recovered = true; /* not saved: modified */
+		e->message[0] = '\0';
+	}
+	e->lang = lang_find_file(&t->langs, path);
+	e->recovery = recovery_path(path);
+	t->eds[t->neds++] = e;
+	t->ed = e;
+	t->focus = FOCUS_EDITOR;
+	return e;
 }
 
 static void
@@ -567,26 +614,24 @@ main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	memset(&t, 0, sizeof t);
 	tui_active = &t;
-	editor_init(&t.ed, argv[1]);
-	t.recovery = recovery_path(argv[1]);
+	lang_load_all(&t.langs);
+	tui_open_buffer(&t, argv[1], NULL, 0);
 	buf_init(&t.offered, 0);
-	if (recovery_read(t.recovery, &t.offered)) {
+	if (recovery_read(t.ed->recovery, &t.offered)) {
 		size_t len;
-		char *now = buffer_text(t.ed.buf, &len);
+		char *now = buffer_text(t.ed->buf, &len);
 
 		if (len == t.offered.len &&
 		    memcmp(now, buf_cstr(&t.offered), len) == 0)
-			recovery_remove(t.recovery);
+			recovery_remove(t.ed->recovery);
 		else {
 			t.offer = true;
-			snprintf(t.ed.message, sizeof t.ed.message,
+			snprintf(t.ed->message, sizeof t.ed->message,
 			         "unsaved work found: r restores "
 			         "it, d discards it");
 		}
 		free(now);
 	}
-	lang_load_all(&t.langs);
-	t.lang = lang_find_file(&t.langs, argv[1]);
 	limits_default_run(&t.limits);
 	t.limits.wall_ms = 60000; /* a person types the program's input */
 	t.run.pty = t.run.events = -1;
@@ -682,11 +727,13 @@ main(int argc, char **argv)
 		runner_reap(&t.run);
 	endwin();
 	output_free(t.out);
-	editor_free(&t.ed);
+	for (int i = 0; i < t.neds; i++) {
+		editor_free(t.eds[i]);
+		free(t.eds[i]);
+	}
 	lang_set_free(&t.langs);
 	buf_free(&t.pending);
 	buf_free(&t.offered);
-	free(t.recovery);
 	ns_release();
 	return 0;
 }

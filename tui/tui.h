@@ -56,8 +56,12 @@ struct editor {
 	size_t left; /* first display column shown */
 	char *path;
 	char message[256];
-	bool recovered;      /* restored text not saved yet: modified */
-	unsigned long edits; /* counts changes, for the recovery file */
+	bool recovered;              /* restored text not saved yet: modified */
+	unsigned long edits;         /* counts changes, for the recovery file */
+	const struct language *lang; /* NULL: none known */
+	char *recovery;              /* where its unsaved work is kept */
+	unsigned long kept_edits;    /* what the recovery file holds */
+	uint64_t kept_ms;
 };
 void editor_init(struct editor *, const char *path);
 void editor_free(struct editor *);
@@ -165,12 +169,15 @@ struct tui_view {
 typedef void tui_ready_fn(struct tui *, void *);
 #define TUI_WATCH_MAX 8
 
+#define TUI_BUFFERS 16
+
 struct tui {
-	struct editor ed;
+	struct editor *ed; /* the buffer shown, one of eds */
+	struct editor *eds[TUI_BUFFERS];
+	int neds;
 	struct output *out;
 	struct stats stats;
 	struct runner run;
-	const struct language *lang;
 	struct language_set langs;
 	struct limits limits;
 	enum focus focus;
@@ -179,11 +186,8 @@ struct tui {
 	bool help, quit_armed, quit;
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */
-	char *recovery;     /* where unsaved work is kept */
 	bool offer;         /* an earlier session's work waits: r or d */
 	struct buf offered;
-	unsigned long kept_edits;
-	uint64_t kept_ms;
 	struct {
 		int fd;           /* -1: a timer only */
 		uint64_t when_ms; /* 0: no timer */
@@ -192,6 +196,8 @@ struct tui {
 	} watch[TUI_WATCH_MAX];
 };
 
+struct editor *tui_open_buffer(struct tui *, const char *path, const char *text,
+                               size_t len);
 void tui_message(struct tui *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void tui_open_view(struct tui *, const struct tui_view *);
