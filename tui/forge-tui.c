@@ -32,6 +32,9 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Alt-Left/Right, Alt-< >", "move the editor's border", NULL},
     {"Alt-Up/Down, Alt-- +", "move the output/stats border", NULL},
     {"mouse", "click focuses a pane; drag a border to move it", NULL},
+    {"F10 / Alt-m", "the limits of the next run (a form)", "limits"},
+    {"F12 / Alt-l", "the language the buffer runs as", NULL},
+    {"Ctrl-L", "redraw the screen", NULL},
     {"Ctrl-O", "open a file in a new buffer", NULL},
     {"Ctrl-W", "close the buffer (asks about unsaved changes)", NULL},
     {"Ctrl-PgUp/PgDn, Alt-[ ]", "previous / next buffer", NULL},
@@ -560,6 +563,16 @@ tui_events(struct tui *t)
 	}
 }
 
+/* The limits a run starts with: forge run's, but a minute of wall
+ * time, as a person types the program's input. */
+void
+tui_limits_default(struct tui *t, struct limits *l)
+{
+	(void)t;
+	limits_default_run(l);
+	l->wall_ms = 60000;
+}
+
 /* Keys that ncurses knows only by their terminfo names (xterm's
  * modified arrows and page keys); 0 where the terminal has none. */
 static int tui_key_alt_left, tui_key_alt_right, tui_key_alt_up,
@@ -766,6 +779,18 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 	}
 	if (!is_key && key == TUI_CTRL('W')) {
 		tui_close_buffer(t);
+		return true;
+	}
+	if ((is_key && key == KEY_F(10)) || alt == 'm') {
+		tui_open_view(t, &limits_form_view);
+		return true;
+	}
+	if ((is_key && key == KEY_F(12)) || alt == 'l') {
+		tui_open_view(t, &lang_menu_view);
+		return true;
+	}
+	if (!is_key && key == TUI_CTRL('L')) {
+		clearok(curscr, TRUE); /* the screen was disturbed: redraw */
 		return true;
 	}
 	return false;
@@ -1074,8 +1099,7 @@ main(int argc, char **argv)
 		}
 		free(now);
 	}
-	limits_default_run(&t.limits);
-	t.limits.wall_ms = 60000; /* a person types the program's input */
+	tui_limits_default(&t, &t.limits);
 	t.run.pty = t.run.events = -1;
 	buf_init(&t.pending, 0);
 	buf_init(&t.answer, 4096);

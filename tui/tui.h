@@ -82,6 +82,10 @@ void recovery_remove(const char *rpath);
 int diag_first_error(const char *text, size_t len, const char *source,
                      char *msg, size_t);
 
+/* limits-form.c, lang-menu.c: views */
+extern const struct tui_view limits_form_view;
+extern const struct tui_view lang_menu_view;
+
 /* theme.c: colours by meaning. Drawing code names an element, never a
  * colour; the theme maps elements to curses attributes. */
 enum theme_element {
@@ -236,6 +240,7 @@ struct tui {
 
 struct editor *tui_open_buffer(struct tui *, const char *path, const char *text,
                                size_t len);
+void tui_limits_default(struct tui *, struct limits *);
 void tui_prompt(struct tui *, const char *question,
                 void (*)(struct tui *, const char *));
 void tui_message(struct tui *, const char *fmt, ...)

@@ -55,6 +55,18 @@ tm send-keys -t t F1
 check "F1 lists every key" wait_for "in the output, while running: stop the program"
 tm send-keys -t t Escape
 check "any key closes the help" wait_gone "any key closes"
+tm send-keys -t t F10
+check "F10 opens the limits form" wait_for "Limits of the next run"
+tm send-keys -t t Down Down Enter BSpace BSpace BSpace BSpace
+tm send-keys -t t -l "12XB"
+tm send-keys -t t Enter
+check "a bad size is refused with the reason" wait_for "memory: " 5
+tm send-keys -t t Enter BSpace BSpace BSpace BSpace BSpace BSpace
+tm send-keys -t t -l "96M"
+tm send-keys -t t Enter
+check "a good one is taken" wait_for "memory: 96M" 5
+tm send-keys -t t Escape
+check "Esc goes back to the panes" wait_gone "Limits of the next run" 5
 type_lines '#include <stdio.h>' 'int main(void) {' \
 	'char n[32];' 'printf("na%s? ", "me");' 'fflush(stdout);' \
 	'if (scanf("%31s", n) != 1)' 'return 1;' 'printf("hi %s\n", n);' \
@@ -69,7 +81,7 @@ tm send-keys -t t Enter
 check "typed input reached the program" wait_for "hi Ada" 10
 check "the verdict is shown" wait_for "verdict OK" 10
 check "with the exit code" wait_for "exit code 0" 5
-check "the stats pane shows the memory limit" wait_for "/256M" 5
+check "the stats pane shows the memory limit set in the form" wait_for "/96M" 5
 
 tm send-keys -t t C-s
 check "Ctrl-S saves" wait_for "saved" 5
