@@ -462,6 +462,8 @@ tui_run(struct tui *t)
 	t->source_name = lang_source_name(t->ed->lang, src, len);
 	buf_reset(&t->compiled);
 	buf_reset(&t->tail);
+	t->shown = 0;
+	t->over_output = false;
 	t->error_line = 0;
 	if (runner_start(&t->run, t->ed->lang, src, len, &t->limits, rows, cols,
 	                 err, sizeof err) < 0)
@@ -523,6 +525,17 @@ tui_events(struct tui *t)
 			                         .verdict = VERDICT_IE};
 			snprintf(e.detail, sizeof e.detail,
 			         "the run was stopped");
+			if (t->over_output) {
+				char size[32];
+				limits_format_size(t->limits.output_bytes, size,
+				                   sizeof size);
+				e.verdict = VERDICT_OLE;
+				snprintf(e.detail, sizeof e.detail,
+				         "output limit %s exceeded", size);
+			}
+			e.cpu_ms = t->stats.last.cpu_ms;
+			e.wall_ms = t->stats.last.t_ms;
+			e.mem_kb = t->stats.peak_mem / 1024;
 			stats_done(&t->stats, &e);
 		}
 		runner_reap(&t->run);
@@ -1189,6 +1202,14 @@ main(int argc, char **argv)
 			       (n = read(t.run.pty, buf, sizeof buf)) > 0) {
 				output_feed(t.out, buf, (size_t)n);
 				tui_keep_tail(&t, buf, (size_t)n);
+				/* on a terminal the engine cannot count the
+				 * output: the workbench does */
+				t.shown += (uint64_t)n;
+				if (t.shown > t.limits.output_bytes &&
+				    !t.over_output) {
+					t.over_output = true;
+					runner_stop(&t.run);
+				}
 			}
 		}
 		if (t.run.events >= 0 && (p[3].revents & (POLLIN | POLLHUP)))

@@ -224,7 +224,9 @@ struct tui {
 	void (*answered)(struct tui *, const char *);
 	char *source_name; /* the run's source file, as its compiler names it */
 	struct buf compiled, tail; /* compiler messages; the output's end */
-	int error_line; /* of the first error in the output; 0: none */
+	uint64_t shown;            /* bytes the program wrote to its terminal */
+	bool over_output; /* more than the output limit: stopped, OLE */
+	int error_line;   /* of the first error in the output; 0: none */
 	char error_text[160];
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */

@@ -173,6 +173,24 @@ check "F5 stops it" wait_for "stopped" 10
 tm send-keys -t t C-q
 check "and the workbench quits" wait_for "TUI-EXITED 0" 10
 
+# a flood on the terminal is stopped at the output limit: OLE
+flood=$TEST_TMP/flood.sh
+printf 'while :; do echo "flooding the terminal with a long line of text"; done\n' >"$flood"
+tm kill-session -t t
+tm new-session -d -s t -x 100 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$flood'; echo TUI-EXITED \$?; sleep 60"
+check "the flood opens" wait_for "flood.sh"
+tm send-keys -t t F10
+check "the limits form opens" wait_for "Limits of the next run"
+tm send-keys -t t Down Down Down Down Enter BSpace BSpace BSpace
+tm send-keys -t t -l "1M"
+tm send-keys -t t Enter Escape
+check "the output limit is set" wait_for "output: 1M" 5
+tm send-keys -t t F5
+check "the flood ends as OLE" wait_for "verdict OLE" 30
+check "with the limit named" wait_for "output limit 1M exceeded" 5
+tm send-keys -t t C-q
+check "the flood's workbench quits" wait_for "TUI-EXITED 0" 10
+
 # unsaved work survives a kill: the next start offers it back
 keep=$TEST_TMP/keep.py
 tm kill-session -t t
