@@ -22,7 +22,7 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Tab / Shift-Tab", "next / previous pane (editor, output, stats)", "pane"},
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
-    {"F1", "this help", "help"},
+    {"F1 / ? / Alt-?", "this help (? where it is not typed as text)", "help"},
     {"F4 / Alt-e",
      "go to the line of the first error (also Enter in the "
      "output)",
@@ -883,7 +883,12 @@ tui_key(struct tui *t, int key, bool is_key)
 		t->quit_armed = false;
 	if (!is_key && key != TUI_CTRL('W'))
 		t->close_armed = false;
-	if (is_key && key == KEY_F(1)) {
+	/* ? where it is not text: in the stats pane, the output of a
+	 * finished run, a view that has no use for it */
+	if ((is_key && key == KEY_F(1)) || key == (TUI_ALT | '?') ||
+	    (!is_key && key == '?' && !t->view &&
+	     (t->focus == FOCUS_STATS ||
+	      (t->focus == FOCUS_OUTPUT && !t->run.running)))) {
 		t->help = true;
 		return;
 	}
@@ -896,6 +901,10 @@ tui_key(struct tui *t, int key, bool is_key)
 			return;
 		if (!is_key && key == 27) {
 			tui_close_view(t);
+			return;
+		}
+		if (!is_key && key == '?') {
+			t->help = true;
 			return;
 		}
 	}
