@@ -72,6 +72,10 @@ int recovery_write(const char *rpath, const char *file, const char *, size_t);
 bool recovery_read(const char *rpath, struct buf *);
 void recovery_remove(const char *rpath);
 
+/* syntax.c: highlighting from a language's [syntax] (curses-free, so its
+ * interface is in tui/syntax.h for the unit tests) */
+#include "tui/syntax.h"
+
 /* stats.c */
 struct stats {
 	struct limits limits;
