@@ -25,19 +25,24 @@ struct lang_parse {
 	char err[256];
 };
 
-static char **
-lang_words_append(char **v, const char *value)
+static void
+lang_list_append(char ***list, char **add)
 {
-	char **add = util_split_words(value, NULL);
 	size_t n = 0, m = 0;
 
-	while (v != NULL && v[n] != NULL)
+	while (*list != NULL && (*list)[n] != NULL)
 		n++;
 	while (add[m] != NULL)
 		m++;
-	v = xrealloc(v, (n + m + 1) * sizeof *v);
-	memcpy(v + n, add, (m + 1) * sizeof *v);
+	*list = xrealloc(*list, (n + m + 1) * sizeof **list);
+	memcpy(*list + n, add, (m + 1) * sizeof *add);
 	free(add);
+}
+
+static char **
+lang_words_append(char **v, const char *value)
+{
+	lang_list_append(&v, util_split_words(value, NULL));
 	return v;
 }
 
@@ -69,20 +74,6 @@ lang_blank_words(const char *s, size_t *count)
 	}
 	*count = n;
 	return v;
-}
-
-static void
-lang_list_append(char ***list, char **add)
-{
-	size_t n = 0, m = 0;
-
-	while (*list != NULL && (*list)[n] != NULL)
-		n++;
-	while (add[m] != NULL)
-		m++;
-	*list = xrealloc(*list, (n + m + 1) * sizeof **list);
-	memcpy(*list + n, add, (m + 1) * sizeof *add);
-	free(add);
 }
 
 /* The [syntax] keys that hold lists, and the longest word each takes. */
@@ -437,12 +428,12 @@ lang_syntax_tokens(struct language_syntax *sy, char **list, int kind,
 		t->kind = (uint8_t)kind;
 		sy->chars[(unsigned char)t->open[0]] |= LANG_CH_TOKEN;
 		/* longest first, so that """ wins over " */
-		for (j = sy->ntokens++;
-		     j > 0 && sy->tokens[j - 1].open_len < t->open_len; j--) {
+		for (j = sy->ntokens++; j > 0 && sy->tokens[j - 1].open_len <
+		                                     sy->tokens[j].open_len;
+		     j--) {
 			struct lang_token tmp = sy->tokens[j - 1];
 			sy->tokens[j - 1] = sy->tokens[j];
 			sy->tokens[j] = tmp;
-			t = &sy->tokens[j - 1];
 		}
 	}
 	return 0;

@@ -95,6 +95,11 @@ test_c(void)
 	s = EXPECT(c, s, "    ((x) + 1)", "ppppppppppppp");
 	CHECK(s == 0);
 	EXPECT(c, s, "x = y # z;", "tttttttttt");
+	/* a block comment inside a directive: the directive goes on */
+	s = EXPECT(c, 0, "#define X /* a", "ppppppppppcccc");
+	s = EXPECT(c, s, "b */ 1", "ccccpp");
+	CHECK(s == 0);
+	EXPECT(c, s, "int", "yyy");
 	/* numbers */
 	EXPECT(c, 0, "0x1F 1e-9 1.5f 10ULL .5 1'000'000",
 	       "nnnntnnnntnnnntnnnnntnntnnnnnnnnn");
