@@ -27,6 +27,7 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Ctrl-Z / Ctrl-Y", "undo / redo", NULL},
     {"Ctrl-C", "in the output, while running: stop the program", NULL},
     {"arrows, Home, End, PgUp, PgDn", "move", NULL},
+    {"F9 / Alt-t", "choose the colour theme", NULL},
 };
 
 static struct tui *tui_active;
@@ -419,6 +420,7 @@ tui_key(struct tui *t, int key, bool is_key)
 		t->help = false;
 		return;
 	}
+	settings_key_translate(&t->settings, &key, &is_key);
 	if (t->offer) {
 		if (!is_key && (key == 'r' || key == 'R')) {
 			buffer_load_string(t->ed->buf, t->offered.data,
@@ -452,6 +454,10 @@ tui_key(struct tui *t, int key, bool is_key)
 			tui_close_view(t);
 			return;
 		}
+	}
+	if (is_key && (key == KEY_F(9) || key == TUI_KEY_ALT('t'))) {
+		theme_chooser_open(t);
+		return;
 	}
 	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
 		tui_run(t);
@@ -582,6 +588,48 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 	return e;
 }
 
+/* After initscr(): the settings file's limits and theme; a mistake in
+ * it is shown in the title bar, with its line, and the rest applies. */
+static void
+tui_settings(struct tui *t)
+{
+	char *path = settings_path();
+	struct buf errs;
+	int n = 0;
+
+	buf_init(&errs, 0);
+	settings_init(&t->settings);
+	settings_load(&t->settings, path, &errs);
+	t->limits = t->settings.limits;
+	theme_init();
+	theme_use(t->settings.theme, &errs);
+	for (size_t i = 0; i < errs.len; i++)
+		n += errs.data[i] == '\n';
+	if (n > 0 && !t->offer) /* that offer's keys come first */
+		tui_message(t, "%.*s%s", (int)strcspn(buf_cstr(&errs), "\n"),
+		            errs.data, n > 1 ? " (and more)" : "");
+	buf_free(&errs);
+	free(path);
+}
+
+/* Alt-x arrives as ESC then x, read at once: one key */
+static void
+tui_alt(int *key, bool *is_key)
+{
+	wint_t wc;
+	int r;
+
+	if (*is_key || *key != 27 || (r = get_wch(&wc)) == ERR)
+		return;
+	if (r == OK && wc > ' ' && wc < 127) {
+		*key = TUI_KEY_ALT((int)wc);
+		*is_key = true;
+	} else if (r == KEY_CODE_YES)
+		ungetch((int)wc);
+	else
+		unget_wch((wchar_t)wc);
+}
+
 static void
 tui_usage(FILE *f)
 {
@@ -632,8 +680,6 @@ main(int argc, char **argv)
 		}
 		free(now);
 	}
-	limits_default_run(&t.limits);
-	t.limits.wall_ms = 60000; /* a person types the program's input */
 	t.run.pty = t.run.events = -1;
 	buf_init(&t.pending, 0);
 	ns_cleanup_stale();
@@ -664,7 +710,7 @@ main(int argc, char **argv)
 		start_color();
 		use_default_colors();
 	}
-	theme_init();
+	tui_settings(&t);
 	tui_layout(&t);
 	while (!t.quit) {
 		struct pollfd p[4 + TUI_WATCH_MAX] = {
@@ -716,8 +762,12 @@ main(int argc, char **argv)
 			tui_events(&t);
 		if (p[0].revents & POLLIN) {
 			nodelay(stdscr, TRUE);
-			while ((r = get_wch(&wc)) != ERR)
-				tui_key(&t, (int)wc, r == KEY_CODE_YES);
+			while ((r = get_wch(&wc)) != ERR) {
+				int key = (int)wc;
+				bool is_key = r == KEY_CODE_YES;
+				tui_alt(&key, &is_key);
+				tui_key(&t, key, is_key);
+			}
 			nodelay(stdscr, FALSE);
 		}
 		tui_keep(&t, false);
@@ -732,6 +782,7 @@ main(int argc, char **argv)
 		free(t.eds[i]);
 	}
 	lang_set_free(&t.langs);
+	settings_free(&t.settings);
 	buf_free(&t.pending);
 	buf_free(&t.offered);
 	ns_release();
