@@ -612,7 +612,8 @@ tui_settings(struct tui *t)
 	free(path);
 }
 
-/* Alt-x arrives as ESC then x, read at once: one key */
+/* Alt-x arrives as ESC then x, read at once: one key. ESC [ and ESC O
+ * begin sequences curses may not know (bracketed paste): left alone. */
 static void
 tui_alt(int *key, bool *is_key)
 {
@@ -621,7 +622,7 @@ tui_alt(int *key, bool *is_key)
 
 	if (*is_key || *key != 27 || (r = get_wch(&wc)) == ERR)
 		return;
-	if (r == OK && wc > ' ' && wc < 127) {
+	if (r == OK && wc > ' ' && wc < 127 && wc != '[' && wc != 'O') {
 		*key = TUI_KEY_ALT((int)wc);
 		*is_key = true;
 	} else if (r == KEY_CODE_YES)

@@ -421,8 +421,10 @@ settings_key_parse(const char *spec, int *key, bool *is_key)
 		*is_key = false;
 		return 0;
 	}
+	/* ESC [ and ESC O start the terminal's own sequences */
 	if (strncasecmp(spec, "Alt-", 4) == 0 && spec[4] != '\0' &&
-	    spec[5] == '\0' && isgraph((unsigned char)spec[4])) {
+	    spec[5] == '\0' && isgraph((unsigned char)spec[4]) &&
+	    spec[4] != '[' && spec[4] != 'O') {
 		*key = TUI_KEY_ALT(spec[4]);
 		*is_key = true;
 		return 0;

@@ -178,6 +178,8 @@ test_keys(void)
 	CHECK(settings_key_parse("Ctrl-1", &key, &is_key) < 0);
 	CHECK(settings_key_parse("Ctrl-ab", &key, &is_key) < 0);
 	CHECK(settings_key_parse("Alt- ", &key, &is_key) < 0);
+	CHECK(settings_key_parse("Alt-[", &key, &is_key) < 0);
+	CHECK(settings_key_parse("Alt-O", &key, &is_key) < 0);
 	CHECK(settings_key_parse("", &key, &is_key) < 0);
 }
 
