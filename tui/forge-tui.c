@@ -37,7 +37,7 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Ctrl-L", "redraw the screen", NULL},
     {"Ctrl-O", "open a file in a new buffer", NULL},
     {"Ctrl-W", "close the buffer (asks about unsaved changes)", NULL},
-    {"Ctrl-PgUp/PgDn, Alt-[ ]", "previous / next buffer", NULL},
+    {"Ctrl-PgUp/PgDn, Alt-, .", "previous / next buffer", NULL},
     {"Alt-1 .. Alt-9", "go to buffer 1 .. 9", NULL},
     {"Ctrl-Z / Ctrl-Y", "undo / redo", NULL},
     {"Ctrl-C", "in the output, while running: stop the program", NULL},
@@ -46,6 +46,7 @@ static const struct tui_keyhelp tui_keys[] = {
      "(PgUp/PgDn, Home/End once it ended)",
      NULL},
     {"arrows, Home, End, PgUp, PgDn", "move", NULL},
+    {"F9 / Alt-c", "choose the colour theme", NULL},
 };
 
 static struct tui *tui_active;
@@ -576,14 +577,12 @@ tui_events(struct tui *t)
 	}
 }
 
-/* The limits a run starts with: forge run's, but a minute of wall
- * time, as a person types the program's input. */
+/* The limits a run starts with: the settings file's, else forge run's
+ * with a minute of wall time, as a person types the program's input. */
 void
 tui_limits_default(struct tui *t, struct limits *l)
 {
-	(void)t;
-	limits_default_run(l);
-	l->wall_ms = 60000;
+	*l = t->settings.limits;
 }
 
 /* Keys that ncurses knows only by their terminfo names (xterm's
@@ -754,11 +753,11 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 		tui_layout(t);
 		return true;
 	}
-	if (alt == '<' || alt == ',' || (is_key && key == tui_key_alt_left)) {
+	if (alt == '<' || (is_key && key == tui_key_alt_left)) {
 		tui_split(t, 'x', -5, -1);
 		return true;
 	}
-	if (alt == '>' || alt == '.' || (is_key && key == tui_key_alt_right)) {
+	if (alt == '>' || (is_key && key == tui_key_alt_right)) {
 		tui_split(t, 'x', 5, -1);
 		return true;
 	}
@@ -778,11 +777,11 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 		tui_switch_buffer(t, alt - '1');
 		return true;
 	}
-	if ((is_key && key == tui_key_ctrl_pgup) || alt == '[') {
+	if ((is_key && key == tui_key_ctrl_pgup) || alt == ',') {
 		tui_switch_buffer(t, (cur + t->neds - 1) % t->neds);
 		return true;
 	}
-	if ((is_key && key == tui_key_ctrl_pgdn) || alt == ']') {
+	if ((is_key && key == tui_key_ctrl_pgdn) || alt == '.') {
 		tui_switch_buffer(t, (cur + 1) % t->neds);
 		return true;
 	}
@@ -859,6 +858,7 @@ tui_key(struct tui *t, int key, bool is_key)
 		t->help = false;
 		return;
 	}
+	settings_key_translate(&t->settings, &key, &is_key);
 	if (t->offer) {
 		if (!is_key && (key == 'r' || key == 'R')) {
 			buffer_load_string(t->ed->buf, t->offered.data,
@@ -907,6 +907,10 @@ tui_key(struct tui *t, int key, bool is_key)
 			t->help = true;
 			return;
 		}
+	}
+	if ((is_key && key == KEY_F(9)) || key == (TUI_ALT | 'c')) {
+		theme_chooser_open(t);
+		return;
 	}
 	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
 		tui_run(t);
@@ -1071,6 +1075,63 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 	return e;
 }
 
+/* After initscr(): the settings file's limits and theme; a mistake in
+ * it is shown in the title bar, with its line, and the rest applies. */
+static void
+tui_settings(struct tui *t)
+{
+	char *path = settings_path();
+	struct buf errs;
+	int n = 0;
+
+	buf_init(&errs, 0);
+	settings_init(&t->settings);
+	settings_load(&t->settings, path, &errs);
+	t->limits = t->settings.limits;
+	theme_init();
+	theme_use(t->settings.theme, &errs);
+	for (size_t i = 0; i < errs.len; i++)
+		n += errs.data[i] == '\n';
+	if (n > 0 && !t->offer) /* that offer's keys come first */
+		tui_message(t, "%.*s%s", (int)strcspn(buf_cstr(&errs), "\n"),
+		            errs.data, n > 1 ? " (and more)" : "");
+	buf_free(&errs);
+	free(path);
+}
+
+/* Alt-x arrives as Escape then x, read at once: one key, TUI_ALT | x.
+ * Escape [ and Escape O begin sequences of keys that curses does not
+ * know: they are read to their end and dropped, never typed. Returns
+ * whether there is a key to handle. */
+static bool
+tui_alt(int *key, bool *is_key)
+{
+	wint_t wc;
+	int r;
+
+	if (*is_key || *key != 27 || (r = get_wch(&wc)) == ERR)
+		return true;
+	if (r == KEY_CODE_YES || (wc < ' ' && wc != '\t') || wc == 127) {
+		/* Escape, then a key curses knows or a control key: both */
+		if (r == KEY_CODE_YES)
+			ungetch((int)wc);
+		else
+			unget_wch((wchar_t)wc);
+		return true;
+	}
+	if (wc == '[' || wc == 'O') {
+		bool csi = wc == '[';
+
+		/* parameters, then one final byte (@ to ~) */
+		while ((r = get_wch(&wc)) != ERR && r != KEY_CODE_YES && csi &&
+		       !(wc >= '@' && wc <= '~'))
+			;
+		return false;
+	}
+	*key = TUI_ALT | (int)wc;
+	return true;
+}
+
 static void
 tui_usage(FILE *f)
 {
@@ -1121,7 +1182,6 @@ main(int argc, char **argv)
 		}
 		free(now);
 	}
-	tui_limits_default(&t, &t.limits);
 	t.run.pty = t.run.events = -1;
 	buf_init(&t.pending, 0);
 	buf_init(&t.answer, 4096);
@@ -1163,7 +1223,7 @@ main(int argc, char **argv)
 		start_color();
 		use_default_colors();
 	}
-	theme_init();
+	tui_settings(&t);
 	tui_layout(&t);
 	while (!t.quit) {
 		struct pollfd p[4 + TUI_WATCH_MAX] = {
@@ -1226,25 +1286,15 @@ main(int argc, char **argv)
 		if (p[0].revents & POLLIN) {
 			nodelay(stdscr, TRUE);
 			while ((r = get_wch(&wc)) != ERR) {
-				wint_t next;
 				int key = (int)wc;
+				bool is_key = r == KEY_CODE_YES;
 
-				if (r == KEY_CODE_YES && key == KEY_MOUSE) {
+				if (is_key && key == KEY_MOUSE) {
 					tui_mouse(&t);
 					continue;
 				}
-				/* Escape and a key at once: Alt and that key */
-				if (r != KEY_CODE_YES && key == 27 &&
-				    (r = get_wch(&next)) != ERR) {
-					if (r == KEY_CODE_YES) {
-						tui_key(&t, 27, false);
-						tui_key(&t, (int)next, true);
-						continue;
-					}
-					key = (int)next | TUI_ALT;
-					r = OK;
-				}
-				tui_key(&t, key, r == KEY_CODE_YES);
+				if (tui_alt(&key, &is_key))
+					tui_key(&t, key, is_key);
 			}
 			nodelay(stdscr, FALSE);
 		}
@@ -1260,6 +1310,7 @@ main(int argc, char **argv)
 		free(t.eds[i]);
 	}
 	lang_set_free(&t.langs);
+	settings_free(&t.settings);
 	buf_free(&t.pending);
 	buf_free(&t.answer);
 	buf_free(&t.compiled);

@@ -133,6 +133,81 @@ enum theme_element theme_verdict(int verdict);
  * interface is in tui/syntax.h for the unit tests) */
 #include "tui/syntax.h"
 
+/* How a theme file describes an element. A colour is THEME_COLOUR_DEFAULT
+ * (the terminal's own), an xterm palette index 0-255, or THEME_RGB(). */
+#define THEME_COLOUR_DEFAULT (-1)
+#define THEME_RGB_FLAG       0x1000000
+#define THEME_RGB(r, g, b)   (THEME_RGB_FLAG | (r) << 16 | (g) << 8 | (b))
+struct theme_style {
+	int fg, bg;
+	attr_t attrs;
+};
+struct theme {
+	char name[64];         /* the file's name without .theme */
+	char title[64];        /* [theme] name, for the chooser */
+	char description[128]; /* [theme] description */
+	struct theme_style style[THEME_NELEMENTS];
+};
+/* The pure part (no curses calls): names, parsing, colour mapping. */
+const char *theme_element_name(enum theme_element);
+int theme_element_find(const char *name);
+int theme_parse_style(const char *spec, struct theme_style *, char *err,
+                      size_t);
+void theme_builtin(struct theme *);
+int theme_parse(struct theme *, const char *name, const char *text,
+                const char *file, struct buf *errors);
+int theme_map_colour(int colour, int ncolours);
+void theme_resolve(const struct theme_style *, enum theme_element, int ncolours,
+                   int *fg, int *bg, attr_t *attrs);
+void theme_dirs(char **system, char **user);
+char **theme_list(size_t *count);
+int theme_load(struct theme *, const char *name, struct buf *errors);
+/* The curses part: the terminal's colours, and a theme put on screen. */
+int theme_colours(void);
+void theme_apply(const struct theme *);
+const struct theme *theme_current(void);
+int theme_use(const char *name, struct buf *errors);
+
+/* theme-chooser.c: the theme list with a live preview */
+struct tui;
+struct tui_view;
+extern const struct tui_view theme_chooser_view;
+void theme_chooser_open(struct tui *);
+
+/* settings.c: $XDG_CONFIG_HOME/forge/forge-tui.conf */
+struct settings_key {
+	char action[24];
+	int key;
+	bool is_key;
+};
+struct settings {
+	struct limits limits; /* a run's default limits */
+	char backend[32];     /* "": the default one */
+	char theme[64];
+	int tab_width;     /* 0: the language's */
+	bool line_numbers; /* editor options */
+	bool auto_indent;
+	bool current_line; /* the cursor line highlighted */
+	struct settings_key *keys;
+	size_t nkeys;
+};
+/* fn gets each key = value (key NULL: a section starts); it returns -1
+ * with a message in err to report the line. */
+typedef int settings_ini_fn(void *, const char *section, const char *key,
+                            const char *value, char *err, size_t);
+int settings_ini_parse(const char *text, const char *file, settings_ini_fn *,
+                       void *, struct buf *errors);
+void settings_init(struct settings *);
+void settings_free(struct settings *);
+int settings_parse(struct settings *, const char *text, const char *file,
+                   struct buf *errors);
+char *settings_path(void);
+int settings_load(struct settings *, const char *path, struct buf *errors);
+int settings_key_parse(const char *spec, int *key, bool *is_key);
+bool settings_key_translate(const struct settings *, int *key, bool *is_key);
+char *settings_with_theme(const char *text, const char *theme);
+int settings_save_theme(const char *path, const char *theme, char *err, size_t);
+
 /* stats.c */
 #define STATS_HISTORY 240 /* samples kept for the graphs: 24 s at 100 ms */
 struct stats {
@@ -215,6 +290,7 @@ struct tui {
 	struct runner run;
 	struct language_set langs;
 	struct limits limits;
+	struct settings settings; /* as read at start-up */
 	enum focus focus;
 	int split_x, split_y;        /* per cent: editor width, output height */
 	bool zoom;                   /* the focused pane fills the screen */
