@@ -84,7 +84,7 @@ check "with the exit code" wait_for "exit code 0" 5
 check "the stats pane shows the memory limit set in the form" wait_for "/96M" 5
 
 tm send-keys -t t C-s
-check "Ctrl-S saves" wait_for "saved" 5
+check "Ctrl-S saves" wait_for "saved $prog" 5
 check "the file holds what was typed" grep -q 'printf("hi %s\\n", n)' "$prog"
 
 # editing after the save, then undoing it, comes back to the saved text
@@ -209,7 +209,7 @@ tm send-keys -t t r
 check "r brings it back" wait_for 'print("precious work")' 5
 check "still to be saved" wait_for 'keep.py *' 5
 tm send-keys -t t C-s
-check "saved" wait_for "saved" 5
+check "saved" wait_for "saved $keep" 5
 eq "the file holds the work" 'print("precious work")' "$(cat "$keep" 2>/dev/null)"
 # a closed terminal (SIGHUP) keeps the work at once
 tm send-keys -t t -l '# more'
