@@ -20,6 +20,8 @@
 /* The keys, once: the help screen and the key bar are made from this. */
 static const struct tui_keyhelp tui_keys[] = {
     {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
+    {"F6", "judge the program on its tests", "judge"},
+    {"F7 / Alt-T", "the tests view", "tests"},
     {"Tab", "switch between the editor and the output", "switch"},
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
@@ -410,6 +412,26 @@ tui_events(struct tui *t)
 	}
 }
 
+/* Alt-c arrives as Esc and c at once: true (both taken) when the key
+ * after this Esc is c; any other key is given back. */
+static bool
+tui_alt(int key, bool is_key, int c)
+{
+	wint_t wc;
+	int r;
+
+	if (is_key || key != 27)
+		return false;
+	r = get_wch(&wc);
+	if (r == OK && ((int)wc == c || (int)wc == c - 'a' + 'A'))
+		return true;
+	if (r == KEY_CODE_YES)
+		ungetch((int)wc);
+	else if (r == OK)
+		unget_wch((wchar_t)wc);
+	return false;
+}
+
 static void
 tui_key(struct tui *t, int key, bool is_key)
 {
@@ -441,6 +463,10 @@ tui_key(struct tui *t, int key, bool is_key)
 		t->help = true;
 		return;
 	}
+	if (tui_alt(key, is_key, 't')) {
+		tests_open(t);
+		return;
+	}
 	if (t->view) {
 		int r = t->view->key(t, key, is_key);
 
@@ -455,6 +481,13 @@ tui_key(struct tui *t, int key, bool is_key)
 	}
 	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
 		tui_run(t);
+		return;
+	}
+	if (is_key && (key == KEY_F(6) || key == KEY_F(7))) {
+		if (key == KEY_F(6))
+			tests_judge(t);
+		else
+			tests_open(t);
 		return;
 	}
 	if (!is_key && key == '\t' &&
@@ -587,9 +620,14 @@ tui_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: forge-tui FILE\n\nThe Forge workbench: edit FILE, "
-	           "run it in the sandbox with F5, see its\noutput, usage and "
-	           "verdict.\n\nkeys:\n");
+	fprintf(f,
+	        "usage: forge-tui [--companion[=PORT]] FILE\n\nThe Forge "
+	        "workbench: edit FILE, run it in the sandbox with F5, see "
+	        "its\noutput, usage and verdict; judge it on its tests with "
+	        "F6.\n\n  --companion[=PORT]  receive problems from "
+	        "competitive-companion on\n                      127.0.0.1:"
+	        "PORT (default %d)\n\nkeys:\n",
+	        COMPANION_PORT);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
 		fprintf(f, "  %-30s %s\n", tui_keys[i].key, tui_keys[i].what);
 }
@@ -599,8 +637,19 @@ main(int argc, char **argv)
 {
 	struct tui t;
 	sigset_t sigs;
-	int sfd;
+	int sfd, port = 0;
 
+	if (argc == 3 && strncmp(argv[1], "--companion", 11) == 0) {
+		if ((port = tests_companion_port(argv[1] + 11)) < 0) {
+			fprintf(stderr,
+			        "forge-tui: %s: give a port, e.g. "
+			        "--companion=%d\n",
+			        argv[1], COMPANION_PORT);
+			return 2;
+		}
+		argv++;
+		argc--;
+	}
 	if (argc != 2 || argv[1][0] == '-') {
 		bool help = argc == 2 && (strcmp(argv[1], "-h") == 0 ||
 		                          strcmp(argv[1], "--help") == 0);
@@ -666,6 +715,8 @@ main(int argc, char **argv)
 	}
 	theme_init();
 	tui_layout(&t);
+	if (port > 0)
+		tests_listen(&t, port);
 	while (!t.quit) {
 		struct pollfd p[4 + TUI_WATCH_MAX] = {
 		    {0, POLLIN, 0},
@@ -725,6 +776,7 @@ main(int argc, char **argv)
 	runner_stop(&t.run);
 	if (t.run.pid > 0)
 		runner_reap(&t.run);
+	tests_free(&t);
 	endwin();
 	output_free(t.out);
 	for (int i = 0; i < t.neds; i++) {
