@@ -52,6 +52,16 @@ run)
 	echo
 	echo "$ echo Forge | ./forge run examples/hello.c"
 	echo Forge | ./forge run examples/hello.c
+	# then the workbench, on a copy the person may edit freely (work/ is
+	# not tracked); without a terminal the run above is the whole job
+	if [ -t 0 ] && [ -t 1 ]; then
+		mkdir -p work
+		[ -e work/hello.c ] || cp examples/hello.c work/hello.c
+		echo
+		echo "$ ./forge-tui work/hello.c    (F5 runs it, F1 lists the keys, Ctrl-Q quits)"
+		sleep 1
+		exec ./forge-tui work/hello.c
+	fi
 	;;
 test)
 	status=0

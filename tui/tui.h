@@ -47,6 +47,8 @@ size_t output_take_reply(struct output *, char *, size_t);
 void output_key(struct output *, int key, bool is_key);
 void output_draw(struct output *, WINDOW *);
 void output_cursor(struct output *, WINDOW *);
+void output_scroll(struct output *, int delta);
+const char *output_scroll_note(struct output *);
 
 /* editor.c */
 struct editor {
@@ -75,6 +77,14 @@ char *recovery_path(const char *file);
 int recovery_write(const char *rpath, const char *file, const char *, size_t);
 bool recovery_read(const char *rpath, struct buf *);
 void recovery_remove(const char *rpath);
+
+/* diag.c: the first error's line in a compiler's or a program's output */
+int diag_first_error(const char *text, size_t len, const char *source,
+                     char *msg, size_t);
+
+/* limits-form.c, lang-menu.c: views */
+extern const struct tui_view limits_form_view;
+extern const struct tui_view lang_menu_view;
 
 /* theme.c: colours by meaning. Drawing code names an element, never a
  * colour; the theme maps elements to curses attributes. */
@@ -120,25 +130,46 @@ attr_t theme_attr(enum theme_element);
 enum theme_element theme_verdict(int verdict);
 
 /* stats.c */
+#define STATS_HISTORY 240 /* samples kept for the graphs: 24 s at 100 ms */
 struct stats {
 	struct limits limits;
 	struct box_sample last;
 	uint64_t peak_mem;
+	uint32_t peak_pids;
 	bool running, done;
 	int verdict;
 	char detail[256];
 	int exit_code, exited, signal;
 	uint64_t cpu_ms, wall_ms, mem_kb;
-	int history[64]; /* memory samples, percent of the limit */
+	/* per sample, for the graphs: CPU use in per cent of a core and
+	 * memory in per cent of the limit */
+	unsigned char cpu[STATS_HISTORY], mem[STATS_HISTORY];
 	int nhistory;
 };
 void stats_start(struct stats *, const struct limits *);
 void stats_sample(struct stats *, const struct box_sample *);
 void stats_done(struct stats *, const struct runner_event *);
 void stats_draw(const struct stats *, WINDOW *);
+bool stats_unicode(void);
+void stats_big_text(WINDOW *, int y, int x, const char *text, attr_t);
 
 /* forge-tui.c: the workbench itself, shared by the panes and views */
-enum focus { FOCUS_EDITOR, FOCUS_OUTPUT };
+enum focus { FOCUS_EDITOR, FOCUS_OUTPUT, FOCUS_STATS };
+
+/* Alt-x arrives as Escape then x: the loop hands it on as one key */
+#define TUI_ALT     0x1000000
+#define TUI_CTRL(c) ((c)&0x1f)
+
+/* Where the panes are: computed from the splits, the zoom and the
+ * screen size, for drawing and for the mouse. */
+struct tui_rect {
+	int y, x, h, w;
+};
+struct tui_geometry {
+	struct tui_rect pane[3]; /* by enum focus; h 0: hidden */
+	int border_x;            /* the editor | right column border, or -1 */
+	int border_y;            /* the output / stats border row, or -1 */
+};
 
 /* What a key handler did, for the loop to act on. */
 #define TUI_KEY_IGNORED 0x0 /* not this handler's key */
@@ -181,9 +212,22 @@ struct tui {
 	struct language_set langs;
 	struct limits limits;
 	enum focus focus;
+	int split_x, split_y;        /* per cent: editor width, output height */
+	bool zoom;                   /* the focused pane fills the screen */
+	int drag;                    /* a border being dragged: 'x', 'y' or 0 */
 	const struct tui_view *view; /* NULL: the panes */
 	WINDOW *wed, *wout, *wstats, *wview;
-	bool help, quit_armed, quit;
+	bool help, quit_armed, close_armed, quit;
+	/* a one-line question in the key bar's place */
+	const char *prompt;
+	struct buf answer;
+	void (*answered)(struct tui *, const char *);
+	char *source_name; /* the run's source file, as its compiler names it */
+	struct buf compiled, tail; /* compiler messages; the output's end */
+	uint64_t shown;            /* bytes the program wrote to its terminal */
+	bool over_output; /* more than the output limit: stopped, OLE */
+	int error_line;   /* of the first error in the output; 0: none */
+	char error_text[160];
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */
 	bool offer;         /* an earlier session's work waits: r or d */
@@ -198,6 +242,9 @@ struct tui {
 
 struct editor *tui_open_buffer(struct tui *, const char *path, const char *text,
                                size_t len);
+void tui_limits_default(struct tui *, struct limits *);
+void tui_prompt(struct tui *, const char *question,
+                void (*)(struct tui *, const char *));
 void tui_message(struct tui *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void tui_open_view(struct tui *, const struct tui_view *);

@@ -62,7 +62,7 @@ port=$((20000 + RANDOM % 30000))
 tm new-session -d -s t -x 110 -y 32 \
 	"cd '$work' && '$TUI' --companion=$port sum.c; echo TUI-EXITED \$?; sleep 60"
 check "the workbench opens" wait_for "sum.c"
-check "the key bar shows F6 and F7" wait_for "F6 judge  F7 / Alt-T tests"
+check "the key bar shows F6 and F7" wait_for "F6 judge  F7 / Alt-t tests"
 check "the companion listener says where it is" wait_for "listening on 127.0.0.1:$port"
 
 # ---- judging: one wrong answer
