@@ -128,6 +128,9 @@ enum theme_element {
 void theme_init(void);
 attr_t theme_attr(enum theme_element);
 enum theme_element theme_verdict(int verdict);
+/* syntax.c: highlighting from a language's [syntax] (curses-free, so its
+ * interface is in tui/syntax.h for the unit tests) */
+#include "tui/syntax.h"
 
 /* stats.c */
 #define STATS_HISTORY 240 /* samples kept for the graphs: 24 s at 100 ms */
