@@ -1501,11 +1501,13 @@ tests_receive(struct tui *t, const struct companion_problem *p)
 	const struct language *lang =
 	    t->ed->lang ? t->ed->lang : lang_find_id(&t->langs, "cpp");
 	char *source, *dir, err[512];
+	size_t tlen = 0;
+	cleanup_free char *tmpl = lang_template(lang, &tlen);
 	bool fresh;
 
 	if (companion_save(p, tests.comp_dir,
 	                   lang && lang->extensions ? lang->extensions[0] : "",
-	                   NULL, 0, &source, &dir, &fresh, err,
+	                   tmpl, tlen, &source, &dir, &fresh, err,
 	                   sizeof err) < 0) {
 		tui_message(t, "companion: %s not written: %s", p->name, err);
 		return;

@@ -58,6 +58,11 @@ printf '4\n' >"$work/sum.tests/2.ans"
 printf '2 5\n' >"$work/sum.tests/3.in"
 printf '7\n' >"$work/sum.tests/3.ans"
 
+rc=0
+"$TUI" --companion=http sum.c 2>"$TEST_TMP/err" || rc=$?
+eq "a bad port is a usage error" "2" "$rc"
+check "that says so" grep -q "give a port" "$TEST_TMP/err"
+
 port=$((20000 + RANDOM % 30000))
 tm new-session -d -s t -x 110 -y 32 \
 	"cd '$work' && '$TUI' --companion=$port sum.c; echo TUI-EXITED \$?; sleep 60"
@@ -128,7 +133,8 @@ tm send-keys -t t F7
 check "F7 shows its tests" wait_re '^> sample/1 +- *$'
 check "the problem's tests: input and expected" wait_re '^1 2 +│3 *$'
 tm send-keys -t t Escape
-check "the source file is there" test -f "$work/B_Hello_World.c"
+check "the source file is the C template" \
+	cmp "$FORGE_SRCDIR/languages/templates/c.c" "$work/B_Hello_World.c"
 eq "its tests are a problem package" "4 5" "$(cat "$work/B_Hello_World/data/sample/2.in")"
 eq "with the answers" "9" "$(cat "$work/B_Hello_World/data/sample/2.ans")"
 check "and the limits" grep -q "time_limit: 1.500" "$work/B_Hello_World/problem.yaml"
