@@ -653,6 +653,9 @@ tests_start(struct tui *t, size_t which)
 		tui_message(t, "already judging: x stops it");
 		return;
 	}
+	/* another buffer shown since: its own tests */
+	if (tests.source == NULL || strcmp(tests.source, t->ed->path) != 0)
+		tests_attach(t);
 	if (t->ed->lang == NULL) {
 		tui_message(t, "no language for %s (see forge langs)",
 		            t->ed->path);
