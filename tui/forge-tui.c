@@ -19,6 +19,8 @@
 /* The keys, once: the help screen and the key bar are made from this. */
 static const struct tui_keyhelp tui_keys[] = {
     {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
+    {"F6 / Alt-j", "judge the program on its tests", "judge"},
+    {"F7 / Alt-t", "the tests view", "tests"},
     {"Tab / Shift-Tab", "next / previous pane (editor, output, stats)", "pane"},
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
@@ -793,6 +795,14 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 		tui_close_buffer(t);
 		return true;
 	}
+	if ((is_key && key == KEY_F(6)) || alt == 'j') {
+		tests_judge(t);
+		return true;
+	}
+	if ((is_key && key == KEY_F(7)) || alt == 't') {
+		tests_open(t);
+		return true;
+	}
 	if ((is_key && key == KEY_F(10)) || alt == 'm') {
 		tui_open_view(t, &limits_form_view);
 		return true;
@@ -1137,9 +1147,14 @@ tui_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: forge-tui FILE\n\nThe Forge workbench: edit FILE, "
-	           "run it in the sandbox with F5, see its\noutput, usage and "
-	           "verdict.\n\nkeys:\n");
+	fprintf(f,
+	        "usage: forge-tui [--companion[=PORT]] FILE\n\nThe Forge "
+	        "workbench: edit FILE, run it in the sandbox with F5, see "
+	        "its\noutput, usage and verdict; judge it on its tests with "
+	        "F6.\n\n  --companion[=PORT]  receive problems from "
+	        "competitive-companion on\n                      127.0.0.1:"
+	        "PORT (default %d)\n\nkeys:\n",
+	        COMPANION_PORT);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
 		fprintf(f, "  %-30s %s\n", tui_keys[i].key, tui_keys[i].what);
 }
@@ -1149,8 +1164,19 @@ main(int argc, char **argv)
 {
 	struct tui t;
 	sigset_t sigs;
-	int sfd;
+	int sfd, port = 0;
 
+	if (argc == 3 && strncmp(argv[1], "--companion", 11) == 0) {
+		if ((port = tests_companion_port(argv[1] + 11)) < 0) {
+			fprintf(stderr,
+			        "forge-tui: %s: give a port, e.g. "
+			        "--companion=%d\n",
+			        argv[1], COMPANION_PORT);
+			return 2;
+		}
+		argv++;
+		argc--;
+	}
 	if (argc != 2 || argv[1][0] == '-') {
 		bool help = argc == 2 && (strcmp(argv[1], "-h") == 0 ||
 		                          strcmp(argv[1], "--help") == 0);
@@ -1225,6 +1251,8 @@ main(int argc, char **argv)
 	}
 	tui_settings(&t);
 	tui_layout(&t);
+	if (port > 0)
+		tests_listen(&t, port);
 	while (!t.quit) {
 		struct pollfd p[4 + TUI_WATCH_MAX] = {
 		    {0, POLLIN, 0},
@@ -1303,6 +1331,7 @@ main(int argc, char **argv)
 	runner_stop(&t.run);
 	if (t.run.pid > 0)
 		runner_reap(&t.run);
+	tests_free(&t);
 	endwin();
 	output_free(t.out);
 	for (int i = 0; i < t.neds; i++) {

@@ -332,4 +332,43 @@ int tui_watch(struct tui *, int fd, tui_ready_fn *, void *);
 int tui_after(struct tui *, uint64_t ms, tui_ready_fn *, void *);
 void tui_unwatch(struct tui *, tui_ready_fn *, void *);
 
+/* companion.c: problems from the competitive-companion browser
+ * extension, POSTed as JSON to a port on 127.0.0.1 */
+#define COMPANION_PORT 27121
+struct companion_test {
+	char *input, *output;
+};
+struct companion_problem {
+	char *name, *group, *url;
+	struct companion_test *tests;
+	size_t ntests;
+	uint64_t time_ms, mem_bytes; /* 0: not given */
+	bool interactive;
+};
+struct companion;
+int companion_http(const char *, size_t, size_t *body_off, size_t *body_len);
+int companion_parse(const char *, size_t, struct companion_problem *, char *err,
+                    size_t);
+void companion_problem_free(struct companion_problem *);
+char *companion_file_name(const char *problem_name);
+int companion_save(const struct companion_problem *, const char *dir,
+                   const char *ext, const char *tmpl, size_t tlen,
+                   char **source, char **tests, bool *fresh, char *err, size_t);
+struct companion *companion_listen(int port, char *err, size_t);
+int companion_fd(const struct companion *);
+int companion_port(const struct companion *);
+bool companion_busy(const struct companion *);
+int companion_step(struct companion *, struct companion_problem *, char *err,
+                   size_t);
+void companion_close(struct companion *);
+
+/* tests.c: the tests view (F6 judges, F7 shows) */
+extern const struct tui_view tests_view;
+void tests_open(struct tui *);
+void tests_judge(struct tui *);
+int tests_companion_port(const char *arg);
+int tests_listen(struct tui *, int port);
+void tests_companion_stop(struct tui *);
+void tests_free(struct tui *);
+
 #endif
