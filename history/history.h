@@ -78,8 +78,10 @@ struct history_filter {
 	const char *lang;
 	const char *verdict;
 	const char *file; /* a substring of the file name */
+	bool file_exact;  /* file is the whole name */
 	double since;     /* Unix time; 0: any */
 	int64_t limit;    /* 0: no limit */
+	int64_t offset;   /* rows skipped first: a page further */
 };
 
 struct history;

@@ -34,6 +34,7 @@ static const struct tui_keyhelp tui_keys[] = {
     {"mouse", "click focuses a pane; drag a border to move it", NULL},
     {"F10 / Alt-m", "the limits of the next run (a form)", "limits"},
     {"F12 / Alt-l", "the language the buffer runs as", NULL},
+    {"F8 / Alt-h", "the history: past runs, their output, playback", "history"},
     {"Ctrl-L", "redraw the screen", NULL},
     {"Ctrl-O", "open a file in a new buffer", NULL},
     {"Ctrl-W", "close the buffer (asks about unsaved changes)", NULL},
@@ -914,6 +915,13 @@ tui_key(struct tui *t, int key, bool is_key)
 	}
 	if ((is_key && key == KEY_F(9)) || key == (TUI_ALT | 'c')) {
 		theme_chooser_open(t);
+		return;
+	}
+	if (histview_playing_key(t, key, is_key))
+		return;
+	if ((is_key && key == KEY_F(8)) ||
+	    (!is_key && key == (TUI_ALT | 'h'))) {
+		histview_open(t);
 		return;
 	}
 	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {

@@ -352,4 +352,9 @@ int tui_watch(struct tui *, int fd, tui_ready_fn *, void *);
 int tui_after(struct tui *, uint64_t ms, tui_ready_fn *, void *);
 void tui_unwatch(struct tui *, tui_ready_fn *, void *);
 
+/* histview.c: the history browser, and playing a run back in the panes */
+void histview_open(struct tui *);
+void histview_stop(struct tui *);
+bool histview_playing_key(struct tui *, int key, bool is_key);
+
 #endif
