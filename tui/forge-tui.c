@@ -36,6 +36,7 @@ static const struct tui_keyhelp tui_keys[] = {
     {"mouse", "click focuses a pane; drag a border to move it", NULL},
     {"F10 / Alt-m", "the limits of the next run (a form)", "limits"},
     {"F12 / Alt-l", "the language the buffer runs as", NULL},
+    {"F8 / Alt-h", "the history: past runs, their output, playback", "history"},
     {"Ctrl-L", "redraw the screen", NULL},
     {"Ctrl-O", "open a file in a new buffer", NULL},
     {"Ctrl-W", "close the buffer (asks about unsaved changes)", NULL},
@@ -468,8 +469,8 @@ tui_run(struct tui *t)
 	t->shown = 0;
 	t->over_output = false;
 	t->error_line = 0;
-	if (runner_start(&t->run, t->ed->lang, src, len, &t->limits, rows, cols,
-	                 err, sizeof err) < 0)
+	if (runner_start(&t->run, t->ed->path, t->ed->lang, src, len,
+	                 &t->limits, rows, cols, err, sizeof err) < 0)
 		snprintf(t->ed->message, sizeof t->ed->message, "%s", err);
 	else {
 		stats_start(&t->stats, &t->limits);
@@ -540,8 +541,9 @@ tui_events(struct tui *t)
 			e.wall_ms = t->stats.last.t_ms;
 			e.mem_kb = t->stats.peak_mem / 1024;
 			stats_done(&t->stats, &e);
+			runner_record(&t->run, &e, NULL, 0);
 		}
-		runner_reap(&t->run);
+		runner_finish(t);
 		t->focus = FOCUS_EDITOR;
 		return;
 	}
@@ -553,10 +555,13 @@ tui_events(struct tui *t)
 		if (t->pending.len < need)
 			return;
 		memcpy(&e, t->pending.data, sizeof e);
-		if (e.kind == RUNNER_COMPILE) {
+		if (e.kind == RUNNER_COMPILE)
 			need += e.cpu_ms;
-			if (t->pending.len < need)
-				return;
+		if (t->pending.len < need)
+			return;
+		runner_record(&t->run, &e, t->pending.data + sizeof e,
+		              need - sizeof e);
+		if (e.kind == RUNNER_COMPILE && !e.hidden) {
 			/* compiler messages appear in the output pane */
 			output_feed(t->out, "\033[1m-- compiler --\033[0m\r\n",
 			            25);
@@ -922,6 +927,13 @@ tui_key(struct tui *t, int key, bool is_key)
 		theme_chooser_open(t);
 		return;
 	}
+	if (histview_playing_key(t, key, is_key))
+		return;
+	if ((is_key && key == KEY_F(8)) ||
+	    (!is_key && key == (TUI_ALT | 'h'))) {
+		histview_open(t);
+		return;
+	}
 	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
 		tui_run(t);
 		return;
@@ -1004,7 +1016,7 @@ tui_key(struct tui *t, int key, bool is_key)
 		}
 		output_key(t->out, key, is_key);
 		while ((n = output_take_reply(t->out, reply, sizeof reply)) > 0)
-			(void)util_write_all(t->run.pty, reply, n);
+			runner_input(&t->run, reply, n);
 		return;
 	}
 editor:
@@ -1299,6 +1311,7 @@ main(int argc, char **argv)
 			       (n = read(t.run.pty, buf, sizeof buf)) > 0) {
 				output_feed(t.out, buf, (size_t)n);
 				tui_keep_tail(&t, buf, (size_t)n);
+				runner_output(&t.run, buf, (size_t)n);
 				/* on a terminal the engine cannot count the
 				 * output: the workbench does */
 				t.shown += (uint64_t)n;

@@ -12,9 +12,10 @@
 #include <sys/types.h>
 
 #include "engine/engine.h"
+#include "history/history.h"
 #include "tui/buffer.h"
 
-/* runner.c: a run in a child process, on a pty */
+/* runner.c: a run in a child process, on a pty, recorded in the history */
 struct runner_event {
 	uint32_t kind; /* RUNNER_SAMPLE, RUNNER_COMPILE, RUNNER_DONE */
 	struct box_sample sample;
@@ -22,6 +23,10 @@ struct runner_event {
 	int32_t exit_code, exited, signal;
 	uint64_t cpu_ms, wall_ms, mem_kb;
 	char detail[256];
+	int32_t hidden;             /* RUNNER_COMPILE: for the history only */
+	int32_t ran, end, enforced; /* RUNNER_DONE: for the history */
+	char syscall[48];
+	char toolchain[200];
 };
 enum { RUNNER_SAMPLE = 1, RUNNER_COMPILE, RUNNER_DONE };
 struct runner {
@@ -29,12 +34,27 @@ struct runner {
 	int pty;    /* master: the program's terminal */
 	int events; /* runner_event records, then compile output */
 	bool running;
+	/* what the history gets: the run's request, and its recording */
+	struct history_recorder rec;
+	char *file, *src;
+	size_t src_len;
+	const struct language *lang;
+	struct limits limits;
+	struct buf compile, line; /* line: typed, not yet read as a line */
+	struct runner_event done;
+	bool have_done;
 };
-int runner_start(struct runner *, const struct language *, const char *src,
-                 size_t len, const struct limits *, int rows, int cols,
-                 char *err, size_t);
+struct tui;
+int runner_start(struct runner *, const char *file, const struct language *,
+                 const char *src, size_t len, const struct limits *, int rows,
+                 int cols, char *err, size_t);
 void runner_stop(struct runner *);
 void runner_reap(struct runner *);
+void runner_output(struct runner *, const char *, size_t);
+void runner_input(struct runner *, const char *, size_t);
+void runner_record(struct runner *, const struct runner_event *,
+                   const char *data, size_t len);
+void runner_finish(struct tui *);
 
 /* output.c: the program's terminal */
 struct output;
@@ -370,5 +390,10 @@ int tests_companion_port(const char *arg);
 int tests_listen(struct tui *, int port);
 void tests_companion_stop(struct tui *);
 void tests_free(struct tui *);
+
+/* histview.c: the history browser, and playing a run back in the panes */
+void histview_open(struct tui *);
+void histview_stop(struct tui *);
+bool histview_playing_key(struct tui *, int key, bool is_key);
 
 #endif

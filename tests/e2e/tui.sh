@@ -14,6 +14,9 @@ tm() { tmux -L "$sock" "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 
 screen() { tm capture-pane -t t -p; }
+# a session that outlives the test's ones: killing the last session
+# would stop the server, racing with the next new-session
+tm new-session -d -s keep "sleep 3600"
 # wait_for TEXT [SECONDS]: until the screen shows TEXT
 wait_for() {
 	local i
