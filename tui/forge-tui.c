@@ -437,7 +437,7 @@ tui_watch_fire(struct tui *t, const struct pollfd *p, const int *slot)
 		}
 }
 
-static void
+void
 tui_run(struct tui *t)
 {
 	char err[512];

@@ -657,6 +657,17 @@ histview_key(struct tui *t, int key, bool is_key)
 		           ? TUI_KEY_HANDLED | TUI_KEY_CLOSE
 		           : TUI_KEY_HANDLED;
 	}
+	if (!is_key && (key == 'r' || key == 'R')) {
+		/* run it again: its source in a buffer, its limits */
+		if (r == NULL || (!hv.detail && histview_open_detail(t) < 0))
+			return TUI_KEY_HANDLED;
+		hv.detail = false;
+		if (histview_open_source(t, &hv.run) < 0)
+			return TUI_KEY_HANDLED;
+		t->limits = hv.run.limits;
+		tui_run(t);
+		return TUI_KEY_HANDLED | TUI_KEY_CLOSE;
+	}
 	if (!is_key && (key == 'p' || key == 'P'))
 		return histview_play(t) == 0 ? TUI_KEY_HANDLED | TUI_KEY_CLOSE
 		                             : TUI_KEY_HANDLED;
@@ -774,6 +785,7 @@ static const struct tui_keyhelp histview_keys[] = {
     {"c", "clear the verdict and language filters", NULL},
     {"o", "the run's source in a new buffer", "open"},
     {"p", "play the run back in the output and stats panes", "play"},
+    {"r", "run it again: its source in a new buffer, with its limits", "rerun"},
     {"Esc", "while playing back: stop", NULL},
     {"Esc / q", "back: from the run to the list, then to the panes", "back"},
     {"arrows, PgUp, PgDn, Home", "move", NULL},

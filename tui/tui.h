@@ -342,6 +342,7 @@ struct tui {
 
 struct editor *tui_open_buffer(struct tui *, const char *path, const char *text,
                                size_t len);
+void tui_run(struct tui *);
 void tui_limits_default(struct tui *, struct limits *);
 void tui_prompt(struct tui *, const char *question,
                 void (*)(struct tui *, const char *));
