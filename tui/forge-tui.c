@@ -24,24 +24,43 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
     {"F1", "this help", "help"},
-    {"Ctrl-Z / Ctrl-Y", "undo / redo", NULL},
+    {"Ctrl-F", "find as you type: Enter or F3 next, Shift-F3 previous", "find"},
+    {"Ctrl-Z / Ctrl-Y", "undo / redo", "undo"},
     {"Ctrl-C", "in the output, while running: stop the program", NULL},
     {"arrows, Home, End, PgUp, PgDn", "move", NULL},
+    {"Ctrl-Left / Ctrl-Right", "a word left / right (also Alt-B / Alt-F)",
+     NULL},
+    {"Ctrl-Home / Ctrl-End", "the start / the end of the file", NULL},
+    {"Ctrl-G", "go to a line", "line"},
+    {"Shift + a move", "select (or drag with the mouse); Ctrl-A all", NULL},
+    {"Ctrl-C / Ctrl-X / Ctrl-V",
+     "in the editor: copy / cut / paste (no selection: the line)", NULL},
+    {"Tab / Shift-Tab", "indent; with a selection, its lines in / out", NULL},
+    {"F3 / Shift-F3", "find the next / previous match", NULL},
+    {"Ctrl-\\ / Alt-R", "replace: then y, n or a (all), Esc stops", NULL},
+    {"Esc", "close a prompt, drop the selection", NULL},
 };
 
 static struct tui *tui_active;
+
+/* Bracketed paste: the terminal marks pasted text, so the editor can
+ * take it as text (one undo step, no auto-indent). Off on every exit. */
+#define TUI_PASTE_ON  "\033[?2004h"
+#define TUI_PASTE_OFF "\033[?2004l"
 
 static void
 tui_restore(void)
 {
 	if (!isendwin())
 		endwin();
+	(void)!write(1, TUI_PASTE_OFF, sizeof TUI_PASTE_OFF - 1);
 }
 
 /* the fatal path: the terminal comes back before the process dies */
 static void
 tui_crash(int sig)
 {
+	(void)!write(1, TUI_PASTE_OFF, sizeof TUI_PASTE_OFF - 1);
 	endwin();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -435,6 +454,12 @@ tui_key(struct tui *t, int key, bool is_key)
 		}
 		return;
 	}
+	/* a paste from the terminal is text for the editor, whatever keys
+	 * it holds */
+	if (t->ed->pasting && !t->view && t->focus == FOCUS_EDITOR) {
+		editor_key(t->ed, key, is_key, 1);
+		return;
+	}
 	if (!is_key && key != TUI_CTRL('Q'))
 		t->quit_armed = false;
 	if (is_key && key == KEY_F(1)) {
@@ -514,6 +539,18 @@ editor:
 	getmaxyx(t->wed, rows, cols);
 	(void)cols;
 	editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
+}
+
+/* Mouse events in the editor's window (and a drag that left it). */
+static void
+tui_mouse(struct tui *t, MEVENT *m)
+{
+	if (t->view || t->help || t->offer)
+		return;
+	if (wenclose(t->wed, m->y, m->x) || t->ed->dragging) {
+		if (editor_mouse(t->ed, m, t->wed))
+			t->focus = FOCUS_EDITOR;
+	}
 }
 
 /* Keeps unsaved work in the recovery file: at most a second old, so a
@@ -660,6 +697,12 @@ main(int argc, char **argv)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	editor_keys_init();
+	/* clicks, drags (motion with a button held) and the wheel */
+	mouseinterval(0);
+	mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
+	fputs(TUI_PASTE_ON, stdout);
+	fflush(stdout);
 	if (has_colors() && getenv("NO_COLOR") == NULL) {
 		start_color();
 		use_default_colors();
@@ -716,8 +759,15 @@ main(int argc, char **argv)
 			tui_events(&t);
 		if (p[0].revents & POLLIN) {
 			nodelay(stdscr, TRUE);
-			while ((r = get_wch(&wc)) != ERR)
+			while ((r = get_wch(&wc)) != ERR) {
+				MEVENT m;
+				if (r == KEY_CODE_YES && wc == KEY_MOUSE) {
+					if (getmouse(&m) == OK)
+						tui_mouse(&t, &m);
+					continue;
+				}
 				tui_key(&t, (int)wc, r == KEY_CODE_YES);
+			}
 			nodelay(stdscr, FALSE);
 		}
 		tui_keep(&t, false);
