@@ -932,15 +932,14 @@ editor_key_inner(struct editor *e, int key, bool is_key, int page)
 		buf_reset(&e->paste);
 		return true;
 	}
-	if (!is_key && e->esc_ms != 0 && now - e->esc_ms <= EDITOR_ALT_MS &&
-	    key != 27)
+	if (!is_key && (key & TUI_ALT)) {
 		alt = true;
-	e->esc_ms = 0;
+		key &= ~TUI_ALT;
+	}
 	if (e->prompt != EDITOR_PROMPT_NONE && !alt &&
 	    editor_prompt_key(e, key, is_key))
 		return true;
 	if (!is_key && key == 27) {
-		e->esc_ms = now;
 		e->selecting = false;
 		return true;
 	}

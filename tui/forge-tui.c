@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,18 +16,33 @@
 
 #include "tui/tui.h"
 
-#define TUI_CTRL(c) ((c)&0x1f)
-
 /* The keys, once: the help screen and the key bar are made from this. */
 static const struct tui_keyhelp tui_keys[] = {
     {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
-    {"Tab", "switch between the editor and the output", "switch"},
+    {"Tab / Shift-Tab", "next / previous pane (editor, output, stats)", "pane"},
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
     {"F1", "this help", "help"},
     {"Ctrl-F", "find as you type: Enter or F3 next, Shift-F3 previous", "find"},
+    {"F4 / Alt-e",
+     "go to the line of the first error (also Enter in the "
+     "output)",
+     NULL},
+    {"F11 / Alt-z", "zoom the focused pane to the whole screen and back",
+     "zoom"},
+    {"Alt-Left/Right, Alt-< >", "move the editor's border", NULL},
+    {"Alt-Up/Down, Alt-- +", "move the output/stats border", NULL},
+    {"mouse", "click focuses a pane; drag a border to move it", NULL},
+    {"Ctrl-O", "open a file in a new buffer", NULL},
+    {"Ctrl-W", "close the buffer (asks about unsaved changes)", NULL},
+    {"Ctrl-PgUp/PgDn, Alt-[ ]", "previous / next buffer", NULL},
+    {"Alt-1 .. Alt-9", "go to buffer 1 .. 9", NULL},
     {"Ctrl-Z / Ctrl-Y", "undo / redo", "undo"},
     {"Ctrl-C", "in the output, while running: stop the program", NULL},
+    {"Shift-PgUp/PgDn, wheel",
+     "in the output: scroll back and forth "
+     "(PgUp/PgDn, Home/End once it ended)",
+     NULL},
     {"arrows, Home, End, PgUp, PgDn", "move", NULL},
     {"Ctrl-Left / Ctrl-Right", "a word left / right (also Alt-B / Alt-F)",
      NULL},
@@ -66,40 +82,109 @@ tui_crash(int sig)
 	raise(sig);
 }
 
+/* The panes' places. The editor takes split_x per cent of the width,
+ * the output split_y per cent of the right column; each keeps a usable
+ * minimum however small the terminal, and a zoomed pane takes it all. */
 static void
-tui_layout(struct tui *t)
+tui_geometry(const struct tui *t, struct tui_geometry *g)
 {
-	int rows, cols, left, top;
+	int rows, cols, left, top, body;
 
 	getmaxyx(stdscr, rows, cols);
 	if (rows < 8)
 		rows = 8;
 	if (cols < 40)
 		cols = 40;
-	left = cols * 55 / 100;
-	top = (rows - 2) * 60 / 100;
-	if (t->wed)
-		delwin(t->wed);
-	if (t->wout)
-		delwin(t->wout);
-	if (t->wstats)
-		delwin(t->wstats);
-	t->wed = newwin(rows - 2, left, 1, 0);
-	t->wout = newwin(top - 1, cols - left - 1, 2, left + 1);
-	t->wstats =
-	    newwin(rows - 2 - top - 1, cols - left - 1, top + 2, left + 1);
-	if (t->wview)
-		delwin(t->wview);
-	t->wview = newwin(rows - 2, cols, 1, 0);
+	body = rows - 2; /* the title and the key bar */
+	memset(g, 0, sizeof *g);
+	if (t->zoom) {
+		g->pane[t->focus] = (struct tui_rect){1, 0, body, cols};
+		if (t->focus != FOCUS_EDITOR) /* its name on the top line */
+			g->pane[t->focus] =
+			    (struct tui_rect){2, 0, body - 1, cols};
+		g->border_x = g->border_y = -1;
+		return;
+	}
+	left = cols * t->split_x / 100;
+	if (left < 20)
+		left = 20;
+	if (left > cols - 21)
+		left = cols - 21;
+	top = body * t->split_y / 100;
+	if (top < 3)
+		top = 3;
+	if (top > body - 3)
+		top = body - 3;
+	g->border_x = left;
+	g->border_y = top + 1;
+	g->pane[FOCUS_EDITOR] = (struct tui_rect){1, 0, body, left};
+	g->pane[FOCUS_OUTPUT] =
+	    (struct tui_rect){2, left + 1, top - 1, cols - left - 1};
+	g->pane[FOCUS_STATS] = (struct tui_rect){
+	    top + 2, left + 1, body - top - 1, cols - left - 1};
+}
+
+static WINDOW *
+tui_window(WINDOW *old, const struct tui_rect *r)
+{
+	if (old)
+		delwin(old);
+	/* a hidden pane still gets a window: drawing code needs one */
+	return newwin(r->h > 0 ? r->h : 1, r->w > 0 ? r->w : 1,
+	              r->h > 0 ? r->y : 0, r->h > 0 ? r->x : 0);
+}
+
+static void
+tui_layout(struct tui *t)
+{
+	struct tui_geometry g;
+	struct tui_rect *o = &g.pane[FOCUS_OUTPUT];
+	int rows, cols;
+
+	getmaxyx(stdscr, rows, cols);
+	tui_geometry(t, &g);
+	t->wed = tui_window(t->wed, &g.pane[FOCUS_EDITOR]);
+	t->wout = tui_window(t->wout, o);
+	t->wstats = tui_window(t->wstats, &g.pane[FOCUS_STATS]);
+	t->wview = tui_window(
+	    t->wview, &(struct tui_rect){1, 0, rows > 3 ? rows - 2 : 1, cols});
+	if (o->h <= 0) /* the program's terminal keeps its size */
+		return;
 	if (t->out == NULL)
-		t->out = output_new(top - 1, cols - left - 1);
+		t->out = output_new(o->h, o->w);
 	else
-		output_resize(t->out, top - 1, cols - left - 1);
+		output_resize(t->out, o->h, o->w);
 	if (t->run.running) {
-		struct winsize ws = {(unsigned short)(top - 1),
-		                     (unsigned short)(cols - left - 1), 0, 0};
+		/* the program learns its new size at once (SIGWINCH) */
+		struct winsize ws = {(unsigned short)o->h, (unsigned short)o->w,
+		                     0, 0};
 		ioctl(t->run.pty, TIOCSWINSZ, &ws);
 	}
+}
+
+/* Moves a split by delta per cent (keys) or to a screen position (the
+ * mouse), within what the geometry allows. */
+static void
+tui_split(struct tui *t, int axis, int delta, int at)
+{
+	int rows, cols;
+
+	getmaxyx(stdscr, rows, cols);
+	if (axis == 'x') {
+		t->split_x = at >= 0 ? at * 100 / (cols > 0 ? cols : 1)
+		                     : t->split_x + delta;
+		t->split_x = t->split_x < 15   ? 15
+		             : t->split_x > 85 ? 85
+		                               : t->split_x;
+	} else {
+		t->split_y = at >= 0
+		                 ? (at - 1) * 100 / (rows > 2 ? rows - 2 : 1)
+		                 : t->split_y + delta;
+		t->split_y = t->split_y < 15   ? 15
+		             : t->split_y > 85 ? 85
+		                               : t->split_y;
+	}
+	tui_layout(t);
 }
 
 /* The key bar: the focused view's or pane's keys, then the global ones. */
@@ -172,12 +257,11 @@ tui_draw_help(struct tui *t, int rows, int cols)
 static void
 tui_draw(struct tui *t)
 {
-	int rows, cols, x, y, top, left;
+	struct tui_geometry g;
+	int rows, cols, x, y;
 	const char *note;
 
 	getmaxyx(stdscr, rows, cols);
-	left = cols * 55 / 100;
-	top = (rows - 2) * 60 / 100;
 	erase();
 	attrset(theme_attr(THEME_TITLE));
 	mvhline(0, 0, ' ', cols);
@@ -191,7 +275,13 @@ tui_draw(struct tui *t)
 		attrset(theme_attr(THEME_MESSAGE));
 		printw("%.*s", cols - x - 1, note);
 	}
-	tui_draw_bar(t, rows - 1, cols);
+	if (t->prompt) {
+		attrset(theme_attr(THEME_DIALOG));
+		mvhline(rows - 1, 0, ' ', cols);
+		mvprintw(rows - 1, 1, "%s%s", t->prompt, buf_cstr(&t->answer));
+		attrset(A_NORMAL);
+	} else
+		tui_draw_bar(t, rows - 1, cols);
 	if (t->view) {
 		wnoutrefresh(stdscr);
 		werase(t->wview);
@@ -202,22 +292,39 @@ tui_draw(struct tui *t)
 		doupdate();
 		return;
 	}
+	tui_geometry(t, &g);
 	attrset(theme_attr(THEME_BORDER));
-	mvvline(1, left, ACS_VLINE, rows - 2);
-	mvhline(top + 1, left + 1, ACS_HLINE, cols - left - 1);
-	mvprintw(top + 1, left + 2, " stats ");
-	if (t->focus == FOCUS_OUTPUT)
-		attrset(theme_attr(THEME_BORDER_FOCUS));
-	mvprintw(1, left + 2, "%s",
-	         t->focus == FOCUS_OUTPUT ? "[output]" : " output ");
+	if (g.border_x >= 0)
+		mvvline(1, g.border_x, ACS_VLINE, rows - 2);
+	if (g.border_y >= 0)
+		mvhline(g.border_y, g.border_x + 1, ACS_HLINE,
+		        cols - g.border_x - 1);
+	for (unsigned p = FOCUS_OUTPUT; p <= FOCUS_STATS; p++) {
+		static const char *const names[] = {"", "output", "stats"};
+		const struct tui_rect *r = &g.pane[p];
+
+		if (r->h <= 0)
+			continue;
+		attrset(theme_attr(t->focus == p ? THEME_BORDER_FOCUS
+		                                 : THEME_BORDER));
+		mvprintw(r->y - 1, r->x + 1,
+		         t->focus == p ? "[%s%s]" : " %s%s ", names[p],
+		         p == FOCUS_OUTPUT ? output_scroll_note(t->out) : "");
+	}
 	attrset(A_NORMAL);
 	wnoutrefresh(stdscr);
-	output_draw(t->out, t->wout);
-	stats_draw(&t->stats, t->wstats);
-	wnoutrefresh(t->wout);
-	wnoutrefresh(t->wstats);
-	editor_draw(t->ed, t->wed, t->focus == FOCUS_EDITOR);
-	wnoutrefresh(t->wed);
+	if (g.pane[FOCUS_OUTPUT].h > 0) {
+		output_draw(t->out, t->wout);
+		wnoutrefresh(t->wout);
+	}
+	if (g.pane[FOCUS_STATS].h > 0) {
+		stats_draw(&t->stats, t->wstats);
+		wnoutrefresh(t->wstats);
+	}
+	if (g.pane[FOCUS_EDITOR].h > 0) {
+		editor_draw(t->ed, t->wed, t->focus == FOCUS_EDITOR);
+		wnoutrefresh(t->wed);
+	}
 	if (t->help)
 		tui_draw_help(t, rows, cols);
 	if (t->focus == FOCUS_EDITOR && !t->help) {
@@ -367,6 +474,11 @@ tui_run(struct tui *t)
 	getmaxyx(t->wout, rows, cols);
 	output_reset(t->out);
 	t->compile_note[0] = '\0';
+	free(t->source_name);
+	t->source_name = lang_source_name(t->ed->lang, src, len);
+	buf_reset(&t->compiled);
+	buf_reset(&t->tail);
+	t->error_line = 0;
 	if (runner_start(&t->run, t->ed->lang, src, len, &t->limits, rows, cols,
 	                 err, sizeof err) < 0)
 		snprintf(t->ed->message, sizeof t->ed->message, "%s", err);
@@ -377,6 +489,40 @@ tui_run(struct tui *t)
 		t->focus = FOCUS_OUTPUT;
 	}
 	free(src);
+}
+
+/* After a CE or an RE: the line of the first error, for F4 / Enter. */
+static void
+tui_find_error(struct tui *t, int verdict)
+{
+	struct buf *from = verdict == VERDICT_CE ? &t->compiled : &t->tail;
+
+	if (verdict != VERDICT_CE && verdict != VERDICT_RE)
+		return;
+	t->error_line = diag_first_error(from->data ? from->data : "",
+	                                 from->len, t->source_name,
+	                                 t->error_text, sizeof t->error_text);
+	if (t->error_line > 0)
+		snprintf(t->compile_note, sizeof t->compile_note,
+		         "error on line %d: F4 goes there", t->error_line);
+}
+
+/* The output's last bytes, where a crash's traceback is. */
+static void
+tui_keep_tail(struct tui *t, const char *p, size_t n)
+{
+	enum { TAIL = 16384 };
+
+	if (n >= TAIL) {
+		p += n - TAIL;
+		n = TAIL;
+	}
+	if (t->tail.len + n > TAIL) {
+		size_t drop = t->tail.len + n - TAIL;
+		memmove(t->tail.data, t->tail.data + drop, t->tail.len - drop);
+		t->tail.len -= drop;
+	}
+	buf_add(&t->tail, p, n);
 }
 
 static void
@@ -414,6 +560,8 @@ tui_events(struct tui *t)
 			/* compiler messages appear in the output pane */
 			output_feed(t->out, "\033[1m-- compiler --\033[0m\r\n",
 			            25);
+			buf_add(&t->compiled, t->pending.data + sizeof e,
+			        need - sizeof e);
 			for (size_t i = sizeof e; i < need; i++) {
 				if (t->pending.data[i] == '\n')
 					output_feed(t->out, "\r", 1);
@@ -421,12 +569,273 @@ tui_events(struct tui *t)
 			}
 		} else if (e.kind == RUNNER_SAMPLE)
 			stats_sample(&t->stats, &e.sample);
-		else if (e.kind == RUNNER_DONE)
+		else if (e.kind == RUNNER_DONE) {
 			stats_done(&t->stats, &e);
+			tui_find_error(t, e.verdict);
+		}
 		memmove(t->pending.data, t->pending.data + need,
 		        t->pending.len - need);
 		t->pending.len -= need;
 	}
+}
+
+/* Keys that ncurses knows only by their terminfo names (xterm's
+ * modified arrows and page keys); 0 where the terminal has none. */
+static int tui_key_alt_left, tui_key_alt_right, tui_key_alt_up,
+    tui_key_alt_down, tui_key_ctrl_pgup, tui_key_ctrl_pgdn;
+
+static int
+tui_keycode(const char *capname)
+{
+	char *seq = tigetstr(capname);
+
+	if (seq == NULL || seq == (char *)-1)
+		return 0;
+	return key_defined(seq) > 0 ? key_defined(seq) : 0;
+}
+
+static void
+tui_keycodes(void)
+{
+	tui_key_alt_left = tui_keycode("kLFT3");
+	tui_key_alt_right = tui_keycode("kRIT3");
+	tui_key_alt_up = tui_keycode("kUP3");
+	tui_key_alt_down = tui_keycode("kDN3");
+	tui_key_ctrl_pgup = tui_keycode("kPRV5");
+	tui_key_ctrl_pgdn = tui_keycode("kNXT5");
+}
+
+/* Asks for a line of text in the key bar; fn gets it on Enter. */
+void
+tui_prompt(struct tui *t, const char *question,
+           void (*fn)(struct tui *, const char *))
+{
+	t->prompt = question;
+	t->answered = fn;
+	buf_reset(&t->answer);
+}
+
+static void
+tui_prompt_key(struct tui *t, int key, bool is_key)
+{
+	void (*fn)(struct tui *, const char *) = t->answered;
+
+	if (!is_key && (key == '\r' || key == '\n')) {
+		char *text = xstrdup(buf_cstr(&t->answer));
+		t->prompt = NULL;
+		fn(t, text);
+		free(text);
+	} else if (!is_key &&
+	           (key == 27 || key == TUI_CTRL('G') || key == TUI_CTRL('C')))
+		t->prompt = NULL;
+	else if ((is_key && key == KEY_BACKSPACE) ||
+	         (!is_key && (key == 127 || key == 8))) {
+		/* one character back, not one byte */
+		while (t->answer.len > 0 &&
+		       (t->answer.data[--t->answer.len] & 0xc0) == 0x80)
+			;
+	} else if (!is_key && key >= 32 && !(key & TUI_ALT)) {
+		char mb[8];
+		mbstate_t st;
+		size_t n;
+
+		memset(&st, 0, sizeof st);
+		n = wcrtomb(mb, (wchar_t)key, &st);
+		if (n != (size_t)-1)
+			buf_add(&t->answer, mb, n);
+	}
+}
+
+static void
+tui_open_answer(struct tui *t, const char *path)
+{
+	struct editor *e;
+
+	if (path[0] == '\0')
+		return;
+	e = tui_open_buffer(t, path, NULL, 0);
+	if (e && e->message[0] == '\0')
+		tui_message(t, "opened %s", path);
+}
+
+/* Ctrl-W: the buffer goes (asking first when it has unsaved changes);
+ * the last one stays. */
+static void
+tui_close_buffer(struct tui *t)
+{
+	int i = 0;
+
+	while (i < t->neds && t->eds[i] != t->ed)
+		i++;
+	if (t->neds == 1) {
+		tui_message(t, "the last buffer stays open (Ctrl-Q quits)");
+		return;
+	}
+	if (editor_modified(t->ed) && !t->close_armed) {
+		t->close_armed = true;
+		tui_message(t, "unsaved changes: Ctrl-W again closes without "
+		               "saving, Ctrl-S saves");
+		return;
+	}
+	recovery_remove(t->ed->recovery);
+	editor_free(t->ed);
+	free(t->ed);
+	memmove(t->eds + i, t->eds + i + 1,
+	        (size_t)(t->neds - i - 1) * sizeof t->eds[0]);
+	t->neds--;
+	t->ed = t->eds[i < t->neds ? i : t->neds - 1];
+	tui_message(t, "closed; now %s", t->ed->path);
+}
+
+/* Tab and Shift-Tab: editor, output, stats; while a program runs Tab
+ * switches between the editor and the program's terminal only. */
+static void
+tui_focus_next(struct tui *t, int dir)
+{
+	int n = t->run.running ? 2 : 3;
+
+	t->focus = (enum focus)(((int)t->focus + dir + n) % n);
+	if (t->zoom)
+		tui_layout(t);
+}
+
+/* F4 / Alt-e: the editor goes to the line of the first compile (or
+ * runtime) error the output pane shows */
+static void
+tui_jump_error(struct tui *t)
+{
+	if (t->error_line <= 0) {
+		tui_message(t, "no error line found in the output");
+		return;
+	}
+	t->ed->cur.line = (size_t)t->error_line - 1;
+	if (t->ed->cur.line >= buffer_lines(t->ed->buf))
+		t->ed->cur.line = buffer_lines(t->ed->buf) - 1;
+	t->ed->cur.col = 0;
+	t->focus = FOCUS_EDITOR;
+	tui_message(t, "line %d: %s", t->error_line, t->error_text);
+}
+
+static void
+tui_switch_buffer(struct tui *t, int to)
+{
+	if (to < 0 || to >= t->neds)
+		return;
+	t->ed = t->eds[to];
+	t->focus = FOCUS_EDITOR;
+	tui_message(t, "buffer %d of %d: %s", to + 1, t->neds, t->ed->path);
+}
+
+static int
+tui_buffer_index(const struct tui *t)
+{
+	for (int i = 0; i < t->neds; i++)
+		if (t->eds[i] == t->ed)
+			return i;
+	return 0;
+}
+
+/* Keys of the whole screen: the layout, buffers, error jump. */
+static bool
+tui_layout_key(struct tui *t, int key, bool is_key)
+{
+	int alt = !is_key && (key & TUI_ALT) ? key & ~TUI_ALT : 0;
+	int cur = tui_buffer_index(t);
+
+	if ((is_key && key == KEY_F(11)) || alt == 'z') {
+		t->zoom = !t->zoom;
+		tui_layout(t);
+		return true;
+	}
+	if (alt == '<' || alt == ',' || (is_key && key == tui_key_alt_left)) {
+		tui_split(t, 'x', -5, -1);
+		return true;
+	}
+	if (alt == '>' || alt == '.' || (is_key && key == tui_key_alt_right)) {
+		tui_split(t, 'x', 5, -1);
+		return true;
+	}
+	if (alt == '-' || (is_key && key == tui_key_alt_up)) {
+		tui_split(t, 'y', -5, -1);
+		return true;
+	}
+	if (alt == '+' || alt == '=' || (is_key && key == tui_key_alt_down)) {
+		tui_split(t, 'y', 5, -1);
+		return true;
+	}
+	if ((is_key && key == KEY_F(4)) || alt == 'e') {
+		tui_jump_error(t);
+		return true;
+	}
+	if (alt >= '1' && alt <= '9') {
+		tui_switch_buffer(t, alt - '1');
+		return true;
+	}
+	if ((is_key && key == tui_key_ctrl_pgup) || alt == '[') {
+		tui_switch_buffer(t, (cur + t->neds - 1) % t->neds);
+		return true;
+	}
+	if ((is_key && key == tui_key_ctrl_pgdn) || alt == ']') {
+		tui_switch_buffer(t, (cur + 1) % t->neds);
+		return true;
+	}
+	if (!is_key && key == TUI_CTRL('O')) {
+		tui_prompt(t, "open file: ", tui_open_answer);
+		return true;
+	}
+	if (!is_key && key == TUI_CTRL('W')) {
+		tui_close_buffer(t);
+		return true;
+	}
+	return false;
+}
+
+static bool
+tui_in(const struct tui_rect *r, int y, int x)
+{
+	return r->h > 0 && y >= r->y && y < r->y + r->h && x >= r->x &&
+	       x < r->x + r->w;
+}
+
+/* Clicks focus a pane, a press on a border and a release elsewhere move
+ * it, the wheel scrolls the output back; the editor has its own. */
+static void
+tui_mouse(struct tui *t)
+{
+	struct tui_geometry g;
+	MEVENT m;
+
+	if (getmouse(&m) != OK || t->view || t->prompt || t->help)
+		return;
+	tui_geometry(t, &g);
+	/* in the editor, the editor's: the cursor, a selection, scrolling */
+	if (!t->drag &&
+	    (t->ed->dragging || tui_in(&g.pane[FOCUS_EDITOR], m.y, m.x)) &&
+	    editor_mouse(t->ed, &m, t->wed)) {
+		t->focus = FOCUS_EDITOR;
+		return;
+	}
+	if (m.bstate & BUTTON1_PRESSED) {
+		if (m.x == g.border_x && g.border_x >= 0)
+			t->drag = 'x';
+		else if (m.y == g.border_y && m.x > g.border_x &&
+		         g.border_y >= 0)
+			t->drag = 'y';
+		else
+			for (unsigned p = FOCUS_EDITOR; p <= FOCUS_STATS; p++)
+				if (tui_in(&g.pane[p], m.y, m.x))
+					t->focus = (enum focus)p;
+		return;
+	}
+	if (m.bstate & BUTTON1_RELEASED) {
+		if (t->drag)
+			tui_split(t, t->drag, 0, t->drag == 'x' ? m.x : m.y);
+		t->drag = 0;
+		return;
+	}
+	if ((m.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) &&
+	    tui_in(&g.pane[FOCUS_OUTPUT], m.y, m.x))
+		output_scroll(t->out, m.bstate & BUTTON4_PRESSED ? 3 : -3);
 }
 
 static void
@@ -460,8 +869,14 @@ tui_key(struct tui *t, int key, bool is_key)
 		editor_key(t->ed, key, is_key, 1);
 		return;
 	}
+	if (t->prompt) {
+		tui_prompt_key(t, key, is_key);
+		return;
+	}
 	if (!is_key && key != TUI_CTRL('Q'))
 		t->quit_armed = false;
+	if (!is_key && key != TUI_CTRL('W'))
+		t->close_armed = false;
 	if (is_key && key == KEY_F(1)) {
 		t->help = true;
 		return;
@@ -482,13 +897,14 @@ tui_key(struct tui *t, int key, bool is_key)
 		tui_run(t);
 		return;
 	}
-	if (!is_key && key == '\t' &&
-	    (t->focus == FOCUS_OUTPUT || !t->run.running)) {
-		if (t->focus == FOCUS_OUTPUT || t->run.running)
-			t->focus = t->focus == FOCUS_EDITOR ? FOCUS_OUTPUT
-			                                    : FOCUS_EDITOR;
-		else
-			goto editor;
+	if (tui_layout_key(t, key, is_key))
+		return;
+	if (!is_key && key == '\t' && t->focus == FOCUS_EDITOR &&
+	    !t->run.running)
+		goto editor; /* a tab in the text */
+	if ((!is_key && (key == '\t' || key == (TUI_ALT | '\t'))) ||
+	    (is_key && key == KEY_BTAB)) {
+		tui_focus_next(t, key == KEY_BTAB ? -1 : 1);
 		return;
 	}
 	if (!is_key && key == TUI_CTRL('S')) {
@@ -517,14 +933,42 @@ tui_key(struct tui *t, int key, bool is_key)
 		t->quit = true;
 		return;
 	}
+	if (t->focus == FOCUS_STATS) {
+		t->focus = FOCUS_EDITOR;
+		goto editor;
+	}
 	if (t->focus == FOCUS_OUTPUT) {
 		char reply[256];
 		size_t n;
 
+		/* scrolling back, while running too (shifted page keys, as
+		 * in terminals); plain page keys once the program is done */
+		if (is_key && (key == KEY_SPREVIOUS || key == KEY_SNEXT ||
+		               (!t->run.running &&
+		                (key == KEY_PPAGE || key == KEY_NPAGE)))) {
+			int page = getmaxy(t->wout) - 1;
+			output_scroll(t->out,
+			              key == KEY_SPREVIOUS || key == KEY_PPAGE
+			                  ? page
+			                  : -page);
+			return;
+		}
 		if (!t->run.running) {
+			if (!is_key && (key == '\r' || key == '\n') &&
+			    t->error_line > 0) {
+				tui_jump_error(t);
+				return;
+			}
+			if (is_key && (key == KEY_HOME || key == KEY_END)) {
+				output_scroll(t->out, key == KEY_HOME
+				                          ? INT_MAX
+				                          : INT_MIN);
+				return;
+			}
 			t->focus = FOCUS_EDITOR;
 			goto editor;
 		}
+		output_scroll(t->out, INT_MIN); /* typing follows the program */
 		if (!is_key && key == TUI_CTRL('C')) {
 			runner_stop(&t->run);
 			return;
@@ -538,19 +982,10 @@ editor:
 	t->ed->message[0] = '\0';
 	getmaxyx(t->wed, rows, cols);
 	(void)cols;
-	editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
-}
-
-/* Mouse events in the editor's window (and a drag that left it). */
-static void
-tui_mouse(struct tui *t, MEVENT *m)
-{
-	if (t->view || t->help || t->offer)
-		return;
-	if (wenclose(t->wed, m->y, m->x) || t->ed->dragging) {
-		if (editor_mouse(t->ed, m, t->wed))
-			t->focus = FOCUS_EDITOR;
-	}
+	if (!editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1) &&
+	    !is_key && (key & TUI_ALT))
+		tui_message(t, "Alt-%lc does nothing here (F1 lists the keys)",
+		            (wint_t)(key & ~TUI_ALT));
 }
 
 /* Keeps unsaved work in the recovery file: at most a second old, so a
@@ -673,6 +1108,11 @@ main(int argc, char **argv)
 	t.limits.wall_ms = 60000; /* a person types the program's input */
 	t.run.pty = t.run.events = -1;
 	buf_init(&t.pending, 0);
+	buf_init(&t.answer, 4096);
+	buf_init(&t.compiled, 1 << 20);
+	buf_init(&t.tail, 0);
+	t.split_x = 55;
+	t.split_y = 60;
 	ns_cleanup_stale();
 	cache_cleanup_stale();
 
@@ -697,10 +1137,14 @@ main(int argc, char **argv)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	tui_keycodes();
 	editor_keys_init();
-	/* clicks, drags (motion with a button held) and the wheel */
+	/* clicks, wheel and motion; press and release apart, for dragging
+	 * borders and selecting text */
+	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED |
+	              BUTTON5_PRESSED | REPORT_MOUSE_POSITION,
+	          NULL);
 	mouseinterval(0);
-	mousemask(ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION, NULL);
 	fputs(TUI_PASTE_ON, stdout);
 	fflush(stdout);
 	if (has_colors() && getenv("NO_COLOR") == NULL) {
@@ -752,21 +1196,35 @@ main(int argc, char **argv)
 			ssize_t n;
 			int k = 0;
 			while (k++ < 16 &&
-			       (n = read(t.run.pty, buf, sizeof buf)) > 0)
+			       (n = read(t.run.pty, buf, sizeof buf)) > 0) {
 				output_feed(t.out, buf, (size_t)n);
+				tui_keep_tail(&t, buf, (size_t)n);
+			}
 		}
 		if (t.run.events >= 0 && (p[3].revents & (POLLIN | POLLHUP)))
 			tui_events(&t);
 		if (p[0].revents & POLLIN) {
 			nodelay(stdscr, TRUE);
 			while ((r = get_wch(&wc)) != ERR) {
-				MEVENT m;
-				if (r == KEY_CODE_YES && wc == KEY_MOUSE) {
-					if (getmouse(&m) == OK)
-						tui_mouse(&t, &m);
+				wint_t next;
+				int key = (int)wc;
+
+				if (r == KEY_CODE_YES && key == KEY_MOUSE) {
+					tui_mouse(&t);
 					continue;
 				}
-				tui_key(&t, (int)wc, r == KEY_CODE_YES);
+				/* Escape and a key at once: Alt and that key */
+				if (r != KEY_CODE_YES && key == 27 &&
+				    (r = get_wch(&next)) != ERR) {
+					if (r == KEY_CODE_YES) {
+						tui_key(&t, 27, false);
+						tui_key(&t, (int)next, true);
+						continue;
+					}
+					key = (int)next | TUI_ALT;
+					r = OK;
+				}
+				tui_key(&t, key, r == KEY_CODE_YES);
 			}
 			nodelay(stdscr, FALSE);
 		}
@@ -783,6 +1241,10 @@ main(int argc, char **argv)
 	}
 	lang_set_free(&t.langs);
 	buf_free(&t.pending);
+	buf_free(&t.answer);
+	buf_free(&t.compiled);
+	buf_free(&t.tail);
+	free(t.source_name);
 	buf_free(&t.offered);
 	ns_release();
 	return 0;

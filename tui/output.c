@@ -2,7 +2,9 @@
  * into a curses window cell by cell. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <vterm.h>
@@ -10,21 +12,167 @@
 
 #include "tui/tui.h"
 
+/* Lines that scrolled off the top, kept for scrolling back: at most
+ * this many, so a flood of output costs a bounded amount of memory. */
+#define OUTPUT_SCROLLBACK 2000
+
+/* a scrolled-off cell, ready to draw */
+struct output_cell {
+	uint32_t ch; /* 0: blank */
+	attr_t attrs;
+	short pair;
+};
+struct output_line {
+	int len; /* cells kept: trailing blanks are dropped */
+	struct output_cell cell[];
+};
+
 struct output {
 	VTerm *vt;
 	VTermScreen *screen;
 	int rows, cols;
+	struct output_line *sb[OUTPUT_SCROLLBACK]; /* a ring */
+	int sb_first, sb_count;
+	int scroll;     /* lines scrolled back; 0: following the program */
+	bool altscreen; /* a full-screen program: no scrollback */
+	char note[32];
 };
+
+static short output_pair(const VTermScreenCell *, bool *);
+
+static attr_t
+output_attrs(const VTermScreenCell *cell, bool bright)
+{
+	return (cell->attrs.bold || bright ? A_BOLD : 0) |
+	       (cell->attrs.reverse ? A_REVERSE : 0) |
+	       (cell->attrs.underline ? A_UNDERLINE : 0);
+}
 
 static int
 output_damage(VTermRect rect, void *user)
 {
+	(void)rect;
+	(void)user;
+	return 1;
+}
+
+static int
+output_pushline(int cols, const VTermScreenCell *cells, void *user)
+{
+	struct output *o = user;
+	struct output_line *l;
+	int len = cols, slot;
+
+	while (len > 0 && cells[len - 1].chars[0] == 0 &&
+	       !cells[len - 1].attrs.reverse &&
+	       VTERM_COLOR_IS_DEFAULT_BG(&cells[len - 1].bg))
+		len--;
+	l = xmalloc(sizeof *l + (size_t)len * sizeof l->cell[0]);
+	l->len = len;
+	for (int i = 0; i < len; i++) {
+		bool bright = false;
+
+		l->cell[i].pair = output_pair(&cells[i], &bright);
+		l->cell[i].attrs = output_attrs(&cells[i], bright);
+		l->cell[i].ch = cells[i].chars[0];
+	}
+	if (o->sb_count == OUTPUT_SCROLLBACK) {
+		/* the oldest line goes */
+		free(o->sb[o->sb_first]);
+		o->sb_first = (o->sb_first + 1) % OUTPUT_SCROLLBACK;
+		o->sb_count--;
+	}
+	slot = (o->sb_first + o->sb_count) % OUTPUT_SCROLLBACK;
+	o->sb[slot] = l;
+	o->sb_count++;
+	/* a view scrolled back stays on the same lines */
+	if (o->scroll > 0 && o->scroll < o->sb_count)
+		o->scroll++;
+	return 1;
+}
+
+/* the screen grew taller: the newest scrolled-off line comes back */
+static int
+output_popline(int cols, VTermScreenCell *cells, void *user)
+{
+	struct output *o = user;
+	struct output_line *l;
+	int slot;
+
+	if (o->sb_count == 0)
+		return 0;
+	slot = (o->sb_first + o->sb_count - 1) % OUTPUT_SCROLLBACK;
+	l = o->sb[slot];
+	o->sb_count--;
+	for (int i = 0; i < cols; i++) {
+		memset(&cells[i], 0, sizeof cells[i]);
+		cells[i].width = 1;
+		vterm_color_indexed(&cells[i].fg, 7);
+		cells[i].fg.type |= VTERM_COLOR_DEFAULT_FG;
+		vterm_color_indexed(&cells[i].bg, 0);
+		cells[i].bg.type |= VTERM_COLOR_DEFAULT_BG;
+		if (i < l->len) {
+			cells[i].chars[0] = l->cell[i].ch;
+			cells[i].attrs.bold = (l->cell[i].attrs & A_BOLD) != 0;
+			cells[i].attrs.reverse =
+			    (l->cell[i].attrs & A_REVERSE) != 0;
+		}
+	}
+	free(l);
+	if (o->scroll > o->sb_count)
+		o->scroll = o->sb_count;
+	return 1;
+}
+
+static int
+output_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct output *o = user;
+
+	if (prop == VTERM_PROP_ALTSCREEN) {
+		o->altscreen = val->boolean;
+		if (o->altscreen)
+			o->scroll = 0;
+	}
 	return 1;
 }
 
 static const VTermScreenCallbacks output_callbacks = {
     .damage = output_damage,
+    .settermprop = output_settermprop,
+    .sb_pushline = output_pushline,
+    .sb_popline = output_popline,
 };
+
+static void
+output_forget(struct output *o)
+{
+	for (int i = 0; i < o->sb_count; i++)
+		free(o->sb[(o->sb_first + i) % OUTPUT_SCROLLBACK]);
+	o->sb_first = o->sb_count = o->scroll = 0;
+}
+
+/* Scrolls the view back (delta > 0) or forward; INT_MAX: to the top,
+ * INT_MIN: back to following the program. */
+void
+output_scroll(struct output *o, int delta)
+{
+	long s = (long)o->scroll + delta;
+
+	if (o->altscreen)
+		s = 0;
+	o->scroll = s < 0 ? 0 : s > o->sb_count ? o->sb_count : (int)s;
+}
+
+/* what the pane's name shows: how far back the view is */
+const char *
+output_scroll_note(struct output *o)
+{
+	if (o == NULL || o->scroll == 0)
+		return "";
+	snprintf(o->note, sizeof o->note, " -%d", o->scroll);
+	return o->note;
+}
 
 struct output *
 output_new(int rows, int cols)
@@ -47,6 +195,7 @@ output_free(struct output *o)
 {
 	if (o == NULL)
 		return;
+	output_forget(o);
 	vterm_free(o->vt);
 	free(o);
 }
@@ -63,6 +212,8 @@ void
 output_reset(struct output *o)
 {
 	vterm_screen_reset(o->screen, 1);
+	output_forget(o);
+	o->altscreen = false;
 }
 
 void
@@ -83,6 +234,12 @@ void
 output_key(struct output *o, int key, bool is_key)
 {
 	if (!is_key) {
+		VTermModifier mod = VTERM_MOD_NONE;
+
+		if (key & TUI_ALT) {
+			mod = VTERM_MOD_ALT;
+			key &= ~TUI_ALT;
+		}
 		if (key == '\r' || key == '\n')
 			vterm_keyboard_key(o->vt, VTERM_KEY_ENTER,
 			                   VTERM_MOD_NONE);
@@ -97,10 +254,9 @@ output_key(struct output *o, int key, bool is_key)
 			                   VTERM_MOD_NONE);
 		else if (key < 32)
 			vterm_keyboard_unichar(o->vt, (uint32_t)(key + 96),
-			                       VTERM_MOD_CTRL);
+			                       VTERM_MOD_CTRL | mod);
 		else
-			vterm_keyboard_unichar(o->vt, (uint32_t)key,
-			                       VTERM_MOD_NONE);
+			vterm_keyboard_unichar(o->vt, (uint32_t)key, mod);
 		return;
 	}
 	switch (key) {
@@ -192,14 +348,40 @@ output_cursor(struct output *o, WINDOW *w)
 		wmove(w, pos.row, pos.col);
 }
 
+static void
+output_draw_saved(const struct output *o, WINDOW *w, int row, int idx)
+{
+	const struct output_line *l =
+	    o->sb[(o->sb_first + idx) % OUTPUT_SCROLLBACK];
+
+	wmove(w, row, 0);
+	wclrtoeol(w);
+	for (int i = 0; i < l->len && i < o->cols; i++) {
+		wchar_t wc[2] = {l->cell[i].ch && l->cell[i].ch != (uint32_t)-1
+		                     ? (wchar_t)l->cell[i].ch
+		                     : L' ',
+		                 0};
+		cchar_t cc;
+
+		if (l->cell[i].ch == (uint32_t)-1)
+			continue;
+		setcchar(&cc, wc, l->cell[i].attrs, l->cell[i].pair, NULL);
+		mvwadd_wch(w, row, i, &cc);
+	}
+}
+
 void
 output_draw(struct output *o, WINDOW *w)
 {
 	VTermPos pos;
 	VTermScreenCell cell;
+	int saved = o->scroll < o->rows ? o->scroll : o->rows;
 
-	for (pos.row = 0; pos.row < o->rows; pos.row++) {
-		wmove(w, pos.row, 0);
+	/* scrolled back: saved lines first, the screen's top below them */
+	for (int r = 0; r < saved; r++)
+		output_draw_saved(o, w, r, o->sb_count - o->scroll + r);
+	for (pos.row = 0; pos.row + saved < o->rows; pos.row++) {
+		wmove(w, pos.row + saved, 0);
 		for (pos.col = 0; pos.col < o->cols; pos.col++) {
 			cchar_t cc;
 			wchar_t wc[VTERM_MAX_CHARS_PER_CELL + 1] = {0};
@@ -218,12 +400,9 @@ output_draw(struct output *o, WINDOW *w)
 				wc[0] = L' ';
 			bool bright = false;
 			short pair = output_pair(&cell, &bright);
-			setcchar(&cc, wc,
-			         (cell.attrs.bold || bright ? A_BOLD : 0) |
-			             (cell.attrs.reverse ? A_REVERSE : 0) |
-			             (cell.attrs.underline ? A_UNDERLINE : 0),
-			         pair, NULL);
-			mvwadd_wch(w, pos.row, pos.col, &cc);
+			setcchar(&cc, wc, output_attrs(&cell, bright), pair,
+			         NULL);
+			mvwadd_wch(w, pos.row + saved, pos.col, &cc);
 		}
 	}
 }

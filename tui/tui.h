@@ -47,6 +47,8 @@ size_t output_take_reply(struct output *, char *, size_t);
 void output_key(struct output *, int key, bool is_key);
 void output_draw(struct output *, WINDOW *);
 void output_cursor(struct output *, WINDOW *);
+void output_scroll(struct output *, int delta);
+const char *output_scroll_note(struct output *);
 
 /* editor.c */
 enum editor_prompt {
@@ -75,12 +77,11 @@ struct editor {
 	/* the selection runs from anchor to cur, when selecting */
 	struct buffer_pos anchor;
 	bool selecting, dragging;
-	size_t goal;     /* the display column up and down keep to */
-	bool goal_ok;    /* goal holds: the last key moved up or down */
-	bool center;     /* a jump: the next draw centres the cursor */
-	uint64_t esc_ms; /* an Esc just now: the next key has Alt */
-	int rows;        /* text rows at the last draw */
-	bool pasting;    /* inside a bracketed paste */
+	size_t goal;  /* the display column up and down keep to */
+	bool goal_ok; /* goal holds: the last key moved up or down */
+	bool center;  /* a jump: the next draw centres the cursor */
+	int rows;     /* text rows at the last draw */
+	bool pasting; /* inside a bracketed paste */
 	struct buf paste;
 
 	/* prompts: go to line, find, replace */
@@ -113,6 +114,10 @@ char *recovery_path(const char *file);
 int recovery_write(const char *rpath, const char *file, const char *, size_t);
 bool recovery_read(const char *rpath, struct buf *);
 void recovery_remove(const char *rpath);
+
+/* diag.c: the first error's line in a compiler's or a program's output */
+int diag_first_error(const char *text, size_t len, const char *source,
+                     char *msg, size_t);
 
 /* theme.c: colours by meaning. Drawing code names an element, never a
  * colour; the theme maps elements to curses attributes. */
@@ -176,7 +181,22 @@ void stats_done(struct stats *, const struct runner_event *);
 void stats_draw(const struct stats *, WINDOW *);
 
 /* forge-tui.c: the workbench itself, shared by the panes and views */
-enum focus { FOCUS_EDITOR, FOCUS_OUTPUT };
+enum focus { FOCUS_EDITOR, FOCUS_OUTPUT, FOCUS_STATS };
+
+/* Alt-x arrives as Escape then x: the loop hands it on as one key */
+#define TUI_ALT     0x1000000
+#define TUI_CTRL(c) ((c)&0x1f)
+
+/* Where the panes are: computed from the splits, the zoom and the
+ * screen size, for drawing and for the mouse. */
+struct tui_rect {
+	int y, x, h, w;
+};
+struct tui_geometry {
+	struct tui_rect pane[3]; /* by enum focus; h 0: hidden */
+	int border_x;            /* the editor | right column border, or -1 */
+	int border_y;            /* the output / stats border row, or -1 */
+};
 
 /* What a key handler did, for the loop to act on. */
 #define TUI_KEY_IGNORED 0x0 /* not this handler's key */
@@ -219,9 +239,20 @@ struct tui {
 	struct language_set langs;
 	struct limits limits;
 	enum focus focus;
+	int split_x, split_y;        /* per cent: editor width, output height */
+	bool zoom;                   /* the focused pane fills the screen */
+	int drag;                    /* a border being dragged: 'x', 'y' or 0 */
 	const struct tui_view *view; /* NULL: the panes */
 	WINDOW *wed, *wout, *wstats, *wview;
-	bool help, quit_armed, quit;
+	bool help, quit_armed, close_armed, quit;
+	/* a one-line question in the key bar's place */
+	const char *prompt;
+	struct buf answer;
+	void (*answered)(struct tui *, const char *);
+	char *source_name; /* the run's source file, as its compiler names it */
+	struct buf compiled, tail; /* compiler messages; the output's end */
+	int error_line; /* of the first error in the output; 0: none */
+	char error_text[160];
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */
 	bool offer;         /* an earlier session's work waits: r or d */
@@ -236,6 +267,8 @@ struct tui {
 
 struct editor *tui_open_buffer(struct tui *, const char *path, const char *text,
                                size_t len);
+void tui_prompt(struct tui *, const char *question,
+                void (*)(struct tui *, const char *));
 void tui_message(struct tui *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void tui_open_view(struct tui *, const struct tui_view *);
