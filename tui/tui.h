@@ -163,22 +163,28 @@ attr_t theme_attr(enum theme_element);
 enum theme_element theme_verdict(int verdict);
 
 /* stats.c */
+#define STATS_HISTORY 240 /* samples kept for the graphs: 24 s at 100 ms */
 struct stats {
 	struct limits limits;
 	struct box_sample last;
 	uint64_t peak_mem;
+	uint32_t peak_pids;
 	bool running, done;
 	int verdict;
 	char detail[256];
 	int exit_code, exited, signal;
 	uint64_t cpu_ms, wall_ms, mem_kb;
-	int history[64]; /* memory samples, percent of the limit */
+	/* per sample, for the graphs: CPU use in per cent of a core and
+	 * memory in per cent of the limit */
+	unsigned char cpu[STATS_HISTORY], mem[STATS_HISTORY];
 	int nhistory;
 };
 void stats_start(struct stats *, const struct limits *);
 void stats_sample(struct stats *, const struct box_sample *);
 void stats_done(struct stats *, const struct runner_event *);
 void stats_draw(const struct stats *, WINDOW *);
+bool stats_unicode(void);
+void stats_big_text(WINDOW *, int y, int x, const char *text, attr_t);
 
 /* forge-tui.c: the workbench itself, shared by the panes and views */
 enum focus { FOCUS_EDITOR, FOCUS_OUTPUT, FOCUS_STATS };

@@ -67,7 +67,7 @@ check "the program runs on the output pane's terminal" wait_for "name?" 30
 tm send-keys -t t -l "Ada"
 tm send-keys -t t Enter
 check "typed input reached the program" wait_for "hi Ada" 10
-check "the verdict is shown" wait_for " OK " 10
+check "the verdict is shown" wait_for "verdict OK" 10
 check "with the exit code" wait_for "exit code 0" 5
 check "the stats pane shows the memory limit" wait_for "/256M" 5
 
@@ -93,7 +93,7 @@ check "Ctrl-Q quits, exit status 0" wait_for "TUI-EXITED 0" 10
 ours() {
 	local p
 	for p in $(pgrep -x forge-tui); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
+		{ tr '\0' '\n' <"/proc/$p/environ"; } 2>/dev/null |
 			grep -qx "FORGE_TUI_TEST=$$" && echo "$p"
 	done
 }
@@ -115,7 +115,7 @@ tm kill-session -t t
 tm new-session -d -s t -x 100 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$bad'; echo TUI-EXITED \$?; sleep 60"
 check "a second file opens" wait_for "bad.c"
 tm send-keys -t t F5
-check "CE is the verdict" wait_for " CE " 30
+check "CE is the verdict" wait_for "verdict CE" 30
 check "the compiler's message is in the output pane" wait_for "nope" 5
 check "the error's line is found" wait_for "error on line 1: F4 goes there" 5
 tm send-keys -t t Escape Tab
