@@ -318,6 +318,63 @@ size_t ns_probe_doctor(struct backend_check *, size_t max);
 bool ns_probe_userns(char *why, size_t);
 
 /* lang.c: language plugins */
+/* What the workbench's highlighter needs from [syntax]; see
+ * forge-language(5). The lists are NULL-terminated, or NULL when empty. */
+enum lang_token_kind {
+	LANG_TOKEN_COMMENT,   /* to the end of the line */
+	LANG_TOKEN_BLOCK,     /* block comment, open and close */
+	LANG_TOKEN_STRING,    /* ends at the line's end */
+	LANG_TOKEN_MULTILINE, /* may run over lines */
+	LANG_TOKEN_RAW,       /* may run over lines, no escapes */
+	LANG_TOKEN_CHAR,      /* one character or escape, else not one */
+};
+struct lang_token {
+	const char *open, *close; /* point into the lists below */
+	uint8_t open_len, close_len;
+	uint8_t kind; /* enum lang_token_kind */
+};
+struct lang_word {
+	const char *word; /* NULL: an empty slot */
+	uint8_t len;
+	bool type; /* from types, else from keywords */
+};
+/* flags of language_syntax.chars[] */
+#define LANG_CH_WORD    0x01 /* may be part of an identifier or a number */
+#define LANG_CH_TOKEN   0x02 /* may start a token */
+#define LANG_CH_DIGIT   0x04 /* 0-9 */
+#define LANG_CH_SEP     0x08 /* a digit separator inside numbers */
+#define LANG_TOKENS_MAX 64
+struct language_syntax {
+	bool defined; /* the file has a [syntax] key */
+	char **keywords;
+	char **types;
+	char **comments;       /* line comment starts: "//" "#" */
+	char **block_comments; /* open, close, open, close, ... */
+	char **strings;        /* delimiters, open = close */
+	char **multiline_strings;
+	char **raw_strings;
+	char **char_quotes;     /* chars = ' (Rust: 'a is a lifetime) */
+	char *preprocessor;     /* prefix of a preprocessor line */
+	char *word_chars;       /* identifier characters besides [A-Za-z0-9_] */
+	char *digit_separators; /* inside numbers: 1'000 */
+	char escape;            /* '\\' by default; '\0' for none */
+	bool nested_comments;   /* block comments nest (Rust, Swift) */
+	bool comment_at_word_start; /* Bash: a#b and $# are no comment */
+	/* lookup tables lang.c builds from the above */
+	struct lang_token tokens[LANG_TOKENS_MAX]; /* longest open first */
+	size_t ntokens;
+	struct lang_word *words; /* hash table, words_mask + 1 slots */
+	uint32_t words_mask;
+	size_t word_max;    /* length of the longest word */
+	uint8_t chars[256]; /* LANG_CH_* */
+};
+/* [editor] */
+struct language_editor {
+	bool indent_tabs;    /* indent = tabs */
+	int indent_width;    /* columns of one level, 1..16; default 4 */
+	int tab_width;       /* columns of a tab, 1..16 */
+	char *template_name; /* template = FILE, in templates/ */
+};
 struct language {
 	char *id;
 	char *name;
@@ -336,6 +393,8 @@ struct language {
 	char *image;   /* for the docker backend */
 	char *package; /* the Debian package with the toolchain */
 	char *file;    /* where it was defined */
+	struct language_syntax syntax;
+	struct language_editor editor;
 	struct language *next;
 };
 struct language_set {
@@ -359,6 +418,8 @@ char *lang_toolchain_version(const struct language *, const struct backend *);
 char *lang_source_name(const struct language *, const char *src, size_t len);
 char *lang_program_name(const struct language *, const char *src, size_t len);
 char *lang_expand(const char *cmd, const char *source, const char *name);
+char *lang_template(const struct language *, size_t *len);
+uint32_t lang_word_hash(const char *, size_t);
 const char *lang_system_dir(void);
 
 /* cache.c: builds kept by content hash */

@@ -49,6 +49,214 @@ lang_set_str(char **field, const char *value)
 	return 1;
 }
 
+/* Splits at blanks only: in [syntax] a '"' is a delimiter, not a quote. */
+static char **
+lang_blank_words(const char *s, size_t *count)
+{
+	char **v = xcalloc(1, sizeof *v);
+	size_t n = 0, len;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		len = strcspn(s, " \t");
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = xstrndup(s, len);
+		v[n] = NULL;
+		s += len;
+	}
+	*count = n;
+	return v;
+}
+
+static void
+lang_list_append(char ***list, char **add)
+{
+	size_t n = 0, m = 0;
+
+	while (*list != NULL && (*list)[n] != NULL)
+		n++;
+	while (add[m] != NULL)
+		m++;
+	*list = xrealloc(*list, (n + m + 1) * sizeof **list);
+	memcpy(*list + n, add, (m + 1) * sizeof *add);
+	free(add);
+}
+
+/* The [syntax] keys that hold lists, and the longest word each takes. */
+static const struct lang_syntax_list {
+	const char *key;
+	size_t offset;
+	size_t max; /* bytes of one word */
+} lang_syntax_lists[] = {
+    {"keywords", offsetof(struct language_syntax, keywords), 64},
+    {"types", offsetof(struct language_syntax, types), 64},
+    {"comment", offsetof(struct language_syntax, comments), 16},
+    {"block_comment", offsetof(struct language_syntax, block_comments), 16},
+    {"strings", offsetof(struct language_syntax, strings), 16},
+    {"multiline_strings", offsetof(struct language_syntax, multiline_strings),
+     16},
+    {"raw_strings", offsetof(struct language_syntax, raw_strings), 16},
+    {"chars", offsetof(struct language_syntax, char_quotes), 16},
+};
+
+static int
+lang_yes_no(struct lang_parse *p, const char *key, const char *value, bool *out)
+{
+	if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
+		*out = value[0] == 'y';
+		return 1;
+	}
+	snprintf(p->err, sizeof p->err, "%s '%s': use yes or no", key, value);
+	return 0;
+}
+
+/* Characters that are not blanks, digits or letters, for word_chars. */
+static int
+lang_punct(struct lang_parse *p, const char *key, const char *value, char **out)
+{
+	const char *c;
+
+	for (c = value; *c != '\0'; c++)
+		if (*c <= ' ' || *c > '~' || (*c >= '0' && *c <= '9') ||
+		    (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    *c == '_') {
+			snprintf(p->err, sizeof p->err,
+			         "%s '%s': give punctuation characters, "
+			         "without blanks",
+			         key, value);
+			return 0;
+		}
+	return lang_set_str(out, value);
+}
+
+static int
+lang_syntax_key(struct lang_parse *p, const char *key, const char *value)
+{
+	struct language_syntax *sy = &p->lang->syntax;
+	size_t i, n;
+	char **w;
+
+	sy->defined = true;
+	for (i = 0; i < sizeof lang_syntax_lists / sizeof *lang_syntax_lists;
+	     i++) {
+		const struct lang_syntax_list *k = &lang_syntax_lists[i];
+
+		if (strcmp(key, k->key) != 0)
+			continue;
+		w = lang_blank_words(value, &n);
+		if (k->offset ==
+		        offsetof(struct language_syntax, block_comments) &&
+		    n != 2) {
+			snprintf(p->err, sizeof p->err,
+			         "block_comment '%s': give what opens and "
+			         "what closes it, such as '/* */'",
+			         value);
+			util_free_words(w);
+			return 0;
+		}
+		for (n = 0; w[n] != NULL; n++)
+			if (strlen(w[n]) > k->max) {
+				snprintf(p->err, sizeof p->err,
+				         "%s: '%.40s' is longer than %zu bytes",
+				         key, w[n], k->max);
+				util_free_words(w);
+				return 0;
+			}
+		lang_list_append((char ***)((char *)sy + k->offset), w);
+		return 1;
+	}
+	if (strcmp(key, "preprocessor") == 0) {
+		if (strlen(value) > 16 || strpbrk(value, " \t") != NULL) {
+			snprintf(p->err, sizeof p->err,
+			         "preprocessor '%s': give one word of at most "
+			         "16 bytes",
+			         value);
+			return 0;
+		}
+		return lang_set_str(&sy->preprocessor, value);
+	}
+	if (strcmp(key, "escape") == 0) {
+		if (strcmp(value, "none") == 0)
+			sy->escape = '\0';
+		else if (strlen(value) == 1 && value[0] > ' ' &&
+		         value[0] <= '~')
+			sy->escape = value[0];
+		else {
+			snprintf(p->err, sizeof p->err,
+			         "escape '%s': give one character, or none",
+			         value);
+			return 0;
+		}
+		return 1;
+	}
+	if (strcmp(key, "word_chars") == 0)
+		return lang_punct(p, key, value, &sy->word_chars);
+	if (strcmp(key, "digit_separators") == 0)
+		return lang_punct(p, key, value, &sy->digit_separators);
+	if (strcmp(key, "nested_comments") == 0)
+		return lang_yes_no(p, key, value, &sy->nested_comments);
+	if (strcmp(key, "comment_at_word_start") == 0)
+		return lang_yes_no(p, key, value, &sy->comment_at_word_start);
+	snprintf(p->err, sizeof p->err, "unknown key '%s' in [syntax]", key);
+	return 0;
+}
+
+/* A plain file name: no directory, not hidden. */
+static int
+lang_file_name(struct lang_parse *p, const char *key, const char *value,
+               char **out)
+{
+	if (*value == '\0' || strchr(value, '/') != NULL || *value == '.') {
+		snprintf(p->err, sizeof p->err,
+		         "%s '%s' must be a plain file name", key, value);
+		return 0;
+	}
+	return lang_set_str(out, value);
+}
+
+static int
+lang_width(struct lang_parse *p, const char *key, const char *value, int *out)
+{
+	char *end;
+	long v = strtol(value, &end, 10);
+
+	if (end == value || *end != '\0' || v < 1 || v > 16) {
+		snprintf(p->err, sizeof p->err,
+		         "%s '%s': give a number from 1 to 16", key, value);
+		return 0;
+	}
+	*out = (int)v;
+	return 1;
+}
+
+static int
+lang_editor_key(struct lang_parse *p, const char *key, const char *value)
+{
+	struct language_editor *ed = &p->lang->editor;
+
+	if (strcmp(key, "indent") == 0) {
+		if (strcmp(value, "tabs") != 0 &&
+		    strcmp(value, "spaces") != 0) {
+			snprintf(p->err, sizeof p->err,
+			         "indent '%s': use tabs or spaces", value);
+			return 0;
+		}
+		ed->indent_tabs = value[0] == 't';
+		return 1;
+	}
+	if (strcmp(key, "indent_width") == 0)
+		return lang_width(p, key, value, &ed->indent_width);
+	if (strcmp(key, "tab_width") == 0)
+		return lang_width(p, key, value, &ed->tab_width);
+	if (strcmp(key, "template") == 0)
+		return lang_file_name(p, key, value, &ed->template_name);
+	snprintf(p->err, sizeof p->err, "unknown key '%s' in [editor]", key);
+	return 0;
+}
+
 static int
 lang_handler(void *user, const char *section, const char *key,
              const char *value)
@@ -79,16 +287,8 @@ lang_handler(void *user, const char *section, const char *key,
 			l->extensions = lang_words_append(l->extensions, value);
 			return 1;
 		}
-		if (strcmp(key, "source") == 0) {
-			if (strchr(value, '/') != NULL || *value == '.') {
-				snprintf(p->err, sizeof p->err,
-				         "source '%s' must be a plain file "
-				         "name",
-				         value);
-				return 0;
-			}
-			return lang_set_str(&l->source, value);
-		}
+		if (strcmp(key, "source") == 0)
+			return lang_file_name(p, key, value, &l->source);
 		if (strcmp(key, "name_regex") == 0) {
 			/* compiled (and checked) when the language is
 			 * used: loading stays cheap */
@@ -176,8 +376,134 @@ lang_handler(void *user, const char *section, const char *key,
 		}
 		return 1;
 	}
-	/* [syntax], [editor], [template] ...: for the workbench */
+	if (strcmp(section, "syntax") == 0)
+		return lang_syntax_key(p, key, value);
+	if (strcmp(section, "editor") == 0)
+		return lang_editor_key(p, key, value);
 	return 1;
+}
+
+/* FNV-1a: the highlighter hashes every identifier it meets with it. */
+uint32_t
+lang_word_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static void
+lang_syntax_words(struct language_syntax *sy, char **list, bool type)
+{
+	char **w;
+
+	for (w = list; w != NULL && *w != NULL; w++) {
+		size_t len = strlen(*w);
+		uint32_t i = lang_word_hash(*w, len) & sy->words_mask;
+
+		while (sy->words[i].word != NULL &&
+		       !(sy->words[i].len == len &&
+		         memcmp(sy->words[i].word, *w, len) == 0))
+			i = (i + 1) & sy->words_mask;
+		if (sy->words[i].word != NULL)
+			continue; /* listed twice: the first counts */
+		sy->words[i].word = *w;
+		sy->words[i].len = (uint8_t)len;
+		sy->words[i].type = type;
+		if (len > sy->word_max)
+			sy->word_max = len;
+	}
+}
+
+static int
+lang_syntax_tokens(struct language_syntax *sy, char **list, int kind,
+                   bool pairs)
+{
+	char **w;
+
+	for (w = list; w != NULL && *w != NULL; w += pairs ? 2 : 1) {
+		struct lang_token *t = &sy->tokens[sy->ntokens];
+		size_t j;
+
+		if (sy->ntokens == LANG_TOKENS_MAX)
+			return -1;
+		t->open = w[0];
+		t->close = pairs ? w[1] : w[0];
+		t->open_len = (uint8_t)strlen(t->open);
+		t->close_len = (uint8_t)strlen(t->close);
+		t->kind = (uint8_t)kind;
+		sy->chars[(unsigned char)t->open[0]] |= LANG_CH_TOKEN;
+		/* longest first, so that """ wins over " */
+		for (j = sy->ntokens++;
+		     j > 0 && sy->tokens[j - 1].open_len < t->open_len; j--) {
+			struct lang_token tmp = sy->tokens[j - 1];
+			sy->tokens[j - 1] = sy->tokens[j];
+			sy->tokens[j] = tmp;
+			t = &sy->tokens[j - 1];
+		}
+	}
+	return 0;
+}
+
+/* Builds the tables the highlighter reads: a character class table, the
+ * tokens longest first, and a hash table of the words. */
+static int
+lang_syntax_index(struct language_syntax *sy)
+{
+	size_t n = 0, size = 16;
+	const char *c;
+	int i;
+
+	for (i = 0; i < 256; i++)
+		if ((i >= 'a' && i <= 'z') || (i >= 'A' && i <= 'Z') ||
+		    i == '_' || i >= 0x80)
+			sy->chars[i] = LANG_CH_WORD;
+		else if (i >= '0' && i <= '9')
+			sy->chars[i] = LANG_CH_WORD | LANG_CH_DIGIT;
+	for (c = sy->word_chars; c != NULL && *c != '\0'; c++)
+		sy->chars[(unsigned char)*c] |= LANG_CH_WORD;
+	for (c = sy->digit_separators; c != NULL && *c != '\0'; c++)
+		sy->chars[(unsigned char)*c] |= LANG_CH_SEP;
+	if (lang_syntax_tokens(sy, sy->comments, LANG_TOKEN_COMMENT, false) <
+	        0 ||
+	    lang_syntax_tokens(sy, sy->block_comments, LANG_TOKEN_BLOCK, true) <
+	        0 ||
+	    lang_syntax_tokens(sy, sy->multiline_strings, LANG_TOKEN_MULTILINE,
+	                       false) < 0 ||
+	    lang_syntax_tokens(sy, sy->raw_strings, LANG_TOKEN_RAW, false) <
+	        0 ||
+	    lang_syntax_tokens(sy, sy->strings, LANG_TOKEN_STRING, false) < 0 ||
+	    lang_syntax_tokens(sy, sy->char_quotes, LANG_TOKEN_CHAR, false) < 0)
+		return -1;
+	for (i = 0; sy->keywords != NULL && sy->keywords[i] != NULL; i++)
+		n++;
+	for (i = 0; sy->types != NULL && sy->types[i] != NULL; i++)
+		n++;
+	while (size < 2 * n)
+		size *= 2;
+	sy->words = xcalloc(size, sizeof *sy->words);
+	sy->words_mask = (uint32_t)size - 1;
+	lang_syntax_words(sy, sy->keywords, false);
+	lang_syntax_words(sy, sy->types, true);
+	return 0;
+}
+
+static void
+lang_syntax_free(struct language_syntax *sy)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof lang_syntax_lists / sizeof *lang_syntax_lists;
+	     i++)
+		util_free_words(
+		    *(char ***)((char *)sy + lang_syntax_lists[i].offset));
+	free(sy->preprocessor);
+	free(sy->word_chars);
+	free(sy->digit_separators);
+	free(sy->words);
 }
 
 void
@@ -200,6 +526,8 @@ lang_free(struct language *l)
 	free(l->image);
 	free(l->package);
 	free(l->file);
+	lang_syntax_free(&l->syntax);
+	free(l->editor.template_name);
 	free(l);
 }
 
@@ -224,6 +552,7 @@ lang_parse_string(const char *text, const char *file, struct language **out,
 	p.lang = xcalloc(1, sizeof *p.lang);
 	limits_default_compile(&p.lang->compile_limits);
 	p.lang->file = xstrdup(file);
+	p.lang->syntax.escape = '\\';
 	line = ini_parse_string(text, lang_handler, &p);
 	if (line != 0) {
 		if (p.err[0] == '\0' &&
@@ -249,6 +578,20 @@ lang_parse_string(const char *text, const char *file, struct language **out,
 	}
 	if (p.lang->name == NULL)
 		p.lang->name = xstrdup(p.lang->id);
+	if (p.lang->syntax.defined && lang_syntax_index(&p.lang->syntax) < 0) {
+		snprintf(err, errlen,
+		         "%s: more than %d comment and string delimiters in "
+		         "[syntax]",
+		         file, LANG_TOKENS_MAX);
+		lang_free(p.lang);
+		return -1;
+	}
+	if (p.lang->editor.indent_width == 0)
+		p.lang->editor.indent_width = 4;
+	if (p.lang->editor.tab_width == 0)
+		p.lang->editor.tab_width = p.lang->editor.indent_tabs
+		                               ? p.lang->editor.indent_width
+		                               : 8;
 	/* a compile's wall limit follows its CPU limit unless set higher */
 	if (p.lang->compile_limits.wall_ms < p.lang->compile_limits.cpu_ms * 2)
 		p.lang->compile_limits.wall_ms =
@@ -614,4 +957,42 @@ lang_source_name(const struct language *l, const char *src, size_t len)
 
 	free(name);
 	return s;
+}
+
+/* The text a new file of the language starts with: templates/NAME in the
+ * user's language directory, else beside the language's own file. */
+char *
+lang_template(const struct language *l, size_t *len)
+{
+	char *cfg, *dirs[2], *text = NULL, *slash;
+	size_t i;
+
+	if (l == NULL || l->editor.template_name == NULL)
+		return NULL;
+	cfg = util_xdg_dir("XDG_CONFIG_HOME", ".config");
+	dirs[0] = util_path_join(cfg, "forge/languages/templates");
+	free(cfg);
+	slash = strrchr(l->file, '/');
+	if (slash != NULL) {
+		char *dir = xstrndup(l->file, (size_t)(slash - l->file));
+		dirs[1] = util_path_join(dir, "templates");
+		free(dir);
+	} else
+		dirs[1] = xstrdup("templates");
+	for (i = 0; i < 2 && text == NULL; i++) {
+		char *path = util_path_join(dirs[i], l->editor.template_name);
+		struct buf b;
+
+		buf_init(&b, 0);
+		if (util_read_file(path, &b, 1 << 20) == 0) {
+			if (len != NULL)
+				*len = b.len;
+			text = buf_cstr(&b);
+		} else
+			buf_free(&b);
+		free(path);
+	}
+	free(dirs[0]);
+	free(dirs[1]);
+	return text;
 }

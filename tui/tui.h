@@ -119,6 +119,10 @@ void recovery_remove(const char *rpath);
 int diag_first_error(const char *text, size_t len, const char *source,
                      char *msg, size_t);
 
+/* syntax.c: highlighting from a language's [syntax] (curses-free, so its
+ * interface is in tui/syntax.h for the unit tests) */
+#include "tui/syntax.h"
+
 /* theme.c: colours by meaning. Drawing code names an element, never a
  * colour; the theme maps elements to curses attributes. */
 enum theme_element {

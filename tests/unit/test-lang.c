@@ -28,7 +28,25 @@ static const char *good = "# a comment\n"
                           "memory = 512M\n"
                           "\n[syntax]\n"
                           "keywords = if else\n"
-                          "    while\n";
+                          "    while\n"
+                          "types = int\n"
+                          "comment = # //\n"
+                          "block_comment = /* */\n"
+                          "block_comment = {- -}\n"
+                          "strings = \" '\n"
+                          "multiline_strings = \"\"\"\n"
+                          "raw_strings = `\n"
+                          "chars = '\n"
+                          "escape = ^\n"
+                          "preprocessor = #!\n"
+                          "word_chars = $?\n"
+                          "digit_separators = '\n"
+                          "nested_comments = yes\n"
+                          "comment_at_word_start = no\n"
+                          "\n[editor]\n"
+                          "indent = tabs\n"
+                          "indent_width = 2\n"
+                          "template = toy.toy\n";
 
 static void
 write_file(const char *path, const char *text)
@@ -37,6 +55,111 @@ write_file(const char *path, const char *text)
 
 	fputs(text, f);
 	fclose(f);
+}
+
+static bool
+has_word(char **v, const char *w)
+{
+	for (; v != NULL && *v != NULL; v++)
+		if (strcmp(*v, w) == 0)
+			return true;
+	return false;
+}
+
+/* The [syntax] and [editor] of the good file, and the tables built. */
+static void
+check_syntax(const struct language *l)
+{
+	const struct language_syntax *sy = &l->syntax;
+	const struct lang_token *t;
+	size_t i, words = 0;
+
+	CHECK(sy->defined);
+	CHECK(has_word(sy->keywords, "while") && has_word(sy->types, "int"));
+	CHECK_STR(sy->comments[0], "#");
+	CHECK_STR(sy->comments[1], "//");
+	CHECK(sy->block_comments != NULL && sy->block_comments[4] == NULL);
+	CHECK_STR(sy->block_comments[2], "{-");
+	CHECK_STR(sy->block_comments[3], "-}");
+	CHECK_STR(sy->strings[0], "\"");
+	CHECK_STR(sy->strings[1], "'");
+	CHECK_STR(sy->multiline_strings[0], "\"\"\"");
+	CHECK_STR(sy->raw_strings[0], "`");
+	CHECK_STR(sy->char_quotes[0], "'");
+	CHECK(sy->escape == '^');
+	CHECK_STR(sy->preprocessor, "#!");
+	CHECK_STR(sy->word_chars, "$?");
+	CHECK_STR(sy->digit_separators, "'");
+	CHECK(sy->nested_comments && !sy->comment_at_word_start);
+	CHECK(l->editor.indent_tabs && l->editor.indent_width == 2 &&
+	      l->editor.tab_width == 2);
+	CHECK_STR(l->editor.template_name, "toy.toy");
+	/* tokens longest first: the triple quote before the single ones */
+	CHECK(sy->ntokens == 9);
+	CHECK(sy->tokens[0].open_len == 3 &&
+	      sy->tokens[0].kind == LANG_TOKEN_MULTILINE);
+	for (i = 1; i < sy->ntokens; i++)
+		CHECK(sy->tokens[i - 1].open_len >= sy->tokens[i].open_len);
+	for (i = 0, t = NULL; i < sy->ntokens; i++)
+		if (strcmp(sy->tokens[i].open, "{-") == 0)
+			t = &sy->tokens[i];
+	CHECK(t != NULL && t->kind == LANG_TOKEN_BLOCK &&
+	      strcmp(t->close, "-}") == 0 && t->close_len == 2);
+	CHECK((sy->chars['$'] & LANG_CH_WORD) &&
+	      (sy->chars['?'] & LANG_CH_WORD));
+	CHECK((sy->chars['7'] & LANG_CH_DIGIT) &&
+	      !(sy->chars['-'] & LANG_CH_WORD));
+	CHECK((sy->chars['{'] & LANG_CH_TOKEN) &&
+	      (sy->chars['\''] & LANG_CH_SEP));
+	for (i = 0; i <= sy->words_mask; i++)
+		if (sy->words[i].word != NULL)
+			words++;
+	CHECK(words == 4 && sy->word_max == 5);
+}
+
+/* Every shipped language has [syntax], sane [editor] settings and a
+ * template; the user's templates directory overrides a shipped one. */
+static void
+check_shipped(const char *src, const char *home)
+{
+	static const char *ids[] = {"bash",    "c",    "cpp",        "csharp",
+	                            "go",      "java", "javascript", "php",
+	                            "python3", "ruby", "rust",       "swift"};
+	char path[4096], err[512];
+	struct language *l;
+	size_t i, len;
+	char *text;
+
+	for (i = 0; i < sizeof ids / sizeof *ids; i++) {
+		snprintf(path, sizeof path, "%s/languages/%s.lang", src,
+		         ids[i]);
+		l = NULL;
+		CHECK(lang_parse_file(path, &l, err, sizeof err) == 0);
+		if (l == NULL) {
+			fprintf(stderr, "%s\n", err);
+			continue;
+		}
+		CHECK(l->syntax.defined && l->syntax.keywords != NULL &&
+		      l->syntax.comments != NULL && l->syntax.ntokens >= 2);
+		CHECK(l->editor.indent_tabs == (strcmp(ids[i], "go") == 0));
+		len = 0;
+		text = lang_template(l, &len);
+		CHECK(text != NULL && len > 20 && strlen(text) == len);
+		free(text);
+		lang_free(l);
+	}
+
+	snprintf(path, sizeof path, "%s/languages/c.lang", src);
+	CHECK(lang_parse_file(path, &l, err, sizeof err) == 0);
+	snprintf(path, sizeof path, "%s/forge/languages/templates", home);
+	CHECK(util_mkdir_p(path, 0755) == 0);
+	snprintf(path, sizeof path, "%s/forge/languages/templates/c.c", home);
+	write_file(path, "int main(void) { return 0; }\n");
+	text = lang_template(l, &len);
+	CHECK_STR(text, "int main(void) { return 0; }\n");
+	CHECK(len == 29);
+	free(text);
+	lang_free(l);
 }
 
 int
@@ -66,7 +189,81 @@ main(void)
 	s = lang_expand(l->run, "x.toy", "x");
 	CHECK_STR(s, "/prog/main x");
 	free(s);
+	check_syntax(l);
 	lang_free(l);
+
+	/* [syntax] and [editor]: bad values and unknown keys, by line */
+	{
+		static const struct {
+			const char *text, *msg;
+		} bad[] = {
+		    {"[syntax]\nkeywords = a\nkeyword = b\n",
+		     "x.lang:3: unknown key 'keyword' in [syntax]"},
+		    {"[syntax]\n\nblock_comment = /*\n",
+		     "x.lang:3: block_comment '/*': give what opens"},
+		    {"[syntax]\nblock_comment = /* */ //\n", "x.lang:2:"},
+		    {"[syntax]\nescape = \\\\\n",
+		     "x.lang:2: escape '\\\\': give one character"},
+		    {"[syntax]\nnested_comments = maybe\n",
+		     "x.lang:2: nested_comments 'maybe': use yes or no"},
+		    {"[syntax]\nword_chars = a$\n", "x.lang:2: word_chars"},
+		    {"[syntax]\npreprocessor = # !\n",
+		     "x.lang:2: preprocessor"},
+		    {"[syntax]\ncomment = "
+		     "abcdefghijklmnopq\n",
+		     "x.lang:2: comment: 'abcdefghijklmnopq' is longer"},
+		    {"[editor]\nindent = 4\n",
+		     "x.lang:2: indent '4': use tabs or spaces"},
+		    {"[editor]\nindent_width = 0\n",
+		     "x.lang:2: indent_width '0': give a number from 1 to 16"},
+		    {"[editor]\n\ntab_width = 8x\n",
+		     "x.lang:3: tab_width '8x'"},
+		    {"[editor]\nindent_width = 17\n", "x.lang:2: indent_width"},
+		    {"[editor]\ntemplate = ../t.c\n",
+		     "x.lang:2: template '../t.c' must be a plain file name"},
+		    {"[editor]\ntabs = 4\n",
+		     "x.lang:2: unknown key 'tabs' in [editor]"},
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+			l = NULL;
+			CHECK(lang_parse_string(bad[i].text, "x.lang", &l, err,
+			                        sizeof err) < 0);
+			CHECK(l == NULL);
+			if (strstr(err, bad[i].msg) == NULL)
+				fprintf(stderr, "got '%s' for '%s'\n", err,
+				        bad[i].msg);
+			CHECK(strstr(err, bad[i].msg) != NULL);
+		}
+	}
+
+	/* too many delimiters for the highlighter's state */
+	{
+		struct buf t;
+		int i;
+
+		buf_init(&t, 0);
+		buf_addstr(&t, "[language]\nid=x\nextensions=.x\nsource=x\n"
+		               "run=x\n[syntax]\n");
+		for (i = 0; i <= LANG_TOKENS_MAX; i++)
+			buf_printf(&t, "strings = q%d\n", i);
+		CHECK(lang_parse_string(buf_cstr(&t), "x.lang", &l, err,
+		                        sizeof err) < 0);
+		CHECK(strstr(err, "more than 64") != NULL);
+		buf_free(&t);
+	}
+
+	/* the defaults: four spaces, tabs of 8; no syntax, no template */
+	CHECK(lang_parse_string("[language]\nid=x\nextensions=.x\nsource=x\n"
+	                        "run=x\n",
+	                        "x.lang", &l, err, sizeof err) == 0);
+	CHECK(!l->editor.indent_tabs && l->editor.indent_width == 4 &&
+	      l->editor.tab_width == 8);
+	CHECK(!l->syntax.defined && l->syntax.escape == '\\');
+	CHECK(lang_template(l, NULL) == NULL);
+	lang_free(l);
+	CHECK(lang_template(NULL, NULL) == NULL);
 
 	/* errors name the file and the line */
 	CHECK(lang_parse_string("[language]\nid = x\nbogus = 1\n", "b.lang", &l,
@@ -93,6 +290,8 @@ main(void)
 
 	/* directories: a later one overrides by id, broken files reported */
 	CHECK(mkdtemp(dir) != NULL);
+	/* the user's directory, for templates: none here yet */
+	setenv("XDG_CONFIG_HOME", dir, 1);
 	{
 		char a[128], b[128], p[256];
 		const char *dirs[2] = {a, b};
@@ -135,6 +334,23 @@ main(void)
 		CHECK(lang_find_file(&set, ".c") == NULL);
 		CHECK(lang_find_file(&set, "x.rs") == NULL);
 		lang_set_free(&set);
+		/* a template beside the language's file, in templates/ */
+		snprintf(p, sizeof p, "%s/tpl.lang", a);
+		write_file(p, "[language]\nid=tpl\nextensions=.t\nsource=m\n"
+		              "run=m\n[editor]\ntemplate=new.t\n");
+		CHECK(lang_parse_file(p, &l, err, sizeof err) == 0);
+		CHECK(lang_template(l, NULL) == NULL);
+		snprintf(p, sizeof p, "%s/templates", a);
+		mkdir(p, 0755);
+		snprintf(p, sizeof p, "%s/templates/new.t", a);
+		write_file(p, "begin\nend\n");
+		s = lang_template(l, NULL);
+		CHECK_STR(s, "begin\nend\n");
+		free(s);
+		lang_free(l);
+
+		check_shipped(
+		    getenv("FORGE_SRCDIR") ? getenv("FORGE_SRCDIR") : ".", dir);
 		snprintf(p, sizeof p, "rm -rf '%s'", dir);
 		CHECK(system(p) == 0);
 	}
