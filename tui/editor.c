@@ -185,11 +185,32 @@ editor_save(struct editor *e)
 	return 0;
 }
 
+/* The language file's [editor] settings; 4 spaces without a language. */
 static struct editor_indent
 editor_indent_of(const struct editor *e)
 {
-	(void)e;
-	return (struct editor_indent){false, 4, 4};
+	if (e->lang == NULL)
+		return (struct editor_indent){false, 4, 4};
+	return (struct editor_indent){e->lang->editor.indent_tabs,
+	                              e->lang->editor.indent_width,
+	                              e->lang->editor.tab_width};
+}
+
+/* A file that does not exist yet starts as the language's template. It
+ * counts as unmodified: quitting without an edit leaves no file behind,
+ * and Ctrl-S writes it. */
+void
+editor_template(struct editor *e)
+{
+	size_t len;
+	char *text;
+
+	if (!e->fresh || (text = lang_template(e->lang, &len)) == NULL)
+		return;
+	buffer_load_string(e->buf, text, len);
+	free(text);
+	snprintf(e->message, sizeof e->message,
+	         "new file, from the %s template", e->lang->name);
 }
 
 /* One level of indentation as text: a tab or width spaces. */
@@ -1156,6 +1177,49 @@ editor_mouse(struct editor *e, const MEVENT *ev, WINDOW *w)
 /* -------------------------------------------------------------------- */
 /* Drawing                                                               */
 
+/* Room for the classes of a line of len bytes. */
+static unsigned char *
+editor_cls(struct editor *e, size_t len)
+{
+	if (len + 1 > e->cls_cap) {
+		e->cls_cap = (len + 1) * 2;
+		e->cls = xrealloc(e->cls, e->cls_cap);
+	}
+	return e->cls;
+}
+
+/* The highlighter's state at the start of line ln. States are cached per
+ * line; an edit drops them from its first changed line on, so typing on
+ * line 40,000 rescans nothing above it, and only a first jump far down
+ * scans the lines on the way, once. */
+static int
+editor_syntax_state(struct editor *e, size_t ln)
+{
+	size_t changed = buffer_take_changed(e->buf);
+	size_t lines = buffer_lines(e->buf), len;
+
+	if (e->hl_lang != e->lang)
+		e->hl_valid = 0;
+	e->hl_lang = e->lang;
+	if (changed < e->hl_valid)
+		e->hl_valid = changed;
+	if (e->hl_cap < lines + 1) {
+		e->hl_cap = (lines + 1) * 2;
+		e->hl_state =
+		    xrealloc(e->hl_state, e->hl_cap * sizeof *e->hl_state);
+	}
+	e->hl_state[0] = 0;
+	while (e->hl_valid < ln) {
+		const char *text = buffer_line(e->buf, e->hl_valid, &len);
+
+		e->hl_state[e->hl_valid + 1] =
+		    syntax_line(e->lang, e->hl_state[e->hl_valid], text, len,
+		                editor_cls(e, len));
+		e->hl_valid++;
+	}
+	return e->hl_state[ln];
+}
+
 /* What a line is drawn with. */
 struct editor_view {
 	WINDOW *w;
@@ -1203,10 +1267,14 @@ static void
 editor_draw_line(struct editor *e, const struct editor_view *v, int y,
                  size_t ln, const unsigned char *cls)
 {
-	static const enum theme_element classes[] = {
-	    THEME_NORMAL,         THEME_SYNTAX_KEYWORD, THEME_SYNTAX_TYPE,
-	    THEME_SYNTAX_STRING,  THEME_SYNTAX_COMMENT, THEME_SYNTAX_NUMBER,
-	    THEME_SYNTAX_PREPROC,
+	static const enum theme_element classes[SYNTAX_NCLASSES] = {
+	    [SYNTAX_TEXT] = THEME_NORMAL,
+	    [SYNTAX_KEYWORD] = THEME_SYNTAX_KEYWORD,
+	    [SYNTAX_TYPE] = THEME_SYNTAX_TYPE,
+	    [SYNTAX_STRING] = THEME_SYNTAX_STRING,
+	    [SYNTAX_COMMENT] = THEME_SYNTAX_COMMENT,
+	    [SYNTAX_NUMBER] = THEME_SYNTAX_NUMBER,
+	    [SYNTAX_PREPROC] = THEME_SYNTAX_PREPROC,
 	};
 	size_t len, i = 0, x = 0, width = (size_t)(v->cols - v->gutter);
 	size_t match[2 * EDITOR_MATCHES], nmatch = 0, s, end, mi = 0;
@@ -1301,7 +1369,7 @@ editor_draw_prompt(struct editor *e, WINDOW *w, int y, int cols)
 void
 editor_draw(struct editor *e, WINDOW *w, bool focused)
 {
-	int rows, cols, y;
+	int rows, cols, y, state = 0;
 	struct editor_view v = {.w = w};
 	size_t curx, lines = buffer_lines(e->buf), width;
 
@@ -1345,9 +1413,22 @@ editor_draw(struct editor *e, WINDOW *w, bool focused)
 		v.needle = e->find;
 		v.flags = editor_find_flags(e->find);
 	}
+	if (e->lang != NULL && e->lang->syntax.defined)
+		state = editor_syntax_state(e, e->top);
 	werase(w);
-	for (y = 0; y < e->rows && e->top + (size_t)y < lines; y++)
-		editor_draw_line(e, &v, y, e->top + (size_t)y, NULL);
+	for (y = 0; y < e->rows && e->top + (size_t)y < lines; y++) {
+		size_t ln = e->top + (size_t)y, len;
+		const char *text = buffer_line(e->buf, ln, &len);
+		unsigned char *cls = NULL;
+
+		if (e->lang != NULL && e->lang->syntax.defined) {
+			cls = editor_cls(e, len);
+			state = syntax_line(e->lang, state, text, len, cls);
+			if (ln == e->hl_valid) /* the cache grows as it goes */
+				e->hl_state[++e->hl_valid] = state;
+		}
+		editor_draw_line(e, &v, y, ln, cls);
+	}
 	wattrset(w, A_NORMAL);
 	if (e->prompt != EDITOR_PROMPT_NONE)
 		editor_draw_prompt(e, w, rows - 1, cols);

@@ -1047,6 +1047,8 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 		e->message[0] = '\0';
 	}
 	e->lang = lang_find_file(&t->langs, path);
+	if (text == NULL)
+		editor_template(e);
 	e->recovery = recovery_path(path);
 	t->eds[t->neds++] = e;
 	t->ed = e;

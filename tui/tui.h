@@ -97,12 +97,14 @@ struct editor {
 	 * for lines [0, hl_valid] */
 	int *hl_state;
 	size_t hl_cap, hl_valid;
+	const struct language *hl_lang; /* what the states were made for */
 	unsigned char *cls;
 	size_t cls_cap;
 };
 void editor_keys_init(void);
 void editor_init(struct editor *, const char *path);
 void editor_free(struct editor *);
+void editor_template(struct editor *);
 bool editor_key(struct editor *, int key, bool is_key, int page);
 bool editor_mouse(struct editor *, const MEVENT *, WINDOW *);
 void editor_draw(struct editor *, WINDOW *, bool focused);
