@@ -1196,8 +1196,10 @@ main(int argc, char **argv)
 			 * a flood costs reads, not screens */
 			char buf[65536];
 			ssize_t n;
-			int k = 0;
-			while (k++ < 16 &&
+			/* a key waiting: one read, so it is not kept
+			 * behind a megabyte of output */
+			int k = 0, most = (p[0].revents & POLLIN) ? 1 : 16;
+			while (k++ < most &&
 			       (n = read(t.run.pty, buf, sizeof buf)) > 0) {
 				output_feed(t.out, buf, (size_t)n);
 				tui_keep_tail(&t, buf, (size_t)n);
