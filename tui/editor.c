@@ -131,6 +131,18 @@ editor_keys_init(void)
 	}
 }
 
+/* A typed character as UTF-8 (in the locale's encoding); 0 if none. */
+static size_t
+editor_encode(int key, char *mb)
+{
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(mb, (wchar_t)key, &st);
+	return n == (size_t)-1 ? 0 : n;
+}
+
 static bool
 editor_is(int key, bool is_key, enum editor_xkey k)
 {
@@ -674,6 +686,17 @@ editor_find_flags(const char *needle)
 	return BUFFER_FIND_NOCASE;
 }
 
+/* The cursor on a match, which is highlighted, mid-screen if it was off. */
+static void
+editor_show_match(struct editor *e, struct buffer_pos s, struct buffer_pos end)
+{
+	e->match = s;
+	e->match_end = end;
+	e->matched = true;
+	e->cur = s;
+	e->center = true;
+}
+
 static bool
 editor_search(struct editor *e, struct buffer_pos from, bool back)
 {
@@ -689,11 +712,7 @@ editor_search(struct editor *e, struct buffer_pos from, bool back)
 		         e->find);
 		return false;
 	}
-	e->match = s;
-	e->match_end = end;
-	e->matched = true;
-	e->cur = s;
-	e->center = true;
+	editor_show_match(e, s, end);
 	return true;
 }
 
@@ -729,11 +748,7 @@ editor_replace_next(struct editor *e, struct buffer_pos from)
 		e->wrapped = true;
 	if (e->wrapped && buffer_pos_cmp(s, e->origin) >= 0)
 		return false;
-	e->match = s;
-	e->match_end = end;
-	e->matched = true;
-	e->cur = s;
-	e->center = true;
+	editor_show_match(e, s, end);
 	return true;
 }
 
@@ -880,12 +895,9 @@ editor_prompt_key(struct editor *e, int key, bool is_key)
 		e->input[n] = '\0';
 	} else if (!is_key && key >= 32) {
 		char mb[MB_LEN_MAX];
-		mbstate_t st;
-		size_t k;
+		size_t k = editor_encode(key, mb);
 
-		memset(&st, 0, sizeof st);
-		k = wcrtomb(mb, (wchar_t)key, &st);
-		if (k == (size_t)-1 || n + k >= sizeof e->input)
+		if (k == 0 || n + k >= sizeof e->input)
 			return true;
 		memcpy(e->input + n, mb, k);
 		e->input[n + k] = '\0';
@@ -938,13 +950,8 @@ editor_key_inner(struct editor *e, int key, bool is_key, int page)
 			editor_paste_end(e);
 		else if (!is_key) {
 			char mb[MB_LEN_MAX];
-			mbstate_t st;
-			size_t k;
 
-			memset(&st, 0, sizeof st);
-			k = wcrtomb(mb, (wchar_t)key, &st);
-			if (k != (size_t)-1)
-				buf_add(&e->paste, mb, k);
+			buf_add(&e->paste, mb, editor_encode(key, mb));
 		}
 		return true;
 	}
@@ -1068,12 +1075,9 @@ editor_key_inner(struct editor *e, int key, bool is_key, int page)
 	}
 	if (key >= 32) {
 		char mb[MB_LEN_MAX];
-		mbstate_t st;
-		size_t n;
+		size_t n = editor_encode(key, mb);
 
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)key, &st);
-		if (n != (size_t)-1)
+		if (n > 0)
 			editor_type(e, mb, n, now);
 		return true;
 	}
@@ -1090,7 +1094,7 @@ editor_gutter(const struct editor *e)
 
 	for (size_t n = buffer_lines(e->buf); n >= 10; n /= 10)
 		digits++;
-	return (digits < 3 ? 3 : digits) + 2;
+	return (digits < 4 ? 4 : digits) + 2;
 }
 
 /* The position under the window's cell (y, x), rows above or below the
@@ -1291,7 +1295,7 @@ editor_draw_line(struct editor *e, const struct editor_view *v, int y,
 	}
 	wattrset(v->w, current ? theme_attr(THEME_LINENO_CURRENT)
 	                       : theme_attr(THEME_LINENO));
-	mvwprintw(v->w, y, 0, "%*zu ", v->gutter - 1, ln + 1);
+	mvwprintw(v->w, y, 0, "%*zu ", v->gutter - 2, ln + 1);
 	if (current && line != A_NORMAL) {
 		wattrset(v->w, line);
 		mvwhline(v->w, y, v->gutter, ' ', (int)width);
