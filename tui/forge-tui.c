@@ -21,10 +21,12 @@ static const struct tui_keyhelp tui_keys[] = {
     {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
     {"F6 / Alt-j", "judge the program on its tests", "judge"},
     {"F7 / Alt-t", "the tests view", "tests"},
-    {"Tab / Shift-Tab", "next / previous pane (editor, output, stats)", "pane"},
+    {"Alt-Tab / Shift-Tab", "next / previous pane (editor, output, stats)",
+     "pane"},
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
     {"F1 / ? / Alt-?", "this help (? where it is not typed as text)", "help"},
+    {"Ctrl-F", "find as you type: Enter or F3 next, Shift-F3 previous", "find"},
     {"F4 / Alt-e",
      "go to the line of the first error (also Enter in the "
      "output)",
@@ -42,7 +44,7 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Ctrl-W", "close the buffer (asks about unsaved changes)", NULL},
     {"Ctrl-PgUp/PgDn, Alt-, .", "previous / next buffer", NULL},
     {"Alt-1 .. Alt-9", "go to buffer 1 .. 9", NULL},
-    {"Ctrl-Z / Ctrl-Y", "undo / redo", NULL},
+    {"Ctrl-Z / Ctrl-Y", "undo / redo", "undo"},
     {"Ctrl-C", "in the output, while running: stop the program", NULL},
     {"Shift-PgUp/PgDn, wheel",
      "in the output: scroll back and forth "
@@ -50,21 +52,40 @@ static const struct tui_keyhelp tui_keys[] = {
      NULL},
     {"arrows, Home, End, PgUp, PgDn", "move", NULL},
     {"F9 / Alt-c", "choose the colour theme", NULL},
+    {"Ctrl-Left / Ctrl-Right", "a word left / right (also Alt-B / Alt-F)",
+     NULL},
+    {"Ctrl-Home / Ctrl-End", "the start / the end of the file", NULL},
+    {"Ctrl-G", "go to a line", "line"},
+    {"Shift + a move", "select (or drag with the mouse); Ctrl-A all", NULL},
+    {"Ctrl-C / Ctrl-X / Ctrl-V",
+     "in the editor: copy / cut / paste (no selection: the line)", NULL},
+    {"Tab / Shift-Tab",
+     "in the editor: indent; with a selection, its lines in / out", NULL},
+    {"F3 / Shift-F3", "find the next / previous match", NULL},
+    {"Ctrl-\\ / Alt-R", "replace: then y, n or a (all), Esc stops", NULL},
+    {"Esc", "close a prompt, drop the selection", NULL},
 };
 
 static struct tui *tui_active;
+
+/* Bracketed paste: the terminal marks pasted text, so the editor can
+ * take it as text (one undo step, no auto-indent). Off on every exit. */
+#define TUI_PASTE_ON  "\033[?2004h"
+#define TUI_PASTE_OFF "\033[?2004l"
 
 static void
 tui_restore(void)
 {
 	if (!isendwin())
 		endwin();
+	(void)!write(1, TUI_PASTE_OFF, sizeof TUI_PASTE_OFF - 1);
 }
 
 /* the fatal path: the terminal comes back before the process dies */
 static void
 tui_crash(int sig)
 {
+	(void)!write(1, TUI_PASTE_OFF, sizeof TUI_PASTE_OFF - 1);
 	endwin();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -831,7 +852,7 @@ tui_in(const struct tui_rect *r, int y, int x)
 }
 
 /* Clicks focus a pane, a press on a border and a release elsewhere move
- * it, the wheel scrolls the output back. */
+ * it, the wheel scrolls the output back; the editor has its own. */
 static void
 tui_mouse(struct tui *t)
 {
@@ -841,6 +862,13 @@ tui_mouse(struct tui *t)
 	if (getmouse(&m) != OK || t->view || t->prompt || t->help)
 		return;
 	tui_geometry(t, &g);
+	/* in the editor, the editor's: the cursor, a selection, scrolling */
+	if (!t->drag &&
+	    (t->ed->dragging || tui_in(&g.pane[FOCUS_EDITOR], m.y, m.x)) &&
+	    editor_mouse(t->ed, &m, t->wed)) {
+		t->focus = FOCUS_EDITOR;
+		return;
+	}
 	if (m.bstate & BUTTON1_PRESSED) {
 		if (m.x == g.border_x && g.border_x >= 0)
 			t->drag = 'x';
@@ -888,6 +916,12 @@ tui_key(struct tui *t, int key, bool is_key)
 			t->ed->message[0] = '\0';
 			t->offer = false;
 		}
+		return;
+	}
+	/* a paste from the terminal is text for the editor, whatever keys
+	 * it holds */
+	if (t->ed->pasting && !t->view && t->focus == FOCUS_EDITOR) {
+		editor_key(t->ed, key, is_key, 1);
 		return;
 	}
 	if (t->prompt) {
@@ -940,9 +974,10 @@ tui_key(struct tui *t, int key, bool is_key)
 	}
 	if (tui_layout_key(t, key, is_key))
 		return;
-	if (!is_key && key == '\t' && t->focus == FOCUS_EDITOR &&
-	    !t->run.running)
-		goto editor; /* a tab in the text */
+	if (t->focus == FOCUS_EDITOR && !t->run.running &&
+	    ((!is_key && key == '\t') ||
+	     (is_key && key == KEY_BTAB && t->ed->selecting)))
+		goto editor; /* indentation; a selection's lines in or out */
 	if ((!is_key && (key == '\t' || key == (TUI_ALT | '\t'))) ||
 	    (is_key && key == KEY_BTAB)) {
 		tui_focus_next(t, key == KEY_BTAB ? -1 : 1);
@@ -1020,15 +1055,13 @@ tui_key(struct tui *t, int key, bool is_key)
 		return;
 	}
 editor:
-	if (!is_key && (key & TUI_ALT)) {
-		tui_message(t, "Alt-%lc does nothing here (F1 lists the keys)",
-		            (wint_t)(key & ~TUI_ALT));
-		return;
-	}
 	t->ed->message[0] = '\0';
 	getmaxyx(t->wed, rows, cols);
 	(void)cols;
-	editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
+	if (!editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1) &&
+	    !is_key && (key & TUI_ALT))
+		tui_message(t, "Alt-%lc does nothing here (F1 lists the keys)",
+		            (wint_t)(key & ~TUI_ALT));
 }
 
 /* Keeps unsaved work in the recovery file: at most a second old, so a
@@ -1090,6 +1123,8 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 		e->message[0] = '\0';
 	}
 	e->lang = lang_find_file(&t->langs, path);
+	if (text == NULL)
+		editor_template(e);
 	e->recovery = recovery_path(path);
 	t->eds[t->neds++] = e;
 	t->ed = e;
@@ -1252,11 +1287,15 @@ main(int argc, char **argv)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	tui_keycodes();
-	/* clicks and wheel; press and release apart, for dragging borders */
+	editor_keys_init();
+	/* clicks, wheel and motion; press and release apart, for dragging
+	 * borders and selecting text */
 	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED |
-	              BUTTON5_PRESSED,
+	              BUTTON5_PRESSED | REPORT_MOUSE_POSITION,
 	          NULL);
 	mouseinterval(0);
+	fputs(TUI_PASTE_ON, stdout);
+	fflush(stdout);
 	if (has_colors() && getenv("NO_COLOR") == NULL) {
 		start_color();
 		use_default_colors();
@@ -1306,8 +1345,10 @@ main(int argc, char **argv)
 			 * a flood costs reads, not screens */
 			char buf[65536];
 			ssize_t n;
-			int k = 0;
-			while (k++ < 16 &&
+			/* a key waiting: one read, so it is not kept
+			 * behind a megabyte of output */
+			int k = 0, most = (p[0].revents & POLLIN) ? 1 : 16;
+			while (k++ < most &&
 			       (n = read(t.run.pty, buf, sizeof buf)) > 0) {
 				output_feed(t.out, buf, (size_t)n);
 				tui_keep_tail(&t, buf, (size_t)n);

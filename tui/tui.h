@@ -71,6 +71,14 @@ void output_scroll(struct output *, int delta);
 const char *output_scroll_note(struct output *);
 
 /* editor.c */
+enum editor_prompt {
+	EDITOR_PROMPT_NONE,
+	EDITOR_PROMPT_GOTO,    /* go to line */
+	EDITOR_PROMPT_FIND,    /* incremental search */
+	EDITOR_PROMPT_REPLACE, /* replace: what */
+	EDITOR_PROMPT_WITH,    /* replace: with what */
+	EDITOR_PROMPT_ASK,     /* replace this one? y, n, a */
+};
 struct editor {
 	struct buffer *buf;
 	struct buffer_pos cur;
@@ -79,15 +87,46 @@ struct editor {
 	char *path;
 	char message[256];
 	bool recovered;              /* restored text not saved yet: modified */
+	bool fresh;                  /* the file did not exist */
 	unsigned long edits;         /* counts changes, for the recovery file */
 	const struct language *lang; /* NULL: none known */
 	char *recovery;              /* where its unsaved work is kept */
 	unsigned long kept_edits;    /* what the recovery file holds */
 	uint64_t kept_ms;
+
+	/* the selection runs from anchor to cur, when selecting */
+	struct buffer_pos anchor;
+	bool selecting, dragging;
+	size_t goal;  /* the display column up and down keep to */
+	bool goal_ok; /* goal holds: the last key moved up or down */
+	bool center;  /* a jump: the next draw centres the cursor */
+	int rows;     /* text rows at the last draw */
+	bool pasting; /* inside a bracketed paste */
+	struct buf paste;
+
+	/* prompts: go to line, find, replace */
+	enum editor_prompt prompt;
+	char input[256];
+	char find[256], with[256]; /* the last search and replacement */
+	struct buffer_pos origin;  /* where the search started */
+	struct buffer_pos match, match_end;
+	bool matched, wrapped;
+	size_t replaced;
+
+	/* syntax: the highlighter's state at the start of each line, known
+	 * for lines [0, hl_valid] */
+	int *hl_state;
+	size_t hl_cap, hl_valid;
+	const struct language *hl_lang; /* what the states were made for */
+	unsigned char *cls;
+	size_t cls_cap;
 };
+void editor_keys_init(void);
 void editor_init(struct editor *, const char *path);
 void editor_free(struct editor *);
+void editor_template(struct editor *);
 bool editor_key(struct editor *, int key, bool is_key, int page);
+bool editor_mouse(struct editor *, const MEVENT *, WINDOW *);
 void editor_draw(struct editor *, WINDOW *, bool focused);
 int editor_save(struct editor *);
 bool editor_modified(const struct editor *);

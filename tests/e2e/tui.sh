@@ -49,6 +49,7 @@ type_lines() {
 }
 
 prog=$TEST_TMP/greet.c
+: >"$prog" # empty, not new: a new file would start as the C template
 tm new-session -d -s t -x 100 -y 30 \
 	"FORGE_TUI_TEST=$$ '$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
 check "the workbench opens on the file" wait_for "greet.c"
@@ -195,12 +196,13 @@ tm send-keys -t t C-q
 check "the flood's workbench quits" wait_for "TUI-EXITED 0" 10
 
 # unsaved work survives a kill: the next start offers it back
-keep=$TEST_TMP/keep.py
+# .txt: no language, so no template under the typing
+keep=$TEST_TMP/keep.txt
 tm kill-session -t t
 tm new-session -d -s t -x 140 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
-check "a new file opens" wait_for "keep.py"
+check "a new file opens" wait_for "keep.txt"
 tm send-keys -t t -l 'print("precious work")'
-check "typed, not saved" wait_for 'keep.py *'
+check "typed, not saved" wait_for 'keep.txt *'
 sleep 1.5 # the recovery file is at most a second old
 ours | xargs -r kill -KILL
 check "killed: the file was never saved" test ! -e "$keep"
@@ -210,7 +212,7 @@ tm new-session -d -s t -x 140 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$keep'; echo TUI-
 check "the next start offers the unsaved work" wait_for "r restores it" 10
 tm send-keys -t t r
 check "r brings it back" wait_for 'print("precious work")' 5
-check "still to be saved" wait_for 'keep.py *' 5
+check "still to be saved" wait_for 'keep.txt *' 5
 tm send-keys -t t C-s
 check "saved" wait_for "saved $keep" 5
 eq "the file holds the work" 'print("precious work")' "$(cat "$keep" 2>/dev/null)"
