@@ -5,37 +5,8 @@
 # as one undo step without auto-indent, a block indented with Tab, a mouse
 # drag that selects; the saved file's bytes are checked exactly.
 . "$FORGE_SRCDIR/tests/lib.sh"
-command -v tmux >/dev/null || skip "tmux is not installed"
-TUI=${FORGE_TUI:-$(dirname "$FORGE")/forge-tui}
-[ -x "$TUI" ] || skip "no forge-tui next to $FORGE"
-
-export TMUX_TMPDIR=$TEST_TMP
-sock="forge-tui-editor-test"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-
-screen() { tm capture-pane -t t -p; }
-# wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "--- the screen, without '$1':" >&2
-	screen >&2
-	return 1
-}
-wait_gone() {
-	local i
-	for ((i = 0; i < ${2:-5} * 10; i++)); do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-	done
-	echo "--- the screen, still with '$1':" >&2
-	screen >&2
-	return 1
-}
+. "$FORGE_SRCDIR/tests/tui-lib.sh"
+tui_setup forge-tui-editor
 # keys...: tmux key names, one by one
 keys() { tm send-keys -t t "$@"; }
 # text STRING: typed literally (a trailing ';' escaped from tmux)

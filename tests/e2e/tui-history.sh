@@ -8,33 +8,10 @@
 . "$FORGE_SRCDIR/tests/lib.sh"
 need_sandbox
 need_lang bash
-command -v tmux >/dev/null || skip "tmux is not installed"
-command -v sqlite3 >/dev/null || skip "the sqlite3 command-line tool is missing"
-TUI=${FORGE_TUI:-$(dirname "$FORGE")/forge-tui}
-[ -x "$TUI" ] || skip "no forge-tui next to $FORGE"
-# under another process name: tests/e2e/tui.sh, maybe running beside this
-# one, signals and counts every process named forge-tui
-ln -s "$TUI" "$TEST_TMP/forge-tui-hist"
-TUI=$TEST_TMP/forge-tui-hist
+. "$FORGE_SRCDIR/tests/tui-lib.sh"
+tui_setup forge-tui-hist
 
 DB="$XDG_DATA_HOME/forge/history.db"
-export TMUX_TMPDIR=$TEST_TMP
-sock="forge-tui-history"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-
-screen() { tm capture-pane -t t -p; }
-# wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "--- the screen, without '$1':" >&2
-	screen >&2
-	return 1
-}
 # start [ENV=VALUE...] FILE: a workbench on FILE in a new tmux session
 start() {
 	local env=("${@:1:$#-1}") file=${!#}
@@ -111,13 +88,13 @@ check "with its columns" wait_for "language"
 check "the run is listed" wait_for "ask.sh"
 screen | grep -E "^ +$id .*ask\.sh +bash +OK" >/dev/null
 check "with id, file, language and verdict" test $? -eq 0
-check "but not the other file's" sh -c "! tmux -L $sock capture-pane -t t -p | grep -q other.sh"
+check "but not the other file's" sh -c "! tmux -L $TUI_SOCK capture-pane -t t -p | grep -q other.sh"
 tm send-keys -t t a
 check "a: every file's runs" wait_for "other.sh"
-check "newest first" sh -c "tmux -L $sock capture-pane -t t -p | sed -n '4,\$p' | grep -e other.sh -e ask.sh | head -1 | grep -q other.sh"
+check "newest first" sh -c "tmux -L $TUI_SOCK capture-pane -t t -p | sed -n '4,\$p' | grep -e other.sh -e ask.sh | head -1 | grep -q other.sh"
 tm send-keys -t t v
 check "v: by verdict, OK first" wait_for "verdict: OK"
-check "the RE run is filtered out" sh -c "! tmux -L $sock capture-pane -t t -p | grep -q other.sh"
+check "the RE run is filtered out" sh -c "! tmux -L $TUI_SOCK capture-pane -t t -p | grep -q other.sh"
 tm send-keys -t t c a
 check "c clears the filters, a goes back to this file" wait_for "history: ask.sh   verdict: any"
 
@@ -133,7 +110,7 @@ check "Esc: back to the list" wait_for "history: ask.sh"
 # the pace it came
 tm send-keys -t t p
 check "p plays the run back" wait_for "playing back run $id"
-check "the output pane starts over" sh -c "! (tmux -L $sock capture-pane -t t -p | sed -n 2,16p | cut -c62- | grep -q 'got xyz')"
+check "the output pane starts over" sh -c "! (tmux -L $TUI_SOCK capture-pane -t t -p | sed -n 2,16p | cut -c62- | grep -q 'got xyz')"
 check "its first line comes" wait_for "first line" 5
 check "then, later, the rest" wait_for "got xyz" 10
 check "and the verdict" wait_for "played back run $id" 10
@@ -146,7 +123,7 @@ check "a second playback" wait_for "playing back run $id"
 tm send-keys -t t Escape
 check "Esc stops it" wait_for "stopped the playback of run $id"
 sleep 2
-check "and nothing more is played" sh -c "! (tmux -L $sock capture-pane -t t -p | sed -n 2,16p | cut -c62- | grep -q 'got xyz')"
+check "and nothing more is played" sh -c "! (tmux -L $TUI_SOCK capture-pane -t t -p | sed -n 2,16p | cut -c62- | grep -q 'got xyz')"
 
 # o: the run's source as a new buffer
 tm send-keys -t t F8

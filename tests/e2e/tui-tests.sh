@@ -9,33 +9,9 @@
 . "$FORGE_SRCDIR/tests/lib.sh"
 need_sandbox
 need_lang c
-command -v tmux >/dev/null || skip "tmux is not installed"
 command -v curl >/dev/null || skip "curl is not installed"
-TUI=${FORGE_TUI:-$(dirname "$FORGE")/forge-tui}
-[ -x "$TUI" ] || skip "no forge-tui next to $FORGE"
-# a name of its own: tui.sh, perhaps running alongside, kills every
-# process named forge-tui
-cp "$TUI" "$TEST_TMP/forge-tui-view"
-TUI=$TEST_TMP/forge-tui-view
-
-export TMUX_TMPDIR=$TEST_TMP
-sock="forge-tui-tests"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-screen() { tm capture-pane -t t -p; }
-# wait_for TEXT [SECONDS] / wait_re REGEX [SECONDS]: until the screen
-# shows it
-wait_re() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "--- the screen, without '$1':" >&2
-	screen >&2
-	return 1
-}
-wait_for() { wait_re "$(printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g')" "${2:-10}"; }
+. "$FORGE_SRCDIR/tests/tui-lib.sh"
+tui_setup forge-tui-view
 
 work=$TEST_TMP/work
 mkdir -p "$work/sum.tests"
@@ -175,7 +151,7 @@ check "Ctrl-Q quits, exit status 0" wait_for "TUI-EXITED 0" 10
 no_tui_left() {
 	local i
 	for ((i = 0; i < 30; i++)); do
-		pgrep -x forge-tui-view >/dev/null || return 0
+		tui_pids >/dev/null || return 0
 		sleep 0.1
 	done
 	return 1
