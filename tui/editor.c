@@ -201,11 +201,16 @@ editor_save(struct editor *e)
 static struct editor_indent
 editor_indent_of(const struct editor *e)
 {
-	if (e->lang == NULL)
-		return (struct editor_indent){false, 4, 4};
-	return (struct editor_indent){e->lang->editor.indent_tabs,
-	                              e->lang->editor.indent_width,
-	                              e->lang->editor.tab_width};
+	struct editor_indent in = {false, 4, 4};
+
+	if (e->lang != NULL)
+		in = (struct editor_indent){e->lang->editor.indent_tabs,
+		                            e->lang->editor.indent_width,
+		                            e->lang->editor.tab_width};
+	/* the settings file's tab width wins over the language's */
+	if (e->settings && e->settings->tab_width > 0)
+		in.tab = e->settings->tab_width;
+	return in;
 }
 
 /* A file that does not exist yet starts as the language's template. It
@@ -560,6 +565,8 @@ editor_newline(struct editor *e, uint64_t now)
 	ind = buffer_indent(e->buf, e->cur.line);
 	if (ind > e->cur.col)
 		ind = e->cur.col;
+	if (e->settings && !e->settings->auto_indent)
+		ind = 0;
 	for (k = e->cur.col; k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t');)
 		k--;
 	if (k > 0)
@@ -569,8 +576,9 @@ editor_newline(struct editor *e, uint64_t now)
 	text[n++] = '\n';
 	memcpy(text + n, s, ind);
 	n += ind;
-	if (before == '{' || before == '[' || before == '(' ||
-	    (colon && before == ':'))
+	if ((e->settings == NULL || e->settings->auto_indent) &&
+	    (before == '{' || before == '[' || before == '(' ||
+	     (colon && before == ':')))
 		unit = editor_unit(e, text + n, 16);
 	n += unit;
 	if (unit > 0 && ((before == '{' && after == '}') ||
@@ -1092,6 +1100,8 @@ editor_gutter(const struct editor *e)
 {
 	int digits = 1;
 
+	if (e->settings && !e->settings->line_numbers)
+		return 0;
 	for (size_t n = buffer_lines(e->buf); n >= 10; n /= 10)
 		digits++;
 	return (digits < 4 ? 4 : digits) + 2;
@@ -1284,7 +1294,10 @@ editor_draw_line(struct editor *e, const struct editor_view *v, int y,
 	size_t match[2 * EDITOR_MATCHES], nmatch = 0, s, end, mi = 0;
 	const char *text = buffer_line(e->buf, ln, &len);
 	bool current = ln == e->cur.line;
-	attr_t line = current ? theme_attr(THEME_CURRENT_LINE) : A_NORMAL;
+	attr_t line =
+	    current && (e->settings == NULL || e->settings->current_line)
+	        ? theme_attr(THEME_CURRENT_LINE)
+	        : A_NORMAL;
 
 	for (size_t from = 0; v->needle && nmatch < 2 * EDITOR_MATCHES &&
 	                      buffer_find_in_line(e->buf, v->needle, ln, from,
@@ -1295,7 +1308,8 @@ editor_draw_line(struct editor *e, const struct editor_view *v, int y,
 	}
 	wattrset(v->w, current ? theme_attr(THEME_LINENO_CURRENT)
 	                       : theme_attr(THEME_LINENO));
-	mvwprintw(v->w, y, 0, "%*zu ", v->gutter - 2, ln + 1);
+	if (v->gutter > 0)
+		mvwprintw(v->w, y, 0, "%*zu ", v->gutter - 2, ln + 1);
 	if (current && line != A_NORMAL) {
 		wattrset(v->w, line);
 		mvwhline(v->w, y, v->gutter, ' ', (int)width);

@@ -67,6 +67,7 @@ static const struct tui_keyhelp tui_keys[] = {
 };
 
 static struct tui *tui_active;
+static int tui_buffer_index(const struct tui *);
 
 /* Bracketed paste: the terminal marks pasted text, so the editor can
  * take it as text (one undo step, no auto-indent). Off on every exit. */
@@ -274,9 +275,12 @@ tui_draw(struct tui *t)
 	erase();
 	attrset(theme_attr(THEME_TITLE));
 	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 1, "forge  %s%s  [%s]  ns  ", t->ed->path,
+	mvprintw(0, 1, "forge  %s%s  [%s]  %s  ", t->ed->path,
 	         editor_modified(t->ed) ? " *" : "",
-	         t->ed->lang ? t->ed->lang->name : "no language");
+	         t->ed->lang ? t->ed->lang->name : "no language",
+	         backend_default()->name);
+	if (t->neds > 1)
+		printw("%d/%d  ", tui_buffer_index(t) + 1, t->neds);
 	getyx(stdscr, y, x);
 	(void)y;
 	note = t->ed->message[0] ? t->ed->message : t->compile_note;
@@ -1123,6 +1127,7 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 		e->message[0] = '\0';
 	}
 	e->lang = lang_find_file(&t->langs, path);
+	e->settings = &t->settings;
 	if (text == NULL)
 		editor_template(e);
 	e->recovery = recovery_path(path);
@@ -1145,6 +1150,10 @@ tui_settings(struct tui *t)
 	settings_init(&t->settings);
 	settings_load(&t->settings, path, &errs);
 	t->limits = t->settings.limits;
+	/* checked when read: a name the engine does not know is an error
+	 * there, and the default stays */
+	if (t->settings.backend[0] != '\0')
+		backend_choose(backend_find(t->settings.backend));
 	theme_init();
 	theme_use(t->settings.theme, &errs);
 	for (size_t i = 0; i < errs.len; i++)

@@ -79,8 +79,10 @@ enum editor_prompt {
 	EDITOR_PROMPT_WITH,    /* replace: with what */
 	EDITOR_PROMPT_ASK,     /* replace this one? y, n, a */
 };
+struct settings;
 struct editor {
 	struct buffer *buf;
+	const struct settings *settings; /* the workbench's; NULL: defaults */
 	struct buffer_pos cur;
 	size_t top;  /* first line shown */
 	size_t left; /* first display column shown */

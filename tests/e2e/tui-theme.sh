@@ -123,4 +123,18 @@ tm send-keys -t t F12
 check "opens the chooser" wait_for "themes (256 colours)"
 tm send-keys -t t Escape
 check "it quits" quit
+
+# editor options: no line numbers, no auto-indent
+printf '[editor]\nline_numbers = no\nauto_indent = off\n' >"$conf"
+: >"$prog"
+check "editor options" start
+tm send-keys -t t -l "int main(void) {"
+tm send-keys -t t Enter
+tm send-keys -t t -l "x"
+check "are applied" wait_for "int main(void) {"
+check "no line numbers" sh -c "tmux -L $TUI_SOCK capture-pane -t t -p | grep -q '^int main(void) {'"
+tm send-keys -t t C-s
+check "saved" wait_for "saved $prog"
+eq "no indentation was added" "$(printf 'int main(void) {\nx')" "$(cat "$prog")"
+check "it quits" quit
 finish
