@@ -365,12 +365,12 @@ histview_draw_list(WINDOW *w)
 		wattrset(w, A_NORMAL);
 		return;
 	}
-	fw = cols - (7 + 17 + 11 + 5 + 9 + 9 + 6);
+	fw = cols - (7 + 17 + 11 + 8 + 9 + 9 + 6);
 	if (fw < 8)
 		fw = 8;
 	wattrset(w, theme_attr(THEME_BORDER));
-	mvwprintw(w, 1, 0, " %6s %-16s %-*.*s %-10s %-4s %8s %8s", "id", "when",
-	          fw, fw, "file", "language", "", "time", "memory");
+	mvwprintw(w, 1, 0, " %6s %-16s %-*.*s %-10s %-7s %8s %8s", "id", "when",
+	          fw, fw, "file", "language", "verdict", "time", "memory");
 	list = rows - 2;
 	hv.height = list;
 	if (hv.cur < hv.top)
@@ -402,7 +402,7 @@ histview_draw_list(WINDOW *w)
 		(void)verdict_from_name(r->verdict ? r->verdict : "IE", &v);
 		if (hv.top + y != hv.cur)
 			wattrset(w, theme_attr(theme_verdict((int)v)));
-		wprintw(w, "%-4s", r->verdict ? r->verdict : "?");
+		wprintw(w, "%-7s", r->verdict ? r->verdict : "?");
 		wattrset(w, theme_attr(hv.top + y == hv.cur ? THEME_LIST_CURSOR
 		                                            : THEME_NORMAL));
 		wprintw(w, " %7.3fs %8s", (double)r->time_ms / 1000.0, mem);

@@ -386,7 +386,10 @@ out "$FORGE" show --json "$id_slow"
 check "show --json: the usage samples of a 0.45 s run (>= 3)" test "$(jq '.samples | length' "$TEST_TMP/out")" -ge 3
 eq "show --json: the samples' fields" "cpu_ms memory_kb pids t_ms" "$(jq -r '.samples[0] | keys | join(" ")' "$TEST_TMP/out")"
 eq "show --json: the samples' times grow" true "$(jq '[.samples[].t_ms] | . == sort' "$TEST_TMP/out")"
-eq "show --json: the CPU of the last sample" 1 "$(jq -r '.samples[-1].cpu_ms | if . >= 200 then 1 else . end' "$TEST_TMP/out")"
+# (how much CPU a busy loop gets depends on the machine's load: only
+# that it is counted, grows, and stays within the run's total)
+eq "show --json: the samples' CPU grows" true "$(jq '[.samples[].cpu_ms] | . == sort' "$TEST_TMP/out")"
+eq "show --json: the last sample's CPU is counted, within the run's" true "$(jq '.samples[-1].cpu_ms > 0 and .samples[-1].cpu_ms <= .time_ms' "$TEST_TMP/out")"
 eq "show --json: its stdout" "done" "$(jq -r .stdout "$TEST_TMP/out")"
 out "$FORGE" show "$((id_slow + 1000))"
 eq "show of an id that does not exist: exit 2" 2 "$rc"

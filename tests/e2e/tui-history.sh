@@ -152,8 +152,8 @@ sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WH
 INSERT INTO runs (created, kind, file, language, source, source_hash, limits,
   verdict, time_ms, wall_ms, memory_kb, stdout)
 SELECT 1e9 + i, 'run', '/elsewhere/p' || (i % 100) || '.c', 'c',
-  randomblob(2000), 'h', limits, CASE WHEN i % 7 = 0 THEN 'WA' ELSE 'OK' END,
-  i % 1000, i % 1000, 1024, randomblob(4000)
+  randomblob(200), 'h', limits, CASE WHEN i % 7 = 0 THEN 'WA' ELSE 'OK' END,
+  i % 1000, i % 1000, 1024, randomblob(400)
 FROM n, (SELECT limits FROM runs WHERE id = $id)"
 check "the big history is made" test "$(sqlite3 "$DB" 'SELECT count(*) FROM runs')" -gt 100000
 check "a workbench on it" start "$prog"

@@ -30,13 +30,13 @@ forge_json "$PROGS/diskfill.c" --fsize 16M -t 5 -i "$TEST_TMP/big.in"
 eq "big: verdict" OLE "$(j .verdict)"
 eq "big: killed by" SIGXFSZ "$(j .signal)"
 
-forge_json "$PROGS/diskfill.c" --fsize 64M -m 512M -t 10 \
+forge_json "$PROGS/diskfill.c" --fsize 256M -m 1G -t 10 \
 	-i "$TEST_TMP/fill.in"
 eq "fill: verdict" OK "$(j .verdict)"
 out=$(j .stdout)
 for d in /work /tmp; do
-	check "fill: $d filled up to the 64M limit" \
-		grep -q "^$d: big file 67108864 bytes" <<<"$out"
+	check "fill: $d filled up to the 256M limit" \
+		grep -q "^$d: big file 268435456 bytes" <<<"$out"
 	check "fill: $d then refused more files (ENOSPC)" \
 		grep -q "^$d: 0 more files, 0 bytes, then ENOSPC" <<<"$out"
 	n=$(sed -n "s|^$d: \\([0-9]*\\) empty files, then ENOSPC|\\1|p" <<<"$out")
@@ -45,12 +45,12 @@ for d in /work /tmp; do
 done
 root1=$(free_kb /)
 tmp1=$(free_kb /tmp)
-# the run wrote 128 MiB; tests running alongside may use some, so half
+# the run wrote 512 MiB; tests running alongside may use some, so half
 # of that is tolerated (a leak of the run would show all of it)
 check "the host's / kept its free space ($root0 -> $root1 KiB)" \
-	[ "$root1" -ge $((root0 - 65536)) ]
+	[ "$root1" -ge $((root0 - 262144)) ]
 check "the host's /tmp kept its free space ($tmp0 -> $tmp1 KiB)" \
-	[ "$tmp1" -ge $((tmp0 - 65536)) ]
+	[ "$tmp1" -ge $((tmp0 - 262144)) ]
 eq "no file of the run on the host" "" "$(host_files)"
 
 # the control: a file written with that name on the host is found
