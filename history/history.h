@@ -112,6 +112,7 @@ int history_gc(struct history *, int64_t keep, double older_than,
                int64_t *removed, char *err, size_t);
 
 /* export.c */
+void history_test_json(struct json_writer *, const struct history_test *);
 void history_tests_json(struct json_writer *, const struct history_run *);
 void history_export(const struct history_run *, struct buf *);
 int history_import(const char *json, size_t len, struct history_run *,
