@@ -313,13 +313,7 @@ judge_print_json(const struct judge_print *p, const struct judge_outcome *x)
 	json_cstr(&w, "testset", x->testset_kind);
 	json_bool(&w, "interactive", x->interactive);
 	json_cstr(&w, "checker", x->checker);
-	json_open(&w, "limits", '{');
-	json_int(&w, "time_ms", (long long)x->limits.cpu_ms);
-	json_int(&w, "wall_ms", (long long)x->limits.wall_ms);
-	json_int(&w, "memory_kb", (long long)(x->limits.mem_bytes / 1024));
-	json_int(&w, "pids", x->limits.pids);
-	json_int(&w, "output_kb", (long long)(x->limits.output_bytes / 1024));
-	json_close(&w, '}');
+	report_limits_json(&w, "limits", &x->limits);
 	json_cstr(&w, "enforced_by", x->enforced_by);
 	json_cstr(&w, "backend", x->backend);
 	if (x->id > 0)

@@ -472,6 +472,8 @@ void testset_free(struct testset *);
 int testset_read(const struct test_case *, bool answer, struct buf *, char *err,
                  size_t);
 void testset_digest(const struct testset *, const char *extra, char hex[65]);
+char **testset_list(const char *dir, size_t *n, bool natural);
+void testset_free_list(char **, size_t);
 
 /* pipeline.c: resolve → compile (cached) → run → verdict */
 struct pipeline_request {

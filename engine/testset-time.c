@@ -8,7 +8,6 @@
  * decides it, so the next judge of the same package runs nothing. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -84,50 +83,25 @@ testset_time_sub_free(struct testset_time_sub *s)
 	memset(s, 0, sizeof *s);
 }
 
-static int
-testset_time_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The visible entries of dir, sorted; regular files only when files. */
+/* The regular files of dir, sorted. */
 static char **
-testset_time_list(const char *dir, bool files, size_t *n)
+testset_time_files(const char *dir, size_t *n)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **v = NULL;
+	char **v = testset_list(dir, n, false);
+	size_t i, k = 0;
 
-	*n = 0;
-	if (d == NULL)
-		return NULL;
-	while ((e = readdir(d)) != NULL) {
+	for (i = 0; i < *n; i++) {
+		char *p = util_path_join(dir, v[i]);
 		struct stat st;
-		char *p;
 
-		if (e->d_name[0] == '.')
-			continue;
-		p = util_path_join(dir, e->d_name);
-		if (!files || (stat(p, &st) == 0 && S_ISREG(st.st_mode))) {
-			v = xrealloc(v, (*n + 1) * sizeof *v);
-			v[(*n)++] = xstrdup(e->d_name);
-		}
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			v[k++] = v[i];
+		else
+			free(v[i]);
 		free(p);
 	}
-	closedir(d);
-	if (*n > 0)
-		qsort(v, *n, sizeof *v, testset_time_cmp);
+	*n = k;
 	return v;
-}
-
-static void
-testset_time_free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 /* Whether name, a file of a directory submission, is its main source:
@@ -164,7 +138,7 @@ testset_time_sub_load(struct testset_time_sub *s, const char *dir,
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		names = testset_time_list(path, true, &n);
+		names = testset_time_files(path, &n);
 		for (i = 0; i < n; i++) {
 			char *p = util_path_join(path, names[i]);
 			if (lang_find_file(langs, p) != NULL)
@@ -232,7 +206,7 @@ testset_time_sub_load(struct testset_time_sub *s, const char *dir,
 		snprintf(s->why, sizeof s->why, "%s: %s", main_src,
 		         strerror(errno));
 out:
-	testset_time_free_list(names, n);
+	testset_free_list(names, n);
 	free(main_src);
 	free(path);
 }
@@ -451,7 +425,7 @@ testset_time_compute(const struct testset *ts, const struct judge_opts *o,
 	char *dir = util_path_join(ts->path, "submissions/accepted");
 	struct testset_time_sub *subs = NULL;
 	size_t n, i;
-	char **names = testset_time_list(dir, false, &n), key[65];
+	char **names = testset_list(dir, &n, false), key[65];
 	int r = 0;
 
 	memset(tt, 0, sizeof *tt);
@@ -480,7 +454,7 @@ out:
 	for (i = 0; i < n; i++)
 		testset_time_sub_free(&subs[i]);
 	free(subs);
-	testset_time_free_list(names, n);
+	testset_free_list(names, n);
 	free(dir);
 	return r;
 }

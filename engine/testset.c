@@ -64,7 +64,7 @@ testset_cmp_plain(const void *a, const void *b)
 }
 
 /* The names in dir, sorted; entries starting with '.' are skipped. */
-static char **
+char **
 testset_list(const char *dir, size_t *n, bool natural)
 {
 	DIR *d = opendir(dir);
@@ -87,7 +87,7 @@ testset_list(const char *dir, size_t *n, bool natural)
 	return v;
 }
 
-static void
+void
 testset_free_list(char **v, size_t n)
 {
 	size_t i;
@@ -472,9 +472,10 @@ testset_kattis_timing(struct testset *ts, yaml_document_t *doc,
 		         path);
 		return -1;
 	}
-	if (testset_yaml_number(doc, limits, "time_multiplier", path,
-	                        "limits.time_multiplier", 1.0, true,
-	                        &ts->ac_to_time_limit, err, errlen) < 0 ||
+	if ((old != NULL &&
+	     testset_yaml_number(doc, limits, "time_multiplier", path,
+	                         "limits.time_multiplier", 1.0, true,
+	                         &ts->ac_to_time_limit, err, errlen) < 0) ||
 	    testset_yaml_number(doc, limits, "time_safety_margin", path,
 	                        "limits.time_safety_margin", 1.0, true,
 	                        &ts->time_limit_to_tle, err, errlen) < 0 ||
