@@ -89,7 +89,10 @@ cmd_judge_help(FILE *f)
 	       "data/secret,\n"
 	       "  output_validator/); or a competitive-companion JSON file.\n"
 	       "Prints one line per test and the first failure's difference "
-	       "and stderr.\n\noptions:\n");
+	       "and stderr.\n"
+	       "A package that gives no time limit gets the one its format "
+	       "defines, computed\nfrom its accepted submissions (see "
+	       "forge(1)).\n\noptions:\n");
 	cli_options_help(f, judge_options);
 	fprintf(f, "\nexit status: 0 when every test passes, 1 otherwise, 2 "
 	           "usage error or bad\ntest set, 3 internal error\n");
