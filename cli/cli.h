@@ -60,29 +60,6 @@ int cli_read_source(const char *, struct buf *);
 bool cli_limit_option(int opt, const char *arg, struct limits *,
                       struct cli_limits_set *, int *bad, char *err, size_t);
 
-/* record.c */
-struct recorder {
-	bool enabled;
-	size_t cap;
-	struct buf in; /* stdin as given to the program */
-	struct history_chunk *chunks;
-	size_t nchunks, chunk_bytes;
-	bool chunks_truncated;
-	struct history_sample *samples;
-	size_t nsamples;
-	int64_t t0;
-	bool t0_set;
-};
-void recorder_init(struct recorder *, bool enabled);
-void recorder_free(struct recorder *);
-void recorder_output(struct recorder *, int stream, const char *, size_t);
-void recorder_input(struct recorder *, const char *, size_t);
-void recorder_sample(struct recorder *, const struct box_sample *);
-void recorder_give(struct recorder *, struct history_run *);
-double record_now(void);
-int64_t record_save(const char *db, struct history_run *, char *err, size_t);
-char *record_abspath(const char *);
-
 /* report.c */
 struct report_extra {
 	const char *language_name;
@@ -106,18 +83,12 @@ void report_time(double, char *, size_t);
 /* cmd-run.c */
 struct run_io {
 	bool json;
-	bool passthrough;      /* the program's output goes to ours */
-	bool stdin_unrecorded; /* a terminal: what was typed is not kept */
-	struct buf out, err;   /* captured, within the output limit */
-	struct recorder rec;
+	bool passthrough; /* the program's output goes to ours */
+	struct history_recorder rec;
 };
 void run_sample(const struct box_sample *, void *);
 void run_output(int, const char *, size_t, void *);
 void run_input(int, const char *, size_t, void *);
-void run_to_history(struct history_run *, const struct pipeline_result *,
-                    const struct language *, const struct backend *,
-                    const struct limits *, struct run_io *, const char *file,
-                    const char *src, size_t, const char *toolchain);
 int run_report(const struct history_run *, const struct report_extra *,
                bool json, bool quiet);
 int cmd_run(int, char **);

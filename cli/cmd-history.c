@@ -234,7 +234,7 @@ history_getopt(int argc, char **argv, const struct cli_option *table,
 				                      "duration (30m, 2h, 7d)",
 				                      optarg);
 			else
-				o->f.since = record_now() - d;
+				o->f.since = history_recorder_now() - d;
 			break;
 		case 'n': {
 			uint32_t n;
@@ -261,7 +261,7 @@ history_getopt(int argc, char **argv, const struct cli_option *table,
 				                    "a duration (30m, 2h, 7d)",
 				                    optarg);
 			else
-				o->older = record_now() - d;
+				o->older = history_recorder_now() - d;
 			break;
 		case 'h':
 			help(stdout);

@@ -781,7 +781,8 @@ cmd_judge(int argc, char **argv)
 	{
 		/* the test set as judged: its contents and how they are
 		 * compared, so a cached verdict is never stale */
-		char *abs = record_abspath(tests), digest[65], how[512];
+		char *abs = history_recorder_abspath(tests), digest[65],
+		     how[512];
 
 		struct buf pick;
 
@@ -859,9 +860,9 @@ cmd_judge(int argc, char **argv)
 		herr[0] = '\0';
 		if (!no_history) {
 			history_run_init(&h);
-			h.created = record_now();
+			h.created = history_recorder_now();
 			h.kind = xstrdup("judge");
-			h.file = record_abspath(file);
+			h.file = history_recorder_abspath(file);
 			h.language = xstrdup(lang->id);
 			h.toolchain = toolchain ? xstrdup(toolchain) : NULL;
 			h.source = xstrndup(src.data ? src.data : "", src.len);
@@ -888,7 +889,7 @@ cmd_judge(int argc, char **argv)
 			h.ntests = pr.ntests;
 			pr.tests = NULL;
 			pr.ntests = 0;
-			id = record_save(db, &h, herr, sizeof herr);
+			id = history_recorder_save(db, &h, herr, sizeof herr);
 			if (id == 0)
 				fprintf(stderr,
 				        "forge: warning: the judge was "

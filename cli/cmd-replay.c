@@ -226,9 +226,8 @@ cmd_replay(int argc, char **argv)
 		ret = cli_internal_error("stdin: %s", strerror(errno));
 		goto out_langs;
 	}
-	buf_init(&io.out, (size_t)old.limits.output_bytes);
-	buf_init(&io.err, (size_t)old.limits.output_bytes);
-	recorder_init(&io.rec, !no_history);
+	history_recorder_init(&io.rec, !no_history,
+	                      (size_t)old.limits.output_bytes);
 	q.lang = lang;
 	q.backend = be;
 	q.source = old.source;
@@ -243,9 +242,11 @@ cmd_replay(int argc, char **argv)
 	q.arg = &io;
 	pipeline_run(&q, &r);
 	close(fd);
-	run_to_history(&h, &r, lang, be, &old.limits, &io,
-	               old.file ? old.file : "replay", old.source,
-	               old.source_len, toolchain);
+	history_recorder_finish(&io.rec, &h,
+	                        &(struct history_recorder_run){
+	                            &r, lang, be, &old.limits,
+	                            old.file ? old.file : "replay", old.source,
+	                            old.source_len, toolchain});
 	free(h.file);
 	h.file = old.file ? xstrdup(old.file) : NULL;
 	h.replay_of = old.id;
@@ -253,7 +254,8 @@ cmd_replay(int argc, char **argv)
 	x.build_cached = r.build_cached;
 	x.compile_ms = r.compile_ms;
 	x.ran = r.ran;
-	if (!no_history && record_save(db, &h, err, sizeof err) == 0) {
+	if (!no_history &&
+	    history_recorder_save(db, &h, err, sizeof err) == 0) {
 		fprintf(stderr,
 		        "forge: warning: the replay was not saved to "
 		        "the history: %s\n",
@@ -331,9 +333,7 @@ cmd_replay(int argc, char **argv)
 	buf_free(&why);
 	pipeline_result_free(&r);
 	history_run_free(&h);
-	recorder_free(&io.rec);
-	buf_free(&io.out);
-	buf_free(&io.err);
+	history_recorder_free(&io.rec);
 out_langs:
 	free(toolchain);
 	lang_set_free(&langs);

@@ -74,7 +74,7 @@ run_sample(const struct box_sample *s, void *arg)
 {
 	struct run_io *io = arg;
 
-	recorder_sample(&io->rec, s);
+	history_recorder_sample(&io->rec, s);
 }
 
 void
@@ -82,8 +82,7 @@ run_output(int stream, const char *p, size_t n, void *arg)
 {
 	struct run_io *io = arg;
 
-	buf_add(stream == 1 ? &io->out : &io->err, p, n);
-	recorder_output(&io->rec, stream, p, n);
+	history_recorder_output(&io->rec, stream, p, n);
 	if (io->passthrough)
 		(void)util_write_all(stream == 1 ? 1 : 2, p, n);
 }
@@ -93,7 +92,7 @@ run_input(int stream, const char *p, size_t n, void *arg)
 {
 	struct run_io *io = arg;
 
-	recorder_input(&io->rec, p, n);
+	history_recorder_input(&io->rec, p, n);
 }
 
 /* All of stdin, for the cache's look-up, then given from memory. */
@@ -121,62 +120,6 @@ run_report(const struct history_run *h, const struct report_extra *x, bool json,
 		report_run_summary(stderr, h, x, cli_color(2));
 	(void)verdict_from_name(h->verdict, &v);
 	return verdict_exit_status(v);
-}
-
-/* The result of a run just made, as the history keeps it. */
-void
-run_to_history(struct history_run *h, const struct pipeline_result *r,
-               const struct language *lang, const struct backend *be,
-               const struct limits *l, struct run_io *io, const char *file,
-               const char *src, size_t src_len, const char *toolchain)
-{
-	char sig[32], hash[65];
-
-	history_run_init(h);
-	h->created = record_now();
-	h->kind = xstrdup("run");
-	h->file = record_abspath(file);
-	h->language = xstrdup(lang->id);
-	h->toolchain = toolchain ? xstrdup(toolchain) : NULL;
-	h->source = xstrndup(src, src_len);
-	h->source_len = src_len;
-	cache_sha256(src, src_len, hash);
-	h->source_hash = xstrdup(hash);
-	h->stdin_data =
-	    xstrndup(io->rec.in.data ? io->rec.in.data : "", io->rec.in.len);
-	h->stdin_len = io->rec.in.len;
-	h->stdin_truncated = io->rec.in.truncated || io->stdin_unrecorded;
-	h->limits = *l;
-	h->backend = xstrdup(be->name);
-	h->enforced_by =
-	    r->ran ? xstrdup(box_enforcer_name(r->run.enforced_by)) : NULL;
-	h->verdict = xstrdup(verdict_name(r->verdict));
-	h->detail = xstrdup(r->detail);
-	h->has_exit = r->ran && r->run.end == BOX_EXITED;
-	h->exit_code = r->run.exit_code;
-	if (r->ran && report_signame(r->run.signal, sig, sizeof sig))
-		h->signal = xstrdup(sig);
-	if (r->ran && r->run.syscall[0] != '\0')
-		h->syscall = xstrdup(r->run.syscall);
-	h->time_ms = (int64_t)r->run.cpu_ms;
-	h->wall_ms = (int64_t)r->run.wall_ms;
-	h->memory_kb = (int64_t)r->run.mem_kb;
-	h->out = xstrndup(io->out.data ? io->out.data : "", io->out.len);
-	h->out_len = io->out.len;
-	/* complete unless cut by the output limit or the capture buffer */
-	h->out_truncated =
-	    io->out.truncated || (r->ran && r->run.end == BOX_OUTPUT);
-	h->err = xstrndup(io->err.data ? io->err.data : "", io->err.len);
-	h->err_len = io->err.len;
-	h->err_truncated = io->err.truncated;
-	if (r->compiled) {
-		h->compile = xstrndup(
-		    r->compile_output.data ? r->compile_output.data : "",
-		    r->compile_output.len);
-		h->compile_len = r->compile_output.len;
-		h->compile_truncated = r->compile_output.truncated;
-	}
-	recorder_give(&io->rec, h);
 }
 
 static int
@@ -315,10 +258,11 @@ cmd_run(int argc, char **argv)
 	buf_init(&in, 0);
 	history_run_init(&h);
 	/* the timelines are kept for the history, and for --samples */
-	recorder_init(&io.rec, !no_history || want_samples);
+	history_recorder_init(&io.rec, !no_history || want_samples,
+	                      (size_t)limits.output_bytes);
 	if ((ret = cli_read_source(argv[optind], &src)) != 0) {
 		buf_free(&src);
-		recorder_free(&io.rec);
+		history_recorder_free(&io.rec);
 		return ret;
 	}
 	lang_load_all(&langs);
@@ -364,7 +308,7 @@ cmd_run(int argc, char **argv)
 	/* a terminal's input is typed live: it is neither kept nor looked
 	 * up; any other stdin is read first when the cache may answer */
 	if (isatty(stdin_fd))
-		io.stdin_unrecorded = true;
+		io.rec.in_unrecorded = true;
 	else if (cached) {
 		int mfd = run_slurp(stdin_fd, &in);
 		if (mfd < 0) {
@@ -376,7 +320,7 @@ cmd_run(int argc, char **argv)
 			close(stdin_fd);
 		stdin_fd = mfd;
 	}
-	if (cached && !io.stdin_unrecorded) {
+	if (cached && !io.rec.in_unrecorded) {
 		char hash[65], e[512];
 		struct history *store;
 
@@ -413,8 +357,6 @@ cmd_run(int argc, char **argv)
 	}
 	if (climits_set[1])
 		climits.mem_bytes = cmem;
-	buf_init(&io.out, (size_t)limits.output_bytes);
-	buf_init(&io.err, (size_t)limits.output_bytes);
 	q.lang = lang;
 	q.backend = be;
 	q.source = buf_cstr(&src);
@@ -437,14 +379,18 @@ cmd_run(int argc, char **argv)
 	if (in.len > 0 && io.rec.in.len == 0) {
 		buf_add(&io.rec.in, in.data, in.len);
 	}
-	run_to_history(&h, &r, lang, be, &limits, &io, argv[optind],
-	               src.data ? src.data : "", src.len, toolchain);
+	history_recorder_finish(
+	    &io.rec, &h,
+	    &(struct history_recorder_run){&r, lang, be, &limits, argv[optind],
+	                                   src.data ? src.data : "", src.len,
+	                                   toolchain});
 	x.language_name = lang->name;
 	x.build_cached = r.build_cached;
 	x.compile_ms = r.compile_ms;
 	x.ran = r.ran;
 	x.samples = want_samples;
-	if (!no_history && record_save(db, &h, herr, sizeof herr) == 0) {
+	if (!no_history &&
+	    history_recorder_save(db, &h, herr, sizeof herr) == 0) {
 		/* the run is not lost for that: its result is still shown */
 		fprintf(stderr,
 		        "forge: warning: the run was not saved to the "
@@ -457,10 +403,8 @@ cmd_run(int argc, char **argv)
 out:
 	if (stdin_fd > 0)
 		close(stdin_fd);
-	buf_free(&io.out);
-	buf_free(&io.err);
 	buf_free(&in);
-	recorder_free(&io.rec);
+	history_recorder_free(&io.rec);
 	history_run_free(&h);
 	free(toolchain);
 	buf_free(&src);

@@ -21,11 +21,21 @@ backend_find(const char *name)
 	return NULL;
 }
 
-/* ns, the embedded backend: it needs no daemon. */
+static const struct backend *backend_chosen;
+
+/* ns, the embedded backend: it needs no daemon; or the one a program's
+ * settings chose with backend_choose(). */
 const struct backend *
 backend_default(void)
 {
-	return &ns_backend;
+	return backend_chosen ? backend_chosen : &ns_backend;
+}
+
+/* The default from now on (NULL: ns again). */
+void
+backend_choose(const struct backend *b)
+{
+	backend_chosen = b;
 }
 
 void

@@ -243,6 +243,7 @@ struct backend {
 };
 const struct backend *backend_find(const char *);
 const struct backend *backend_default(void);
+void backend_choose(const struct backend *);
 void backend_list(const struct backend *const **, size_t *);
 
 /* ns.c: the namespaces + seccomp + cgroups backend */

@@ -78,8 +78,10 @@ struct history_filter {
 	const char *lang;
 	const char *verdict;
 	const char *file; /* a substring of the file name */
+	bool file_exact;  /* file is the whole name */
 	double since;     /* Unix time; 0: any */
 	int64_t limit;    /* 0: no limit */
+	int64_t offset;   /* rows skipped first: a page further */
 };
 
 struct history;
@@ -110,6 +112,47 @@ int64_t history_cached(struct history *, const char *language,
                        const char *testset);
 int history_gc(struct history *, int64_t keep, double older_than,
                int64_t *removed, char *err, size_t);
+
+/* recorder.c: a run as it happens, for the history */
+struct history_recorder {
+	bool enabled; /* keep the stdin and the timelines */
+	size_t cap;
+	struct buf in;       /* stdin as given to the program */
+	bool in_unrecorded;  /* typed on a terminal and not kept */
+	struct buf out, err; /* the outputs, within the output limit */
+	struct history_chunk *chunks;
+	size_t nchunks, chunk_bytes;
+	bool chunks_truncated;
+	struct history_sample *samples;
+	size_t nsamples;
+	int64_t t0;
+	bool t0_set;
+};
+/* What history_recorder_finish needs besides the recording. */
+struct history_recorder_run {
+	const struct pipeline_result *result;
+	const struct language *lang;
+	const struct backend *backend;
+	const struct limits *limits;
+	const char *file; /* made absolute */
+	const char *src;
+	size_t src_len;
+	const char *toolchain; /* NULL: unknown */
+};
+void history_recorder_init(struct history_recorder *, bool enabled,
+                           size_t output_limit);
+void history_recorder_free(struct history_recorder *);
+void history_recorder_output(struct history_recorder *, int stream,
+                             const char *, size_t);
+void history_recorder_input(struct history_recorder *, const char *, size_t);
+void history_recorder_sample(struct history_recorder *,
+                             const struct box_sample *);
+void history_recorder_finish(struct history_recorder *, struct history_run *,
+                             const struct history_recorder_run *);
+double history_recorder_now(void);
+int64_t history_recorder_save(const char *db, struct history_run *, char *err,
+                              size_t);
+char *history_recorder_abspath(const char *);
 
 /* export.c */
 void history_test_json(struct json_writer *, const struct history_test *);

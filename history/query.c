@@ -199,9 +199,11 @@ history_list(struct history *h, const struct history_filter *f,
 	                       "SELECT " RUN_COLUMNS " FROM runs"
 	                       " WHERE (?1 IS NULL OR language = ?1)"
 	                       " AND (?2 IS NULL OR verdict = ?2)"
-	                       " AND (?3 IS NULL OR instr(file, ?3) > 0)"
+	                       " AND (?3 IS NULL OR (CASE WHEN ?6"
+	                       " THEN file = ?3 ELSE instr(file, ?3) > 0 END))"
 	                       " AND created >= ?4"
-	                       " ORDER BY created DESC, id DESC LIMIT ?5",
+	                       " ORDER BY created DESC, id DESC"
+	                       " LIMIT ?5 OFFSET ?7",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", h->path, sqlite3_errmsg(h->db));
 		return -1;
@@ -214,6 +216,8 @@ history_list(struct history *h, const struct history_filter *f,
 		sqlite3_bind_text(st, 3, f->file, -1, SQLITE_STATIC);
 	sqlite3_bind_double(st, 4, f->since);
 	sqlite3_bind_int64(st, 5, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(st, 6, f->file_exact);
+	sqlite3_bind_int64(st, 7, f->offset > 0 ? f->offset : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xrealloc(v, (k + 1) * sizeof *v);
 		history_run_init(&v[k]);

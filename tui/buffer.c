@@ -79,6 +79,9 @@ struct buffer {
 	size_t undo_limit;
 	int depth; /* buffer_group_begin() nesting */
 
+	uint64_t version; /* counts primitive edits, for the views' caches */
+	size_t changed;   /* first line edited since buffer_take_changed() */
+
 	uint64_t seq;   /* the last group number handed out */
 	uint64_t base;  /* the state with an empty undo stack */
 	uint64_t saved; /* the state last loaded or saved */
@@ -331,6 +334,15 @@ buffer_pos_after(struct buffer_pos at, const char *s, size_t n)
 	return at;
 }
 
+/* Every edit goes through here: what caches of line data need to know. */
+static void
+buffer_touch(struct buffer *b, size_t line)
+{
+	b->version++;
+	if (line < b->changed)
+		b->changed = line;
+}
+
 /* The primitive insertion, without undo; at is valid. */
 static struct buffer_pos
 buffer_raw_insert(struct buffer *b, struct buffer_pos at, const char *s,
@@ -340,6 +352,7 @@ buffer_raw_insert(struct buffer *b, struct buffer_pos at, const char *s,
 	const char *nl = memchr(s, '\n', n), *seg, *end = s + n;
 	size_t k = 0, i, lastlen;
 
+	buffer_touch(b, at.line);
 	if (nl == NULL) {
 		buffer_line_splice(&b->lines[at.line], at.col, 0, s, n);
 		return (struct buffer_pos){at.line, at.col + n};
@@ -377,6 +390,7 @@ buffer_raw_delete(struct buffer *b, struct buffer_pos from,
 {
 	struct buffer_line *f = &b->lines[from.line], *t = &b->lines[to.line];
 
+	buffer_touch(b, from.line);
 	if (from.line == to.line) {
 		buffer_line_splice(f, from.col, to.col - from.col, NULL, 0);
 		return;
@@ -508,6 +522,7 @@ buffer_load_string(struct buffer *b, const char *s, size_t n)
 	size_t i, len, breaks = 0, crlfs = 0;
 
 	buffer_history_clear(b);
+	buffer_touch(b, 0);
 	buffer_lines_remove(b, 0, b->nlines);
 	for (nl = memchr(s, '\n', n); nl != NULL;
 	     nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) {
@@ -830,6 +845,24 @@ bool
 buffer_crlf(const struct buffer *b)
 {
 	return b->crlf;
+}
+
+/* A number that changes with every edit, undo and load. */
+uint64_t
+buffer_version(const struct buffer *b)
+{
+	return b->version;
+}
+
+/* The first line changed since the last call (0 the first time), or
+ * SIZE_MAX: what a cache of per-line data must drop from on. */
+size_t
+buffer_take_changed(struct buffer *b)
+{
+	size_t line = b->changed;
+
+	b->changed = SIZE_MAX;
+	return line;
 }
 
 bool
@@ -1541,6 +1574,21 @@ buffer_find(const struct buffer *b, const char *needle, struct buffer_pos from,
 	return false;
 }
 
+/* The first match in one line starting at or after col: what a view
+ * highlights without scanning past the lines it shows. */
+bool
+buffer_find_in_line(const struct buffer *b, const char *needle, size_t line,
+                    size_t col, int flags, size_t *start, size_t *end)
+{
+	size_t nlen = strlen(needle);
+
+	if (nlen == 0 || line >= b->nlines || memchr(needle, '\n', nlen))
+		return false;
+	return buffer_line_find(&b->lines[line], col, SIZE_MAX, needle, nlen,
+	                        (flags & BUFFER_FIND_NOCASE) != 0, false, start,
+	                        end);
+}
+
 /* Replaces every match, left to right without overlaps, in one undo step
  * that puts the cursor at the first. Returns how many were replaced. */
 size_t
@@ -1606,6 +1654,15 @@ bool
 buffer_match_bracket(const struct buffer *b, struct buffer_pos p,
                      struct buffer_pos *match)
 {
+	return buffer_match_bracket_within(b, p, SIZE_MAX, match);
+}
+
+/* The same, looking no further than max_lines lines away: a view that
+ * asks on every redraw must not scan a whole file for a lone bracket. */
+bool
+buffer_match_bracket_within(const struct buffer *b, struct buffer_pos p,
+                            size_t max_lines, struct buffer_pos *match)
+{
 	static const char pairs[] = "()[]{}";
 	const char *k;
 	char self, partner, c;
@@ -1634,13 +1691,14 @@ buffer_match_bracket(const struct buffer *b, struct buffer_pos p,
 		if (forward) {
 			col++;
 			while (col >= b->lines[line].len) {
-				if (++line == b->nlines)
+				if (++line == b->nlines ||
+				    line - p.line > max_lines)
 					return false;
 				col = 0;
 			}
 		} else {
 			while (col == 0) {
-				if (line == 0)
+				if (line == 0 || p.line - line >= max_lines)
 					return false;
 				col = b->lines[--line].len;
 			}

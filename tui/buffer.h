@@ -50,6 +50,8 @@ size_t buffer_lines(const struct buffer *);
 const char *buffer_line(const struct buffer *, size_t line, size_t *len);
 bool buffer_crlf(const struct buffer *);
 bool buffer_modified(const struct buffer *);
+uint64_t buffer_version(const struct buffer *);
+size_t buffer_take_changed(struct buffer *);
 
 /* Editing; each returns the position after the edit. insert and delete
  * are undo steps of their own (paste, cut); type and erase are keys,
@@ -97,8 +99,12 @@ bool buffer_find(const struct buffer *, const char *needle,
                  struct buffer_pos *end);
 size_t buffer_replace_all(struct buffer *, const char *needle, const char *with,
                           int flags);
+bool buffer_find_in_line(const struct buffer *, const char *needle, size_t line,
+                         size_t col, int flags, size_t *start, size_t *end);
 bool buffer_match_bracket(const struct buffer *, struct buffer_pos,
                           struct buffer_pos *match);
+bool buffer_match_bracket_within(const struct buffer *, struct buffer_pos,
+                                 size_t max_lines, struct buffer_pos *match);
 size_t buffer_indent(const struct buffer *, size_t line);
 
 #endif

@@ -19,10 +19,14 @@
 /* The keys, once: the help screen and the key bar are made from this. */
 static const struct tui_keyhelp tui_keys[] = {
     {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
-    {"Tab / Shift-Tab", "next / previous pane (editor, output, stats)", "pane"},
+    {"F6 / Alt-j", "judge the program on its tests", "judge"},
+    {"F7 / Alt-t", "the tests view", "tests"},
+    {"Alt-Tab / Shift-Tab", "next / previous pane (editor, output, stats)",
+     "pane"},
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
     {"F1 / ? / Alt-?", "this help (? where it is not typed as text)", "help"},
+    {"Ctrl-F", "find as you type: Enter or F3 next, Shift-F3 previous", "find"},
     {"F4 / Alt-e",
      "go to the line of the first error (also Enter in the "
      "output)",
@@ -34,12 +38,13 @@ static const struct tui_keyhelp tui_keys[] = {
     {"mouse", "click focuses a pane; drag a border to move it", NULL},
     {"F10 / Alt-m", "the limits of the next run (a form)", "limits"},
     {"F12 / Alt-l", "the language the buffer runs as", NULL},
+    {"F8 / Alt-h", "the history: past runs, their output, playback", "history"},
     {"Ctrl-L", "redraw the screen", NULL},
     {"Ctrl-O", "open a file in a new buffer", NULL},
     {"Ctrl-W", "close the buffer (asks about unsaved changes)", NULL},
     {"Ctrl-PgUp/PgDn, Alt-, .", "previous / next buffer", NULL},
     {"Alt-1 .. Alt-9", "go to buffer 1 .. 9", NULL},
-    {"Ctrl-Z / Ctrl-Y", "undo / redo", NULL},
+    {"Ctrl-Z / Ctrl-Y", "undo / redo", "undo"},
     {"Ctrl-C", "in the output, while running: stop the program", NULL},
     {"Shift-PgUp/PgDn, wheel",
      "in the output: scroll back and forth "
@@ -47,21 +52,41 @@ static const struct tui_keyhelp tui_keys[] = {
      NULL},
     {"arrows, Home, End, PgUp, PgDn", "move", NULL},
     {"F9 / Alt-c", "choose the colour theme", NULL},
+    {"Ctrl-Left / Ctrl-Right", "a word left / right (also Alt-B / Alt-F)",
+     NULL},
+    {"Ctrl-Home / Ctrl-End", "the start / the end of the file", NULL},
+    {"Ctrl-G", "go to a line", "line"},
+    {"Shift + a move", "select (or drag with the mouse); Ctrl-A all", NULL},
+    {"Ctrl-C / Ctrl-X / Ctrl-V",
+     "in the editor: copy / cut / paste (no selection: the line)", NULL},
+    {"Tab / Shift-Tab",
+     "in the editor: indent; with a selection, its lines in / out", NULL},
+    {"F3 / Shift-F3", "find the next / previous match", NULL},
+    {"Ctrl-\\ / Alt-R", "replace: then y, n or a (all), Esc stops", NULL},
+    {"Esc", "close a prompt, drop the selection", NULL},
 };
 
 static struct tui *tui_active;
+static int tui_buffer_index(const struct tui *);
+
+/* Bracketed paste: the terminal marks pasted text, so the editor can
+ * take it as text (one undo step, no auto-indent). Off on every exit. */
+#define TUI_PASTE_ON  "\033[?2004h"
+#define TUI_PASTE_OFF "\033[?2004l"
 
 static void
 tui_restore(void)
 {
 	if (!isendwin())
 		endwin();
+	(void)!write(1, TUI_PASTE_OFF, sizeof TUI_PASTE_OFF - 1);
 }
 
 /* the fatal path: the terminal comes back before the process dies */
 static void
 tui_crash(int sig)
 {
+	(void)!write(1, TUI_PASTE_OFF, sizeof TUI_PASTE_OFF - 1);
 	endwin();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -250,9 +275,12 @@ tui_draw(struct tui *t)
 	erase();
 	attrset(theme_attr(THEME_TITLE));
 	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 1, "forge  %s%s  [%s]  ns  ", t->ed->path,
+	mvprintw(0, 1, "forge  %s%s  [%s]  %s  ", t->ed->path,
 	         editor_modified(t->ed) ? " *" : "",
-	         t->ed->lang ? t->ed->lang->name : "no language");
+	         t->ed->lang ? t->ed->lang->name : "no language",
+	         backend_default()->name);
+	if (t->neds > 1)
+		printw("%d/%d  ", tui_buffer_index(t) + 1, t->neds);
 	getyx(stdscr, y, x);
 	(void)y;
 	note = t->ed->message[0] ? t->ed->message : t->compile_note;
@@ -434,7 +462,7 @@ tui_watch_fire(struct tui *t, const struct pollfd *p, const int *slot)
 		}
 }
 
-static void
+void
 tui_run(struct tui *t)
 {
 	char err[512];
@@ -466,8 +494,8 @@ tui_run(struct tui *t)
 	t->shown = 0;
 	t->over_output = false;
 	t->error_line = 0;
-	if (runner_start(&t->run, t->ed->lang, src, len, &t->limits, rows, cols,
-	                 err, sizeof err) < 0)
+	if (runner_start(&t->run, t->ed->path, t->ed->lang, src, len,
+	                 &t->limits, rows, cols, err, sizeof err) < 0)
 		snprintf(t->ed->message, sizeof t->ed->message, "%s", err);
 	else {
 		stats_start(&t->stats, &t->limits);
@@ -538,8 +566,9 @@ tui_events(struct tui *t)
 			e.wall_ms = t->stats.last.t_ms;
 			e.mem_kb = t->stats.peak_mem / 1024;
 			stats_done(&t->stats, &e);
+			runner_record(&t->run, &e, NULL, 0);
 		}
-		runner_reap(&t->run);
+		runner_finish(t);
 		t->focus = FOCUS_EDITOR;
 		return;
 	}
@@ -551,10 +580,13 @@ tui_events(struct tui *t)
 		if (t->pending.len < need)
 			return;
 		memcpy(&e, t->pending.data, sizeof e);
-		if (e.kind == RUNNER_COMPILE) {
+		if (e.kind == RUNNER_COMPILE)
 			need += e.cpu_ms;
-			if (t->pending.len < need)
-				return;
+		if (t->pending.len < need)
+			return;
+		runner_record(&t->run, &e, t->pending.data + sizeof e,
+		              need - sizeof e);
+		if (e.kind == RUNNER_COMPILE && !e.hidden) {
 			/* compiler messages appear in the output pane */
 			output_feed(t->out, "\033[1m-- compiler --\033[0m\r\n",
 			            25);
@@ -793,6 +825,14 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 		tui_close_buffer(t);
 		return true;
 	}
+	if ((is_key && key == KEY_F(6)) || alt == 'j') {
+		tests_judge(t);
+		return true;
+	}
+	if ((is_key && key == KEY_F(7)) || alt == 't') {
+		tests_open(t);
+		return true;
+	}
 	if ((is_key && key == KEY_F(10)) || alt == 'm') {
 		tui_open_view(t, &limits_form_view);
 		return true;
@@ -816,7 +856,7 @@ tui_in(const struct tui_rect *r, int y, int x)
 }
 
 /* Clicks focus a pane, a press on a border and a release elsewhere move
- * it, the wheel scrolls the output back. */
+ * it, the wheel scrolls the output back; the editor has its own. */
 static void
 tui_mouse(struct tui *t)
 {
@@ -826,6 +866,13 @@ tui_mouse(struct tui *t)
 	if (getmouse(&m) != OK || t->view || t->prompt || t->help)
 		return;
 	tui_geometry(t, &g);
+	/* in the editor, the editor's: the cursor, a selection, scrolling */
+	if (!t->drag &&
+	    (t->ed->dragging || tui_in(&g.pane[FOCUS_EDITOR], m.y, m.x)) &&
+	    editor_mouse(t->ed, &m, t->wed)) {
+		t->focus = FOCUS_EDITOR;
+		return;
+	}
 	if (m.bstate & BUTTON1_PRESSED) {
 		if (m.x == g.border_x && g.border_x >= 0)
 			t->drag = 'x';
@@ -875,6 +922,12 @@ tui_key(struct tui *t, int key, bool is_key)
 		}
 		return;
 	}
+	/* a paste from the terminal is text for the editor, whatever keys
+	 * it holds */
+	if (t->ed->pasting && !t->view && t->focus == FOCUS_EDITOR) {
+		editor_key(t->ed, key, is_key, 1);
+		return;
+	}
 	if (t->prompt) {
 		tui_prompt_key(t, key, is_key);
 		return;
@@ -912,15 +965,23 @@ tui_key(struct tui *t, int key, bool is_key)
 		theme_chooser_open(t);
 		return;
 	}
+	if (histview_playing_key(t, key, is_key))
+		return;
+	if ((is_key && key == KEY_F(8)) ||
+	    (!is_key && key == (TUI_ALT | 'h'))) {
+		histview_open(t);
+		return;
+	}
 	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
 		tui_run(t);
 		return;
 	}
 	if (tui_layout_key(t, key, is_key))
 		return;
-	if (!is_key && key == '\t' && t->focus == FOCUS_EDITOR &&
-	    !t->run.running)
-		goto editor; /* a tab in the text */
+	if (t->focus == FOCUS_EDITOR && !t->run.running &&
+	    ((!is_key && key == '\t') ||
+	     (is_key && key == KEY_BTAB && t->ed->selecting)))
+		goto editor; /* indentation; a selection's lines in or out */
 	if ((!is_key && (key == '\t' || key == (TUI_ALT | '\t'))) ||
 	    (is_key && key == KEY_BTAB)) {
 		tui_focus_next(t, key == KEY_BTAB ? -1 : 1);
@@ -994,19 +1055,17 @@ tui_key(struct tui *t, int key, bool is_key)
 		}
 		output_key(t->out, key, is_key);
 		while ((n = output_take_reply(t->out, reply, sizeof reply)) > 0)
-			(void)util_write_all(t->run.pty, reply, n);
+			runner_input(&t->run, reply, n);
 		return;
 	}
 editor:
-	if (!is_key && (key & TUI_ALT)) {
-		tui_message(t, "Alt-%lc does nothing here (F1 lists the keys)",
-		            (wint_t)(key & ~TUI_ALT));
-		return;
-	}
 	t->ed->message[0] = '\0';
 	getmaxyx(t->wed, rows, cols);
 	(void)cols;
-	editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1);
+	if (!editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1) &&
+	    !is_key && (key & TUI_ALT))
+		tui_message(t, "Alt-%lc does nothing here (F1 lists the keys)",
+		            (wint_t)(key & ~TUI_ALT));
 }
 
 /* Keeps unsaved work in the recovery file: at most a second old, so a
@@ -1068,6 +1127,9 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 		e->message[0] = '\0';
 	}
 	e->lang = lang_find_file(&t->langs, path);
+	e->settings = &t->settings;
+	if (text == NULL)
+		editor_template(e);
 	e->recovery = recovery_path(path);
 	t->eds[t->neds++] = e;
 	t->ed = e;
@@ -1088,6 +1150,10 @@ tui_settings(struct tui *t)
 	settings_init(&t->settings);
 	settings_load(&t->settings, path, &errs);
 	t->limits = t->settings.limits;
+	/* checked when read: a name the engine does not know is an error
+	 * there, and the default stays */
+	if (t->settings.backend[0] != '\0')
+		backend_choose(backend_find(t->settings.backend));
 	theme_init();
 	theme_use(t->settings.theme, &errs);
 	for (size_t i = 0; i < errs.len; i++)
@@ -1137,9 +1203,14 @@ tui_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: forge-tui FILE\n\nThe Forge workbench: edit FILE, "
-	           "run it in the sandbox with F5, see its\noutput, usage and "
-	           "verdict.\n\nkeys:\n");
+	fprintf(f,
+	        "usage: forge-tui [--companion[=PORT]] FILE\n\nThe Forge "
+	        "workbench: edit FILE, run it in the sandbox with F5, see "
+	        "its\noutput, usage and verdict; judge it on its tests with "
+	        "F6.\n\n  --companion[=PORT]  receive problems from "
+	        "competitive-companion on\n                      127.0.0.1:"
+	        "PORT (default %d)\n\nkeys:\n",
+	        COMPANION_PORT);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
 		fprintf(f, "  %-30s %s\n", tui_keys[i].key, tui_keys[i].what);
 }
@@ -1149,8 +1220,19 @@ main(int argc, char **argv)
 {
 	struct tui t;
 	sigset_t sigs;
-	int sfd;
+	int sfd, port = 0;
 
+	if (argc == 3 && strncmp(argv[1], "--companion", 11) == 0) {
+		if ((port = tests_companion_port(argv[1] + 11)) < 0) {
+			fprintf(stderr,
+			        "forge-tui: %s: give a port, e.g. "
+			        "--companion=%d\n",
+			        argv[1], COMPANION_PORT);
+			return 2;
+		}
+		argv++;
+		argc--;
+	}
 	if (argc != 2 || argv[1][0] == '-') {
 		bool help = argc == 2 && (strcmp(argv[1], "-h") == 0 ||
 		                          strcmp(argv[1], "--help") == 0);
@@ -1214,17 +1296,23 @@ main(int argc, char **argv)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	tui_keycodes();
-	/* clicks and wheel; press and release apart, for dragging borders */
+	editor_keys_init();
+	/* clicks, wheel and motion; press and release apart, for dragging
+	 * borders and selecting text */
 	mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED |
-	              BUTTON5_PRESSED,
+	              BUTTON5_PRESSED | REPORT_MOUSE_POSITION,
 	          NULL);
 	mouseinterval(0);
+	fputs(TUI_PASTE_ON, stdout);
+	fflush(stdout);
 	if (has_colors() && getenv("NO_COLOR") == NULL) {
 		start_color();
 		use_default_colors();
 	}
 	tui_settings(&t);
 	tui_layout(&t);
+	if (port > 0)
+		tests_listen(&t, port);
 	while (!t.quit) {
 		struct pollfd p[4 + TUI_WATCH_MAX] = {
 		    {0, POLLIN, 0},
@@ -1266,11 +1354,14 @@ main(int argc, char **argv)
 			 * a flood costs reads, not screens */
 			char buf[65536];
 			ssize_t n;
-			int k = 0;
-			while (k++ < 16 &&
+			/* a key waiting: one read, so it is not kept
+			 * behind a megabyte of output */
+			int k = 0, most = (p[0].revents & POLLIN) ? 1 : 16;
+			while (k++ < most &&
 			       (n = read(t.run.pty, buf, sizeof buf)) > 0) {
 				output_feed(t.out, buf, (size_t)n);
 				tui_keep_tail(&t, buf, (size_t)n);
+				runner_output(&t.run, buf, (size_t)n);
 				/* on a terminal the engine cannot count the
 				 * output: the workbench does */
 				t.shown += (uint64_t)n;
@@ -1303,6 +1394,7 @@ main(int argc, char **argv)
 	runner_stop(&t.run);
 	if (t.run.pid > 0)
 		runner_reap(&t.run);
+	tests_free(&t);
 	endwin();
 	output_free(t.out);
 	for (int i = 0; i < t.neds; i++) {

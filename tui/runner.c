@@ -1,6 +1,8 @@
 /* A run for the workbench: the engine's pipeline in a child process, the
  * program on a pty whose master the output pane reads, and the engine's
- * samples and verdict sent back as fixed-size records. */
+ * samples and verdict sent back as fixed-size records. The parent records
+ * it all as it comes (the output as it appeared on the pty, the keys the
+ * person typed, the samples) and saves it to the history like forge run. */
 #include "config.h"
 
 #include <errno.h>
@@ -27,9 +29,9 @@ runner_sample(const struct box_sample *s, void *arg)
 }
 
 int
-runner_start(struct runner *r, const struct language *lang, const char *src,
-             size_t len, const struct limits *l, int rows, int cols, char *err,
-             size_t errlen)
+runner_start(struct runner *r, const char *file, const struct language *lang,
+             const char *src, size_t len, const struct limits *l, int rows,
+             int cols, char *err, size_t errlen)
 {
 	struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0, 0};
 	int master, slave, ev[2];
@@ -81,9 +83,10 @@ runner_start(struct runner *r, const struct language *lang, const char *src,
 			e.verdict = (int32_t)b.verdict;
 			snprintf(e.detail, sizeof e.detail, "%s", b.detail);
 		}
-		if (b.compile_output.len > 0 &&
-		    (!b.cached || e.detail[0] != '\0')) {
+		/* a cached build's messages are for the history only */
+		if (b.compile_output.len > 0) {
 			struct runner_event c = {.kind = RUNNER_COMPILE};
+			c.hidden = b.cached && e.detail[0] == '\0';
 			c.cpu_ms = b.compile_output.len;
 			(void)util_write_all(ev[1], &c, sizeof c);
 			(void)util_write_all(ev[1], b.compile_output.data,
@@ -103,7 +106,21 @@ runner_start(struct runner *r, const struct language *lang, const char *src,
 			e.cpu_ms = res.cpu_ms;
 			e.wall_ms = res.wall_ms;
 			e.mem_kb = res.mem_kb;
+			e.ran = 1;
+			e.end = (int32_t)res.end;
+			e.enforced = (int32_t)res.enforced_by;
+			snprintf(e.syscall, sizeof e.syscall, "%s",
+			         res.syscall);
 			box_result_free(&res);
+		}
+		/* after the run, not to delay it (the first time, finding
+		 * the toolchain's version runs the compiler) */
+		{
+			char *tc = cache_toolchain(lang, be);
+			if (tc != NULL)
+				snprintf(e.toolchain, sizeof e.toolchain, "%s",
+				         tc);
+			free(tc);
 		}
 		(void)util_write_all(ev[1], &e, sizeof e);
 		pipeline_build_free(&b);
@@ -117,6 +134,14 @@ runner_start(struct runner *r, const struct language *lang, const char *src,
 	r->pty = master;
 	r->events = ev[0];
 	r->running = true;
+	history_recorder_init(&r->rec, true, history_cap());
+	r->file = xstrdup(file);
+	r->src = xstrndup(src, len);
+	r->src_len = len;
+	r->lang = lang;
+	r->limits = *l;
+	buf_init(&r->compile, 0);
+	buf_init(&r->line, 0);
 	return 0;
 }
 
@@ -141,4 +166,182 @@ runner_reap(struct runner *r)
 	r->pid = 0;
 	r->pty = r->events = -1;
 	r->running = false;
+	history_recorder_free(&r->rec);
+	free(r->file);
+	free(r->src);
+	r->file = r->src = NULL;
+	buf_free(&r->compile);
+	buf_free(&r->line);
+	r->have_done = false;
+}
+
+/* What the program wrote, as the pty gave it. */
+void
+runner_output(struct runner *r, const char *p, size_t n)
+{
+	if (r->file != NULL)
+		history_recorder_output(&r->rec, 1, p, n);
+}
+
+/* Typed keys (and the terminal's answers) go to the program. The history
+ * keeps them as the program read them: while the terminal is in canonical
+ * mode, as the lines the line discipline made of them (erase, kill and
+ * end-of-file applied, a line only once it was ended), else as they were
+ * (Enter as a newline where the terminal maps it so). */
+void
+runner_input(struct runner *r, const char *p, size_t n)
+{
+	struct termios tio;
+	bool canon = true, icrnl = true, iexten = true, isig = true;
+
+	(void)util_write_all(r->pty, p, n);
+	if (r->file == NULL)
+		return;
+	/* a pty's master reports its terminal's settings */
+	if (tcgetattr(r->pty, &tio) == 0) {
+		canon = (tio.c_lflag & ICANON) != 0;
+		icrnl = (tio.c_iflag & ICRNL) != 0;
+		iexten = (tio.c_lflag & IEXTEN) != 0;
+		isig = (tio.c_lflag & ISIG) != 0;
+	} else
+		memset(tio.c_cc, 0, sizeof tio.c_cc);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		if (c == '\r' && icrnl)
+			c = '\n';
+		if (!canon) {
+			history_recorder_input(&r->rec, (const char *)&c, 1);
+			continue;
+		}
+		if (isig && c != 0 &&
+		    (c == tio.c_cc[VINTR] || c == tio.c_cc[VQUIT] ||
+		     c == tio.c_cc[VSUSP])) {
+			r->line.len = 0; /* a signal flushes the line */
+			continue;
+		}
+		if (c != 0 && c == tio.c_cc[VERASE]) {
+			if (r->line.len > 0)
+				r->line.len--;
+		} else if (c != 0 && c == tio.c_cc[VKILL])
+			r->line.len = 0;
+		else if (iexten && c != 0 && c == tio.c_cc[VWERASE]) {
+			while (r->line.len > 0 &&
+			       r->line.data[r->line.len - 1] == ' ')
+				r->line.len--;
+			while (r->line.len > 0 &&
+			       r->line.data[r->line.len - 1] != ' ')
+				r->line.len--;
+		} else if (c != 0 && c == tio.c_cc[VEOF]) {
+			history_recorder_input(&r->rec, r->line.data,
+			                       r->line.len);
+			r->line.len = 0;
+		} else {
+			buf_add(&r->line, (const char *)&c, 1);
+			if (c == '\n' || (c != 0 && c == tio.c_cc[VEOL])) {
+				history_recorder_input(&r->rec, r->line.data,
+				                       r->line.len);
+				r->line.len = 0;
+			}
+		}
+	}
+}
+
+/* An event from the run, as the loop reads it: kept for the history. */
+void
+runner_record(struct runner *r, const struct runner_event *e, const char *data,
+              size_t len)
+{
+	if (r->file == NULL)
+		return;
+	if (e->kind == RUNNER_SAMPLE)
+		history_recorder_sample(&r->rec, &e->sample);
+	else if (e->kind == RUNNER_COMPILE)
+		buf_add(&r->compile, data, len);
+	else if (e->kind == RUNNER_DONE && !r->have_done) {
+		r->done = *e;
+		r->have_done = true;
+	}
+}
+
+/* The terminal's line ends, \r\n, back to the program's \n: the output as
+ * the program wrote it, as forge run would keep it. */
+static void
+runner_unterminal(struct history_run *h)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < h->out_len; i++)
+		if (!(h->out[i] == '\r' && i + 1 < h->out_len &&
+		      h->out[i + 1] == '\n'))
+			h->out[k++] = h->out[i];
+	h->out[k] = '\0';
+	h->out_len = k;
+}
+
+/* The run has ended (its events are over): the rest of its output is
+ * shown and recorded, the run saved to the history, the child reaped.
+ * A history that cannot be written costs a message, never the run. */
+void
+runner_finish(struct tui *t)
+{
+	struct runner *r = &t->run;
+	struct pipeline_result res;
+	struct history_run h;
+	char buf[65536], err[512];
+	ssize_t n;
+	int k = 0;
+
+	while (r->pty >= 0 && k++ < 64 &&
+	       (n = read(r->pty, buf, sizeof buf)) > 0) {
+		output_feed(t->out, buf, (size_t)n);
+		runner_output(r, buf, (size_t)n);
+	}
+	if (r->file == NULL) {
+		runner_reap(r);
+		return;
+	}
+	memset(&res, 0, sizeof res);
+	if (!r->have_done) {
+		/* stopped (F5, Ctrl-C): what the samples saw */
+		const struct history_sample *s =
+		    r->rec.nsamples ? &r->rec.samples[r->rec.nsamples - 1]
+		                    : NULL;
+		res.verdict = VERDICT_IE;
+		snprintf(res.detail, sizeof res.detail, "the run was stopped");
+		if (s != NULL) {
+			res.run.cpu_ms = (uint64_t)s->cpu_ms;
+			res.run.wall_ms = (uint64_t)s->t_ms;
+			res.run.mem_kb = (uint64_t)s->memory_kb;
+		}
+	} else {
+		res.verdict = (enum verdict)r->done.verdict;
+		snprintf(res.detail, sizeof res.detail, "%s", r->done.detail);
+		res.ran = r->done.ran != 0;
+		res.run.end = (enum box_end)r->done.end;
+		res.run.exit_code = r->done.exit_code;
+		res.run.signal = r->done.signal;
+		res.run.cpu_ms = r->done.cpu_ms;
+		res.run.wall_ms = r->done.wall_ms;
+		res.run.mem_kb = r->done.mem_kb;
+		res.run.enforced_by = (enum box_enforcer)r->done.enforced;
+		snprintf(res.run.syscall, sizeof res.run.syscall, "%s",
+		         r->done.syscall);
+	}
+	res.compiled = r->lang->compile != NULL;
+	res.compile_output = r->compile;
+	history_recorder_finish(&r->rec, &h,
+	                        &(struct history_recorder_run){
+	                            &res, r->lang, backend_default(),
+	                            &r->limits, r->file, r->src, r->src_len,
+	                            r->have_done && r->done.toolchain[0]
+	                                ? r->done.toolchain
+	                                : NULL});
+	runner_unterminal(&h);
+	if (res.verdict == VERDICT_OLE)
+		h.out_truncated = true; /* stopped at the limit */
+	if (history_recorder_save(NULL, &h, err, sizeof err) == 0)
+		tui_message(t, "the run was not saved to the history: %s", err);
+	history_run_free(&h);
+	runner_reap(r);
 }

@@ -28,13 +28,25 @@ static const struct {
 	bool is_key;
 } settings_actions[] = {
     {"run", KEY_F(5), true},
-    {"switch", '\t', false},
+    {"judge", KEY_F(6), true},
+    {"tests", KEY_F(7), true},
+    {"history", KEY_F(8), true},
+    {"theme", KEY_F(9), true},
+    {"limits", KEY_F(10), true},
+    {"zoom", KEY_F(11), true},
+    {"language", KEY_F(12), true},
+    {"error", KEY_F(4), true},
+    {"switch", TUI_ALT | '\t', false},
     {"save", SETTINGS_CTRL('S'), false},
+    {"open", SETTINGS_CTRL('O'), false},
+    {"close", SETTINGS_CTRL('W'), false},
     {"quit", SETTINGS_CTRL('Q'), false},
     {"help", KEY_F(1), true},
     {"undo", SETTINGS_CTRL('Z'), false},
     {"redo", SETTINGS_CTRL('Y'), false},
-    {"theme", KEY_F(9), true},
+    {"find", SETTINGS_CTRL('F'), false},
+    {"goto", SETTINGS_CTRL('G'), false},
+    {"replace", SETTINGS_CTRL('\\'), false},
 };
 
 static char *

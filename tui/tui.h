@@ -12,9 +12,10 @@
 #include <sys/types.h>
 
 #include "engine/engine.h"
+#include "history/history.h"
 #include "tui/buffer.h"
 
-/* runner.c: a run in a child process, on a pty */
+/* runner.c: a run in a child process, on a pty, recorded in the history */
 struct runner_event {
 	uint32_t kind; /* RUNNER_SAMPLE, RUNNER_COMPILE, RUNNER_DONE */
 	struct box_sample sample;
@@ -22,6 +23,10 @@ struct runner_event {
 	int32_t exit_code, exited, signal;
 	uint64_t cpu_ms, wall_ms, mem_kb;
 	char detail[256];
+	int32_t hidden;             /* RUNNER_COMPILE: for the history only */
+	int32_t ran, end, enforced; /* RUNNER_DONE: for the history */
+	char syscall[48];
+	char toolchain[200];
 };
 enum { RUNNER_SAMPLE = 1, RUNNER_COMPILE, RUNNER_DONE };
 struct runner {
@@ -29,12 +34,27 @@ struct runner {
 	int pty;    /* master: the program's terminal */
 	int events; /* runner_event records, then compile output */
 	bool running;
+	/* what the history gets: the run's request, and its recording */
+	struct history_recorder rec;
+	char *file, *src;
+	size_t src_len;
+	const struct language *lang;
+	struct limits limits;
+	struct buf compile, line; /* line: typed, not yet read as a line */
+	struct runner_event done;
+	bool have_done;
 };
-int runner_start(struct runner *, const struct language *, const char *src,
-                 size_t len, const struct limits *, int rows, int cols,
-                 char *err, size_t);
+struct tui;
+int runner_start(struct runner *, const char *file, const struct language *,
+                 const char *src, size_t len, const struct limits *, int rows,
+                 int cols, char *err, size_t);
 void runner_stop(struct runner *);
 void runner_reap(struct runner *);
+void runner_output(struct runner *, const char *, size_t);
+void runner_input(struct runner *, const char *, size_t);
+void runner_record(struct runner *, const struct runner_event *,
+                   const char *data, size_t len);
+void runner_finish(struct tui *);
 
 /* output.c: the program's terminal */
 struct output;
@@ -51,23 +71,64 @@ void output_scroll(struct output *, int delta);
 const char *output_scroll_note(struct output *);
 
 /* editor.c */
+enum editor_prompt {
+	EDITOR_PROMPT_NONE,
+	EDITOR_PROMPT_GOTO,    /* go to line */
+	EDITOR_PROMPT_FIND,    /* incremental search */
+	EDITOR_PROMPT_REPLACE, /* replace: what */
+	EDITOR_PROMPT_WITH,    /* replace: with what */
+	EDITOR_PROMPT_ASK,     /* replace this one? y, n, a */
+};
+struct settings;
 struct editor {
 	struct buffer *buf;
+	const struct settings *settings; /* the workbench's; NULL: defaults */
 	struct buffer_pos cur;
 	size_t top;  /* first line shown */
 	size_t left; /* first display column shown */
 	char *path;
 	char message[256];
 	bool recovered;              /* restored text not saved yet: modified */
+	bool fresh;                  /* the file did not exist */
 	unsigned long edits;         /* counts changes, for the recovery file */
 	const struct language *lang; /* NULL: none known */
 	char *recovery;              /* where its unsaved work is kept */
 	unsigned long kept_edits;    /* what the recovery file holds */
 	uint64_t kept_ms;
+
+	/* the selection runs from anchor to cur, when selecting */
+	struct buffer_pos anchor;
+	bool selecting, dragging;
+	size_t goal;  /* the display column up and down keep to */
+	bool goal_ok; /* goal holds: the last key moved up or down */
+	bool center;  /* a jump: the next draw centres the cursor */
+	int rows;     /* text rows at the last draw */
+	bool pasting; /* inside a bracketed paste */
+	struct buf paste;
+
+	/* prompts: go to line, find, replace */
+	enum editor_prompt prompt;
+	char input[256];
+	char find[256], with[256]; /* the last search and replacement */
+	struct buffer_pos origin;  /* where the search started */
+	struct buffer_pos match, match_end;
+	bool matched, wrapped;
+	size_t replaced;
+
+	/* syntax: the highlighter's state at the start of each line, known
+	 * for lines [0, hl_valid] */
+	int *hl_state;
+	size_t hl_cap, hl_valid;
+	const struct language *hl_lang; /* what the states were made for */
+	unsigned char *cls;
+	size_t cls_cap;
 };
+void editor_keys_init(void);
 void editor_init(struct editor *, const char *path);
 void editor_free(struct editor *);
+void editor_template(struct editor *);
 bool editor_key(struct editor *, int key, bool is_key, int page);
+bool editor_mouse(struct editor *, const MEVENT *, WINDOW *);
 void editor_draw(struct editor *, WINDOW *, bool focused);
 int editor_save(struct editor *);
 bool editor_modified(const struct editor *);
@@ -322,6 +383,7 @@ struct tui {
 
 struct editor *tui_open_buffer(struct tui *, const char *path, const char *text,
                                size_t len);
+void tui_run(struct tui *);
 void tui_limits_default(struct tui *, struct limits *);
 void tui_prompt(struct tui *, const char *question,
                 void (*)(struct tui *, const char *));
@@ -331,5 +393,49 @@ void tui_open_view(struct tui *, const struct tui_view *);
 int tui_watch(struct tui *, int fd, tui_ready_fn *, void *);
 int tui_after(struct tui *, uint64_t ms, tui_ready_fn *, void *);
 void tui_unwatch(struct tui *, tui_ready_fn *, void *);
+
+/* companion.c: problems from the competitive-companion browser
+ * extension, POSTed as JSON to a port on 127.0.0.1 */
+#define COMPANION_PORT 27121
+struct companion_test {
+	char *input, *output;
+};
+struct companion_problem {
+	char *name, *group, *url;
+	struct companion_test *tests;
+	size_t ntests;
+	uint64_t time_ms, mem_bytes; /* 0: not given */
+	bool interactive;
+};
+struct companion;
+int companion_http(const char *, size_t, size_t *body_off, size_t *body_len);
+int companion_parse(const char *, size_t, struct companion_problem *, char *err,
+                    size_t);
+void companion_problem_free(struct companion_problem *);
+char *companion_file_name(const char *problem_name);
+int companion_save(const struct companion_problem *, const char *dir,
+                   const char *ext, const char *tmpl, size_t tlen,
+                   char **source, char **tests, bool *fresh, char *err, size_t);
+struct companion *companion_listen(int port, char *err, size_t);
+int companion_fd(const struct companion *);
+int companion_port(const struct companion *);
+bool companion_busy(const struct companion *);
+int companion_step(struct companion *, struct companion_problem *, char *err,
+                   size_t);
+void companion_close(struct companion *);
+
+/* tests.c: the tests view (F6 judges, F7 shows) */
+extern const struct tui_view tests_view;
+void tests_open(struct tui *);
+void tests_judge(struct tui *);
+int tests_companion_port(const char *arg);
+int tests_listen(struct tui *, int port);
+void tests_companion_stop(struct tui *);
+void tests_free(struct tui *);
+
+/* histview.c: the history browser, and playing a run back in the panes */
+void histview_open(struct tui *);
+void histview_stop(struct tui *);
+bool histview_playing_key(struct tui *, int key, bool is_key);
 
 #endif

@@ -6,32 +6,11 @@
 # broken settings file is reported with its line and the workbench
 # still works.
 . "$FORGE_SRCDIR/tests/lib.sh"
-command -v tmux >/dev/null || skip "tmux is not installed"
-TUI=${FORGE_TUI:-$(dirname "$FORGE")/forge-tui}
-[ -x "$TUI" ] || skip "no forge-tui next to $FORGE"
-# under another name: tui.sh, maybe running beside this test, looks for
-# and kills processes called forge-tui
-ln -s "$TUI" "$TEST_TMP/forge-tui-thm"
-TUI=$TEST_TMP/forge-tui-thm
+. "$FORGE_SRCDIR/tests/tui-lib.sh"
+tui_setup forge-tui-thm
 
-export TMUX_TMPDIR=$TEST_TMP
-sock="forge-tui-theme-test"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-
-screen() { tm capture-pane -t t -p; }
 # the screen with its colours and attributes as escape sequences
 colours() { tm capture-pane -t t -e -p; }
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "--- the screen, without '$1':" >&2
-	screen >&2
-	return 1
-}
 # title_has SGR: the title bar (row 1) is drawn with that escape
 title_has() {
 	local i
@@ -46,7 +25,7 @@ title_has() {
 title_lacks() { ! colours | head -1 | grep -qF -- "$1"; }
 # start [ENV=VALUE...]: a new workbench on $prog
 start() {
-	tm kill-server 2>/dev/null
+	tm kill-session -t t 2>/dev/null
 	sleep 0.2
 	tm new-session -d -s t -x 150 -y 30 \
 		"env TERM=xterm-256color $* '$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
@@ -143,5 +122,19 @@ check "a bound key" start
 tm send-keys -t t F12
 check "opens the chooser" wait_for "themes (256 colours)"
 tm send-keys -t t Escape
+check "it quits" quit
+
+# editor options: no line numbers, no auto-indent
+printf '[editor]\nline_numbers = no\nauto_indent = off\n' >"$conf"
+: >"$prog"
+check "editor options" start
+tm send-keys -t t -l "int main(void) {"
+tm send-keys -t t Enter
+tm send-keys -t t -l "x"
+check "are applied" wait_for "int main(void) {"
+check "no line numbers" sh -c "tmux -L $TUI_SOCK capture-pane -t t -p | grep -q '^int main(void) {'"
+tm send-keys -t t C-s
+check "saved" wait_for "saved $prog"
+eq "no indentation was added" "$(printf 'int main(void) {\nx')" "$(cat "$prog")"
 check "it quits" quit
 finish

@@ -4,50 +4,13 @@
 # save, stop a runaway program, quit; the terminal comes back.
 . "$FORGE_SRCDIR/tests/lib.sh"
 need_sandbox
-command -v tmux >/dev/null || skip "tmux is not installed"
-TUI=${FORGE_TUI:-$(dirname "$FORGE")/forge-tui}
-[ -x "$TUI" ] || skip "no forge-tui next to $FORGE"
-
-export TMUX_TMPDIR=$TEST_TMP
-sock="forge-tui-test"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-
-screen() { tm capture-pane -t t -p; }
-# wait_for TEXT [SECONDS]: until the screen shows TEXT
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "--- the screen, without '$1':" >&2
-	screen >&2
-	return 1
-}
-# wait_gone TEXT [SECONDS]: until the screen no longer shows TEXT
-wait_gone() {
-	local i
-	for ((i = 0; i < ${2:-5} * 10; i++)); do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-	done
-	return 1
-}
-# type LINE...: each line typed literally, then Enter (tmux would take
-# a trailing ';' for a command separator: it is escaped)
-type_lines() {
-	local l
-	for l in "$@"; do
-		[[ $l == *\; ]] && l="${l%;}\\;"
-		tm send-keys -t t -l "$l"
-		tm send-keys -t t Enter
-	done
-}
+. "$FORGE_SRCDIR/tests/tui-lib.sh"
+tui_setup forge-tui-main
 
 prog=$TEST_TMP/greet.c
+: >"$prog" # empty, not new: a new file would start as the C template
 tm new-session -d -s t -x 100 -y 30 \
-	"FORGE_TUI_TEST=$$ '$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
+	"'$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
 check "the workbench opens on the file" wait_for "greet.c"
 check "it names the language" wait_for "C (GCC)"
 check "the key bar shows the run key" wait_for "F5 / Ctrl-R run"
@@ -102,13 +65,7 @@ fi
 check "Ctrl-Q quits, exit status 0" wait_for "TUI-EXITED 0" 10
 # the run's keeper and init are forge-tui processes too
 # (this test's ones: other workbenches may run on this machine)
-ours() {
-	local p
-	for p in $(pgrep -x forge-tui); do
-		{ tr '\0' '\n' <"/proc/$p/environ"; } 2>/dev/null |
-			grep -qx "FORGE_TUI_TEST=$$" && echo "$p"
-	done
-}
+ours() { tui_pids; }
 no_tui_left() {
 	local i
 	for ((i = 0; i < 30; i++)); do
@@ -124,7 +81,7 @@ check "no process of the workbench is left" no_tui_left
 bad=$TEST_TMP/bad.c
 printf 'int main(void) { return nope; }\n' >"$bad"
 tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$bad'; echo TUI-EXITED \$?; sleep 60"
+tm new-session -d -s t -x 100 -y 30 "'$TUI' '$bad'; echo TUI-EXITED \$?; sleep 60"
 check "a second file opens" wait_for "bad.c"
 tm send-keys -t t F5
 check "CE is the verdict" wait_for "verdict CE" 30
@@ -145,7 +102,7 @@ printf 'printf "\\033[31mred\\033[0m plain\\n"\nread -r -p "answer: " a\necho "g
 tm send-keys -t t C-q
 check "the compile-error workbench quits" wait_for "TUI-EXITED 0" 10
 tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "FORGE_TUI_TEST=$$ TERM=xterm-256color '$TUI' '$col'; echo TUI-EXITED \$?; sleep 60"
+tm new-session -d -s t -x 100 -y 30 "TERM=xterm-256color '$TUI' '$col'; echo TUI-EXITED \$?; sleep 60"
 check "the script opens" wait_for "col.sh"
 tm send-keys -t t F5
 check "it prints and asks (the source has no 'red plain')" wait_for "red plain" 30
@@ -161,7 +118,7 @@ printf 'while True:\n    pass\n' >"$spin"
 tm send-keys -t t C-q
 check "the second workbench quits" wait_for "TUI-EXITED 0" 10
 tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$spin'; echo TUI-EXITED \$?; sleep 60"
+tm new-session -d -s t -x 100 -y 30 "'$TUI' '$spin'; echo TUI-EXITED \$?; sleep 60"
 check "the spinning program opens" wait_for "spin.py"
 tm send-keys -t t F5
 check "it is running" wait_for "running" 30
@@ -177,7 +134,7 @@ check "and the workbench quits" wait_for "TUI-EXITED 0" 10
 flood=$TEST_TMP/flood.sh
 printf 'while :; do echo "flooding the terminal with a long line of text"; done\n' >"$flood"
 tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$flood'; echo TUI-EXITED \$?; sleep 60"
+tm new-session -d -s t -x 100 -y 30 "'$TUI' '$flood'; echo TUI-EXITED \$?; sleep 60"
 check "the flood opens" wait_for "flood.sh"
 tm send-keys -t t F10
 check "the limits form opens" wait_for "Limits of the next run"
@@ -192,22 +149,23 @@ tm send-keys -t t C-q
 check "the flood's workbench quits" wait_for "TUI-EXITED 0" 10
 
 # unsaved work survives a kill: the next start offers it back
-keep=$TEST_TMP/keep.py
+# .txt: no language, so no template under the typing
+keep=$TEST_TMP/keep.txt
 tm kill-session -t t
-tm new-session -d -s t -x 140 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
-check "a new file opens" wait_for "keep.py"
+tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+check "a new file opens" wait_for "keep.txt"
 tm send-keys -t t -l 'print("precious work")'
-check "typed, not saved" wait_for 'keep.py *'
+check "typed, not saved" wait_for 'keep.txt *'
 sleep 1.5 # the recovery file is at most a second old
 ours | xargs -r kill -KILL
 check "killed: the file was never saved" test ! -e "$keep"
 tm kill-session -t t
 sleep 0.3
-tm new-session -d -s t -x 140 -y 30 "FORGE_TUI_TEST=$$ '$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
 check "the next start offers the unsaved work" wait_for "r restores it" 10
 tm send-keys -t t r
 check "r brings it back" wait_for 'print("precious work")' 5
-check "still to be saved" wait_for 'keep.py *' 5
+check "still to be saved" wait_for 'keep.txt *' 5
 tm send-keys -t t C-s
 check "saved" wait_for "saved $keep" 5
 eq "the file holds the work" 'print("precious work")' "$(cat "$keep" 2>/dev/null)"

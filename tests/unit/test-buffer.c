@@ -942,6 +942,76 @@ test_brackets(void)
 	buffer_free(b);
 }
 
+/* What a view's per-line cache learns: the first line changed, and a
+ * version that moves with every edit (and only then). */
+static void
+test_changes(void)
+{
+	struct buffer *b = buffer_new();
+	struct buffer_pos c;
+	uint64_t v;
+
+	CHECK(buffer_take_changed(b) == 0);
+	CHECK(buffer_take_changed(b) == SIZE_MAX);
+	load(b, "a\nb\nc\nd\ne");
+	CHECK(buffer_take_changed(b) == 0);
+	v = buffer_version(b);
+	c = buffer_insert(b, pos(3, 1), "x", 1);
+	CHECK(buffer_version(b) != v);
+	c = buffer_type(b, pos(1, 0), "y\nz", 3, 0);
+	CHECK(buffer_take_changed(b) == 1);
+	CHECK(buffer_take_changed(b) == SIZE_MAX);
+	v = buffer_version(b);
+	c = buffer_next_char(b, pos(0, 0));
+	c = buffer_word_right(b, c);
+	CHECK(buffer_version(b) == v);
+	CHECK(buffer_take_changed(b) == SIZE_MAX);
+	buffer_delete(b, pos(4, 1), pos(3, 0));
+	CHECK_STR(txt(b), "a\ny\nzb\nx\ne");
+	CHECK(buffer_take_changed(b) == 3);
+	CHECK(buffer_undo(b, &c));
+	CHECK(buffer_take_changed(b) == 3);
+	CHECK(buffer_undo(b, &c));
+	CHECK(buffer_take_changed(b) == 1);
+	CHECK(buffer_version(b) != v);
+	buffer_free(b);
+}
+
+/* Finding within one line, for highlights; a bounded bracket search. */
+static void
+test_line_find(void)
+{
+	struct buffer *b = buffer_new();
+	struct buffer_pos m;
+	size_t s, e;
+
+	load(b, "abAB ab\nxx ab");
+	CHECK(buffer_find_in_line(b, "ab", 0, 0, 0, &s, &e) && s == 0 &&
+	      e == 2);
+	CHECK(buffer_find_in_line(b, "ab", 0, 1, 0, &s, &e) && s == 5 &&
+	      e == 7);
+	CHECK(buffer_find_in_line(b, "ab", 0, 1, BUFFER_FIND_NOCASE, &s, &e) &&
+	      s == 2 && e == 4);
+	/* never into the next line */
+	CHECK(!buffer_find_in_line(b, "ab", 0, 6, 0, &s, &e));
+	CHECK(!buffer_find_in_line(b, "xx", 0, 0, 0, &s, &e));
+	CHECK(buffer_find_in_line(b, "xx", 1, 0, 0, &s, &e) && s == 0);
+	CHECK(!buffer_find_in_line(b, "xx", 2, 0, 0, &s, &e));
+	CHECK(!buffer_find_in_line(b, "", 0, 0, 0, &s, &e));
+	CHECK(!buffer_find_in_line(b, "a\nx", 0, 0, 0, &s, &e));
+
+	load(b, "{\n\n\n}\n(");
+	CHECK(buffer_match_bracket_within(b, pos(0, 0), 3, &m));
+	CHECK(pos_is(m, 3, 0));
+	CHECK(!buffer_match_bracket_within(b, pos(0, 0), 2, &m));
+	CHECK(buffer_match_bracket_within(b, pos(3, 0), 3, &m));
+	CHECK(pos_is(m, 0, 0));
+	CHECK(!buffer_match_bracket_within(b, pos(3, 0), 2, &m));
+	CHECK(buffer_match_bracket_within(b, pos(3, 0), 0 + 3, &m));
+	CHECK(!buffer_match_bracket_within(b, pos(4, 0), SIZE_MAX, &m));
+	buffer_free(b);
+}
+
 /* ------------------------------------------------------------------ */
 /* The big document against a reference: the text as one string, with the
  * offsets where its lines start. */
@@ -1254,6 +1324,8 @@ main(void)
 	test_search();
 	test_replace();
 	test_brackets();
+	test_changes();
+	test_line_find();
 	test_big();
 	txt(NULL);
 	CHECK(rmdir(dir) == 0);

@@ -1,0 +1,72 @@
+#!/bin/bash
+# bench/tui-latency.sh: how quickly forge-tui answers keys.
+#  1. keystroke to screen in the editor on a 50,000-line C file, near
+#     line 40,000: typing, moving, paging (goal: under 10 ms);
+#  2. the same while a program prints 200 MB into the output pane, with
+#     forge-tui's resident memory sampled from /proc meanwhile (goal:
+#     bounded).
+# Both drive the real forge-tui on a pty from bench/tui-latency.c, which
+# writes a key and reads the terminal output it causes.
+#
+#   bench/tui-latency.sh [-n KEYS]
+#
+# FORGE_TUI=/path/to/forge-tui picks the binary (default: the tree's).
+# Exit status: 0 measured, 1 a measurement failed, 2 no set-up (usage,
+# no C compiler). The flood needs the sandbox; without it, only part 1.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+
+keys=600
+usage() {
+	echo "usage: $0 [-n KEYS]" >&2
+	exit "${1:-2}"
+}
+while getopts n:h opt; do
+	case $opt in
+	n) keys=$OPTARG ;;
+	h) usage 0 ;;
+	*) usage ;;
+	esac
+done
+[[ $keys =~ ^[1-9][0-9]*$ ]] || usage
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+tui=${FORGE_TUI:-$src/forge-tui}
+[[ -x $tui ]] || { echo "no forge-tui at $tui (make first)" >&2; exit 2; }
+cc=${CC:-cc}
+command -v "$cc" >/dev/null || { echo "no C compiler ($cc)" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$cc" -O2 -o "$tmp/tui-latency" "$src/bench/tui-latency.c" -lutil || exit 2
+export FORGE_DATA_DIR=${FORGE_DATA_DIR:-$src}
+export XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data \
+	XDG_CACHE_HOME=$tmp/cache
+
+# 50,000 lines of C: functions of 10 lines, strings, comments, numbers
+awk 'BEGIN {
+	print "#include <stdio.h>"
+	for (f = 0; f < 5000; f++) {
+		printf "/* function %d: a comment to colour */\n", f
+		printf "static int f%d(int x)\n{\n", f
+		printf "\tint y = x * %d + 0x%x;\n", f, f
+		printf "\tif (y %% 7 == 3)\n"
+		printf "\t\tprintf(\"%%d: %s\\n\", y);\n", "tick"
+		printf "\ty += x;\n"
+		printf "\treturn y - x;\n}\n\n"
+	}
+}' | head -n 50000 >"$tmp/big.c"
+echo "$(wc -l <"$tmp/big.c") lines, $(wc -c <"$tmp/big.c") bytes"
+status=0
+"$tmp/tui-latency" edit "$keys" "$tui" "$tmp/big.c" || status=1
+echo
+
+# the flood: 200 MB of 80-column lines, cheap for the CPU limit
+printf 'yes "%s" | head -c 200000000\n' \
+	"$(printf '%.0s0123456789' 1 2 3 4 5 6 7 8)" >"$tmp/flood.sh"
+if "$src/forge" doctor >/dev/null 2>&1 || [ "${FORGE_BENCH_FLOOD:-}" = 1 ]; then
+	"$tmp/tui-latency" flood "$keys" "$tui" "$tmp/flood.sh" || status=1
+else
+	echo "flood: skipped, the sandbox is not available here (forge doctor)"
+fi
+exit $status

@@ -1,0 +1,215 @@
+/* Recording what a run did as it happened (the stdin given, the outputs
+ * and their chunks with their times, the usage samples), then turning
+ * it into a history_run and saving it. forge and forge-tui both record
+ * through here, so a run looks the same in the history whichever made it. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "history/history.h"
+
+/* enabled: keep the timelines and the stdin (the outputs are always
+ * captured, within output_limit each). */
+void
+history_recorder_init(struct history_recorder *r, bool enabled,
+                      size_t output_limit)
+{
+	memset(r, 0, sizeof *r);
+	r->enabled = enabled;
+	r->cap = history_cap();
+	buf_init(&r->in, r->cap);
+	buf_init(&r->out, output_limit);
+	buf_init(&r->err, output_limit);
+}
+
+void
+history_recorder_free(struct history_recorder *r)
+{
+	size_t i;
+
+	buf_free(&r->in);
+	buf_free(&r->out);
+	buf_free(&r->err);
+	for (i = 0; i < r->nchunks; i++)
+		free(r->chunks[i].data);
+	free(r->chunks);
+	free(r->samples);
+	memset(r, 0, sizeof *r);
+}
+
+/* Times are from the program's start: the first sample says when that
+ * was; output before it counts from its own arrival. */
+static int64_t
+history_recorder_t(struct history_recorder *r)
+{
+	int64_t now = (int64_t)util_now_ms();
+
+	if (!r->t0_set) {
+		r->t0 = now;
+		r->t0_set = true;
+	}
+	return now - r->t0;
+}
+
+/* The output as captured, and (enabled) as a chunk of the timeline. */
+void
+history_recorder_output(struct history_recorder *r, int stream, const char *p,
+                        size_t n)
+{
+	struct history_chunk *c;
+
+	buf_add(stream == 2 ? &r->err : &r->out, p, n);
+	if (!r->enabled || n == 0)
+		return;
+	if (r->chunk_bytes >= 2 * r->cap) {
+		r->chunks_truncated = true;
+		return;
+	}
+	if (n > 2 * r->cap - r->chunk_bytes) {
+		n = 2 * r->cap - r->chunk_bytes;
+		r->chunks_truncated = true;
+	}
+	r->chunks = xrealloc(r->chunks, (r->nchunks + 1) * sizeof *c);
+	c = &r->chunks[r->nchunks++];
+	c->t_ms = history_recorder_t(r);
+	c->stream = stream;
+	c->data = xstrndup(p, n);
+	c->len = n;
+	r->chunk_bytes += n;
+}
+
+void
+history_recorder_input(struct history_recorder *r, const char *p, size_t n)
+{
+	if (r->enabled)
+		buf_add(&r->in, p, n);
+}
+
+void
+history_recorder_sample(struct history_recorder *r, const struct box_sample *s)
+{
+	struct history_sample *h;
+
+	if (!r->enabled)
+		return;
+	if (!r->t0_set) {
+		r->t0 = (int64_t)util_now_ms() - (int64_t)s->t_ms;
+		r->t0_set = true;
+	}
+	if (r->nsamples >= 864000) /* a day's worth */
+		return;
+	r->samples = xrealloc(r->samples, (r->nsamples + 1) * sizeof *h);
+	h = &r->samples[r->nsamples++];
+	h->t_ms = (int64_t)s->t_ms;
+	h->cpu_ms = (int64_t)s->cpu_ms;
+	h->memory_kb = (int64_t)(s->mem_bytes / 1024);
+	h->pids = s->pids;
+}
+
+static char *
+history_recorder_dup(const struct buf *b, size_t *len)
+{
+	*len = b->len;
+	return xstrndup(b->data ? b->data : "", b->len);
+}
+
+/* The run just made, as the history keeps it: h gets the recorded stdin,
+ * outputs and timelines (the recorder keeps its buffers, not the
+ * timelines). */
+void
+history_recorder_finish(struct history_recorder *rec, struct history_run *h,
+                        const struct history_recorder_run *w)
+{
+	const struct pipeline_result *r = w->result;
+	char hash[65];
+
+	history_run_init(h);
+	h->created = history_recorder_now();
+	h->kind = xstrdup("run");
+	h->file = history_recorder_abspath(w->file);
+	h->language = xstrdup(w->lang->id);
+	h->toolchain = w->toolchain ? xstrdup(w->toolchain) : NULL;
+	h->source = xstrndup(w->src, w->src_len);
+	h->source_len = w->src_len;
+	cache_sha256(w->src, w->src_len, hash);
+	h->source_hash = xstrdup(hash);
+	h->stdin_data = history_recorder_dup(&rec->in, &h->stdin_len);
+	h->stdin_truncated = rec->in.truncated || rec->in_unrecorded;
+	h->limits = *w->limits;
+	h->backend = xstrdup(w->backend->name);
+	h->enforced_by =
+	    r->ran ? xstrdup(box_enforcer_name(r->run.enforced_by)) : NULL;
+	h->verdict = xstrdup(verdict_name(r->verdict));
+	h->detail = xstrdup(r->detail);
+	h->has_exit = r->ran && r->run.end == BOX_EXITED;
+	h->exit_code = r->run.exit_code;
+	if (r->ran && r->run.signal > 0) {
+		const char *abbrev = sigabbrev_np(r->run.signal);
+		if (abbrev != NULL)
+			xasprintf(&h->signal, "SIG%s", abbrev);
+		else
+			xasprintf(&h->signal, "signal %d", r->run.signal);
+	}
+	if (r->ran && r->run.syscall[0] != '\0')
+		h->syscall = xstrdup(r->run.syscall);
+	h->time_ms = (int64_t)r->run.cpu_ms;
+	h->wall_ms = (int64_t)r->run.wall_ms;
+	h->memory_kb = (int64_t)r->run.mem_kb;
+	h->out = history_recorder_dup(&rec->out, &h->out_len);
+	/* complete unless cut by the output limit or the capture buffer */
+	h->out_truncated =
+	    rec->out.truncated || (r->ran && r->run.end == BOX_OUTPUT);
+	h->err = history_recorder_dup(&rec->err, &h->err_len);
+	h->err_truncated = rec->err.truncated;
+	if (r->compiled) {
+		h->compile =
+		    history_recorder_dup(&r->compile_output, &h->compile_len);
+		h->compile_truncated = r->compile_output.truncated;
+	}
+	h->chunks = rec->chunks;
+	h->nchunks = rec->nchunks;
+	h->samples = rec->samples;
+	h->nsamples = rec->nsamples;
+	rec->chunks = NULL;
+	rec->nchunks = 0;
+	rec->samples = NULL;
+	rec->nsamples = 0;
+}
+
+double
+history_recorder_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* Saves the run to the database at db (NULL: the default); its id, or 0
+ * with err (the run is not lost for that: the caller still shows it). */
+int64_t
+history_recorder_save(const char *db, struct history_run *h, char *err,
+                      size_t errlen)
+{
+	struct history *store =
+	    history_open(history_path(db), true, err, errlen);
+	int64_t id = 0;
+
+	if (store == NULL)
+		return 0;
+	if (history_record(store, h, err, errlen) == 0)
+		id = h->id;
+	history_close(store);
+	return id;
+}
+
+char *
+history_recorder_abspath(const char *path)
+{
+	char *abs = realpath(path, NULL);
+
+	return abs != NULL ? abs : xstrdup(path);
+}

@@ -1,0 +1,67 @@
+# Helpers for the tests that drive forge-tui in tmux, after tests/lib.sh:
+#   tui_setup NAME   the workbench under a process name of this test's own
+#                    (so tests side by side never count or signal each
+#                    other's), a tmux server of its own, and a session that
+#                    outlives the test's ones (killing the last session
+#                    would stop the server while the next one starts)
+#   tm ARGS          tmux on that server
+#   screen           the session t's screen as text
+#   wait_for TEXT [S] / wait_re REGEX [S] / wait_gone TEXT [S]
+#                    until the screen shows it (or no longer does),
+#                    10 seconds unless told; the screen when it fails
+#   type_lines L...  each line typed literally, then Enter
+
+tui_setup() {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	TUI=${FORGE_TUI:-$(dirname "$FORGE")/forge-tui}
+	[ -x "$TUI" ] || skip "no forge-tui next to $FORGE"
+	cp "$TUI" "$TEST_TMP/$1"
+	TUI=$TEST_TMP/$1
+	TUI_NAME=$1
+	export TMUX_TMPDIR=$TEST_TMP
+	TUI_SOCK=$1
+	trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+	tm new-session -d -s keep "sleep 3600"
+}
+
+tm() { tmux -L "$TUI_SOCK" "$@"; }
+screen() { tm capture-pane -t t -p; }
+
+wait_re() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "--- the screen, without '$1':" >&2
+	screen >&2
+	return 1
+}
+wait_for() {
+	wait_re "$(printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g')" \
+		"${2:-10}"
+}
+wait_gone() {
+	local i
+	for ((i = 0; i < ${2:-5} * 10; i++)); do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+	done
+	echo "--- the screen, still with '$1':" >&2
+	screen >&2
+	return 1
+}
+
+# (tmux would take a trailing ';' for a command separator: escaped)
+type_lines() {
+	local l
+	for l in "$@"; do
+		[[ $l == *\; ]] && l="${l%;}\\;"
+		tm send-keys -t t -l "$l"
+		tm send-keys -t t Enter
+	done
+}
+
+# this test's workbench processes (the sandbox's keeper and init are
+# copies of it too)
+tui_pids() { pgrep -x "$TUI_NAME"; }
