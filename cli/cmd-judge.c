@@ -89,7 +89,10 @@ cmd_judge_help(FILE *f)
 	       "data/secret,\n"
 	       "  output_validator/); or a competitive-companion JSON file.\n"
 	       "Prints one line per test and the first failure's difference "
-	       "and stderr.\n\noptions:\n");
+	       "and stderr.\n"
+	       "A package that gives no time limit gets the one its format "
+	       "defines, computed\nfrom its accepted submissions (see "
+	       "forge(1)).\n\noptions:\n");
 	cli_options_help(f, judge_options);
 	fprintf(f, "\nexit status: 0 when every test passes, 1 otherwise, 2 "
 	           "usage error or bad\ntest set, 3 internal error\n");
@@ -100,7 +103,7 @@ struct judge_print {
 	const struct judge_opts *opts;
 	size_t count, passed;
 	struct judge_test first_fail;
-	const struct test_case *first_case;
+	char *first_name;
 	bool failed;
 	uint64_t max_time, max_mem;
 	enum box_enforcer enforced_by;
@@ -110,6 +113,72 @@ struct judge_print {
 	struct history_test *tests; /* for the history */
 	size_t ntests;
 };
+
+/* A judge's result as its summary and --json give it, whether it ran
+ * now or comes from the history. */
+struct judge_outcome {
+	enum verdict verdict;
+	const char *detail;
+	const char *language;
+	const char *compile;
+	size_t compile_len;
+	bool build_cached;
+	const char *testset_kind;
+	const char *checker; /* NULL: a comparator */
+	bool interactive;
+	struct limits limits;
+	const char *backend;
+	const char *enforced_by; /* NULL: nothing ran */
+	int64_t id;              /* 0: not in the history */
+	bool cached;             /* from the history: nothing ran now */
+	const char *history_error;
+};
+
+static void
+judge_print_init(struct judge_print *p, bool json, bool quiet,
+                 const struct judge_opts *o)
+{
+	memset(p, 0, sizeof *p);
+	p->json = json;
+	p->quiet = quiet;
+	p->color = !json && cli_color(1);
+	p->opts = o;
+	buf_init(&p->json_tests, 0);
+	p->w.out = &p->json_tests;
+	json_open(&p->w, "tests", '[');
+}
+
+static void
+judge_print_free(struct judge_print *p)
+{
+	size_t i;
+
+	buf_free(&p->json_tests);
+	for (i = 0; i < p->ntests; i++) {
+		free(p->tests[i].name);
+		free(p->tests[i].verdict);
+		free(p->tests[i].signal);
+		free(p->tests[i].detail);
+	}
+	free(p->tests);
+	free(p->first_name);
+}
+
+static void
+judge_outcome_init(struct judge_outcome *x, const struct testset *ts,
+                   const struct checker *chk, bool interactive,
+                   const char *language)
+{
+	memset(x, 0, sizeof *x);
+	x->language = language;
+	x->testset_kind = ts->kind == TESTSET_KATTIS      ? "kattis"
+	                  : ts->kind == TESTSET_COMPANION ? "companion"
+	                                                  : "directory";
+	x->checker = chk == NULL                    ? NULL
+	             : chk->kind == CHECKER_TESTLIB ? "testlib"
+	                                            : "kattis";
+	x->interactive = interactive;
+}
 
 static const char *
 judge_color(const struct judge_print *p, enum verdict v)
@@ -126,79 +195,85 @@ judge_color(const struct judge_print *p, enum verdict v)
 }
 
 static void
-judge_report(const struct judge_test *r, const struct test_case *t, void *arg)
+judge_print_header(const struct judge_print *p)
 {
-	struct judge_print *p = arg;
+	if (!p->json && !p->quiet)
+		printf("%4s  %-28s %-4s %8s %8s\n", "#", "TEST", "", "CPU",
+		       "MEM");
+}
+
+/* One test: its line of the table or its --json object, and the tallies.
+ * The same for a judge and for one from the history, which keeps no
+ * difference and no stderr of a test (NULL here). */
+static void
+judge_show_test(struct judge_print *p, const struct history_test *ht,
+                enum verdict v, const char *diff, const char *stderr_head)
+{
+	const char *detail = ht->detail ? ht->detail : "";
 	char mem[32];
 
 	p->count++;
-	if (verdict_good(r->verdict))
+	if (verdict_good(v))
 		p->passed++;
 	else if (!p->failed) {
 		p->failed = true;
-		p->first_fail = *r;
-		p->first_case = t;
+		p->first_name = xstrdup(ht->name);
+		p->first_fail.verdict = v;
+		strlcpy0(p->first_fail.detail, detail,
+		         sizeof p->first_fail.detail);
+		strlcpy0(p->first_fail.diff, diff ? diff : "",
+		         sizeof p->first_fail.diff);
+		strlcpy0(p->first_fail.stderr_head,
+		         stderr_head ? stderr_head : "",
+		         sizeof p->first_fail.stderr_head);
 	}
-	if (r->time_ms > p->max_time)
-		p->max_time = r->time_ms;
-	if (r->mem_kb > p->max_mem)
-		p->max_mem = r->mem_kb;
-	{
-		struct history_test *ht;
-		char sig[32];
-
-		p->tests = xrealloc(p->tests, (p->ntests + 1) * sizeof *ht);
-		ht = &p->tests[p->ntests++];
-		memset(ht, 0, sizeof *ht);
-		ht->name = xstrdup(t->name);
-		ht->verdict = xstrdup(verdict_name(r->verdict));
-		ht->time_ms = (int64_t)r->time_ms;
-		ht->wall_ms = (int64_t)r->wall_ms;
-		ht->memory_kb = (int64_t)r->mem_kb;
-		ht->has_exit = r->exited;
-		ht->exit_code = r->exit_code;
-		if (report_signame(r->signal, sig, sizeof sig))
-			ht->signal = xstrdup(sig);
-		ht->detail = xstrdup(r->detail);
-	}
-	if (r->verdict != VERDICT_IE || r->time_ms || r->mem_kb) {
-		p->enforced_by = r->enforced_by;
-		p->any_run = true;
-	}
+	if (ht->time_ms > 0 && (uint64_t)ht->time_ms > p->max_time)
+		p->max_time = (uint64_t)ht->time_ms;
+	if (ht->memory_kb > 0 && (uint64_t)ht->memory_kb > p->max_mem)
+		p->max_mem = (uint64_t)ht->memory_kb;
 	if (p->json) {
 		json_open(&p->w, NULL, '{');
-		json_cstr(&p->w, "name", t->name);
-		json_cstr(&p->w, "verdict", verdict_name(r->verdict));
-		json_int(&p->w, "time_ms", (long long)r->time_ms);
-		json_int(&p->w, "wall_ms", (long long)r->wall_ms);
-		json_int(&p->w, "memory_kb", (long long)r->mem_kb);
-		if (r->exited)
-			json_int(&p->w, "exit_code", r->exit_code);
-		else
-			json_null(&p->w, "exit_code");
-		if (r->signal != 0) {
-			char sig[32];
-			snprintf(sig, sizeof sig, "SIG%s",
-			         sigabbrev_np(r->signal)
-			             ? sigabbrev_np(r->signal)
-			             : "?");
-			json_cstr(&p->w, "signal", sig);
-		} else
-			json_null(&p->w, "signal");
-		json_cstr(&p->w, "detail", r->detail);
-		json_cstr(&p->w, "diff", r->diff[0] ? r->diff : NULL);
-		json_cstr(&p->w, "stderr", r->stderr_head);
+		history_test_json(&p->w, ht);
+		json_cstr(&p->w, "diff", diff && diff[0] ? diff : NULL);
+		json_cstr(&p->w, "stderr", stderr_head);
 		json_close(&p->w, '}');
 		return;
 	}
 	if (p->quiet)
 		return;
-	limits_format_size(r->mem_kb * 1024, mem, sizeof mem);
-	printf("%4zu  %-28s %s%-4s%s %7.3fs %8s  %s\n", p->count, t->name,
-	       judge_color(p, r->verdict), verdict_name(r->verdict),
-	       p->color ? "\033[0m" : "", (double)r->time_ms / 1000.0, mem,
-	       verdict_good(r->verdict) ? "" : r->detail);
+	limits_format_size((uint64_t)ht->memory_kb * 1024, mem, sizeof mem);
+	printf("%4zu  %-28s %s%-4s%s %7.3fs %8s  %s\n", p->count, ht->name,
+	       judge_color(p, v), verdict_name(v), p->color ? "\033[0m" : "",
+	       (double)ht->time_ms / 1000.0, mem,
+	       verdict_good(v) ? "" : detail);
 	fflush(stdout);
+}
+
+static void
+judge_report(const struct judge_test *r, const struct test_case *t, void *arg)
+{
+	struct judge_print *p = arg;
+	struct history_test *ht;
+	char sig[32];
+
+	p->tests = xrealloc(p->tests, (p->ntests + 1) * sizeof *ht);
+	ht = &p->tests[p->ntests++];
+	memset(ht, 0, sizeof *ht);
+	ht->name = xstrdup(t->name);
+	ht->verdict = xstrdup(verdict_name(r->verdict));
+	ht->time_ms = (int64_t)r->time_ms;
+	ht->wall_ms = (int64_t)r->wall_ms;
+	ht->memory_kb = (int64_t)r->mem_kb;
+	ht->has_exit = r->exited;
+	ht->exit_code = r->exit_code;
+	if (report_signame(r->signal, sig, sizeof sig))
+		ht->signal = xstrdup(sig);
+	ht->detail = xstrdup(r->detail);
+	if (r->verdict != VERDICT_IE || r->time_ms || r->mem_kb) {
+		p->enforced_by = r->enforced_by;
+		p->any_run = true;
+	}
+	judge_show_test(p, ht, r->verdict, r->diff, r->stderr_head);
 }
 
 static void
@@ -218,65 +293,190 @@ judge_print_indented(const char *label, const char *text)
 	}
 }
 
+static void
+judge_print_json(const struct judge_print *p, const struct judge_outcome *x)
+{
+	struct buf b;
+	struct json_writer w;
+
+	buf_init(&b, 0);
+	w.out = &b;
+	w.comma = false;
+	json_open(&w, NULL, '{');
+	json_cstr(&w, "verdict", verdict_name(x->verdict));
+	json_cstr(&w, "detail", x->detail);
+	json_int(&w, "passed", (long long)p->passed);
+	json_int(&w, "total", (long long)p->count);
+	json_int(&w, "time_ms", (long long)p->max_time);
+	json_int(&w, "memory_kb", (long long)p->max_mem);
+	json_str(&w, "compile_output", x->compile ? x->compile : "",
+	         x->compile ? x->compile_len : 0);
+	json_bool(&w, "build_cached", x->build_cached);
+	json_cstr(&w, "language", x->language);
+	json_cstr(&w, "testset", x->testset_kind);
+	json_bool(&w, "interactive", x->interactive);
+	json_cstr(&w, "checker", x->checker);
+	report_limits_json(&w, "limits", &x->limits);
+	json_cstr(&w, "enforced_by", x->enforced_by);
+	json_cstr(&w, "backend", x->backend);
+	if (x->id > 0)
+		json_int(&w, "id", x->id);
+	else
+		json_null(&w, "id");
+	json_bool(&w, "cached", x->cached);
+	if (x->history_error != NULL)
+		json_cstr(&w, "history_error", x->history_error);
+	buf_add(&b, ",", 1);
+	buf_add(&b, p->json_tests.data ? p->json_tests.data : "",
+	        p->json_tests.len);
+	json_close(&w, '}');
+	buf_add(&b, "\n", 1);
+	(void)util_write_all(1, b.data, b.len);
+	buf_free(&b);
+}
+
+static void
+judge_print_text(const struct judge_print *p, const struct judge_outcome *x)
+{
+	char mem[32], how[64];
+
+	if (x->verdict == VERDICT_CE && x->compile_len > 0)
+		printf("%.*s", (int)x->compile_len, x->compile);
+	if (p->failed && !p->quiet) {
+		printf("\nfirst failure: %s (%s)\n", p->first_name,
+		       verdict_name(p->first_fail.verdict));
+		if (p->first_fail.detail[0] != '\0')
+			printf("  %s\n", p->first_fail.detail);
+		if (p->first_fail.diff[0] != '\0')
+			printf("  %s\n", p->first_fail.diff);
+		judge_print_indented("stderr:", p->first_fail.stderr_head);
+	}
+	if (x->cached)
+		snprintf(how, sizeof how, "cached: run %lld", (long long)x->id);
+	else if (x->id > 0)
+		snprintf(how, sizeof how, "%s, id %lld",
+		         x->build_cached ? "build cached" : "compiled",
+		         (long long)x->id);
+	else
+		snprintf(how, sizeof how, "%s",
+		         x->build_cached ? "build cached" : "compiled");
+	limits_format_size(p->max_mem * 1024, mem, sizeof mem);
+	printf("%sforge: %s%s%s  %zu/%zu tests passed  max cpu %.3fs  max mem "
+	       "%s  [%s, %s%s%s, %s]\n",
+	       p->quiet ? "" : "\n", judge_color(p, x->verdict),
+	       verdict_name(x->verdict), p->color ? "\033[0m" : "", p->passed,
+	       p->count, (double)p->max_time / 1000.0, mem, x->language,
+	       x->backend, x->enforced_by ? "/" : "",
+	       x->enforced_by ? x->enforced_by : "", how);
+	if (x->verdict == VERDICT_CE || x->verdict == VERDICT_IE)
+		printf("  %s\n", x->detail);
+	if (x->cached && !p->quiet)
+		printf("  (from the history: nothing ran; run without --cached "
+		       "to judge again%s)\n",
+		       p->failed ? ", with the difference and stderr of the "
+		                   "first failure"
+		                 : "");
+}
+
 /* --cached: an earlier identical judge (same language, toolchain,
- * source, limits and test set), shown again; -1 when there is none. */
+ * source, limits and test set), shown as a judge shows its result; -1
+ * when there is none. x says what this judge would be (test set, checker). */
 static int
-judge_from_cache(const char *db, const struct language *lang,
-                 const char *toolchain, const char *hash,
+judge_from_cache(const char *db, const char *toolchain, const char *hash,
                  const struct limits *l, const char *testset, bool json,
-                 bool quiet)
+                 bool quiet, struct judge_outcome *x)
 {
 	char err[1024];
 	struct history *store =
 	    history_open(history_path(db), false, err, sizeof err);
 	struct history_run h;
-	struct report_extra x = {0};
+	struct judge_print p;
 	int64_t id;
-	int ret;
 	size_t i;
 
 	if (store == NULL)
 		return -1;
-	id = history_cached(store, lang->id, toolchain, hash, "", 0, l, "judge",
-	                    testset);
+	id = history_cached(store, x->language, toolchain, hash, "", 0, l,
+	                    "judge", testset);
 	if (id == 0 || history_get(store, id, &h, err, sizeof err) != 0) {
 		history_close(store);
 		return -1;
 	}
 	history_close(store);
-	x.language_name = lang->name;
-	x.cached = true;
-	x.ran = true;
-	if (!json && !quiet)
-		for (i = 0; i < h.ntests; i++)
-			printf("%4zu  %-28s %-4s %7.3fs %7lldK  %s\n", i + 1,
-			       h.tests[i].name, h.tests[i].verdict,
-			       (double)h.tests[i].time_ms / 1000.0,
-			       (long long)h.tests[i].memory_kb,
-			       strcmp(h.tests[i].verdict, "AC") == 0 ||
-			               strcmp(h.tests[i].verdict, "OK") == 0
-			           ? ""
-			       : h.tests[i].detail ? h.tests[i].detail
-			                           : "");
-	if (json)
-		ret = run_report(&h, &x, true, false);
-	else {
-		size_t passed = 0;
+	judge_print_init(&p, json, quiet, NULL);
+	x->verdict = VERDICT_IE;
+	(void)verdict_from_name(h.verdict, &x->verdict);
+	x->detail = h.detail ? h.detail : "";
+	x->compile = h.compile;
+	x->compile_len = h.compile_len;
+	x->limits = h.limits;
+	x->backend = h.backend;
+	x->enforced_by = h.enforced_by;
+	x->id = id;
+	x->cached = true;
+	if (h.ntests > 0)
+		judge_print_header(&p);
+	for (i = 0; i < h.ntests; i++) {
 		enum verdict v = VERDICT_IE;
 
-		for (i = 0; i < h.ntests; i++)
-			if (strcmp(h.tests[i].verdict, "AC") == 0 ||
-			    strcmp(h.tests[i].verdict, "OK") == 0)
-				passed++;
-		(void)verdict_from_name(h.verdict, &v);
-		printf("%sforge: %s  %zu/%zu tests passed  max cpu %.3fs  [%s, "
-		       "cached: run %lld]\n",
-		       quiet ? "" : "\n", h.verdict, passed, h.ntests,
-		       (double)h.time_ms / 1000.0, h.language, (long long)id);
-		ret = verdict_exit_status(v);
+		(void)verdict_from_name(h.tests[i].verdict, &v);
+		judge_show_test(&p, &h.tests[i], v, NULL, NULL);
 	}
+	json_close(&p.w, ']');
+	if (json)
+		judge_print_json(&p, x);
+	else
+		judge_print_text(&p, x);
+	judge_print_free(&p);
 	history_run_free(&h);
-	return ret;
+	return verdict_exit_status(x->verdict);
+}
+
+/* A package that gives no time limit (no limits.time_limit, no
+ * .timelimit): the one its format defines, from its accepted submissions,
+ * said on stderr in one line. -1 when judging goes on (with that limit,
+ * or with the default when there is nothing to compute it from), else
+ * the exit status. */
+static int
+judge_package_time(const struct testset *ts, const struct judge_opts *o,
+                   const struct language_set *langs, struct limits *limits)
+{
+	struct judge_opts to = *o;
+	struct testset_time tt;
+	char err[2048], round[64] = "";
+	const char *p, *nl;
+
+	to.limits = *limits;
+	if (testset_time_compute(ts, &to, langs, &tt, err, sizeof err) < 0) {
+		testset_time_free(&tt);
+		return cli_usage_error("%s", err);
+	}
+	for (p = buf_cstr(&tt.notes); (nl = strchr(p, '\n')) != NULL;
+	     p = nl + 1)
+		fprintf(stderr, "forge: warning: %.*s\n", (int)(nl - p), p);
+	if (tt.time_ms == 0) {
+		fprintf(stderr,
+		        "forge: %s gives no time limit and has no accepted "
+		        "submission %sto compute it from; the default, %g s\n",
+		        ts->path, tt.notes.len > 0 ? "that runs here " : "",
+		        (double)limits->cpu_ms / 1000.0);
+		testset_time_free(&tt);
+		return -1;
+	}
+	if ((double)tt.time_ms >
+	    (double)tt.slowest_ms * ts->ac_to_time_limit + 0.5)
+		snprintf(round, sizeof round,
+		         ", rounded up to a multiple of %g s",
+		         ts->time_resolution);
+	fprintf(stderr,
+	        "forge: time limit %g s = %g x %.3f s, the slowest accepted "
+	        "submission (%s, on %s)%s%s\n",
+	        (double)tt.time_ms / 1000.0, ts->ac_to_time_limit,
+	        (double)tt.slowest_ms / 1000.0, tt.submission, tt.test, round,
+	        tt.cached ? "; computed by an earlier judge" : "");
+	limits->cpu_ms = tt.time_ms;
+	testset_time_free(&tt);
+	return -1;
 }
 
 static int
@@ -525,6 +725,58 @@ cmd_judge(int argc, char **argv)
 		have_checker = true;
 		o.checker = &chk;
 	}
+	o.interactive = force_interactive || ts.interactive;
+	if (o.interactive && (!have_checker || chk.kind != CHECKER_KATTIS)) {
+		ret = cli_usage_error("an interactive problem needs a Kattis "
+		                      "output validator (--validator)");
+		goto out_checker;
+	}
+	o.validator_flags = ts.validator_flags;
+	o.jobs = jobs > 0 ? (unsigned)jobs : 1;
+	o.only = only;
+	{
+		size_t i, selected = 0;
+
+		for (i = 0; i < ts.ntests; i++) {
+			struct compare_opts co = o.compare;
+
+			if (judge_selected(&o, &ts.tests[i]))
+				selected++;
+			/* a test group's flags, checked before anything runs */
+			if (!have_checker && ts.tests[i].flags != NULL &&
+			    compare_parse_flags(&co, ts.tests[i].flags, err,
+			                        sizeof err) < 0) {
+				ret = cli_usage_error(
+				    "%s: test %s: validator flags: %s", tests,
+				    ts.tests[i].name, err);
+				goto out_checker;
+			}
+		}
+		if (selected == 0) {
+			ret = cli_usage_error("no test matched --only in %s",
+			                      tests);
+			goto out_checker;
+		}
+	}
+
+	/* a package that gives no time limit: the one its format defines */
+	if (!lset.time && ts.kind == TESTSET_KATTIS && ts.time_ms == 0 &&
+	    (ret = judge_package_time(&ts, &o, &langs, &limits)) >= 0)
+		goto out_checker;
+	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
+		limits.wall_ms = limits.cpu_ms * 2 + 1000;
+	o.limits = limits;
+	/* 2023-07 and later: a run may go on past the package's limit, up to
+	 * time_limit_to_tle times it, so that its time is known; still TLE */
+	if (!lset.time && ts.kind == TESTSET_KATTIS && !ts.time_legacy &&
+	    ts.time_limit_to_tle > 1.0) {
+		o.verdict_cpu_ms = limits.cpu_ms;
+		o.limits.cpu_ms = (uint64_t)ceil((double)limits.cpu_ms *
+		                                 ts.time_limit_to_tle);
+		if (!lset.wall && limits.wall_ms < o.limits.cpu_ms * 2 + 1000)
+			limits.wall_ms = o.limits.cpu_ms * 2 + 1000;
+		o.limits.wall_ms = limits.wall_ms;
+	}
 	cache_sha256(src.data ? src.data : "", src.len, hash);
 	{
 		/* the test set as judged: its contents and how they are
@@ -553,45 +805,15 @@ cmd_judge(int argc, char **argv)
 	}
 	if (!no_history || cached)
 		toolchain = cache_toolchain(lang, o.backend);
-	if (cached &&
-	    (ret = judge_from_cache(db, lang, toolchain, hash, &limits,
-	                            testset_abs, json, quiet)) >= 0)
-		goto out_early;
-	o.interactive = force_interactive || ts.interactive;
-	if (o.interactive && (!have_checker || chk.kind != CHECKER_KATTIS)) {
-		ret = cli_usage_error("an interactive problem needs a Kattis "
-		                      "output validator (--validator)");
-		goto out_early;
-	}
-	o.validator_flags = ts.validator_flags;
-	o.limits = limits;
-	o.jobs = jobs > 0 ? (unsigned)jobs : 1;
-	o.only = only;
-	{
-		size_t i, selected = 0;
+	if (cached) {
+		struct judge_outcome x;
 
-		for (i = 0; i < ts.ntests; i++) {
-			struct compare_opts co = o.compare;
-
-			if (judge_selected(&o, &ts.tests[i]))
-				selected++;
-			/* a test group's flags, checked before anything runs */
-			if (!have_checker && ts.tests[i].flags != NULL &&
-			    compare_parse_flags(&co, ts.tests[i].flags, err,
-			                        sizeof err) < 0) {
-				ret = cli_usage_error(
-				    "%s: test %s: validator flags: %s", tests,
-				    ts.tests[i].name, err);
-				goto out_checker;
-			}
-		}
-		if (selected == 0) {
-			ret = cli_usage_error("no test matched --only in %s",
-			                      tests);
+		judge_outcome_init(&x, &ts, have_checker ? &chk : NULL,
+		                   o.interactive, lang->id);
+		if ((ret = judge_from_cache(db, toolchain, hash, &limits,
+		                            testset_abs, json, quiet, &x)) >= 0)
 			goto out_checker;
-		}
 	}
-
 	climits = lang->compile_limits;
 	if (cset[0]) {
 		climits.cpu_ms = ctime;
@@ -601,27 +823,18 @@ cmd_judge(int argc, char **argv)
 	if (cset[1])
 		climits.mem_bytes = cmem;
 
-	memset(&pr, 0, sizeof pr);
-	pr.json = json;
-	pr.quiet = quiet;
-	pr.color = !json && cli_color(1);
-	pr.opts = &o;
-	buf_init(&pr.json_tests, 0);
-	pr.w.out = &pr.json_tests;
-	json_open(&pr.w, "tests", '[');
+	judge_print_init(&pr, json, quiet, &o);
 	if (pipeline_build(&build, lang, o.backend, buf_cstr(&src), src.len,
 	                   NULL, 0, &climits, false) == 0) {
-		if (!json && !quiet)
-			printf("%4s  %-28s %-4s %8s %8s\n", "#", "TEST", "",
-			       "CPU", "MEM");
+		judge_print_header(&pr);
 		judge_run(&o, &build, &ts, judge_report, &pr);
 	}
 	json_close(&pr.w, ']');
 
 	{
+		struct judge_outcome x;
 		enum verdict v;
 		const char *detail = "";
-		char mem[32];
 
 		if (build.verdict == VERDICT_CE ||
 		    build.verdict == VERDICT_IE) {
@@ -684,110 +897,26 @@ cmd_judge(int argc, char **argv)
 				        herr);
 			history_run_free(&h);
 		}
-		if (json) {
-			struct buf b;
-			struct json_writer w;
-
-			buf_init(&b, 0);
-			w.out = &b;
-			w.comma = false;
-			json_open(&w, NULL, '{');
-			json_cstr(&w, "verdict", verdict_name(v));
-			json_cstr(&w, "detail", detail);
-			json_int(&w, "passed", (long long)pr.passed);
-			json_int(&w, "total", (long long)pr.count);
-			json_int(&w, "time_ms", (long long)pr.max_time);
-			json_int(&w, "memory_kb", (long long)pr.max_mem);
-			json_str(&w, "compile_output",
-			         build.compile_output.data
-			             ? build.compile_output.data
-			             : "",
-			         build.compile_output.len);
-			json_bool(&w, "build_cached", build.cached);
-			json_cstr(&w, "language", lang->id);
-			json_cstr(&w, "testset",
-			          ts.kind == TESTSET_KATTIS      ? "kattis"
-			          : ts.kind == TESTSET_COMPANION ? "companion"
-			                                         : "directory");
-			json_bool(&w, "interactive", o.interactive);
-			json_cstr(&w, "checker",
-			          !have_checker                 ? NULL
-			          : chk.kind == CHECKER_TESTLIB ? "testlib"
-			                                        : "kattis");
-			json_open(&w, "limits", '{');
-			json_int(&w, "time_ms", (long long)limits.cpu_ms);
-			json_int(&w, "wall_ms", (long long)limits.wall_ms);
-			json_int(&w, "memory_kb",
-			         (long long)(limits.mem_bytes / 1024));
-			json_int(&w, "pids", limits.pids);
-			json_int(&w, "output_kb",
-			         (long long)(limits.output_bytes / 1024));
-			json_close(&w, '}');
-			if (pr.any_run)
-				json_cstr(&w, "enforced_by",
-				          box_enforcer_name(pr.enforced_by));
-			else
-				json_null(&w, "enforced_by");
-			json_cstr(&w, "backend", o.backend->name);
-			if (id > 0)
-				json_int(&w, "id", id);
-			else
-				json_null(&w, "id");
-			json_bool(&w, "cached", false);
-			if (herr[0] != '\0')
-				json_cstr(&w, "history_error", herr);
-			buf_add(&b, ",", 1);
-			buf_add(&b,
-			        pr.json_tests.data ? pr.json_tests.data : "",
-			        pr.json_tests.len);
-			json_close(&w, '}');
-			buf_add(&b, "\n", 1);
-			(void)util_write_all(1, b.data, b.len);
-			buf_free(&b);
-		} else {
-			if (build.verdict == VERDICT_CE &&
-			    build.compile_output.len > 0)
-				fputs(buf_cstr(&build.compile_output), stdout);
-			if (pr.failed && !quiet) {
-				printf("\nfirst failure: %s (%s)\n",
-				       pr.first_case->name,
-				       verdict_name(pr.first_fail.verdict));
-				if (pr.first_fail.detail[0] != '\0')
-					printf("  %s\n", pr.first_fail.detail);
-				if (pr.first_fail.diff[0] != '\0')
-					printf("  %s\n", pr.first_fail.diff);
-				judge_print_indented("stderr:",
-				                     pr.first_fail.stderr_head);
-			}
-			char id_text[32] = "";
-			if (id > 0)
-				snprintf(id_text, sizeof id_text, ", id %lld",
-				         (long long)id);
-			limits_format_size(pr.max_mem * 1024, mem, sizeof mem);
-			printf("%sforge: %s%s%s  %zu/%zu tests passed  max cpu "
-			       "%.3fs  max mem %s  [%s, %s%s%s, %s%s]\n",
-			       quiet ? "" : "\n", judge_color(&pr, v),
-			       verdict_name(v), pr.color ? "\033[0m" : "",
-			       pr.passed, pr.count,
-			       (double)pr.max_time / 1000.0, mem, lang->id,
-			       o.backend->name, pr.any_run ? "/" : "",
-			       pr.any_run ? box_enforcer_name(pr.enforced_by)
-			                  : "",
-			       build.cached ? "build cached" : "compiled",
-			       id_text);
-			if (v == VERDICT_CE || v == VERDICT_IE)
-				printf("  %s\n", detail);
-		}
+		judge_outcome_init(&x, &ts, have_checker ? &chk : NULL,
+		                   o.interactive, lang->id);
+		x.verdict = v;
+		x.detail = detail;
+		x.compile = build.compile_output.data;
+		x.compile_len = build.compile_output.len;
+		x.build_cached = build.cached;
+		x.limits = limits;
+		x.backend = o.backend->name;
+		x.enforced_by =
+		    pr.any_run ? box_enforcer_name(pr.enforced_by) : NULL;
+		x.id = id;
+		x.history_error = herr[0] != '\0' ? herr : NULL;
+		if (json)
+			judge_print_json(&pr, &x);
+		else
+			judge_print_text(&pr, &x);
 		ret = verdict_exit_status(v);
 	}
-	buf_free(&pr.json_tests);
-	for (size_t i = 0; i < pr.ntests; i++) {
-		free(pr.tests[i].name);
-		free(pr.tests[i].verdict);
-		free(pr.tests[i].signal);
-		free(pr.tests[i].detail);
-	}
-	free(pr.tests);
+	judge_print_free(&pr);
 	pipeline_build_free(&build);
 out_checker:
 	if (have_checker)

@@ -462,12 +462,19 @@ struct testset {
 	bool custom_validator;
 	char *validator_path; /* a Kattis output validator: file or dir */
 	char *validator_flags;
+	/* Kattis timing (problem.yaml limits), with the format's defaults */
+	bool time_legacy;         /* the legacy format's keys and defaults */
+	double ac_to_time_limit;  /* legacy: time_multiplier */
+	double time_limit_to_tle; /* legacy: time_safety_margin */
+	double time_resolution;   /* seconds; legacy: whole seconds */
 };
 int testset_load(struct testset *, const char *path, char *err, size_t);
 void testset_free(struct testset *);
 int testset_read(const struct test_case *, bool answer, struct buf *, char *err,
                  size_t);
 void testset_digest(const struct testset *, const char *extra, char hex[65]);
+char **testset_list(const char *dir, size_t *n, bool natural);
+void testset_free_list(char **, size_t);
 
 /* pipeline.c: resolve → compile (cached) → run → verdict */
 struct pipeline_request {
@@ -541,6 +548,10 @@ struct judge_opts {
 	unsigned jobs;
 	bool stop_on_fail;
 	char **only; /* names or globs of the tests to run */
+	/* > 0: runs over this CPU time are TLE, though the sandbox lets them
+	 * go on to limits.cpu_ms so that their time is known (Kattis
+	 * time_limit_to_tle) */
+	uint64_t verdict_cpu_ms;
 };
 /* One test's result: fixed size, so a worker sends it in one write. */
 struct judge_test {
@@ -566,5 +577,22 @@ void judge_one(const struct judge_opts *, const struct build *,
 bool judge_selected(const struct judge_opts *, const struct test_case *);
 size_t judge_run(const struct judge_opts *, const struct build *,
                  const struct testset *, judge_report_fn, void *);
+
+/* testset-time.c: a package's time limit from its accepted submissions */
+struct testset_time {
+	uint64_t time_ms;     /* the limit; 0: no accepted submission ran */
+	uint64_t slowest_ms;  /* the slowest test of the slowest of them */
+	char submission[256]; /* that one: submissions/accepted/NAME */
+	char test[256];       /* and that test */
+	size_t nrun;          /* accepted submissions judged */
+	bool cached;          /* computed by an earlier judge: nothing ran */
+	struct buf notes;     /* submissions left out and why, a line each */
+};
+uint64_t testset_time_round(uint64_t slowest_ms, double multiplier,
+                            double resolution_s);
+int testset_time_compute(const struct testset *, const struct judge_opts *,
+                         const struct language_set *, struct testset_time *,
+                         char *err, size_t);
+void testset_time_free(struct testset_time *);
 
 #endif

@@ -588,6 +588,18 @@ judge_one(const struct judge_opts *o, const struct build *sol,
 	buf_free(&cap[0]);
 	buf_free(&cap[1]);
 out:
+	/* it ran past the time limit only so that its time is known: TLE
+	 * all the same, whatever it printed (the Kattis rule) */
+	if (o->verdict_cpu_ms != 0 && res->time_ms > o->verdict_cpu_ms &&
+	    res->verdict != VERDICT_IE) {
+		snprintf(res->detail, sizeof res->detail,
+		         "CPU time limit %.3g s exceeded (%s %.3f s)",
+		         (double)o->verdict_cpu_ms / 1000.0,
+		         res->verdict == VERDICT_TLE ? "stopped at" : "ran",
+		         (double)res->time_ms / 1000.0);
+		res->verdict = VERDICT_TLE;
+		res->diff[0] = '\0';
+	}
 	buf_free(&in);
 	buf_free(&ans);
 }

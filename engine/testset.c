@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ testset_cmp_plain(const void *a, const void *b)
 }
 
 /* The names in dir, sorted; entries starting with '.' are skipped. */
-static char **
+char **
 testset_list(const char *dir, size_t *n, bool natural)
 {
 	DIR *d = opendir(dir);
@@ -86,7 +87,7 @@ testset_list(const char *dir, size_t *n, bool natural)
 	return v;
 }
 
-static void
+void
 testset_free_list(char **v, size_t n)
 {
 	size_t i;
@@ -366,6 +367,162 @@ testset_validator_dir(const char *pkg)
 	return d;
 }
 
+/* ---- problem.yaml timing ---------------------------------------------- */
+
+/* A number from problem.yaml: key under map, written as where says (e.g.
+ * "limits.time_resolution"), strictly above min or (at_least) not below
+ * it. 0 when absent (*out untouched), 1 when read, -1 with err. */
+static int
+testset_yaml_number(yaml_document_t *doc, yaml_node_t *map, const char *key,
+                    const char *path, const char *where, double min,
+                    bool at_least, double *out, char *err, size_t errlen)
+{
+	yaml_node_t *n = yaml_get(doc, map, key);
+	const char *s = yaml_str(n);
+	char *end;
+	double v;
+
+	if (n == NULL)
+		return 0;
+	if (s != NULL) {
+		errno = 0;
+		v = strtod(s, &end);
+		if (end != s && *end == '\0' && errno == 0 && isfinite(v) &&
+		    (at_least ? v >= min : v > min)) {
+			*out = v;
+			return 1;
+		}
+	}
+	snprintf(err, errlen, "%s: %s: '%s' is not a number %s %g", path, where,
+	         s ? s : "(not a scalar)", at_least ? ">=" : ">", min);
+	return -1;
+}
+
+/* The limits that decide the time limit, in every format: legacy
+ * (time_multiplier, default 5; time_safety_margin, default 2; the limit
+ * rounded up to whole seconds) and 2023-07 / 2025-09 (time_multipliers:
+ * ac_to_time_limit, default 2, and time_limit_to_tle, default 1.5;
+ * time_resolution, default 1 s); time_limit, explicit, in both. */
+static int
+testset_kattis_timing(struct testset *ts, yaml_document_t *doc,
+                      yaml_node_t *root, const char *path, char *err,
+                      size_t errlen)
+{
+	yaml_node_t *limits = yaml_get(doc, root, "limits");
+	yaml_node_t *version = yaml_get(doc, root, "problem_format_version");
+	yaml_node_t *mult = yaml_get(doc, limits, "time_multipliers");
+	yaml_node_t *old = yaml_get(doc, limits, "time_multiplier");
+	const char *v = yaml_str(version), *s;
+	int got_ac = 0, got_tle = 0;
+	char e[256];
+
+	if (limits != NULL && limits->type != YAML_MAPPING_NODE) {
+		snprintf(err, errlen, "%s: limits: expected a mapping of keys",
+		         path);
+		return -1;
+	}
+	if (version != NULL && v == NULL) {
+		snprintf(err, errlen,
+		         "%s: problem_format_version: expected a string such "
+		         "as legacy or 2023-07",
+		         path);
+		return -1;
+	}
+	/* a draft of 2023-07 spelled the map time_multiplier */
+	if (mult == NULL && old != NULL && old->type == YAML_MAPPING_NODE) {
+		mult = old;
+		old = NULL;
+	}
+	if (mult != NULL && mult->type != YAML_MAPPING_NODE) {
+		snprintf(err, errlen,
+		         "%s: limits.time_multipliers: expected a mapping of "
+		         "ac_to_time_limit and time_limit_to_tle",
+		         path);
+		return -1;
+	}
+	/* the version decides the defaults; a package that uses the new
+	 * keys without saying its version means the new format */
+	ts->time_legacy =
+	    mult == NULL && (v == NULL || strcmp(v, "legacy") == 0 ||
+	                     strcmp(v, "legacy-icpc") == 0);
+	if (!ts->time_legacy) {
+		ts->ac_to_time_limit = 2.0;
+		ts->time_limit_to_tle = 1.5;
+	}
+	if ((got_ac = testset_yaml_number(
+	         doc, mult, "ac_to_time_limit", path,
+	         "limits.time_multipliers.ac_to_time_limit", 1.0, true,
+	         &ts->ac_to_time_limit, err, errlen)) < 0 ||
+	    (got_tle = testset_yaml_number(
+	         doc, mult, "time_limit_to_tle", path,
+	         "limits.time_multipliers.time_limit_to_tle", 1.0, true,
+	         &ts->time_limit_to_tle, err, errlen)) < 0)
+		return -1;
+	if (old != NULL && got_ac) {
+		snprintf(err, errlen,
+		         "%s: limits.time_multiplier (legacy) and "
+		         "limits.time_multipliers.ac_to_time_limit: give one",
+		         path);
+		return -1;
+	}
+	if (yaml_get(doc, limits, "time_safety_margin") != NULL && got_tle) {
+		snprintf(err, errlen,
+		         "%s: limits.time_safety_margin (legacy) and "
+		         "limits.time_multipliers.time_limit_to_tle: give one",
+		         path);
+		return -1;
+	}
+	if ((old != NULL &&
+	     testset_yaml_number(doc, limits, "time_multiplier", path,
+	                         "limits.time_multiplier", 1.0, true,
+	                         &ts->ac_to_time_limit, err, errlen) < 0) ||
+	    testset_yaml_number(doc, limits, "time_safety_margin", path,
+	                        "limits.time_safety_margin", 1.0, true,
+	                        &ts->time_limit_to_tle, err, errlen) < 0 ||
+	    testset_yaml_number(doc, limits, "time_resolution", path,
+	                        "limits.time_resolution", 0.0, false,
+	                        &ts->time_resolution, err, errlen) < 0)
+		return -1;
+	if (yaml_get(doc, limits, "time_limit") == NULL)
+		return 0;
+	s = yaml_str(yaml_get(doc, limits, "time_limit"));
+	if (s == NULL ||
+	    limits_parse_seconds(s, &ts->time_ms, e, sizeof e) < 0) {
+		snprintf(err, errlen, "%s: limits.time_limit: %s", path,
+		         s ? e : "expected a number of seconds");
+		return -1;
+	}
+	return 0;
+}
+
+/* problemtools' .timelimit: the limit it computed, in seconds. */
+static int
+testset_timelimit_file(struct testset *ts, const char *pkg, char *err,
+                       size_t errlen)
+{
+	char *tl = util_path_join(pkg, ".timelimit"), *txt, e[256];
+	struct buf b;
+	int r = 0;
+
+	buf_init(&b, 0);
+	if (util_read_file(tl, &b, 64) < 0) {
+		if (errno != ENOENT) {
+			snprintf(err, errlen, "%s: %s", tl, strerror(errno));
+			r = -1;
+		}
+	} else {
+		txt = buf_cstr(&b);
+		txt[strcspn(txt, " \t\r\n")] = '\0';
+		if (limits_parse_seconds(txt, &ts->time_ms, e, sizeof e) < 0) {
+			snprintf(err, errlen, "%s: %s", tl, e);
+			r = -1;
+		}
+	}
+	buf_free(&b);
+	free(tl);
+	return r;
+}
+
 static int
 testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 {
@@ -375,6 +532,11 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 	int r = 0;
 
 	ts->kind = TESTSET_KATTIS;
+	/* no problem.yaml: the legacy format's defaults */
+	ts->time_legacy = true;
+	ts->ac_to_time_limit = 5.0;
+	ts->time_limit_to_tle = 2.0;
+	ts->time_resolution = 1.0;
 	if (yaml_load(path, &doc, &present, err, errlen) < 0) {
 		free(path);
 		return -1;
@@ -388,7 +550,6 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 		const char *name = yaml_str(yaml_get(&doc, root, "name"));
 		const char *s;
 		char *words;
-		char e[256];
 
 		if (name != NULL)
 			ts->name = xstrdup(name);
@@ -406,16 +567,11 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 		free(words);
 		ts->validator_flags =
 		    yaml_words(&doc, yaml_get(&doc, root, "validator_flags"));
-		if ((s = yaml_str(yaml_get(&doc, limits, "time_limit"))) !=
-		    NULL) {
-			if (limits_parse_seconds(s, &ts->time_ms, e, sizeof e) <
-			    0) {
-				snprintf(err, errlen,
-				         "%s: limits.time_limit: %s", path, e);
-				r = -1;
-			}
-		}
-		if ((s = yaml_str(yaml_get(&doc, limits, "memory"))) != NULL) {
+		if (testset_kattis_timing(ts, &doc, root, path, err, errlen) <
+		    0)
+			r = -1;
+		if (r == 0 &&
+		    (s = yaml_str(yaml_get(&doc, limits, "memory"))) != NULL) {
 			char *end;
 			double mb = strtod(s, &end);
 			if (*end != '\0' || mb <= 0) {
@@ -432,21 +588,10 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 	free(path);
 	if (r < 0)
 		return -1;
-	/* problemtools writes the computed limit to .timelimit */
-	if (ts->time_ms == 0) {
-		char *tl = util_path_join(pkg, ".timelimit");
-		struct buf b;
-		buf_init(&b, 0);
-		if (util_read_file(tl, &b, 64) == 0) {
-			char e[256];
-			char *txt = buf_cstr(&b);
-			txt[strcspn(txt, " \n")] = '\0';
-			(void)limits_parse_seconds(txt, &ts->time_ms, e,
-			                           sizeof e);
-		}
-		buf_free(&b);
-		free(tl);
-	}
+	/* problemtools writes the limit it computed to .timelimit */
+	if (ts->time_ms == 0 &&
+	    testset_timelimit_file(ts, pkg, err, errlen) < 0)
+		return -1;
 	ts->validator_path = testset_validator_dir(pkg);
 	if (ts->validator_path != NULL)
 		ts->custom_validator = true;

@@ -52,6 +52,24 @@ export_bytes(struct json_writer *w, const char *key, const char *p, size_t n)
 	buf_free(&enc);
 }
 
+/* One test's result, into an object the caller opened: what export,
+ * show and forge judge (live or --cached) all write for a test. */
+void
+history_test_json(struct json_writer *w, const struct history_test *t)
+{
+	json_cstr(w, "name", t->name);
+	json_cstr(w, "verdict", t->verdict);
+	json_int(w, "time_ms", t->time_ms);
+	json_int(w, "wall_ms", t->wall_ms);
+	json_int(w, "memory_kb", t->memory_kb);
+	if (t->has_exit)
+		json_int(w, "exit_code", t->exit_code);
+	else
+		json_null(w, "exit_code");
+	json_cstr(w, "signal", t->signal);
+	json_cstr(w, "detail", t->detail);
+}
+
 /* "tests": [...], the per-test results, as export and show write them */
 void
 history_tests_json(struct json_writer *w, const struct history_run *r)
@@ -60,19 +78,8 @@ history_tests_json(struct json_writer *w, const struct history_run *r)
 
 	json_open(w, "tests", '[');
 	for (i = 0; i < r->ntests; i++) {
-		const struct history_test *t = &r->tests[i];
 		json_open(w, NULL, '{');
-		json_cstr(w, "name", t->name);
-		json_cstr(w, "verdict", t->verdict);
-		json_int(w, "time_ms", t->time_ms);
-		json_int(w, "wall_ms", t->wall_ms);
-		json_int(w, "memory_kb", t->memory_kb);
-		if (t->has_exit)
-			json_int(w, "exit_code", t->exit_code);
-		else
-			json_null(w, "exit_code");
-		json_cstr(w, "signal", t->signal);
-		json_cstr(w, "detail", t->detail);
+		history_test_json(w, &r->tests[i]);
 		json_close(w, '}');
 	}
 	json_close(w, ']');

@@ -155,6 +155,7 @@ int64_t history_recorder_save(const char *db, struct history_run *, char *err,
 char *history_recorder_abspath(const char *);
 
 /* export.c */
+void history_test_json(struct json_writer *, const struct history_test *);
 void history_tests_json(struct json_writer *, const struct history_run *);
 void history_export(const struct history_run *, struct buf *);
 int history_import(const char *json, size_t len, struct history_run *,
