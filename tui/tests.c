@@ -82,6 +82,7 @@ static struct {
 	bool stopped;
 	int build_verdict; /* -1: built, or not yet */
 	char build_detail[512];
+	char time_note[256]; /* how a package's time limit was found */
 	struct buf compile;
 	/* editing a test: input and expected output */
 	struct editor *edit[2];
@@ -439,6 +440,33 @@ out:
 	buf_free(&err);
 }
 
+/* A package without a time limit has its accepted submissions give one,
+ * as forge judge does (and remembers it); res->detail says how. */
+static int
+tests_child_time(struct tui *t, struct judge_opts *o, struct judge_test *res)
+{
+	struct testset_time tt;
+	char err[512];
+
+	if (testset_time_compute(&tests.ts, o, &t->langs, &tt, err,
+	                         sizeof err) < 0) {
+		res->verdict = VERDICT_IE;
+		strlcpy0(res->detail, err, sizeof res->detail);
+		testset_time_free(&tt);
+		return -1;
+	}
+	if (tt.time_ms > 0) {
+		o->limits.cpu_ms = tt.time_ms;
+		snprintf(res->detail, sizeof res->detail,
+		         "time limit %g s = %g x %.3f s (%s)%s",
+		         (double)tt.time_ms / 1000.0, tests.ts.ac_to_time_limit,
+		         (double)tt.slowest_ms / 1000.0, tt.submission,
+		         tt.cached ? ", computed before" : "");
+	}
+	testset_time_free(&tt);
+	return 0;
+}
+
 /* The judging child: builds, then judges the tests in order[]. */
 static FORGE_NORETURN void
 tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
@@ -466,6 +494,11 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 	compare_opts_default(&o.compare);
 	o.validator_flags = tests.ts.validator_flags;
 	o.interactive = tests.ts.interactive;
+	if (tests.ts.time_ms == 0 && tests.ts.kind == TESTSET_KATTIS &&
+	    tests_child_time(t, &o, &res) < 0) {
+		tests_send(fd, TESTS_MSG_BUILD, 0, &res, NULL, 0);
+		_exit(0);
+	}
 	if (pipeline_build(&b, lang, be, src, len, NULL, 0,
 	                   &lang->compile_limits, false) < 0) {
 		res.verdict = b.verdict;
@@ -586,7 +619,9 @@ tests_message(const struct tests_msg *m, const char *data)
 			tests.build_verdict = m->r.verdict;
 			strlcpy0(tests.build_detail, m->r.detail,
 			         sizeof tests.build_detail);
-		}
+		} else
+			strlcpy0(tests.time_note, m->r.detail,
+			         sizeof tests.time_note);
 		return;
 	}
 	if (m->index >= tests.ts.ntests)
@@ -711,6 +746,7 @@ tests_start(struct tui *t, size_t which)
 	tests.fd = p[0];
 	tests.stopped = false;
 	tests.build_verdict = -1;
+	tests.time_note[0] = '\0';
 	buf_reset(&tests.compile);
 	for (size_t i = 0; i < tests.ts.ntests; i++)
 		tests.res[i].judged = false;
@@ -1251,8 +1287,10 @@ tests_draw(struct tui *t, WINDOW *w)
 	if (tests.pid > 0)
 		wprintw(w, "[judging: x stops]  ");
 	if (tests.comp)
-		wprintw(w, "companion: 127.0.0.1:%d",
+		wprintw(w, "companion: 127.0.0.1:%d  ",
 		        companion_port(tests.comp));
+	if (tests.time_note[0])
+		wprintw(w, "%.*s", cols > 0 ? cols : 0, tests.time_note);
 	if (tests.prompting) {
 		wattrset(w, theme_attr(THEME_DIALOG));
 		mvwhline(w, 1, 0, ' ', cols);
