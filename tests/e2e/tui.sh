@@ -175,4 +175,17 @@ check "more typed" wait_for "# more" 5
 ours | xargs -r kill -HUP
 check "SIGHUP: forge-tui exits cleanly" wait_for "TUI-EXITED 0" 10
 check "and the work is kept" grep -rq "# more" "$XDG_DATA_HOME/forge/recovery"
+
+# the terminal comes back however forge-tui ends: its alternate screen
+# and mouse reporting are turned off (bracketed paste: tui-editor.sh)
+term_state() { tm display -p -t t '#{alternate_on} #{mouse_any_flag}'; }
+for sig in TERM SEGV ABRT; do
+	tm kill-session -t t
+	tm new-session -d -s t -x 100 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+	check "SIG$sig: a workbench" wait_for "keep.txt"
+	eq "SIG$sig: it has the alternate screen and the mouse" "1 1" "$(term_state)"
+	ours | head -1 | xargs -r kill -"$sig"
+	check "SIG$sig: it ends" wait_for "TUI-EXITED" 10
+	eq "SIG$sig: the terminal is given back" "0 0" "$(term_state)"
+done
 finish
