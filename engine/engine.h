@@ -261,6 +261,8 @@ struct ns_init_args {
 	bool map_root_groups;
 	struct ns_seccomp *filter;
 	bool use_rlimits;
+	int cg_tasks[3]; /* cgroup v1: the init joins its cgroups itself */
+	int ncg_tasks;
 };
 FORGE_NORETURN void ns_init_main(const struct ns_init_args *);
 
@@ -302,6 +304,9 @@ struct ns_cgroup *ns_cgroup_get(const struct limits *, char *err, size_t);
 void ns_cgroup_put(struct ns_cgroup *);
 void ns_cgroup_release(void);
 int ns_cgroup_attach(struct ns_cgroup *, pid_t);
+int ns_cgroup_join(const int *tasks, int n);
+int ns_cgroup_join_fds(const struct ns_cgroup *, int *tasks);
+int ns_cgroup_dirfd(const struct ns_cgroup *);
 enum ns_cgroup_mode ns_cgroup_mode(const struct ns_cgroup *);
 uint64_t ns_cgroup_cpu_us(struct ns_cgroup *);
 uint64_t ns_cgroup_mem_bytes(struct ns_cgroup *);

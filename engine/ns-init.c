@@ -700,6 +700,10 @@ ns_init_main(const struct ns_init_args *a)
 	ssize_t n;
 
 	init_status_fd = a->status_fd;
+	/* into the run's cgroups (v1) before anything is allocated or
+	 * forked here: from now on all of the run is counted and limited */
+	if (ns_cgroup_join(a->cg_tasks, a->ncg_tasks) < 0)
+		init_fail("joining the run's cgroup");
 	init_hide_cmdline();
 	/* The keeper writes our maps and cgroup, then says go. */
 	do

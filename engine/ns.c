@@ -403,6 +403,44 @@ ns_map_user(pid_t pid, char *err, size_t errlen)
 
 static struct ns_seccomp *ns_filter[2]; /* [no_sockets] */
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3's arguments (linux/sched.h), up to the cgroup field of 5.7 */
+struct ns_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+	    stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/* fork-like: returns twice. With cgroup_fd (cgroup v2), the child starts
+ * in that cgroup (*attached): no moving it there afterwards, which would
+ * take the kernel's system-wide lock for cgroup migrations. Kernels
+ * before 5.7 (or seccomp profiles that hide clone3) get a plain clone. */
+static pid_t
+ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
+{
+#ifdef SYS_clone3
+	if (cgroup_fd >= 0) {
+		struct ns_clone_args ca = {0};
+		long pid;
+
+		ca.flags = flags | CLONE_INTO_CGROUP;
+		ca.exit_signal = SIGCHLD;
+		ca.cgroup = (uint64_t)cgroup_fd;
+		pid = syscall(SYS_clone3, &ca, sizeof ca);
+		if (pid >= 0) {
+			*attached = pid > 0;
+			return (pid_t)pid;
+		}
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			return -1;
+	}
+#endif
+	*attached = false;
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
 static void
 ns_close(int *fd)
 {
@@ -549,7 +587,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	int in_pipe[2] = {-1, -1};
 	struct ns_init_args a = {0};
-	bool no_sockets;
+	bool no_sockets, attached = false;
 	char err[512];
 	pid_t pid;
 
@@ -602,6 +640,8 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	a.status_fd = status_pipe[1];
 	a.filter = ns_filter[no_sockets];
 	a.use_rlimits = k.cg == NULL;
+	if (k.cg != NULL)
+		a.ncg_tasks = ns_cgroup_join_fds(k.cg, a.cg_tasks);
 	a.map_root_groups = getuid() == 0;
 	if (spec->tty_fd >= 0) {
 		a.stdin_fd = a.stdout_fd = a.stderr_fd = spec->tty_fd;
@@ -621,11 +661,9 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	 * (no host file), network (no host network), IPC (no host shared
 	 * memory or semaphores), UTS (no host name). The cgroup namespace
 	 * follows once the init sits in its cgroup. */
-	pid = (pid_t)syscall(SYS_clone,
-	                     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
-	                         CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
-	                         SIGCHLD,
-	                     NULL, NULL, NULL, 0);
+	pid = ns_clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+	                   CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS,
+	               k.cg != NULL ? ns_cgroup_dirfd(k.cg) : -1, &attached);
 	if (pid < 0) {
 		res->end = BOX_ERROR;
 		snprintf(res->message, sizeof res->message,
@@ -667,7 +705,8 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	}
 
 	if (ns_map_user(pid, err, sizeof err) < 0 ||
-	    (k.cg != NULL && ns_cgroup_attach(k.cg, pid) < 0 &&
+	    (k.cg != NULL && a.ncg_tasks == 0 && !attached &&
+	     ns_cgroup_attach(k.cg, pid) < 0 &&
 	     snprintf(err, sizeof err, "attaching to the cgroup: %s",
 	              strerror(errno)))) {
 		ns_error(&k, err);
