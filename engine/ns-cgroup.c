@@ -727,7 +727,13 @@ ns_cgroup_cleanup_stale(void)
 		DIR *d;
 		struct dirent *e;
 
-		if (cg.base[i] == NULL || (d = opendir(cg.base[i])) == NULL)
+		struct stat st;
+
+		/* no child cgroup at all (2 links: the usual case when no
+		 * other forge runs): nothing to read */
+		if (cg.base[i] == NULL ||
+		    (stat(cg.base[i], &st) == 0 && st.st_nlink == 2) ||
+		    (d = opendir(cg.base[i])) == NULL)
 			continue;
 		while ((e = readdir(d)) != NULL) {
 			int pid, fd;
