@@ -201,6 +201,9 @@ struct box_spec {
 	box_output_fn on_input; /* stream 0: bytes given to the program */
 	box_sample_fn on_sample;
 	void *arg;
+	bool reuse; /* the sandbox's root may be kept for the next run of
+	               the same command (only stdin differs), and taken
+	               from the last */
 };
 
 struct box_result {
@@ -250,6 +253,7 @@ extern const struct backend ns_backend;
 int ns_run(const struct box_spec *, struct box_result *);
 void ns_cleanup_stale(void);
 void ns_release(void);
+pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *attached);
 
 /* ns-init.c: PID 1 inside the sandbox */
 struct ns_init_args {
@@ -265,6 +269,22 @@ struct ns_init_args {
 	int ncg_tasks;
 };
 FORGE_NORETURN void ns_init_main(const struct ns_init_args *);
+/* A holder keeps one build's root for many runs (see ns-init.c). Per
+ * run the keeper sends a request with the run's descriptors: sync (read
+ * end), status (write end), stdin, stdout, stderr, then ncg cgroup
+ * descriptors (v1: the tasks files; v2: the cgroup's directory). The
+ * holder answers twice: the init's pid (or -errno) and whether it was
+ * cloned into the cgroup; then the pid and its wait status. */
+#define NS_HOLDER_FDS 8
+struct ns_holder_req {
+	int32_t ncg;
+	int32_t cg_v2;
+};
+struct ns_holder_reply {
+	int32_t pid;
+	int32_t attached; /* the second reply: the wait status */
+};
+FORGE_NORETURN void ns_init_holder(const struct ns_init_args *, int sock);
 
 /* ns-proto.c: init-to-keeper messages */
 enum ns_msg_type {

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -51,6 +52,7 @@ struct keeper {
 	uint64_t peak_bytes, sampled_cpu_us;
 	struct ns_msg_exit exit_msg;
 	ino_t pidns; /* rlimit mode: to find the run's processes in /proc */
+	struct ns_holder *holder; /* the init is a holder's child */
 	long ncpu, clk_tck, page;
 };
 
@@ -62,7 +64,10 @@ ns_kill(struct keeper *k, enum box_end why)
 		if (k->res->end != BOX_SYSCALL)
 			k->res->end = why;
 	}
-	kill(k->init, SIGKILL);
+	/* a holder's init is reaped by the holder once it has exited
+	 * (its status pipe closed): its pid is not ours to reuse */
+	if (k->holder == NULL || k->status_fd >= 0)
+		kill(k->init, SIGKILL);
 	if (k->cg != NULL)
 		ns_cgroup_kill(k->cg);
 }
@@ -417,7 +422,7 @@ struct ns_clone_args {
  * in that cgroup (*attached): no moving it there afterwards, which would
  * take the kernel's system-wide lock for cgroup migrations. Kernels
  * before 5.7 (or seccomp profiles that hide clone3) get a plain clone. */
-static pid_t
+pid_t
 ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
 {
 #ifdef SYS_clone3
@@ -441,6 +446,206 @@ ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
 
+/* ---- holders: a build's root kept for many runs ----------------------
+ *
+ * A judge runs one build on many tests; building its root (binds, the
+ * copy of the build, the pivot) for each test costs about as much as
+ * the test itself. A holder (ns-init.c) builds it once and clones each
+ * run's init into fresh namespaces under it. The holder is cloned from
+ * this process, so it knows the run's spec as it was the first time:
+ * it serves only runs whose spec matches that one in all but stdin. */
+#define NS_HOLDERS 4 /* a stress test alternates between builds */
+
+struct ns_holder {
+	struct buf key; /* empty: a free slot */
+	pid_t pid, owner;
+	int sock;
+	uint64_t used;
+};
+static struct ns_holder ns_holders[NS_HOLDERS];
+static uint64_t ns_holder_clock;
+static bool ns_holder_failed; /* one could not be made: no more tries */
+
+static void
+ns_holder_drop(struct ns_holder *h)
+{
+	if (h->key.len == 0)
+		return;
+	close(h->sock);
+	/* a forked child's copy: the holder is its parent's to end */
+	if (h->owner == getpid()) {
+		kill(h->pid, SIGKILL);
+		while (waitpid(h->pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+	}
+	buf_free(&h->key);
+	memset(h, 0, sizeof *h);
+}
+
+/* Everything a holder's init takes from the spec it was made with. */
+static void
+ns_holder_key(struct buf *key, const struct box_spec *s,
+              const struct ns_init_args *a)
+{
+	const struct limits *l = &s->limits;
+	char *const *lists[] = {s->argv, s->envp, s->ro_paths};
+	size_t i, j;
+
+	buf_init(key, 0);
+	buf_printf(key,
+	           "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+	           " %" PRIu32 " %d %d %p %d\n%s\n",
+	           l->cpu_ms, l->wall_ms, l->mem_bytes, l->output_bytes,
+	           l->fsize_bytes, l->pids, (int)l->net, (int)a->use_rlimits,
+	           (void *)a->filter, (int)a->map_root_groups,
+	           s->prog_dir ? s->prog_dir : "");
+	for (i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		for (j = 0; lists[i] != NULL && lists[i][j] != NULL; j++)
+			buf_add(key, lists[i][j], strlen(lists[i][j]) + 1);
+		buf_add(key, "\n", 1);
+	}
+}
+
+static bool
+ns_holder_fits(const struct box_spec *s)
+{
+	return s->reuse && s->tty_fd < 0 && s->pipe_in < 0 && s->pipe_out < 0 &&
+	       s->ninputs == 0 && s->collect == NULL &&
+	       (s->mkdirs == NULL || s->mkdirs[0] == NULL);
+}
+
+/* The holder for this spec: a kept one, or a new one; NULL when none
+ * can be made (the run then builds its own root, as any run does). */
+static struct ns_holder *
+ns_holder_get(const struct ns_init_args *a, struct buf *key)
+{
+	struct ns_holder *h = NULL;
+	int sv[2], i;
+	bool attached;
+	char err[256], reply[600];
+	struct pollfd p;
+	ssize_t n;
+	pid_t pid;
+
+	for (i = 0; i < NS_HOLDERS; i++) {
+		struct ns_holder *o = &ns_holders[i];
+
+		if (o->key.len > 0 && o->owner != getpid())
+			ns_holder_drop(o);
+		if (o->key.len == key->len && key->len > 0 &&
+		    memcmp(o->key.data, key->data, key->len) == 0) {
+			o->used = ++ns_holder_clock;
+			return o;
+		}
+		if (h == NULL || o->used < h->used)
+			h = o; /* the least recently used, or a free one */
+	}
+	if (ns_holder_failed)
+		return NULL;
+	ns_holder_drop(h);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return NULL;
+	/* its own user namespace (where it may mount) and mount namespace
+	 * (the root it keeps); each run adds the rest */
+	pid = ns_clone(CLONE_NEWUSER | CLONE_NEWNS, -1, &attached);
+	if (pid == 0) {
+		close(sv[0]);
+		ns_init_holder(a, sv[1]);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		ns_holder_failed = true;
+		return NULL;
+	}
+	p = (struct pollfd){sv[0], POLLIN, 0};
+	if (ns_map_user(pid, err, sizeof err) < 0 ||
+	    write(sv[0], "g", 1) != 1 ||
+	    poll(&p, 1, NS_SETUP_TIMEOUT_MS) != 1 ||
+	    (n = recv(sv[0], reply, sizeof reply, 0)) != 1 || reply[0] != 'r') {
+		close(sv[0]);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		ns_holder_failed = true;
+		return NULL;
+	}
+	h->key = *key;
+	buf_init(key, 0);
+	h->pid = pid;
+	h->owner = getpid();
+	h->sock = sv[0];
+	h->used = ++ns_holder_clock;
+	return h;
+}
+
+/* Asks the holder for a run's init. Returns its pid, or -1 with errno
+ * (ECONNRESET: the holder is gone; the caller drops it). */
+static pid_t
+ns_holder_spawn(struct ns_holder *h, const struct ns_init_args *a, int sync_fd,
+                int status_fd, struct ns_cgroup *cg, bool *attached)
+{
+	struct ns_holder_req req = {0, 0};
+	struct ns_holder_reply rep;
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * NS_HOLDER_FDS)];
+		struct cmsghdr align;
+	} u;
+	int fds[NS_HOLDER_FDS], nfds = 0, i;
+	struct iovec iov = {&req, sizeof req};
+	struct msghdr m = {0};
+	struct cmsghdr *c;
+
+	fds[nfds++] = sync_fd;
+	fds[nfds++] = status_fd;
+	fds[nfds++] = a->stdin_fd;
+	fds[nfds++] = a->stdout_fd;
+	fds[nfds++] = a->stderr_fd;
+	if (cg != NULL && ns_cgroup_dirfd(cg) >= 0) {
+		fds[nfds++] = ns_cgroup_dirfd(cg);
+		req.ncg = 1;
+		req.cg_v2 = 1;
+	}
+	for (i = 0; i < a->ncg_tasks; i++)
+		fds[nfds++] = a->cg_tasks[i];
+	req.ncg += a->ncg_tasks;
+	memset(&u, 0, sizeof u);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
+	if (sendmsg(h->sock, &m, MSG_NOSIGNAL) != (ssize_t)sizeof req ||
+	    recv(h->sock, &rep, sizeof rep, 0) != (ssize_t)sizeof rep) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	if (rep.pid <= 0) {
+		errno = rep.pid < 0 ? -rep.pid : EPROTO;
+		return -1;
+	}
+	*attached = rep.attached != 0;
+	return rep.pid;
+}
+
+/* The init's wait status, as its parent the holder saw it. */
+static int
+ns_holder_wait(struct ns_holder *h, pid_t pid)
+{
+	struct ns_holder_reply rep;
+
+	if (recv(h->sock, &rep, sizeof rep, 0) != (ssize_t)sizeof rep ||
+	    rep.pid != pid) {
+		ns_holder_drop(h);
+		return -1;
+	}
+	return rep.attached;
+}
+
 static void
 ns_close(int *fd)
 {
@@ -455,8 +660,11 @@ ns_finish(struct keeper *k)
 	struct box_result *r = k->res;
 	int st;
 
-	while (waitpid(k->init, &st, __WALL) < 0 && errno == EINTR)
-		;
+	if (k->holder != NULL)
+		st = ns_holder_wait(k->holder, k->init);
+	else
+		while (waitpid(k->init, &st, __WALL) < 0 && errno == EINTR)
+			;
 	if (r->end == BOX_ERROR)
 		return;
 	if (!k->started) {
@@ -656,14 +864,35 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	}
 
 	k.t_clone_ms = util_now_ms();
+	if (ns_holder_fits(spec)) {
+		struct buf key;
+
+		ns_holder_key(&key, spec, &a);
+		k.holder = ns_holder_get(&a, &key);
+		buf_free(&key);
+	}
+	pid = -1;
+	if (k.holder != NULL) {
+		pid = ns_holder_spawn(k.holder, &a, sync_pipe[0],
+		                      status_pipe[1], k.cg, &attached);
+		if (pid < 0 && errno == ECONNRESET) {
+			/* the holder is gone: this run builds its own */
+			ns_holder_drop(k.holder);
+			k.holder = NULL;
+		} else if (pid < 0)
+			goto clone_failed;
+	}
 	/* fork-like clone into new namespaces; each one named for what it
 	 * hides: user (no host privilege), PID (no host process), mount
 	 * (no host file), network (no host network), IPC (no host shared
 	 * memory or semaphores), UTS (no host name). The cgroup namespace
 	 * follows once the init sits in its cgroup. */
-	pid = ns_clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
-	                   CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS,
-	               k.cg != NULL ? ns_cgroup_dirfd(k.cg) : -1, &attached);
+	if (k.holder == NULL)
+		pid = ns_clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+		                   CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS,
+		               k.cg != NULL ? ns_cgroup_dirfd(k.cg) : -1,
+		               &attached);
+clone_failed:
 	if (pid < 0) {
 		res->end = BOX_ERROR;
 		snprintf(res->message, sizeof res->message,
@@ -704,7 +933,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 		util_set_nonblock(k.in_dst, true);
 	}
 
-	if (ns_map_user(pid, err, sizeof err) < 0 ||
+	if ((k.holder == NULL && ns_map_user(pid, err, sizeof err) < 0) ||
 	    (k.cg != NULL && a.ncg_tasks == 0 && !attached &&
 	     ns_cgroup_attach(k.cg, pid) < 0 &&
 	     snprintf(err, sizeof err, "attaching to the cgroup: %s",
@@ -749,6 +978,10 @@ out:
 void
 ns_release(void)
 {
+	size_t i;
+
+	for (i = 0; i < NS_HOLDERS; i++)
+		ns_holder_drop(&ns_holders[i]);
 	ns_cgroup_release();
 }
 
