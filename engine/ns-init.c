@@ -865,6 +865,40 @@ ns_init_main(const struct ns_init_args *a)
 	init_finish(a);
 }
 
+/* Does the network namespace hold a socket? Without --net, runs share
+ * their holder's, with the loopback down: no connection can be made
+ * there, and every socket closes with its process, except one passed
+ * over a socket to itself, which lingers until the kernel collects it.
+ * (A run's /proc/net shows its network namespace.) */
+static bool
+init_net_busy(void)
+{
+	static const char *const tables[] = {"unix", "tcp", "tcp6", "udp",
+	                                     "udp6"};
+	size_t i;
+
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		char path[32], buf[4096], *nl;
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof path, "/proc/net/%s", tables[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* no such protocol here */
+		n = util_read_all(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n < 0)
+			return true;
+		buf[n] = '\0';
+		/* a header line, then one line per socket */
+		nl = strchr(buf, '\n');
+		if (nl != NULL && nl[1] != '\0')
+			return true;
+	}
+	return false;
+}
+
 /* One run's init in a holder's root: the namespaces are new (the
  * holder cloned it into them), the root is the holder's; the run adds
  * its own /work, /tmp and /proc. */
@@ -883,6 +917,11 @@ init_holder_run(const struct ns_init_args *a)
 	init_run_mounts(a, "");
 	if (chdir("/") < 0)
 		init_fail("chdir /");
+	/* an earlier run's socket still there: this run gets a network
+	 * namespace of its own */
+	if (!a->spec->limits.net && init_net_busy() &&
+	    unshare(CLONE_NEWNET) < 0)
+		init_fail("unshare(CLONE_NEWNET)");
 	init_finish(a);
 }
 
@@ -977,8 +1016,9 @@ ns_init_holder(const struct ns_init_args *a, int sock)
 			for (i = 0; i < r.ncg_tasks; i++)
 				r.cg_tasks[i] = fds[5 + i];
 			pid = ns_clone(
-			    CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET |
-			        CLONE_NEWIPC | CLONE_NEWUTS,
+			    CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+			        CLONE_NEWUTS |
+			        (a->spec->limits.net ? CLONE_NEWNET : 0),
 			    req.cg_v2 && req.ncg == 1 ? fds[5] : -1, &attached);
 			if (pid == 0) {
 				close(sock);

@@ -65,6 +65,34 @@ int main(void)
 	s = socket(AF_UNIX, SOCK_STREAM, 0);
 	bind(s, (struct sockaddr *)&a, sizeof a);
 	listen(s, 1);
+	/* the listener and one end of a pair sent into that pair: a cycle
+	 * no process holds, which outlives the test until the kernel
+	 * collects it */
+	if (strcmp(what, "plain") == 0) {
+		int sv[2], fds[2];
+		char c = 0;
+		union { char buf[CMSG_SPACE(sizeof fds)]; struct cmsghdr h; } u;
+		struct iovec iov = {&c, 1};
+		struct msghdr m = {0};
+		struct cmsghdr *h;
+
+		socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+		fds[0] = s;
+		fds[1] = sv[1];
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof u.buf;
+		h = CMSG_FIRSTHDR(&m);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(sizeof fds);
+		memcpy(CMSG_DATA(h), fds, sizeof fds);
+		sendmsg(sv[0], &m, 0);
+		close(sv[0]);
+		close(sv[1]);
+		close(s);
+	}
 	if (fork() == 0) {
 		setsid();
 		if (fork() == 0) {
