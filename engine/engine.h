@@ -267,6 +267,9 @@ struct ns_init_args {
 	bool use_rlimits;
 	int cg_tasks[3]; /* cgroup v1: the init joins its cgroups itself */
 	int ncg_tasks;
+	bool huge_prog; /* the build's copy may use huge pages: the init
+	                   joins its cgroups only after the copy, which is
+	                   then not charged to the program */
 };
 FORGE_NORETURN void ns_init_main(const struct ns_init_args *);
 /* A holder keeps one build's root for many runs (see ns-init.c). Per

@@ -855,6 +855,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	a.use_rlimits = k.cg == NULL;
 	if (k.cg != NULL)
 		a.ncg_tasks = ns_cgroup_join_fds(k.cg, a.cg_tasks);
+	a.huge_prog = a.ncg_tasks > 0;
 	a.map_root_groups = getuid() == 0;
 	if (spec->tty_fd >= 0) {
 		a.stdin_fd = a.stdout_fd = a.stderr_fd = spec->tty_fd;
