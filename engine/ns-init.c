@@ -1014,12 +1014,17 @@ init_holder_recv(int sock, struct ns_holder_req *req, int *fds, int max)
 void
 ns_init_holder(const struct ns_init_args *a, int sock)
 {
-	int prog_fd;
+	int prog_fd, null;
 
-	/* nothing of forge's but the line to the keeper */
+	/* nothing of forge's but the line to the keeper: not even its
+	 * stdio, which someone may be reading until it closes */
 	if (dup2(sock, 3) < 0)
 		_exit(127);
 	sock = 3;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+	    dup2(null, 2) < 0)
+		_exit(127);
 	if (syscall(SYS_close_range, 4, ~0U, 0) < 0) {
 		int fd;
 		for (fd = 4; fd < 1024; fd++)
