@@ -267,6 +267,8 @@ struct ns_init_args {
 	bool use_rlimits;
 	int cg_tasks[3]; /* cgroup v1: the init joins its cgroups itself */
 	int ncg_tasks;
+	bool cg_later;  /* cgroup v1 made while the init builds the root:
+	                   the tasks files come on sync_fd (a socket) */
 	bool huge_prog; /* the build's copy may use huge pages: the init
 	                   joins its cgroups only after the copy, which is
 	                   then not charged to the program */
@@ -328,6 +330,7 @@ void ns_cgroup_put(struct ns_cgroup *);
 void ns_cgroup_release(void);
 int ns_cgroup_attach(struct ns_cgroup *, pid_t);
 int ns_cgroup_join(const int *tasks, int n);
+bool ns_cgroup_costly(void);
 int ns_cgroup_join_fds(const struct ns_cgroup *, int *tasks);
 int ns_cgroup_dirfd(const struct ns_cgroup *);
 enum ns_cgroup_mode ns_cgroup_mode(const struct ns_cgroup *);

@@ -555,6 +555,15 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l)
 	return 0;
 }
 
+/* Would ns_cgroup_get make new directories (cgroup v1, none parked)?
+ * Then a run may ask for its cgroup while its init builds the root. */
+bool
+ns_cgroup_costly(void)
+{
+	cg_forget_inherited();
+	return cg_parked == NULL && ns_cgroup_probe(NULL, 0) == CGROUP_V1;
+}
+
 /* A cgroup for one run: the parked one reset, or a new one. */
 struct ns_cgroup *
 ns_cgroup_get(const struct limits *l, char *err, size_t errlen)

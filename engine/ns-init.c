@@ -818,6 +818,55 @@ init_open_prog(const struct box_spec *s)
 	return fd;
 }
 
+/* Receives a message of exactly len bytes with its descriptors (at
+ * most max). Returns how many came, or -1 (the keeper is gone, or sent
+ * something else). */
+static int
+init_recv_fds(int sock, void *msg, size_t len, int *fds, int max)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * NS_HOLDER_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {msg, len};
+	struct msghdr m = {0};
+	struct cmsghdr *c;
+	ssize_t n;
+	int nfds = 0;
+
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof u.buf;
+	do
+		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (c = CMSG_FIRSTHDR(&m); n > 0 && c != NULL; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int i, got = (int)((c->cmsg_len - CMSG_LEN(0)) /
+			                   sizeof(int));
+
+			for (i = 0; i < got; i++)
+				if (nfds < max)
+					memcpy(&fds[nfds++],
+					       CMSG_DATA(c) + i * sizeof(int),
+					       sizeof(int));
+				else {
+					int extra;
+					memcpy(&extra,
+					       CMSG_DATA(c) + i * sizeof(int),
+					       sizeof(int));
+					close(extra);
+				}
+		}
+	if (n != (ssize_t)len || (m.msg_flags & MSG_CTRUNC)) {
+		while (nfds > 0)
+			close(fds[--nfds]);
+		return -1;
+	}
+	return nfds;
+}
+
 /* The root is ready: the namespaces' last touches, the filter, the
  * program, and its supervision to the end. */
 static FORGE_NORETURN void
@@ -853,7 +902,19 @@ init_finish(const struct ns_init_args *a)
 	 * and all it starts are counted and limited together. The
 	 * sandbox's own set-up (its file systems, the copy of the build)
 	 * is not the program's and was charged to forge. */
-	if (ns_cgroup_join(a->cg_tasks, a->ncg_tasks) < 0)
+	if (a->cg_later) {
+		/* made by the keeper meanwhile; it sends its tasks files */
+		int tasks[3], got, i;
+		char c;
+
+		got = init_recv_fds(a->sync_fd, &c, 1, tasks, 3);
+		if (got < 0)
+			_exit(127); /* the keeper is gone, or gave up */
+		if (got != 3 || c != 'c' || ns_cgroup_join(tasks, got) < 0)
+			init_fail("joining the run's cgroup");
+		for (i = 0; i < got; i++)
+			close(tasks[i]);
+	} else if (ns_cgroup_join(a->cg_tasks, a->ncg_tasks) < 0)
 		init_fail("joining the run's cgroup");
 	t0 = util_now_us();
 	/* vfork-like: the child borrows this memory until it execs, so no
@@ -969,41 +1030,6 @@ init_holder_run(const struct ns_init_args *a)
 	init_finish(a);
 }
 
-/* Receives one request: the run's descriptors. Returns how many. */
-static int
-init_holder_recv(int sock, struct ns_holder_req *req, int *fds, int max)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * NS_HOLDER_FDS)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {req, sizeof *req};
-	struct msghdr m = {0};
-	struct cmsghdr *c;
-	ssize_t n;
-	int nfds = 0;
-
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = sizeof u.buf;
-	do
-		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		_exit(0); /* the keeper is done with us */
-	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-			if (nfds > max)
-				nfds = max;
-			memcpy(fds, CMSG_DATA(c), (size_t)nfds * sizeof(int));
-		}
-	if (n != sizeof *req || (m.msg_flags & MSG_CTRUNC))
-		return -1;
-	return nfds;
-}
-
 /* A holder: the root of one build, made once and kept for many runs of
  * it (a judge's tests), so that each run skips the binds, the copy of
  * the build and the pivot. It lives in its own user and mount
@@ -1051,7 +1077,10 @@ ns_init_holder(const struct ns_init_args *a, int sock)
 		bool attached = false;
 		pid_t pid = -1;
 
-		nfds = init_holder_recv(sock, &req, fds, NS_HOLDER_FDS);
+		nfds =
+		    init_recv_fds(sock, &req, sizeof req, fds, NS_HOLDER_FDS);
+		if (nfds < 0)
+			_exit(0); /* the keeper is done with us */
 		if (nfds < 5 || req.ncg < 0 || req.ncg > 3 ||
 		    nfds != 5 + req.ncg) {
 			rep.pid = -EINVAL;

@@ -446,6 +446,33 @@ ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
 
+/* Sends msg with descriptors (at most NS_HOLDER_FDS) over a socket. */
+static int
+ns_send_fds(int sock, const void *msg, size_t len, const int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * NS_HOLDER_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {(void *)msg, len};
+	struct msghdr m = {0};
+	struct cmsghdr *c;
+
+	if (n < 1 || n > NS_HOLDER_FDS)
+		return -1;
+	memset(&u, 0, sizeof u);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+	return sendmsg(sock, &m, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
 /* ---- holders: a build's root kept for many runs ----------------------
  *
  * A judge runs one build on many tests; building its root (binds, the
@@ -592,14 +619,7 @@ ns_holder_spawn(struct ns_holder *h, const struct ns_init_args *a, int sync_fd,
 {
 	struct ns_holder_req req = {0, 0};
 	struct ns_holder_reply rep;
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * NS_HOLDER_FDS)];
-		struct cmsghdr align;
-	} u;
 	int fds[NS_HOLDER_FDS], nfds = 0, i;
-	struct iovec iov = {&req, sizeof req};
-	struct msghdr m = {0};
-	struct cmsghdr *c;
 
 	fds[nfds++] = sync_fd;
 	fds[nfds++] = status_fd;
@@ -614,17 +634,7 @@ ns_holder_spawn(struct ns_holder *h, const struct ns_init_args *a, int sync_fd,
 	for (i = 0; i < a->ncg_tasks; i++)
 		fds[nfds++] = a->cg_tasks[i];
 	req.ncg += a->ncg_tasks;
-	memset(&u, 0, sizeof u);
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = u.buf;
-	m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-	c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
-	if (sendmsg(h->sock, &m, MSG_NOSIGNAL) != (ssize_t)sizeof req ||
+	if (ns_send_fds(h->sock, &req, sizeof req, fds, nfds) < 0 ||
 	    recv(h->sock, &rep, sizeof rep, 0) != (ssize_t)sizeof rep) {
 		errno = ECONNRESET;
 		return -1;
@@ -649,6 +659,31 @@ ns_holder_wait(struct ns_holder *h, pid_t pid)
 		return -1;
 	}
 	return rep.attached;
+}
+
+static bool ns_cgroup_failed; /* making one later did not work */
+
+/* The run's cgroup, made while the init builds the root: its tasks
+ * files go to the init over the sync socket. */
+static int
+ns_cgroup_later(struct keeper *k, int sock, char *err, size_t errlen)
+{
+	char why[400];
+	int tasks[3], n;
+
+	k->cg = ns_cgroup_get(&k->spec->limits, why, sizeof why);
+	if (k->cg == NULL) {
+		snprintf(err, errlen, "creating the run's cgroup: %s", why);
+		return -1;
+	}
+	n = ns_cgroup_join_fds(k->cg, tasks);
+	if (n != 3 || ns_send_fds(sock, "c", 1, tasks, n) < 0) {
+		snprintf(err, errlen,
+		         "cannot hand the cgroup to the sandbox's init: %s",
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -800,7 +835,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	int in_pipe[2] = {-1, -1};
 	struct ns_init_args a = {0};
-	bool no_sockets, attached = false;
+	bool no_sockets, attached = false, cg_later;
 	char err[512];
 	pid_t pid;
 
@@ -816,10 +851,17 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	buf_init(&k.status, 0);
 	signal(SIGPIPE, SIG_IGN);
 
-	k.cg = ns_cgroup_get(&spec->limits, err, sizeof err);
+	/* Making a cgroup v1 set (three directories and their limits)
+	 * takes about as long as the init's building of the root, so a run
+	 * that would make one makes it meanwhile; the init joins it only
+	 * before forking the program. */
+	cg_later =
+	    !ns_holder_fits(spec) && !ns_cgroup_failed && ns_cgroup_costly();
+	if (!cg_later)
+		k.cg = ns_cgroup_get(&spec->limits, err, sizeof err);
 	/* Without a memory cgroup, socket buffers (kernel memory) would be
 	 * charged nowhere: such runs get no sockets unless --net asked. */
-	no_sockets = k.cg == NULL && !spec->limits.net;
+	no_sockets = k.cg == NULL && !cg_later && !spec->limits.net;
 	if (ns_filter[no_sockets] == NULL &&
 	    (ns_filter[no_sockets] =
 	         ns_seccomp_build(no_sockets, err, sizeof err)) == NULL) {
@@ -828,14 +870,18 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 		ns_cgroup_put(k.cg);
 		return 0;
 	}
-	if (k.cg == NULL)
+	if (cg_later)
+		res->enforced_by = ENFORCED_CGROUP_V1;
+	else if (k.cg == NULL)
 		res->enforced_by = ENFORCED_RLIMIT;
 	else
 		res->enforced_by = ns_cgroup_mode(k.cg) == CGROUP_V2
 		                       ? ENFORCED_CGROUP_V2
 		                       : ENFORCED_CGROUP_V1;
 
-	if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
+	if ((cg_later
+	         ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_pipe)
+	         : pipe2(sync_pipe, O_CLOEXEC)) < 0 ||
 	    pipe2(status_pipe, O_CLOEXEC) < 0 ||
 	    (spec->tty_fd < 0 && spec->pipe_out < 0 &&
 	     pipe2(out_pipe, O_CLOEXEC) < 0) ||
@@ -852,10 +898,11 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	a.sync_fd = sync_pipe[0];
 	a.status_fd = status_pipe[1];
 	a.filter = ns_filter[no_sockets];
-	a.use_rlimits = k.cg == NULL;
+	a.use_rlimits = k.cg == NULL && !cg_later;
 	if (k.cg != NULL)
 		a.ncg_tasks = ns_cgroup_join_fds(k.cg, a.cg_tasks);
-	a.huge_prog = a.ncg_tasks > 0;
+	a.cg_later = cg_later;
+	a.huge_prog = a.ncg_tasks > 0 || cg_later;
 	a.map_root_groups = getuid() == 0;
 	if (spec->tty_fd >= 0) {
 		a.stdin_fd = a.stdout_fd = a.stderr_fd = spec->tty_fd;
@@ -957,6 +1004,13 @@ clone_failed:
 		}
 		if (write(sync_pipe[1], "g", 1) != 1)
 			ns_error(&k, "cannot start the sandbox's init");
+		else if (cg_later && ns_cgroup_later(&k, sync_pipe[1], err,
+		                                     sizeof err) < 0) {
+			/* no cgroup after all: the run starts again and
+			 * goes without, as any run whose cgroup fails */
+			ns_cgroup_failed = true;
+			ns_error(&k, err);
+		}
 	}
 	ns_loop(&k);
 	ns_close(&sync_pipe[1]);
@@ -977,6 +1031,10 @@ out:
 	ns_close(&k.err_fd);
 	buf_free(&k.status);
 	ns_cgroup_put(k.cg);
+	if (cg_later && ns_cgroup_failed) {
+		box_result_free(res);
+		return ns_run(spec, res);
+	}
 	return 0;
 }
 
