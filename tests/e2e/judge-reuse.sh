@@ -120,6 +120,8 @@ int main(void)
 	} else if (strcmp(what, "flood") == 0) {
 		for (;;)
 			fputs("yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n", stdout);
+	} else if (strcmp(what, "hang") == 0) {
+		pause();
 	} else if (strcmp(what, "crash") == 0) {
 		*(volatile int *)0 = 1;
 	}
@@ -170,4 +172,23 @@ eq "-j 2: every test clean" "AC AC AC AC AC AC AC" \
 	"$(j '[.tests[].verdict] | join(" ")')"
 eq "-j 2: exit 0" 0 "$rc"
 eq "-j 2: no process left" 0 "$(pgrep -f -c "^$marker 1000\$")"
+
+# the judge killed in the middle of its tests: every test dies with it
+for i in 1 2 3 4; do echo hang >"$tests/$i.in"; done
+"$FORGE" judge --no-history -j 2 --wall 60 --time 60 "$prog" "$tests" \
+	--only 1 --only 2 --only 3 --only 4 >/dev/null 2>&1 &
+judge_pid=$!
+for _ in $(seq 100); do
+	[ "$(pgrep -f -c "^$marker 1000\$")" -ge 2 ] && break
+	sleep 0.05
+done
+check "a judge's tests are running" test "$(pgrep -f -c "^$marker 1000\$")" -ge 2
+kill -9 "$judge_pid"
+{ wait "$judge_pid"; } 2>/dev/null
+for _ in $(seq 40); do
+	pgrep -f "^$marker 1000\$" >/dev/null || break
+	sleep 0.05
+done
+eq "judge killed: no process of its tests is left" 0 \
+	"$(pgrep -f -c "^$marker 1000\$")"
 finish
