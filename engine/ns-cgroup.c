@@ -545,6 +545,14 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l)
 			return -1;
 		c->pids_limit = l->pids;
 	}
+	/* What the last runs left charged (files they read, in the page
+	 * cache) is the base the next run is measured above. A run near
+	 * its limit makes the kernel reclaim that base, and its peak then
+	 * looks smaller by what was reclaimed: a base above a sixteenth of
+	 * the limit is reclaimed now, while no task is in the cgroup (it
+	 * costs most of a millisecond, so not every time). */
+	if (cg_read_u64(m, "memory.usage_in_bytes") > l->mem_bytes / 16)
+		(void)cg_write(m, "memory.force_empty", "0");
 	if (cg_write(m, "memory.max_usage_in_bytes", "0") < 0)
 		return -1;
 	(void)cg_write(m, "memory.memsw.max_usage_in_bytes", "0");

@@ -129,6 +129,21 @@ int main(void)
 }
 X
 )
+# the test programs' daemons still alive, and waits for them
+left() { pgrep -f -c "^$marker 1000\$"; }
+running() { [ "$(left)" -ge 2 ]; }
+gone() { [ "$(left)" -eq 0 ]; }
+# within N COMMAND...: COMMAND succeeds within N times 50 ms
+within() {
+	local n=$1
+	shift
+	for _ in $(seq "$n"); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	"$@"
+}
+
 tests=$TEST_TMP/tests
 mkdir -p "$tests"
 i=0
@@ -160,8 +175,7 @@ check "the test after it is not ($(t 5 .memory_kb) KB)" \
 	test "$(t 5 .memory_kb)" -le 20000
 check "the tests after a TLE, an MLE and an OLE are clean" \
 	test "$(t 7 .verdict)$(t 9 .verdict)$(t 11 .verdict)" = ACACAC
-eq "no process of any test outlives the judge" 0 \
-	"$(pgrep -f -c "^$marker 1000\$")"
+eq "no process of any test outlives the judge" 0 "$(left)"
 
 # two workers, each with its kept root
 rc=0
@@ -171,24 +185,15 @@ rc=0
 eq "-j 2: every test clean" "AC AC AC AC AC AC AC" \
 	"$(j '[.tests[].verdict] | join(" ")')"
 eq "-j 2: exit 0" 0 "$rc"
-eq "-j 2: no process left" 0 "$(pgrep -f -c "^$marker 1000\$")"
+eq "-j 2: no process left" 0 "$(left)"
 
 # the judge killed in the middle of its tests: every test dies with it
 for i in 1 2 3 4; do echo hang >"$tests/$i.in"; done
 "$FORGE" judge --no-history -j 2 --wall 60 --time 60 "$prog" "$tests" \
 	--only 1 --only 2 --only 3 --only 4 >/dev/null 2>&1 &
 judge_pid=$!
-for _ in $(seq 100); do
-	[ "$(pgrep -f -c "^$marker 1000\$")" -ge 2 ] && break
-	sleep 0.05
-done
-check "a judge's tests are running" test "$(pgrep -f -c "^$marker 1000\$")" -ge 2
+check "a judge's tests are running" within 100 running
 kill -9 "$judge_pid"
 { wait "$judge_pid"; } 2>/dev/null
-for _ in $(seq 40); do
-	pgrep -f "^$marker 1000\$" >/dev/null || break
-	sleep 0.05
-done
-eq "judge killed: no process of its tests is left" 0 \
-	"$(pgrep -f -c "^$marker 1000\$")"
+check "judge killed: no process of its tests is left" within 40 gone
 finish
