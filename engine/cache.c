@@ -179,6 +179,11 @@ cache_subdir(const char *name)
 {
 	char *dir = cache_dir(), *b = util_path_join(dir, name);
 
+	/* there already (the usual case): no walk up the path */
+	if (mkdir(b, 0755) == 0 || errno == EEXIST) {
+		free(dir);
+		return b;
+	}
 	if (util_mkdir_p(dir, 0700) < 0 || util_mkdir_p(b, 0755) < 0) {
 		free(dir);
 		free(b);
@@ -481,6 +486,7 @@ void
 cache_cleanup_stale(void)
 {
 	char *t = cache_subdir("tmp");
+	struct stat st;
 	int tfd;
 	DIR *d;
 	struct dirent *e;
@@ -489,6 +495,13 @@ cache_cleanup_stale(void)
 		return;
 	tfd = cache_open_dir(t);
 	free(t);
+	/* each build in progress is a directory: a link count of 2 says
+	 * there is none, dead or alive, without reading the directory
+	 * (file systems that do not count subdirectories say 1) */
+	if (tfd >= 0 && fstat(tfd, &st) == 0 && st.st_nlink == 2) {
+		close(tfd);
+		return;
+	}
 	if (tfd < 0 || (d = fdopendir(dup(tfd))) == NULL) {
 		if (tfd >= 0)
 			close(tfd);

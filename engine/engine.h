@@ -201,6 +201,9 @@ struct box_spec {
 	box_output_fn on_input; /* stream 0: bytes given to the program */
 	box_sample_fn on_sample;
 	void *arg;
+	bool reuse; /* the sandbox's root may be kept for the next run of
+	               the same command (only stdin differs), and taken
+	               from the last */
 };
 
 struct box_result {
@@ -251,6 +254,7 @@ extern const struct backend ns_backend;
 int ns_run(const struct box_spec *, struct box_result *);
 void ns_cleanup_stale(void);
 void ns_release(void);
+pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *attached);
 
 /* ns-init.c: PID 1 inside the sandbox */
 struct ns_init_args {
@@ -262,8 +266,31 @@ struct ns_init_args {
 	bool map_root_groups;
 	struct ns_seccomp *filter;
 	bool use_rlimits;
+	int cg_tasks[3]; /* cgroup v1: the init joins its cgroups itself */
+	int ncg_tasks;
+	bool cg_later;  /* cgroup v1 made while the init builds the root:
+	                   the tasks files come on sync_fd (a socket) */
+	bool huge_prog; /* the build's copy may use huge pages: the init
+	                   joins its cgroups only after the copy, which is
+	                   then not charged to the program */
 };
 FORGE_NORETURN void ns_init_main(const struct ns_init_args *);
+/* A holder keeps one build's root for many runs (see ns-init.c). Per
+ * run the keeper sends a request with the run's descriptors: sync (read
+ * end), status (write end), stdin, stdout, stderr, then ncg cgroup
+ * descriptors (v1: the tasks files; v2: the cgroup's directory). The
+ * holder answers twice: the init's pid (or -errno) and whether it was
+ * cloned into the cgroup; then the pid and its wait status. */
+#define NS_HOLDER_FDS 8
+struct ns_holder_req {
+	int32_t ncg;
+	int32_t cg_v2;
+};
+struct ns_holder_reply {
+	int32_t pid;
+	int32_t attached; /* the second reply: the wait status */
+};
+FORGE_NORETURN void ns_init_holder(const struct ns_init_args *, int sock);
 
 /* ns-proto.c: init-to-keeper messages */
 enum ns_msg_type {
@@ -303,6 +330,10 @@ struct ns_cgroup *ns_cgroup_get(const struct limits *, char *err, size_t);
 void ns_cgroup_put(struct ns_cgroup *);
 void ns_cgroup_release(void);
 int ns_cgroup_attach(struct ns_cgroup *, pid_t);
+int ns_cgroup_join(const int *tasks, int n);
+bool ns_cgroup_costly(void);
+int ns_cgroup_join_fds(const struct ns_cgroup *, int *tasks);
+int ns_cgroup_dirfd(const struct ns_cgroup *);
 enum ns_cgroup_mode ns_cgroup_mode(const struct ns_cgroup *);
 uint64_t ns_cgroup_cpu_us(struct ns_cgroup *);
 uint64_t ns_cgroup_mem_bytes(struct ns_cgroup *);

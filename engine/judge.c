@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,17 @@
 
 #define JUDGE_STDERR_KEEP    2000
 #define JUDGE_CHECKER_OUTPUT (64 * 1024)
+
+/* A forked helper (a worker, a validator's keeper) dies with the judge
+ * that forked it, and takes its sandboxes along (their inits die with
+ * their keepers): a killed judge leaves no test running. */
+static void
+judge_die_with(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1); /* the judge died before the line above */
+}
 
 /* ---- checkers ---------------------------------------------------------- */
 
@@ -376,7 +388,7 @@ judge_interactive(const struct judge_opts *o, const struct build *sol,
 	struct box_spec s;
 	struct box_result r, vr;
 	struct buf cap[2];
-	pid_t vpid;
+	pid_t vpid, parent;
 	struct {
 		enum box_end end;
 		int code;
@@ -391,6 +403,7 @@ judge_interactive(const struct judge_opts *o, const struct build *sol,
 		         strerror(errno));
 		return;
 	}
+	parent = getpid();
 	vpid = fork();
 	if (vpid == 0) {
 		/* the validator's keeper */
@@ -405,6 +418,7 @@ judge_interactive(const struct judge_opts *o, const struct build *sol,
 		const struct box_file *jm;
 		size_t n = 0, i;
 
+		judge_die_with(parent);
 		close(to_val[1]);
 		close(to_sol[0]);
 		close(rp[0]);
@@ -657,6 +671,7 @@ judge_run(const struct judge_opts *o, const struct build *sol,
 	unsigned jobs = o->jobs ? o->jobs : 1;
 	struct judge_worker *wk;
 	bool stop = false;
+	pid_t parent = getpid();
 
 	for (i = 0; i < ts->ntests; i++)
 		if (judge_selected(o, &ts->tests[i]))
@@ -686,6 +701,8 @@ judge_run(const struct judge_opts *o, const struct build *sol,
 		wk[w].pid = fork();
 		if (wk[w].pid == 0) {
 			size_t k;
+
+			judge_die_with(parent);
 			close(tp[1]);
 			close(rp[0]);
 			for (k = 0; k < w; k++) {

@@ -32,6 +32,7 @@ static const char *const v1_names[V1__COUNT] = {"memory", "pids", "cpuacct"};
 struct ns_cgroup {
 	enum ns_cgroup_mode mode;
 	int fd[V1__COUNT];     /* v2: fd[0] only */
+	int tasks[V1__COUNT];  /* v1: each "tasks" file, for ns_cgroup_join */
 	char *path[V1__COUNT]; /* for rmdir */
 	uint64_t peak_seen;    /* v2 without memory.peak: sampled maximum */
 	uint64_t mem_limit;    /* as written */
@@ -353,6 +354,8 @@ cg_free(struct ns_cgroup *c)
 	for (i = 0; i < V1__COUNT; i++) {
 		if (c->fd[i] >= 0)
 			close(c->fd[i]);
+		if (c->tasks[i] >= 0)
+			close(c->tasks[i]);
 		free(c->path[i]);
 	}
 	free(c);
@@ -370,7 +373,7 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 	c = xcalloc(1, sizeof *c);
 	c->mode = cg.mode;
 	for (i = 0; i < V1__COUNT; i++)
-		c->fd[i] = -1;
+		c->fd[i] = c->tasks[i] = -1;
 	snprintf(name, sizeof name, "run-%d-%u", (int)getpid(), cg.seq++);
 	snprintf(mem, sizeof mem, "%" PRIu64, l->mem_bytes);
 	/* the sandbox's init is in the cgroup too: the program gets N */
@@ -414,6 +417,17 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 		(void)cg_write(c->fd[V1_MEMORY], "memory.memsw.limit_in_bytes",
 		               mem);
 		(void)cg_write(c->fd[V1_MEMORY], "memory.swappiness", "0");
+		/* opened here, with forge's identity, for the init to write:
+		 * the kernel checks the opener's credentials */
+		for (i = 0; i < V1__COUNT; i++) {
+			c->tasks[i] =
+			    openat(c->fd[i], "tasks", O_WRONLY | O_CLOEXEC);
+			if (c->tasks[i] < 0) {
+				snprintf(err, errlen, "open %s/tasks: %s",
+				         c->path[i], strerror(errno));
+				goto fail;
+			}
+		}
 	}
 	c->mem_limit = l->mem_bytes;
 	c->pids_limit = l->pids;
@@ -434,6 +448,45 @@ ns_cgroup_attach(struct ns_cgroup *c, pid_t pid)
 		if (cg_write(c->fd[i], "cgroup.procs", s) < 0)
 			return -1;
 	return 0;
+}
+
+/* cgroup v1: the calling process (single-threaded: the sandbox's init,
+ * before it forks anything) moves itself into the run's cgroups through
+ * the "tasks" files the keeper opened. Writing "0" there moves the
+ * caller alone, which the kernel does without the system-wide lock (and
+ * RCU grace period, several ms) that moving a process by its pid
+ * through cgroup.procs takes. */
+int
+ns_cgroup_join(const int *tasks, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (util_write_all(tasks[i], "0", 1) < 0)
+			return -1;
+	return 0;
+}
+
+/* The fds ns_cgroup_join needs, or 0 where the keeper must attach the
+ * init itself (cgroup v2). */
+int
+ns_cgroup_join_fds(const struct ns_cgroup *c, int *tasks)
+{
+	int i;
+
+	if (c->mode != CGROUP_V1)
+		return 0;
+	for (i = 0; i < V1__COUNT; i++)
+		tasks[i] = c->tasks[i];
+	return V1__COUNT;
+}
+
+/* cgroup v2: the directory to clone the init into (CLONE_INTO_CGROUP),
+ * or -1 under v1. */
+int
+ns_cgroup_dirfd(const struct ns_cgroup *c)
+{
+	return c->mode == CGROUP_V2 ? c->fd[0] : -1;
 }
 
 enum ns_cgroup_mode
@@ -492,6 +545,14 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l)
 			return -1;
 		c->pids_limit = l->pids;
 	}
+	/* What the last runs left charged (files they read, in the page
+	 * cache) is the base the next run is measured above. A run near
+	 * its limit makes the kernel reclaim that base, and its peak then
+	 * looks smaller by what was reclaimed: a base above a sixteenth of
+	 * the limit is reclaimed now, while no task is in the cgroup (it
+	 * costs most of a millisecond, so not every time). */
+	if (cg_read_u64(m, "memory.usage_in_bytes") > l->mem_bytes / 16)
+		(void)cg_write(m, "memory.force_empty", "0");
 	if (cg_write(m, "memory.max_usage_in_bytes", "0") < 0)
 		return -1;
 	(void)cg_write(m, "memory.memsw.max_usage_in_bytes", "0");
@@ -500,6 +561,15 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l)
 	 * run's memory: measurements start above it */
 	c->mem_base = cg_read_u64(m, "memory.usage_in_bytes");
 	return 0;
+}
+
+/* Would ns_cgroup_get make new directories (cgroup v1, none parked)?
+ * Then a run may ask for its cgroup while its init builds the root. */
+bool
+ns_cgroup_costly(void)
+{
+	cg_forget_inherited();
+	return cg_parked == NULL && ns_cgroup_probe(NULL, 0) == CGROUP_V1;
 }
 
 /* A cgroup for one run: the parked one reset, or a new one. */
@@ -674,7 +744,13 @@ ns_cgroup_cleanup_stale(void)
 		DIR *d;
 		struct dirent *e;
 
-		if (cg.base[i] == NULL || (d = opendir(cg.base[i])) == NULL)
+		struct stat st;
+
+		/* no child cgroup at all (2 links: the usual case when no
+		 * other forge runs): nothing to read */
+		if (cg.base[i] == NULL ||
+		    (stat(cg.base[i], &st) == 0 && st.st_nlink == 2) ||
+		    (d = opendir(cg.base[i])) == NULL)
 			continue;
 		while ((e = readdir(d)) != NULL) {
 			int pid, fd;

@@ -240,33 +240,42 @@ init_etc(void)
 	/* no /etc/localtime: programs see UTC, the same on every host */
 }
 
-/* Bytes the build takes, rounded to pages. */
-static uint64_t
-init_prog_size(int prog_fd)
+/* What the build takes: bytes rounded to pages, files, the largest. */
+struct init_prog_stat {
+	uint64_t total, largest;
+	unsigned files;
+};
+
+static void
+init_prog_size(int prog_fd, struct init_prog_stat *ps)
 {
 	int dfd = openat(prog_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	uint64_t total = 0;
 	struct dirent *e;
 
+	memset(ps, 0, sizeof *ps);
 	if (d == NULL)
 		init_fail("reading the build");
 	while ((e = readdir(d)) != NULL) {
 		struct stat st;
 		if (e->d_name[0] != '.' &&
 		    fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode))
-			total += ((uint64_t)st.st_size + 4095) / 4096 * 4096;
+		    S_ISREG(st.st_mode)) {
+			ps->total +=
+			    ((uint64_t)st.st_size + 4095) / 4096 * 4096;
+			ps->files++;
+			if ((uint64_t)st.st_size > ps->largest)
+				ps->largest = (uint64_t)st.st_size;
+		}
 	}
 	closedir(d);
-	return total;
 }
 
 /* The build, copied into the sandbox's root (read-only with it). A bind
  * mount would be cheaper, but its source path (the user's home, forge's
  * cache) would show in /proc/self/mountinfo. */
 static void
-init_prog(int prog_fd)
+init_prog(int prog_fd, const struct init_prog_stat *huge)
 {
 	int dfd = openat(prog_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
@@ -277,6 +286,24 @@ init_prog(int prog_fd)
 		init_fail("reading the build");
 	if (mkdir(NEWROOT SANDBOX_PROG, 0755) < 0)
 		init_fail("creating " SANDBOX_PROG);
+	if (huge != NULL) {
+		char opts[128];
+		uint64_t size =
+		    ((uint64_t)huge->files + 1) * (2 << 20) +
+		    (huge->total + (2 << 20) - 1) / (2 << 20) * (2 << 20);
+
+		snprintf(opts, sizeof opts,
+		         "size=%llu,nr_inodes=64,mode=0755,huge=always",
+		         (unsigned long long)size);
+		/* kernels without transparent huge pages: small pages */
+		if (mount("tmpfs", NEWROOT SANDBOX_PROG, "tmpfs",
+		          MS_NOSUID | MS_NODEV, opts) < 0) {
+			*strstr(opts, ",huge=always") = '\0';
+			if (mount("tmpfs", NEWROOT SANDBOX_PROG, "tmpfs",
+			          MS_NOSUID | MS_NODEV, opts) < 0)
+				init_fail("mounting " SANDBOX_PROG);
+		}
+	}
 	out = open(NEWROOT SANDBOX_PROG, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (out < 0)
 		init_fail("opening " SANDBOX_PROG);
@@ -307,25 +334,98 @@ init_prog(int prog_fd)
 	}
 	closedir(d);
 	close(out);
+	/* its own mount: read-only by itself, not with the root */
+	if (huge != NULL &&
+	    mount(NULL, NEWROOT SANDBOX_PROG, NULL,
+	          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+	          NULL) < 0)
+		init_fail("remounting " SANDBOX_PROG " read-only");
 }
 
+/* What each run gets afresh under root ("" once pivoted): a writable
+ * /work and /tmp, a /proc of its PID namespace, the program's files. */
 static void
-init_mounts(const struct ns_init_args *a, int prog_fd)
+init_run_mounts(const struct ns_init_args *a, const char *root)
+{
+	const struct box_spec *s = a->spec;
+	char path[64];
+	size_t i;
+
+	/* Writable places: size-limited, private, gone with the run. */
+	snprintf(path, sizeof path, "%s" SANDBOX_WORK, root);
+	init_tmpfs(path, s->limits.fsize_bytes, "0755");
+	snprintf(path, sizeof path, "%s/tmp", root);
+	init_tmpfs(path, s->limits.fsize_bytes, "1777");
+
+	/* A /proc of this PID namespace only: no host process is seen.
+	 * In a kept root it covers the holder's bind of the host's /proc,
+	 * which the kernel requires to be there ("fully visible") before a
+	 * user namespace may mount a proc; nothing can uncover it. */
+	snprintf(path, sizeof path, "%s/proc", root);
+	if (mkdir(path, 0555) < 0 && errno != EEXIST)
+		init_fail("creating /proc");
+	if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+	          NULL) < 0)
+		init_fail("mounting /proc");
+
+	/* The program's files, on its own fresh tmpfs: nothing there yet
+	 * that could redirect a path. */
+	snprintf(path, sizeof path, "%s" SANDBOX_WORK, root);
+	for (i = 0; s->mkdirs != NULL && s->mkdirs[i] != NULL; i++) {
+		char *p = util_path_join(path, s->mkdirs[i]);
+		if (util_mkdir_p(p, 0755) < 0)
+			init_fail("creating %s", p);
+		free(p);
+	}
+	for (i = 0; i < s->ninputs; i++) {
+		char *p = util_path_join(path, s->inputs[i].name);
+		char *slash = strrchr(p, '/');
+		int fd;
+
+		*slash = '\0';
+		if (util_mkdir_p(p, 0755) < 0)
+			init_fail("creating %s", p);
+		*slash = '/';
+		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 ||
+		    util_write_all(fd, s->inputs[i].data, s->inputs[i].len) < 0)
+			init_fail("writing %s", p);
+		close(fd);
+		free(p);
+	}
+}
+
+/* The sandbox's root. For one run (kept == false) with all of the run's
+ * own mounts; for a kept root (a holder's, reused by many runs of one
+ * build) without them: each run adds its own in its own namespaces. */
+static void
+init_mounts(const struct ns_init_args *a, int prog_fd, bool kept)
 {
 	static const char *const tops[] = {"bin",   "sbin",  "lib",
 	                                   "lib32", "lib64", "libx32"};
 	const struct box_spec *s = a->spec;
 	char path[64], target[4096];
+	struct init_prog_stat ps;
+	bool huge;
 	size_t i;
 
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		init_fail("making mounts private");
+	if (prog_fd >= 0)
+		init_prog_size(prog_fd, &ps);
+	/* A build of a few big files (a static binary) gets a tmpfs of its
+	 * own, on huge pages: copying it there takes a quarter of the time
+	 * it takes in small pages. Each file takes at least one 2 MB page,
+	 * hence not for builds of many small files, nor where the program
+	 * would be charged for them (an init in its cgroup from the start,
+	 * rlimits that see the mapped binary as the program's memory). */
+	huge = a->huge_prog && prog_fd >= 0 && ps.largest >= (256 << 10) &&
+	       ps.files <= 4;
 	/* the skeleton, /etc's few files, /dev's nodes, and the build */
-	snprintf(
-	    target, sizeof target, "size=%llu,nr_inodes=4096,mode=0755",
-	    (unsigned long long)((1 << 20) +
-	                         (prog_fd >= 0 ? init_prog_size(prog_fd) : 0)));
+	snprintf(target, sizeof target, "size=%llu,nr_inodes=4096,mode=0755",
+	         (unsigned long long)((1 << 20) +
+	                              (prog_fd >= 0 && !huge ? ps.total : 0)));
 	if (mount("tmpfs", NEWROOT, "tmpfs", MS_NOSUID | MS_NODEV, target) < 0)
 		init_fail("mounting the sandbox root");
 
@@ -357,44 +457,21 @@ init_mounts(const struct ns_init_args *a, int prog_fd)
 	/* The build, read-only, through the descriptor opened before the
 	 * identity change (forge's cache may sit in a private home). */
 	if (prog_fd >= 0)
-		init_prog(prog_fd);
+		init_prog(prog_fd, huge ? &ps : NULL);
 
-	/* Writable places: size-limited, private, gone with the run. */
-	init_tmpfs(NEWROOT SANDBOX_WORK, s->limits.fsize_bytes, "0755");
-	init_tmpfs(NEWROOT "/tmp", s->limits.fsize_bytes, "1777");
 	init_dev();
-
-	/* A /proc of this PID namespace only: no host process is seen. */
-	if (mkdir(NEWROOT "/proc", 0555) < 0)
-		init_fail("creating /proc");
-	if (mount("proc", NEWROOT "/proc", "proc",
-	          MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		init_fail("mounting /proc");
-
-	/* The program's files, on its own fresh tmpfs: nothing there yet
-	 * that could redirect a path. */
-	for (i = 0; s->mkdirs != NULL && s->mkdirs[i] != NULL; i++) {
-		char *p = util_path_join(NEWROOT SANDBOX_WORK, s->mkdirs[i]);
-		if (util_mkdir_p(p, 0755) < 0)
-			init_fail("creating %s", p);
-		free(p);
-	}
-	for (i = 0; i < s->ninputs; i++) {
-		char *p =
-		    util_path_join(NEWROOT SANDBOX_WORK, s->inputs[i].name);
-		char *slash = strrchr(p, '/');
-		int fd;
-
-		*slash = '\0';
-		if (util_mkdir_p(p, 0755) < 0)
-			init_fail("creating %s", p);
-		*slash = '/';
-		fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 ||
-		    util_write_all(fd, s->inputs[i].data, s->inputs[i].len) < 0)
-			init_fail("writing %s", p);
-		close(fd);
-		free(p);
+	if (!kept)
+		init_run_mounts(a, NEWROOT);
+	else {
+		/* mount points for the runs' own, and the host's /proc
+		 * that lets them mount theirs (see init_run_mounts) */
+		if (mkdir(NEWROOT SANDBOX_WORK, 0755) < 0 ||
+		    mkdir(NEWROOT "/tmp", 0755) < 0 ||
+		    mkdir(NEWROOT "/proc", 0555) < 0)
+			init_fail("creating the mount points");
+		if (mount("/proc", NEWROOT "/proc", NULL, MS_BIND | MS_REC,
+		          NULL) < 0)
+			init_fail("binding /proc");
 	}
 
 	/* Switch roots and drop the host's tree from view entirely. */
@@ -688,58 +765,120 @@ init_hide_cmdline(void)
 	memset((void *)v[2], 0, v[3] - v[2]);
 }
 
-void
-ns_init_main(const struct ns_init_args *a)
+/* Waits for the keeper's go-ahead (maps and cgroup written). */
+static void
+init_wait_go(int fd)
 {
-	const struct box_spec *s = a->spec;
-	int exec_pipe[2], notify_fd = -1, sfd, err = 0, prog_fd = -1;
-	sigset_t chld;
 	char go;
-	pid_t prog;
-	uint64_t t0;
 	ssize_t n;
 
-	init_status_fd = a->status_fd;
-	init_hide_cmdline();
-	/* The keeper writes our maps and cgroup, then says go. */
 	do
-		n = read(a->sync_fd, &go, 1);
+		n = read(fd, &go, 1);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(127); /* the keeper is gone */
+}
 
-	/* The build directory, opened with forge's own identity. Its path
-	 * is forge's cache, which no sandboxed program can write to. */
-	if (s->prog_dir != NULL) {
-		prog_fd = open(s->prog_dir,
-		               O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (prog_fd < 0)
-			init_fail("opening the build %s", s->prog_dir);
-	}
+/* A keeper that died before PR_SET_PDEATHSIG took hold closed fd. Only
+ * a hang-up counts: the keeper may already have written more. */
+static void
+init_check_keeper(int fd)
+{
+	struct pollfd p = {fd, POLLIN, 0};
 
-	/* The sandbox's identity, before anything is created on its file
-	 * systems: files in them belong to the sandbox user. */
+	if (poll(&p, 1, 0) > 0 && (p.revents & POLLHUP))
+		_exit(127);
+}
+
+/* The sandbox's identity, before anything is created on its file
+ * systems: files in them belong to the sandbox user. */
+static void
+init_identity(const struct ns_init_args *a)
+{
 	if (a->map_root_groups && setgroups(0, NULL) < 0)
 		init_fail("setgroups");
 	if (setresgid(SANDBOX_GID, SANDBOX_GID, SANDBOX_GID) < 0)
 		init_fail("setresgid");
 	if (setresuid(SANDBOX_UID, SANDBOX_UID, SANDBOX_UID) < 0)
 		init_fail("setresuid");
-	/* The run dies with forge (set after the uid change, which would
-	 * clear it); a keeper that died meanwhile closed the sync pipe. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	{
-		struct pollfd p = {a->sync_fd, POLLIN, 0};
-		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLIN)))
-			_exit(127);
-	}
+}
 
-	/* cgroup namespace: the program sees its own cgroup as the root */
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		init_fail("unshare(CLONE_NEWCGROUP)");
-	init_mounts(a, prog_fd);
-	if (prog_fd >= 0)
-		close(prog_fd);
+/* The build directory, opened with forge's own identity. Its path is
+ * forge's cache, which no sandboxed program can write to. */
+static int
+init_open_prog(const struct box_spec *s)
+{
+	int fd;
+
+	if (s->prog_dir == NULL)
+		return -1;
+	fd = open(s->prog_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		init_fail("opening the build %s", s->prog_dir);
+	return fd;
+}
+
+/* Receives a message of exactly len bytes with its descriptors (at
+ * most max). Returns how many came, or -1 (the keeper is gone, or sent
+ * something else). */
+static int
+init_recv_fds(int sock, void *msg, size_t len, int *fds, int max)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * NS_HOLDER_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {msg, len};
+	struct msghdr m = {0};
+	struct cmsghdr *c;
+	ssize_t n;
+	int nfds = 0;
+
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof u.buf;
+	do
+		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (c = CMSG_FIRSTHDR(&m); n > 0 && c != NULL; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int i, got = (int)((c->cmsg_len - CMSG_LEN(0)) /
+			                   sizeof(int));
+
+			for (i = 0; i < got; i++)
+				if (nfds < max)
+					memcpy(&fds[nfds++],
+					       CMSG_DATA(c) + i * sizeof(int),
+					       sizeof(int));
+				else {
+					int extra;
+					memcpy(&extra,
+					       CMSG_DATA(c) + i * sizeof(int),
+					       sizeof(int));
+					close(extra);
+				}
+		}
+	if (n != (ssize_t)len || (m.msg_flags & MSG_CTRUNC)) {
+		while (nfds > 0)
+			close(fds[--nfds]);
+		return -1;
+	}
+	return nfds;
+}
+
+/* The root is ready: the namespaces' last touches, the filter, the
+ * program, and its supervision to the end. */
+static FORGE_NORETURN void
+init_finish(const struct ns_init_args *a)
+{
+	const struct box_spec *s = a->spec;
+	int exec_pipe[2], notify_fd = -1, sfd, err = 0;
+	sigset_t chld;
+	pid_t prog;
+	uint64_t t0;
+	ssize_t n;
+
 	if (sethostname("forge", 5) < 0)
 		init_fail("sethostname");
 	if (s->limits.net)
@@ -759,6 +898,24 @@ ns_init_main(const struct ns_init_args *a)
 	if (ns_seccomp_load(a->filter, &notify_fd) < 0)
 		init_fail("loading the seccomp filter");
 
+	/* Into the run's cgroups (v1) before the program is forked: it
+	 * and all it starts are counted and limited together. The
+	 * sandbox's own set-up (its file systems, the copy of the build)
+	 * is not the program's and was charged to forge. */
+	if (a->cg_later) {
+		/* made by the keeper meanwhile; it sends its tasks files */
+		int tasks[3], got, i;
+		char c;
+
+		got = init_recv_fds(a->sync_fd, &c, 1, tasks, 3);
+		if (got < 0)
+			_exit(127); /* the keeper is gone, or gave up */
+		if (got != 3 || c != 'c' || ns_cgroup_join(tasks, got) < 0)
+			init_fail("joining the run's cgroup");
+		for (i = 0; i < got; i++)
+			close(tasks[i]);
+	} else if (ns_cgroup_join(a->cg_tasks, a->ncg_tasks) < 0)
+		init_fail("joining the run's cgroup");
 	t0 = util_now_us();
 	/* vfork-like: the child borrows this memory until it execs, so no
 	 * page table is copied; it only makes system calls before exec */
@@ -789,4 +946,168 @@ ns_init_main(const struct ns_init_args *a)
 	ns_proto_send(a->status_fd, NS_MSG_STARTED, NULL, 0);
 	init_supervise(a, prog, sfd, notify_fd, t0);
 	_exit(0);
+}
+
+void
+ns_init_main(const struct ns_init_args *a)
+{
+	int prog_fd;
+
+	init_status_fd = a->status_fd;
+	init_hide_cmdline();
+	init_wait_go(a->sync_fd);
+	prog_fd = init_open_prog(a->spec);
+	init_identity(a);
+	/* The run dies with forge (set after the uid change, which would
+	 * clear it); a keeper that died meanwhile closed the sync pipe. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	init_check_keeper(a->sync_fd);
+
+	/* cgroup namespace: the program sees its own cgroup as the root */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		init_fail("unshare(CLONE_NEWCGROUP)");
+	init_mounts(a, prog_fd, false);
+	if (prog_fd >= 0)
+		close(prog_fd);
+	init_finish(a);
+}
+
+/* Does the network namespace hold a socket? Without --net, runs share
+ * their holder's, with the loopback down: no connection can be made
+ * there, and every socket closes with its process, except those sent
+ * over a unix socket that is itself in flight, which stay until the
+ * kernel collects them. Such a carrier is a unix socket, listed in
+ * /proc/net/unix (a run's /proc/net shows its network namespace, and
+ * the kernel keeps unix sockets per namespace: reading it is cheap,
+ * unlike /proc/net/tcp, which walks the host's whole table). */
+static bool
+init_net_busy(void)
+{
+	char buf[4096], *nl;
+	int fd = open("/proc/net/unix", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true;
+	n = util_read_all(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return true;
+	buf[n] = '\0';
+	/* a header line, then one line per socket */
+	nl = strchr(buf, '\n');
+	return nl == NULL || nl[1] != '\0';
+}
+
+/* One run's init in a holder's root: the namespaces are new (the
+ * holder cloned it into them), the root is the holder's; the run adds
+ * its own /work, /tmp and /proc. */
+static FORGE_NORETURN void
+init_holder_run(const struct ns_init_args *a)
+{
+	init_status_fd = a->status_fd;
+	/* dies with the holder, which dies with forge */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	init_wait_go(a->sync_fd);
+	init_check_keeper(a->sync_fd);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		init_fail("unshare(CLONE_NEWCGROUP)");
+	init_run_mounts(a, "");
+	if (chdir("/") < 0)
+		init_fail("chdir /");
+	/* an earlier run's socket still there: this run gets a network
+	 * namespace of its own */
+	if (!a->spec->limits.net && init_net_busy() &&
+	    unshare(CLONE_NEWNET) < 0)
+		init_fail("unshare(CLONE_NEWNET)");
+	init_finish(a);
+}
+
+/* A holder: the root of one build, made once and kept for many runs of
+ * it (a judge's tests), so that each run skips the binds, the copy of
+ * the build and the pivot. It lives in its own user and mount
+ * namespaces but in no run's PID namespace: no program can see, signal
+ * or trace it. For each run it clones an init into fresh PID, mount,
+ * network, IPC and UTS namespaces: runs share no process, IPC object,
+ * socket or file. */
+void
+ns_init_holder(const struct ns_init_args *a, int sock)
+{
+	int prog_fd, null;
+
+	/* nothing of forge's but the line to the keeper: not even its
+	 * stdio, which someone may be reading until it closes */
+	if (dup2(sock, 3) < 0)
+		_exit(127);
+	sock = 3;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+	    dup2(null, 2) < 0)
+		_exit(127);
+	if (syscall(SYS_close_range, 4, ~0U, 0) < 0) {
+		int fd;
+		for (fd = 4; fd < 1024; fd++)
+			close(fd);
+	}
+	init_status_fd = sock;
+	init_hide_cmdline();
+	init_wait_go(sock);
+	prog_fd = init_open_prog(a->spec);
+	init_identity(a);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	init_check_keeper(sock);
+	init_mounts(a, prog_fd, true);
+	if (prog_fd >= 0)
+		close(prog_fd);
+	if (write(sock, "r", 1) != 1)
+		_exit(127);
+
+	for (;;) {
+		struct ns_holder_req req;
+		struct ns_holder_reply rep = {0, 0};
+		struct ns_init_args r = *a;
+		int fds[NS_HOLDER_FDS], nfds, i, st;
+		bool attached = false;
+		pid_t pid = -1;
+
+		nfds =
+		    init_recv_fds(sock, &req, sizeof req, fds, NS_HOLDER_FDS);
+		if (nfds < 0)
+			_exit(0); /* the keeper is done with us */
+		if (nfds < 5 || req.ncg < 0 || req.ncg > 3 ||
+		    nfds != 5 + req.ncg) {
+			rep.pid = -EINVAL;
+		} else {
+			r.sync_fd = fds[0];
+			r.status_fd = fds[1];
+			r.stdin_fd = fds[2];
+			r.stdout_fd = fds[3];
+			r.stderr_fd = fds[4];
+			r.ncg_tasks = req.cg_v2 ? 0 : req.ncg;
+			for (i = 0; i < r.ncg_tasks; i++)
+				r.cg_tasks[i] = fds[5 + i];
+			pid = ns_clone(
+			    CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+			        CLONE_NEWUTS |
+			        (a->spec->limits.net ? CLONE_NEWNET : 0),
+			    req.cg_v2 && req.ncg == 1 ? fds[5] : -1, &attached);
+			if (pid == 0) {
+				close(sock);
+				init_holder_run(&r);
+			}
+			rep.pid = pid < 0 ? -errno : pid;
+			rep.attached = attached;
+		}
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
+		if (send(sock, &rep, sizeof rep, MSG_NOSIGNAL) < 0)
+			_exit(127);
+		if (pid <= 0)
+			continue;
+		while (waitpid(pid, &st, __WALL) < 0 && errno == EINTR)
+			;
+		rep.attached = st;
+		if (send(sock, &rep, sizeof rep, MSG_NOSIGNAL) < 0)
+			_exit(127);
+	}
 }

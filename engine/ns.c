@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -51,6 +52,7 @@ struct keeper {
 	uint64_t peak_bytes, sampled_cpu_us;
 	struct ns_msg_exit exit_msg;
 	ino_t pidns; /* rlimit mode: to find the run's processes in /proc */
+	struct ns_holder *holder; /* the init is a holder's child */
 	long ncpu, clk_tck, page;
 };
 
@@ -62,7 +64,10 @@ ns_kill(struct keeper *k, enum box_end why)
 		if (k->res->end != BOX_SYSCALL)
 			k->res->end = why;
 	}
-	kill(k->init, SIGKILL);
+	/* a holder's init is reaped by the holder once it has exited
+	 * (its status pipe closed): its pid is not ours to reuse */
+	if (k->holder == NULL || k->status_fd >= 0)
+		kill(k->init, SIGKILL);
 	if (k->cg != NULL)
 		ns_cgroup_kill(k->cg);
 }
@@ -403,6 +408,284 @@ ns_map_user(pid_t pid, char *err, size_t errlen)
 
 static struct ns_seccomp *ns_filter[2]; /* [no_sockets] */
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3's arguments (linux/sched.h), up to the cgroup field of 5.7 */
+struct ns_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+	    stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/* fork-like: returns twice. With cgroup_fd (cgroup v2), the child starts
+ * in that cgroup (*attached): no moving it there afterwards, which would
+ * take the kernel's system-wide lock for cgroup migrations. Kernels
+ * before 5.7 (or seccomp profiles that hide clone3) get a plain clone. */
+pid_t
+ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
+{
+#ifdef SYS_clone3
+	if (cgroup_fd >= 0) {
+		struct ns_clone_args ca = {0};
+		long pid;
+
+		ca.flags = flags | CLONE_INTO_CGROUP;
+		ca.exit_signal = SIGCHLD;
+		ca.cgroup = (uint64_t)cgroup_fd;
+		pid = syscall(SYS_clone3, &ca, sizeof ca);
+		if (pid >= 0) {
+			*attached = pid > 0;
+			return (pid_t)pid;
+		}
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			return -1;
+	}
+#endif
+	*attached = false;
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+/* Sends msg with descriptors (at most NS_HOLDER_FDS) over a socket. */
+static int
+ns_send_fds(int sock, const void *msg, size_t len, const int *fds, int n)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * NS_HOLDER_FDS)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {(void *)msg, len};
+	struct msghdr m = {0};
+	struct cmsghdr *c;
+
+	if (n < 1 || n > NS_HOLDER_FDS)
+		return -1;
+	memset(&u, 0, sizeof u);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+	return sendmsg(sock, &m, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+/* ---- holders: a build's root kept for many runs ----------------------
+ *
+ * A judge runs one build on many tests; building its root (binds, the
+ * copy of the build, the pivot) for each test costs about as much as
+ * the test itself. A holder (ns-init.c) builds it once and clones each
+ * run's init into fresh namespaces under it. The holder is cloned from
+ * this process, so it knows the run's spec as it was the first time:
+ * it serves only runs whose spec matches that one in all but stdin. */
+#define NS_HOLDERS 4 /* a stress test alternates between builds */
+
+struct ns_holder {
+	struct buf key; /* empty: a free slot */
+	pid_t pid, owner;
+	int sock;
+	uint64_t used;
+};
+static struct ns_holder ns_holders[NS_HOLDERS];
+static uint64_t ns_holder_clock;
+static bool ns_holder_failed; /* one could not be made: no more tries */
+
+static void
+ns_holder_drop(struct ns_holder *h)
+{
+	if (h->key.len == 0)
+		return;
+	close(h->sock);
+	/* a forked child's copy: the holder is its parent's to end */
+	if (h->owner == getpid()) {
+		kill(h->pid, SIGKILL);
+		while (waitpid(h->pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+	}
+	buf_free(&h->key);
+	memset(h, 0, sizeof *h);
+}
+
+/* Everything a holder's init takes from the spec it was made with. */
+static void
+ns_holder_key(struct buf *key, const struct box_spec *s,
+              const struct ns_init_args *a)
+{
+	const struct limits *l = &s->limits;
+	char *const *lists[] = {s->argv, s->envp, s->ro_paths};
+	size_t i, j;
+
+	buf_init(key, 0);
+	buf_printf(key,
+	           "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+	           " %" PRIu32 " %d %d %p %d\n%s\n",
+	           l->cpu_ms, l->wall_ms, l->mem_bytes, l->output_bytes,
+	           l->fsize_bytes, l->pids, (int)l->net, (int)a->use_rlimits,
+	           (void *)a->filter, (int)a->map_root_groups,
+	           s->prog_dir ? s->prog_dir : "");
+	for (i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		for (j = 0; lists[i] != NULL && lists[i][j] != NULL; j++)
+			buf_add(key, lists[i][j], strlen(lists[i][j]) + 1);
+		buf_add(key, "\n", 1);
+	}
+}
+
+static bool
+ns_holder_fits(const struct box_spec *s)
+{
+	return s->reuse && s->tty_fd < 0 && s->pipe_in < 0 && s->pipe_out < 0 &&
+	       s->ninputs == 0 && s->collect == NULL &&
+	       (s->mkdirs == NULL || s->mkdirs[0] == NULL);
+}
+
+/* The holder for this spec: a kept one, or a new one; NULL when none
+ * can be made (the run then builds its own root, as any run does). */
+static struct ns_holder *
+ns_holder_get(const struct ns_init_args *a, struct buf *key)
+{
+	struct ns_holder *h = NULL;
+	int sv[2], i;
+	bool attached;
+	char err[256], reply[600];
+	struct pollfd p;
+	ssize_t n;
+	pid_t pid;
+
+	for (i = 0; i < NS_HOLDERS; i++) {
+		struct ns_holder *o = &ns_holders[i];
+
+		if (o->key.len > 0 && o->owner != getpid())
+			ns_holder_drop(o);
+		if (o->key.len == key->len && key->len > 0 &&
+		    memcmp(o->key.data, key->data, key->len) == 0) {
+			o->used = ++ns_holder_clock;
+			return o;
+		}
+		if (h == NULL || o->used < h->used)
+			h = o; /* the least recently used, or a free one */
+	}
+	if (ns_holder_failed)
+		return NULL;
+	ns_holder_drop(h);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return NULL;
+	/* its own user namespace (where it may mount) and mount namespace
+	 * (the root it keeps); each run adds the rest. Without --net the
+	 * runs share the holder's network namespace, whose loopback stays
+	 * down: making and tearing down one per run was a third of a
+	 * trivial run's cost (ns-init.c checks each run finds it empty). */
+	pid = ns_clone(CLONE_NEWUSER | CLONE_NEWNS |
+	                   (a->spec->limits.net ? 0 : CLONE_NEWNET),
+	               -1, &attached);
+	if (pid == 0) {
+		close(sv[0]);
+		ns_init_holder(a, sv[1]);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		ns_holder_failed = true;
+		return NULL;
+	}
+	p = (struct pollfd){sv[0], POLLIN, 0};
+	if (ns_map_user(pid, err, sizeof err) < 0 ||
+	    write(sv[0], "g", 1) != 1 ||
+	    poll(&p, 1, NS_SETUP_TIMEOUT_MS) != 1 ||
+	    (n = recv(sv[0], reply, sizeof reply, 0)) != 1 || reply[0] != 'r') {
+		close(sv[0]);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		ns_holder_failed = true;
+		return NULL;
+	}
+	h->key = *key;
+	buf_init(key, 0);
+	h->pid = pid;
+	h->owner = getpid();
+	h->sock = sv[0];
+	h->used = ++ns_holder_clock;
+	return h;
+}
+
+/* Asks the holder for a run's init. Returns its pid, or -1 with errno
+ * (ECONNRESET: the holder is gone; the caller drops it). */
+static pid_t
+ns_holder_spawn(struct ns_holder *h, const struct ns_init_args *a, int sync_fd,
+                int status_fd, struct ns_cgroup *cg, bool *attached)
+{
+	struct ns_holder_req req = {0, 0};
+	struct ns_holder_reply rep;
+	int fds[NS_HOLDER_FDS], nfds = 0, i;
+
+	fds[nfds++] = sync_fd;
+	fds[nfds++] = status_fd;
+	fds[nfds++] = a->stdin_fd;
+	fds[nfds++] = a->stdout_fd;
+	fds[nfds++] = a->stderr_fd;
+	if (cg != NULL && ns_cgroup_dirfd(cg) >= 0) {
+		fds[nfds++] = ns_cgroup_dirfd(cg);
+		req.ncg = 1;
+		req.cg_v2 = 1;
+	}
+	for (i = 0; i < a->ncg_tasks; i++)
+		fds[nfds++] = a->cg_tasks[i];
+	req.ncg += a->ncg_tasks;
+	if (ns_send_fds(h->sock, &req, sizeof req, fds, nfds) < 0 ||
+	    recv(h->sock, &rep, sizeof rep, 0) != (ssize_t)sizeof rep) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	if (rep.pid <= 0) {
+		errno = rep.pid < 0 ? -rep.pid : EPROTO;
+		return -1;
+	}
+	*attached = rep.attached != 0;
+	return rep.pid;
+}
+
+/* The init's wait status, as its parent the holder saw it. */
+static int
+ns_holder_wait(struct ns_holder *h, pid_t pid)
+{
+	struct ns_holder_reply rep;
+
+	if (recv(h->sock, &rep, sizeof rep, 0) != (ssize_t)sizeof rep ||
+	    rep.pid != pid) {
+		ns_holder_drop(h);
+		return -1;
+	}
+	return rep.attached;
+}
+
+static bool ns_cgroup_failed; /* making one later did not work */
+
+/* The run's cgroup, made while the init builds the root: its tasks
+ * files go to the init over the sync socket. */
+static int
+ns_cgroup_later(struct keeper *k, int sock, char *err, size_t errlen)
+{
+	char why[400];
+	int tasks[3], n;
+
+	k->cg = ns_cgroup_get(&k->spec->limits, why, sizeof why);
+	if (k->cg == NULL) {
+		snprintf(err, errlen, "creating the run's cgroup: %s", why);
+		return -1;
+	}
+	n = ns_cgroup_join_fds(k->cg, tasks);
+	if (n != 3 || ns_send_fds(sock, "c", 1, tasks, n) < 0) {
+		snprintf(err, errlen,
+		         "cannot hand the cgroup to the sandbox's init: %s",
+		         strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static void
 ns_close(int *fd)
 {
@@ -417,8 +700,11 @@ ns_finish(struct keeper *k)
 	struct box_result *r = k->res;
 	int st;
 
-	while (waitpid(k->init, &st, __WALL) < 0 && errno == EINTR)
-		;
+	if (k->holder != NULL)
+		st = ns_holder_wait(k->holder, k->init);
+	else
+		while (waitpid(k->init, &st, __WALL) < 0 && errno == EINTR)
+			;
 	if (r->end == BOX_ERROR)
 		return;
 	if (!k->started) {
@@ -549,7 +835,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
 	int in_pipe[2] = {-1, -1};
 	struct ns_init_args a = {0};
-	bool no_sockets;
+	bool no_sockets, attached = false, cg_later;
 	char err[512];
 	pid_t pid;
 
@@ -565,10 +851,17 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	buf_init(&k.status, 0);
 	signal(SIGPIPE, SIG_IGN);
 
-	k.cg = ns_cgroup_get(&spec->limits, err, sizeof err);
+	/* Making a cgroup v1 set (three directories and their limits)
+	 * takes about as long as the init's building of the root, so a run
+	 * that would make one makes it meanwhile; the init joins it only
+	 * before forking the program. */
+	cg_later =
+	    !ns_holder_fits(spec) && !ns_cgroup_failed && ns_cgroup_costly();
+	if (!cg_later)
+		k.cg = ns_cgroup_get(&spec->limits, err, sizeof err);
 	/* Without a memory cgroup, socket buffers (kernel memory) would be
 	 * charged nowhere: such runs get no sockets unless --net asked. */
-	no_sockets = k.cg == NULL && !spec->limits.net;
+	no_sockets = k.cg == NULL && !cg_later && !spec->limits.net;
 	if (ns_filter[no_sockets] == NULL &&
 	    (ns_filter[no_sockets] =
 	         ns_seccomp_build(no_sockets, err, sizeof err)) == NULL) {
@@ -577,14 +870,18 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 		ns_cgroup_put(k.cg);
 		return 0;
 	}
-	if (k.cg == NULL)
+	if (cg_later)
+		res->enforced_by = ENFORCED_CGROUP_V1;
+	else if (k.cg == NULL)
 		res->enforced_by = ENFORCED_RLIMIT;
 	else
 		res->enforced_by = ns_cgroup_mode(k.cg) == CGROUP_V2
 		                       ? ENFORCED_CGROUP_V2
 		                       : ENFORCED_CGROUP_V1;
 
-	if (pipe2(sync_pipe, O_CLOEXEC) < 0 ||
+	if ((cg_later
+	         ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_pipe)
+	         : pipe2(sync_pipe, O_CLOEXEC)) < 0 ||
 	    pipe2(status_pipe, O_CLOEXEC) < 0 ||
 	    (spec->tty_fd < 0 && spec->pipe_out < 0 &&
 	     pipe2(out_pipe, O_CLOEXEC) < 0) ||
@@ -601,7 +898,11 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	a.sync_fd = sync_pipe[0];
 	a.status_fd = status_pipe[1];
 	a.filter = ns_filter[no_sockets];
-	a.use_rlimits = k.cg == NULL;
+	a.use_rlimits = k.cg == NULL && !cg_later;
+	if (k.cg != NULL)
+		a.ncg_tasks = ns_cgroup_join_fds(k.cg, a.cg_tasks);
+	a.cg_later = cg_later;
+	a.huge_prog = a.ncg_tasks > 0 || cg_later;
 	a.map_root_groups = getuid() == 0;
 	if (spec->tty_fd >= 0) {
 		a.stdin_fd = a.stdout_fd = a.stderr_fd = spec->tty_fd;
@@ -616,16 +917,35 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	}
 
 	k.t_clone_ms = util_now_ms();
+	if (ns_holder_fits(spec)) {
+		struct buf key;
+
+		ns_holder_key(&key, spec, &a);
+		k.holder = ns_holder_get(&a, &key);
+		buf_free(&key);
+	}
+	pid = -1;
+	if (k.holder != NULL) {
+		pid = ns_holder_spawn(k.holder, &a, sync_pipe[0],
+		                      status_pipe[1], k.cg, &attached);
+		if (pid < 0 && errno == ECONNRESET) {
+			/* the holder is gone: this run builds its own */
+			ns_holder_drop(k.holder);
+			k.holder = NULL;
+		} else if (pid < 0)
+			goto clone_failed;
+	}
 	/* fork-like clone into new namespaces; each one named for what it
 	 * hides: user (no host privilege), PID (no host process), mount
 	 * (no host file), network (no host network), IPC (no host shared
 	 * memory or semaphores), UTS (no host name). The cgroup namespace
 	 * follows once the init sits in its cgroup. */
-	pid = (pid_t)syscall(SYS_clone,
-	                     CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
-	                         CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS |
-	                         SIGCHLD,
-	                     NULL, NULL, NULL, 0);
+	if (k.holder == NULL)
+		pid = ns_clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+		                   CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS,
+		               k.cg != NULL ? ns_cgroup_dirfd(k.cg) : -1,
+		               &attached);
+clone_failed:
 	if (pid < 0) {
 		res->end = BOX_ERROR;
 		snprintf(res->message, sizeof res->message,
@@ -666,8 +986,9 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 		util_set_nonblock(k.in_dst, true);
 	}
 
-	if (ns_map_user(pid, err, sizeof err) < 0 ||
-	    (k.cg != NULL && ns_cgroup_attach(k.cg, pid) < 0 &&
+	if ((k.holder == NULL && ns_map_user(pid, err, sizeof err) < 0) ||
+	    (k.cg != NULL && a.ncg_tasks == 0 && !attached &&
+	     ns_cgroup_attach(k.cg, pid) < 0 &&
 	     snprintf(err, sizeof err, "attaching to the cgroup: %s",
 	              strerror(errno)))) {
 		ns_error(&k, err);
@@ -683,6 +1004,13 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 		}
 		if (write(sync_pipe[1], "g", 1) != 1)
 			ns_error(&k, "cannot start the sandbox's init");
+		else if (cg_later && ns_cgroup_later(&k, sync_pipe[1], err,
+		                                     sizeof err) < 0) {
+			/* no cgroup after all: the run starts again and
+			 * goes without, as any run whose cgroup fails */
+			ns_cgroup_failed = true;
+			ns_error(&k, err);
+		}
 	}
 	ns_loop(&k);
 	ns_close(&sync_pipe[1]);
@@ -703,6 +1031,10 @@ out:
 	ns_close(&k.err_fd);
 	buf_free(&k.status);
 	ns_cgroup_put(k.cg);
+	if (cg_later && ns_cgroup_failed) {
+		box_result_free(res);
+		return ns_run(spec, res);
+	}
 	return 0;
 }
 
@@ -710,6 +1042,10 @@ out:
 void
 ns_release(void)
 {
+	size_t i;
+
+	for (i = 0; i < NS_HOLDERS; i++)
+		ns_holder_drop(&ns_holders[i]);
 	ns_cgroup_release();
 }
 

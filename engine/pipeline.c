@@ -309,6 +309,9 @@ pipeline_exec(const struct build *b, const struct backend *be,
 		cap[1] = *err;
 		s.limits = *l;
 		s.stdin_fd = fd;
+		/* the same command again and again (a judge's tests, a
+		 * stress test's two programs): the sandbox may be kept */
+		s.reuse = argv == NULL;
 		s.on_output = pipeline_capture2;
 		s.arg = cap;
 		be->run(&s, r);
