@@ -174,6 +174,10 @@ editor_free(struct editor *e)
 	free(e->recovery);
 	free(e->hl_state);
 	free(e->cls);
+	if (e->offered) {
+		buf_free(e->offered);
+		free(e->offered);
+	}
 }
 
 bool

@@ -264,6 +264,42 @@ tui_draw_help(struct tui *t, int rows, int cols)
 	delwin(h);
 }
 
+/* The offer of an earlier session's unsaved work: what it begins with,
+ * and the only two keys that answer it. */
+static void
+tui_draw_offer(struct tui *t, int rows, int cols)
+{
+	const struct buf *b = t->ed->offered;
+	int w = cols - 8 < 76 ? cols - 8 : 76,
+	    h = rows - 6 < 14 ? rows - 6 : 14;
+	const char *p = b->data ? b->data : "", *end = p + b->len;
+	WINDOW *d;
+
+	if (w < 30 || h < 6)
+		return; /* the title bar says it */
+	d = newwin(h, w, 3, (cols - w) / 2);
+	wbkgd(d, theme_attr(THEME_DIALOG));
+	wattrset(d, theme_attr(THEME_DIALOG_BORDER));
+	box(d, 0, 0);
+	mvwprintw(d, 0, 2, " unsaved work from an earlier session ");
+	wattrset(d, theme_attr(THEME_DIALOG));
+	mvwprintw(d, 1, 2, "%.*s", w - 4, t->ed->path);
+	for (int y = 3; y < h - 3 && p < end; y++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		int n = (int)((nl ? nl : end) - p);
+
+		mvwprintw(d, y, 4, "%.*s", n < w - 6 ? n : w - 6, p);
+		p = nl ? nl + 1 : end;
+	}
+	if (p < end)
+		mvwprintw(d, h - 3, 4, "...");
+	wattrset(d, theme_attr(THEME_DIALOG_BORDER));
+	mvwprintw(d, h - 2, 2, "%.*s", w - 4,
+	          "r: restore it into the editor   d: set it aside");
+	wnoutrefresh(d);
+	delwin(d);
+}
+
 static void
 tui_draw(struct tui *t)
 {
@@ -338,6 +374,8 @@ tui_draw(struct tui *t)
 		editor_draw(t->ed, t->wed, t->focus == FOCUS_EDITOR);
 		wnoutrefresh(t->wed);
 	}
+	if (t->ed->offered)
+		tui_draw_offer(t, rows, cols);
 	if (t->help)
 		tui_draw_help(t, rows, cols);
 	if (t->focus == FOCUS_EDITOR && !t->help) {
@@ -906,20 +944,35 @@ tui_key(struct tui *t, int key, bool is_key)
 		return;
 	}
 	settings_key_translate(&t->settings, &key, &is_key);
-	if (t->offer) {
+	if (t->ed->offered) {
+		struct editor *e = t->ed;
+
 		if (!is_key && (key == 'r' || key == 'R')) {
-			buffer_load_string(t->ed->buf, t->offered.data,
-			                   t->offered.len);
-			t->ed->recovered = true;
-			t->ed->cur = (struct buffer_pos){0, 0};
-			snprintf(t->ed->message, sizeof t->ed->message,
-			         "restored the unsaved work (Ctrl-S saves it)");
-			t->offer = false;
+			buffer_load_string(e->buf, e->offered->data,
+			                   e->offered->len);
+			e->recovered = true;
+			e->cur = (struct buffer_pos){0, 0};
+			tui_message(t, "restored the unsaved work (Ctrl-S "
+			               "saves it)");
 		} else if (!is_key && (key == 'd' || key == 'D')) {
-			recovery_remove(t->ed->recovery);
-			t->ed->message[0] = '\0';
-			t->offer = false;
-		}
+			if (recovery_discard(e->recovery) < 0) {
+				tui_message(t,
+				            "could not set the work aside: "
+				            "%s; it stays offered",
+				            strerror(errno));
+				return;
+			}
+			tui_message(t,
+			            "set aside as %s.discarded (in the "
+			            "recovery directory)",
+			            strrchr(e->recovery, '/')
+			                ? strrchr(e->recovery, '/') + 1
+			                : e->recovery);
+		} else
+			return; /* only r or d: nothing typed goes astray */
+		buf_free(e->offered);
+		free(e->offered);
+		e->offered = NULL;
 		return;
 	}
 	/* a paste from the terminal is text for the editor, whatever keys
@@ -1101,8 +1154,38 @@ tui_keep(struct tui *t, bool now)
 
 	/* the first buffer's old work is not overwritten before the
 	 * person has answered the offer */
-	for (int i = t->offer ? 1 : 0; i < t->neds; i++)
-		tui_keep_one(t->eds[i], ms, now);
+	for (int i = 0; i < t->neds; i++)
+		if (t->eds[i]->offered == NULL)
+			tui_keep_one(t->eds[i], ms, now);
+}
+
+/* Work an earlier session left unsaved in the file's recovery file is
+ * offered (r or d) before anything else happens to the buffer; the
+ * same text as the file's is no work to offer. */
+static void
+tui_offer(struct editor *e)
+{
+	struct buf *b = xmalloc(sizeof *b);
+	size_t len;
+	char *now;
+
+	buf_init(b, 0);
+	if (!recovery_read(e->recovery, b)) {
+		buf_free(b);
+		free(b);
+		return;
+	}
+	now = buffer_text(e->buf, &len);
+	if (len == b->len && memcmp(now, buf_cstr(b), len) == 0) {
+		recovery_remove(e->recovery);
+		buf_free(b);
+		free(b);
+	} else {
+		e->offered = b;
+		snprintf(e->message, sizeof e->message,
+		         "unsaved work found: r restores it, d sets it aside");
+	}
+	free(now);
 }
 
 /* A new buffer, shown at once: the file at path, or text (a buffer not
@@ -1131,6 +1214,8 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 	if (text == NULL)
 		editor_template(e);
 	e->recovery = recovery_path(path);
+	if (text == NULL)
+		tui_offer(e);
 	t->eds[t->neds++] = e;
 	t->ed = e;
 	t->focus = FOCUS_EDITOR;
@@ -1158,7 +1243,7 @@ tui_settings(struct tui *t)
 	theme_use(t->settings.theme, &errs);
 	for (size_t i = 0; i < errs.len; i++)
 		n += errs.data[i] == '\n';
-	if (n > 0 && !t->offer) /* that offer's keys come first */
+	if (n > 0 && !t->ed->offered) /* the offer's words come first */
 		tui_message(t, "%.*s%s", (int)strcspn(buf_cstr(&errs), "\n"),
 		            errs.data, n > 1 ? " (and more)" : "");
 	buf_free(&errs);
@@ -1248,22 +1333,6 @@ main(int argc, char **argv)
 	tui_active = &t;
 	lang_load_all(&t.langs);
 	tui_open_buffer(&t, argv[1], NULL, 0);
-	buf_init(&t.offered, 0);
-	if (recovery_read(t.ed->recovery, &t.offered)) {
-		size_t len;
-		char *now = buffer_text(t.ed->buf, &len);
-
-		if (len == t.offered.len &&
-		    memcmp(now, buf_cstr(&t.offered), len) == 0)
-			recovery_remove(t.ed->recovery);
-		else {
-			t.offer = true;
-			snprintf(t.ed->message, sizeof t.ed->message,
-			         "unsaved work found: r restores "
-			         "it, d discards it");
-		}
-		free(now);
-	}
 	t.run.pty = t.run.events = -1;
 	buf_init(&t.pending, 0);
 	buf_init(&t.answer, 4096);
@@ -1408,7 +1477,6 @@ main(int argc, char **argv)
 	buf_free(&t.compiled);
 	buf_free(&t.tail);
 	free(t.source_name);
-	buf_free(&t.offered);
 	ns_release();
 	return 0;
 }

@@ -99,3 +99,17 @@ recovery_remove(const char *rpath)
 	if (unlink(rpath) < 0 && errno != ENOENT)
 		return;
 }
+
+/* d at the offer: the work is set aside, not destroyed, as
+ * PATH.discarded (one per file: the latest discarded). */
+int
+recovery_discard(const char *rpath)
+{
+	char *to;
+	int r;
+
+	xasprintf(&to, "%s.discarded", rpath);
+	r = rename(rpath, to);
+	free(to);
+	return r < 0 && errno != ENOENT ? -1 : 0;
+}

@@ -93,7 +93,9 @@ struct editor {
 	unsigned long edits;         /* counts changes, for the recovery file */
 	const struct language *lang; /* NULL: none known */
 	char *recovery;              /* where its unsaved work is kept */
-	unsigned long kept_edits;    /* what the recovery file holds */
+	struct buf *offered;      /* an earlier session's unsaved work, waiting
+	                           * for r (restore) or d (set aside); NULL: none */
+	unsigned long kept_edits; /* what the recovery file holds */
 	uint64_t kept_ms;
 
 	/* the selection runs from anchor to cur, when selecting */
@@ -138,6 +140,7 @@ char *recovery_path(const char *file);
 int recovery_write(const char *rpath, const char *file, const char *, size_t);
 bool recovery_read(const char *rpath, struct buf *);
 void recovery_remove(const char *rpath);
+int recovery_discard(const char *rpath);
 
 /* diag.c: the first error's line in a compiler's or a program's output */
 int diag_first_error(const char *text, size_t len, const char *source,
@@ -371,8 +374,6 @@ struct tui {
 	char error_text[160];
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */
-	bool offer;         /* an earlier session's work waits: r or d */
-	struct buf offered;
 	struct {
 		int fd;           /* -1: a timer only */
 		uint64_t when_ms; /* 0: no timer */

@@ -163,6 +163,10 @@ tm kill-session -t t
 sleep 0.3
 tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
 check "the next start offers the unsaved work" wait_for "r restores it" 10
+check "showing how it begins" wait_for '│   print("precious work")' 5
+tm send-keys -t t -l "xyz"
+check "other keys do not answer it, nor type" wait_for "r restores it" 5
+check "(nothing typed)" sh -c "! tmux -L $TUI_SOCK capture-pane -t t -p | grep -q xyz"
 tm send-keys -t t r
 check "r brings it back" wait_for 'print("precious work")' 5
 check "still to be saved" wait_for 'keep.txt *' 5
@@ -175,6 +179,16 @@ check "more typed" wait_for "# more" 5
 ours | xargs -r kill -HUP
 check "SIGHUP: forge-tui exits cleanly" wait_for "TUI-EXITED 0" 10
 check "and the work is kept" grep -rq "# more" "$XDG_DATA_HOME/forge/recovery"
+
+# d sets the offered work aside: nothing typed is lost
+tm kill-session -t t
+tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+check "the kept work is offered" wait_for "r restores it" 10
+tm send-keys -t t d
+check "d sets it aside" wait_for ".discarded" 5
+check "where it is kept" sh -c "grep -lq '# more' '$XDG_DATA_HOME'/forge/recovery/*.discarded"
+check "and no longer offered" test -z "$(find "$XDG_DATA_HOME/forge/recovery" -type f ! -name '*.discarded')"
+tm send-keys -t t C-q
 
 # the terminal comes back however forge-tui ends: its alternate screen
 # and mouse reporting are turned off (bracketed paste: tui-editor.sh)
