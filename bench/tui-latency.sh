@@ -61,7 +61,11 @@ status=0
 "$tmp/tui-latency" edit "$keys" "$tui" "$tmp/big.c" || status=1
 echo
 
-# the flood: 200 MB of 80-column lines, cheap for the CPU limit
+# the flood: 200 MB of 80-column lines, under limits that let it run to
+# its end (the workbench's default output limit, 64M, would stop it)
+mkdir -p "$XDG_CONFIG_HOME/forge"
+printf '[limits]\ntime = 60\nwall = 300\noutput = 512M\n' \
+	>"$XDG_CONFIG_HOME/forge/forge-tui.conf"
 printf 'yes "%s" | head -c 200000000\n' \
 	"$(printf '%.0s0123456789' 1 2 3 4 5 6 7 8)" >"$tmp/flood.sh"
 if "$src/forge" doctor >/dev/null 2>&1 || [ "${FORGE_BENCH_FLOOD:-}" = 1 ]; then

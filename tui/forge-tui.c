@@ -578,6 +578,28 @@ tui_keep_tail(struct tui *t, const char *p, size_t n)
 	buf_add(&t->tail, p, n);
 }
 
+/* What the program wrote to its terminal, up to chunks reads of 64K
+ * (a flood costs reads, not screens: one redraw after them). */
+static void
+tui_read_pty(struct tui *t, int chunks)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while (chunks-- > 0 && (n = read(t->run.pty, buf, sizeof buf)) > 0) {
+		output_feed(t->out, buf, (size_t)n);
+		tui_keep_tail(t, buf, (size_t)n);
+		runner_output(&t->run, buf, (size_t)n);
+		/* on a terminal the engine cannot count the output: the
+		 * workbench does */
+		t->shown += (uint64_t)n;
+		if (t->shown > t->limits.output_bytes && !t->over_output) {
+			t->over_output = true;
+			runner_stop(&t->run);
+		}
+	}
+}
+
 static void
 tui_events(struct tui *t)
 {
@@ -587,6 +609,11 @@ tui_events(struct tui *t)
 	if (n <= 0) {
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
+		/* the program's last words, still in its terminal */
+		if (t->run.pty >= 0) {
+			util_set_nonblock(t->run.pty, true);
+			tui_read_pty(t, 64);
+		}
 		if (t->run.running && !t->stats.done) {
 			struct runner_event e = {.kind = RUNNER_DONE,
 			                         .verdict = VERDICT_IE};
@@ -1389,6 +1416,7 @@ main(int argc, char **argv)
 		    {t.run.pty, POLLIN, 0},
 		    {t.run.events, POLLIN, 0}};
 		int slot[TUI_WATCH_MAX], timeout;
+		bool keyed = false;
 		wint_t wc;
 		int r;
 
@@ -1418,32 +1446,8 @@ main(int argc, char **argv)
 				}
 			}
 		}
-		if (t.run.pty >= 0 && (p[2].revents & (POLLIN | POLLHUP))) {
-			/* drain what is there (up to 1M) before one redraw:
-			 * a flood costs reads, not screens */
-			char buf[65536];
-			ssize_t n;
-			/* a key waiting: one read, so it is not kept
-			 * behind a megabyte of output */
-			int k = 0, most = (p[0].revents & POLLIN) ? 1 : 16;
-			while (k++ < most &&
-			       (n = read(t.run.pty, buf, sizeof buf)) > 0) {
-				output_feed(t.out, buf, (size_t)n);
-				tui_keep_tail(&t, buf, (size_t)n);
-				runner_output(&t.run, buf, (size_t)n);
-				/* on a terminal the engine cannot count the
-				 * output: the workbench does */
-				t.shown += (uint64_t)n;
-				if (t.shown > t.limits.output_bytes &&
-				    !t.over_output) {
-					t.over_output = true;
-					runner_stop(&t.run);
-				}
-			}
-		}
-		if (t.run.events >= 0 && (p[3].revents & (POLLIN | POLLHUP)))
-			tui_events(&t);
 		if (p[0].revents & POLLIN) {
+			keyed = true;
 			nodelay(stdscr, TRUE);
 			while ((r = get_wch(&wc)) != ERR) {
 				int key = (int)wc;
@@ -1458,6 +1462,14 @@ main(int argc, char **argv)
 			}
 			nodelay(stdscr, FALSE);
 		}
+		/* keys first, and their effect on screen before more of a
+		 * flood: the pty stays readable and is read next time round */
+		if (t.run.pty >= 0 && !keyed &&
+		    (p[2].revents & (POLLIN | POLLHUP)))
+			tui_read_pty(&t, 16);
+		if (t.run.events >= 0 && !keyed &&
+		    (p[3].revents & (POLLIN | POLLHUP)))
+			tui_events(&t);
 		tui_keep(&t, false);
 	}
 	runner_stop(&t.run);
