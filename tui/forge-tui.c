@@ -700,6 +700,22 @@ tui_keycode(const char *capname)
 static void
 tui_keycodes(void)
 {
+	/* the arrows and Home/End in both of xterm's cursor modes: a
+	 * terminal that ignores the keypad mode curses asks for still
+	 * sends them as ESC [ x, which must not be taken for unknown */
+	static const struct {
+		const char *seq;
+		int key;
+	} both[] = {
+	    {"\033[A", KEY_UP},   {"\033[B", KEY_DOWN}, {"\033[C", KEY_RIGHT},
+	    {"\033[D", KEY_LEFT}, {"\033[H", KEY_HOME}, {"\033[F", KEY_END},
+	    {"\033OA", KEY_UP},   {"\033OB", KEY_DOWN}, {"\033OC", KEY_RIGHT},
+	    {"\033OD", KEY_LEFT}, {"\033OH", KEY_HOME}, {"\033OF", KEY_END},
+	};
+
+	for (size_t i = 0; i < sizeof both / sizeof both[0]; i++)
+		if (key_defined(both[i].seq) == 0)
+			define_key(both[i].seq, both[i].key);
 	tui_key_alt_left = tui_keycode("kLFT3");
 	tui_key_alt_right = tui_keycode("kRIT3");
 	tui_key_alt_up = tui_keycode("kUP3");
