@@ -1364,8 +1364,21 @@ main(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-') {
 		bool help = argc == 2 && (strcmp(argv[1], "-h") == 0 ||
 		                          strcmp(argv[1], "--help") == 0);
-		tui_usage(help ? stdout : stderr);
-		return help ? 0 : 2;
+		if (help) {
+			tui_usage(stdout);
+			return 0;
+		}
+		if (argc < 2)
+			fprintf(stderr, "forge-tui: which file? ");
+		else if (argc > 2)
+			fprintf(stderr, "forge-tui: one file at a time "
+			                "(Ctrl-O opens more inside); ");
+		else
+			fprintf(stderr, "forge-tui: unknown option '%s'; ",
+			        argv[1]);
+		fprintf(stderr, "usage: forge-tui [--companion[=PORT]] FILE "
+		                "(--help lists the keys)\n");
+		return 2;
 	}
 	if (!isatty(0) || !isatty(1)) {
 		fprintf(stderr, "forge-tui: needs a terminal\n");

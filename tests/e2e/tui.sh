@@ -7,6 +7,19 @@ need_sandbox
 . "$FORGE_SRCDIR/tests/tui-lib.sh"
 tui_setup forge-tui-main
 
+# bad arguments: one line, exit 2; --help: the keys, exit 0
+for args in "" "a b" "-x"; do
+	"$TUI" $args >/dev/null 2>"$TEST_TMP/err" </dev/null
+	eq "forge-tui $args: exit 2" 2 $?
+	eq "forge-tui $args: one line" 1 "$(wc -l <"$TEST_TMP/err")"
+done
+"$TUI" --help >"$TEST_TMP/help"
+eq "--help: exit 0" 0 $?
+check "--help lists the keys" grep -q "F5 / Ctrl-R" "$TEST_TMP/help"
+"$TUI" "$TEST_TMP/x.c" </dev/null >/dev/null 2>"$TEST_TMP/err"
+eq "without a terminal: exit 2" 2 $?
+check "saying so" grep -q "needs a terminal" "$TEST_TMP/err"
+
 prog=$TEST_TMP/greet.c
 : >"$prog" # empty, not new: a new file would start as the C template
 tm new-session -d -s t -x 100 -y 30 \
