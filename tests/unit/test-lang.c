@@ -164,6 +164,19 @@ check_shipped(const char *src, const char *home)
 	lang_free(l);
 }
 
+/* dir/top/languages, a link to dir/to */
+static void
+languages_link(const char *dir, const char *top, const char *to)
+{
+	char p[256], q[256];
+
+	snprintf(p, sizeof p, "%s/%s", dir, top);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/%s/languages", dir, top);
+	snprintf(q, sizeof q, "%s/%s", dir, to);
+	CHECK(symlink(q, p) == 0);
+}
+
 /* lang_load_for_file picks what lang_load_all and lang_find_file pick,
  * and reports the broken files that name the extension only. Uses the
  * directories sys/ and user/ made in dir by main. */
@@ -178,18 +191,11 @@ check_for_file(const char *dir)
 	const struct language *f, *g;
 	size_t i;
 
-	snprintf(p, sizeof p, "%s/data", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof p, "%s/data/languages", dir);
-	snprintf(q, sizeof q, "%s/sys", dir);
-	CHECK(symlink(q, p) == 0);
+	/* $FORGE_DATA_DIR/languages is sys/, the user's directory user/ */
+	languages_link(dir, "data", "sys");
+	languages_link(dir, "forge", "user");
 	snprintf(q, sizeof q, "%s/data", dir);
 	setenv("FORGE_DATA_DIR", q, 1);
-	snprintf(p, sizeof p, "%s/forge", dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof p, "%s/forge/languages", dir);
-	snprintf(q, sizeof q, "%s/user", dir);
-	CHECK(symlink(q, p) == 0);
 	/* an override of c that loads no more (after mine.lang, which
 	 * then stays), and a broken file naming .zz */
 	snprintf(nc, sizeof nc, "%s/user/nc.lang", dir);
