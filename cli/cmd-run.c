@@ -265,11 +265,14 @@ cmd_run(int argc, char **argv)
 		history_recorder_free(&io.rec);
 		return ret;
 	}
-	lang_load_all(&langs);
+	/* without -l only the language the extension names is loaded */
+	if (lang_id != NULL) {
+		lang_load_all(&langs);
+		lang = lang_find_id(&langs, lang_id);
+	} else
+		lang = lang_load_for_file(&langs, argv[optind]);
 	for (size_t i = 0; i < langs.nerrors; i++)
 		fprintf(stderr, "forge: warning: %s\n", langs.errors[i]);
-	lang = lang_id ? lang_find_id(&langs, lang_id)
-	               : lang_find_file(&langs, argv[optind]);
 	if (lang == NULL) {
 		ret = lang_id ? cli_usage_error("unknown language '%s' (see "
 		                                "'forge langs')",

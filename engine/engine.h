@@ -438,6 +438,8 @@ int lang_parse_file(const char *, struct language **, char *err, size_t);
 int lang_parse_string(const char *text, const char *file, struct language **,
                       char *err, size_t);
 void lang_load_all(struct language_set *);
+const struct language *lang_load_for_file(struct language_set *,
+                                          const char *path);
 void lang_load_dirs(struct language_set *, const char *const *dirs,
                     size_t ndirs);
 void lang_set_free(struct language_set *);

@@ -628,16 +628,18 @@ lang_name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-lang_load_dir(struct language_set *set, const char *dir)
+/* The *.lang files of a directory, sorted: the order they load in. */
+static char **
+lang_dir_names(const char *dir, size_t *count)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **names = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 
+	*count = 0;
 	if (d == NULL)
-		return;
+		return NULL;
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
 		if (len > 5 && strcmp(e->d_name + len - 5, ".lang") == 0) {
@@ -648,6 +650,16 @@ lang_load_dir(struct language_set *set, const char *dir)
 	closedir(d);
 	if (n > 0)
 		qsort(names, n, sizeof *names, lang_name_cmp);
+	*count = n;
+	return names;
+}
+
+static void
+lang_load_dir(struct language_set *set, const char *dir)
+{
+	size_t n, i;
+	char **names = lang_dir_names(dir, &n);
+
 	for (i = 0; i < n; i++) {
 		char *path = util_path_join(dir, names[i]), err[512];
 		struct language *l, **pp;
@@ -727,6 +739,184 @@ lang_load_all(struct language_set *set)
 	free(cfg);
 }
 
+/* One language file as lang_load_for_file first reads it: its text, and
+ * of its settings only the id and the extensions. */
+struct lang_peek {
+	char *path;
+	struct buf text;
+	struct language *l;    /* id and extensions only; NULL: unreadable */
+	struct language *full; /* parsed in full, when it was needed */
+	char *err;             /* why it does not load, when it was needed */
+	bool broken; /* does not load: skipped as lang_load_all does */
+};
+
+/* Hands lang_handler the two settings that place a file; the rest of
+ * the file is checked only when the file matters. */
+static int
+lang_peek_handler(void *user, const char *section, const char *key,
+                  const char *value)
+{
+	if (strcmp(section, "language") != 0 ||
+	    (strcmp(key, "id") != 0 && strcmp(key, "extensions") != 0))
+		return 1;
+	return lang_handler(user, section, key, value);
+}
+
+static void
+lang_peek_read(struct lang_peek *pk)
+{
+	struct lang_parse p = {0};
+
+	buf_init(&pk->text, 0);
+	if (util_read_file(pk->path, &pk->text, 1 << 20) < 0) {
+		pk->broken = true;
+		return;
+	}
+	p.lang = xcalloc(1, sizeof *p.lang);
+	/* the same parser and handler: a file whose id or extensions
+	 * would not load is broken here too */
+	if (ini_parse_string(buf_cstr(&pk->text), lang_peek_handler, &p) != 0 ||
+	    p.lang->id == NULL || p.lang->extensions == NULL)
+		pk->broken = true;
+	pk->l = p.lang;
+}
+
+/* Parses a file in full: does it load? */
+static bool
+lang_peek_full(struct lang_peek *pk)
+{
+	char err[512];
+
+	if (pk->full != NULL)
+		return true;
+	if (pk->broken || pk->l == NULL)
+		return false;
+	if (lang_parse_string(buf_cstr(&pk->text), pk->path, &pk->full, err,
+	                      sizeof err) == 0)
+		return true;
+	pk->broken = true;
+	pk->err = xstrdup(err);
+	return false;
+}
+
+/* Does an extension list hold dot: exactly (pass 0) or in any case? */
+static bool
+lang_ext_match(char *const *exts, const char *dot, int pass)
+{
+	for (; exts != NULL && *exts != NULL; exts++)
+		if (pass == 0 ? strcmp(*exts, dot) == 0
+		              : strcasecmp(*exts, dot) == 0)
+			return true;
+	return false;
+}
+
+static bool
+lang_peek_names(const struct lang_peek *pk, const char *dot)
+{
+	return pk->l != NULL && (lang_ext_match(pk->l->extensions, dot, 0) ||
+	                         lang_ext_match(pk->l->extensions, dot, 1));
+}
+
+/* The file whose language lang_load_all would pick for an extension:
+ * later files replace earlier ones by id, files that do not load are
+ * skipped. Whether a file loads is found out (by parsing it in full)
+ * only where it matters: for the pick, and for a file replacing one
+ * that names the extension. */
+static struct lang_peek *
+lang_peek_pick(struct lang_peek *pk, size_t n, const char *dot)
+{
+	struct lang_peek **merged = xcalloc(n + 1, sizeof *merged), *pick;
+	size_t m = 0, i, j;
+	int pass;
+
+	for (i = 0; i < n; i++) {
+		if (pk[i].broken)
+			continue;
+		for (j = 0; j < m; j++)
+			if (strcmp(merged[j]->l->id, pk[i].l->id) == 0)
+				break;
+		if (j < m && lang_peek_names(merged[j], dot) &&
+		    !lang_peek_full(&pk[i]))
+			continue;
+		merged[j] = &pk[i];
+		if (j == m)
+			m++;
+	}
+	pick = NULL;
+	for (pass = 0; pass < 2 && pick == NULL; pass++)
+		for (i = 0; i < m && pick == NULL; i++)
+			if (lang_ext_match(merged[i]->l->extensions, dot, pass))
+				pick = merged[i];
+	free(merged);
+	return pick;
+}
+
+/* For `forge run FILE`: loads only the language FILE's extension names,
+ * as lang_load_all followed by lang_find_file would find it, without
+ * parsing the other files in full. Broken files are reported only when
+ * they name the extension or replace a language that does; `forge
+ * langs` reports them all. */
+const struct language *
+lang_load_for_file(struct language_set *set, const char *path)
+{
+	char *cfg = util_xdg_dir("XDG_CONFIG_HOME", ".config");
+	char *user = util_path_join(cfg, "forge/languages");
+	const char *dirs[2] = {lang_system_dir(), user};
+	const char *base = strrchr(path, '/'), *dot;
+	struct lang_peek *pk = NULL, *pick;
+	size_t n = 0, d, i, k;
+
+	memset(set, 0, sizeof *set);
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	for (d = 0; d < 2 && dot != NULL && dot != base; d++) {
+		char **names = lang_dir_names(dirs[d], &k);
+
+		pk = xrealloc(pk, (n + k + 1) * sizeof *pk);
+		for (i = 0; i < k; i++, n++) {
+			memset(&pk[n], 0, sizeof pk[n]);
+			pk[n].path = util_path_join(dirs[d], names[i]);
+			free(names[i]);
+			lang_peek_read(&pk[n]);
+		}
+		free(names);
+	}
+	while ((pick = lang_peek_pick(pk, n, dot)) != NULL)
+		if (lang_peek_full(pick)) {
+			set->head = pick->full;
+			pick->full = NULL;
+			break;
+		}
+	for (i = 0; i < n; i++) {
+		/* a broken file that names the extension may be the one
+		 * meant: why it does not load is told */
+		if (pk[i].err == NULL && pk[i].broken &&
+		    lang_peek_names(&pk[i], dot)) {
+			struct language *l;
+			char err[512];
+
+			if (lang_parse_string(buf_cstr(&pk[i].text), pk[i].path,
+			                      &l, err, sizeof err) < 0)
+				pk[i].err = xstrdup(err);
+			else
+				lang_free(l);
+		}
+		if (pk[i].err != NULL)
+			lang_add_error(set, pk[i].err);
+		free(pk[i].err);
+		free(pk[i].path);
+		buf_free(&pk[i].text);
+		if (pk[i].l != NULL)
+			lang_free(pk[i].l);
+		if (pk[i].full != NULL)
+			lang_free(pk[i].full);
+	}
+	free(pk);
+	free(user);
+	free(cfg);
+	return set->head;
+}
+
 void
 lang_set_free(struct language_set *set)
 {
@@ -761,7 +951,6 @@ lang_find_file(const struct language_set *set, const char *path)
 	const char *base = strrchr(path, '/'), *dot;
 	const struct language *l;
 	int pass;
-	char **e;
 
 	base = base ? base + 1 : path;
 	dot = strrchr(base, '.');
@@ -769,10 +958,8 @@ lang_find_file(const struct language_set *set, const char *path)
 		return NULL;
 	for (pass = 0; pass < 2; pass++)
 		for (l = set->head; l != NULL; l = l->next)
-			for (e = l->extensions; *e != NULL; e++)
-				if (pass == 0 ? strcmp(*e, dot) == 0
-				              : strcasecmp(*e, dot) == 0)
-					return l;
+			if (lang_ext_match(l->extensions, dot, pass))
+				return l;
 	return NULL;
 }
 

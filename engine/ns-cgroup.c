@@ -5,7 +5,12 @@
  * controllers delegated, one child per run. cgroup v1 (hybrid hosts): one
  * directory per controller (memory, pids, cpuacct) under forge's own
  * cgroup. Runs are named run-<keeper pid>-<n> so that the next forge can
- * remove those a killed forge left behind. */
+ * remove those a killed forge left behind.
+ *
+ * Under v1 a finished run's set is not removed but parked, renamed to
+ * pool-<n>, for the next forge process to claim by renaming it to its
+ * own run's name: three mkdirs and three rmdirs per run cost more than
+ * resetting a set's counters. */
 #include "config.h"
 
 #include <dirent.h>
@@ -346,6 +351,47 @@ ns_cgroup_base(enum ns_cgroup_mode mode)
 	return cg.base[0];
 }
 
+/* At most this many v1 sets wait in the pool; more are removed. */
+#define CG_POOL 8
+
+/* Renames controller i's cgroup from one name to another. The kernel
+ * refuses to rename onto an existing name (EEXIST), which is what makes
+ * taking a pool name, or a parked set, atomic between processes. */
+static int
+cg_rename(int i, const char *from, const char *to)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	snprintf(a, sizeof a, "%s/%s", cg.base[i], from);
+	snprintf(b, sizeof b, "%s/%s", cg.base[i], to);
+	return rename(a, b);
+}
+
+/* Claims a parked v1 set for the run called name: true if its memory
+ * cgroup is now the run's; have[i] says which controllers' cgroups
+ * came with it (the others are made anew). The memory cgroup is the
+ * set's key: it is renamed first here and last when a set is parked,
+ * so holding it means the others are complete and nobody else's. */
+static bool
+cg_pool_claim(const char *name, bool *have)
+{
+	char pool[16];
+	int n, i;
+
+	for (n = 0; n < CG_POOL; n++) {
+		snprintf(pool, sizeof pool, "pool-%d", n);
+		if (cg_rename(V1_MEMORY, pool, name) < 0)
+			continue;
+		have[V1_MEMORY] = true;
+		/* a part removed as an orphan by ns_cgroup_cleanup_stale
+		 * (a forge killed mid-way) is made anew */
+		for (i = V1_MEMORY + 1; i < V1__COUNT; i++)
+			have[i] = cg_rename(i, pool, name) == 0;
+		return true;
+	}
+	return false;
+}
+
 static void
 cg_free(struct ns_cgroup *c)
 {
@@ -361,11 +407,14 @@ cg_free(struct ns_cgroup *c)
 	free(c);
 }
 
+static int cg_claimed_reset(struct ns_cgroup *, const struct limits *);
+
 struct ns_cgroup *
 ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 {
 	struct ns_cgroup *c;
 	char name[64], mem[32], pids[32];
+	bool have[V1__COUNT] = {false, false, false}, claimed;
 	int i, n;
 
 	if (ns_cgroup_probe(err, errlen) == CGROUP_NONE)
@@ -379,9 +428,10 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 	/* the sandbox's init is in the cgroup too: the program gets N */
 	snprintf(pids, sizeof pids, "%" PRIu32, l->pids + 1);
 	n = c->mode == CGROUP_V2 ? 1 : V1__COUNT;
+	claimed = c->mode == CGROUP_V1 && cg_pool_claim(name, have);
 	for (i = 0; i < n; i++) {
 		c->path[i] = util_path_join(cg.base[i], name);
-		if (mkdir(c->path[i], 0755) < 0) {
+		if (!have[i] && mkdir(c->path[i], 0755) < 0) {
 			snprintf(err, errlen, "mkdir %s: %s", c->path[i],
 			         strerror(errno));
 			free(c->path[i]);
@@ -407,16 +457,21 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 		/* an OOM ends the whole run, not one random process */
 		(void)cg_write(c->fd[0], "memory.oom.group", "1");
 	} else {
-		if (cg_write(c->fd[V1_MEMORY], "memory.limit_in_bytes", mem) <
-		        0 ||
-		    cg_write(c->fd[V1_PIDS], "pids.max", pids) < 0) {
+		if (claimed
+		        ? cg_claimed_reset(c, l) < 0
+		        : cg_write(c->fd[V1_MEMORY], "memory.limit_in_bytes",
+		                   mem) < 0 ||
+		              cg_write(c->fd[V1_PIDS], "pids.max", pids) < 0) {
 			snprintf(err, errlen, "setting cgroup v1 limits: %s",
 			         strerror(errno));
 			goto fail;
 		}
-		(void)cg_write(c->fd[V1_MEMORY], "memory.memsw.limit_in_bytes",
-		               mem);
-		(void)cg_write(c->fd[V1_MEMORY], "memory.swappiness", "0");
+		if (!claimed) {
+			(void)cg_write(c->fd[V1_MEMORY],
+			               "memory.memsw.limit_in_bytes", mem);
+			(void)cg_write(c->fd[V1_MEMORY], "memory.swappiness",
+			               "0");
+		}
 		/* opened here, with forge's identity, for the init to write:
 		 * the kernel checks the opener's credentials */
 		for (i = 0; i < V1__COUNT; i++) {
@@ -429,8 +484,10 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 			}
 		}
 	}
-	c->mem_limit = l->mem_bytes;
-	c->pids_limit = l->pids;
+	if (!claimed) {
+		c->mem_limit = l->mem_bytes;
+		c->pids_limit = l->pids;
+	}
 	return c;
 fail:
 	ns_cgroup_destroy(c);
@@ -523,24 +580,26 @@ cg_oom_count(struct ns_cgroup *c)
 	return cg_read_key(c->fd[V1_MEMORY], "memory.oom_control", "oom_kill");
 }
 
+/* Resets a v1 set of an earlier run for the next; with fresh, its
+ * limits are unknown (another process's run) and all are written. */
 static int
-cg_reuse(struct ns_cgroup *c, const struct limits *l)
+cg_reuse(struct ns_cgroup *c, const struct limits *l, bool fresh)
 {
 	char mem[32], pids[32];
 	int m = c->fd[V1_MEMORY];
 
 	snprintf(mem, sizeof mem, "%" PRIu64, l->mem_bytes);
 	snprintf(pids, sizeof pids, "%" PRIu32, l->pids + 1);
-	if (l->mem_bytes != c->mem_limit) {
+	if (fresh || l->mem_bytes != c->mem_limit) {
 		/* memsw may never be below the memory limit: order matters */
-		if (l->mem_bytes > c->mem_limit)
+		if (fresh || l->mem_bytes > c->mem_limit)
 			(void)cg_write(m, "memory.memsw.limit_in_bytes", mem);
 		if (cg_write(m, "memory.limit_in_bytes", mem) < 0)
 			return -1;
 		(void)cg_write(m, "memory.memsw.limit_in_bytes", mem);
 		c->mem_limit = l->mem_bytes;
 	}
-	if (l->pids != c->pids_limit) {
+	if (fresh || l->pids != c->pids_limit) {
 		if (cg_write(c->fd[V1_PIDS], "pids.max", pids) < 0)
 			return -1;
 		c->pids_limit = l->pids;
@@ -563,8 +622,69 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l)
 	return 0;
 }
 
-/* Would ns_cgroup_get make new directories (cgroup v1, none parked)?
- * Then a run may ask for its cgroup while its init builds the root. */
+/* A set claimed from the pool: its limits and counters are another
+ * run's, of any forge process. The CPU counter is read at the start of
+ * the run anyway; it is zeroed so that nothing of that run shows. */
+static int
+cg_claimed_reset(struct ns_cgroup *c, const struct limits *l)
+{
+	if (cg_reuse(c, l, true) < 0 ||
+	    cg_write(c->fd[V1_MEMORY], "memory.failcnt", "0") < 0 ||
+	    cg_write(c->fd[V1_CPUACCT], "cpuacct.usage", "0") < 0)
+		return -1;
+	c->mem_limit = l->mem_bytes;
+	c->pids_limit = l->pids;
+	return 0;
+}
+
+/* Parks a finished run's v1 set in the pool for the next forge process
+ * (and frees c): false if it has tasks left or the pool is full. Its
+ * memory cgroup, the key, is renamed last (see cg_pool_claim); taking
+ * the CPU one's pool name first makes the name this process's alone. */
+static bool
+cg_pool_park(struct ns_cgroup *c)
+{
+	char pool[16], s[64];
+	const char *name;
+	int n, i, j;
+
+	if (c->mode != CGROUP_V1 || c->path[V1_MEMORY] == NULL)
+		return false;
+	for (i = 0; i < V1__COUNT; i++)
+		if (c->fd[i] < 0 ||
+		    cg_read(c->fd[i], "tasks", s, sizeof s) < 0 || s[0] != '\0')
+			return false;
+	name = strrchr(c->path[V1_MEMORY], '/') + 1;
+	for (n = 0; n < CG_POOL; n++) {
+		snprintf(pool, sizeof pool, "pool-%d", n);
+		for (i = V1__COUNT - 1; i >= 0; i--)
+			if (cg_rename(i, name, pool) < 0)
+				break;
+		if (i < 0) {
+			cg_free(c);
+			return true;
+		}
+		if (errno != EEXIST)
+			return false;
+		/* taken (parked, or being claimed or parked): put back */
+		for (j = i + 1; j < V1__COUNT; j++)
+			if (cg_rename(j, pool, name) < 0)
+				return false;
+	}
+	return false;
+}
+
+/* A set this process is done with: parked for others, or removed. */
+static void
+cg_retire(struct ns_cgroup *c)
+{
+	if (c != NULL && !cg_pool_park(c))
+		ns_cgroup_destroy(c);
+}
+
+/* Would ns_cgroup_get make or claim a set (cgroup v1, none parked in
+ * this process)? Then a run may ask for its cgroup while its init
+ * builds the root. */
 bool
 ns_cgroup_costly(void)
 {
@@ -581,7 +701,7 @@ ns_cgroup_get(const struct limits *l, char *err, size_t errlen)
 	cg_forget_inherited();
 	c = cg_parked;
 	cg_parked = NULL;
-	if (c != NULL && cg_reuse(c, l) == 0)
+	if (c != NULL && cg_reuse(c, l, false) == 0)
 		return c;
 	ns_cgroup_destroy(c);
 	return ns_cgroup_create(l, err, errlen);
@@ -598,14 +718,14 @@ ns_cgroup_put(struct ns_cgroup *c)
 		cg_parked = c;
 		cg_parked_owner = getpid();
 	} else
-		ns_cgroup_destroy(c);
+		cg_retire(c);
 }
 
 void
 ns_cgroup_release(void)
 {
 	cg_forget_inherited();
-	ns_cgroup_destroy(cg_parked);
+	cg_retire(cg_parked);
 	cg_parked = NULL;
 }
 
@@ -732,7 +852,27 @@ ns_cgroup_destroy(struct ns_cgroup *c)
 	cg_free(c);
 }
 
-/* Removes the run cgroups of forge processes that no longer exist. */
+/* A v1 pool name no set can be claimed under: one beyond the pool's
+ * size, or a part whose memory cgroup (the key) is missing, left by a
+ * forge killed while it parked or claimed the set. (A part caught in
+ * the middle of a live claim or parking may be removed too: the one
+ * who claims the set makes that part anew.) */
+static bool
+cg_pool_orphan(int i, const char *name)
+{
+	char key[PATH_MAX], end;
+	int n;
+
+	if (cg.mode != CGROUP_V1 || sscanf(name, "pool-%d%c", &n, &end) != 1)
+		return false;
+	if (n < 0 || n >= CG_POOL)
+		return true;
+	snprintf(key, sizeof key, "%s/%s", cg.base[V1_MEMORY], name);
+	return i != V1_MEMORY && access(key, F_OK) < 0 && errno == ENOENT;
+}
+
+/* Removes the run cgroups of forge processes that no longer exist, and
+ * pool parts that cannot be claimed. */
 void
 ns_cgroup_cleanup_stale(void)
 {
@@ -756,6 +896,12 @@ ns_cgroup_cleanup_stale(void)
 			int pid, fd;
 			char *path;
 
+			if (cg_pool_orphan(i, e->d_name)) {
+				path = util_path_join(cg.base[i], e->d_name);
+				rmdir(path); /* busy: not an orphan after all */
+				free(path);
+				continue;
+			}
 			if (sscanf(e->d_name, "run-%d-", &pid) != 1 &&
 			    sscanf(e->d_name, "forge-keeper-%d", &pid) != 1)
 				continue;

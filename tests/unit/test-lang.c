@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -160,6 +162,77 @@ check_shipped(const char *src, const char *home)
 	CHECK(len == 29);
 	free(text);
 	lang_free(l);
+}
+
+/* dir/top/languages, a link to dir/to */
+static void
+languages_link(const char *dir, const char *top, const char *to)
+{
+	char p[256], q[256];
+
+	snprintf(p, sizeof p, "%s/%s", dir, top);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/%s/languages", dir, top);
+	snprintf(q, sizeof q, "%s/%s", dir, to);
+	CHECK(symlink(q, p) == 0);
+}
+
+/* lang_load_for_file picks what lang_load_all and lang_find_file pick,
+ * and reports the broken files that name the extension only. Uses the
+ * directories sys/ and user/ made in dir by main. */
+static void
+check_for_file(const char *dir)
+{
+	static const char *const files[] = {"a.c", "x/b.cc", "A.C",  "x.CPP",
+	                                    "h.H", "x.zz",   "x.rs", "Makefile",
+	                                    ".c",  "a.b/c"};
+	char p[256], q[256], nc[256], zz[256];
+	struct language_set all, one;
+	const struct language *f, *g;
+	size_t i;
+
+	/* $FORGE_DATA_DIR/languages is sys/, the user's directory user/ */
+	languages_link(dir, "data", "sys");
+	languages_link(dir, "forge", "user");
+	snprintf(q, sizeof q, "%s/data", dir);
+	setenv("FORGE_DATA_DIR", q, 1);
+	/* an override of c that loads no more (after mine.lang, which
+	 * then stays), and a broken file naming .zz */
+	snprintf(nc, sizeof nc, "%s/user/nc.lang", dir);
+	write_file(nc, "[language]\nid=c\nextensions=.c\nsource=main.c\n"
+	               "run=/prog/main\ncompile=cc main.c\n");
+	snprintf(zz, sizeof zz, "%s/user/zz.lang", dir);
+	write_file(zz, "[language]\nid=zz\nextensions=.zz\nsource=m\n"
+	               "run=m\n[syntax]\nnope=1\n");
+	snprintf(p, sizeof p, "%s/data/languages", dir);
+	CHECK_STR(lang_system_dir(), p);
+	lang_load_all(&all);
+	CHECK(all.nerrors == 3);
+	for (i = 0; i < sizeof files / sizeof *files; i++) {
+		f = lang_find_file(&all, files[i]);
+		g = lang_load_for_file(&one, files[i]);
+		CHECK((f == NULL) == (g == NULL));
+		if (f != NULL && g != NULL) {
+			CHECK_STR(g->id, f->id);
+			CHECK_STR(g->name, f->name);
+			CHECK(g->next == NULL);
+		}
+		/* nc.lang replaces a language naming .c, .h (and so .C
+		 * and .H, in any case): it is checked, and reported */
+		if (strcasecmp(files[i], "a.c") == 0 ||
+		    strcmp(files[i], "h.H") == 0)
+			CHECK(one.nerrors == 1 &&
+			      strstr(one.errors[0], "nc.lang") != NULL);
+		else if (strcmp(files[i], "x.zz") == 0)
+			CHECK(one.nerrors == 1 &&
+			      strstr(one.errors[0], "zz.lang:7") != NULL);
+		else
+			CHECK(one.nerrors == 0);
+		lang_set_free(&one);
+	}
+	lang_set_free(&all);
+	unlink(nc);
+	unlink(zz);
 }
 
 int
@@ -334,6 +407,7 @@ main(void)
 		CHECK(lang_find_file(&set, ".c") == NULL);
 		CHECK(lang_find_file(&set, "x.rs") == NULL);
 		lang_set_free(&set);
+		check_for_file(dir);
 		/* a template beside the language's file, in templates/ */
 		snprintf(p, sizeof p, "%s/tpl.lang", a);
 		write_file(p, "[language]\nid=tpl\nextensions=.t\nsource=m\n"
