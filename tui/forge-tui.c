@@ -1238,9 +1238,13 @@ tui_open_buffer(struct tui *t, const char *path, const char *text, size_t len)
 {
 	struct editor *e;
 
-	for (int i = 0; i < t->neds && text == NULL; i++)
-		if (strcmp(t->eds[i]->path, path) == 0)
+	/* a file already open, or the same text under the same name (a
+	 * past run's source is named after the run): that buffer */
+	for (int i = 0; i < t->neds; i++)
+		if (strcmp(t->eds[i]->path, path) == 0) {
+			t->focus = FOCUS_EDITOR;
 			return t->ed = t->eds[i];
+		}
 	if (t->neds == TUI_BUFFERS) {
 		tui_message(t, "%d buffers open: close one first", t->neds);
 		return NULL;
