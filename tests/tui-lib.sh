@@ -10,6 +10,9 @@
 #                    until the screen shows it (or no longer does),
 #                    10 seconds unless told; the screen when it fails
 #   type_lines L...  each line typed literally, then Enter
+#   tui_open COLSxROWS [VAR=VALUE...] FILE
+#                    a workbench on FILE in session t (replacing the one
+#                    there), its exit status shown as TUI-EXITED N
 
 tui_setup() {
 	command -v tmux >/dev/null || skip "tmux is not installed"
@@ -60,6 +63,13 @@ type_lines() {
 		tm send-keys -t t -l "$l"
 		tm send-keys -t t Enter
 	done
+}
+
+tui_open() {
+	local size=$1 file=${!#} env=("${@:2:$#-2}")
+	tm kill-session -t t 2>/dev/null
+	tm new-session -d -s t -x "${size%x*}" -y "${size#*x}" \
+		"${env[*]} '$TUI' '$file'; echo TUI-EXITED \$?; sleep 60"
 }
 
 # this test's workbench processes (the sandbox's keeper and init are

@@ -17,11 +17,9 @@
 
 #include "tui/tui.h"
 
-#define EDITOR_CTRL(c)       ((c)&0x1f)
 #define EDITOR_MATCHES       64     /* search matches highlighted per line */
 #define EDITOR_BRACKET_LINES 2000   /* how far a bracket's partner is sought */
 #define EDITOR_WHEEL         3      /* lines one wheel step scrolls */
-#define EDITOR_ALT_MS        30     /* Esc and a key this close: Alt-key */
 #define EDITOR_KEY_BASE      0x1000 /* codes of keys we teach curses */
 
 /* Keys curses has no fixed code for, found in the terminfo entry by their
@@ -111,28 +109,15 @@ struct editor_indent {
 void
 editor_keys_init(void)
 {
-	for (int i = 0; i < EDITOR_XKEYS; i++) {
-		const char *s = NULL;
-		int code = 0;
-
-		if (editor_xkey_defs[i].cap != NULL)
-			s = tigetstr(editor_xkey_defs[i].cap);
-		if (s != NULL && s != (char *)-1)
-			code = key_defined(s);
-		if (code <= 0)
-			code = key_defined(editor_xkey_defs[i].seq);
-		if (code <= 0) {
-			code = editor_xkey_defs[i].code != 0
-			           ? editor_xkey_defs[i].code
-			           : EDITOR_KEY_BASE + i;
-			define_key(editor_xkey_defs[i].seq, code);
-		}
-		editor_xkeys[i] = code;
-	}
+	for (int i = 0; i < EDITOR_XKEYS; i++)
+		editor_xkeys[i] = tui_key_resolve(
+		    editor_xkey_defs[i].cap, editor_xkey_defs[i].seq,
+		    editor_xkey_defs[i].code != 0 ? editor_xkey_defs[i].code
+		                                  : EDITOR_KEY_BASE + i);
 }
 
 /* A typed character as UTF-8 (in the locale's encoding); 0 if none. */
-static size_t
+size_t
 editor_encode(int key, char *mb)
 {
 	mbstate_t st;
@@ -785,7 +770,7 @@ editor_replace_one(struct editor *e)
 static void
 editor_replace_answer(struct editor *e, int key, bool is_key)
 {
-	if (is_key || key == 27 || key == 'q' || key == EDITOR_CTRL('G')) {
+	if (is_key || key == 27 || key == 'q' || key == TUI_CTRL('G')) {
 		editor_replace_done(e);
 		return;
 	}
@@ -875,14 +860,14 @@ editor_prompt_key(struct editor *e, int key, bool is_key)
 		editor_replace_answer(e, key, is_key);
 		return true;
 	}
-	if (!is_key && (key == 27 || key == EDITOR_CTRL('G'))) {
+	if (!is_key && (key == 27 || key == TUI_CTRL('G'))) {
 		e->prompt = EDITOR_PROMPT_NONE;
 		e->matched = false;
 		return true;
 	}
 	if (e->prompt == EDITOR_PROMPT_FIND &&
 	    ((is_key && key == KEY_F(3)) ||
-	     (!is_key && key == EDITOR_CTRL('F')))) {
+	     (!is_key && key == TUI_CTRL('F')))) {
 		editor_prompt_enter(e);
 		return true;
 	}
@@ -1042,33 +1027,33 @@ editor_key_inner(struct editor *e, int key, bool is_key, int page)
 		p = buffer_prev_char(e->buf, e->cur);
 		e->cur = buffer_erase(e->buf, e->cur, p, now);
 		return true;
-	case EDITOR_CTRL('Z'):
-	case EDITOR_CTRL('Y'):
+	case TUI_CTRL('Z'):
+	case TUI_CTRL('Y'):
 		e->selecting = false;
-		if (!(key == EDITOR_CTRL('Z') ? buffer_undo(e->buf, &e->cur)
-		                              : buffer_redo(e->buf, &e->cur)))
+		if (!(key == TUI_CTRL('Z') ? buffer_undo(e->buf, &e->cur)
+		                           : buffer_redo(e->buf, &e->cur)))
 			snprintf(e->message, sizeof e->message, "nothing to %s",
-			         key == EDITOR_CTRL('Z') ? "undo" : "redo");
+			         key == TUI_CTRL('Z') ? "undo" : "redo");
 		return true;
-	case EDITOR_CTRL('A'):
+	case TUI_CTRL('A'):
 		e->anchor = (struct buffer_pos){0, 0};
 		e->cur = buffer_end_pos(e->buf);
 		e->selecting = true;
 		return true;
-	case EDITOR_CTRL('C'):
-	case EDITOR_CTRL('X'):
-		editor_copy(e, key == EDITOR_CTRL('X'));
+	case TUI_CTRL('C'):
+	case TUI_CTRL('X'):
+		editor_copy(e, key == TUI_CTRL('X'));
 		return true;
-	case EDITOR_CTRL('V'):
+	case TUI_CTRL('V'):
 		editor_paste(e);
 		return true;
-	case EDITOR_CTRL('G'):
+	case TUI_CTRL('G'):
 		editor_prompt(e, EDITOR_PROMPT_GOTO);
 		return true;
-	case EDITOR_CTRL('F'):
+	case TUI_CTRL('F'):
 		editor_prompt(e, EDITOR_PROMPT_FIND);
 		return true;
-	case EDITOR_CTRL('\\'):
+	case TUI_CTRL('\\'):
 		editor_prompt(e, EDITOR_PROMPT_REPLACE);
 		return true;
 	case '\r':

@@ -687,14 +687,22 @@ tui_limits_default(struct tui *t, struct limits *l)
 static int tui_key_alt_left, tui_key_alt_right, tui_key_alt_up,
     tui_key_alt_down, tui_key_ctrl_pgup, tui_key_ctrl_pgdn;
 
-static int
-tui_keycode(const char *capname)
+/* A key's curses code: the one terminfo's cap names, else the one the
+ * sequence seq already has; else seq (when given) is taught to curses
+ * as code. 0 when the key stays unknown. */
+int
+tui_key_resolve(const char *cap, const char *seq, int code)
 {
-	char *seq = tigetstr(capname);
+	const char *s = cap ? tigetstr(cap) : NULL;
+	int k = s != NULL && s != (char *)-1 ? key_defined(s) : 0;
 
-	if (seq == NULL || seq == (char *)-1)
-		return 0;
-	return key_defined(seq) > 0 ? key_defined(seq) : 0;
+	if (k <= 0 && seq != NULL)
+		k = key_defined(seq);
+	if (k <= 0 && seq != NULL) {
+		define_key(seq, code);
+		k = code;
+	}
+	return k > 0 ? k : 0;
 }
 
 static void
@@ -714,14 +722,13 @@ tui_keycodes(void)
 	};
 
 	for (size_t i = 0; i < sizeof both / sizeof both[0]; i++)
-		if (key_defined(both[i].seq) == 0)
-			define_key(both[i].seq, both[i].key);
-	tui_key_alt_left = tui_keycode("kLFT3");
-	tui_key_alt_right = tui_keycode("kRIT3");
-	tui_key_alt_up = tui_keycode("kUP3");
-	tui_key_alt_down = tui_keycode("kDN3");
-	tui_key_ctrl_pgup = tui_keycode("kPRV5");
-	tui_key_ctrl_pgdn = tui_keycode("kNXT5");
+		tui_key_resolve(NULL, both[i].seq, both[i].key);
+	tui_key_alt_left = tui_key_resolve("kLFT3", NULL, 0);
+	tui_key_alt_right = tui_key_resolve("kRIT3", NULL, 0);
+	tui_key_alt_up = tui_key_resolve("kUP3", NULL, 0);
+	tui_key_alt_down = tui_key_resolve("kDN3", NULL, 0);
+	tui_key_ctrl_pgup = tui_key_resolve("kPRV5", NULL, 0);
+	tui_key_ctrl_pgdn = tui_key_resolve("kNXT5", NULL, 0);
 }
 
 /* Asks for a line of text in the key bar; fn gets it on Enter. */
@@ -755,13 +762,8 @@ tui_prompt_key(struct tui *t, int key, bool is_key)
 			;
 	} else if (!is_key && key >= 32 && !(key & TUI_ALT)) {
 		char mb[8];
-		mbstate_t st;
-		size_t n;
 
-		memset(&st, 0, sizeof st);
-		n = wcrtomb(mb, (wchar_t)key, &st);
-		if (n != (size_t)-1)
-			buf_add(&t->answer, mb, n);
+		buf_add(&t->answer, mb, editor_encode(key, mb));
 	}
 }
 
@@ -1434,7 +1436,7 @@ main(int argc, char **argv)
 	mouseinterval(0);
 	fputs(TUI_PASTE_ON, stdout);
 	fflush(stdout);
-	if (has_colors() && getenv("NO_COLOR") == NULL) {
+	if (theme_colours() > 0) {
 		start_color();
 		use_default_colors();
 	}

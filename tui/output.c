@@ -35,10 +35,12 @@ struct output {
 	int sb_first, sb_count;
 	int scroll;     /* lines scrolled back; 0: following the program */
 	bool altscreen; /* a full-screen program: no scrollback */
+	bool colour;    /* the terminal shows colours, and may (theme.c) */
 	char note[32];
 };
 
-static short output_pair(const VTermScreenCell *, bool *);
+static short output_pair(const struct output *, const VTermScreenCell *,
+                         bool *);
 
 static attr_t
 output_attrs(const VTermScreenCell *cell, bool bright)
@@ -72,7 +74,7 @@ output_pushline(int cols, const VTermScreenCell *cells, void *user)
 	for (int i = 0; i < len; i++) {
 		bool bright = false;
 
-		l->cell[i].pair = output_pair(&cells[i], &bright);
+		l->cell[i].pair = output_pair(o, &cells[i], &bright);
 		l->cell[i].attrs = output_attrs(&cells[i], bright);
 		l->cell[i].ch = cells[i].chars[0];
 	}
@@ -181,6 +183,8 @@ output_new(int rows, int cols)
 
 	o->rows = rows > 0 ? rows : 1;
 	o->cols = cols > 0 ? cols : 1;
+	/* decided once: the decision is per cell of every frame */
+	o->colour = theme_colours() > 0;
 	o->vt = vterm_new(o->rows, o->cols);
 	vterm_set_utf8(o->vt, 1);
 	o->screen = vterm_obtain_screen(o->vt);
@@ -323,11 +327,11 @@ output_color(const VTermColor *c, bool *bright)
 }
 
 static short
-output_pair(const VTermScreenCell *cell, bool *bright)
+output_pair(const struct output *o, const VTermScreenCell *cell, bool *bright)
 {
 	int fg, bg, pair;
 
-	if (!has_colors() || getenv("NO_COLOR") != NULL)
+	if (!o->colour)
 		return 0;
 	fg = output_color(&cell->fg, bright);
 	bg = output_color(&cell->bg, bright);
@@ -399,7 +403,7 @@ output_draw(struct output *o, WINDOW *w)
 			if (i == 0)
 				wc[0] = L' ';
 			bool bright = false;
-			short pair = output_pair(&cell, &bright);
+			short pair = output_pair(o, &cell, &bright);
 			setcchar(&cc, wc, output_attrs(&cell, bright), pair,
 			         NULL);
 			mvwadd_wch(w, pos.row + saved, pos.col, &cc);

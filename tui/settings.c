@@ -18,8 +18,6 @@
 
 #include "tui/tui.h"
 
-#define SETTINGS_CTRL(c) ((c)&0x1f)
-
 /* The actions a [keys] line can bind, each with the key it stands for:
  * a bound key is handed on as that one. */
 static const struct {
@@ -27,26 +25,16 @@ static const struct {
 	int key;
 	bool is_key;
 } settings_actions[] = {
-    {"run", KEY_F(5), true},
-    {"judge", KEY_F(6), true},
-    {"tests", KEY_F(7), true},
-    {"history", KEY_F(8), true},
-    {"theme", KEY_F(9), true},
-    {"limits", KEY_F(10), true},
-    {"zoom", KEY_F(11), true},
-    {"language", KEY_F(12), true},
-    {"error", KEY_F(4), true},
-    {"switch", TUI_ALT | '\t', false},
-    {"save", SETTINGS_CTRL('S'), false},
-    {"open", SETTINGS_CTRL('O'), false},
-    {"close", SETTINGS_CTRL('W'), false},
-    {"quit", SETTINGS_CTRL('Q'), false},
-    {"help", KEY_F(1), true},
-    {"undo", SETTINGS_CTRL('Z'), false},
-    {"redo", SETTINGS_CTRL('Y'), false},
-    {"find", SETTINGS_CTRL('F'), false},
-    {"goto", SETTINGS_CTRL('G'), false},
-    {"replace", SETTINGS_CTRL('\\'), false},
+    {"run", KEY_F(5), true},         {"judge", KEY_F(6), true},
+    {"tests", KEY_F(7), true},       {"history", KEY_F(8), true},
+    {"theme", KEY_F(9), true},       {"limits", KEY_F(10), true},
+    {"zoom", KEY_F(11), true},       {"language", KEY_F(12), true},
+    {"error", KEY_F(4), true},       {"switch", TUI_ALT | '\t', false},
+    {"save", TUI_CTRL('S'), false},  {"open", TUI_CTRL('O'), false},
+    {"close", TUI_CTRL('W'), false}, {"quit", TUI_CTRL('Q'), false},
+    {"help", KEY_F(1), true},        {"undo", TUI_CTRL('Z'), false},
+    {"redo", TUI_CTRL('Y'), false},  {"find", TUI_CTRL('F'), false},
+    {"goto", TUI_CTRL('G'), false},  {"replace", TUI_CTRL('\\'), false},
 };
 
 static char *
@@ -429,7 +417,7 @@ settings_key_parse(const char *spec, int *key, bool *is_key)
 		/* Ctrl-@ .. Ctrl-_: what a terminal can send */
 		if (c < '@' || c > '_')
 			return -1;
-		*key = SETTINGS_CTRL(c);
+		*key = TUI_CTRL(c);
 		*is_key = false;
 		return 0;
 	}

@@ -32,7 +32,6 @@
 
 #include "tui/tui.h"
 
-#define TESTS_CTRL(c)  ((c)&0x1f)
 #define TESTS_SHOW_MAX (1u << 20) /* of a text shown or sent back */
 #define TESTS_DISABLED ".forge-disabled"
 #define TESTS_STDERR   4 /* rows of stderr under the diff */
@@ -1342,7 +1341,7 @@ tests_key_edit(struct tui *t, int key, bool is_key)
 {
 	int rows, cols;
 
-	if (!is_key && (key == 27 || key == TESTS_CTRL('S'))) {
+	if (!is_key && (key == 27 || key == TUI_CTRL('S'))) {
 		(void)tests_edit_close(t);
 		return TUI_KEY_HANDLED;
 	}
@@ -1436,7 +1435,7 @@ tests_key(struct tui *t, int key, bool is_key)
 		tests_start(t, SIZE_MAX);
 		return TUI_KEY_HANDLED;
 	case 'x':
-	case TESTS_CTRL('C'):
+	case TUI_CTRL('C'):
 		tests_stop(t);
 		return TUI_KEY_HANDLED;
 	case 'n':

@@ -126,6 +126,7 @@ struct editor {
 	size_t cls_cap;
 };
 void editor_keys_init(void);
+size_t editor_encode(int key, char *mb);
 void editor_init(struct editor *, const char *path);
 void editor_free(struct editor *);
 void editor_template(struct editor *);
@@ -386,6 +387,7 @@ struct editor *tui_open_buffer(struct tui *, const char *path, const char *text,
                                size_t len);
 void tui_run(struct tui *);
 void tui_limits_default(struct tui *, struct limits *);
+int tui_key_resolve(const char *cap, const char *seq, int code);
 void tui_prompt(struct tui *, const char *question,
                 void (*)(struct tui *, const char *));
 void tui_message(struct tui *, const char *fmt, ...)

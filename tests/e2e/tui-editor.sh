@@ -20,7 +20,7 @@ saved() { cat "$prog" && printf '|'; }
 
 prog=$TEST_TMP/edit.c
 : >"$prog"
-tm new-session -d -s t -x 100 -y 30 "'$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
+tui_open 100x30 "$prog"
 check "the editor opens on the file" wait_for "edit.c"
 
 # auto-indent: a level in after '{', '}' back to its partner's column

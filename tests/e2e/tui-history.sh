@@ -14,11 +14,8 @@ tui_setup forge-tui-hist
 DB="$XDG_DATA_HOME/forge/history.db"
 # start [ENV=VALUE...] FILE: a workbench on FILE in a new tmux session
 start() {
-	local env=("${@:1:$#-1}") file=${!#}
-	tm kill-session -t t 2>/dev/null
-	tm new-session -d -s t -x 110 -y 32 \
-		"env ${env[*]} '$TUI' '$file'; echo TUI-EXITED \$?; sleep 60"
-	wait_for "$(basename "$file")"
+	tui_open 110x32 "$@"
+	wait_for "$(basename "${!#}")"
 }
 quit() {
 	tm send-keys -t t C-q

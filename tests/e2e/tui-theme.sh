@@ -25,10 +25,8 @@ title_has() {
 title_lacks() { ! colours | head -1 | grep -qF -- "$1"; }
 # start [ENV=VALUE...]: a new workbench on $prog
 start() {
-	tm kill-session -t t 2>/dev/null
 	sleep 0.2
-	tm new-session -d -s t -x 150 -y 30 \
-		"env TERM=xterm-256color $* '$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
+	tui_open 150x30 TERM=xterm-256color "$@" "$prog"
 	wait_for "prog.c" 10
 }
 quit() {

@@ -22,8 +22,7 @@ check "saying so" grep -q "needs a terminal" "$TEST_TMP/err"
 
 prog=$TEST_TMP/greet.c
 : >"$prog" # empty, not new: a new file would start as the C template
-tm new-session -d -s t -x 100 -y 30 \
-	"'$TUI' '$prog'; echo TUI-EXITED \$?; sleep 60"
+tui_open 100x30 "$prog"
 check "the workbench opens on the file" wait_for "greet.c"
 check "it names the language" wait_for "C (GCC)"
 check "the key bar shows the run key" wait_for "F5 / Ctrl-R run"
@@ -93,8 +92,7 @@ check "no process of the workbench is left" no_tui_left
 # a compile error is shown in the output pane
 bad=$TEST_TMP/bad.c
 printf 'int main(void) { return nope; }\n' >"$bad"
-tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "'$TUI' '$bad'; echo TUI-EXITED \$?; sleep 60"
+tui_open 100x30 "$bad"
 check "a second file opens" wait_for "bad.c"
 tm send-keys -t t F5
 check "CE is the verdict" wait_for "verdict CE" 30
@@ -114,8 +112,7 @@ col=$TEST_TMP/col.sh
 printf 'printf "\\033[31mred\\033[0m plain\\n"\nread -r -p "answer: " a\necho "got $a"\n' >"$col"
 tm send-keys -t t C-q
 check "the compile-error workbench quits" wait_for "TUI-EXITED 0" 10
-tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "TERM=xterm-256color '$TUI' '$col'; echo TUI-EXITED \$?; sleep 60"
+tui_open 100x30 TERM=xterm-256color "$col"
 check "the script opens" wait_for "col.sh"
 tm send-keys -t t F5
 check "it prints and asks (the source has no 'red plain')" wait_for "red plain" 30
@@ -130,8 +127,7 @@ spin=$TEST_TMP/spin.py
 printf 'while True:\n    pass\n' >"$spin"
 tm send-keys -t t C-q
 check "the second workbench quits" wait_for "TUI-EXITED 0" 10
-tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "'$TUI' '$spin'; echo TUI-EXITED \$?; sleep 60"
+tui_open 100x30 "$spin"
 check "the spinning program opens" wait_for "spin.py"
 tm send-keys -t t F5
 check "it is running" wait_for "running" 30
@@ -146,8 +142,7 @@ check "and the workbench quits" wait_for "TUI-EXITED 0" 10
 # a flood on the terminal is stopped at the output limit: OLE
 flood=$TEST_TMP/flood.sh
 printf 'while :; do echo "flooding the terminal with a long line of text"; done\n' >"$flood"
-tm kill-session -t t
-tm new-session -d -s t -x 100 -y 30 "'$TUI' '$flood'; echo TUI-EXITED \$?; sleep 60"
+tui_open 100x30 "$flood"
 check "the flood opens" wait_for "flood.sh"
 tm send-keys -t t F10
 check "the limits form opens" wait_for "Limits of the next run"
@@ -164,17 +159,15 @@ check "the flood's workbench quits" wait_for "TUI-EXITED 0" 10
 # unsaved work survives a kill: the next start offers it back
 # .txt: no language, so no template under the typing
 keep=$TEST_TMP/keep.txt
-tm kill-session -t t
-tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+tui_open 140x30 "$keep"
 check "a new file opens" wait_for "keep.txt"
 tm send-keys -t t -l 'print("precious work")'
 check "typed, not saved" wait_for 'keep.txt *'
 sleep 1.5 # the recovery file is at most a second old
 ours | xargs -r kill -KILL
 check "killed: the file was never saved" test ! -e "$keep"
-tm kill-session -t t
 sleep 0.3
-tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+tui_open 140x30 "$keep"
 check "the next start offers the unsaved work" wait_for "r restores it" 10
 check "showing how it begins" wait_for '│   print("precious work")' 5
 tm send-keys -t t -l "xyz"
@@ -194,8 +187,7 @@ check "SIGHUP: forge-tui exits cleanly" wait_for "TUI-EXITED 0" 10
 check "and the work is kept" grep -rq "# more" "$XDG_DATA_HOME/forge/recovery"
 
 # d sets the offered work aside: nothing typed is lost
-tm kill-session -t t
-tm new-session -d -s t -x 140 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+tui_open 140x30 "$keep"
 check "the kept work is offered" wait_for "r restores it" 10
 tm send-keys -t t d
 check "d sets it aside" wait_for ".discarded" 5
@@ -207,8 +199,7 @@ tm send-keys -t t C-q
 # and mouse reporting are turned off (bracketed paste: tui-editor.sh)
 term_state() { tm display -p -t t '#{alternate_on} #{mouse_any_flag}'; }
 for sig in TERM SEGV ABRT; do
-	tm kill-session -t t
-	tm new-session -d -s t -x 100 -y 30 "'$TUI' '$keep'; echo TUI-EXITED \$?; sleep 60"
+	tui_open 100x30 "$keep"
 	check "SIG$sig: a workbench" wait_for "keep.txt"
 	eq "SIG$sig: it has the alternate screen and the mouse" "1 1" "$(term_state)"
 	ours | head -1 | xargs -r kill -"$sig"
