@@ -46,36 +46,11 @@ shift $((OPTIND - 1))
 [[ $# -eq 0 ]] || usage
 [[ $runs =~ ^[1-9][0-9]*$ && $rounds =~ ^[1-9][0-9]*$ && $size =~ ^[1-9][0-9]*$ ]] || usage
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-forge=${FORGE:-$(cd "$here/.." && pwd)/forge}
-
-die() {
-	local code=$1
-	shift
-	echo "history bench: $*" >&2
-	exit "$code"
-}
+bench_name="history bench"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 command -v sqlite3 >/dev/null || die 2 "the sqlite3 command-line tool is missing"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/forge-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-export XDG_CACHE_HOME=$tmp/cache XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config
-unset FORGE_CACHE_DIR FORGE_HISTORY FORGE_HISTORY_CAP
-mkdir -p "$XDG_CACHE_HOME"
-
-# The binary may be missing for a moment while the tree is rebuilt.
-wait_for_forge() {
-	local i
-	for ((i = 0; i < 60; i++)); do
-		if [[ -x $forge ]] && "$forge" --version >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.5
-	done
-	die 1 "forge is not there or does not start: $forge"
-}
+export XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config
+unset FORGE_HISTORY FORGE_HISTORY_CAP
 
 now_ns() { date +%s%N; }
 # timed REPS CMD...: the mean milliseconds of one CMD (stdout, stderr and

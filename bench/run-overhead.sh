@@ -38,38 +38,9 @@ shift $((OPTIND - 1))
 [[ $runs =~ ^[1-9][0-9]*$ ]] || usage
 [[ $batches =~ ^[1-9][0-9]*$ ]] || usage
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-forge=${FORGE:-$(cd "$here/.." && pwd)/forge}
+bench_name=run-overhead
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cc=${CC:-gcc}
-
-die() {
-	local code=$1
-	shift
-	echo "run-overhead: $*" >&2
-	exit "$code"
-}
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/forge-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# forge keeps its builds here, away from the user's cache
-export XDG_CACHE_HOME=$tmp/cache
-unset FORGE_CACHE_DIR
-mkdir -p "$XDG_CACHE_HOME"
-
-# The binary may be missing for a moment while the tree is rebuilt.
-wait_for_forge() {
-	local i
-	for ((i = 0; i < 60; i++)); do
-		if [[ -x $forge ]] && "$forge" --version >/dev/null 2>&1; then
-			return 0
-		fi
-		sleep 0.5
-	done
-	die 1 "forge is not there or does not start: $forge"
-}
 
 # --- the program, and the driver -------------------------------------
 cat >"$tmp/hello.c" <<'EOF'
