@@ -1,12 +1,13 @@
 /* PID 1 inside the sandbox.
  *
  * The keeper (forge, outside) clones this process into new user, PID,
- * mount, network, IPC and UTS namespaces, writes its uid/gid maps, puts it
- * into the run's cgroup and says "go". The init then builds the sandbox's
- * file system, loads the seccomp filter, forks the program and waits. When
- * the program ends the init kills whatever the program left behind, sends
- * the keeper the exit status (and, for a compile, the files to keep) and
- * exits: the kernel then kills anything left in the PID namespace.
+ * mount, IPC and UTS namespaces, writes its uid/gid maps, puts it into
+ * the run's cgroup and says "go". The init then builds the sandbox's file
+ * system (a helper meanwhile makes its network namespace), loads the seccomp
+ * filter, forks the program and waits. When the program ends the init kills
+ * whatever the program left behind, sends the keeper the exit status (and, for
+ * a compile, the files to keep) and exits: the kernel then kills anything left
+ * in the PID namespace.
  *
  * Every failure before the program's exec is reported as an error message
  * (the keeper turns it into verdict IE): the sandbox broke, not the program.
@@ -395,11 +396,145 @@ init_run_mounts(const struct ns_init_args *a, const char *root)
 	}
 }
 
+/* A helper for the two slow steps of the set-up, which the kernel does
+ * while the init goes on: making the network namespace (its loopback,
+ * its sysctls: as long as the rest of the root), and detaching the
+ * host's tree after the pivot (an RCU grace period). It shares the
+ * init's memory, descriptors and directories and makes only system
+ * calls. It leaves a descriptor of the new network namespace in the
+ * table they share, for the init to join; it is gone before the program
+ * starts. */
+struct init_helper {
+	pid_t pid;
+	int done[2]; /* the helper writes a byte after each step */
+	int go[2];   /* the init says when the host's tree can go */
+	int net_fd;  /* its network namespace, or -1 */
+	int net_err; /* or why it has none */
+	int umount_err;
+	bool umount_asked;
+};
+
+static int
+init_helper_main(void *arg)
+{
+	struct init_helper *h = arg;
+	char c = 0;
+	long fd = -1;
+
+	if (syscall(SYS_unshare, CLONE_NEWNET) < 0 ||
+	    (fd = syscall(SYS_openat, AT_FDCWD, "/proc/self/ns/net",
+	                  O_RDONLY | O_CLOEXEC)) < 0)
+		h->net_err = errno ? errno : EPERM;
+	h->net_fd = (int)fd;
+	if (syscall(SYS_write, h->done[1], &c, 1) != 1 ||
+	    syscall(SYS_read, h->go[0], &c, 1) != 1)
+		syscall(SYS_exit, 0);
+	/* the old root sits on the new one, at the directory they share */
+	if (syscall(SYS_umount2, ".", MNT_DETACH) < 0)
+		h->umount_err = errno ? errno : EPERM;
+	(void)!syscall(SYS_write, h->done[1], &c, 1);
+	syscall(SYS_exit, 0);
+	return 0;
+}
+
+static void
+init_helper_start(struct init_helper *h)
+{
+	static char stack[16 * 1024] __attribute__((aligned(16)));
+
+	memset(h, 0, sizeof *h);
+	h->pid = h->net_fd = -1;
+	if (pipe2(h->done, O_CLOEXEC) < 0)
+		return;
+	if (pipe2(h->go, O_CLOEXEC) < 0) {
+		close(h->done[0]);
+		close(h->done[1]);
+		return;
+	}
+	/* no exit signal: the init's SIGCHLD is the program's alone */
+	h->pid = clone(init_helper_main, stack + sizeof stack,
+	               CLONE_VM | CLONE_FILES | CLONE_FS, h);
+	if (h->pid < 0) {
+		close(h->done[0]);
+		close(h->done[1]);
+		close(h->go[0]);
+		close(h->go[1]);
+	}
+}
+
+static bool
+init_helper_wait(struct init_helper *h)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(h->done[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
+/* Into the helper's network namespace, or one of the init's own. */
+static void
+init_helper_net(struct init_helper *h)
+{
+	if (h == NULL || h->pid < 0) {
+		if (unshare(CLONE_NEWNET) < 0)
+			init_fail("creating the network namespace");
+		return;
+	}
+	if (!init_helper_wait(h) || h->net_fd < 0) {
+		errno = h->net_err ? h->net_err : EIO;
+		init_fail("creating the network namespace");
+	}
+	if (setns(h->net_fd, CLONE_NEWNET) < 0)
+		init_fail("joining the network namespace");
+	close(h->net_fd);
+}
+
+/* The host's tree goes (the init sits at the new root, with the old one
+ * on it): by the helper while the init goes on, or here. */
+static void
+init_helper_umount(struct init_helper *h)
+{
+	char c = 'u';
+
+	if (h != NULL && h->pid >= 0 && write(h->go[1], &c, 1) == 1) {
+		h->umount_asked = true;
+		return;
+	}
+	if (umount2(".", MNT_DETACH) < 0)
+		init_fail("detaching the host's root");
+}
+
+/* The helper's end, before the program starts: the host's tree is gone. */
+static void
+init_helper_end(struct init_helper *h)
+{
+	bool done;
+
+	if (h == NULL || h->pid < 0)
+		return;
+	done = !h->umount_asked || init_helper_wait(h);
+	close(h->go[1]); /* a helper still waiting is told to go */
+	while (waitpid(h->pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	close(h->done[0]);
+	close(h->done[1]);
+	close(h->go[0]);
+	h->pid = -1;
+	if (!done || h->umount_err != 0) {
+		errno = h->umount_err ? h->umount_err : EIO;
+		init_fail("detaching the host's root");
+	}
+}
+
 /* The sandbox's root. For one run (kept == false) with all of the run's
  * own mounts; for a kept root (a holder's, reused by many runs of one
  * build) without them: each run adds its own in its own namespaces. */
 static void
-init_mounts(const struct ns_init_args *a, int prog_fd, bool kept)
+init_mounts(const struct ns_init_args *a, int prog_fd, bool kept,
+            struct init_helper *h)
 {
 	static const char *const tops[] = {"bin",   "sbin",  "lib",
 	                                   "lib32", "lib64", "libx32"};
@@ -474,20 +609,19 @@ init_mounts(const struct ns_init_args *a, int prog_fd, bool kept)
 			init_fail("binding /proc");
 	}
 
-	/* Switch roots and drop the host's tree from view entirely. */
+	/* The skeleton itself read-only: only /work and /tmp are writable */
+	if (mount(NULL, NEWROOT, NULL,
+	          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+	          NULL) < 0)
+		init_fail("remounting / read-only");
+
+	/* Switch roots and drop the host's tree from view entirely: the
+	 * helper detaches it, and it is gone before the program starts. */
 	if (chdir(NEWROOT) < 0)
 		init_fail("chdir to the new root");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		init_fail("pivot_root");
-	if (umount2(".", MNT_DETACH) < 0)
-		init_fail("detaching the host's root");
-	if (chdir("/") < 0)
-		init_fail("chdir /");
-	/* The skeleton itself read-only: only /work and /tmp are writable */
-	if (mount(NULL, "/", NULL,
-	          MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
-	          NULL) < 0)
-		init_fail("remounting / read-only");
+	init_helper_umount(h);
 }
 
 /* In the network namespace: loopback up when --net, else nothing at all. */
@@ -870,7 +1004,7 @@ init_recv_fds(int sock, void *msg, size_t len, int *fds, int max)
 /* The root is ready: the namespaces' last touches, the filter, the
  * program, and its supervision to the end. */
 static FORGE_NORETURN void
-init_finish(const struct ns_init_args *a)
+init_finish(const struct ns_init_args *a, struct init_helper *h)
 {
 	const struct box_spec *s = a->spec;
 	int exec_pipe[2], notify_fd = -1, sfd, err = 0;
@@ -916,6 +1050,9 @@ init_finish(const struct ns_init_args *a)
 			close(tasks[i]);
 	} else if (ns_cgroup_join(a->cg_tasks, a->ncg_tasks) < 0)
 		init_fail("joining the run's cgroup");
+	init_helper_end(h);
+	if (chdir("/") < 0)
+		init_fail("chdir /");
 	t0 = util_now_us();
 	/* vfork-like: the child borrows this memory until it execs, so no
 	 * page table is copied; it only makes system calls before exec */
@@ -951,10 +1088,12 @@ init_finish(const struct ns_init_args *a)
 void
 ns_init_main(const struct ns_init_args *a)
 {
+	struct init_helper helper;
 	int prog_fd;
 
 	init_status_fd = a->status_fd;
 	init_hide_cmdline();
+	init_helper_start(&helper);
 	init_wait_go(a->sync_fd);
 	prog_fd = init_open_prog(a->spec);
 	init_identity(a);
@@ -966,10 +1105,11 @@ ns_init_main(const struct ns_init_args *a)
 	/* cgroup namespace: the program sees its own cgroup as the root */
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		init_fail("unshare(CLONE_NEWCGROUP)");
-	init_mounts(a, prog_fd, false);
+	init_mounts(a, prog_fd, false, &helper);
 	if (prog_fd >= 0)
 		close(prog_fd);
-	init_finish(a);
+	init_helper_net(&helper);
+	init_finish(a, &helper);
 }
 
 /* Does the network namespace hold a socket? Without --net, runs share
@@ -1020,7 +1160,7 @@ init_holder_run(const struct ns_init_args *a)
 	if (!a->spec->limits.net && init_net_busy() &&
 	    unshare(CLONE_NEWNET) < 0)
 		init_fail("unshare(CLONE_NEWNET)");
-	init_finish(a);
+	init_finish(a, NULL);
 }
 
 /* A holder: the root of one build, made once and kept for many runs of
@@ -1056,7 +1196,9 @@ ns_init_holder(const struct ns_init_args *a, int sock)
 	init_identity(a);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	init_check_keeper(sock);
-	init_mounts(a, prog_fd, true);
+	init_mounts(a, prog_fd, true, NULL);
+	if (chdir("/") < 0)
+		init_fail("chdir /");
 	if (prog_fd >= 0)
 		close(prog_fd);
 	if (write(sock, "r", 1) != 1)

@@ -937,12 +937,13 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	}
 	/* fork-like clone into new namespaces; each one named for what it
 	 * hides: user (no host privilege), PID (no host process), mount
-	 * (no host file), network (no host network), IPC (no host shared
-	 * memory or semaphores), UTS (no host name). The cgroup namespace
-	 * follows once the init sits in its cgroup. */
+	 * (no host file), IPC (no host shared memory or semaphores), UTS
+	 * (no host name). The network namespace (no host network) is made
+	 * inside, alongside the root; the cgroup namespace follows once the
+	 * init sits in its cgroup. */
 	if (k.holder == NULL)
 		pid = ns_clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
-		                   CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS,
+		                   CLONE_NEWIPC | CLONE_NEWUTS,
 		               k.cg != NULL ? ns_cgroup_dirfd(k.cg) : -1,
 		               &attached);
 clone_failed:
