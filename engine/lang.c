@@ -762,10 +762,58 @@ lang_peek_handler(void *user, const char *section, const char *key,
 	return lang_handler(user, section, key, value);
 }
 
+/* Does a line start section name (NULL: any)? */
+static bool
+lang_line_section(const char *line, const char *name)
+{
+	size_t n;
+
+	if (*line != '[')
+		return false;
+	if (name == NULL)
+		return true;
+	n = strlen(name);
+	return strncmp(line + 1, name, n) == 0 && line[1 + n] == ']';
+}
+
+/* The [language] section alone, when the file has it once (as every
+ * file forge ships does): the peek need not parse the rest. NULL: the
+ * whole text is needed, also where a '[' follows blanks (inih may take
+ * that line for the continuation of a value). */
+static char *
+lang_peek_section(const char *text)
+{
+	const char *start = NULL, *end = NULL, *line;
+
+	for (line = text; line != NULL && *line != '\0';) {
+		const char *nl = strchr(line, '\n'), *p = line;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[' && p != line)
+			return NULL;
+		if (start == NULL) {
+			if (lang_line_section(line, "language"))
+				start = line;
+		} else if (end == NULL) {
+			if (lang_line_section(line, NULL))
+				end = line;
+		} else if (lang_line_section(line, "language"))
+			return NULL; /* a second [language] section */
+		line = nl ? nl + 1 : NULL;
+	}
+	if (start == NULL)
+		return NULL;
+	if (end == NULL)
+		end = start + strlen(start);
+	return xstrndup(start, (size_t)(end - start));
+}
+
 static void
 lang_peek_read(struct lang_peek *pk)
 {
 	struct lang_parse p = {0};
+	char *section;
 
 	buf_init(&pk->text, 0);
 	if (util_read_file(pk->path, &pk->text, 1 << 20) < 0) {
@@ -774,10 +822,14 @@ lang_peek_read(struct lang_peek *pk)
 	}
 	p.lang = xcalloc(1, sizeof *p.lang);
 	/* the same parser and handler: a file whose id or extensions
-	 * would not load is broken here too */
-	if (ini_parse_string(buf_cstr(&pk->text), lang_peek_handler, &p) != 0 ||
+	 * would not load is broken here too (the rest of it is checked
+	 * where the file matters, by lang_peek_full) */
+	section = lang_peek_section(buf_cstr(&pk->text));
+	if (ini_parse_string(section ? section : buf_cstr(&pk->text),
+	                     lang_peek_handler, &p) != 0 ||
 	    p.lang->id == NULL || p.lang->extensions == NULL)
 		pk->broken = true;
+	free(section);
 	pk->l = p.lang;
 }
 
@@ -889,7 +941,11 @@ lang_load_for_file(struct language_set *set, const char *path)
 		}
 	for (i = 0; i < n; i++) {
 		/* a broken file that names the extension may be the one
-		 * meant: why it does not load is told */
+		 * meant: why it does not load is told (the peek read only
+		 * its [language] section: it is read in full here) */
+		if (pk[i].err == NULL && !pk[i].broken &&
+		    lang_peek_names(&pk[i], dot))
+			(void)lang_peek_full(&pk[i]);
 		if (pk[i].err == NULL && pk[i].broken &&
 		    lang_peek_names(&pk[i], dot)) {
 			struct language *l;

@@ -518,9 +518,10 @@ ns_cgroup_join(const int *tasks, int n)
 {
 	int i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (util_write_all(tasks[i], "0", 1) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -610,27 +611,26 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l, bool fresh)
 	 * looks smaller by what was reclaimed: a base above a sixteenth of
 	 * the limit is reclaimed now, while no task is in the cgroup (it
 	 * costs most of a millisecond, so not every time). */
-	if (cg_read_u64(m, "memory.usage_in_bytes") > l->mem_bytes / 16)
-		(void)cg_write(m, "memory.force_empty", "0");
-	if (cg_write(m, "memory.max_usage_in_bytes", "0") < 0)
-		return -1;
-	(void)cg_write(m, "memory.memsw.max_usage_in_bytes", "0");
-	c->oom_base = cg_oom_count(c);
 	/* what is still charged (cached files of the last run) is not this
 	 * run's memory: measurements start above it */
 	c->mem_base = cg_read_u64(m, "memory.usage_in_bytes");
+	if (c->mem_base > l->mem_bytes / 16) {
+		(void)cg_write(m, "memory.force_empty", "0");
+		c->mem_base = cg_read_u64(m, "memory.usage_in_bytes");
+	}
+	if (cg_write(m, "memory.max_usage_in_bytes", "0") < 0)
+		return -1;
+	c->oom_base = cg_oom_count(c);
 	return 0;
 }
 
 /* A set claimed from the pool: its limits and counters are another
- * run's, of any forge process. The CPU counter is read at the start of
- * the run anyway; it is zeroed so that nothing of that run shows. */
+ * run's, of any forge process. (The CPU counter needs no reset: a run's
+ * CPU time is counted from its value when the program starts.) */
 static int
 cg_claimed_reset(struct ns_cgroup *c, const struct limits *l)
 {
-	if (cg_reuse(c, l, true) < 0 ||
-	    cg_write(c->fd[V1_MEMORY], "memory.failcnt", "0") < 0 ||
-	    cg_write(c->fd[V1_CPUACCT], "cpuacct.usage", "0") < 0)
+	if (cg_reuse(c, l, true) < 0)
 		return -1;
 	c->mem_limit = l->mem_bytes;
 	c->pids_limit = l->pids;
@@ -871,29 +871,59 @@ cg_pool_orphan(int i, const char *name)
 	return i != V1_MEMORY && access(key, F_OK) < 0 && errno == ENOENT;
 }
 
+/* Removes the cgroup name of a dead forge process in controller i, and
+ * kills what is left in it. */
+static void
+cg_remove_dead(int i, const char *name)
+{
+	char *path;
+	int fd;
+
+	if (cg.base[i] == NULL)
+		return;
+	path = util_path_join(cg.base[i], name);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		cg_kill_dir(fd, cg.mode == CGROUP_V2);
+		close(fd);
+		cg_rmdir(path);
+	}
+	free(path);
+}
+
 /* Removes the run cgroups of forge processes that no longer exist, and
  * pool parts that cannot be claimed. */
 void
 ns_cgroup_cleanup_stale(void)
 {
-	int i;
+	nlink_t links[V1__COUNT] = {0};
+	bool all = false;
+	int i, j;
 
 	if (ns_cgroup_probe(NULL, 0) == CGROUP_NONE)
 		return;
+	/* Every run's set has a cgroup in each controller, the memory one
+	 * included: the memory directory alone tells of the dead runs.
+	 * The others are read too only when they hold a different number
+	 * of cgroups (parts of a set half parked or claimed). */
+	for (i = 0; i < V1__COUNT; i++) {
+		struct stat st;
+
+		if (cg.base[i] != NULL && stat(cg.base[i], &st) == 0)
+			links[i] = st.st_nlink;
+		all = all || links[i] != links[0];
+	}
 	for (i = 0; i < V1__COUNT; i++) {
 		DIR *d;
 		struct dirent *e;
 
-		struct stat st;
-
 		/* no child cgroup at all (2 links: the usual case when no
 		 * other forge runs): nothing to read */
-		if (cg.base[i] == NULL ||
-		    (stat(cg.base[i], &st) == 0 && st.st_nlink == 2) ||
+		if (cg.base[i] == NULL || links[i] == 2 || (i > 0 && !all) ||
 		    (d = opendir(cg.base[i])) == NULL)
 			continue;
 		while ((e = readdir(d)) != NULL) {
-			int pid, fd;
+			int pid;
 			char *path;
 
 			if (cg_pool_orphan(i, e->d_name)) {
@@ -908,14 +938,14 @@ ns_cgroup_cleanup_stale(void)
 			if (pid == getpid() || kill(pid, 0) == 0 ||
 			    errno != ESRCH)
 				continue;
-			path = util_path_join(cg.base[i], e->d_name);
-			fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0) {
-				cg_kill_dir(fd, cg.mode == CGROUP_V2);
-				close(fd);
-			}
-			cg_rmdir(path);
-			free(path);
+			if (all)
+				cg_remove_dead(i, e->d_name);
+			else
+				for (j = 0; j < V1__COUNT; j++)
+					cg_remove_dead(j, e->d_name);
+			/* a forge killed mid-way may have left parts
+			 * anywhere: the others are read too */
+			all = true;
 		}
 		closedir(d);
 	}

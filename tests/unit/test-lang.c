@@ -183,10 +183,10 @@ languages_link(const char *dir, const char *top, const char *to)
 static void
 check_for_file(const char *dir)
 {
-	static const char *const files[] = {"a.c", "x/b.cc", "A.C",  "x.CPP",
-	                                    "h.H", "x.zz",   "x.rs", "Makefile",
-	                                    ".c",  "a.b/c"};
-	char p[256], q[256], nc[256], zz[256];
+	static const char *const files[] = {
+	    "a.c",      "x/b.cc", "A.C",   "x.CPP", "h.H",  "x.zz", "x.rs",
+	    "Makefile", ".c",     "a.b/c", "y.sp",  "y.lt", "y.in"};
+	char p[256], q[256], nc[256], zz[256], sp[256], lt[256], in[256];
 	struct language_set all, one;
 	const struct language *f, *g;
 	size_t i;
@@ -204,10 +204,21 @@ check_for_file(const char *dir)
 	snprintf(zz, sizeof zz, "%s/user/zz.lang", dir);
 	write_file(zz, "[language]\nid=zz\nextensions=.zz\nsource=m\n"
 	               "run=m\n[syntax]\nnope=1\n");
+	/* [language] in two parts, and after another section; one
+	 * indented, which inih takes for the value's continuation */
+	snprintf(sp, sizeof sp, "%s/user/sp.lang", dir);
+	write_file(sp, "[language]\nid=sp\nsource=m\nrun=m\n[editor]\n"
+	               "tab_width=4\n[language]\nextensions=.sp\n");
+	snprintf(in, sizeof in, "%s/user/in.lang", dir);
+	write_file(in, "[language]\nid=in\nsource=m\nrun=m\n[editor]\n"
+	               "tab_width=4\n  [language]\nextensions=.in\n");
+	snprintf(lt, sizeof lt, "%s/user/lt.lang", dir);
+	write_file(lt, "[editor]\ntab_width=2\n[language]x\nid=lt\n"
+	               "extensions=.lt\nsource=m\nrun=m\n");
 	snprintf(p, sizeof p, "%s/data/languages", dir);
 	CHECK_STR(lang_system_dir(), p);
 	lang_load_all(&all);
-	CHECK(all.nerrors == 3);
+	CHECK(all.nerrors == 4);
 	for (i = 0; i < sizeof files / sizeof *files; i++) {
 		f = lang_find_file(&all, files[i]);
 		g = lang_load_for_file(&one, files[i]);
@@ -230,9 +241,17 @@ check_for_file(const char *dir)
 			CHECK(one.nerrors == 0);
 		lang_set_free(&one);
 	}
+	f = lang_find_file(&all, "y.sp");
+	CHECK(f != NULL && strcmp(f->id, "sp") == 0);
+	f = lang_find_file(&all, "y.lt");
+	CHECK(f != NULL && strcmp(f->id, "lt") == 0);
 	lang_set_free(&all);
 	unlink(nc);
 	unlink(zz);
+	CHECK(lang_find_file(&all, "y.in") == NULL);
+	unlink(sp);
+	unlink(lt);
+	unlink(in);
 }
 
 int
