@@ -670,9 +670,11 @@ jsonparse_int(const struct jsonparse_value *v, int64_t *out)
 		*out = v->u.i;
 		return true;
 	}
-	/* 1.0, 1e3 and -0 are whole numbers too; 2^63 is out of range */
+	/* 1.0, 1e3 and -0 are whole numbers too. Beyond 2^53 a double is
+	 * rounded: one at +-2^63 may stand for an integer literal one past
+	 * int64_t (those that fit are exact), so neither end counts. */
 	d = v->u.num;
-	if (d != floor(d) || d < -9223372036854775808.0 ||
+	if (d != floor(d) || d <= -9223372036854775808.0 ||
 	    d >= 9223372036854775808.0)
 		return false;
 	*out = (int64_t)d;
