@@ -265,120 +265,129 @@ test_refused(void)
 {
 	struct jsonparse_error e;
 
-	/* nothing, or only space */
-	CHECK(bad("", 0, 1, 1, "expected a value, found the end of the input"));
-	CHECK(bad(" \t\r\n ", 5, 2, 2,
-	          "expected a value, found the end of the input"));
-	/* after the value: only space */
-	CHECK(bad("{} x", 3, 1, 4, "unexpected 'x' after the value"));
-	CHECK(bad("1 2", 2, 1, 3, "unexpected '2' after the value"));
-	CHECK(bad("[1]]", 3, 1, 4, "unexpected ']' after the value"));
-	CHECK(bad_n("1\0", 2, 1, 1, 2, "unexpected byte 0x00 after the value"));
-	CHECK(bad("nullx", 4, 1, 5, "unexpected 'x' after the value"));
-	/* punctuation */
-	CHECK(bad("[1,]", 3, 1, 4, "expected a value, found ']'"));
-	CHECK(bad("[1 2]", 3, 1, 4, "expected ',' or ']', found '2'"));
-	CHECK(bad("[1", 2, 1, 3,
-	          "expected ',' or ']', found the end of the input"));
-	CHECK(bad("{\"a\" 1}", 5, 1, 6, "expected ':', found '1'"));
-	CHECK(bad("{\"a\":1,}", 7, 1, 8,
-	          "expected a member name (a string), found '}'"));
-	CHECK(bad("{a:1}", 1, 1, 2,
-	          "expected a member name (a string), found 'a'"));
-	CHECK(bad("{'a':1}", 1, 1, 2,
-	          "expected a member name (a string), found '''"));
-	CHECK(bad("{\"a\":1 \"b\":2}", 7, 1, 8,
-	          "expected ',' or '}', found '\"'"));
-	CHECK(bad("{\"a\":}", 5, 1, 6, "expected a value, found '}'"));
-	CHECK(bad("[,1]", 1, 1, 2, "expected a value, found ','"));
-	/* words */
-	CHECK(bad("tru", 0, 1, 1, "expected a value, found 't'"));
-	CHECK(bad("[True]", 1, 1, 2, "expected a value, found 'T'"));
-	CHECK(bad("NaN", 0, 1, 1, "expected a value, found 'N'"));
-	CHECK(bad("[Infinity]", 1, 1, 2, "expected a value, found 'I'"));
-	CHECK(bad("/* c */ 1", 0, 1, 1, "expected a value, found '/'"));
-	/* numbers */
-	CHECK(bad("01", 0, 1, 1,
-	          "a number cannot start with 0 followed by a digit"));
-	CHECK(bad("[-012]", 1, 1, 2,
-	          "a number cannot start with 0 followed by a digit"));
-	CHECK(bad("[00]", 1, 1, 2,
-	          "a number cannot start with 0 followed by a digit"));
-	CHECK(bad("-", 1, 1, 2,
-	          "expected a digit after '-', found the end of the input"));
-	CHECK(bad("[-x]", 2, 1, 3, "expected a digit after '-', found 'x'"));
-	CHECK(bad("1.", 2, 1, 3,
-	          "expected a digit after '.', found the end of the input"));
-	CHECK(bad("1.e5", 2, 1, 3, "expected a digit after '.', found 'e'"));
-	CHECK(bad("1e", 2, 1, 3,
-	          "expected a digit in the exponent, found the end of the "
-	          "input"));
-	CHECK(bad("1e+", 3, 1, 4,
-	          "expected a digit in the exponent, found the end of the "
-	          "input"));
-	CHECK(bad("+1", 0, 1, 1, "expected a value, found '+'"));
-	CHECK(bad(".5", 0, 1, 1, "expected a value, found '.'"));
-	CHECK(bad("0x10", 1, 1, 2, "unexpected 'x' after the value"));
-	CHECK(bad("[1e400]", 1, 1, 2, "number too large for a double"));
-	CHECK(bad("-1e309", 0, 1, 1, "number too large for a double"));
-	/* strings */
-	CHECK(bad("\"abc", 0, 1, 1, "unterminated string"));
-	CHECK(bad("[\"ab\\", 1, 1, 2, "unterminated string"));
-	CHECK(bad("[\"a\nb\"]", 3, 1, 4,
-	          "control character 0x0a in a string (escape it)"));
-	CHECK(bad("\"\t\"", 1, 1, 2,
-	          "control character 0x09 in a string (escape it)"));
-	CHECK(bad_n("\"a\0\"", 4, 2, 1, 3,
-	            "control character 0x00 in a string (escape it)"));
-	CHECK(bad("\"\\x\"", 1, 1, 2, "invalid escape: '\\' before 'x'"));
-	CHECK(bad("\"\\'\"", 1, 1, 2, "invalid escape: '\\' before '''"));
-	CHECK(bad("\"\\U0041\"", 1, 1, 2, "invalid escape: '\\' before 'U'"));
-	CHECK(bad("\"ab\\u12\"", 3, 1, 4,
-	          "\\u must be followed by four hex digits"));
-	CHECK(
-	    bad("\"\\u12", 1, 1, 2, "\\u must be followed by four hex digits"));
-	CHECK(bad("\"\\u00g0\"", 1, 1, 2,
-	          "\\u must be followed by four hex digits"));
-	/* surrogates that make no character */
-	CHECK(bad("\"\\ud83d\"", 1, 1, 2, "lone UTF-16 surrogate \\ud83d"));
-	CHECK(bad("\"\\ude00\\ud83d\"", 1, 1, 2,
-	          "lone UTF-16 surrogate \\ude00"));
-	CHECK(bad("\"x\\uD83Dy\"", 2, 1, 3, "lone UTF-16 surrogate \\uD83D"));
-	CHECK(bad("\"\\ud83d\\u0041\"", 1, 1, 2,
-	          "lone UTF-16 surrogate \\ud83d"));
-	CHECK(bad("\"\\ud83d\\ud83d\"", 1, 1, 2,
-	          "lone UTF-16 surrogate \\ud83d"));
-	CHECK(bad("\"\\ud83d\\", 1, 1, 2, "lone UTF-16 surrogate \\ud83d"));
-	/* invalid UTF-8: lone continuation, truncated, overlong, surrogate,
-	 * beyond U+10FFFF, a byte never in UTF-8 */
-	CHECK(bad("\"a\x80\"", 2, 1, 3, "invalid UTF-8 (byte 0x80)"));
-	CHECK(bad("\"\xc3\"", 1, 1, 2, "invalid UTF-8 (byte 0xc3)"));
-	CHECK(bad("\"\xe2\x82\"", 1, 1, 2, "invalid UTF-8 (byte 0xe2)"));
-	CHECK(bad("\"\xc0\xaf\"", 1, 1, 2, "invalid UTF-8 (byte 0xc0)"));
-	CHECK(bad("\"\xe0\x80\xaf\"", 1, 1, 2, "invalid UTF-8 (byte 0xe0)"));
-	CHECK(bad("\"\xed\xa0\x80\"", 1, 1, 2, "invalid UTF-8 (byte 0xed)"));
-	CHECK(
-	    bad("\"\xf4\x90\x80\x80\"", 1, 1, 2, "invalid UTF-8 (byte 0xf4)"));
-	CHECK(bad("\"\xff\"", 1, 1, 2, "invalid UTF-8 (byte 0xff)"));
-	/* outside strings: a character is named as itself when it is one */
-	CHECK(bad("[\xc3\xa9]", 1, 1, 2, "expected a value, found '\xc3\xa9'"));
-	CHECK(bad("\xff", 0, 1, 1, "expected a value, found byte 0xff"));
-	/* space is space, tab, CR and LF; nothing else */
-	CHECK(bad("[1,\f2]", 3, 1, 4, "expected a value, found byte 0x0c"));
-	CHECK(bad("[1,\v2]", 3, 1, 4, "expected a value, found byte 0x0b"));
-	CHECK(bad("[1,\xc2\xa0"
-	          "2]",
-	          3, 1, 4, "expected a value, found '\xc2\xa0'"));
+	/* json (len bytes, or 0: up to its NUL), refused at offset, line,
+	 * column, with msg */
+	static const struct {
+		const char *json;
+		size_t len, offset, line, column;
+		const char *msg;
+	} cases[] = {
+	    /* nothing, or only space */
+	    {"", 0, 0, 1, 1, "expected a value, found the end of the input"},
+	    {" \t\r\n ", 0, 5, 2, 2,
+	     "expected a value, found the end of the input"},
+	    /* after the value: only space */
+	    {"{} x", 0, 3, 1, 4, "unexpected 'x' after the value"},
+	    {"1 2", 0, 2, 1, 3, "unexpected '2' after the value"},
+	    {"[1]]", 0, 3, 1, 4, "unexpected ']' after the value"},
+	    {"1\0", 2, 1, 1, 2, "unexpected byte 0x00 after the value"},
+	    {"nullx", 0, 4, 1, 5, "unexpected 'x' after the value"},
+	    /* punctuation */
+	    {"[1,]", 0, 3, 1, 4, "expected a value, found ']'"},
+	    {"[1 2]", 0, 3, 1, 4, "expected ',' or ']', found '2'"},
+	    {"[1", 0, 2, 1, 3,
+	     "expected ',' or ']', found the end of the input"},
+	    {"{\"a\" 1}", 0, 5, 1, 6, "expected ':', found '1'"},
+	    {"{\"a\":1,}", 0, 7, 1, 8,
+	     "expected a member name (a string), found '}'"},
+	    {"{a:1}", 0, 1, 1, 2,
+	     "expected a member name (a string), found 'a'"},
+	    {"{'a':1}", 0, 1, 1, 2,
+	     "expected a member name (a string), found '''"},
+	    {"{\"a\":1 \"b\":2}", 0, 7, 1, 8,
+	     "expected ',' or '}', found '\"'"},
+	    {"{\"a\":}", 0, 5, 1, 6, "expected a value, found '}'"},
+	    {"[,1]", 0, 1, 1, 2, "expected a value, found ','"},
+	    /* words */
+	    {"tru", 0, 0, 1, 1, "expected a value, found 't'"},
+	    {"[True]", 0, 1, 1, 2, "expected a value, found 'T'"},
+	    {"NaN", 0, 0, 1, 1, "expected a value, found 'N'"},
+	    {"[Infinity]", 0, 1, 1, 2, "expected a value, found 'I'"},
+	    {"/* c */ 1", 0, 0, 1, 1, "expected a value, found '/'"},
+	    /* numbers */
+	    {"01", 0, 0, 1, 1,
+	     "a number cannot start with 0 followed by a digit"},
+	    {"[-012]", 0, 1, 1, 2,
+	     "a number cannot start with 0 followed by a digit"},
+	    {"[00]", 0, 1, 1, 2,
+	     "a number cannot start with 0 followed by a digit"},
+	    {"-", 0, 1, 1, 2,
+	     "expected a digit after '-', found the end of the input"},
+	    {"[-x]", 0, 2, 1, 3, "expected a digit after '-', found 'x'"},
+	    {"1.", 0, 2, 1, 3,
+	     "expected a digit after '.', found the end of the input"},
+	    {"1.e5", 0, 2, 1, 3, "expected a digit after '.', found 'e'"},
+	    {"1e", 0, 2, 1, 3,
+	     "expected a digit in the exponent, found the end of the "
+	     "input"},
+	    {"1e+", 0, 3, 1, 4,
+	     "expected a digit in the exponent, found the end of the "
+	     "input"},
+	    {"+1", 0, 0, 1, 1, "expected a value, found '+'"},
+	    {".5", 0, 0, 1, 1, "expected a value, found '.'"},
+	    {"0x10", 0, 1, 1, 2, "unexpected 'x' after the value"},
+	    {"[1e400]", 0, 1, 1, 2, "number too large for a double"},
+	    {"-1e309", 0, 0, 1, 1, "number too large for a double"},
+	    /* strings */
+	    {"\"abc", 0, 0, 1, 1, "unterminated string"},
+	    {"[\"ab\\", 0, 1, 1, 2, "unterminated string"},
+	    {"[\"a\nb\"]", 0, 3, 1, 4,
+	     "control character 0x0a in a string (escape it)"},
+	    {"\"\t\"", 0, 1, 1, 2,
+	     "control character 0x09 in a string (escape it)"},
+	    {"\"a\0\"", 4, 2, 1, 3,
+	     "control character 0x00 in a string (escape it)"},
+	    {"\"\\x\"", 0, 1, 1, 2, "invalid escape: '\\' before 'x'"},
+	    {"\"\\'\"", 0, 1, 1, 2, "invalid escape: '\\' before '''"},
+	    {"\"\\U0041\"", 0, 1, 1, 2, "invalid escape: '\\' before 'U'"},
+	    {"\"ab\\u12\"", 0, 3, 1, 4,
+	     "\\u must be followed by four hex digits"},
+	    {"\"\\u12", 0, 1, 1, 2, "\\u must be followed by four hex digits"},
+	    {"\"\\u00g0\"", 0, 1, 1, 2,
+	     "\\u must be followed by four hex digits"},
+	    /* surrogates that make no character */
+	    {"\"\\ud83d\"", 0, 1, 1, 2, "lone UTF-16 surrogate \\ud83d"},
+	    {"\"\\ude00\\ud83d\"", 0, 1, 1, 2, "lone UTF-16 surrogate \\ude00"},
+	    {"\"x\\uD83Dy\"", 0, 2, 1, 3, "lone UTF-16 surrogate \\uD83D"},
+	    {"\"\\ud83d\\u0041\"", 0, 1, 1, 2, "lone UTF-16 surrogate \\ud83d"},
+	    {"\"\\ud83d\\ud83d\"", 0, 1, 1, 2, "lone UTF-16 surrogate \\ud83d"},
+	    {"\"\\ud83d\\", 0, 1, 1, 2, "lone UTF-16 surrogate \\ud83d"},
+	    /* invalid UTF-8: lone continuation, truncated, overlong, surrogate,
+	     * beyond U+10FFFF, a byte never in UTF-8 */
+	    {"\"a\x80\"", 0, 2, 1, 3, "invalid UTF-8 (byte 0x80)"},
+	    {"\"\xc3\"", 0, 1, 1, 2, "invalid UTF-8 (byte 0xc3)"},
+	    {"\"\xe2\x82\"", 0, 1, 1, 2, "invalid UTF-8 (byte 0xe2)"},
+	    {"\"\xc0\xaf\"", 0, 1, 1, 2, "invalid UTF-8 (byte 0xc0)"},
+	    {"\"\xe0\x80\xaf\"", 0, 1, 1, 2, "invalid UTF-8 (byte 0xe0)"},
+	    {"\"\xed\xa0\x80\"", 0, 1, 1, 2, "invalid UTF-8 (byte 0xed)"},
+	    {"\"\xf4\x90\x80\x80\"", 0, 1, 1, 2, "invalid UTF-8 (byte 0xf4)"},
+	    {"\"\xff\"", 0, 1, 1, 2, "invalid UTF-8 (byte 0xff)"},
+	    /* outside strings: a character is named as itself when it is one */
+	    {"[\xc3\xa9]", 0, 1, 1, 2, "expected a value, found '\xc3\xa9'"},
+	    {"\xff", 0, 0, 1, 1, "expected a value, found byte 0xff"},
+	    /* space is space, tab, CR and LF; nothing else */
+	    {"[1,\f2]", 0, 3, 1, 4, "expected a value, found byte 0x0c"},
+	    {"[1,\v2]", 0, 3, 1, 4, "expected a value, found byte 0x0b"},
+	    {"[1,\xc2\xa0"
+	     "2]",
+	     0, 3, 1, 4, "expected a value, found '\xc2\xa0'"},
+	    /* lines and columns: LF ends a line; columns count characters */
+	    {"{\n  \"a\": 1,\n  \"b\" 2\n}", 0, 18, 3, 7,
+	     "expected ':', found '2'"},
+	    {"{\r\n\"a\":\r\n 1 x}", 0, 12, 3, 4,
+	     "expected ',' or '}', found 'x'"},
+	    {"[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", x]", 0, 14, 1, 9,
+	     "expected a value, found 'x'"},
+	    /* a byte order mark is skipped, and not counted as a column */
+	    {"\xef\xbb\xbf[x]", 0, 4, 1, 2, "expected a value, found 'x'"},
+	};
+	size_t k;
 
-	/* lines and columns: LF ends a line; columns count characters */
-	CHECK(bad("{\n  \"a\": 1,\n  \"b\" 2\n}", 18, 3, 7,
-	          "expected ':', found '2'"));
-	CHECK(bad("{\r\n\"a\":\r\n 1 x}", 12, 3, 4,
-	          "expected ',' or '}', found 'x'"));
-	CHECK(bad("[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", x]", 14, 1, 9,
-	          "expected a value, found 'x'"));
-	/* a byte order mark is skipped, and not counted as a column */
-	CHECK(bad("\xef\xbb\xbf[x]", 4, 1, 2, "expected a value, found 'x'"));
+	for (k = 0; k < sizeof cases / sizeof cases[0]; k++)
+		CHECK(bad_n(cases[k].json,
+		            cases[k].len ? cases[k].len : strlen(cases[k].json),
+		            cases[k].offset, cases[k].line, cases[k].column,
+		            cases[k].msg));
 
 	/* no error to fill: refused all the same */
 	CHECK(jsonparse_parse("[", 1, NULL) == NULL);
