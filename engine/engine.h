@@ -85,6 +85,7 @@ struct json_writer {
 };
 void json_escape(struct buf *, const char *, size_t);
 bool json_valid_utf8(const char *, size_t);
+size_t json_utf8_len(const char *, size_t);
 void json_open(struct json_writer *, const char *key, char bracket);
 void json_close(struct json_writer *, char bracket);
 void json_str(struct json_writer *, const char *key, const char *, size_t);
@@ -93,6 +94,41 @@ void json_int(struct json_writer *, const char *key, long long);
 void json_double(struct json_writer *, const char *key, double);
 void json_bool(struct json_writer *, const char *key, bool);
 void json_null(struct json_writer *, const char *key);
+
+/* jsonparse.c: strict JSON into a tree. Every accessor takes NULL (a
+ * missing member) and answers as for a value of another type. */
+enum jsonparse_type {
+	JSONPARSE_MISSING, /* jsonparse_type(NULL) */
+	JSONPARSE_NULL,
+	JSONPARSE_FALSE,
+	JSONPARSE_TRUE,
+	JSONPARSE_NUMBER,
+	JSONPARSE_STRING,
+	JSONPARSE_ARRAY,
+	JSONPARSE_OBJECT,
+};
+struct jsonparse_value;
+struct jsonparse_error {
+	size_t offset;       /* bytes before the problem */
+	size_t line, column; /* from 1; columns in characters */
+	char msg[96];        /* "expected ',' or '}', found 'x'" */
+	char text[160];      /* "line 3, column 7: " and msg */
+};
+struct jsonparse_value *jsonparse_parse(const char *, size_t,
+                                        struct jsonparse_error *);
+void jsonparse_free(struct jsonparse_value *root);
+enum jsonparse_type jsonparse_type(const struct jsonparse_value *);
+bool jsonparse_is(const struct jsonparse_value *, enum jsonparse_type);
+const struct jsonparse_value *jsonparse_get(const struct jsonparse_value *,
+                                            const char *key);
+size_t jsonparse_len(const struct jsonparse_value *);
+const struct jsonparse_value *jsonparse_at(const struct jsonparse_value *,
+                                           size_t);
+const char *jsonparse_key(const struct jsonparse_value *, size_t, size_t *len);
+const char *jsonparse_string(const struct jsonparse_value *, size_t *len);
+char *jsonparse_strdup(const struct jsonparse_value *, size_t *len);
+double jsonparse_number(const struct jsonparse_value *);
+bool jsonparse_int(const struct jsonparse_value *, int64_t *);
 
 /* compare.c */
 enum compare_mode { COMPARE_TOKENS, COMPARE_EXACT };

@@ -10,10 +10,11 @@
 
 #include "engine.h"
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0. */
-static size_t
-json_utf8_len(const unsigned char *p, size_t n)
+/* Length of the valid UTF-8 sequence at s (1-4), or 0. */
+size_t
+json_utf8_len(const char *s, size_t n)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	unsigned c = p[0];
 	size_t len, i;
 	unsigned cp;
@@ -48,7 +49,7 @@ json_valid_utf8(const char *s, size_t n)
 	size_t i = 0, l;
 
 	while (i < n) {
-		l = json_utf8_len((const unsigned char *)s + i, n - i);
+		l = json_utf8_len(s + i, n - i);
 		if (l == 0)
 			return false;
 		i += l;
@@ -96,7 +97,7 @@ json_escape(struct buf *b, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		l = json_utf8_len(p + i, n - i);
+		l = json_utf8_len(s + i, n - i);
 		if (l == 0) {
 			buf_add(b, "\\ufffd", 6);
 			i++;

@@ -4,7 +4,6 @@
  * followed. */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -637,8 +636,10 @@ testset_companion(struct testset *ts, const char *path, char *err,
                   size_t errlen)
 {
 	struct buf b;
-	cJSON *root, *tests, *t, *v;
-	size_t i = 0;
+	struct jsonparse_value *root;
+	struct jsonparse_error je;
+	const struct jsonparse_value *tests, *v;
+	size_t i;
 
 	ts->kind = TESTSET_COMPANION;
 	buf_init(&b, 0);
@@ -647,58 +648,56 @@ testset_companion(struct testset *ts, const char *path, char *err,
 		buf_free(&b);
 		return -1;
 	}
-	root = cJSON_ParseWithLength(buf_cstr(&b), b.len);
+	root = jsonparse_parse(buf_cstr(&b), b.len, &je);
 	buf_free(&b);
-	if (root == NULL || !cJSON_IsObject(root)) {
+	if (root == NULL) {
+		snprintf(err, errlen,
+		         "%s: not a competitive-companion JSON object: %s",
+		         path, je.text);
+		return -1;
+	}
+	if (!jsonparse_is(root, JSONPARSE_OBJECT)) {
 		snprintf(err, errlen,
 		         "%s: not a competitive-companion JSON object", path);
-		cJSON_Delete(root);
+		jsonparse_free(root);
 		return -1;
 	}
-	tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
-	if (!cJSON_IsArray(tests)) {
+	tests = jsonparse_get(root, "tests");
+	if (!jsonparse_is(tests, JSONPARSE_ARRAY)) {
 		snprintf(err, errlen, "%s: no \"tests\" array", path);
-		cJSON_Delete(root);
+		jsonparse_free(root);
 		return -1;
 	}
-	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(root, "name")))
-		ts->name = xstrdup(v->valuestring);
-	if (cJSON_IsNumber(
-	        v = cJSON_GetObjectItemCaseSensitive(root, "timeLimit")) &&
-	    v->valuedouble > 0)
-		ts->time_ms = (uint64_t)v->valuedouble;
-	if (cJSON_IsNumber(
-	        v = cJSON_GetObjectItemCaseSensitive(root, "memoryLimit")) &&
-	    v->valuedouble > 0)
-		ts->mem_bytes = (uint64_t)(v->valuedouble * 1048576.0);
-	if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "interactive")))
+	ts->name = jsonparse_strdup(jsonparse_get(root, "name"), NULL);
+	v = jsonparse_get(root, "timeLimit");
+	if (jsonparse_number(v) > 0)
+		ts->time_ms = (uint64_t)jsonparse_number(v);
+	v = jsonparse_get(root, "memoryLimit");
+	if (jsonparse_number(v) > 0)
+		ts->mem_bytes = (uint64_t)(jsonparse_number(v) * 1048576.0);
+	if (jsonparse_is(jsonparse_get(root, "interactive"), JSONPARSE_TRUE))
 		ts->interactive = true;
-	cJSON_ArrayForEach(t, tests)
-	{
-		cJSON *in = cJSON_GetObjectItemCaseSensitive(t, "input");
-		cJSON *out = cJSON_GetObjectItemCaseSensitive(t, "output");
+	for (i = 0; i < jsonparse_len(tests); i++) {
+		const struct jsonparse_value *t = jsonparse_at(tests, i);
+		const struct jsonparse_value *in = jsonparse_get(t, "input");
 		char name[32];
 		struct test_case *c;
 
-		i++;
-		if (!cJSON_IsString(in)) {
+		if (!jsonparse_is(in, JSONPARSE_STRING)) {
 			snprintf(err, errlen, "%s: test %zu has no \"input\"",
-			         path, i);
-			cJSON_Delete(root);
+			         path, i + 1);
+			jsonparse_free(root);
 			return -1;
 		}
-		snprintf(name, sizeof name, "%zu", i);
+		snprintf(name, sizeof name, "%zu", i + 1);
 		testset_add(ts, name, NULL, NULL, NULL);
 		c = &ts->tests[ts->ntests - 1];
-		c->in_data = xstrdup(in->valuestring);
-		c->in_len = strlen(in->valuestring);
-		if (cJSON_IsString(out)) {
-			c->ans_data = xstrdup(out->valuestring);
-			c->ans_len = strlen(out->valuestring);
-			c->has_answer = true;
-		}
+		c->in_data = jsonparse_strdup(in, &c->in_len);
+		c->ans_data =
+		    jsonparse_strdup(jsonparse_get(t, "output"), &c->ans_len);
+		c->has_answer = c->ans_data != NULL;
 	}
-	cJSON_Delete(root);
+	jsonparse_free(root);
 	return 0;
 }
 

@@ -2,7 +2,6 @@
  * and back. Text that is not valid UTF-8 travels as {"base64": "..."}. */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,12 +170,25 @@ b64_value(char c)
 	return c != '\0' && p != NULL ? (int)(p - b64) : -1;
 }
 
+/* True when v is absent or null, which only an optional key may be; err
+ * says so for the others. */
+static bool
+import_missing(const struct jsonparse_value *v, const char *key, bool optional,
+               char *err, size_t errlen)
+{
+	if (v != NULL && !jsonparse_is(v, JSONPARSE_NULL))
+		return false;
+	if (!optional)
+		snprintf(err, errlen, "\"%s\" is missing", key);
+	return true;
+}
+
 /* A string, or {"base64": ...}; NULL is allowed when optional. */
 static int
-import_bytes(cJSON *o, const char *key, bool optional, char **out, size_t *len,
-             char *err, size_t errlen)
+import_bytes(const struct jsonparse_value *o, const char *key, bool optional,
+             char **out, size_t *len, char *err, size_t errlen)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key), *b;
+	const struct jsonparse_value *v = jsonparse_get(o, key), *b;
 	struct buf d;
 	const char *s;
 	unsigned acc = 0;
@@ -184,25 +196,20 @@ import_bytes(cJSON *o, const char *key, bool optional, char **out, size_t *len,
 
 	*out = NULL;
 	*len = 0;
-	if (v == NULL || cJSON_IsNull(v)) {
-		if (optional)
-			return 0;
-		snprintf(err, errlen, "\"%s\" is missing", key);
-		return -1;
-	}
-	if (cJSON_IsString(v)) {
-		*out = xstrdup(v->valuestring);
-		*len = strlen(v->valuestring);
+	if (import_missing(v, key, optional, err, errlen))
+		return optional ? 0 : -1;
+	if (jsonparse_is(v, JSONPARSE_STRING)) {
+		*out = jsonparse_strdup(v, len);
 		return 0;
 	}
-	b = cJSON_GetObjectItemCaseSensitive(v, "base64");
-	if (!cJSON_IsObject(v) || !cJSON_IsString(b)) {
+	b = jsonparse_get(v, "base64");
+	if (!jsonparse_is(b, JSONPARSE_STRING)) {
 		snprintf(err, errlen,
 		         "\"%s\" must be a string or {\"base64\": ...}", key);
 		return -1;
 	}
 	buf_init(&d, 0);
-	for (s = b->valuestring; *s != '\0' && *s != '='; s++) {
+	for (s = jsonparse_string(b, NULL); *s != '\0' && *s != '='; s++) {
 		int x = b64_value(*s);
 		if (x < 0) {
 			snprintf(err, errlen, "\"%s\": not base64", key);
@@ -223,46 +230,36 @@ import_bytes(cJSON *o, const char *key, bool optional, char **out, size_t *len,
 }
 
 static int
-import_str(cJSON *o, const char *key, bool optional, char **out, char *err,
-           size_t errlen)
+import_str(const struct jsonparse_value *o, const char *key, bool optional,
+           char **out, char *err, size_t errlen)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const struct jsonparse_value *v = jsonparse_get(o, key);
 
 	*out = NULL;
-	if (v == NULL || cJSON_IsNull(v)) {
-		if (optional)
-			return 0;
-		snprintf(err, errlen, "\"%s\" is missing", key);
-		return -1;
-	}
-	if (!cJSON_IsString(v)) {
+	if (import_missing(v, key, optional, err, errlen))
+		return optional ? 0 : -1;
+	if (!jsonparse_is(v, JSONPARSE_STRING)) {
 		snprintf(err, errlen, "\"%s\" must be a string", key);
 		return -1;
 	}
-	*out = xstrdup(v->valuestring);
+	*out = jsonparse_strdup(v, NULL);
 	return 0;
 }
 
 static int
-import_int(cJSON *o, const char *key, bool optional, int64_t *out,
-           bool *present, char *err, size_t errlen)
+import_int(const struct jsonparse_value *o, const char *key, bool optional,
+           int64_t *out, bool *present, char *err, size_t errlen)
 {
-	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const struct jsonparse_value *v = jsonparse_get(o, key);
 
 	if (present != NULL)
 		*present = false;
-	if (v == NULL || cJSON_IsNull(v)) {
-		if (optional)
-			return 0;
-		snprintf(err, errlen, "\"%s\" is missing", key);
-		return -1;
-	}
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
-	    v->valuedouble != floor(v->valuedouble)) {
+	if (import_missing(v, key, optional, err, errlen))
+		return optional ? 0 : -1;
+	if (!jsonparse_int(v, out)) {
 		snprintf(err, errlen, "\"%s\" must be a whole number", key);
 		return -1;
 	}
-	*out = (int64_t)v->valuedouble;
 	if (present != NULL)
 		*present = true;
 	return 0;
@@ -272,20 +269,25 @@ int
 history_import(const char *json, size_t len, struct history_run *r, char *err,
                size_t errlen)
 {
-	cJSON *o = cJSON_ParseWithLength(json, len), *v, *e;
-	char *limits_text = NULL, msg[256] = "";
+	struct jsonparse_error je;
+	struct jsonparse_value *o = jsonparse_parse(json, len, &je);
+	const struct jsonparse_value *v, *e;
+	char msg[256] = "";
+	const char *s;
 	enum verdict vd;
 	int64_t n;
+	size_t i;
 	int rc = -1;
 
 	history_run_init(r);
-	if (!cJSON_IsObject(o)) {
-		snprintf(err, errlen, "not a JSON object");
-		cJSON_Delete(o);
+	if (!jsonparse_is(o, JSONPARSE_OBJECT)) {
+		snprintf(err, errlen, "not a JSON object%s%s", o ? "" : ": ",
+		         o ? "" : je.text);
+		jsonparse_free(o);
 		return -1;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(o, "format");
-	if (!cJSON_IsString(v) || strcmp(v->valuestring, EXPORT_FORMAT) != 0) {
+	s = jsonparse_string(jsonparse_get(o, "format"), NULL);
+	if (s == NULL || strcmp(s, EXPORT_FORMAT) != 0) {
 		snprintf(err, errlen,
 		         "not a Forge run (\"format\" is not \"" EXPORT_FORMAT
 		         "\")");
@@ -297,12 +299,12 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		         msg[0] ? ": " : "", msg);
 		goto out;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(o, "created");
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0) {
+	v = jsonparse_get(o, "created");
+	if (!jsonparse_is(v, JSONPARSE_NUMBER) || jsonparse_number(v) < 0) {
 		snprintf(err, errlen, "\"created\" must be a time (a number)");
 		goto out;
 	}
-	r->created = v->valuedouble;
+	r->created = jsonparse_number(v);
 	if (import_str(o, "kind", false, &r->kind, msg, sizeof msg) < 0 ||
 	    import_str(o, "file", true, &r->file, msg, sizeof msg) < 0 ||
 	    import_str(o, "language", false, &r->language, msg, sizeof msg) <
@@ -365,33 +367,29 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		}
 	}
 	r->imported = true;
-	r->stdin_truncated = cJSON_IsTrue(
-	    cJSON_GetObjectItemCaseSensitive(o, "stdin_truncated"));
-	r->out_truncated = cJSON_IsTrue(
-	    cJSON_GetObjectItemCaseSensitive(o, "stdout_truncated"));
-	r->err_truncated = cJSON_IsTrue(
-	    cJSON_GetObjectItemCaseSensitive(o, "stderr_truncated"));
-	r->compile_truncated = cJSON_IsTrue(
-	    cJSON_GetObjectItemCaseSensitive(o, "compile_truncated"));
-	v = cJSON_GetObjectItemCaseSensitive(o, "limits");
-	limits_text = cJSON_IsObject(v) ? cJSON_PrintUnformatted(v) : NULL;
-	if (limits_text == NULL ||
-	    history_limits_parse(limits_text, &r->limits) < 0) {
+	r->stdin_truncated =
+	    jsonparse_is(jsonparse_get(o, "stdin_truncated"), JSONPARSE_TRUE);
+	r->out_truncated =
+	    jsonparse_is(jsonparse_get(o, "stdout_truncated"), JSONPARSE_TRUE);
+	r->err_truncated =
+	    jsonparse_is(jsonparse_get(o, "stderr_truncated"), JSONPARSE_TRUE);
+	r->compile_truncated =
+	    jsonparse_is(jsonparse_get(o, "compile_truncated"), JSONPARSE_TRUE);
+	if (history_limits_value(jsonparse_get(o, "limits"), &r->limits) < 0) {
 		snprintf(err, errlen,
 		         "\"limits\" must be an object of positive "
 		         "time_ms, wall_ms, memory_kb, ...");
 		goto out;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(o, "tests");
-	if (v != NULL && !cJSON_IsArray(v)) {
+	v = jsonparse_get(o, "tests");
+	if (v != NULL && !jsonparse_is(v, JSONPARSE_ARRAY)) {
 		snprintf(err, errlen, "\"tests\" must be an array");
 		goto out;
 	}
-	cJSON_ArrayForEach(e, v)
-	{
+	for (i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
 		struct history_test *t;
 
-		if (!cJSON_IsObject(e)) {
+		if (!jsonparse_is(e, JSONPARSE_OBJECT)) {
 			snprintf(err, errlen,
 			         "each of \"tests\" must be an "
 			         "object");
@@ -425,44 +423,55 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 			goto out;
 		}
 	}
-	v = cJSON_GetObjectItemCaseSensitive(o, "samples");
-	cJSON_ArrayForEach(e, v)
-	{
-		struct history_sample *s;
+	v = jsonparse_get(o, "samples");
+	for (i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
+		struct history_sample *sa;
 		int k;
 
-		if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 4) {
+		if (!jsonparse_is(e, JSONPARSE_ARRAY) ||
+		    jsonparse_len(e) != 4) {
 			snprintf(err, errlen,
 			         "each of \"samples\" must be [t_ms, "
 			         "cpu_ms, memory_kb, pids]");
 			goto out;
 		}
 		r->samples =
-		    xrealloc(r->samples, (r->nsamples + 1) * sizeof *s);
-		s = &r->samples[r->nsamples++];
+		    xrealloc(r->samples, (r->nsamples + 1) * sizeof *sa);
+		sa = &r->samples[r->nsamples++];
 		for (k = 0; k < 4; k++) {
-			cJSON *x = cJSON_GetArrayItem(e, k);
-			int64_t *f[4] = {&s->t_ms, &s->cpu_ms, &s->memory_kb,
-			                 &s->pids};
-			if (!cJSON_IsNumber(x)) {
+			const struct jsonparse_value *x =
+			    jsonparse_at(e, (size_t)k);
+			int64_t *f[4] = {&sa->t_ms, &sa->cpu_ms, &sa->memory_kb,
+			                 &sa->pids};
+			double d = jsonparse_number(x);
+
+			if (jsonparse_int(x, f[k]))
+				continue;
+			if (!jsonparse_is(x, JSONPARSE_NUMBER)) {
 				snprintf(err, errlen,
-				         "a sample holds a "
-				         "non-number");
+				         "a sample holds a non-number");
 				goto out;
 			}
-			*f[k] = (int64_t)x->valuedouble;
+			/* a fraction is cut, as it always was; a number
+			 * beyond int64_t cannot be */
+			if (fabs(d) >= 9e18) {
+				snprintf(
+				    err, errlen,
+				    "a sample holds a number out of range");
+				goto out;
+			}
+			*f[k] = (int64_t)d;
 		}
 	}
-	v = cJSON_GetObjectItemCaseSensitive(o, "output");
-	cJSON_ArrayForEach(e, v)
-	{
+	v = jsonparse_get(o, "output");
+	for (i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
 		struct history_chunk *c;
 		int64_t t, stream;
 
 		r->chunks = xrealloc(r->chunks, (r->nchunks + 1) * sizeof *c);
 		c = &r->chunks[r->nchunks++];
 		memset(c, 0, sizeof *c);
-		if (!cJSON_IsObject(e) ||
+		if (!jsonparse_is(e, JSONPARSE_OBJECT) ||
 		    import_int(e, "t_ms", false, &t, NULL, msg, sizeof msg) <
 		        0 ||
 		    import_int(e, "stream", false, &stream, NULL, msg,
@@ -479,8 +488,7 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 	}
 	rc = 0;
 out:
-	free(limits_text);
-	cJSON_Delete(o);
+	jsonparse_free(o);
 	if (rc < 0)
 		history_run_free(r);
 	return rc;

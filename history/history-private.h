@@ -17,5 +17,6 @@ int history_exec_retry(sqlite3 *, const char *sql, char **msg);
 /* record.c */
 void history_limits_json(const struct limits *, struct buf *);
 int history_limits_parse(const char *, struct limits *);
+int history_limits_value(const struct jsonparse_value *, struct limits *);
 
 #endif

@@ -2,7 +2,6 @@
  * moment leaves either the whole run or none of it. */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,22 +89,23 @@ history_limits_json(const struct limits *l, struct buf *b)
 	json_close(&w, '}');
 }
 
+/* The limits object as history_limits_json() writes it (and an export
+ * carries it): 0, or -1 when something is missing or wrong. */
 int
-history_limits_parse(const char *s, struct limits *l)
+history_limits_value(const struct jsonparse_value *o, struct limits *l)
 {
-	cJSON *o = cJSON_Parse(s), *v;
+	const struct jsonparse_value *v;
 	int r = 0;
 
 	limits_default_run(l);
-	if (!cJSON_IsObject(o)) {
-		cJSON_Delete(o);
+	if (!jsonparse_is(o, JSONPARSE_OBJECT))
 		return -1;
-	}
 #define HISTORY_NUM(key, field, mult)                                          \
 	do {                                                                   \
-		v = cJSON_GetObjectItemCaseSensitive(o, key);                  \
-		if (cJSON_IsNumber(v) && v->valuedouble >= 0)                  \
-			l->field = (uint64_t)v->valuedouble * (mult);          \
+		v = jsonparse_get(o, key);                                     \
+		if (jsonparse_is(v, JSONPARSE_NUMBER) &&                       \
+		    jsonparse_number(v) >= 0)                                  \
+			l->field = (uint64_t)jsonparse_number(v) * (mult);     \
 		else if (v != NULL)                                            \
 			r = -1;                                                \
 	} while (0)
@@ -115,15 +115,24 @@ history_limits_parse(const char *s, struct limits *l)
 	HISTORY_NUM("output_kb", output_bytes, 1024);
 	HISTORY_NUM("fsize_kb", fsize_bytes, 1024);
 #undef HISTORY_NUM
-	v = cJSON_GetObjectItemCaseSensitive(o, "pids");
-	if (cJSON_IsNumber(v) && v->valuedouble >= 1)
-		l->pids = (uint32_t)v->valuedouble;
+	v = jsonparse_get(o, "pids");
+	if (jsonparse_number(v) >= 1)
+		l->pids = (uint32_t)jsonparse_number(v);
 	else if (v != NULL)
 		r = -1;
-	l->net = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "net"));
-	cJSON_Delete(o);
+	l->net = jsonparse_is(jsonparse_get(o, "net"), JSONPARSE_TRUE);
 	if (l->cpu_ms == 0 || l->wall_ms == 0 || l->mem_bytes == 0)
 		r = -1;
+	return r;
+}
+
+int
+history_limits_parse(const char *s, struct limits *l)
+{
+	struct jsonparse_value *o = jsonparse_parse(s, strlen(s), NULL);
+	int r = history_limits_value(o, l);
+
+	jsonparse_free(o);
 	return r;
 }
 

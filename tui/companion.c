@@ -10,7 +10,6 @@
  * the limits, data/sample/1.in, 1.ans, ... */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -137,14 +136,6 @@ companion_http(const char *data, size_t len, size_t *body_off, size_t *body_len)
 
 /* ---- the problem ---------------------------------------------------- */
 
-static char *
-companion_string(const cJSON *root, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
-
-	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
-}
-
 void
 companion_problem_free(struct companion_problem *p)
 {
@@ -165,60 +156,59 @@ int
 companion_parse(const char *json, size_t len, struct companion_problem *p,
                 char *err, size_t errlen)
 {
-	cJSON *root = cJSON_ParseWithLength(json, len), *tests, *t, *v;
-	size_t i = 0;
+	struct jsonparse_value *root = jsonparse_parse(json, len, NULL);
+	const struct jsonparse_value *tests, *v;
+	size_t i;
 
 	memset(p, 0, sizeof *p);
-	if (root == NULL || !cJSON_IsObject(root)) {
+	if (!jsonparse_is(root, JSONPARSE_OBJECT)) {
 		snprintf(err, errlen, "not a JSON object");
-		cJSON_Delete(root);
+		jsonparse_free(root);
 		return -1;
 	}
-	tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
-	if (!cJSON_IsArray(tests)) {
+	tests = jsonparse_get(root, "tests");
+	if (!jsonparse_is(tests, JSONPARSE_ARRAY)) {
 		snprintf(err, errlen, "no \"tests\" array");
-		cJSON_Delete(root);
+		jsonparse_free(root);
 		return -1;
 	}
-	p->name = companion_string(root, "name");
-	p->group = companion_string(root, "group");
-	p->url = companion_string(root, "url");
+	p->name = jsonparse_strdup(jsonparse_get(root, "name"), NULL);
+	p->group = jsonparse_strdup(jsonparse_get(root, "group"), NULL);
+	p->url = jsonparse_strdup(jsonparse_get(root, "url"), NULL);
 	if (p->name == NULL || p->name[0] == '\0') {
 		snprintf(err, errlen, "no problem \"name\"");
 		goto bad;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(root, "timeLimit");
-	if (cJSON_IsNumber(v) && v->valuedouble > 0 &&
-	    v->valuedouble <= 86400e3)
-		p->time_ms = (uint64_t)v->valuedouble;
-	v = cJSON_GetObjectItemCaseSensitive(root, "memoryLimit");
-	if (cJSON_IsNumber(v) && v->valuedouble > 0 &&
-	    v->valuedouble <= 1048576.0)
-		p->mem_bytes = (uint64_t)(v->valuedouble * 1048576.0);
+	v = jsonparse_get(root, "timeLimit");
+	if (jsonparse_number(v) > 0 && jsonparse_number(v) <= 86400e3)
+		p->time_ms = (uint64_t)jsonparse_number(v);
+	v = jsonparse_get(root, "memoryLimit");
+	if (jsonparse_number(v) > 0 && jsonparse_number(v) <= 1048576.0)
+		p->mem_bytes = (uint64_t)(jsonparse_number(v) * 1048576.0);
 	p->interactive =
-	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "interactive"));
-	cJSON_ArrayForEach(t, tests)
-	{
-		cJSON *in = cJSON_GetObjectItemCaseSensitive(t, "input");
-		cJSON *out = cJSON_GetObjectItemCaseSensitive(t, "output");
+	    jsonparse_is(jsonparse_get(root, "interactive"), JSONPARSE_TRUE);
+	for (i = 0; i < jsonparse_len(tests); i++) {
+		const struct jsonparse_value *t = jsonparse_at(tests, i);
+		const struct jsonparse_value *in = jsonparse_get(t, "input");
+		const struct jsonparse_value *out = jsonparse_get(t, "output");
 
-		i++;
-		if (!cJSON_IsString(in) || !cJSON_IsString(out)) {
+		if (!jsonparse_is(in, JSONPARSE_STRING) ||
+		    !jsonparse_is(out, JSONPARSE_STRING)) {
 			snprintf(err, errlen,
 			         "test %zu: \"input\" and \"output\" must be "
 			         "strings",
-			         i);
+			         i + 1);
 			goto bad;
 		}
-		p->tests = xrealloc(p->tests, i * sizeof *p->tests);
-		p->tests[i - 1].input = xstrdup(in->valuestring);
-		p->tests[i - 1].output = xstrdup(out->valuestring);
-		p->ntests = i;
+		p->tests = xrealloc(p->tests, (i + 1) * sizeof *p->tests);
+		p->tests[i].input = jsonparse_strdup(in, NULL);
+		p->tests[i].output = jsonparse_strdup(out, NULL);
+		p->ntests = i + 1;
 	}
-	cJSON_Delete(root);
+	jsonparse_free(root);
 	return 0;
 bad:
-	cJSON_Delete(root);
+	jsonparse_free(root);
 	companion_problem_free(p);
 	return -1;
 }
