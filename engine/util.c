@@ -4,7 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,18 +135,45 @@ util_path_join(const char *a, const char *b)
 	return p;
 }
 
+/* $HOME, else the home /etc/passwd gives this user. The file is read
+ * rather than asked of glibc's NSS, which would load shared objects into
+ * forge, a static program where it can be (and homes from a directory
+ * service always come with $HOME set by the login). */
 const char *
 util_home(void)
 {
+	static char home[PATH_MAX];
 	const char *h = getenv("HOME");
-	struct passwd *pw;
+	char line[1024];
+	unsigned long uid = (unsigned long)getuid();
+	FILE *f;
 
 	if (h != NULL && *h == '/')
 		return h;
-	pw = getpwuid(getuid());
-	if (pw != NULL && pw->pw_dir != NULL)
-		return pw->pw_dir;
-	return "/";
+	if (home[0] == '/')
+		return home;
+	f = fopen("/etc/passwd", "re");
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		/* name:password:uid:gid:gecos:home:shell */
+		char *field[7], *p = line, *end;
+		int n;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (n = 0; n < 7 && p != NULL; n++) {
+			field[n] = p;
+			p = strchr(p, ':');
+			if (p != NULL)
+				*p++ = '\0';
+		}
+		if (n < 6 || strtoul(field[2], &end, 10) != uid ||
+		    end == field[2] || *end != '\0' || field[5][0] != '/')
+			continue;
+		strlcpy0(home, field[5], sizeof home);
+		break;
+	}
+	if (f != NULL)
+		fclose(f);
+	return home[0] == '/' ? home : "/";
 }
 
 /* $ENV if set and absolute, else ~/fallback (XDG base directory rules). */

@@ -18,7 +18,7 @@ esac
 # Build dependencies, then the toolchains the tests exercise.
 packages="build-essential autoconf automake pkg-config libseccomp-dev
 	libsqlite3-dev libncurses-dev libvterm-dev libinih-dev libmd-dev
-	libyaml-dev
+	libyaml-dev zlib1g-dev
 	jq bc curl sqlite3 tmux bubblewrap util-linux python3 g++ golang-go rustc"
 command -v node >/dev/null || packages="$packages nodejs"
 command -v javac >/dev/null || packages="$packages default-jdk-headless"

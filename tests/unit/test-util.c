@@ -1,7 +1,10 @@
-/* Buffers, word splitting, natural order. */
+/* Buffers, word splitting, natural order, the home directory. */
 #include "config.h"
 
+#include <pwd.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "tests/unit/check.h"
@@ -46,5 +49,19 @@ main(void)
 	CHECK(!cache_name_ok(".forge-build"));
 	CHECK(!cache_name_ok(""));
 	CHECK(!cache_name_ok("a\nb"));
+
+	/* $HOME when absolute; else what /etc/passwd says (as NSS would,
+	 * for a user listed there) */
+	setenv("HOME", "/some/where", 1);
+	CHECK_STR(util_home(), "/some/where");
+	setenv("HOME", "relative", 1);
+	{
+		struct passwd *pw = getpwuid(getuid());
+		const char *want =
+		    pw && pw->pw_dir[0] == '/' ? pw->pw_dir : "/";
+		CHECK_STR(util_home(), want);
+		unsetenv("HOME");
+		CHECK_STR(util_home(), want);
+	}
 	return check_done();
 }
