@@ -19,7 +19,8 @@ esac
 packages="build-essential autoconf automake pkg-config libseccomp-dev
 	libsqlite3-dev libncurses-dev libvterm-dev libinih-dev libmd-dev
 	libyaml-dev zlib1g-dev
-	jq bc curl sqlite3 tmux bubblewrap util-linux python3 g++ golang-go rustc"
+	jq bc curl sqlite3 tmux bubblewrap util-linux python3 g++ golang-go rustc
+	qemu-system-x86 busybox-static"
 command -v node >/dev/null || packages="$packages nodejs"
 command -v javac >/dev/null || packages="$packages default-jdk-headless"
 
@@ -65,6 +66,9 @@ run)
 	;;
 test)
 	status=0
+	# Debian's kernel, for tests/e2e/cgroup-v2.sh's VM (unpacked only)
+	scripts/fetch-vm-kernel.sh tests/vm/kernel ||
+		echo "no test kernel: tests/e2e/cgroup-v2.sh will be skipped"
 	make -j"$(nproc)" check || status=$?
 	pass=0 fail=0 skipped=0
 	for trs in $(find tests -name '*.trs'); do
