@@ -37,7 +37,7 @@ cmd_doctor(int argc, char **argv)
 	bool json = false, broken = false;
 	size_t nb, b, n, i;
 	struct buf out;
-	struct json_writer w;
+	struct json_writer w = {&out, false};
 	int opt;
 
 	lo = cli_longopts(doctor_options, shortopts, sizeof shortopts);
@@ -63,8 +63,6 @@ cmd_doctor(int argc, char **argv)
 
 	ns_cleanup_stale();
 	buf_init(&out, 0);
-	w.out = &out;
-	w.comma = false;
 	if (json) {
 		json_open(&w, NULL, '{');
 		json_open(&w, "backends", '[');

@@ -334,11 +334,9 @@ cmd_history(int argc, char **argv)
 	}
 	if (o.json) {
 		struct buf b;
-		struct json_writer w;
+		struct json_writer w = {&b, false};
 
 		buf_init(&b, 0);
-		w.out = &b;
-		w.comma = false;
 		json_open(&w, NULL, '[');
 		for (i = 0; i < n; i++) {
 			json_open(&w, NULL, '{');

@@ -297,11 +297,9 @@ static void
 judge_print_json(const struct judge_print *p, const struct judge_outcome *x)
 {
 	struct buf b;
-	struct json_writer w;
+	struct json_writer w = {&b, false};
 
 	buf_init(&b, 0);
-	w.out = &b;
-	w.comma = false;
 	json_open(&w, NULL, '{');
 	json_cstr(&w, "verdict", verdict_name(x->verdict));
 	json_cstr(&w, "detail", x->detail);

@@ -44,7 +44,7 @@ cmd_langs(int argc, char **argv)
 	bool json = false;
 	const struct backend *be = backend_default();
 	struct buf out;
-	struct json_writer w;
+	struct json_writer w = {&out, false};
 	int opt;
 	size_t i;
 
@@ -72,8 +72,6 @@ cmd_langs(int argc, char **argv)
 	lang_load_all(&set);
 	ns_cleanup_stale();
 	buf_init(&out, 0);
-	w.out = &out;
-	w.comma = false;
 	if (json)
 		json_open(&w, NULL, '[');
 	else

@@ -281,13 +281,11 @@ cmd_replay(int argc, char **argv)
 	}
 	if (json) {
 		struct buf b, run;
-		struct json_writer w;
+		struct json_writer w = {&b, false};
 
 		buf_init(&b, 0);
 		buf_init(&run, 0);
 		report_run_json(&h, &x, &run);
-		w.out = &b;
-		w.comma = false;
 		json_open(&w, NULL, '{');
 		json_bool(&w, "reproduced", same_verdict && same_output);
 		json_bool(&w, "same_verdict", same_verdict);

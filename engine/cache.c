@@ -25,14 +25,10 @@ char *
 cache_dir(void)
 {
 	const char *env = getenv("FORGE_CACHE_DIR");
-	char *base, *dir;
 
 	if (env != NULL && *env == '/')
 		return xstrdup(env);
-	base = util_xdg_dir("XDG_CACHE_HOME", ".cache");
-	dir = util_path_join(base, "forge");
-	free(base);
-	return dir;
+	return util_xdg_path("XDG_CACHE_HOME", ".cache", "forge");
 }
 
 /* A name a compile may hand back: one plain, visible path component. */

@@ -68,7 +68,7 @@ uint64_t util_now_us(void);
 int util_mkdir_p(const char *, mode_t);
 char *util_path_join(const char *, const char *);
 const char *util_home(void);
-char *util_xdg_dir(const char *env, const char *fallback);
+char *util_xdg_path(const char *env, const char *fallback, const char *rel);
 char **util_split_words(const char *, size_t *);
 void util_free_words(char **);
 bool util_find_in_path(const char *, const char *path, char *out, size_t);

@@ -727,16 +727,24 @@ lang_system_dir(void)
 	return dir;
 }
 
+/* $XDG_CONFIG_HOME/forge/languages, followed by sub; the caller frees. */
+static char *
+lang_user_dir(const char *sub)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof rel, "forge/languages%s", sub);
+	return util_xdg_path("XDG_CONFIG_HOME", ".config", rel);
+}
+
 void
 lang_load_all(struct language_set *set)
 {
-	char *cfg = util_xdg_dir("XDG_CONFIG_HOME", ".config");
-	char *user = util_path_join(cfg, "forge/languages");
+	char *user = lang_user_dir("");
 	const char *dirs[2] = {lang_system_dir(), user};
 
 	lang_load_dirs(set, dirs, 2);
 	free(user);
-	free(cfg);
 }
 
 /* One language file as lang_load_for_file first reads it: its text, and
@@ -911,8 +919,7 @@ lang_peek_pick(struct lang_peek *pk, size_t n, const char *dot)
 const struct language *
 lang_load_for_file(struct language_set *set, const char *path)
 {
-	char *cfg = util_xdg_dir("XDG_CONFIG_HOME", ".config");
-	char *user = util_path_join(cfg, "forge/languages");
+	char *user = lang_user_dir("");
 	const char *dirs[2] = {lang_system_dir(), user};
 	const char *base = strrchr(path, '/'), *dot;
 	struct lang_peek *pk = NULL, *pick;
@@ -969,7 +976,6 @@ lang_load_for_file(struct language_set *set, const char *path)
 	}
 	free(pk);
 	free(user);
-	free(cfg);
 	return set->head;
 }
 
@@ -1198,14 +1204,12 @@ lang_source_name(const struct language *l, const char *src, size_t len)
 char *
 lang_template(const struct language *l, size_t *len)
 {
-	char *cfg, *dirs[2], *text = NULL, *slash;
+	char *dirs[2], *text = NULL, *slash;
 	size_t i;
 
 	if (l == NULL || l->editor.template_name == NULL)
 		return NULL;
-	cfg = util_xdg_dir("XDG_CONFIG_HOME", ".config");
-	dirs[0] = util_path_join(cfg, "forge/languages/templates");
-	free(cfg);
+	dirs[0] = lang_user_dir("/templates");
 	slash = strrchr(l->file, '/');
 	if (slash != NULL) {
 		char *dir = xstrndup(l->file, (size_t)(slash - l->file));

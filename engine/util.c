@@ -176,15 +176,19 @@ util_home(void)
 	return home[0] == '/' ? home : "/";
 }
 
-/* $ENV if set and absolute, else ~/fallback (XDG base directory rules). */
+/* rel under $ENV if that is set and absolute, else under ~/fallback (XDG
+ * base directory rules). The caller frees. */
 char *
-util_xdg_dir(const char *env, const char *fallback)
+util_xdg_path(const char *env, const char *fallback, const char *rel)
 {
 	const char *v = getenv(env);
+	char *base = v != NULL && *v == '/'
+	                 ? xstrdup(v)
+	                 : util_path_join(util_home(), fallback);
+	char *p = util_path_join(base, rel);
 
-	if (v != NULL && *v == '/')
-		return xstrdup(v);
-	return util_path_join(util_home(), fallback);
+	free(base);
+	return p;
 }
 
 /* Splits on blanks; "double quotes" group words. The caller frees with

@@ -65,11 +65,8 @@ static const char *const history_migrations[] = {
 char *
 history_default_path(void)
 {
-	char *data = util_xdg_dir("XDG_DATA_HOME", ".local/share");
-	char *p = util_path_join(data, "forge/history.db");
-
-	free(data);
-	return p;
+	return util_xdg_path("XDG_DATA_HOME", ".local/share",
+	                     "forge/history.db");
 }
 
 /* --db, else $FORGE_HISTORY, else the default; the caller frees. */

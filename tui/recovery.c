@@ -18,7 +18,7 @@
 char *
 recovery_path(const char *file)
 {
-	char *abs = realpath(file, NULL), hex[65], *data, *dir, *p;
+	char *abs = realpath(file, NULL), hex[65], *dir, *p;
 
 	if (abs == NULL) {
 		/* a new file: its directory exists, the file does not yet */
@@ -31,9 +31,7 @@ recovery_path(const char *file)
 	}
 	cache_sha256(abs, strlen(abs), hex);
 	free(abs);
-	data = util_xdg_dir("XDG_DATA_HOME", ".local/share");
-	dir = util_path_join(data, "forge/recovery");
-	free(data);
+	dir = util_xdg_path("XDG_DATA_HOME", ".local/share", "forge/recovery");
 	hex[24] = '\0';
 	xasprintf(&p, "%s/%s", dir, hex);
 	free(dir);

@@ -337,11 +337,8 @@ settings_parse(struct settings *s, const char *text, const char *file,
 char *
 settings_path(void)
 {
-	char *cfg = util_xdg_dir("XDG_CONFIG_HOME", ".config");
-	char *path = util_path_join(cfg, "forge/forge-tui.conf");
-
-	free(cfg);
-	return path;
+	return util_xdg_path("XDG_CONFIG_HOME", ".config",
+	                     "forge/forge-tui.conf");
 }
 
 /* A missing file is no error: everything has its default. */

@@ -476,13 +476,11 @@ theme_dirs(char **system, char **user)
 {
 	const char *langs = lang_system_dir();
 	const char *slash = strrchr(langs, '/');
-	char *cfg = util_xdg_dir("XDG_CONFIG_HOME", ".config");
 
 	*system = xmalloc(strlen(langs) + 8);
 	sprintf(*system, "%.*s/themes", slash ? (int)(slash - langs) : 0,
 	        langs);
-	*user = util_path_join(cfg, "forge/themes");
-	free(cfg);
+	*user = util_xdg_path("XDG_CONFIG_HOME", ".config", "forge/themes");
 }
 
 static int
