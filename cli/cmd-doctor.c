@@ -61,7 +61,6 @@ cmd_doctor(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("'forge doctor' takes no arguments");
 
-	ns_cleanup_stale();
 	buf_init(&out, 0);
 	if (json) {
 		json_open(&w, NULL, '{');
@@ -69,6 +68,7 @@ cmd_doctor(int argc, char **argv)
 	}
 	backend_list(&list, &nb);
 	for (b = 0; b < nb; b++) {
+		list[b]->cleanup_stale();
 		n = list[b]->doctor(checks, sizeof checks / sizeof checks[0]);
 		if (json) {
 			json_open(&w, NULL, '{');

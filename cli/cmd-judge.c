@@ -681,7 +681,7 @@ cmd_judge(int argc, char **argv)
 		                                file);
 		goto out_early;
 	}
-	if (!lang_available(lang, err, sizeof err)) {
+	if (!lang_available(lang, backend_default(), err, sizeof err)) {
 		ret = cli_usage_error("%s is not available here: %s",
 		                      lang->name, err);
 		goto out_early;
@@ -705,9 +705,9 @@ cmd_judge(int argc, char **argv)
 		goto out_early;
 	}
 
-	ns_cleanup_stale();
-	cache_cleanup_stale();
 	o.backend = backend_default();
+	o.backend->cleanup_stale();
+	cache_cleanup_stale();
 	ret = -1;
 	if (checker_path != NULL || validator_path != NULL ||
 	    ts.validator_path != NULL) {

@@ -70,7 +70,7 @@ cmd_langs(int argc, char **argv)
 		return cli_usage_error("'forge langs' takes no arguments");
 
 	lang_load_all(&set);
-	ns_cleanup_stale();
+	be->cleanup_stale();
 	buf_init(&out, 0);
 	if (json)
 		json_open(&w, NULL, '[');
@@ -79,7 +79,7 @@ cmd_langs(int argc, char **argv)
 		           "EXTENSIONS", "TOOLCHAIN");
 	for (l = set.head; l != NULL; l = l->next) {
 		char why[512];
-		bool ok = lang_available(l, why, sizeof why);
+		bool ok = lang_available(l, be, why, sizeof why);
 		char *version = ok ? lang_toolchain_version(l, be) : NULL;
 		struct buf exts;
 

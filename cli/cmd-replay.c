@@ -200,7 +200,7 @@ cmd_replay(int argc, char **argv)
 
 	lang_load_all(&langs);
 	lang = lang_find_id(&langs, old.language);
-	if (lang == NULL || !lang_available(lang, err, sizeof err)) {
+	if (lang == NULL || !lang_available(lang, be, err, sizeof err)) {
 		ret = cli_usage_error(
 		    "run %lld is in %s, which is %s here", id, old.language,
 		    lang == NULL ? "not defined" : "not available");
@@ -211,7 +211,7 @@ cmd_replay(int argc, char **argv)
 		        "forge: warning: run %lld's stdin was not "
 		        "recorded whole; the replay gets what was\n",
 		        id);
-	ns_cleanup_stale();
+	be->cleanup_stale();
 	cache_cleanup_stale();
 	toolchain = cache_toolchain(lang, be);
 	if (toolchain != NULL && old.toolchain != NULL &&

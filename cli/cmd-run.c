@@ -249,10 +249,10 @@ cmd_run(int argc, char **argv)
 
 	if (want_samples && !io.json)
 		return cli_usage_error("--samples goes with --json");
-	be = backend_name ? backend_find(backend_name) : backend_default();
-	if (be == NULL)
-		return cli_usage_error("unknown backend '%s' (available: ns)",
-		                       backend_name);
+	be = backend_default();
+	if (backend_name != NULL &&
+	    backend_lookup(backend_name, &be, err, sizeof err) < 0)
+		return cli_usage_error("--backend: %s", err);
 
 	buf_init(&src, 0);
 	buf_init(&in, 0);
@@ -283,7 +283,7 @@ cmd_run(int argc, char **argv)
 		                                argv[optind]);
 		goto out;
 	}
-	if (!lang_available(lang, err, sizeof err)) {
+	if (!lang_available(lang, be, err, sizeof err)) {
 		ret = cli_usage_error("%s is not available here: %s",
 		                      lang->name, err);
 		goto out;
@@ -304,7 +304,7 @@ cmd_run(int argc, char **argv)
 	} else
 		stdin_fd = 0;
 
-	ns_cleanup_stale();
+	be->cleanup_stale();
 	cache_cleanup_stale();
 	if (!no_history || cached)
 		toolchain = cache_toolchain(lang, be);

@@ -84,7 +84,7 @@ stress_build(struct stress_prog *p, const struct language_set *langs,
 		                       "langs')",
 		                       p->path);
 	}
-	if (!lang_available(l, why, sizeof why)) {
+	if (!lang_available(l, be, why, sizeof why)) {
 		buf_free(&src);
 		return cli_usage_error("%s: %s is not available here: %s",
 		                       p->path, l->name, why);
@@ -243,7 +243,7 @@ cmd_stress(int argc, char **argv)
 		limits.wall_ms = limits.cpu_ms * 2 + 1000;
 
 	lang_load_all(&langs);
-	ns_cleanup_stale();
+	be->cleanup_stale();
 	cache_cleanup_stale();
 	if ((ret = stress_build(&sol, &langs, be)) != 0 ||
 	    (ret = stress_build(&gen, &langs, be)) != 0 ||

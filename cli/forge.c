@@ -202,7 +202,7 @@ main(int argc, char **argv)
 	const struct cli_command *c;
 
 	/* cgroups kept for reuse are removed however forge ends normally */
-	atexit(ns_release);
+	atexit(backend_release_all);
 	if (argc < 2) {
 		forge_help(stderr);
 		return EXIT_USAGE;

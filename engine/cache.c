@@ -51,36 +51,15 @@ cache_hash_str(SHA2_CTX *c, const char *s)
 	SHA256Update(c, (const uint8_t *)(s ? s : ""), strlen(s ? s : "") + 1);
 }
 
-/* The compiler's identity without running it: where it is, its size and
- * its time stamp (an upgrade changes them). */
 static char *cache_subdir(const char *name);
 
-static bool
-cache_tool_id(const char *cmd, char *id, size_t size)
-{
-	char **w = util_split_words(cmd, NULL), path[4096];
-	struct stat st;
-	bool ok = false;
-
-	if (w[0] != NULL &&
-	    util_find_in_path(w[0], "/usr/local/bin:/usr/bin:/bin", path,
-	                      sizeof path) &&
-	    stat(path, &st) == 0) {
-		snprintf(id, size, "%s:%lld:%lld.%ld:%llu", path,
-		         (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		         st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
-		ok = true;
-	}
-	util_free_words(w);
-	return ok;
-}
-
+/* The compiler's identity on the backend, without running it. */
 static void
-cache_hash_tool(SHA2_CTX *c, const char *cmd)
+cache_hash_tool(SHA2_CTX *c, const struct backend *be, const char *cmd)
 {
 	char id[4300];
 
-	if (cache_tool_id(cmd, id, sizeof id))
+	if (be->tool_id(cmd, id, sizeof id))
 		cache_hash_str(c, id);
 }
 
@@ -91,19 +70,22 @@ cache_sha256(const char *p, size_t n, char hex[65])
 }
 
 /* The toolchain's version line, asked of the toolchain (in the sandbox)
- * only when its binary changed: kept in <cache>/toolchains/<id>. */
+ * only when its binary changed: kept per backend and language in
+ * <cache>/toolchains/<backend>-<language>. */
 char *
 cache_toolchain(const struct language *l, const struct backend *be)
 {
 	char id[4300], *dir, *path, *tmp, *version = NULL;
 	struct buf b;
 
-	if (!cache_tool_id(l->compile ? l->compile : l->run, id, sizeof id))
+	if (!be->tool_id(l->compile ? l->compile : l->run, id, sizeof id))
 		return NULL;
 	dir = cache_subdir("toolchains");
 	if (dir == NULL)
 		return lang_toolchain_version(l, be);
-	path = util_path_join(dir, l->id);
+	xasprintf(&tmp, "%s-%s", be->name, l->id);
+	path = util_path_join(dir, tmp);
+	free(tmp);
 	buf_init(&b, 0);
 	if (util_read_file(path, &b, 64 * 1024) == 0) {
 		char *nl = strchr(buf_cstr(&b), '\n');
@@ -139,24 +121,27 @@ cache_toolchain(const struct language *l, const struct backend *be)
 	return version;
 }
 
+/* A build's key: the backend and its toolchain, the language's rules,
+ * the source and the files compiled along. */
 void
-cache_key(const struct language *l, const char *source_name, const char *src,
-          size_t len, const struct box_input *extra, size_t nextra,
-          char hex[65])
+cache_key(const struct language *l, const struct backend *be,
+          const char *source_name, const char *src, size_t len,
+          const struct box_input *extra, size_t nextra, char hex[65])
 {
 	SHA2_CTX c;
 	char **p;
 	size_t i;
 
 	SHA256Init(&c);
-	cache_hash_str(&c, "forge-build-1");
+	cache_hash_str(&c, "forge-build-2");
+	cache_hash_str(&c, be->name);
 	cache_hash_str(&c, l->id);
 	cache_hash_str(&c, l->compile);
 	cache_hash_str(&c, source_name);
 	for (p = l->artifacts; p != NULL && *p != NULL; p++)
 		cache_hash_str(&c, *p);
 	if (l->compile != NULL)
-		cache_hash_tool(&c, l->compile);
+		cache_hash_tool(&c, be, l->compile);
 	SHA256Update(&c, (const uint8_t *)src, len);
 	/* files compiled along (a checker's headers) */
 	for (i = 0; i < nextra; i++) {

@@ -251,6 +251,9 @@ struct box_result {
 	uint64_t mem_kb; /* peak, whole run */
 	uint64_t output_bytes;
 	enum box_enforcer enforced_by;
+	bool mem_per_process;   /* the memory limit holds each process, and an
+	                           allocation over it fails (rlimits): a
+	                           failure near it is the limit's doing */
 	uint64_t end_us;        /* when the program ended (monotonic) */
 	char syscall[48];       /* BOX_SYSCALL */
 	char message[512];      /* BOX_ERROR and other detail */
@@ -264,13 +267,16 @@ const struct box_file *box_result_file(const struct box_result *,
 const char *box_enforcer_name(enum box_enforcer);
 const char *box_end_name(enum box_end);
 
-/* backend.c: one interface, several sandboxes */
+/* backend.c: one interface, several sandboxes. Nothing outside a
+ * backend's own files names its functions: callers go through this
+ * table. */
 struct backend_check {
 	const char *name;
 	int status; /* 0 ok, 1 warning, 2 missing */
 	char detail[256];
 	char fix[512];
 };
+struct language;
 struct backend {
 	const char *name;
 	const char *description;
@@ -279,17 +285,28 @@ struct backend {
 	/* 0 when the run happened (its outcome is in the result, even
 	 * BOX_ERROR); never runs anything outside the sandbox. */
 	int (*run)(const struct box_spec *, struct box_result *);
+	/* Before the process exits: drop what was kept for later runs
+	 * (prepared sandboxes, pooled cgroups). Safe to call twice. */
+	void (*release)(void);
+	/* Remove what runs of crashed or killed forge processes left. */
+	void (*cleanup_stale)(void);
+	/* Whether the language's toolchain can run on this backend; why not
+	 * (with how to get it) in why. */
+	bool (*lang_available)(const struct language *, char *why, size_t);
+	/* An identity of the tool a command starts, cheap to get (without
+	 * running it) and changed by an upgrade; false when not found. */
+	bool (*tool_id)(const char *cmd, char *id, size_t);
 };
 const struct backend *backend_find(const char *);
+int backend_lookup(const char *name, const struct backend **, char *err,
+                   size_t);
 const struct backend *backend_default(void);
 void backend_choose(const struct backend *);
 void backend_list(const struct backend *const **, size_t *);
+void backend_release_all(void);
 
 /* ns.c: the namespaces + seccomp + cgroups backend */
 extern const struct backend ns_backend;
-int ns_run(const struct box_spec *, struct box_result *);
-void ns_cleanup_stale(void);
-void ns_release(void);
 pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *attached);
 
 /* ns-init.c: PID 1 inside the sandbox */
@@ -483,7 +500,10 @@ void lang_free(struct language *);
 const struct language *lang_find_id(const struct language_set *, const char *);
 const struct language *lang_find_file(const struct language_set *,
                                       const char *path);
-bool lang_available(const struct language *, char *why, size_t);
+bool lang_available(const struct language *, const struct backend *, char *why,
+                    size_t);
+bool lang_host_available(const struct language *, char *why, size_t);
+bool lang_host_tool_id(const char *cmd, char *id, size_t);
 char *lang_toolchain_version(const struct language *, const struct backend *);
 char *lang_source_name(const struct language *, const char *src, size_t len);
 char *lang_program_name(const struct language *, const char *src, size_t len);
@@ -494,9 +514,9 @@ const char *lang_system_dir(void);
 
 /* cache.c: builds kept by content hash */
 char *cache_dir(void);
-void cache_key(const struct language *, const char *source_name,
-               const char *src, size_t len, const struct box_input *extra,
-               size_t nextra, char hex[65]);
+void cache_key(const struct language *, const struct backend *,
+               const char *source_name, const char *src, size_t len,
+               const struct box_input *extra, size_t nextra, char hex[65]);
 int cache_open(const char *key, int *dirfd);
 char *cache_build_path(const char *key);
 int cache_store(const char *key, const struct box_file *, size_t,

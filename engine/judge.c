@@ -461,7 +461,7 @@ judge_interactive(const struct judge_opts *o, const struct build *sol,
 		else
 			strlcpy0(vres.msg, buf_cstr(&vcap[1]), sizeof vres.msg);
 		(void)!write(rp[1], &vres, sizeof vres);
-		ns_release();
+		o->backend->release();
 		_exit(0);
 	}
 	close(rp[1]);
@@ -654,7 +654,7 @@ judge_worker_main(const struct judge_opts *o, const struct build *sol,
 		if (util_write_all(result, &res, sizeof res) < 0)
 			break;
 	}
-	ns_release();
+	o->backend->release();
 	_exit(0);
 }
 

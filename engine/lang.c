@@ -1043,12 +1043,55 @@ lang_tool_found(const char *cmd, char *tool, size_t size)
 	return ok;
 }
 
+/* On a backend that binds the host's toolchains: the compile and run
+ * commands' tools are found where the sandbox will look. */
 bool
-lang_available(const struct language *l, char *why, size_t size)
+lang_host_available(const struct language *l, char *why, size_t size)
 {
 	char tool[256] = "";
-	bool ok = true;
 
+	if ((l->compile == NULL ||
+	     lang_tool_found(l->compile, tool, sizeof tool)) &&
+	    lang_tool_found(l->run, tool, sizeof tool))
+		return true;
+	if (why != NULL && l->package != NULL)
+		snprintf(why, size,
+		         "'%s' not found on " LANG_SANDBOX_PATH
+		         " (install: apt-get install %s)",
+		         tool, l->package);
+	else if (why != NULL)
+		snprintf(why, size, "'%s' not found on " LANG_SANDBOX_PATH,
+		         tool);
+	return false;
+}
+
+/* The host tool a command starts, without running it: where it is, its
+ * size, time stamp and inode (an upgrade changes them). */
+bool
+lang_host_tool_id(const char *cmd, char *id, size_t size)
+{
+	char **w = util_split_words(cmd, NULL), path[4096];
+	struct stat st;
+	bool ok = false;
+
+	if (w[0] != NULL &&
+	    util_find_in_path(w[0], LANG_SANDBOX_PATH, path, sizeof path) &&
+	    stat(path, &st) == 0) {
+		snprintf(id, size, "%s:%lld:%lld.%ld:%llu", path,
+		         (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		         st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
+		ok = true;
+	}
+	util_free_words(w);
+	return ok;
+}
+
+/* Whether the language can run on the backend: its own file is sound,
+ * and the backend has its toolchain. */
+bool
+lang_available(const struct language *l, const struct backend *be, char *why,
+               size_t size)
+{
 	if (l->name_regex != NULL) {
 		regex_t re;
 		if (regcomp(&re, l->name_regex, REG_EXTENDED) != 0) {
@@ -1062,22 +1105,7 @@ lang_available(const struct language *l, char *why, size_t size)
 		}
 		regfree(&re);
 	}
-	if (l->compile != NULL &&
-	    !lang_tool_found(l->compile, tool, sizeof tool))
-		ok = false;
-	else if (!lang_tool_found(l->run, tool, sizeof tool))
-		ok = false;
-	if (!ok && why != NULL) {
-		if (l->package != NULL)
-			snprintf(why, size,
-			         "'%s' not found on " LANG_SANDBOX_PATH
-			         " (install: apt-get install %s)",
-			         tool, l->package);
-		else
-			snprintf(why, size,
-			         "'%s' not found on " LANG_SANDBOX_PATH, tool);
-	}
-	return ok;
+	return be->lang_available(l, why, size);
 }
 
 static void

@@ -179,7 +179,7 @@ ns_probe_doctor(struct backend_check *c, size_t max)
 		s.argv = argv;
 		s.envp = envp;
 		limits_default_run(&s.limits);
-		ns_run(&s, &r);
+		ns_backend.run(&s, &r);
 		if (r.end == BOX_EXITED && r.exit_code == 0) {
 			snprintf(detail, sizeof detail,
 			         "a test run of 'true' in the full sandbox "

@@ -827,7 +827,7 @@ ns_loop(struct keeper *k)
 	}
 }
 
-int
+static int
 ns_run(const struct box_spec *spec, struct box_result *res)
 {
 	struct keeper k = {0};
@@ -872,9 +872,10 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	}
 	if (cg_later)
 		res->enforced_by = ENFORCED_CGROUP_V1;
-	else if (k.cg == NULL)
+	else if (k.cg == NULL) {
 		res->enforced_by = ENFORCED_RLIMIT;
-	else
+		res->mem_per_process = true;
+	} else
 		res->enforced_by = ns_cgroup_mode(k.cg) == CGROUP_V2
 		                       ? ENFORCED_CGROUP_V2
 		                       : ENFORCED_CGROUP_V1;
@@ -1040,7 +1041,7 @@ out:
 }
 
 /* Before this process exits: what it kept for later runs. */
-void
+static void
 ns_release(void)
 {
 	size_t i;
@@ -1050,7 +1051,7 @@ ns_release(void)
 	ns_cgroup_release();
 }
 
-void
+static void
 ns_cleanup_stale(void)
 {
 	ns_cgroup_cleanup_stale();
@@ -1061,4 +1062,9 @@ const struct backend ns_backend = {
     .description = "namespaces + seccomp + cgroups, no daemon",
     .doctor = ns_probe_doctor,
     .run = ns_run,
+    .release = ns_release,
+    .cleanup_stale = ns_cleanup_stale,
+    /* the sandbox binds the host's toolchains read-only */
+    .lang_available = lang_host_available,
+    .tool_id = lang_host_tool_id,
 };

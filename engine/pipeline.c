@@ -76,7 +76,7 @@ pipeline_classify(const struct box_result *r, const struct limits *l,
 			         lim);
 			return VERDICT_OLE;
 		}
-		if (r->enforced_by == ENFORCED_RLIMIT &&
+		if (r->mem_per_process &&
 		    r->mem_kb * 1024 >= l->mem_bytes / 10 * 9) {
 			limits_format_size(l->mem_bytes, lim, sizeof lim);
 			snprintf(detail, size,
@@ -94,7 +94,7 @@ pipeline_classify(const struct box_result *r, const struct limits *l,
 		}
 		/* under rlimits an allocation fails instead of an OOM kill:
 		 * a failure at the edge of the limit is the limit's doing */
-		if (r->enforced_by == ENFORCED_RLIMIT &&
+		if (r->mem_per_process &&
 		    r->mem_kb * 1024 >= l->mem_bytes / 10 * 9) {
 			limits_format_size(l->mem_bytes, lim, sizeof lim);
 			snprintf(detail, size,
@@ -236,7 +236,7 @@ pipeline_build(struct build *b, const struct language *l,
 	b->name = lang_program_name(l, src, len);
 	b->source_name = lang_expand(l->source, "", b->name);
 	b->env = pipeline_env(l, tty);
-	cache_key(l, b->source_name, src, len, extra, nextra, b->key);
+	cache_key(l, be, b->source_name, src, len, extra, nextra, b->key);
 	b->dir = cache_build_path(b->key);
 
 	if (cache_open(b->key, &dirfd) == 0) {

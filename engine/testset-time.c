@@ -124,7 +124,8 @@ testset_time_is_main(const char *name, const char *dir_name, size_t nknown)
  * says why when it cannot be judged here. */
 static void
 testset_time_sub_load(struct testset_time_sub *s, const char *dir,
-                      const char *entry, const struct language_set *langs)
+                      const char *entry, const struct language_set *langs,
+                      const struct backend *be)
 {
 	char *path = util_path_join(dir, entry), *main_src = NULL;
 	char **names = NULL;
@@ -199,7 +200,7 @@ testset_time_sub_load(struct testset_time_sub *s, const char *dir,
 		         "unknown language (see 'forge langs')");
 		goto out;
 	}
-	if (!lang_available(s->lang, s->why, sizeof s->why))
+	if (!lang_available(s->lang, be, s->why, sizeof s->why))
 		goto out;
 	s->why[0] = '\0';
 	if (util_read_file(main_src, &s->src, TESTSET_TIME_SOURCE_MAX) < 0)
@@ -433,7 +434,8 @@ testset_time_compute(const struct testset *ts, const struct judge_opts *o,
 	if (n > 0)
 		subs = xcalloc(n, sizeof *subs);
 	for (i = 0; i < n; i++)
-		testset_time_sub_load(&subs[i], dir, names[i], langs);
+		testset_time_sub_load(&subs[i], dir, names[i], langs,
+		                      o->backend);
 	testset_time_key(ts, o, subs, n, key);
 	if (n > 0 && testset_time_cache_read(key, tt) == 0)
 		goto out;

@@ -517,7 +517,7 @@ tui_run(struct tui *t)
 		         "no language for %s (see forge langs)", t->ed->path);
 		return;
 	}
-	if (!lang_available(t->ed->lang, err, sizeof err)) {
+	if (!lang_available(t->ed->lang, backend_default(), err, sizeof err)) {
 		snprintf(t->ed->message, sizeof t->ed->message, "%s", err);
 		return;
 	}
@@ -1402,7 +1402,7 @@ main(int argc, char **argv)
 	buf_init(&t.tail, 0);
 	t.split_x = 55;
 	t.split_y = 60;
-	ns_cleanup_stale();
+	backend_default()->cleanup_stale();
 	cache_cleanup_stale();
 
 	/* signals arrive as events of the loop; nothing runs in handlers
@@ -1524,6 +1524,6 @@ main(int argc, char **argv)
 	buf_free(&t.compiled);
 	buf_free(&t.tail);
 	free(t.source_name);
-	ns_release();
+	backend_release_all();
 	return 0;
 }

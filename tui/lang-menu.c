@@ -44,7 +44,7 @@ lang_menu_draw(struct tui *t, WINDOW *w)
 	for (int i = top; i < n && y < rows - 1; i++, y++) {
 		const struct language *l = lang_menu_nth(t, i);
 		char why[256];
-		bool ok = lang_available(l, why, sizeof why);
+		bool ok = lang_available(l, backend_default(), why, sizeof why);
 
 		wattrset(w, theme_attr(i == lang_menu_row ? THEME_LIST_CURSOR
 		                                          : THEME_NORMAL));
@@ -73,7 +73,7 @@ lang_menu_key(struct tui *t, int key, bool is_key)
 		if (l == NULL)
 			return TUI_KEY_HANDLED;
 		t->ed->lang = l;
-		if (lang_available(l, why, sizeof why))
+		if (lang_available(l, backend_default(), why, sizeof why))
 			tui_message(t, "%s runs as %s", t->ed->path, l->name);
 		else
 			tui_message(t, "%s: %s", l->name, why);

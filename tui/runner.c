@@ -124,7 +124,7 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 		}
 		(void)util_write_all(ev[1], &e, sizeof e);
 		pipeline_build_free(&b);
-		ns_release();
+		be->release();
 		_exit(0);
 	}
 	close(slave);

@@ -546,7 +546,7 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 		           out.data, out.len);
 		buf_free(&out);
 	}
-	ns_release();
+	be->release();
 	_exit(0);
 }
 
@@ -695,7 +695,7 @@ tests_start(struct tui *t, size_t which)
 		            t->ed->path);
 		return;
 	}
-	if (!lang_available(t->ed->lang, err, sizeof err)) {
+	if (!lang_available(t->ed->lang, backend_default(), err, sizeof err)) {
 		tui_message(t, "%s", err);
 		return;
 	}

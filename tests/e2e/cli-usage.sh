@@ -35,7 +35,7 @@ usage_error "no file" "no FILE" run
 usage_error "two files" "one FILE at a time" run "$hello" "$hello"
 usage_error "unknown option" "unknown option '--frobnicate'" run --frobnicate "$hello"
 usage_error "option without value" "needs a value" run "$hello" --mem
-usage_error "unknown backend" "unknown backend 'vm'" run --backend vm "$hello"
+usage_error "unknown backend" "unknown backend 'vm' (registered: ns)" run --backend vm "$hello"
 usage_error "unknown command" "unknown command 'jduge'" jduge
 usage_error "langs takes no args" "no arguments" langs extra
 usage_error "doctor bad option" "unknown option" doctor --frob

@@ -21,6 +21,8 @@ classify(enum box_end end, int code, int sig, uint64_t cpu_ms, uint64_t mem_kb,
 	r.cpu_ms = cpu_ms;
 	r.mem_kb = mem_kb;
 	r.enforced_by = by;
+	/* as the ns backend reports a run held by rlimits */
+	r.mem_per_process = by == ENFORCED_RLIMIT;
 	snprintf(r.syscall, sizeof r.syscall, "keyctl");
 	snprintf(r.message, sizeof r.message, "pivot_root failed");
 	return pipeline_classify(&r, &l, detail, 256);
