@@ -73,5 +73,15 @@ tui_open() {
 }
 
 # this test's workbench processes (the sandbox's keeper and init are
-# copies of it too)
-tui_pids() { pgrep -x "$TUI_NAME"; }
+# copies of it too): those of its own copy, so that the same test run
+# from another checkout at the same time is not counted
+tui_pids() {
+	local p found=1
+	for p in $(pgrep -x "$TUI_NAME"); do
+		if [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$TUI" ]; then
+			echo "$p"
+			found=0
+		fi
+	done
+	return $found
+}
