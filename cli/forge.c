@@ -200,7 +200,12 @@ int
 main(int argc, char **argv)
 {
 	const struct cli_command *c;
+	struct engine_config cfg;
 
+	/* the engine's settings come from the environment, read here */
+	engine_config_env(&cfg);
+	engine_configure(&cfg);
+	engine_config_free(&cfg);
 	/* cgroups kept for reuse are removed however forge ends normally */
 	atexit(backend_release_all);
 	if (argc < 2) {

@@ -7,6 +7,9 @@
 
 #include "engine.h"
 
+/* Each backend's table, defined in its own files. */
+extern const struct backend ns_backend;
+
 static const struct backend *const backends[] = {
     &ns_backend,
 };

@@ -24,11 +24,7 @@
 char *
 cache_dir(void)
 {
-	const char *env = getenv("FORGE_CACHE_DIR");
-
-	if (env != NULL && *env == '/')
-		return xstrdup(env);
-	return util_xdg_path("XDG_CACHE_HOME", ".cache", "forge");
+	return xstrdup(engine_config()->cache_dir);
 }
 
 /* A name a compile may hand back: one plain, visible path component. */
@@ -194,19 +190,15 @@ cache_build_path(const char *key)
 
 static void cache_remove_tree(int parent, const char *name);
 
-/* FORGE_CACHE_MAX (a size, e.g. 2G), else 1G: beyond it the builds used
+/* As configured (FORGE_CACHE_MAX), else 1G: beyond it the builds used
  * longest ago are removed, so hostile programs cannot fill the disk
  * through the cache. */
 static uint64_t
 cache_max(void)
 {
-	const char *v = getenv("FORGE_CACHE_MAX");
-	uint64_t n;
-	char err[256];
+	uint64_t n = engine_config()->cache_max;
 
-	if (v != NULL && limits_parse_size(v, &n, err, sizeof err) == 0)
-		return n;
-	return 1ULL << 30;
+	return n != 0 ? n : 1ULL << 30;
 }
 
 struct cache_entry {

@@ -1,9 +1,30 @@
 /*
  * Forge's sandbox engine: limits, verdicts, language plugins, the build
- * cache, the backends and the compile-then-run pipeline.
+ * cache, the backends behind one table, the compile-then-run pipeline and
+ * the judging rules.
  *
- * The engine knows nothing of terminals or curses: the CLI and the TUI are
- * two faces over it. Prototypes are grouped by the file that defines them.
+ * The engine knows nothing of terminals, curses or HTTP: the CLI and the
+ * TUI are faces over it. It builds on the base layer (base/base.h); each
+ * backend keeps its own declarations private (engine/ns/ns.h), and the
+ * editor's syntax tables are in engine/lang-syntax.h. Prototypes are
+ * grouped by the file that defines them.
+ *
+ * State per process. The engine reads no environment variable: a face
+ * reads them (engine_config_env) and passes them in (engine_configure).
+ * What it keeps between calls belongs to the process and is meant for one
+ * thread at a time:
+ *   - the configuration (engine-config.c) and the default backend
+ *     (backend_choose, backend.c), both set at start;
+ *   - the ns backend's caches: what the host allows (probed once), the
+ *     prepared roots that the next run of the same build reuses and the
+ *     cgroup parked for the next run (ns/ns.c, ns/ns-cgroup.c), all
+ *     dropped by backend_release_all() before the process exits;
+ *   - lang_system_dir()'s answer, rewritten by each call.
+ * Runs from one process are safe one after another, and at the same time
+ * from forked processes, each with its own copy of that state (as forge
+ * judge's workers and the workbench's runner are). Two threads of one
+ * process must not run or judge at once: a long-lived face (the
+ * workbench, a server) runs concurrent jobs in worker processes.
  */
 #ifndef FORGE_ENGINE_H
 #define FORGE_ENGINE_H
@@ -14,8 +35,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define FORGE_NORETURN     __attribute__((noreturn))
-#define FORGE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#include "base/base.h"
 
 /* The uid and gid a program runs as inside the sandbox. */
 #define SANDBOX_UID 1000
@@ -25,110 +45,21 @@
 /* The program's writable working directory (a size-limited tmpfs). */
 #define SANDBOX_WORK "/work"
 
-/* xmalloc.c */
-void *xmalloc(size_t);
-void *xcalloc(size_t, size_t);
-void *xrealloc(void *, size_t);
-char *xstrdup(const char *);
-char *xstrndup(const char *, size_t);
-int xasprintf(char **, const char *, ...) FORGE_PRINTF(2, 3);
-void strlcpy0(char *, const char *, size_t);
-
-static inline void
-cleanup_freep(void *p)
-{
-	extern void free(void *);
-	free(*(void **)p);
-}
-#define cleanup_free __attribute__((cleanup(cleanup_freep)))
-
-/* buf.c: a growable byte buffer, optionally capped */
-struct buf {
-	char *data;
-	size_t len;
-	size_t cap;
-	size_t limit; /* 0: unlimited; else bytes beyond are dropped */
-	bool truncated;
+/* engine-config.c: what the engine is told when a process starts. These are
+ * per process: a process configures the engine once, before its first
+ * run; the faces read the environment, the engine itself never does. */
+struct engine_config {
+	char *cache_dir;    /* builds, toolchain versions, computed limits */
+	uint64_t cache_max; /* bytes of builds kept; 0: 1G */
+	char *data_dir;     /* the installed data: DIR/languages/ */
+	char *user_dir;     /* the user's own: DIR/languages/ (overrides),
+	                       DIR/languages/templates/ */
+	bool no_cgroup;     /* limits by rlimits alone (FORGE_NO_CGROUP) */
 };
-void buf_init(struct buf *, size_t limit);
-void buf_add(struct buf *, const void *, size_t);
-void buf_addstr(struct buf *, const char *);
-void buf_printf(struct buf *, const char *, ...) FORGE_PRINTF(2, 3);
-char *buf_cstr(struct buf *);
-void buf_reset(struct buf *);
-void buf_free(struct buf *);
-
-/* util.c */
-ssize_t util_read_all(int, void *, size_t);
-int util_write_all(int, const void *, size_t);
-int util_read_file(const char *, struct buf *, size_t max);
-int util_read_fd(int, struct buf *, size_t max);
-uint64_t util_now_ms(void);
-uint64_t util_now_us(void);
-int util_mkdir_p(const char *, mode_t);
-char *util_path_join(const char *, const char *);
-const char *util_home(void);
-char *util_xdg_path(const char *env, const char *fallback, const char *rel);
-char **util_split_words(const char *, size_t *);
-void util_free_words(char **);
-bool util_find_in_path(const char *, const char *path, char *out, size_t);
-int util_set_cloexec(int, bool);
-int util_set_nonblock(int, bool);
-int util_natural_cmp(const char *, const char *);
-int util_memfd(const char *, size_t);
-char **util_argv_concat(char **base, char **more);
-
-/* json.c */
-struct json_writer {
-	struct buf *out;
-	bool comma;
-};
-void json_escape(struct buf *, const char *, size_t);
-bool json_valid_utf8(const char *, size_t);
-size_t json_utf8_len(const char *, size_t);
-void json_open(struct json_writer *, const char *key, char bracket);
-void json_close(struct json_writer *, char bracket);
-void json_str(struct json_writer *, const char *key, const char *, size_t);
-void json_cstr(struct json_writer *, const char *key, const char *);
-void json_int(struct json_writer *, const char *key, long long);
-void json_double(struct json_writer *, const char *key, double);
-void json_bool(struct json_writer *, const char *key, bool);
-void json_null(struct json_writer *, const char *key);
-
-/* jsonparse.c: strict JSON into a tree. Every accessor takes NULL (a
- * missing member) and answers as for a value of another type. */
-enum jsonparse_type {
-	JSONPARSE_MISSING, /* jsonparse_type(NULL) */
-	JSONPARSE_NULL,
-	JSONPARSE_FALSE,
-	JSONPARSE_TRUE,
-	JSONPARSE_NUMBER,
-	JSONPARSE_STRING,
-	JSONPARSE_ARRAY,
-	JSONPARSE_OBJECT,
-};
-struct jsonparse_value;
-struct jsonparse_error {
-	size_t offset;       /* bytes before the problem */
-	size_t line, column; /* from 1; columns in characters */
-	char msg[96];        /* "expected ',' or '}', found 'x'" */
-	char text[160];      /* "line 3, column 7: " and msg */
-};
-struct jsonparse_value *jsonparse_parse(const char *, size_t,
-                                        struct jsonparse_error *);
-void jsonparse_free(struct jsonparse_value *root);
-enum jsonparse_type jsonparse_type(const struct jsonparse_value *);
-bool jsonparse_is(const struct jsonparse_value *, enum jsonparse_type);
-const struct jsonparse_value *jsonparse_get(const struct jsonparse_value *,
-                                            const char *key);
-size_t jsonparse_len(const struct jsonparse_value *);
-const struct jsonparse_value *jsonparse_at(const struct jsonparse_value *,
-                                           size_t);
-const char *jsonparse_key(const struct jsonparse_value *, size_t, size_t *len);
-const char *jsonparse_string(const struct jsonparse_value *, size_t *len);
-char *jsonparse_strdup(const struct jsonparse_value *, size_t *len);
-double jsonparse_number(const struct jsonparse_value *);
-bool jsonparse_int(const struct jsonparse_value *, int64_t *);
+void engine_config_env(struct engine_config *);
+void engine_config_free(struct engine_config *);
+void engine_configure(const struct engine_config *);
+const struct engine_config *engine_config(void);
 
 /* compare.c */
 enum compare_mode { COMPARE_TOKENS, COMPARE_EXACT };
@@ -305,154 +236,7 @@ void backend_choose(const struct backend *);
 void backend_list(const struct backend *const **, size_t *);
 void backend_release_all(void);
 
-/* ns.c: the namespaces + seccomp + cgroups backend */
-extern const struct backend ns_backend;
-pid_t ns_clone(unsigned long flags, int cgroup_fd, bool *attached);
-
-/* ns-init.c: PID 1 inside the sandbox */
-struct ns_init_args {
-	const struct box_spec *spec;
-	int sync_fd;   /* read: the keeper's go-ahead */
-	int status_fd; /* write: messages to the keeper */
-	int stdin_fd, stdout_fd, stderr_fd;
-	uid_t outer_uid;
-	bool map_root_groups;
-	struct ns_seccomp *filter;
-	bool use_rlimits;
-	int cg_tasks[3]; /* cgroup v1: the init joins its cgroups itself */
-	int ncg_tasks;
-	bool cg_later;  /* cgroup v1 made while the init builds the root:
-	                   the tasks files come on sync_fd (a socket) */
-	bool huge_prog; /* the build's copy may use huge pages: the init
-	                   joins its cgroups only after the copy, which is
-	                   then not charged to the program */
-};
-FORGE_NORETURN void ns_init_main(const struct ns_init_args *);
-/* A holder keeps one build's root for many runs (see ns-init.c). Per
- * run the keeper sends a request with the run's descriptors: sync (read
- * end), status (write end), stdin, stdout, stderr, then ncg cgroup
- * descriptors (v1: the tasks files; v2: the cgroup's directory). The
- * holder answers twice: the init's pid (or -errno) and whether it was
- * cloned into the cgroup; then the pid and its wait status. */
-#define NS_HOLDER_FDS 8
-struct ns_holder_req {
-	int32_t ncg;
-	int32_t cg_v2;
-};
-struct ns_holder_reply {
-	int32_t pid;
-	int32_t attached; /* the second reply: the wait status */
-};
-FORGE_NORETURN void ns_init_holder(const struct ns_init_args *, int sock);
-
-/* ns-proto.c: init-to-keeper messages */
-enum ns_msg_type {
-	NS_MSG_ERROR = 1, /* setup failed: text */
-	NS_MSG_STARTED,   /* the program was exec'd */
-	NS_MSG_SYSCALL,   /* a forbidden system call: its name */
-	NS_MSG_EXIT,      /* wait status + rusage */
-	NS_MSG_FILE,      /* mode, name, data: a collected file */
-	NS_MSG_DONE
-};
-struct ns_msg_exit {
-	int32_t status;
-	uint64_t cpu_us;
-	uint64_t maxrss_kb;
-};
-int ns_proto_send(int, enum ns_msg_type, const void *, size_t);
-int ns_proto_send2(int, enum ns_msg_type, const void *, size_t, const void *,
-                   size_t);
-/* Returns the length of the next whole message in buf, 0 if incomplete. */
-size_t ns_proto_peek(const char *, size_t, enum ns_msg_type *,
-                     const char **payload, size_t *plen);
-
-/* ns-seccomp.c */
-struct ns_seccomp;
-struct ns_seccomp *ns_seccomp_build(bool no_sockets, char *err, size_t);
-int ns_seccomp_load(struct ns_seccomp *, int *notify_fd);
-void ns_seccomp_free(struct ns_seccomp *);
-const char *ns_seccomp_syscall_name(int nr, uint32_t arch, char *, size_t);
-bool ns_seccomp_user_notif_supported(void);
-
-/* ns-cgroup.c */
-struct ns_cgroup;
-enum ns_cgroup_mode { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
-enum ns_cgroup_mode ns_cgroup_probe(char *why, size_t);
-struct ns_cgroup *ns_cgroup_create(const struct limits *, char *err, size_t);
-struct ns_cgroup *ns_cgroup_get(const struct limits *, char *err, size_t);
-void ns_cgroup_put(struct ns_cgroup *);
-void ns_cgroup_release(void);
-int ns_cgroup_attach(struct ns_cgroup *, pid_t);
-int ns_cgroup_join(const int *tasks, int n);
-bool ns_cgroup_costly(void);
-int ns_cgroup_join_fds(const struct ns_cgroup *, int *tasks);
-int ns_cgroup_dirfd(const struct ns_cgroup *);
-enum ns_cgroup_mode ns_cgroup_mode(const struct ns_cgroup *);
-uint64_t ns_cgroup_cpu_us(struct ns_cgroup *);
-uint64_t ns_cgroup_mem_bytes(struct ns_cgroup *);
-uint64_t ns_cgroup_mem_peak(struct ns_cgroup *);
-uint32_t ns_cgroup_pids(struct ns_cgroup *);
-bool ns_cgroup_oom(struct ns_cgroup *);
-void ns_cgroup_kill(struct ns_cgroup *);
-void ns_cgroup_destroy(struct ns_cgroup *);
-void ns_cgroup_cleanup_stale(void);
-const char *ns_cgroup_base(enum ns_cgroup_mode);
-
-/* ns-probe.c: what isolation the host allows */
-size_t ns_probe_doctor(struct backend_check *, size_t max);
-bool ns_probe_userns(char *why, size_t);
-
 /* lang.c: language plugins */
-/* What the workbench's highlighter needs from [syntax]; see
- * forge-language(5). The lists are NULL-terminated, or NULL when empty. */
-enum lang_token_kind {
-	LANG_TOKEN_COMMENT,   /* to the end of the line */
-	LANG_TOKEN_BLOCK,     /* block comment, open and close */
-	LANG_TOKEN_STRING,    /* ends at the line's end */
-	LANG_TOKEN_MULTILINE, /* may run over lines */
-	LANG_TOKEN_RAW,       /* may run over lines, no escapes */
-	LANG_TOKEN_CHAR,      /* one character or escape, else not one */
-};
-struct lang_token {
-	const char *open, *close; /* point into the lists below */
-	uint8_t open_len, close_len;
-	uint8_t kind; /* enum lang_token_kind */
-};
-struct lang_word {
-	const char *word; /* NULL: an empty slot */
-	uint8_t len;
-	bool type; /* from types, else from keywords */
-};
-/* flags of language_syntax.chars[] */
-#define LANG_CH_WORD    0x01 /* may be part of an identifier or a number */
-#define LANG_CH_TOKEN   0x02 /* may start a token */
-#define LANG_CH_DIGIT   0x04 /* 0-9 */
-#define LANG_CH_SEP     0x08 /* a digit separator inside numbers */
-#define LANG_TOKENS_MAX 64
-struct language_syntax {
-	bool defined; /* the file has a [syntax] key */
-	char **keywords;
-	char **types;
-	char **comments;       /* line comment starts: "//" "#" */
-	char **block_comments; /* open, close, open, close, ... */
-	char **strings;        /* delimiters, open = close */
-	char **multiline_strings;
-	char **raw_strings;
-	char **char_quotes;     /* chars = ' (Rust: 'a is a lifetime) */
-	char *preprocessor;     /* prefix of a preprocessor line */
-	char *word_chars;       /* identifier characters besides [A-Za-z0-9_] */
-	char *digit_separators; /* inside numbers: 1'000 */
-	char escape;            /* '\\' by default; '\0' for none */
-	bool nested_comments;   /* block comments nest (Rust, Swift) */
-	bool comment_at_word_start; /* Bash: a#b and $# are no comment */
-	/* lookup tables lang.c builds from the above */
-	struct lang_token tokens[LANG_TOKENS_MAX]; /* longest open first */
-	size_t ntokens;
-	struct lang_word *words; /* hash table, words_mask + 1 slots */
-	uint32_t words_mask;
-	size_t word_max;    /* length of the longest word */
-	uint8_t chars[256]; /* LANG_CH_* */
-};
 /* [editor] */
 struct language_editor {
 	bool indent_tabs;    /* indent = tabs */
@@ -478,7 +262,8 @@ struct language {
 	char *image;   /* for the docker backend */
 	char *package; /* the Debian package with the toolchain */
 	char *file;    /* where it was defined */
-	struct language_syntax syntax;
+	struct language_syntax *syntax; /* [syntax], for the editor: see
+	                                   engine/lang-syntax.h; NULL: none */
 	struct language_editor editor;
 	struct language *next;
 };
@@ -509,7 +294,6 @@ char *lang_source_name(const struct language *, const char *src, size_t len);
 char *lang_program_name(const struct language *, const char *src, size_t len);
 char *lang_expand(const char *cmd, const char *source, const char *name);
 char *lang_template(const struct language *, size_t *len);
-uint32_t lang_word_hash(const char *, size_t);
 const char *lang_system_dir(void);
 
 /* cache.c: builds kept by content hash */

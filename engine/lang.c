@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "lang-syntax.h"
 
 /* PATH inside the sandbox; toolchains are looked up on it. */
 #define LANG_SANDBOX_PATH "/usr/local/bin:/usr/bin:/bin"
@@ -126,11 +127,15 @@ lang_punct(struct lang_parse *p, const char *key, const char *value, char **out)
 static int
 lang_syntax_key(struct lang_parse *p, const char *key, const char *value)
 {
-	struct language_syntax *sy = &p->lang->syntax;
+	struct language_syntax *sy = p->lang->syntax;
 	size_t i, n;
 	char **w;
 
-	sy->defined = true;
+	if (sy == NULL) {
+		sy = p->lang->syntax = xcalloc(1, sizeof *sy);
+		sy->escape = '\\';
+		sy->defined = true;
+	}
 	for (i = 0; i < sizeof lang_syntax_lists / sizeof *lang_syntax_lists;
 	     i++) {
 		const struct lang_syntax_list *k = &lang_syntax_lists[i];
@@ -517,7 +522,9 @@ lang_free(struct language *l)
 	free(l->image);
 	free(l->package);
 	free(l->file);
-	lang_syntax_free(&l->syntax);
+	if (l->syntax != NULL)
+		lang_syntax_free(l->syntax);
+	free(l->syntax);
 	free(l->editor.template_name);
 	free(l);
 }
@@ -543,7 +550,6 @@ lang_parse_string(const char *text, const char *file, struct language **out,
 	p.lang = xcalloc(1, sizeof *p.lang);
 	limits_default_compile(&p.lang->compile_limits);
 	p.lang->file = xstrdup(file);
-	p.lang->syntax.escape = '\\';
 	line = ini_parse_string(text, lang_handler, &p);
 	if (line != 0) {
 		if (p.err[0] == '\0' &&
@@ -569,7 +575,7 @@ lang_parse_string(const char *text, const char *file, struct language **out,
 	}
 	if (p.lang->name == NULL)
 		p.lang->name = xstrdup(p.lang->id);
-	if (p.lang->syntax.defined && lang_syntax_index(&p.lang->syntax) < 0) {
+	if (p.lang->syntax != NULL && lang_syntax_index(p.lang->syntax) < 0) {
 		snprintf(err, errlen,
 		         "%s: more than %d comment and string delimiters in "
 		         "[syntax]",
@@ -693,48 +699,26 @@ lang_load_dirs(struct language_set *set, const char *const *dirs, size_t ndirs)
 		lang_load_dir(set, dirs[i]);
 }
 
-/* $FORGE_DATA_DIR, else languages/ beside the binary (a build tree),
- * else the installed package data. */
+/* The installed language files: languages/ under the configured data
+ * directory ($FORGE_DATA_DIR, a build tree, or the package's). */
 const char *
 lang_system_dir(void)
 {
 	static char dir[8192];
-	const char *env = getenv("FORGE_DATA_DIR");
-	char exe[4096];
-	ssize_t n;
 
-	if (dir[0] != '\0')
-		return dir;
-	if (env != NULL && *env != '\0') {
-		snprintf(dir, sizeof dir, "%s/languages", env);
-		return dir;
-	}
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		struct stat st;
-		exe[n] = '\0';
-		*strrchr(exe, '/') = '\0';
-		snprintf(dir, sizeof dir, "%s/languages", exe);
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-			char lib[8300];
-			/* libtool-free build: the binary sits at the top */
-			snprintf(lib, sizeof lib, "%s/c.lang", dir);
-			if (access(lib, R_OK) == 0)
-				return dir;
-		}
-	}
-	snprintf(dir, sizeof dir, "%s/languages", FORGE_DATADIR);
+	snprintf(dir, sizeof dir, "%s/languages", engine_config()->data_dir);
 	return dir;
 }
 
-/* $XDG_CONFIG_HOME/forge/languages, followed by sub; the caller frees. */
+/* The user's language files (DIR/languages), followed by sub; the caller
+ * frees. */
 static char *
 lang_user_dir(const char *sub)
 {
-	char rel[64];
+	char *p;
 
-	snprintf(rel, sizeof rel, "forge/languages%s", sub);
-	return util_xdg_path("XDG_CONFIG_HOME", ".config", rel);
+	xasprintf(&p, "%s/languages%s", engine_config()->user_dir, sub);
+	return p;
 }
 
 void

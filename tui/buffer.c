@@ -26,7 +26,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "engine/engine.h"
+#include "base/base.h"
 #include "tui/buffer.h"
 
 struct buffer_line {

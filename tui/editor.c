@@ -1420,7 +1420,7 @@ editor_draw(struct editor *e, WINDOW *w, bool focused)
 		v.needle = e->find;
 		v.flags = editor_find_flags(e->find);
 	}
-	if (e->lang != NULL && e->lang->syntax.defined)
+	if (e->lang != NULL && e->lang->syntax != NULL)
 		state = editor_syntax_state(e, e->top);
 	werase(w);
 	for (y = 0; y < e->rows && e->top + (size_t)y < lines; y++) {
@@ -1428,7 +1428,7 @@ editor_draw(struct editor *e, WINDOW *w, bool focused)
 		const char *text = buffer_line(e->buf, ln, &len);
 		unsigned char *cls = NULL;
 
-		if (e->lang != NULL && e->lang->syntax.defined) {
+		if (e->lang != NULL && e->lang->syntax != NULL) {
 			cls = editor_cls(e, len);
 			state = syntax_line(e->lang, state, text, len, cls);
 			if (ln == e->hl_valid) /* the cache grows as it goes */

@@ -1353,8 +1353,14 @@ int
 main(int argc, char **argv)
 {
 	struct tui t;
+	struct engine_config cfg;
 	sigset_t sigs;
 	int sfd, port = 0;
+
+	/* the engine's settings come from the environment, read here */
+	engine_config_env(&cfg);
+	engine_configure(&cfg);
+	engine_config_free(&cfg);
 
 	if (argc == 3 && strncmp(argv[1], "--companion", 11) == 0) {
 		if ((port = tests_companion_port(argv[1] + 11)) < 0) {

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/lang-syntax.h"
 #include "tui/syntax.h"
 
 #define SYNTAX_TOKEN_BITS   0xff
@@ -226,11 +227,11 @@ syntax_line(const struct language *lang, int state, const char *line,
 	int depth, esc;
 	size_t i = 0, j;
 
-	if (lang == NULL || !lang->syntax.defined) {
+	if (lang == NULL || lang->syntax == NULL) {
 		memset(cls, SYNTAX_TEXT, len);
 		return 0;
 	}
-	sy = &lang->syntax;
+	sy = lang->syntax;
 	esc = sy->escape != '\0' ? (unsigned char)sy->escape : -1;
 	preproc = (state & SYNTAX_PREPROC_OPEN) != 0;
 	depth = (state >> SYNTAX_DEPTH_SHIFT) & SYNTAX_DEPTH_MAX;

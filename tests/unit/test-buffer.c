@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/engine.h"
+#include "base/base.h"
 #include "tests/unit/check.h"
 #include "tui/buffer.h"
 

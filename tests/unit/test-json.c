@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "engine/engine.h"
+#include "base/base.h"
 #include "tests/unit/check.h"
 
 static char *

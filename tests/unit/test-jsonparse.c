@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "engine/engine.h"
+#include "base/base.h"
 #include "history/history.h"
 #include "tests/unit/check.h"
 

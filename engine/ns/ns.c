@@ -24,7 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/ns/ns.h"
 
 /* The host uid the sandbox user maps to when forge runs as root: an
  * unused, unprivileged id, so the program owns no host file. */

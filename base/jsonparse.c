@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "base/base.h"
 
 #define JSONPARSE_DEPTH_MAX 256
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "base/base.h"
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0. */
 size_t

@@ -42,7 +42,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/ns/ns.h"
 
 /* The new root is built on a tmpfs mounted over the host's /tmp inside
  * our private mount namespace; the host never sees it. */

@@ -27,7 +27,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "engine.h"
+#include "engine/ns/ns.h"
 
 #define CGROUP_MOUNT "/sys/fs/cgroup"
 
@@ -320,8 +320,7 @@ ns_cgroup_probe(char *why, size_t size)
 	if (!cg.probed) {
 		cg.probed = true;
 		cg.mode = CGROUP_NONE;
-		const char *no = getenv("FORGE_NO_CGROUP");
-		if (no != NULL && *no != '\0')
+		if (engine_config()->no_cgroup)
 			snprintf(cg.why, sizeof cg.why,
 			         "FORGE_NO_CGROUP is set");
 		else if (cg_is_fs(CGROUP_MOUNT, CGROUP2_SUPER_MAGIC)) {

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/ns/ns.h"
 
 static long
 probe_sysctl(const char *path)
@@ -135,8 +135,7 @@ ns_probe_doctor(struct backend_check *c, size_t max)
 		         "%s; limits fall back to per-process rlimits plus "
 		         "sampling (enforced_by: rlimit)",
 		         why);
-		const char *no = getenv("FORGE_NO_CGROUP");
-		if (no != NULL && *no != '\0')
+		if (engine_config()->no_cgroup)
 			snprintf(fix, sizeof fix, "unset FORGE_NO_CGROUP");
 		else if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
 			snprintf(fix, sizeof fix,

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "base/base.h"
 
 static FORGE_NORETURN void
 xmalloc_die(size_t n)

@@ -22,7 +22,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/ns/ns.h"
 
 #ifndef AF_VSOCK
 #define AF_VSOCK 40

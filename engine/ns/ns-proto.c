@@ -7,7 +7,7 @@
 #include <sys/uio.h>
 #include <errno.h>
 
-#include "engine.h"
+#include "engine/ns/ns.h"
 
 #define NS_PROTO_HEADER 8
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "base/base.h"
 
 void
 buf_init(struct buf *b, size_t limit)

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "base/base.h"
 
 ssize_t
 util_read_all(int fd, void *p, size_t n)
