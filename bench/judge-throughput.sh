@@ -7,6 +7,8 @@
 # the build cache (the first judge compiles, the second does not).
 #
 # usage: bench/judge-throughput.sh [-n TESTS] [-r ROUNDS]
+# FORGE picks the forge measured; FORGE_BEFORE=/path/to/another/forge
+# adds that build's judges to the same rounds, and the ratios.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +25,11 @@ while getopts n:r: opt; do
 		;;
 	esac
 done
+before=${FORGE_BEFORE:-}
+[ -z "$before" ] || [ -x "$before" ] || {
+	echo "FORGE_BEFORE: no forge binary at $before" >&2
+	exit 2
+}
 [ -x "$forge" ] || {
 	echo "no forge binary at $forge (build first, or set FORGE)" >&2
 	exit 2
@@ -68,7 +75,24 @@ grep -q "build cached" "$tmp/first.out" && {
 : >"$tmp/j2"
 : >"$tmp/j1"
 : >"$tmp/runs"
+: >"$tmp/b2"
+: >"$tmp/b1"
+# rate FILE COMMAND...: tests per second of one judge, appended to FILE
+rate() {
+	local file=$1 s e
+	shift
+	s=$(now)
+	"$@" >/dev/null
+	e=$(now)
+	echo "$n / ($e - $s)" | bc -l >>"$file"
+}
+[ -z "$before" ] || "$before" judge -q -j 2 "$tmp/sum.c" "$tmp/tests" >/dev/null ||
+	{ echo "the FORGE_BEFORE build's judge failed" >&2; exit 1; }
 for ((r = 0; r < rounds; r++)); do
+	if [ -n "$before" ]; then
+		rate "$tmp/b2" "$before" judge -q -j 2 "$tmp/sum.c" "$tmp/tests"
+		rate "$tmp/b1" "$before" judge -q -j 1 "$tmp/sum.c" "$tmp/tests"
+	fi
 	s=$(now)
 	"$forge" judge -q -j 2 "$tmp/sum.c" "$tmp/tests" >/dev/null
 	e=$(now)
@@ -97,3 +121,10 @@ printf '  judge -j 2 / run one by one %7.2fx\n' "$(echo "$j2 / $runs" | bc -l)"
 printf '  judge -j 2 / judge -j 1     %7.2fx\n' "$(echo "$j2 / $j1" | bc -l)"
 printf '  first judge (compiles)      %7.3f s\n' "$(echo "$t1 - $t0" | bc -l)"
 printf '  second judge (cached build) %7.3f s\n' "$(echo "$t2 - $t1" | bc -l)"
+if [ -n "$before" ]; then
+	b2=$(median <"$tmp/b2")
+	b1=$(median <"$tmp/b1")
+	printf '  before: %s\n' "$before"
+	printf '  before: forge judge -j 2    %7.0f tests/s  (now / before %.2fx)\n' "$b2" "$(echo "$j2 / $b2" | bc -l)"
+	printf '  before: forge judge -j 1    %7.0f tests/s  (now / before %.2fx)\n' "$b1" "$(echo "$j1 / $b1" | bc -l)"
+fi

@@ -7,7 +7,9 @@
 #
 #   bench/run-overhead.sh [-n RUNS] [-b BATCHES]
 #
-# FORGE=/path/to/forge picks the binary (default: the one in the tree).
+# FORGE=/path/to/forge picks the binary (default: the one in the tree);
+# FORGE_BEFORE=/path/to/another/forge adds that build, interleaved in the
+# same batches, and its ratio (a change measured before and after).
 # Exit status: 0 measured, 1 forge failed to run the program, 2 the
 # benchmark itself could not be set up (usage, no C compiler).
 set -euo pipefail
@@ -84,6 +86,17 @@ if ((status != 0)); then
 fi
 [[ $out == hello ]] || die 1 "forge ran the program but it printed '$out', not 'hello'"
 
+before=${FORGE_BEFORE:-}
+before_cmd=()
+if [[ -n $before ]]; then
+	[[ -x $before ]] || die 2 "FORGE_BEFORE: no forge binary at $before"
+	before_cmd=("$before" run --no-history -q "$tmp/hello.c")
+	"${before_cmd[@]}" </dev/null >"$tmp/before.out" 2>"$tmp/before.err" ||
+		die 1 "the FORGE_BEFORE build failed to run the program"
+	out=$("${before_cmd[@]}" </dev/null 2>/dev/null) || die 1 "the FORGE_BEFORE build failed on the cached program"
+	[[ $out == hello ]] || die 1 "the FORGE_BEFORE build printed '$out', not 'hello'"
+fi
+
 # bare and bwrap run the very binary forge built and cached, so all three
 # start the same program and only the sandboxing differs
 built=$(find "$XDG_CACHE_HOME/forge/build" -mindepth 2 -maxdepth 2 -name main -type f | head -n1)
@@ -134,7 +147,13 @@ wait_for_forge
 : >"$tmp/bare"
 : >"$tmp/bwrap"
 : >"$tmp/forge"
+: >"$tmp/before"
+[[ -z $before ]] || "$tmp/spawn-loop" "$warm" "${before_cmd[@]}" >/dev/null ||
+	die 1 "the FORGE_BEFORE build failed during the warm-up round"
 for ((b = 0; b < batches; b++)); do
+	if [[ -n $before ]]; then
+		batch before "${before_cmd[@]}" || die 1 "the FORGE_BEFORE build failed in batch $((b + 1))"
+	fi
 	batch bare "$tmp/hello" || die 2 "bare fork+exec of the hello world failed"
 	if [[ -z $bwrap_skip ]] && ! batch bwrap "${bwrap_cmd[@]}"; then
 		bwrap_skip="bwrap failed during batch $((b + 1))"
@@ -183,6 +202,11 @@ else
 	printf '%-19s skipped: %s\n' "bwrap --unshare-all" "$bwrap_skip"
 fi
 row "forge run (cached)" "$forge_ms" "$forge_lo" "$forge_hi"
+if [[ -n $before ]]; then
+	read -r before_ms before_lo before_hi < <(median "$tmp/before")
+	row "forge run (before)" "$before_ms" "$before_lo" "$before_hi"
+	printf '  (before: %s)\n' "$before"
+fi
 
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
@@ -194,4 +218,7 @@ if [[ -z $bwrap_skip ]]; then
 	printf '%-19s %s\n' "forge / bwrap" "$(ratio "$forge_ms" "$bwrap_ms")"
 else
 	printf '%-19s n/a (bwrap skipped)\n' "forge / bwrap"
+fi
+if [[ -n $before ]]; then
+	printf '%-19s %s\n' "forge / before" "$(ratio "$forge_ms" "$before_ms")"
 fi
