@@ -52,6 +52,47 @@ diag_line_at(const char *p, const char *end)
 	return 0;
 }
 
+/* The column after "LINE:" in "main.c:LINE:COL:" (gcc, clang, Go,
+ * rustc), else 0. */
+static int
+diag_column_at(const char *p, const char *end)
+{
+	if (p >= end || *p != ':' || !isdigit((unsigned char)p[1]))
+		return 0;
+	for (p++; p < end && isdigit((unsigned char)*p); p++)
+		;
+	return p < end && *p == ':' ? diag_number(p + 1, end) : 0;
+}
+
+/* Python quotes the line of a frame stripped of its indentation, and may
+ * mark the place with a line of carets under it: the caret's column
+ * within the quoted code (1 = its first character), else 0. p is in the
+ * frame's "File" line. */
+static int
+diag_caret(const char *text, const char *end, const char *p)
+{
+	const char *code, *caret, *c, *first;
+
+	(void)text;
+	if ((code = memchr(p, '\n', (size_t)(end - p))) == NULL)
+		return 0;
+	code++;
+	if ((caret = memchr(code, '\n', (size_t)(end - code))) == NULL)
+		return 0;
+	caret++;
+	for (first = code; first < caret && *first == ' '; first++)
+		;
+	for (c = caret; c < end && *c == ' '; c++)
+		;
+	if (c >= end || *c != '^' || c - caret < first - code)
+		return 0;
+	/* the rest of the caret line is markers alone */
+	for (const char *m = c; m < end && *m != '\n'; m++)
+		if (*m != '^' && *m != '~' && *m != ' ' && *m != '\r')
+			return 0;
+	return (int)((c - caret) - (first - code)) + 1;
+}
+
 static bool
 diag_is_error_line(const char *text, size_t len, const char *p)
 {
@@ -61,12 +102,36 @@ diag_is_error_line(const char *text, size_t len, const char *p)
 	return strstr(line, "error") != NULL || strstr(line, "Error") != NULL;
 }
 
+/* The column of the place found at p (a name followed by its line). */
+static void
+diag_column(const char *text, const char *end, const char *p, size_t slen,
+            struct diag_col *col)
+{
+	if (col == NULL)
+		return;
+	static const char *const gcc[] = {".c", ".cc", ".cpp", ".cxx", ".C"};
+	const char *dot = memrchr(p, '.', slen);
+
+	col->col = diag_column_at(p + slen, end);
+	col->in_code = false;
+	col->tabs8 = false;
+	for (size_t i = 0; dot != NULL && i < sizeof gcc / sizeof *gcc; i++)
+		if ((size_t)(p + slen - dot) == strlen(gcc[i]) &&
+		    strncmp(dot, gcc[i], strlen(gcc[i])) == 0)
+			col->tabs8 = true;
+	if (col->col == 0 && p + slen < end && p[slen] == '"') {
+		col->col = diag_caret(text, end, p);
+		col->in_code = col->col > 0;
+	}
+}
+
 /* The line number (1-based) of the first error in text, or 0; msg gets
- * a one-line description. A compiler's error beats its warnings; in a
+ * a one-line description and col (if not NULL) its column, where the
+ * output gives one. A compiler's error beats its warnings; in a
  * traceback the innermost frame (the last) is the one. */
 int
 diag_first_error(const char *text, size_t len, const char *source, char *msg,
-                 size_t size)
+                 size_t size, struct diag_col *col)
 {
 	const char *end = text + len, *p = text;
 	const char *first = NULL, *error = NULL, *last = NULL;
@@ -75,6 +140,8 @@ diag_first_error(const char *text, size_t len, const char *source, char *msg,
 
 	if (size)
 		msg[0] = '\0';
+	if (col != NULL)
+		*col = (struct diag_col){0, false, false};
 	if (slen == 0)
 		return 0;
 	while ((p = memmem(p, (size_t)(end - p), source, slen)) != NULL) {
@@ -104,13 +171,16 @@ diag_first_error(const char *text, size_t len, const char *source, char *msg,
 			e--;
 		diag_copy_line(text, (size_t)(e - text), e > text ? e - 1 : e,
 		               msg, size);
+		diag_column(text, end, last, slen, col);
 		return last_line;
 	}
 	if (error == NULL) {
 		error = first;
 		error_line = first_line;
 	}
-	if (error)
+	if (error) {
 		diag_copy_line(text, len, error, msg, size);
+		diag_column(text, end, error, slen, col);
+	}
 	return error_line;
 }

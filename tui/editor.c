@@ -610,6 +610,27 @@ editor_close_brace(struct editor *e)
 	return true;
 }
 
+/* Backspace in the spaces that indent a line goes back a whole level, to
+ * the previous indentation stop, as Tab went forward: one press undoes
+ * one auto-indent level (a Python block's). Elsewhere, and where the
+ * indentation is tabs, the cursor itself (one character is erased). */
+static struct buffer_pos
+editor_dedent_stop(const struct editor *e)
+{
+	struct editor_indent in = editor_indent_of(e);
+	size_t len, k, col = e->cur.col;
+	const char *s = buffer_line(e->buf, e->cur.line, &len);
+
+	if (in.tabs || col == 0 || col > len)
+		return e->cur;
+	for (k = 0; k < col; k++)
+		if (s[k] != ' ')
+			return e->cur;
+	/* all spaces: a byte is a column */
+	k = (col - 1) / (size_t)in.width * (size_t)in.width;
+	return (struct buffer_pos){e->cur.line, k};
+}
+
 /* Tab: to the next indentation stop (spaces) or a tab; with a selection,
  * every selected line one level in (or out, Shift-Tab). */
 static void
@@ -1024,7 +1045,9 @@ editor_key_inner(struct editor *e, int key, bool is_key, int page)
 			e->selecting = false;
 			return true;
 		}
-		p = buffer_prev_char(e->buf, e->cur);
+		p = editor_dedent_stop(e);
+		if (p.col == e->cur.col)
+			p = buffer_prev_char(e->buf, e->cur);
 		e->cur = buffer_erase(e->buf, e->cur, p, now);
 		return true;
 	case TUI_CTRL('Z'):

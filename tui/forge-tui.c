@@ -21,7 +21,9 @@ static const struct tui_keyhelp tui_keys[] = {
     {"F5 / Ctrl-R", "run the program (F5 again stops it)", "run"},
     {"F6 / Alt-j", "judge the program on its tests", "judge"},
     {"F7 / Alt-t", "the tests view", "tests"},
-    {"Alt-Tab / Shift-Tab", "next / previous pane (editor, output, stats)",
+    {"Alt-Tab / Shift-Tab",
+     "next / previous pane (editor, output, stats; Shift-Tab dedents in "
+     "the editor)",
      "pane"},
     {"Ctrl-S", "save", "save"},
     {"Ctrl-Q", "quit (asks about unsaved changes)", "quit"},
@@ -60,7 +62,8 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Ctrl-C / Ctrl-X / Ctrl-V",
      "in the editor: copy / cut / paste (no selection: the line)", NULL},
     {"Tab / Shift-Tab",
-     "in the editor: indent; with a selection, its lines in / out", NULL},
+     "in the editor: the line (or the selected lines) in / out", NULL},
+    {"Backspace", "in indentation: back one level", NULL},
     {"F3 / Shift-F3", "find the next / previous match", NULL},
     {"Ctrl-\\ / Alt-R", "replace: then y, n or a (all), Esc stops", NULL},
     {"Esc", "close a prompt, drop the selection", NULL},
@@ -532,6 +535,7 @@ tui_run(struct tui *t)
 	t->shown = 0;
 	t->over_output = false;
 	t->error_line = 0;
+	t->error_col = (struct diag_col){0, false, false};
 	if (runner_start(&t->run, t->ed->path, t->ed->lang, src, len,
 	                 &t->limits, rows, cols, err, sizeof err) < 0)
 		snprintf(t->ed->message, sizeof t->ed->message, "%s", err);
@@ -552,9 +556,9 @@ tui_find_error(struct tui *t, int verdict)
 
 	if (verdict != VERDICT_CE && verdict != VERDICT_RE)
 		return;
-	t->error_line = diag_first_error(from->data ? from->data : "",
-	                                 from->len, t->source_name,
-	                                 t->error_text, sizeof t->error_text);
+	t->error_line = diag_first_error(
+	    from->data ? from->data : "", from->len, t->source_name,
+	    t->error_text, sizeof t->error_text, &t->error_col);
 	if (t->error_line > 0)
 		snprintf(t->compile_note, sizeof t->compile_note,
 		         "error on line %d: F4 goes there", t->error_line);
@@ -820,8 +824,35 @@ tui_focus_next(struct tui *t, int dir)
 		tui_layout(t);
 }
 
-/* F4 / Alt-e: the editor goes to the line of the first compile (or
- * runtime) error the output pane shows */
+/* The byte column of the error on the cursor's line, from the column the
+ * output gave (characters from 1, a tab up to the next multiple of 8 for
+ * GCC; Python's from the code's first non-blank character), clamped to
+ * the line. */
+static size_t
+tui_error_column(const struct tui *t)
+{
+	size_t len, i = 0, at = 1, want = (size_t)t->error_col.col;
+	const char *s = buffer_line(t->ed->buf, t->ed->cur.line, &len);
+
+	if (t->error_col.col <= 0)
+		return 0;
+	if (t->error_col.in_code)
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+	while (i < len && at < want) {
+		if (s[i] == '\t' && t->error_col.tabs8)
+			at = (at + 7) / 8 * 8 + 1;
+		else
+			at++;
+		/* over one UTF-8 character */
+		for (i++; i < len && ((unsigned char)s[i] & 0xc0) == 0x80; i++)
+			;
+	}
+	return i;
+}
+
+/* F4 / Alt-e: the editor goes to the line and column of the first
+ * compile (or runtime) error the output pane shows */
 static void
 tui_jump_error(struct tui *t)
 {
@@ -832,7 +863,7 @@ tui_jump_error(struct tui *t)
 	t->ed->cur.line = (size_t)t->error_line - 1;
 	if (t->ed->cur.line >= buffer_lines(t->ed->buf))
 		t->ed->cur.line = buffer_lines(t->ed->buf) - 1;
-	t->ed->cur.col = 0;
+	t->ed->cur.col = tui_error_column(t);
 	t->focus = FOCUS_EDITOR;
 	tui_message(t, "line %d: %s", t->error_line, t->error_text);
 }
@@ -1077,9 +1108,8 @@ tui_key(struct tui *t, int key, bool is_key)
 	if (tui_layout_key(t, key, is_key))
 		return;
 	if (t->focus == FOCUS_EDITOR && !t->run.running &&
-	    ((!is_key && key == '\t') ||
-	     (is_key && key == KEY_BTAB && t->ed->selecting)))
-		goto editor; /* indentation; a selection's lines in or out */
+	    ((!is_key && key == '\t') || (is_key && key == KEY_BTAB)))
+		goto editor; /* indentation: the line (or selection) in, out */
 	if ((!is_key && (key == '\t' || key == (TUI_ALT | '\t'))) ||
 	    (is_key && key == KEY_BTAB)) {
 		tui_focus_next(t, key == KEY_BTAB ? -1 : 1);

@@ -144,8 +144,15 @@ void recovery_remove(const char *rpath);
 int recovery_discard(const char *rpath);
 
 /* diag.c: the first error's line in a compiler's or a program's output */
+struct diag_col {
+	int col;      /* 1-based; 0: the output gives none */
+	bool in_code; /* counted from the line's first non-blank character
+	                 (Python quotes its code without the indentation) */
+	bool tabs8;   /* a tab counts to the next multiple of 8 (GCC's
+	                 display columns, for C and C++ sources) */
+};
 int diag_first_error(const char *text, size_t len, const char *source,
-                     char *msg, size_t);
+                     char *msg, size_t, struct diag_col *);
 
 /* limits-form.c, lang-menu.c: views */
 extern const struct tui_view limits_form_view;
@@ -372,6 +379,7 @@ struct tui {
 	uint64_t shown;            /* bytes the program wrote to its terminal */
 	bool over_output; /* more than the output limit: stopped, OLE */
 	int error_line;   /* of the first error in the output; 0: none */
+	struct diag_col error_col; /* and its column, where given */
 	char error_text[160];
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */

@@ -7,7 +7,19 @@
 static int
 first(const char *text, const char *source, char *msg)
 {
-	return diag_first_error(text, strlen(text), source, msg, 160);
+	return diag_first_error(text, strlen(text), source, msg, 160, NULL);
+}
+
+/* the column found with the first error */
+static int
+column(const char *text, const char *source, bool *in_code)
+{
+	char msg[160];
+	struct diag_col c;
+
+	diag_first_error(text, strlen(text), source, msg, sizeof msg, &c);
+	*in_code = c.in_code;
+	return c.col;
 }
 
 int
@@ -53,5 +65,38 @@ main(void)
 	CHECK(first("", "main.c", msg) == 0);
 	CHECK_STR(msg, "");
 	CHECK(first("main.c:1:1: error: x\n", "", msg) == 0);
+
+	/* columns: gcc's and rustc's are the line's; Java gives none */
+	bool in_code;
+	CHECK(column("main.cpp:3:7: warning: w\nmain.cpp:5:12: error: e\n",
+	             "main.cpp", &in_code) == 12 &&
+	      !in_code);
+	CHECK(column("error[E0425]: x\n --> main.rs:3:13\n", "main.rs",
+	             &in_code) == 13);
+	CHECK(column("Solution.java:12: error: ';' expected\n", "Solution.java",
+	             &in_code) == 0);
+	CHECK(column("/prog/main.sh: line 2: nope: command not found\n",
+	             "main.sh", &in_code) == 0);
+	/* Python marks the place under its quote of the code, which has
+	 * lost its indentation: the column counts from the code */
+	CHECK(column("  File \"/prog/main.py\", line 3\n"
+	             "    print(1 +)\n"
+	             "             ^\n"
+	             "SyntaxError: invalid syntax\n",
+	             "main.py", &in_code) == 10 &&
+	      in_code);
+	CHECK(column("Traceback (most recent call last):\n"
+	             "  File \"/prog/main.py\", line 4, in main\n"
+	             "    x = 1 + foo(2)\n"
+	             "            ^^^^^^\n"
+	             "NameError: name 'foo' is not defined\n",
+	             "main.py", &in_code) == 9 &&
+	      in_code);
+	/* no caret line: no column */
+	CHECK(column("Traceback (most recent call last):\n"
+	             "  File \"/prog/main.py\", line 4, in main\n"
+	             "    print(1 / 0)\n"
+	             "ZeroDivisionError: division by zero\n",
+	             "main.py", &in_code) == 0);
 	return check_done();
 }
