@@ -3,7 +3,6 @@
 #define FORGE_CLI_H
 
 #include <stdbool.h>
-#include <getopt.h>
 #include <stdio.h>
 
 #include "engine/engine.h"
