@@ -3,7 +3,6 @@
 #define FORGE_CLI_H
 
 #include <stdbool.h>
-#include <getopt.h>
 #include <stdio.h>
 
 #include "engine/engine.h"
@@ -18,47 +17,151 @@
 /* The largest source file forge reads. */
 #define CLI_SOURCE_MAX (16u << 20)
 
-struct cli_command {
-	const char *name;
-	const char *args;
-	const char *summary;
-	int (*fn)(int, char **);
-	void (*help)(FILE *);
-};
-
-/* Option keys shared by the commands that run programs; a command's own
- * long options start at CLI_OPT_COMMAND. */
+/*
+ * Options are data. Each command declares its options once, as a table of
+ * struct cli_option; one parser (cli_parse) turns argv into values with
+ * that table, and one printer writes its --help from the same table, as
+ * tmux's command entries do. Options every command that runs programs
+ * shares (limits, language, backend, --json, --no-history, --db) have a
+ * CLI_OPT_* key: the parser handles them itself, with the same rules and
+ * messages everywhere. A command's own options have keys from
+ * CLI_OPT_COMMAND up and go to the command's callback.
+ */
 enum {
-	CLI_OPT_WALL = 256,
+	CLI_OPT_LANG = 256,
+	CLI_OPT_TIME,
+	CLI_OPT_WALL,
+	CLI_OPT_MEM,
 	CLI_OPT_PIDS,
 	CLI_OPT_OUTPUT,
 	CLI_OPT_FSIZE,
+	CLI_OPT_COMPILE_TIME,
+	CLI_OPT_COMPILE_MEM,
+	CLI_OPT_BACKEND,
+	CLI_OPT_JSON,
+	CLI_OPT_NO_HISTORY,
+	CLI_OPT_DB,
+	CLI_OPT_HELP,
 	CLI_OPT_COMMAND = 300,
+};
+
+struct cli_option {
+	const char *name; /* the long name, without "--" */
+	char letter;      /* its one-letter form, or 0 */
+	int key;          /* CLI_OPT_*, or the command's own */
+	const char *arg;  /* what its value is called; NULL: it takes none */
+	const char *help;
+};
+
+/* Rows whose wording is the same for every command that has them. */
+#define CLI_ROW_LANG                                                           \
+	{                                                                      \
+		"lang", 'l', CLI_OPT_LANG, "NAME",                             \
+		    "language id (default: by file extension)"                 \
+	}
+#define CLI_ROW_PIDS                                                           \
+	{                                                                      \
+		"pids", 0, CLI_OPT_PIDS, "N",                                  \
+		    "processes and threads (default 64)"                       \
+	}
+#define CLI_ROW_OUTPUT                                                         \
+	{                                                                      \
+		"output", 0, CLI_OPT_OUTPUT, "SIZE",                           \
+		    "stdout+stderr limit (default 64M)"                        \
+	}
+#define CLI_ROW_FSIZE                                                          \
+	{                                                                      \
+		"fsize", 0, CLI_OPT_FSIZE, "SIZE",                             \
+		    "largest file, and size of /work and /tmp (default 64M)"   \
+	}
+#define CLI_ROW_COMPILE_TIME                                                   \
+	{                                                                      \
+		"compile-time", 0, CLI_OPT_COMPILE_TIME, "SECONDS",            \
+		    "CPU time limit of the compiler (default: the language's)" \
+	}
+#define CLI_ROW_COMPILE_MEM                                                    \
+	{                                                                      \
+		"compile-mem", 0, CLI_OPT_COMPILE_MEM, "SIZE",                 \
+		    "memory limit of the compiler (default: the language's)"   \
+	}
+#define CLI_ROW_BACKEND                                                        \
+	{                                                                      \
+		"backend", 0, CLI_OPT_BACKEND, "NAME",                         \
+		    "sandbox backend (default ns; see 'forge doctor')"         \
+	}
+#define CLI_ROW_NO_HISTORY(what)                                               \
+	{                                                                      \
+		"no-history", 0, CLI_OPT_NO_HISTORY, NULL,                     \
+		    "do not record the " what                                  \
+	}
+#define CLI_ROW_DB                                                             \
+	{                                                                      \
+		"db", 0, CLI_OPT_DB, "PATH",                                   \
+		    "the history database (default: $FORGE_HISTORY, else "     \
+		    "$XDG_DATA_HOME/forge/history.db)"                         \
+	}
+#define CLI_ROW_END                                                            \
+	{                                                                      \
+		NULL, 0, 0, NULL, NULL                                         \
+	}
+
+/* A command: its name, its help, its options and how many arguments it
+ * takes. -h/--help is every command's, without a row. */
+struct cli_command {
+	const char *name;
+	const char *args;     /* short, for 'forge --help' */
+	const char *usage;    /* in full: "forge NAME USAGE" */
+	const char *summary;  /* one line, for 'forge --help' */
+	const char *about;    /* --help: before the options */
+	const char *epilogue; /* --help: after them (units, exit statuses) */
+	void (*help_extra)(FILE *); /* --help: anything computed, or NULL */
+	const struct cli_option *options;
+	int min_args, max_args; /* positional arguments; max -1: any */
+	const char *too_few;    /* NULL: the usage line */
+	const char *too_many;   /* the extra argument is named after it */
+	int (*exec)(int, char **);
 };
 
 /* Which limits the command line gave (the rest may come from elsewhere). */
 struct cli_limits_set {
-	bool time, wall, mem;
+	bool time, wall, mem, compile_time, compile_mem;
 };
 
-/* One table per command gives both getopt_long's options and --help. */
-struct cli_option {
-	const char *name;
-	int key;         /* a short option letter, or >= 256 for long only */
-	const char *arg; /* NULL: takes no argument */
-	const char *help;
+/* What the shared options said, and the positional arguments. */
+struct cli_args {
+	struct limits limits; /* run defaults, then the command line */
+	struct cli_limits_set
+	    set; /* the command line's, as opposed to defaults */
+	uint64_t compile_cpu_ms, compile_mem_bytes; /* when set */
+	const char *lang;                           /* -l, or NULL */
+	const struct backend *backend; /* --backend's, else the default */
+	bool backend_given;
+	bool json, no_history;
+	const char *db; /* --db, or NULL */
+	int argc;       /* the positional arguments */
+	char **argv;
 };
 
-/* forge.c */
-struct option *cli_longopts(const struct cli_option *, char *shortopts, size_t);
+/* A command's own option: 0, or -1 with err said (the parser prefixes
+ * the option's name and makes it a usage error). */
+typedef int cli_option_fn(void *arg, int key, const char *value, char *err,
+                          size_t errlen);
+
+/* cli.c */
+extern const struct cli_command *const cli_commands[];
+const struct cli_command *cli_command_find(const char *);
+int cli_parse(const struct cli_command *, int argc, char **argv,
+              struct cli_args *, cli_option_fn *, void *arg);
+void cli_command_help(FILE *, const struct cli_command *);
 void cli_options_help(FILE *, const struct cli_option *);
-extern const struct cli_command cli_commands[];
+void cli_compile_limits(const struct cli_args *, const struct language *,
+                        struct limits *);
+int cli_parse_compare(const char *, struct compare_opts *, char *err, size_t);
+int cli_parse_tolerance(const char *, double *, char *err, size_t);
 FORGE_PRINTF(1, 2) int cli_usage_error(const char *, ...);
 FORGE_PRINTF(1, 2) int cli_internal_error(const char *, ...);
 bool cli_color(int fd);
 int cli_read_source(const char *, struct buf *);
-bool cli_limit_option(int opt, const char *arg, struct limits *,
-                      struct cli_limits_set *, int *bad, char *err, size_t);
 
 /* report.c */
 struct report_extra {
@@ -91,40 +194,37 @@ void run_output(int, const char *, size_t, void *);
 void run_input(int, const char *, size_t, void *);
 int run_report(const struct history_run *, const struct report_extra *,
                bool json, bool quiet);
+extern const struct cli_command cmd_run_entry;
 int cmd_run(int, char **);
-void cmd_run_help(FILE *);
 
 /* cmd-judge.c */
+extern const struct cli_command cmd_judge_entry;
 int cmd_judge(int, char **);
-void cmd_judge_help(FILE *);
 
 /* cmd-stress.c */
+extern const struct cli_command cmd_stress_entry;
 int cmd_stress(int, char **);
-void cmd_stress_help(FILE *);
 
 /* cmd-history.c */
 int cli_history_load(const char *db, const char *id, struct history_run *);
+extern const struct cli_command cmd_history_entry, cmd_show_entry,
+    cmd_export_entry, cmd_import_entry, cmd_gc_entry;
 int cmd_history(int, char **);
-void cmd_history_help(FILE *);
 int cmd_show(int, char **);
-void cmd_show_help(FILE *);
 int cmd_export(int, char **);
-void cmd_export_help(FILE *);
 int cmd_import(int, char **);
-void cmd_import_help(FILE *);
 int cmd_gc(int, char **);
-void cmd_gc_help(FILE *);
 
 /* cmd-replay.c */
+extern const struct cli_command cmd_replay_entry;
 int cmd_replay(int, char **);
-void cmd_replay_help(FILE *);
 
 /* cmd-langs.c */
+extern const struct cli_command cmd_langs_entry;
 int cmd_langs(int, char **);
-void cmd_langs_help(FILE *);
 
 /* cmd-doctor.c */
+extern const struct cli_command cmd_doctor_entry;
 int cmd_doctor(int, char **);
-void cmd_doctor_help(FILE *);
 
 #endif

@@ -11,9 +11,7 @@
 #include "cli/cli.h"
 
 enum {
-	OPT_DB = 256,
-	OPT_JSON,
-	OPT_LANG,
+	OPT_LANG = CLI_OPT_COMMAND,
 	OPT_VERDICT,
 	OPT_FILE,
 	OPT_SINCE,
@@ -24,107 +22,114 @@ enum {
 	OPT_OLDER,
 };
 
-#define DB_OPTION                                                              \
-	{                                                                      \
-		"db", OPT_DB, "PATH",                                          \
-		    "the history database (default: $FORGE_HISTORY, else "     \
-		    "$XDG_DATA_HOME/forge/history.db)"                         \
-	}
-#define HELP_OPTION                                                            \
-	{                                                                      \
-		"help", 'h', NULL, "show this help"                            \
-	}
-#define END_OPTION                                                             \
-	{                                                                      \
-		NULL, 0, NULL, NULL                                            \
-	}
-
 static const struct cli_option history_options[] = {
-    {"lang", OPT_LANG, "ID", "only runs in this language"},
-    {"verdict", OPT_VERDICT, "V", "only runs with this verdict (OK, WA, ...)"},
-    {"file", OPT_FILE, "TEXT", "only runs of files whose path contains TEXT"},
-    {"since", OPT_SINCE, "DURATION",
+    {"lang", 0, OPT_LANG, "ID", "only runs in this language"},
+    {"verdict", 0, OPT_VERDICT, "V",
+     "only runs with this verdict (OK, WA, ...)"},
+    {"file", 0, OPT_FILE, "TEXT",
+     "only runs of files whose path contains TEXT"},
+    {"since", 0, OPT_SINCE, "DURATION",
      "only runs of the last DURATION (30m, 2h, 7d)"},
-    {"limit", 'n', "N", "at most N runs (default 50)"},
-    {"json", OPT_JSON, NULL, "print a JSON array"},
-    DB_OPTION,
-    HELP_OPTION,
-    END_OPTION,
+    {"limit", 'n', OPT_LIMIT, "N", "at most N runs (default 50)"},
+    {"json", 0, CLI_OPT_JSON, NULL, "print a JSON array"},
+    CLI_ROW_DB,
+    CLI_ROW_END,
 };
 
 static const struct cli_option show_options[] = {
-    {"json", OPT_JSON, NULL, "print the run as one JSON object"},
-    {"source", OPT_SOURCE, NULL, "print only the source"},
-    {"output", OPT_OUTPUT, NULL, "print only the program's output"},
-    DB_OPTION,
-    HELP_OPTION,
-    END_OPTION,
+    {"json", 0, CLI_OPT_JSON, NULL, "print the run as one JSON object"},
+    {"source", 0, OPT_SOURCE, NULL, "print only the source"},
+    {"output", 0, OPT_OUTPUT, NULL, "print only the program's output"},
+    CLI_ROW_DB,
+    CLI_ROW_END,
 };
 
-static const struct cli_option simple_options[] = {
-    DB_OPTION,
-    HELP_OPTION,
-    END_OPTION,
+static const struct cli_option db_options[] = {
+    CLI_ROW_DB,
+    CLI_ROW_END,
 };
 
 static const struct cli_option gc_options[] = {
-    {"keep", OPT_KEEP, "N", "keep only the newest N runs"},
-    {"older-than", OPT_OLDER, "DURATION",
+    {"keep", 0, OPT_KEEP, "N", "keep only the newest N runs"},
+    {"older-than", 0, OPT_OLDER, "DURATION",
      "remove runs older than DURATION (30m, 2h, 7d)"},
-    DB_OPTION,
-    HELP_OPTION,
-    END_OPTION,
+    CLI_ROW_DB,
+    CLI_ROW_END,
 };
 
-void
-cmd_history_help(FILE *f)
-{
-	fprintf(f, "usage: forge history [options]\n\nLists recorded runs, "
-	           "newest first: id, when, file, language, verdict,\nCPU time "
-	           "and memory.\n\noptions:\n");
-	cli_options_help(f, history_options);
-	fprintf(f, "\nexit status: 0, 2 usage error, 4 the history database "
-	           "cannot be used\n");
-}
+#define HISTORY_EXIT                                                           \
+	"exit status: 0, 2 usage error, 4 the history database cannot be "     \
+	"used"
 
-void
-cmd_show_help(FILE *f)
-{
-	fprintf(f,
-	        "usage: forge show [options] ID\n\nEverything about one "
-	        "recorded run: source, input, output, measurements,\nper-test "
-	        "results.\n\noptions:\n");
-	cli_options_help(f, show_options);
-	fprintf(f, "\nexit status: 0, 2 usage error or no such run, 4 the "
-	           "history database\ncannot be used\n");
-}
+const struct cli_command cmd_history_entry = {
+    .name = "history",
+    .args = "[options]",
+    .usage = "[options]",
+    .summary = "recorded runs, newest first",
+    .about = "Lists recorded runs, newest first: id, when, file, language, "
+             "verdict,\nCPU time and memory.",
+    .epilogue = HISTORY_EXIT,
+    .options = history_options,
+    .min_args = 0,
+    .max_args = 0,
+    .exec = cmd_history,
+};
 
-void
-cmd_export_help(FILE *f)
-{
-	fprintf(f, "usage: forge export [--db PATH] ID\n\nPrints a recorded "
-	           "run as one JSON document, for sharing; 'forge import'\n"
-	           "reads it back.\n\noptions:\n");
-	cli_options_help(f, simple_options);
-}
+const struct cli_command cmd_show_entry = {
+    .name = "show",
+    .args = "ID",
+    .usage = "[options] ID",
+    .summary = "everything about one recorded run",
+    .about = "Everything about one recorded run: source, input, output, "
+             "measurements,\nper-test results.",
+    .epilogue = "exit status: 0, 2 usage error or no such run, 4 the history "
+                "database\ncannot be used",
+    .options = show_options,
+    .min_args = 1,
+    .max_args = 1,
+    .exec = cmd_show,
+};
 
-void
-cmd_import_help(FILE *f)
-{
-	fprintf(f, "usage: forge import [--db PATH] FILE\n\nRecords a run "
-	           "exported with 'forge export' (FILE - reads stdin) and\n"
-	           "prints its new id.\n\noptions:\n");
-	cli_options_help(f, simple_options);
-}
+const struct cli_command cmd_export_entry = {
+    .name = "export",
+    .args = "ID",
+    .usage = "[--db PATH] ID",
+    .summary = "a recorded run as a JSON document",
+    .about = "Prints a recorded run as one JSON document, for sharing; 'forge "
+             "import'\nreads it back.",
+    .epilogue = HISTORY_EXIT,
+    .options = db_options,
+    .min_args = 1,
+    .max_args = 1,
+    .exec = cmd_export,
+};
 
-void
-cmd_gc_help(FILE *f)
-{
-	fprintf(f, "usage: forge gc [--keep N] [--older-than DURATION] [--db "
-	           "PATH]\n\nRemoves old runs, then compacts the database "
-	           "(VACUUM).\n\noptions:\n");
-	cli_options_help(f, gc_options);
-}
+const struct cli_command cmd_import_entry = {
+    .name = "import",
+    .args = "FILE",
+    .usage = "[--db PATH] FILE",
+    .summary = "record an exported run",
+    .about = "Records a run exported with 'forge export' (FILE - reads "
+             "stdin) and\nprints its new id.",
+    .epilogue = HISTORY_EXIT,
+    .options = db_options,
+    .min_args = 1,
+    .max_args = 1,
+    .exec = cmd_import,
+};
+
+const struct cli_command cmd_gc_entry = {
+    .name = "gc",
+    .args = "[--keep N]",
+    .usage = "[--keep N] [--older-than DURATION] [--db PATH]",
+    .summary = "remove old runs from the history",
+    .about = "Removes old runs, then compacts the database (VACUUM).",
+    .epilogue = HISTORY_EXIT,
+    .options = gc_options,
+    .min_args = 0,
+    .max_args = 0,
+    .exec = cmd_gc,
+};
 
 /* "30", "30s", "15m", "2h", "7d", "1w": seconds. */
 static int
@@ -169,127 +174,85 @@ history_parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
-/* Parses the common shape: options, then nargs positional arguments. */
+/* What the history commands' own options say. */
 struct hopts {
-	const char *db;
-	bool json, source, output;
+	bool source, output;
 	struct history_filter f;
 	int64_t keep;
 	double older;
-	char **args;
 };
 
 static int
-history_getopt(int argc, char **argv, const struct cli_option *table,
-               void (*help)(FILE *), const char *cmd, int nargs,
-               struct hopts *o)
+history_option(void *arg, int key, const char *v, char *err, size_t len)
 {
-	struct option *lo;
-	char shortopts[64];
-	int opt, ret = -1;
+	struct hopts *o = arg;
+	enum verdict vd;
+	uint32_t n;
 	double d;
+	char *end;
+	long long k;
 
+	switch (key) {
+	case OPT_SOURCE:
+		o->source = true;
+		break;
+	case OPT_OUTPUT:
+		o->output = true;
+		break;
+	case OPT_LANG:
+		o->f.lang = v;
+		break;
+	case OPT_VERDICT:
+		if (verdict_from_name(v, &vd) < 0) {
+			snprintf(err, len,
+			         "'%s' is not a verdict (OK, AC, WA, TLE, MLE, "
+			         "OLE, RE, CE, SV, IE)",
+			         v);
+			return -1;
+		}
+		o->f.verdict = verdict_name(vd);
+		break;
+	case OPT_FILE:
+		o->f.file = v;
+		break;
+	case OPT_SINCE:
+	case OPT_OLDER:
+		if (history_parse_duration(v, &d) < 0) {
+			snprintf(err, len,
+			         "'%s' is not a duration (30m, 2h, 7d)", v);
+			return -1;
+		}
+		if (key == OPT_SINCE)
+			o->f.since = history_recorder_now() - d;
+		else
+			o->older = history_recorder_now() - d;
+		break;
+	case OPT_LIMIT:
+		if (limits_parse_count(v, &n, err, len) < 0)
+			return -1;
+		o->f.limit = n;
+		break;
+	case OPT_KEEP:
+		k = strtoll(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || k < 0) {
+			snprintf(err, len, "'%s' is not a number of runs", v);
+			return -1;
+		}
+		o->keep = k;
+		break;
+	}
+	return 0;
+}
+
+/* The history commands' parse: -1 to go on, else the exit status. */
+static int
+history_parse(const struct cli_command *c, int argc, char **argv,
+              struct cli_args *a, struct hopts *o)
+{
 	memset(o, 0, sizeof *o);
 	o->f.limit = 50;
 	o->keep = -1;
-	lo = cli_longopts(table, shortopts, sizeof shortopts);
-	opterr = 0;
-	optind = 1;
-	while (ret < 0 &&
-	       (opt = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-		switch (opt) {
-		case OPT_DB:
-			o->db = optarg;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_SOURCE:
-			o->source = true;
-			break;
-		case OPT_OUTPUT:
-			o->output = true;
-			break;
-		case OPT_LANG:
-			o->f.lang = optarg;
-			break;
-		case OPT_VERDICT: {
-			enum verdict v;
-			if (verdict_from_name(optarg, &v) < 0)
-				ret =
-				    cli_usage_error("--verdict: '%s' is not a "
-				                    "verdict (OK, AC, WA, TLE, "
-				                    "MLE, OLE, RE, CE, SV, IE)",
-				                    optarg);
-			else
-				o->f.verdict = verdict_name(v);
-			break;
-		}
-		case OPT_FILE:
-			o->f.file = optarg;
-			break;
-		case OPT_SINCE:
-			if (history_parse_duration(optarg, &d) < 0)
-				ret = cli_usage_error("--since: '%s' is not a "
-				                      "duration (30m, 2h, 7d)",
-				                      optarg);
-			else
-				o->f.since = history_recorder_now() - d;
-			break;
-		case 'n': {
-			uint32_t n;
-			char err[256];
-			if (limits_parse_count(optarg, &n, err, sizeof err) < 0)
-				ret = cli_usage_error("--limit: %s", err);
-			o->f.limit = n;
-			break;
-		}
-		case OPT_KEEP: {
-			char *end;
-			long long n = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 0)
-				ret = cli_usage_error("--keep: '%s' is not a "
-				                      "number of runs",
-				                      optarg);
-			o->keep = n;
-			break;
-		}
-		case OPT_OLDER:
-			if (history_parse_duration(optarg, &d) < 0)
-				ret =
-				    cli_usage_error("--older-than: '%s' is not "
-				                    "a duration (30m, 2h, 7d)",
-				                    optarg);
-			else
-				o->older = history_recorder_now() - d;
-			break;
-		case 'h':
-			help(stdout);
-			ret = 0;
-			break;
-		case ':':
-			ret = cli_usage_error("option '%s' needs a value",
-			                      argv[optind - 1]);
-			break;
-		default:
-			ret = cli_usage_error(
-			    "unknown option '%s' (see 'forge %s "
-			    "--help')",
-			    argv[optind - 1], cmd);
-			break;
-		}
-	}
-	free(lo);
-	if (ret >= 0)
-		return ret;
-	if (argc - optind != nargs)
-		return cli_usage_error(nargs == 0 ? "'forge %s' takes no "
-		                                    "arguments (see --help)"
-		                                  : "usage: see 'forge %s "
-		                                    "--help'",
-		                       cmd);
-	o->args = argv + optind;
-	return -1;
+	return cli_parse(c, argc, argv, a, history_option, o);
 }
 
 static struct history *
@@ -310,29 +273,29 @@ int
 cmd_history(int argc, char **argv)
 {
 	struct hopts o;
+	struct cli_args a;
 	struct history *h;
 	struct history_run *v;
 	size_t n, i;
 	char err[1024];
 	int ret;
 
-	if ((ret = history_getopt(argc, argv, history_options, cmd_history_help,
-	                          "history", 0, &o)) >= 0)
+	if ((ret = history_parse(&cmd_history_entry, argc, argv, &a, &o)) >= 0)
 		return ret;
-	if (access(history_path(o.db), F_OK) < 0) {
+	if (access(history_path(a.db), F_OK) < 0) {
 		/* nothing recorded yet is not an error */
-		printf(o.json ? "[]\n" : "no runs recorded yet (%s)\n",
-		       history_path(o.db));
+		printf(a.json ? "[]\n" : "no runs recorded yet (%s)\n",
+		       history_path(a.db));
 		return 0;
 	}
-	if ((h = history_open_or_say(o.db, false, &ret)) == NULL)
+	if ((h = history_open_or_say(a.db, false, &ret)) == NULL)
 		return ret;
 	if (history_list(h, &o.f, &v, &n, err, sizeof err) < 0) {
 		fprintf(stderr, "forge: %s\n", err);
 		history_close(h);
 		return EXIT_HISTORY;
 	}
-	if (o.json) {
+	if (a.json) {
 		struct buf b;
 		struct json_writer w = {&b, false};
 
@@ -429,20 +392,20 @@ int
 cmd_show(int argc, char **argv)
 {
 	struct hopts o;
+	struct cli_args a;
 	struct history_run r;
 	int ret;
 	size_t i;
 
-	if ((ret = history_getopt(argc, argv, show_options, cmd_show_help,
-	                          "show", 1, &o)) >= 0)
+	if ((ret = history_parse(&cmd_show_entry, argc, argv, &a, &o)) >= 0)
 		return ret;
-	if ((ret = cli_history_load(o.db, o.args[0], &r)) != 0)
+	if ((ret = cli_history_load(a.db, a.argv[0], &r)) != 0)
 		return ret;
 	if (o.source) {
 		fwrite(r.source, 1, r.source_len, stdout);
 	} else if (o.output) {
 		fwrite(r.out, 1, r.out_len, stdout);
-	} else if (o.json) {
+	} else if (a.json) {
 		struct report_extra x = {0};
 		struct buf b;
 
@@ -510,14 +473,14 @@ int
 cmd_export(int argc, char **argv)
 {
 	struct hopts o;
+	struct cli_args a;
 	struct history_run r;
 	struct buf b;
 	int ret;
 
-	if ((ret = history_getopt(argc, argv, simple_options, cmd_export_help,
-	                          "export", 1, &o)) >= 0)
+	if ((ret = history_parse(&cmd_export_entry, argc, argv, &a, &o)) >= 0)
 		return ret;
-	if ((ret = cli_history_load(o.db, o.args[0], &r)) != 0)
+	if ((ret = cli_history_load(a.db, a.argv[0], &r)) != 0)
 		return ret;
 	buf_init(&b, 0);
 	history_export(&r, &b);
@@ -531,31 +494,31 @@ int
 cmd_import(int argc, char **argv)
 {
 	struct hopts o;
+	struct cli_args a;
 	struct history_run r;
 	struct history *h;
 	struct buf b;
 	char err[1024];
 	int ret, rc;
 
-	if ((ret = history_getopt(argc, argv, simple_options, cmd_import_help,
-	                          "import", 1, &o)) >= 0)
+	if ((ret = history_parse(&cmd_import_entry, argc, argv, &a, &o)) >= 0)
 		return ret;
 	buf_init(&b, 0);
-	rc = strcmp(o.args[0], "-") == 0
+	rc = strcmp(a.argv[0], "-") == 0
 	         ? util_read_fd(0, &b, 1u << 30)
-	         : util_read_file(o.args[0], &b, 1u << 30);
+	         : util_read_file(a.argv[0], &b, 1u << 30);
 	if (rc < 0) {
-		ret = cli_usage_error("%s: %s", o.args[0], strerror(errno));
+		ret = cli_usage_error("%s: %s", a.argv[0], strerror(errno));
 		buf_free(&b);
 		return ret;
 	}
 	if (history_import(buf_cstr(&b), b.len, &r, err, sizeof err) < 0) {
 		buf_free(&b);
 		return cli_usage_error("%s: not an exported Forge run: %s",
-		                       o.args[0], err);
+		                       a.argv[0], err);
 	}
 	buf_free(&b);
-	if ((h = history_open_or_say(o.db, true, &ret)) == NULL) {
+	if ((h = history_open_or_say(a.db, true, &ret)) == NULL) {
 		history_run_free(&r);
 		return ret;
 	}
@@ -575,18 +538,18 @@ int
 cmd_gc(int argc, char **argv)
 {
 	struct hopts o;
+	struct cli_args a;
 	struct history *h;
 	int64_t removed;
 	char err[1024];
 	int ret;
 
-	if ((ret = history_getopt(argc, argv, gc_options, cmd_gc_help, "gc", 0,
-	                          &o)) >= 0)
+	if ((ret = history_parse(&cmd_gc_entry, argc, argv, &a, &o)) >= 0)
 		return ret;
 	if (o.keep < 0 && o.older <= 0)
 		return cli_usage_error("say what to remove: --keep N and/or "
 		                       "--older-than DURATION");
-	if ((h = history_open_or_say(o.db, false, &ret)) == NULL)
+	if ((h = history_open_or_say(a.db, false, &ret)) == NULL)
 		return ret;
 	if (history_gc(h, o.keep, o.older, &removed, err, sizeof err) < 0) {
 		fprintf(stderr, "forge: %s\n", err);

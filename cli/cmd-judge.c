@@ -13,12 +13,10 @@
 #include "cli/cli.h"
 
 enum {
-	OPT_JSON = CLI_OPT_COMMAND,
-	OPT_NO_HISTORY,
-	OPT_DB,
+	OPT_JOBS = CLI_OPT_COMMAND,
+	OPT_ONLY,
+	OPT_STOP,
 	OPT_CACHED,
-	OPT_COMPILE_TIME,
-	OPT_COMPILE_MEM,
 	OPT_COMPARE,
 	OPT_CASE,
 	OPT_SPACE,
@@ -28,74 +26,143 @@ enum {
 	OPT_CHECKER,
 	OPT_VALIDATOR,
 	OPT_INTERACTIVE,
-	OPT_ONLY,
+	OPT_QUIET,
 };
 
 static const struct cli_option judge_options[] = {
-    {"lang", 'l', "NAME", "language id (default: by file extension)"},
-    {"time", 't', "SECONDS",
+    CLI_ROW_LANG,
+    {"time", 't', CLI_OPT_TIME, "SECONDS",
      "CPU time limit per test (default: the test set's, else 2)"},
-    {"wall", CLI_OPT_WALL, "SECONDS", "wall time limit per test"},
-    {"mem", 'm', "SIZE",
+    {"wall", 0, CLI_OPT_WALL, "SECONDS",
+     "wall time limit per test (default: 2 x CPU + 1)"},
+    {"mem", 'm', CLI_OPT_MEM, "SIZE",
      "memory limit per test (default: the test set's, else 256M)"},
-    {"pids", CLI_OPT_PIDS, "N", "processes and threads (default 64)"},
-    {"output", CLI_OPT_OUTPUT, "SIZE", "stdout+stderr limit (default 64M)"},
-    {"fsize", CLI_OPT_FSIZE, "SIZE", "largest file, size of /work and /tmp"},
-    {"jobs", 'j', "N", "tests run in parallel (default: the cores)"},
-    {"only", OPT_ONLY, "NAME", "run only tests named so (a glob; repeat)"},
-    {"stop", 'x', NULL, "stop at the first test that fails"},
-    {"compare", OPT_COMPARE, "MODE", "tokens (default) or exact"},
-    {"case-sensitive", OPT_CASE, NULL, "tokens: letter case matters"},
-    {"space-change-sensitive", OPT_SPACE, NULL,
+    CLI_ROW_PIDS,
+    CLI_ROW_OUTPUT,
+    CLI_ROW_FSIZE,
+    {"jobs", 'j', OPT_JOBS, "N", "tests run in parallel (default: the cores)"},
+    {"only", 0, OPT_ONLY, "NAME", "run only tests named so (a glob; repeat)"},
+    {"stop", 'x', OPT_STOP, NULL, "stop at the first test that fails"},
+    {"compare", 0, OPT_COMPARE, "MODE", "tokens (default) or exact"},
+    {"case-sensitive", 0, OPT_CASE, NULL, "tokens: letter case matters"},
+    {"space-change-sensitive", 0, OPT_SPACE, NULL,
      "tokens: whitespace must match"},
-    {"float-tolerance", OPT_FLOAT, "EPS",
+    {"float-tolerance", 0, OPT_FLOAT, "EPS",
      "numbers within EPS, absolute or relative"},
-    {"float-absolute-tolerance", OPT_FLOAT_ABS, "EPS",
+    {"float-absolute-tolerance", 0, OPT_FLOAT_ABS, "EPS",
      "numbers within EPS absolute"},
-    {"float-relative-tolerance", OPT_FLOAT_REL, "EPS",
+    {"float-relative-tolerance", 0, OPT_FLOAT_REL, "EPS",
      "numbers within EPS relative"},
-    {"checker", OPT_CHECKER, "FILE",
+    {"checker", 0, OPT_CHECKER, "FILE",
      "testlib checker: checker input output answer, exit 0 AC"},
-    {"validator", OPT_VALIDATOR, "PATH",
+    {"validator", 0, OPT_VALIDATOR, "PATH",
      "Kattis output validator (file or directory), exit 42 AC"},
-    {"interactive", OPT_INTERACTIVE, NULL,
+    {"interactive", 0, OPT_INTERACTIVE, NULL,
      "run the program against the validator, connected by pipes"},
-    {"json", OPT_JSON, NULL, "print one JSON object with every test"},
-    {"no-history", OPT_NO_HISTORY, NULL, "do not record the judge"},
-    {"db", OPT_DB, "PATH",
-     "the history database (default: $FORGE_HISTORY, else "
-     "$XDG_DATA_HOME/forge/history.db)"},
-    {"cached", OPT_CACHED, NULL,
+    CLI_ROW_BACKEND,
+    {"json", 0, CLI_OPT_JSON, NULL, "print one JSON object with every test"},
+    CLI_ROW_NO_HISTORY("judge"),
+    CLI_ROW_DB,
+    {"cached", 0, OPT_CACHED, NULL,
      "an earlier identical judge's result, if any (not TLE or IE)"},
-    {"compile-time", OPT_COMPILE_TIME, "SECONDS",
-     "CPU time limit of the compiler (default: the language's)"},
-    {"compile-mem", OPT_COMPILE_MEM, "SIZE",
-     "memory limit of the compiler (default: the language's)"},
-    {"quiet", 'q', NULL, "only the summary line"},
-    {"help", 'h', NULL, "show this help"},
-    {NULL, 0, NULL, NULL},
+    CLI_ROW_COMPILE_TIME,
+    CLI_ROW_COMPILE_MEM,
+    {"quiet", 'q', OPT_QUIET, NULL, "only the summary line"},
+    CLI_ROW_END,
 };
 
-void
-cmd_judge_help(FILE *f)
+const struct cli_command cmd_judge_entry = {
+    .name = "judge",
+    .args = "[options] FILE TESTS",
+    .usage = "[options] FILE TESTS",
+    .summary = "run against a test set",
+    .about = "Compiles FILE once and runs it on every test of TESTS, each in "
+             "the sandbox:\n"
+             "  a directory of X.in with X.ans (or X.out, X.a), or inN.txt "
+             "with ansN.txt;\n"
+             "  a Kattis/ICPC problem package (problem.yaml, data/sample, "
+             "data/secret,\n"
+             "  output_validator/); or a competitive-companion JSON file.\n"
+             "Prints one line per test and the first failure's difference "
+             "and stderr.\n"
+             "A package that gives no time limit gets the one its format "
+             "defines, computed\nfrom its accepted submissions (see "
+             "forge(1)).",
+    .epilogue = "exit status: 0 when every test passes, 1 otherwise, 2 "
+                "usage error or bad\ntest set, 3 internal error",
+    .options = judge_options,
+    .min_args = 2,
+    .max_args = 2,
+    .exec = cmd_judge,
+};
+
+/* forge judge's own options */
+struct judge_args {
+	struct judge_opts o;
+	const char *checker, *validator;
+	bool interactive, cached, quiet;
+	long jobs;
+	char **only;
+	size_t nonly;
+};
+
+static int
+judge_option(void *arg, int key, const char *v, char *err, size_t len)
 {
-	fprintf(
-	    f, "usage: forge judge [options] FILE TESTS\n\n"
-	       "Compiles FILE once and runs it on every test of TESTS, each in "
-	       "the sandbox:\n"
-	       "  a directory of X.in with X.ans (or X.out, X.a), or inN.txt "
-	       "with ansN.txt;\n"
-	       "  a Kattis/ICPC problem package (problem.yaml, data/sample, "
-	       "data/secret,\n"
-	       "  output_validator/); or a competitive-companion JSON file.\n"
-	       "Prints one line per test and the first failure's difference "
-	       "and stderr.\n"
-	       "A package that gives no time limit gets the one its format "
-	       "defines, computed\nfrom its accepted submissions (see "
-	       "forge(1)).\n\noptions:\n");
-	cli_options_help(f, judge_options);
-	fprintf(f, "\nexit status: 0 when every test passes, 1 otherwise, 2 "
-	           "usage error or bad\ntest set, 3 internal error\n");
+	struct judge_args *j = arg;
+	struct compare_opts *co = &j->o.compare;
+	uint32_t n;
+	double tol;
+
+	switch (key) {
+	case OPT_JOBS:
+		if (limits_parse_count(v, &n, err, len) < 0)
+			return -1;
+		j->jobs = n;
+		break;
+	case OPT_ONLY:
+		j->only = xrealloc(j->only, (j->nonly + 2) * sizeof *j->only);
+		j->only[j->nonly++] = (char *)v;
+		j->only[j->nonly] = NULL;
+		break;
+	case OPT_STOP:
+		j->o.stop_on_fail = true;
+		break;
+	case OPT_COMPARE:
+		return cli_parse_compare(v, co, err, len);
+	case OPT_CASE:
+		co->case_sensitive = true;
+		break;
+	case OPT_SPACE:
+		co->space_sensitive = true;
+		break;
+	case OPT_FLOAT:
+	case OPT_FLOAT_ABS:
+	case OPT_FLOAT_REL:
+		if (cli_parse_tolerance(v, &tol, err, len) < 0)
+			return -1;
+		if (key != OPT_FLOAT_REL)
+			co->abs_tol = tol;
+		if (key != OPT_FLOAT_ABS)
+			co->rel_tol = tol;
+		break;
+	case OPT_CHECKER:
+		j->checker = v;
+		break;
+	case OPT_VALIDATOR:
+		j->validator = v;
+		break;
+	case OPT_INTERACTIVE:
+		j->interactive = true;
+		break;
+	case OPT_CACHED:
+		j->cached = true;
+		break;
+	case OPT_QUIET:
+		j->quiet = true;
+		break;
+	}
+	return 0;
 }
 
 struct judge_print {
@@ -477,191 +544,59 @@ judge_package_time(const struct testset *ts, const struct judge_opts *o,
 	return -1;
 }
 
-static int
-judge_parse_tol(const char *s, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return errno != 0 || *end != '\0' || !(*out >= 0) || isinf(*out) ? -1
-	                                                                 : 0;
-}
-
 int
 cmd_judge(int argc, char **argv)
 {
 	struct limits limits, climits;
-	const char *lang_id = NULL, *checker_path = NULL,
-	           *validator_path = NULL, *file, *tests;
-	struct cli_limits_set lset = {0};
-	bool json = false, quiet = false, force_interactive = false,
-	     cset[2] = {0, 0};
-	uint64_t ctime = 0, cmem = 0;
+	const char *lang_id, *checker_path, *validator_path, *file, *tests;
+	struct cli_limits_set lset;
+	bool json, quiet, force_interactive;
 	struct judge_opts o;
 	struct judge_print pr;
 	struct language_set langs;
 	const struct language *lang;
 	struct testset ts;
 	struct checker chk;
-	bool have_checker = false, no_history = false, cached = false;
-	const char *db = NULL;
+	bool have_checker = false, no_history, cached;
+	const char *db;
 	char *toolchain = NULL, *testset_abs = NULL, hash[65], herr[512];
 	int64_t id = 0;
 	struct history_run h;
 	struct build build;
 	struct buf src;
-	char **only = NULL;
-	size_t nonly = 0;
-	struct option *lo;
-	char shortopts[64], err[4096];
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int opt, ret = -1;
+	char **only;
+	char err[4096];
+	long jobs;
+	int ret = -1;
+	struct cli_args a;
+	struct judge_args ja = {.jobs = sysconf(_SC_NPROCESSORS_ONLN)};
 
-	memset(&o, 0, sizeof o);
-	limits_default_run(&limits);
-	compare_opts_default(&o.compare);
-	lo = cli_longopts(judge_options, shortopts, sizeof shortopts);
-	opterr = 0;
-	optind = 1;
-	while (ret < 0 &&
-	       (opt = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-		const char *name = "";
-		int bad = 0;
-		size_t i;
-
-		for (i = 0; judge_options[i].name != NULL; i++)
-			if (judge_options[i].key == opt)
-				name = judge_options[i].name;
-		if (cli_limit_option(opt, optarg, &limits, &lset, &bad, err,
-		                     sizeof err))
-			;
-		else
-			switch (opt) {
-			case 'l':
-				lang_id = optarg;
-				break;
-			case 'j': {
-				uint32_t j;
-				bad = limits_parse_count(optarg, &j, err,
-				                         sizeof err);
-				jobs = j;
-				break;
-			}
-			case OPT_ONLY:
-				only =
-				    xrealloc(only, (nonly + 2) * sizeof *only);
-				only[nonly++] = optarg;
-				only[nonly] = NULL;
-				break;
-			case 'x':
-				o.stop_on_fail = true;
-				break;
-			case OPT_COMPARE:
-				if (strcmp(optarg, "exact") == 0)
-					o.compare.mode = COMPARE_EXACT;
-				else if (strcmp(optarg, "tokens") == 0)
-					o.compare.mode = COMPARE_TOKENS;
-				else {
-					snprintf(err, sizeof err,
-					         "'%s': use tokens or exact",
-					         optarg);
-					bad = -1;
-				}
-				break;
-			case OPT_CASE:
-				o.compare.case_sensitive = true;
-				break;
-			case OPT_SPACE:
-				o.compare.space_sensitive = true;
-				break;
-			case OPT_FLOAT:
-			case OPT_FLOAT_ABS:
-			case OPT_FLOAT_REL: {
-				double v;
-				if (judge_parse_tol(optarg, &v) < 0) {
-					snprintf(err, sizeof err,
-					         "'%s' is not a tolerance",
-					         optarg);
-					bad = -1;
-					break;
-				}
-				if (opt != OPT_FLOAT_REL)
-					o.compare.abs_tol = v;
-				if (opt != OPT_FLOAT_ABS)
-					o.compare.rel_tol = v;
-				break;
-			}
-			case OPT_CHECKER:
-				checker_path = optarg;
-				break;
-			case OPT_VALIDATOR:
-				validator_path = optarg;
-				break;
-			case OPT_INTERACTIVE:
-				force_interactive = true;
-				break;
-			case OPT_JSON:
-				json = true;
-				break;
-			case OPT_NO_HISTORY:
-				no_history = true;
-				break;
-			case OPT_DB:
-				db = optarg;
-				break;
-			case OPT_CACHED:
-				cached = true;
-				break;
-			case OPT_COMPILE_TIME:
-				cset[0] = true;
-				bad = limits_parse_seconds(optarg, &ctime, err,
-				                           sizeof err);
-				break;
-			case OPT_COMPILE_MEM:
-				cset[1] = true;
-				bad = limits_parse_size(optarg, &cmem, err,
-				                        sizeof err);
-				break;
-			case 'q':
-				quiet = true;
-				break;
-			case 'h':
-				cmd_judge_help(stdout);
-				ret = 0;
-				break;
-			case ':':
-				ret = cli_usage_error(
-				    "option '%s' needs a value (see "
-				    "'forge judge --help')",
-				    argv[optind - 1]);
-				break;
-			default:
-				ret = cli_usage_error(
-				    "unknown option '%s' (see 'forge "
-				    "judge --help')",
-				    argv[optind - 1]);
-				break;
-			}
-		if (bad < 0)
-			ret = cli_usage_error("--%s: %s", name, err);
-	}
-	free(lo);
-	if (ret >= 0) {
-		free(only);
+	compare_opts_default(&ja.o.compare);
+	if ((ret = cli_parse(&cmd_judge_entry, argc, argv, &a, judge_option,
+	                     &ja)) >= 0) {
+		free(ja.only);
 		return ret;
 	}
-	if (argc - optind != 2) {
-		free(only);
-		return cli_usage_error(
-		    "usage: forge judge [options] FILE TESTS");
-	}
-	if (checker_path != NULL && validator_path != NULL) {
-		free(only);
+	if (ja.checker != NULL && ja.validator != NULL) {
+		free(ja.only);
 		return cli_usage_error("--checker and --validator: give one");
 	}
-	file = argv[optind];
-	tests = argv[optind + 1];
+	o = ja.o;
+	limits = a.limits;
+	lset = a.set;
+	lang_id = a.lang;
+	json = a.json;
+	no_history = a.no_history;
+	db = a.db;
+	quiet = ja.quiet;
+	cached = ja.cached;
+	checker_path = ja.checker;
+	validator_path = ja.validator;
+	force_interactive = ja.interactive;
+	jobs = ja.jobs;
+	only = ja.only;
+	file = a.argv[0];
+	tests = a.argv[1];
 
 	buf_init(&src, 0);
 	memset(&ts, 0, sizeof ts);
@@ -681,7 +616,7 @@ cmd_judge(int argc, char **argv)
 		                                file);
 		goto out_early;
 	}
-	if (!lang_available(lang, backend_default(), err, sizeof err)) {
+	if (!lang_available(lang, a.backend, err, sizeof err)) {
 		ret = cli_usage_error("%s is not available here: %s",
 		                      lang->name, err);
 		goto out_early;
@@ -705,7 +640,7 @@ cmd_judge(int argc, char **argv)
 		goto out_early;
 	}
 
-	o.backend = backend_default();
+	o.backend = a.backend;
 	o.backend->cleanup_stale();
 	cache_cleanup_stale();
 	ret = -1;
@@ -812,14 +747,7 @@ cmd_judge(int argc, char **argv)
 		                            testset_abs, json, quiet, &x)) >= 0)
 			goto out_checker;
 	}
-	climits = lang->compile_limits;
-	if (cset[0]) {
-		climits.cpu_ms = ctime;
-		if (climits.wall_ms < ctime * 2)
-			climits.wall_ms = ctime * 2;
-	}
-	if (cset[1])
-		climits.mem_bytes = cmem;
+	cli_compile_limits(&a, lang, &climits);
 
 	judge_print_init(&pr, json, quiet, &o);
 	if (pipeline_build(&build, lang, o.backend, buf_cstr(&src), src.len,

@@ -8,22 +8,36 @@
 #include "cli/cli.h"
 
 static const struct cli_option langs_options[] = {
-    {"json", 'j', NULL, "print a JSON array"},
-    {"help", 'h', NULL, "show this help"},
-    {NULL, 0, NULL, NULL},
+    {"json", 'j', CLI_OPT_JSON, NULL, "print a JSON array"},
+    {"backend", 0, CLI_OPT_BACKEND, "NAME",
+     "toolchains as this backend sees them (default ns)"},
+    CLI_ROW_END,
 };
 
-void
-cmd_langs_help(FILE *f)
+static void
+langs_help_extra(FILE *f)
 {
 	fprintf(f,
-	        "usage: forge langs [--json]\n\n"
-	        "Lists the language plugins (from %s and\n"
-	        "$XDG_CONFIG_HOME/forge/languages), each with its toolchain "
-	        "version or why\nit is unavailable.\n\noptions:\n",
+	        "\nlanguage plugins are read from %s, then\n"
+	        "$XDG_CONFIG_HOME/forge/languages (a file there overrides a "
+	        "shipped one)\n",
 	        lang_system_dir());
-	cli_options_help(f, langs_options);
 }
+
+const struct cli_command cmd_langs_entry = {
+    .name = "langs",
+    .args = "[--json]",
+    .usage = "[--json] [--backend NAME]",
+    .summary = "languages and whether their toolchains are here",
+    .about = "Lists the language plugins, each with its toolchain version on "
+             "the backend\n(the default one unless --backend names another) "
+             "or why it is unavailable\nthere.",
+    .help_extra = langs_help_extra,
+    .options = langs_options,
+    .min_args = 0,
+    .max_args = 0,
+    .exec = cmd_langs,
+};
 
 static void
 langs_exts(struct buf *b, const struct language *l)
@@ -34,84 +48,72 @@ langs_exts(struct buf *b, const struct language *l)
 		buf_printf(b, "%s%s", e == l->extensions ? "" : " ", *e);
 }
 
+/* One language's line of the table, or its object of the JSON. */
+static void
+langs_one(const struct language *l, const struct backend *be, bool json,
+          struct json_writer *w, struct buf *out)
+{
+	char why[512], **e;
+	bool ok = lang_available(l, be, why, sizeof why);
+	char *version = ok ? lang_toolchain_version(l, be) : NULL;
+	struct buf exts;
+
+	if (json) {
+		json_open(w, NULL, '{');
+		json_cstr(w, "id", l->id);
+		json_cstr(w, "name", l->name);
+		json_open(w, "extensions", '[');
+		for (e = l->extensions; *e != NULL; e++)
+			json_cstr(w, NULL, *e);
+		json_close(w, ']');
+		json_bool(w, "compiled", l->compile != NULL);
+		json_cstr(w, "backend", be->name);
+		json_bool(w, "available", ok);
+		json_cstr(w, "version", version);
+		json_cstr(w, "reason", ok ? NULL : why);
+		json_cstr(w, "file", l->file);
+		json_close(w, '}');
+	} else {
+		buf_init(&exts, 0);
+		langs_exts(&exts, l);
+		buf_printf(out, "%-11s %-22s %-24s %s\n", l->id, l->name,
+		           buf_cstr(&exts),
+		           ok ? (version ? version : "available") : why);
+		buf_free(&exts);
+	}
+	free(version);
+}
+
 int
 cmd_langs(int argc, char **argv)
 {
 	struct language_set set;
 	const struct language *l;
-	struct option *lo;
-	char shortopts[16];
-	bool json = false;
-	const struct backend *be = backend_default();
+	struct cli_args a;
 	struct buf out;
 	struct json_writer w = {&out, false};
-	int opt;
+	int ret;
 	size_t i;
 
-	lo = cli_longopts(langs_options, shortopts, sizeof shortopts);
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-		if (opt == 'j')
-			json = true;
-		else if (opt == 'h') {
-			cmd_langs_help(stdout);
-			free(lo);
-			return 0;
-		} else {
-			free(lo);
-			return cli_usage_error("unknown option '%s' (see "
-			                       "'forge langs --help')",
-			                       argv[optind - 1]);
-		}
-	}
-	free(lo);
-	if (optind < argc)
-		return cli_usage_error("'forge langs' takes no arguments");
-
+	if ((ret = cli_parse(&cmd_langs_entry, argc, argv, &a, NULL, NULL)) >=
+	    0)
+		return ret;
 	lang_load_all(&set);
-	be->cleanup_stale();
+	a.backend->cleanup_stale();
 	buf_init(&out, 0);
-	if (json)
+	if (a.json)
 		json_open(&w, NULL, '[');
 	else
 		buf_printf(&out, "%-11s %-22s %-24s %s\n", "ID", "NAME",
 		           "EXTENSIONS", "TOOLCHAIN");
-	for (l = set.head; l != NULL; l = l->next) {
-		char why[512];
-		bool ok = lang_available(l, be, why, sizeof why);
-		char *version = ok ? lang_toolchain_version(l, be) : NULL;
-		struct buf exts;
-
-		buf_init(&exts, 0);
-		langs_exts(&exts, l);
-		if (json) {
-			char **e;
-			json_open(&w, NULL, '{');
-			json_cstr(&w, "id", l->id);
-			json_cstr(&w, "name", l->name);
-			json_open(&w, "extensions", '[');
-			for (e = l->extensions; *e != NULL; e++)
-				json_cstr(&w, NULL, *e);
-			json_close(&w, ']');
-			json_bool(&w, "compiled", l->compile != NULL);
-			json_bool(&w, "available", ok);
-			json_cstr(&w, "version", version);
-			json_cstr(&w, "reason", ok ? NULL : why);
-			json_cstr(&w, "file", l->file);
-			json_close(&w, '}');
-		} else
-			buf_printf(&out, "%-11s %-22s %-24s %s\n", l->id,
-			           l->name, buf_cstr(&exts),
-			           ok ? (version ? version : "available")
-			              : why);
-		buf_free(&exts);
-		free(version);
-	}
-	if (json) {
+	for (l = set.head; l != NULL; l = l->next)
+		langs_one(l, a.backend, a.json, &w, &out);
+	if (a.json) {
 		json_close(&w, ']');
 		buf_add(&out, "\n", 1);
-	}
+	} else
+		buf_printf(&out, "(toolchains as backend %s sees them: %s)\n",
+		           a.backend->name, a.backend->description);
 	fwrite(out.data, 1, out.len, stdout);
 	for (i = 0; i < set.nerrors; i++)
 		fprintf(stderr, "forge: warning: %s\n", set.errors[i]);

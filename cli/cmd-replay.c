@@ -13,35 +13,62 @@
 
 #include "cli/cli.h"
 
-enum { OPT_DB = 256, OPT_PLAY, OPT_SPEED, OPT_JSON, OPT_NO_HISTORY };
+enum { OPT_PLAY = CLI_OPT_COMMAND, OPT_SPEED };
 
 static const struct cli_option replay_options[] = {
-    {"play", OPT_PLAY, NULL,
+    {"play", 0, OPT_PLAY, NULL,
      "play the recorded output back as it appeared, with its usage"},
-    {"speed", OPT_SPEED, "X", "with --play: X times as fast (default 1)"},
-    {"json", OPT_JSON, NULL, "print the new run and the comparison as JSON"},
-    {"no-history", OPT_NO_HISTORY, NULL, "do not record the new run"},
-    {"db", OPT_DB, "PATH",
-     "the history database (default: $FORGE_HISTORY, else "
-     "$XDG_DATA_HOME/forge/history.db)"},
-    {"help", 'h', NULL, "show this help"},
-    {NULL, 0, NULL, NULL},
+    {"speed", 0, OPT_SPEED, "X", "with --play: X times as fast (default 1)"},
+    {"backend", 0, CLI_OPT_BACKEND, "NAME",
+     "run it on this backend (default: the one it was recorded on)"},
+    {"json", 0, CLI_OPT_JSON, NULL,
+     "print the new run and the comparison as JSON"},
+    CLI_ROW_NO_HISTORY("new run"),
+    CLI_ROW_DB,
+    CLI_ROW_END,
 };
 
-void
-cmd_replay_help(FILE *f)
+const struct cli_command cmd_replay_entry = {
+    .name = "replay",
+    .args = "ID [--play]",
+    .usage = "[options] ID",
+    .summary = "run it again: did it reproduce?",
+    .about = "Runs recorded run ID again, with its source, stdin, language, "
+             "limits and\nbackend, and says whether it reproduced: the same "
+             "verdict and the same output\n(or where the output first "
+             "differs). The new run is recorded, linked to ID.\nWith --play, "
+             "plays the recorded output back in the terminal instead.",
+    .epilogue = "exit status: 0 reproduced (or played), 1 not reproduced, 2 "
+                "usage error or\nno such run, 3 internal error, 4 the "
+                "history database cannot be used",
+    .options = replay_options,
+    .min_args = 1,
+    .max_args = 1,
+    .exec = cmd_replay,
+};
+
+/* forge replay's own options */
+struct replay_args {
+	bool play;
+	double speed;
+};
+
+static int
+replay_option(void *arg, int key, const char *v, char *err, size_t len)
 {
-	fprintf(f,
-	        "usage: forge replay [options] ID\n\nRuns recorded run ID "
-	        "again, with its source, stdin, language and limits,\nand "
-	        "says whether it reproduced: the same verdict and the same "
-	        "output (or\nwhere the output first differs). The new run is "
-	        "recorded, linked to ID.\nWith --play, plays the recorded "
-	        "output back in the terminal instead.\n\noptions:\n");
-	cli_options_help(f, replay_options);
-	fprintf(f, "\nexit status: 0 reproduced (or played), 1 not reproduced, "
-	           "2 usage error or\nno such run, 3 internal error, 4 the "
-	           "history database cannot be used\n");
+	struct replay_args *r = arg;
+	char *end;
+
+	if (key == OPT_PLAY) {
+		r->play = true;
+		return 0;
+	}
+	r->speed = strtod(v, &end);
+	if (end == v || *end != '\0' || !(r->speed > 0) || isinf(r->speed)) {
+		snprintf(err, len, "'%s' is not a positive factor", v);
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -116,123 +143,47 @@ replay_play(const struct history_run *r, double speed)
 	return 0;
 }
 
-int
-cmd_replay(int argc, char **argv)
+/* The backend to replay on: --backend's, else the one the run was
+ * recorded on (the default for a run recorded before backends were). 0,
+ * or the exit status with the reason said. */
+static int
+replay_backend(const struct cli_args *a, const struct history_run *old,
+               const struct backend **be)
 {
-	const char *db = NULL;
-	bool play = false, json = false, no_history = false;
-	double speed = 1;
-	struct option *lo;
-	char shortopts[32], err[1024], *toolchain = NULL, *end;
-	struct history_run old, h;
-	struct language_set langs;
-	const struct language *lang;
-	const struct backend *be = backend_default();
+	char err[512];
+
+	*be = a->backend;
+	if (a->backend_given || old->backend == NULL || *old->backend == '\0')
+		return 0;
+	if (backend_lookup(old->backend, be, err, sizeof err) < 0)
+		return cli_usage_error("run %lld was recorded on backend '%s', "
+		                       "which is not here: %s; replay it on "
+		                       "another with --backend NAME",
+		                       (long long)old->id, old->backend, err);
+	return 0;
+}
+
+/* The replay itself: the old run's program, stdin and limits, run again
+ * and recorded as h. */
+static int
+replay_run(const struct cli_args *a, const struct history_run *old,
+           const struct language *lang, const struct backend *be,
+           const char *toolchain, struct history_run *h, struct report_extra *x,
+           struct pipeline_result *r, char *err, size_t errlen)
+{
 	struct pipeline_request q = {0};
-	struct pipeline_result r;
 	struct run_io io = {0};
-	struct report_extra x = {0};
-	struct buf why;
-	long long id;
-	int opt, ret = -1, fd;
-	bool same_verdict, same_output;
+	int fd = util_memfd(old->stdin_data, old->stdin_len);
 
-	lo = cli_longopts(replay_options, shortopts, sizeof shortopts);
-	opterr = 0;
-	optind = 1;
-	while (ret < 0 &&
-	       (opt = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-		switch (opt) {
-		case OPT_DB:
-			db = optarg;
-			break;
-		case OPT_PLAY:
-			play = true;
-			break;
-		case OPT_SPEED:
-			speed = strtod(optarg, &end);
-			if (*end != '\0' || !(speed > 0) || isinf(speed))
-				ret = cli_usage_error("--speed: '%s' is not a "
-				                      "positive factor",
-				                      optarg);
-			break;
-		case OPT_JSON:
-			json = true;
-			break;
-		case OPT_NO_HISTORY:
-			no_history = true;
-			break;
-		case 'h':
-			cmd_replay_help(stdout);
-			ret = 0;
-			break;
-		case ':':
-			ret = cli_usage_error("option '%s' needs a value",
-			                      argv[optind - 1]);
-			break;
-		default:
-			ret = cli_usage_error("unknown option '%s' (see 'forge "
-			                      "replay --help')",
-			                      argv[optind - 1]);
-			break;
-		}
-	}
-	free(lo);
-	if (ret >= 0)
-		return ret;
-	if (argc - optind != 1)
-		return cli_usage_error("usage: forge replay [options] ID");
-	if ((ret = cli_history_load(db, argv[optind], &old)) != 0)
-		return ret;
-	id = old.id;
-	if (play) {
-		ret = replay_play(&old, speed);
-		history_run_free(&old);
-		return ret;
-	}
-	if (strcmp(old.kind, "run") != 0) {
-		history_run_free(&old);
-		return cli_usage_error("run %lld is a judge: re-judge it with "
-		                       "'forge judge' (its tests: see 'forge "
-		                       "show %lld')",
-		                       id, id);
-	}
-
-	lang_load_all(&langs);
-	lang = lang_find_id(&langs, old.language);
-	if (lang == NULL || !lang_available(lang, be, err, sizeof err)) {
-		ret = cli_usage_error(
-		    "run %lld is in %s, which is %s here", id, old.language,
-		    lang == NULL ? "not defined" : "not available");
-		goto out_langs;
-	}
-	if (old.stdin_truncated)
-		fprintf(stderr,
-		        "forge: warning: run %lld's stdin was not "
-		        "recorded whole; the replay gets what was\n",
-		        id);
-	be->cleanup_stale();
-	cache_cleanup_stale();
-	toolchain = cache_toolchain(lang, be);
-	if (toolchain != NULL && old.toolchain != NULL &&
-	    strcmp(toolchain, old.toolchain) != 0)
-		fprintf(stderr,
-		        "forge: note: the toolchain changed: %s, then "
-		        "%s\n",
-		        old.toolchain, toolchain);
-
-	fd = util_memfd(old.stdin_data, old.stdin_len);
-	if (fd < 0) {
-		ret = cli_internal_error("stdin: %s", strerror(errno));
-		goto out_langs;
-	}
-	history_recorder_init(&io.rec, !no_history,
-	                      (size_t)old.limits.output_bytes);
+	if (fd < 0)
+		return cli_internal_error("stdin: %s", strerror(errno));
+	history_recorder_init(&io.rec, !a->no_history,
+	                      (size_t)old->limits.output_bytes);
 	q.lang = lang;
 	q.backend = be;
-	q.source = old.source;
-	q.source_len = old.source_len;
-	q.limits = old.limits;
+	q.source = old->source;
+	q.source_len = old->source_len;
+	q.limits = old->limits;
 	q.compile_limits = lang->compile_limits;
 	q.stdin_fd = fd;
 	q.tty_fd = -1;
@@ -240,60 +191,55 @@ cmd_replay(int argc, char **argv)
 	q.on_input = run_input;
 	q.on_sample = run_sample;
 	q.arg = &io;
-	pipeline_run(&q, &r);
+	pipeline_run(&q, r);
 	close(fd);
-	history_recorder_finish(&io.rec, &h,
+	history_recorder_finish(&io.rec, h,
 	                        &(struct history_recorder_run){
-	                            &r, lang, be, &old.limits,
-	                            old.file ? old.file : "replay", old.source,
-	                            old.source_len, toolchain});
-	free(h.file);
-	h.file = old.file ? xstrdup(old.file) : NULL;
-	h.replay_of = old.id;
-	x.language_name = lang->name;
-	x.build_cached = r.build_cached;
-	x.compile_ms = r.compile_ms;
-	x.ran = r.ran;
-	if (!no_history &&
-	    history_recorder_save(db, &h, err, sizeof err) == 0) {
+	                            r, lang, be, &old->limits,
+	                            old->file ? old->file : "replay",
+	                            old->source, old->source_len, toolchain});
+	history_recorder_free(&io.rec);
+	free(h->file);
+	h->file = old->file ? xstrdup(old->file) : NULL;
+	h->replay_of = old->id;
+	x->language_name = lang->name;
+	x->build_cached = r->build_cached;
+	x->compile_ms = r->compile_ms;
+	x->ran = r->ran;
+	if (!a->no_history &&
+	    history_recorder_save(a->db, h, err, errlen) == 0) {
 		fprintf(stderr,
 		        "forge: warning: the replay was not saved to "
 		        "the history: %s\n",
 		        err);
-		x.history_error = err;
+		x->history_error = err;
 	}
+	return 0;
+}
 
-	/* reproduced: the same verdict and the same output (as much of it
-	 * as the history kept) */
-	same_verdict = strcmp(h.verdict, old.verdict) == 0;
-	buf_init(&why, 0);
-	{
-		struct compare_opts co;
-		size_t n = h.out_len;
+/* Whether it reproduced, as JSON or as lines on stderr. */
+static void
+replay_say(const struct history_run *old, const struct history_run *h,
+           const struct report_extra *x, bool json, bool same_verdict,
+           bool same_output, const struct buf *why)
+{
+	long long id = (long long)old->id;
 
-		compare_opts_default(&co);
-		co.mode = COMPARE_EXACT;
-		if (old.out_truncated && n > old.out_len)
-			n = old.out_len;
-		same_output =
-		    compare_output(&co, h.out ? h.out : "", n,
-		                   old.out ? old.out : "", old.out_len, &why);
-	}
 	if (json) {
 		struct buf b, run;
 		struct json_writer w = {&b, false};
 
 		buf_init(&b, 0);
 		buf_init(&run, 0);
-		report_run_json(&h, &x, &run);
+		report_run_json(h, x, &run);
 		json_open(&w, NULL, '{');
 		json_bool(&w, "reproduced", same_verdict && same_output);
 		json_bool(&w, "same_verdict", same_verdict);
 		json_bool(&w, "same_output", same_output);
 		json_cstr(&w, "difference",
-		          same_output ? NULL : buf_cstr(&why));
-		json_int(&w, "replay_of", old.id);
-		json_cstr(&w, "original_verdict", old.verdict);
+		          same_output ? NULL : buf_cstr((struct buf *)why));
+		json_int(&w, "replay_of", old->id);
+		json_cstr(&w, "original_verdict", old->verdict);
 		buf_addstr(&b, ",\"run\":");
 		buf_add(&b, run.data, run.len - 1); /* without its newline */
 		json_close(&w, '}');
@@ -301,40 +247,129 @@ cmd_replay(int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 		buf_free(&run);
-	} else {
-		fwrite(h.out, 1, h.out_len, stdout);
-		fflush(stdout);
-		if (same_verdict && same_output)
-			fprintf(stderr,
-			        "forge: reproduced run %lld: %s, the "
-			        "same output%s\n",
-			        id, h.verdict,
-			        h.id > 0 ? "" : " (not recorded)");
-		else {
-			fprintf(stderr,
-			        "forge: run %lld did not reproduce:", id);
-			if (!same_verdict)
-				fprintf(stderr, " verdict %s, now %s;",
-				        old.verdict, h.verdict);
-			if (!same_output)
-				fprintf(stderr, " the output differs: %s",
-				        buf_cstr(&why));
-			fprintf(stderr, "\n");
-		}
-		if (h.id > 0)
-			fprintf(stderr, "forge: the replay is run %lld\n",
-			        (long long)h.id);
+		return;
 	}
-	ret = r.verdict == VERDICT_IE       ? EXIT_INTERNAL
-	      : same_verdict && same_output ? 0
-	                                    : 1;
+	fwrite(h->out, 1, h->out_len, stdout);
+	fflush(stdout);
+	if (same_verdict && same_output)
+		fprintf(stderr,
+		        "forge: reproduced run %lld: %s, the same "
+		        "output%s\n",
+		        id, h->verdict, h->id > 0 ? "" : " (not recorded)");
+	else {
+		fprintf(stderr, "forge: run %lld did not reproduce:", id);
+		if (!same_verdict)
+			fprintf(stderr, " verdict %s, now %s;", old->verdict,
+			        h->verdict);
+		if (!same_output)
+			fprintf(stderr, " the output differs: %s",
+			        buf_cstr((struct buf *)why));
+		fprintf(stderr, "\n");
+	}
+	if (h->id > 0)
+		fprintf(stderr, "forge: the replay is run %lld\n",
+		        (long long)h->id);
+}
+
+/* Reproduced: the same verdict and the same output (as much of it as the
+ * history kept). Says so; the exit status. */
+static int
+replay_compare(const struct history_run *old, const struct history_run *h,
+               const struct report_extra *x, bool json, enum verdict v)
+{
+	struct compare_opts co;
+	bool same_verdict = strcmp(h->verdict, old->verdict) == 0, same_output;
+	size_t n = h->out_len;
+	struct buf why;
+
+	buf_init(&why, 0);
+	compare_opts_default(&co);
+	co.mode = COMPARE_EXACT;
+	if (old->out_truncated && n > old->out_len)
+		n = old->out_len;
+	same_output =
+	    compare_output(&co, h->out ? h->out : "", n,
+	                   old->out ? old->out : "", old->out_len, &why);
+	replay_say(old, h, x, json, same_verdict, same_output, &why);
 	buf_free(&why);
-	pipeline_result_free(&r);
-	history_run_free(&h);
-	history_recorder_free(&io.rec);
-out_langs:
+	return v == VERDICT_IE               ? EXIT_INTERNAL
+	       : same_verdict && same_output ? 0
+	                                     : 1;
+}
+
+/* The run replayed: its language and backend here, then the replay. */
+static int
+replay_again(const struct cli_args *a, const struct history_run *old)
+{
+	char err[1024], *toolchain;
+	struct language_set langs;
+	const struct language *lang;
+	const struct backend *be;
+	struct pipeline_result r;
+	struct report_extra x = {0};
+	struct history_run h;
+	long long id = (long long)old->id;
+	int ret;
+
+	if ((ret = replay_backend(a, old, &be)) != 0)
+		return ret;
+	lang_load_all(&langs);
+	lang = lang_find_id(&langs, old->language);
+	if (lang == NULL || !lang_available(lang, be, err, sizeof err)) {
+		ret = cli_usage_error(
+		    "run %lld is in %s, which is %s here", id, old->language,
+		    lang == NULL ? "not defined" : "not available");
+		lang_set_free(&langs);
+		return ret;
+	}
+	if (old->stdin_truncated)
+		fprintf(stderr,
+		        "forge: warning: run %lld's stdin was not "
+		        "recorded whole; the replay gets what was\n",
+		        id);
+	be->cleanup_stale();
+	cache_cleanup_stale();
+	toolchain = cache_toolchain(lang, be);
+	if (toolchain != NULL && old->toolchain != NULL &&
+	    strcmp(toolchain, old->toolchain) != 0)
+		fprintf(stderr,
+		        "forge: note: the toolchain changed: %s, then %s\n",
+		        old->toolchain, toolchain);
+	if ((ret = replay_run(a, old, lang, be, toolchain, &h, &x, &r, err,
+	                      sizeof err)) == 0) {
+		ret = replay_compare(old, &h, &x, a->json, r.verdict);
+		pipeline_result_free(&r);
+		history_run_free(&h);
+	}
 	free(toolchain);
 	lang_set_free(&langs);
+	return ret;
+}
+
+int
+cmd_replay(int argc, char **argv)
+{
+	struct replay_args ra = {false, 1};
+	struct cli_args a;
+	struct history_run old;
+	long long id;
+	int ret;
+
+	if ((ret = cli_parse(&cmd_replay_entry, argc, argv, &a, replay_option,
+	                     &ra)) >= 0)
+		return ret;
+	if ((ret = cli_history_load(a.db, a.argv[0], &old)) != 0)
+		return ret;
+	id = old.id;
+	if (ra.play)
+		ret = replay_play(&old, ra.speed);
+	else if (strcmp(old.kind, "run") != 0)
+		ret = cli_usage_error("run %lld is a judge: re-judge it with "
+		                      "'forge judge' (its tests: see 'forge "
+		                      "show %lld')",
+		                      id, id);
+	else
+		ret = replay_again(&a, &old);
 	history_run_free(&old);
 	return ret;
 }

@@ -13,60 +13,91 @@
 #include "cli/cli.h"
 
 enum {
-	OPT_NET = CLI_OPT_COMMAND,
-	OPT_BACKEND,
-	OPT_JSON,
-	OPT_NO_HISTORY,
-	OPT_COMPILE_TIME,
-	OPT_COMPILE_MEM,
-	OPT_SAMPLES,
-	OPT_DB,
+	OPT_STDIN = CLI_OPT_COMMAND,
+	OPT_NET,
 	OPT_CACHED,
+	OPT_SAMPLES,
+	OPT_QUIET,
 };
 
 static const struct cli_option run_options[] = {
-    {"lang", 'l', "NAME", "language id (default: by file extension)"},
-    {"stdin", 'i', "FILE", "feed FILE to the program's stdin"},
-    {"time", 't', "SECONDS", "CPU time limit, all processes (default 2)"},
-    {"wall", CLI_OPT_WALL, "SECONDS", "wall time limit (default 10)"},
-    {"mem", 'm', "SIZE", "memory limit, all processes (default 256M)"},
-    {"pids", CLI_OPT_PIDS, "N", "processes and threads (default 64)"},
-    {"output", CLI_OPT_OUTPUT, "SIZE", "stdout+stderr limit (default 64M)"},
-    {"fsize", CLI_OPT_FSIZE, "SIZE",
-     "largest file, and size of /work and /tmp (default 64M)"},
-    {"net", OPT_NET, NULL, "a private loopback network (never the host's)"},
-    {"backend", OPT_BACKEND, "NAME", "sandbox backend (default ns)"},
-    {"json", OPT_JSON, NULL, "print one JSON object with the result"},
-    {"no-history", OPT_NO_HISTORY, NULL, "do not record the run"},
-    {"db", OPT_DB, "PATH",
-     "the history database (default: $FORGE_HISTORY, else "
-     "$XDG_DATA_HOME/forge/history.db)"},
-    {"cached", OPT_CACHED, NULL,
+    CLI_ROW_LANG,
+    {"stdin", 'i', OPT_STDIN, "FILE", "feed FILE to the program's stdin"},
+    {"time", 't', CLI_OPT_TIME, "SECONDS",
+     "CPU time limit, all processes (default 2)"},
+    {"wall", 0, CLI_OPT_WALL, "SECONDS",
+     "wall time limit (default 10, at least 2 x CPU + 1)"},
+    {"mem", 'm', CLI_OPT_MEM, "SIZE",
+     "memory limit, all processes (default 256M)"},
+    CLI_ROW_PIDS,
+    CLI_ROW_OUTPUT,
+    CLI_ROW_FSIZE,
+    {"net", 0, OPT_NET, NULL, "a private loopback network (never the host's)"},
+    CLI_ROW_BACKEND,
+    {"json", 0, CLI_OPT_JSON, NULL, "print one JSON object with the result"},
+    CLI_ROW_NO_HISTORY("run"),
+    CLI_ROW_DB,
+    {"cached", 0, OPT_CACHED, NULL,
      "an earlier identical run's result, if any (not TLE or IE)"},
-    {"compile-time", OPT_COMPILE_TIME, "SECONDS",
-     "CPU time limit of the compiler (default: the language's)"},
-    {"compile-mem", OPT_COMPILE_MEM, "SIZE",
-     "memory limit of the compiler (default: the language's)"},
-    {"samples", OPT_SAMPLES, NULL,
+    CLI_ROW_COMPILE_TIME,
+    CLI_ROW_COMPILE_MEM,
+    {"samples", 0, OPT_SAMPLES, NULL,
      "with --json: the live usage samples (every 100 ms)"},
-    {"quiet", 'q', NULL, "no summary line"},
-    {"help", 'h', NULL, "show this help"},
-    {NULL, 0, NULL, NULL},
+    {"quiet", 'q', OPT_QUIET, NULL, "no summary line"},
+    CLI_ROW_END,
 };
 
-void
-cmd_run_help(FILE *f)
+const struct cli_command cmd_run_entry = {
+    .name = "run",
+    .args = "[options] FILE",
+    .usage = "[options] FILE",
+    .summary = "compile if needed, run once in the sandbox",
+    .about = "Compiles FILE if its language compiles (in the sandbox; builds "
+             "are cached),\nruns it once in the sandbox and reports the "
+             "verdict. The program's stdout and\nstderr pass through; a "
+             "one-line summary goes to stderr.",
+    .epilogue = "sizes take a unit: 512K, 256M, 1G. times are seconds: 2, "
+                "0.5, 500ms.\nexit status: 0 OK, 1 another verdict, 2 usage "
+                "error, 3 internal error (IE)",
+    .options = run_options,
+    .min_args = 1,
+    .max_args = 1,
+    .too_few = "no FILE to run (usage: forge run [options] FILE)",
+    .too_many = "one FILE at a time",
+    .exec = cmd_run,
+};
+
+/* forge run's own options */
+struct run_opts {
+	const char *stdin_path;
+	bool net, cached, samples, quiet;
+};
+
+static int
+run_option(void *arg, int key, const char *v, char *err, size_t len)
 {
-	fprintf(f, "usage: forge run [options] FILE\n\n"
-	           "Compiles FILE if its language compiles (in the sandbox; "
-	           "builds are cached),\nruns it once in the sandbox and "
-	           "reports the verdict. The program's stdout and\nstderr "
-	           "pass through; a one-line summary goes to stderr.\n\n"
-	           "options:\n");
-	cli_options_help(f, run_options);
-	fprintf(f, "\nsizes take a unit: 512K, 256M, 1G. times are seconds: 2, "
-	           "0.5, 500ms.\nexit status: 0 OK, 1 another verdict, 2 usage "
-	           "error, 3 internal error (IE)\n");
+	struct run_opts *o = arg;
+
+	(void)err;
+	(void)len;
+	switch (key) {
+	case OPT_STDIN:
+		o->stdin_path = v;
+		break;
+	case OPT_NET:
+		o->net = true;
+		break;
+	case OPT_CACHED:
+		o->cached = true;
+		break;
+	case OPT_SAMPLES:
+		o->samples = true;
+		break;
+	case OPT_QUIET:
+		o->quiet = true;
+		break;
+	}
+	return 0;
 }
 
 void
@@ -122,295 +153,218 @@ run_report(const struct history_run *h, const struct report_extra *x, bool json,
 	return verdict_exit_status(v);
 }
 
+/* One forge run, from its arguments to its report. */
+struct run_ctx {
+	struct cli_args a;
+	struct run_opts o;
+	const char *file;
+	const struct language *lang;
+	struct language_set langs;
+	struct buf src, in; /* in: stdin, when read whole first */
+	int stdin_fd;
+	char *toolchain;
+	struct run_io io;
+	struct history_run h;
+	struct report_extra x;
+};
+
+/* The language: -l's, else the one FILE's extension names (and only
+ * that one is loaded). 0, or the exit status. */
 static int
-run_opt_error(const char *opt, const char *err)
+run_language(struct run_ctx *c)
 {
-	return cli_usage_error("--%s: %s", opt, err);
+	char err[512];
+
+	if (c->a.lang != NULL) {
+		lang_load_all(&c->langs);
+		c->lang = lang_find_id(&c->langs, c->a.lang);
+	} else
+		c->lang = lang_load_for_file(&c->langs, c->file);
+	for (size_t i = 0; i < c->langs.nerrors; i++)
+		fprintf(stderr, "forge: warning: %s\n", c->langs.errors[i]);
+	if (c->lang == NULL)
+		return c->a.lang
+		           ? cli_usage_error("unknown language '%s' (see "
+		                             "'forge langs')",
+		                             c->a.lang)
+		           : cli_usage_error("%s: unknown file extension; "
+		                             "name the language with -l "
+		                             "(see 'forge langs')",
+		                             c->file);
+	if (!lang_available(c->lang, c->a.backend, err, sizeof err))
+		return cli_usage_error("%s is not available here: %s",
+		                       c->lang->name, err);
+	return 0;
 }
 
-int
-cmd_run(int argc, char **argv)
+/* --stdin FILE, else our stdin. 0, or the exit status. */
+static int
+run_open_stdin(struct run_ctx *c)
 {
-	struct limits limits, climits;
-	const char *lang_id = NULL, *stdin_path = NULL, *backend_name = NULL;
-	struct language_set langs;
-	const struct language *lang;
-	const struct backend *be;
+	struct stat st;
+
+	if (c->o.stdin_path == NULL) {
+		c->stdin_fd = 0;
+		return 0;
+	}
+	c->stdin_fd = open(c->o.stdin_path, O_RDONLY | O_CLOEXEC);
+	if (c->stdin_fd < 0 || fstat(c->stdin_fd, &st) < 0)
+		return cli_usage_error("--stdin %s: %s", c->o.stdin_path,
+		                       strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return cli_usage_error("--stdin %s: is a directory",
+		                       c->o.stdin_path);
+	return 0;
+}
+
+/* --cached: an earlier identical run's result, shown as this run's; -1
+ * when there is none (then the program runs). */
+static int
+run_from_cache(struct run_ctx *c)
+{
+	char hash[65], e[512];
+	struct history *store;
+	int64_t id;
+
+	cache_sha256(c->src.data ? c->src.data : "", c->src.len, hash);
+	store = history_open(history_path(c->a.db), false, e, sizeof e);
+	if (store == NULL)
+		return -1;
+	id = history_cached(store, c->lang->id, c->toolchain, hash, c->in.data,
+	                    c->in.len, &c->a.limits, "run", NULL);
+	if (id <= 0 || history_get(store, id, &c->h, e, sizeof e) != 0) {
+		history_close(store);
+		return -1;
+	}
+	history_close(store);
+	c->x.language_name = c->lang->name;
+	c->x.cached = true;
+	c->x.ran = true;
+	if (!c->io.json) {
+		(void)util_write_all(1, c->h.out ? c->h.out : "", c->h.out_len);
+		(void)util_write_all(2, c->h.err ? c->h.err : "", c->h.err_len);
+	}
+	return run_report(&c->h, &c->x, c->io.json, c->o.quiet);
+}
+
+/* Compile, run, record, report: the exit status. */
+static int
+run_execute(struct run_ctx *c)
+{
 	struct pipeline_request q = {0};
 	struct pipeline_result r;
-	struct run_io io = {0};
-	struct option *lo;
-	char shortopts[64], err[256];
-	bool quiet = false, climits_set[2] = {false, false};
-	struct cli_limits_set lset = {0};
-	bool no_history = false, cached = false, want_samples = false;
-	const char *db = NULL;
-	uint64_t ctime = 0, cmem = 0;
-	struct buf src, in;
-	struct history_run h;
-	struct report_extra x = {0};
-	char *toolchain = NULL, herr[512];
-	int opt, ret, stdin_fd = -1;
+	char herr[512];
+	int ret;
 
-	limits_default_run(&limits);
-	io.passthrough = true;
-	lo = cli_longopts(run_options, shortopts, sizeof shortopts);
-	opterr = 0;
-	optind = 1;
-	ret = -1;
-	while (ret < 0 &&
-	       (opt = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
-		const char *name = NULL;
-		int bad = 0;
-		size_t i;
-
-		for (i = 0; run_options[i].name != NULL; i++)
-			if (run_options[i].key == opt)
-				name = run_options[i].name;
-		if (cli_limit_option(opt, optarg, &limits, &lset, &bad, err,
-		                     sizeof err))
-			;
-		else
-			switch (opt) {
-			case 'l':
-				lang_id = optarg;
-				break;
-			case 'i':
-				stdin_path = optarg;
-				break;
-			case OPT_NET:
-				limits.net = true;
-				break;
-			case OPT_BACKEND:
-				backend_name = optarg;
-				break;
-			case OPT_JSON:
-				io.json = true;
-				io.passthrough = false;
-				break;
-			case OPT_NO_HISTORY:
-				no_history = true;
-				break;
-			case OPT_DB:
-				db = optarg;
-				break;
-			case OPT_CACHED:
-				cached = true;
-				break;
-			case OPT_COMPILE_TIME:
-				bad = limits_parse_seconds(optarg, &ctime, err,
-				                           sizeof err);
-				climits_set[0] = true;
-				break;
-			case OPT_COMPILE_MEM:
-				bad = limits_parse_size(optarg, &cmem, err,
-				                        sizeof err);
-				climits_set[1] = true;
-				break;
-			case OPT_SAMPLES:
-				want_samples = true;
-				break;
-			case 'q':
-				quiet = true;
-				break;
-			case 'h':
-				cmd_run_help(stdout);
-				ret = 0;
-				break;
-			case ':':
-				ret =
-				    cli_usage_error("option '%s' needs a value "
-				                    "(see 'forge run --help')",
-				                    argv[optind - 1]);
-				break;
-			default:
-				ret = cli_usage_error(
-				    "unknown option '%s' (see 'forge "
-				    "run --help')",
-				    argv[optind - 1]);
-				break;
-			}
-		if (bad < 0)
-			ret = run_opt_error(name, err);
-	}
-	free(lo);
-	if (ret >= 0)
-		return ret;
-	/* the wall limit follows the CPU limit unless given */
-	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
-		limits.wall_ms = limits.cpu_ms * 2 + 1000;
-	if (optind != argc - 1)
-		return cli_usage_error(optind >= argc
-		                           ? "no FILE to run (usage: forge "
-		                             "run [options] FILE)"
-		                           : "one FILE at a time ('%s' is "
-		                             "extra)",
-		                       argv[argc - 1]);
-
-	if (want_samples && !io.json)
-		return cli_usage_error("--samples goes with --json");
-	be = backend_default();
-	if (backend_name != NULL &&
-	    backend_lookup(backend_name, &be, err, sizeof err) < 0)
-		return cli_usage_error("--backend: %s", err);
-
-	buf_init(&src, 0);
-	buf_init(&in, 0);
-	history_run_init(&h);
-	/* the timelines are kept for the history, and for --samples */
-	history_recorder_init(&io.rec, !no_history || want_samples,
-	                      (size_t)limits.output_bytes);
-	if ((ret = cli_read_source(argv[optind], &src)) != 0) {
-		buf_free(&src);
-		history_recorder_free(&io.rec);
-		return ret;
-	}
-	/* without -l only the language the extension names is loaded */
-	if (lang_id != NULL) {
-		lang_load_all(&langs);
-		lang = lang_find_id(&langs, lang_id);
-	} else
-		lang = lang_load_for_file(&langs, argv[optind]);
-	for (size_t i = 0; i < langs.nerrors; i++)
-		fprintf(stderr, "forge: warning: %s\n", langs.errors[i]);
-	if (lang == NULL) {
-		ret = lang_id ? cli_usage_error("unknown language '%s' (see "
-		                                "'forge langs')",
-		                                lang_id)
-		              : cli_usage_error("%s: unknown file extension; "
-		                                "name the language with -l "
-		                                "(see 'forge langs')",
-		                                argv[optind]);
-		goto out;
-	}
-	if (!lang_available(lang, be, err, sizeof err)) {
-		ret = cli_usage_error("%s is not available here: %s",
-		                      lang->name, err);
-		goto out;
-	}
-	if (stdin_path != NULL) {
-		struct stat st;
-		stdin_fd = open(stdin_path, O_RDONLY | O_CLOEXEC);
-		if (stdin_fd < 0 || fstat(stdin_fd, &st) < 0) {
-			ret = cli_usage_error("--stdin %s: %s", stdin_path,
-			                      strerror(errno));
-			goto out;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			ret = cli_usage_error("--stdin %s: is a directory",
-			                      stdin_path);
-			goto out;
-		}
-	} else
-		stdin_fd = 0;
-
-	be->cleanup_stale();
-	cache_cleanup_stale();
-	if (!no_history || cached)
-		toolchain = cache_toolchain(lang, be);
-	/* a terminal's input is typed live: it is neither kept nor looked
-	 * up; any other stdin is read first when the cache may answer */
-	if (isatty(stdin_fd))
-		io.rec.in_unrecorded = true;
-	else if (cached) {
-		int mfd = run_slurp(stdin_fd, &in);
-		if (mfd < 0) {
-			ret = cli_usage_error("reading stdin: %s",
-			                      strerror(errno));
-			goto out;
-		}
-		if (stdin_fd > 0)
-			close(stdin_fd);
-		stdin_fd = mfd;
-	}
-	if (cached && !io.rec.in_unrecorded) {
-		char hash[65], e[512];
-		struct history *store;
-
-		cache_sha256(src.data ? src.data : "", src.len, hash);
-		store = history_open(history_path(db), false, e, sizeof e);
-		if (store != NULL) {
-			int64_t id = history_cached(store, lang->id, toolchain,
-			                            hash, in.data, in.len,
-			                            &limits, "run", NULL);
-			if (id > 0 &&
-			    history_get(store, id, &h, e, sizeof e) == 0) {
-				history_close(store);
-				x.language_name = lang->name;
-				x.cached = true;
-				x.ran = true;
-				if (!io.json) {
-					(void)util_write_all(
-					    1, h.out ? h.out : "", h.out_len);
-					(void)util_write_all(
-					    2, h.err ? h.err : "", h.err_len);
-				}
-				ret = run_report(&h, &x, io.json, quiet);
-				goto out;
-			}
-			history_close(store);
-		}
-	}
-
-	climits = lang->compile_limits;
-	if (climits_set[0]) {
-		climits.cpu_ms = ctime;
-		if (climits.wall_ms < ctime * 2)
-			climits.wall_ms = ctime * 2;
-	}
-	if (climits_set[1])
-		climits.mem_bytes = cmem;
-	q.lang = lang;
-	q.backend = be;
-	q.source = buf_cstr(&src);
-	q.source_len = src.len;
-	q.limits = limits;
-	q.compile_limits = climits;
-	q.stdin_fd = stdin_fd;
+	q.lang = c->lang;
+	q.backend = c->a.backend;
+	q.source = buf_cstr(&c->src);
+	q.source_len = c->src.len;
+	q.limits = c->a.limits;
+	cli_compile_limits(&c->a, c->lang, &q.compile_limits);
+	q.stdin_fd = c->stdin_fd;
 	q.tty_fd = -1;
 	q.on_output = run_output;
 	q.on_input = run_input;
 	q.on_sample = run_sample;
-	q.arg = &io;
+	q.arg = &c->io;
 	pipeline_run(&q, &r);
 
-	if (!io.json && r.compile_output.len > 0 &&
+	if (!c->io.json && r.compile_output.len > 0 &&
 	    (!r.build_cached || r.verdict == VERDICT_CE))
 		(void)util_write_all(2, r.compile_output.data,
 		                     r.compile_output.len);
 	/* in.len > 0: stdin was read whole before the run */
-	if (in.len > 0 && io.rec.in.len == 0) {
-		buf_add(&io.rec.in, in.data, in.len);
-	}
-	history_recorder_finish(
-	    &io.rec, &h,
-	    &(struct history_recorder_run){&r, lang, be, &limits, argv[optind],
-	                                   src.data ? src.data : "", src.len,
-	                                   toolchain});
-	x.language_name = lang->name;
-	x.build_cached = r.build_cached;
-	x.compile_ms = r.compile_ms;
-	x.ran = r.ran;
-	x.samples = want_samples;
-	if (!no_history &&
-	    history_recorder_save(db, &h, herr, sizeof herr) == 0) {
+	if (c->in.len > 0 && c->io.rec.in.len == 0)
+		buf_add(&c->io.rec.in, c->in.data, c->in.len);
+	history_recorder_finish(&c->io.rec, &c->h,
+	                        &(struct history_recorder_run){
+	                            &r, c->lang, c->a.backend, &c->a.limits,
+	                            c->file, c->src.data ? c->src.data : "",
+	                            c->src.len, c->toolchain});
+	c->x.language_name = c->lang->name;
+	c->x.build_cached = r.build_cached;
+	c->x.compile_ms = r.compile_ms;
+	c->x.ran = r.ran;
+	c->x.samples = c->o.samples;
+	if (!c->a.no_history &&
+	    history_recorder_save(c->a.db, &c->h, herr, sizeof herr) == 0) {
 		/* the run is not lost for that: its result is still shown */
 		fprintf(stderr,
 		        "forge: warning: the run was not saved to the "
 		        "history: %s\n",
 		        herr);
-		x.history_error = herr;
+		c->x.history_error = herr;
 	}
-	ret = run_report(&h, &x, io.json, quiet);
+	ret = run_report(&c->h, &c->x, c->io.json, c->o.quiet);
 	pipeline_result_free(&r);
-out:
-	if (stdin_fd > 0)
-		close(stdin_fd);
-	buf_free(&in);
-	history_recorder_free(&io.rec);
-	history_run_free(&h);
-	free(toolchain);
-	buf_free(&src);
-	lang_set_free(&langs);
+	return ret;
+}
+
+/* Everything up to the program's start that needs no sandbox; 0, or the
+ * exit status. */
+static int
+run_prepare(struct run_ctx *c)
+{
+	int ret;
+
+	if ((ret = cli_read_source(c->file, &c->src)) != 0 ||
+	    (ret = run_language(c)) != 0 || (ret = run_open_stdin(c)) != 0)
+		return ret;
+	c->a.backend->cleanup_stale();
+	cache_cleanup_stale();
+	if (!c->a.no_history || c->o.cached)
+		c->toolchain = cache_toolchain(c->lang, c->a.backend);
+	/* a terminal's input is typed live: it is neither kept nor looked
+	 * up; any other stdin is read first when the cache may answer */
+	if (isatty(c->stdin_fd))
+		c->io.rec.in_unrecorded = true;
+	else if (c->o.cached) {
+		int mfd = run_slurp(c->stdin_fd, &c->in);
+		if (mfd < 0)
+			return cli_usage_error("reading stdin: %s",
+			                       strerror(errno));
+		if (c->stdin_fd > 0)
+			close(c->stdin_fd);
+		c->stdin_fd = mfd;
+	}
+	return 0;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_ctx c;
+	int ret;
+
+	memset(&c, 0, sizeof c);
+	if ((ret = cli_parse(&cmd_run_entry, argc, argv, &c.a, run_option,
+	                     &c.o)) >= 0)
+		return ret;
+	if (c.o.samples && !c.a.json)
+		return cli_usage_error("--samples goes with --json");
+	c.a.limits.net = c.o.net;
+	c.file = c.a.argv[0];
+	c.io.json = c.a.json;
+	c.io.passthrough = !c.a.json;
+	c.stdin_fd = -1;
+	buf_init(&c.src, 0);
+	buf_init(&c.in, 0);
+	history_run_init(&c.h);
+	/* the timelines are kept for the history, and for --samples */
+	history_recorder_init(&c.io.rec, !c.a.no_history || c.o.samples,
+	                      (size_t)c.a.limits.output_bytes);
+	if ((ret = run_prepare(&c)) == 0 &&
+	    (!c.o.cached || c.io.rec.in_unrecorded ||
+	     (ret = run_from_cache(&c)) < 0))
+		ret = run_execute(&c);
+	if (c.stdin_fd > 0)
+		close(c.stdin_fd);
+	buf_free(&c.in);
+	history_recorder_free(&c.io.rec);
+	history_run_free(&c.h);
+	free(c.toolchain);
+	buf_free(&c.src);
+	lang_set_free(&c.langs);
 	return ret;
 }

@@ -92,6 +92,8 @@ int limits_parse_size(const char *, uint64_t *, char *err, size_t);
 int limits_parse_seconds(const char *, uint64_t *ms, char *err, size_t);
 int limits_parse_count(const char *, uint32_t *, char *err, size_t);
 void limits_format_size(uint64_t, char *, size_t);
+uint64_t limits_default_wall(uint64_t cpu_ms);
+void limits_finish(struct limits *, bool wall_given);
 
 /* verdict.c */
 enum verdict {

@@ -196,3 +196,23 @@ limits_format_size(uint64_t n, char *out, size_t size)
 	else
 		snprintf(out, size, "%" PRIu64 "B", n);
 }
+
+/* The wall-time limit that goes with a CPU limit when none is given: twice
+ * the CPU time and a second more, so that a program slowed by a busy host
+ * (or one waiting on I/O a little) still ends on its CPU limit, while one
+ * that sleeps or blocks forever is stopped soon after. The CLI, the judge
+ * and the workbench all use this one rule. */
+uint64_t
+limits_default_wall(uint64_t cpu_ms)
+{
+	return cpu_ms * 2 + 1000;
+}
+
+/* A wall limit not given explicitly rises to the default for the CPU
+ * limit; one that was given is kept as it is. */
+void
+limits_finish(struct limits *l, bool wall_given)
+{
+	if (!wall_given && l->wall_ms < limits_default_wall(l->cpu_ms))
+		l->wall_ms = limits_default_wall(l->cpu_ms);
+}

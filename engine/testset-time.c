@@ -393,7 +393,7 @@ testset_time_judge(const struct testset *ts, const struct judge_opts *o,
 		return 0;
 	}
 	ro.limits.cpu_ms = TESTSET_TIME_GENEROUS_MS;
-	ro.limits.wall_ms = TESTSET_TIME_GENEROUS_MS * 2 + 1000;
+	ro.limits.wall_ms = limits_default_wall(TESTSET_TIME_GENEROUS_MS);
 	ro.verdict_cpu_ms = 0;
 	ro.only = NULL;
 	ro.stop_on_fail = true;

@@ -719,7 +719,7 @@ tests_start(struct tui *t, size_t which)
 	if (tests.ts.mem_bytes)
 		l.mem_bytes = tests.ts.mem_bytes;
 	/* a judge's wall limit, not a person's typing time */
-	l.wall_ms = l.cpu_ms * 2 + 1000;
+	l.wall_ms = limits_default_wall(l.cpu_ms);
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		free(order);
 		tui_message(t, "pipe: %s", strerror(errno));

@@ -89,18 +89,4 @@ eq "the newest build was kept" true "$(j .build_cached)"
 forge_json "$TEST_TMP/b1.c"
 eq "an old build was removed" false "$(j .build_cached)"
 
-# a Java program keeps all of its classes (inner classes too)
-if "$FORGE" langs --json | jq -e '.[] | select(.id == "java" and .available)' >/dev/null; then
-	java=$(write Inner.java <<'X'
-public class Inner {
-    static class Helper { int twice(int x) { return 2 * x; } }
-    public static void main(String[] a) { System.out.println(new Helper().twice(21)); }
-}
-X
-)
-	forge_json "$java" -t 5
-	eq "java with an inner class" 42 "$(j .stdout)"
-	forge_json "$java" -t 5
-	eq "java cached with its inner class" "true 42" "$(j .build_cached) $(j .stdout)"
-fi
 finish

@@ -3,6 +3,9 @@
 # then fails under forge judge, and stays quiet for a correct solution.
 . "$FORGE_SRCDIR/tests/lib.sh"
 need_sandbox
+# the generator and the reference are Python programs, run in the sandbox
+need_lang python3
+need_lang c
 
 gen=$(write gen.py <<'X'
 import random, sys
@@ -52,7 +55,7 @@ check "the seed is named ($seed)" test -n "$seed"
 check "the input was saved" test -s "$TEST_TMP/found/stress-$seed.in"
 check "the reference's answer was saved" test -s "$TEST_TMP/found/stress-$seed.ans"
 eq "the saved answer is the reference's" \
-	"$(python3 "$ref" <"$TEST_TMP/found/stress-$seed.in")" \
+	"$("$FORGE" run -q --no-history -i "$TEST_TMP/found/stress-$seed.in" "$ref")" \
 	"$(cat "$TEST_TMP/found/stress-$seed.ans")"
 # the saved pair is a test set forge judge reads: the bug fails it
 rc=0
@@ -93,4 +96,19 @@ eq "no --ref: usage error" 2 "$rc"
 rc=0
 "$FORGE" stress "$good" --gen "$TEST_TMP/none.py" --ref "$ref" >/dev/null 2>&1 || rc=$?
 eq "a missing generator: usage error" 2 "$rc"
+
+# --backend: the named one runs all three; an unknown one is refused with
+# the registered ones listed, before anything is built
+rc=0
+"$FORGE" stress "$good" --gen "$gen" --ref "$ref" -n 3 --backend ns \
+	>"$TEST_TMP/ns.txt" 2>&1 || rc=$?
+eq "--backend ns: runs" 0 "$rc"
+check "--backend ns: no difference" grep -q "no difference in 3 tests" "$TEST_TMP/ns.txt"
+rc=0
+"$FORGE" stress "$good" --gen "$gen" --ref "$ref" -n 3 --backend nosuch \
+	>/dev/null 2>"$TEST_TMP/nosuch.err" || rc=$?
+eq "--backend nosuch: usage error" 2 "$rc"
+eq "--backend nosuch: one line naming the registered backends" \
+	"forge: --backend: unknown backend 'nosuch' (registered: ns)" \
+	"$(cat "$TEST_TMP/nosuch.err")"
 finish
