@@ -239,8 +239,7 @@ cmd_stress(int argc, char **argv)
 		return cli_usage_error("usage: forge stress [options] SOLUTION "
 		                       "--gen GENERATOR --ref REFERENCE");
 	sol.path = argv[optind];
-	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
-		limits.wall_ms = limits.cpu_ms * 2 + 1000;
+	judge_prepare_wall(&limits, lset.wall); /* a judge's wall rule */
 
 	lang_load_all(&langs);
 	be->cleanup_stale();

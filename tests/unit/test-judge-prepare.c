@@ -286,6 +286,19 @@ test_digest(struct language_set *langs)
 	put("pairs/1.ans", "3\n");
 	digest(langs, 0, base);
 	CHECK(strlen(base) == 64);
+	/* the form cached judges in the history were keyed by: a change
+	 * would make every earlier judge a stranger to --cached */
+	{
+		struct testset ts;
+
+		load(&ts, "pairs");
+		testset_digest(&ts,
+		               "only= stop=0 mode=0 case=0 space=0 abs=-1 "
+		               "rel=-1 checker=- interactive=0",
+		               d);
+		CHECK_STR(base, d);
+		testset_free(&ts);
+	}
 	digest(langs, 0, again);
 	CHECK_STR(base, again);
 	digest(langs, 3, d);
