@@ -497,79 +497,245 @@ judge_from_cache(const char *db, const char *toolchain, const char *hash,
 	return verdict_exit_status(x->verdict);
 }
 
-/* A package that gives no time limit (no limits.time_limit, no
- * .timelimit): the one its format defines, from its accepted submissions,
- * said on stderr in one line. -1 when judging goes on (with that limit,
- * or with the default when there is nothing to compute it from), else
- * the exit status. */
+/* What a judge is asked, once its options are read. */
+struct judge_cmd {
+	const struct cli_args *args; /* the shared options */
+	const char *file, *tests, *lang_id, *db;
+	bool json, quiet, no_history, cached;
+	struct judge_request req; /* its ts and langs set later */
+};
+
+/* What a judge has loaded. */
+struct judge_input {
+	struct language_set langs;
+	const struct language *lang;
+	struct testset ts;
+	struct buf src;
+	char hash[65];     /* the source's */
+	char *testset_abs; /* the test set as judged: path#digest */
+	char *toolchain;   /* NULL: not needed */
+	struct judge_prepared prep;
+	bool prepared;
+};
+
+/* The source, its language and the test set; -1 when judging goes on,
+ * else the exit status. */
 static int
-judge_package_time(const struct testset *ts, const struct judge_opts *o,
-                   const struct language_set *langs, struct limits *limits)
+judge_load(const struct judge_cmd *c, struct judge_input *in)
 {
-	struct judge_opts to = *o;
-	struct testset_time tt;
-	char err[2048], round[64] = "";
+	char err[4096];
+	int ret;
+
+	for (size_t i = 0; i < in->langs.nerrors; i++)
+		fprintf(stderr, "forge: warning: %s\n", in->langs.errors[i]);
+	if ((ret = cli_read_source(c->file, &in->src)) != 0)
+		return ret;
+	in->lang = c->lang_id ? lang_find_id(&in->langs, c->lang_id)
+	                      : lang_find_file(&in->langs, c->file);
+	if (in->lang == NULL)
+		return c->lang_id
+		           ? cli_usage_error("unknown language '%s' (see "
+		                             "'forge langs')",
+		                             c->lang_id)
+		           : cli_usage_error("%s: unknown file extension; "
+		                             "name the language with -l",
+		                             c->file);
+	if (!lang_available(in->lang, c->req.backend, err, sizeof err))
+		return cli_usage_error("%s is not available here: %s",
+		                       in->lang->name, err);
+	if (testset_load(&in->ts, c->tests, err, sizeof err) < 0)
+		return cli_usage_error("%s", err);
+	return -1;
+}
+
+/* The engine's rules applied to the test set; what they decided about
+ * the time limit said on stderr when a package left it to them. -1 when
+ * judging goes on, else the exit status. */
+static int
+judge_rules(struct judge_cmd *c, struct judge_input *in)
+{
+	enum judge_prepare_status st;
+	char err[4096], *abs;
 	const char *p, *nl;
 
-	to.limits = *limits;
-	if (testset_time_compute(ts, &to, langs, &tt, err, sizeof err) < 0) {
-		testset_time_free(&tt);
+	c->req.ts = &in->ts;
+	c->req.langs = &in->langs;
+	st = judge_prepare(&in->prep, &c->req, err, sizeof err);
+	in->prepared = true;
+	if (st == JUDGE_PREPARE_INTERNAL)
+		return cli_internal_error("%s", err);
+	if (st != JUDGE_PREPARED)
 		return cli_usage_error("%s", err);
-	}
-	for (p = buf_cstr(&tt.notes); (nl = strchr(p, '\n')) != NULL;
+	for (p = buf_cstr(&in->prep.warnings); (nl = strchr(p, '\n')) != NULL;
 	     p = nl + 1)
 		fprintf(stderr, "forge: warning: %.*s\n", (int)(nl - p), p);
-	if (tt.time_ms == 0) {
-		fprintf(stderr,
-		        "forge: %s gives no time limit and has no accepted "
-		        "submission %sto compute it from; the default, %g s\n",
-		        ts->path, tt.notes.len > 0 ? "that runs here " : "",
-		        (double)limits->cpu_ms / 1000.0);
-		testset_time_free(&tt);
-		return -1;
-	}
-	if ((double)tt.time_ms >
-	    (double)tt.slowest_ms * ts->ac_to_time_limit + 0.5)
-		snprintf(round, sizeof round,
-		         ", rounded up to a multiple of %g s",
-		         ts->time_resolution);
-	fprintf(stderr,
-	        "forge: time limit %g s = %g x %.3f s, the slowest accepted "
-	        "submission (%s, on %s)%s%s\n",
-	        (double)tt.time_ms / 1000.0, ts->ac_to_time_limit,
-	        (double)tt.slowest_ms / 1000.0, tt.submission, tt.test, round,
-	        tt.cached ? "; computed by an earlier judge" : "");
-	limits->cpu_ms = tt.time_ms;
-	testset_time_free(&tt);
+	if (in->prep.time_source == JUDGE_TIME_COMPUTED ||
+	    in->prep.time_source == JUDGE_TIME_UNCOMPUTED)
+		fprintf(stderr, "forge: %s\n", in->prep.time_note);
+	cache_sha256(in->src.data ? in->src.data : "", in->src.len, in->hash);
+	abs = history_recorder_abspath(c->tests);
+	xasprintf(&in->testset_abs, "%s#%.16s", abs, in->prep.digest);
+	free(abs);
+	if (!c->no_history || c->cached)
+		in->toolchain = cache_toolchain(in->lang, c->req.backend);
 	return -1;
+}
+
+/* The judge's verdict: the build's when it failed, else the first
+ * failure's, else AC (OK when no test has an answer to compare). */
+static enum verdict
+judge_overall(const struct judge_print *pr, const struct build *build,
+              const struct testset *ts, const char **detail)
+{
+	bool any_answer = false;
+
+	*detail = "";
+	if (build->verdict == VERDICT_CE || build->verdict == VERDICT_IE) {
+		*detail = build->detail;
+		return build->verdict;
+	}
+	if (pr->failed) {
+		*detail = pr->first_fail.detail;
+		return pr->first_fail.verdict;
+	}
+	if (pr->count == 0) {
+		*detail = "no test matched --only";
+		return VERDICT_IE;
+	}
+	if (pr->passed == 0 || ts->ntests == 0)
+		return VERDICT_OK;
+	for (size_t i = 0; i < ts->ntests; i++)
+		any_answer |= ts->tests[i].has_answer;
+	return any_answer ? VERDICT_AC : VERDICT_OK;
+}
+
+/* The judge into the history; its id, or 0 with herr said. */
+static int64_t
+judge_record(const struct judge_cmd *c, struct judge_input *in,
+             struct judge_print *pr, const struct build *build,
+             const struct judge_outcome *x, char *herr, size_t herrlen)
+{
+	struct history_run h;
+	int64_t id;
+
+	history_run_init(&h);
+	h.created = history_recorder_now();
+	h.kind = xstrdup("judge");
+	h.file = history_recorder_abspath(c->file);
+	h.language = xstrdup(in->lang->id);
+	h.toolchain = in->toolchain ? xstrdup(in->toolchain) : NULL;
+	h.source = xstrndup(in->src.data ? in->src.data : "", in->src.len);
+	h.source_len = in->src.len;
+	h.source_hash = xstrdup(in->hash);
+	h.stdin_data = xstrdup("");
+	h.limits = x->limits;
+	h.backend = xstrdup(x->backend);
+	h.enforced_by = x->enforced_by ? xstrdup(x->enforced_by) : NULL;
+	h.verdict = xstrdup(verdict_name(x->verdict));
+	h.detail = xstrdup(x->detail);
+	h.time_ms = (int64_t)pr->max_time;
+	h.memory_kb = (int64_t)pr->max_mem;
+	h.compile = xstrndup(
+	    build->compile_output.data ? build->compile_output.data : "",
+	    build->compile_output.len);
+	h.compile_len = build->compile_output.len;
+	h.testset = xstrdup(in->testset_abs);
+	h.tests = pr->tests;
+	h.ntests = pr->ntests;
+	pr->tests = NULL;
+	pr->ntests = 0;
+	id = history_recorder_save(c->db, &h, herr, herrlen);
+	if (id == 0)
+		fprintf(stderr,
+		        "forge: warning: the judge was not saved to the "
+		        "history: %s\n",
+		        herr);
+	history_run_free(&h);
+	return id;
+}
+
+/* Compiles once, judges every test, records and prints; the exit
+ * status. */
+static int
+judge_go(const struct judge_cmd *c, struct judge_input *in)
+{
+	const struct judge_prepared *prep = &in->prep;
+	struct limits climits;
+	struct judge_outcome x;
+	struct judge_print pr;
+	struct build build;
+	char herr[512] = "";
+
+	judge_outcome_init(&x, &in->ts,
+	                   prep->have_checker ? &prep->checker : NULL,
+	                   prep->opts.interactive, in->lang->id);
+	if (c->cached) {
+		int ret = judge_from_cache(c->db, in->toolchain, in->hash,
+		                           &prep->limits, in->testset_abs,
+		                           c->json, c->quiet, &x);
+		if (ret >= 0)
+			return ret;
+	}
+	cli_compile_limits(c->args, in->lang, &climits);
+	judge_print_init(&pr, c->json, c->quiet, &prep->opts);
+	if (pipeline_build(&build, in->lang, prep->opts.backend,
+	                   buf_cstr(&in->src), in->src.len, NULL, 0, &climits,
+	                   false) == 0) {
+		judge_print_header(&pr);
+		judge_run(&prep->opts, &build, &in->ts, judge_report, &pr);
+	}
+	json_close(&pr.w, ']');
+	x.verdict = judge_overall(&pr, &build, &in->ts, &x.detail);
+	x.compile = build.compile_output.data;
+	x.compile_len = build.compile_output.len;
+	x.build_cached = build.cached;
+	x.limits = prep->limits;
+	x.backend = prep->opts.backend->name;
+	x.enforced_by = pr.any_run ? box_enforcer_name(pr.enforced_by) : NULL;
+	if (!c->no_history)
+		x.id = judge_record(c, in, &pr, &build, &x, herr, sizeof herr);
+	x.history_error = herr[0] != '\0' ? herr : NULL;
+	if (c->json)
+		judge_print_json(&pr, &x);
+	else
+		judge_print_text(&pr, &x);
+	judge_print_free(&pr);
+	pipeline_build_free(&build);
+	return verdict_exit_status(x.verdict);
+}
+
+/* A judge, its options read: the exit status. */
+static int
+judge_command(struct judge_cmd *c)
+{
+	struct judge_input in;
+	int ret;
+
+	memset(&in, 0, sizeof in);
+	buf_init(&in.src, 0);
+	lang_load_all(&in.langs);
+	if ((ret = judge_load(c, &in)) < 0) {
+		c->req.backend->cleanup_stale();
+		cache_cleanup_stale();
+		if ((ret = judge_rules(c, &in)) < 0)
+			ret = judge_go(c, &in);
+	}
+	if (in.prepared)
+		judge_prepare_free(&in.prep);
+	free(in.toolchain);
+	free(in.testset_abs);
+	testset_free(&in.ts);
+	lang_set_free(&in.langs);
+	buf_free(&in.src);
+	return ret;
 }
 
 int
 cmd_judge(int argc, char **argv)
 {
-	struct limits limits, climits;
-	const char *lang_id, *checker_path, *validator_path, *file, *tests;
-	struct cli_limits_set lset;
-	bool json, quiet, force_interactive;
-	struct judge_opts o;
-	struct judge_print pr;
-	struct language_set langs;
-	const struct language *lang;
-	struct testset ts;
-	struct checker chk;
-	bool have_checker = false, no_history, cached;
-	const char *db;
-	char *toolchain = NULL, *testset_abs = NULL, hash[65], herr[512];
-	int64_t id = 0;
-	struct history_run h;
-	struct build build;
-	struct buf src;
-	char **only;
-	char err[4096];
-	long jobs;
-	int ret = -1;
 	struct cli_args a;
 	struct judge_args ja = {.jobs = sysconf(_SC_NPROCESSORS_ONLN)};
+	int ret;
 
 	compare_opts_default(&ja.o.compare);
 	if ((ret = cli_parse(&cmd_judge_entry, argc, argv, &a, judge_option,
@@ -581,278 +747,33 @@ cmd_judge(int argc, char **argv)
 		free(ja.only);
 		return cli_usage_error("--checker and --validator: give one");
 	}
-	o = ja.o;
-	limits = a.limits;
-	lset = a.set;
-	lang_id = a.lang;
-	json = a.json;
-	no_history = a.no_history;
-	db = a.db;
-	quiet = ja.quiet;
-	cached = ja.cached;
-	checker_path = ja.checker;
-	validator_path = ja.validator;
-	force_interactive = ja.interactive;
-	jobs = ja.jobs;
-	only = ja.only;
-	file = a.argv[0];
-	tests = a.argv[1];
-
-	buf_init(&src, 0);
-	memset(&ts, 0, sizeof ts);
-	lang_load_all(&langs);
-	for (size_t i = 0; i < langs.nerrors; i++)
-		fprintf(stderr, "forge: warning: %s\n", langs.errors[i]);
-	if ((ret = cli_read_source(file, &src)) != 0)
-		goto out_early;
-	lang = lang_id ? lang_find_id(&langs, lang_id)
-	               : lang_find_file(&langs, file);
-	if (lang == NULL) {
-		ret = lang_id ? cli_usage_error("unknown language '%s' (see "
-		                                "'forge langs')",
-		                                lang_id)
-		              : cli_usage_error("%s: unknown file extension; "
-		                                "name the language with -l",
-		                                file);
-		goto out_early;
-	}
-	if (!lang_available(lang, a.backend, err, sizeof err)) {
-		ret = cli_usage_error("%s is not available here: %s",
-		                      lang->name, err);
-		goto out_early;
-	}
-	if (testset_load(&ts, tests, err, sizeof err) < 0) {
-		ret = cli_usage_error("%s", err);
-		goto out_early;
-	}
-	/* the test set's limits, unless given here */
-	if (!lset.time && ts.time_ms != 0)
-		limits.cpu_ms = ts.time_ms;
-	if (!lset.mem && ts.mem_bytes != 0)
-		limits.mem_bytes = ts.mem_bytes;
-	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
-		limits.wall_ms = limits.cpu_ms * 2 + 1000;
-	if (ts.validator_flags != NULL && ts.validator_path == NULL &&
-	    validator_path == NULL && checker_path == NULL &&
-	    compare_parse_flags(&o.compare, ts.validator_flags, err,
-	                        sizeof err) < 0) {
-		ret = cli_usage_error("%s: validator_flags: %s", tests, err);
-		goto out_early;
-	}
-
-	o.backend = a.backend;
-	o.backend->cleanup_stale();
-	cache_cleanup_stale();
-	ret = -1;
-	if (checker_path != NULL || validator_path != NULL ||
-	    ts.validator_path != NULL) {
-		const char *p = checker_path     ? checker_path
-		                : validator_path ? validator_path
-		                                 : ts.validator_path;
-		if (checker_prepare(
-		        &chk, checker_path ? CHECKER_TESTLIB : CHECKER_KATTIS,
-		        p, &langs, o.backend, err, sizeof err) < 0) {
-			ret = cli_usage_error("%s", err);
-			goto out_early;
-		}
-		have_checker = true;
-		o.checker = &chk;
-	}
-	o.interactive = force_interactive || ts.interactive;
-	if (o.interactive && (!have_checker || chk.kind != CHECKER_KATTIS)) {
-		ret = cli_usage_error("an interactive problem needs a Kattis "
-		                      "output validator (--validator)");
-		goto out_checker;
-	}
-	o.validator_flags = ts.validator_flags;
-	o.jobs = jobs > 0 ? (unsigned)jobs : 1;
-	o.only = only;
 	{
-		size_t i, selected = 0;
+		struct judge_cmd c = {
+		    .args = &a,
+		    .file = a.argv[0],
+		    .tests = a.argv[1],
+		    .lang_id = a.lang,
+		    .db = a.db,
+		    .json = a.json,
+		    .quiet = ja.quiet,
+		    .no_history = a.no_history,
+		    .cached = ja.cached,
+		};
 
-		for (i = 0; i < ts.ntests; i++) {
-			struct compare_opts co = o.compare;
-
-			if (judge_selected(&o, &ts.tests[i]))
-				selected++;
-			/* a test group's flags, checked before anything runs */
-			if (!have_checker && ts.tests[i].flags != NULL &&
-			    compare_parse_flags(&co, ts.tests[i].flags, err,
-			                        sizeof err) < 0) {
-				ret = cli_usage_error(
-				    "%s: test %s: validator flags: %s", tests,
-				    ts.tests[i].name, err);
-				goto out_checker;
-			}
-		}
-		if (selected == 0) {
-			ret = cli_usage_error("no test matched --only in %s",
-			                      tests);
-			goto out_checker;
-		}
+		judge_prepare_request(&c.req, NULL, NULL, a.backend);
+		c.req.limits = a.limits;
+		c.req.time_given = a.set.time;
+		c.req.wall_given = a.set.wall;
+		c.req.mem_given = a.set.mem;
+		c.req.compare = ja.o.compare;
+		c.req.checker_path = ja.checker;
+		c.req.validator_path = ja.validator;
+		c.req.interactive = ja.interactive;
+		c.req.only = ja.only;
+		c.req.stop_on_fail = ja.o.stop_on_fail;
+		c.req.jobs = ja.jobs > 0 ? (unsigned)ja.jobs : 1;
+		ret = judge_command(&c);
 	}
-
-	/* a package that gives no time limit: the one its format defines */
-	if (!lset.time && ts.kind == TESTSET_KATTIS && ts.time_ms == 0 &&
-	    (ret = judge_package_time(&ts, &o, &langs, &limits)) >= 0)
-		goto out_checker;
-	if (!lset.wall && limits.wall_ms < limits.cpu_ms * 2 + 1000)
-		limits.wall_ms = limits.cpu_ms * 2 + 1000;
-	o.limits = limits;
-	/* 2023-07 and later: a run may go on past the package's limit, up to
-	 * time_limit_to_tle times it, so that its time is known; still TLE */
-	if (!lset.time && ts.kind == TESTSET_KATTIS && !ts.time_legacy &&
-	    ts.time_limit_to_tle > 1.0) {
-		o.verdict_cpu_ms = limits.cpu_ms;
-		o.limits.cpu_ms = (uint64_t)ceil((double)limits.cpu_ms *
-		                                 ts.time_limit_to_tle);
-		if (!lset.wall && limits.wall_ms < o.limits.cpu_ms * 2 + 1000)
-			limits.wall_ms = o.limits.cpu_ms * 2 + 1000;
-		o.limits.wall_ms = limits.wall_ms;
-	}
-	cache_sha256(src.data ? src.data : "", src.len, hash);
-	{
-		/* the test set as judged: its contents and how they are
-		 * compared, so a cached verdict is never stale */
-		char *abs = history_recorder_abspath(tests), digest[65],
-		     how[512];
-
-		struct buf pick;
-
-		buf_init(&pick, 0);
-		for (size_t i = 0; only != NULL && only[i] != NULL; i++)
-			buf_printf(&pick, "%s\n", only[i]);
-		snprintf(how, sizeof how,
-		         "only=%s stop=%d mode=%d case=%d space=%d abs=%.17g "
-		         "rel=%.17g checker=%s interactive=%d",
-		         buf_cstr(&pick), o.stop_on_fail, (int)o.compare.mode,
-		         o.compare.case_sensitive, o.compare.space_sensitive,
-		         o.compare.abs_tol, o.compare.rel_tol,
-		         /* the checker's build key covers its sources */
-		         have_checker ? chk.build.key : "-",
-		         force_interactive || ts.interactive);
-		buf_free(&pick);
-		testset_digest(&ts, how, digest);
-		xasprintf(&testset_abs, "%s#%.16s", abs, digest);
-		free(abs);
-	}
-	if (!no_history || cached)
-		toolchain = cache_toolchain(lang, o.backend);
-	if (cached) {
-		struct judge_outcome x;
-
-		judge_outcome_init(&x, &ts, have_checker ? &chk : NULL,
-		                   o.interactive, lang->id);
-		if ((ret = judge_from_cache(db, toolchain, hash, &limits,
-		                            testset_abs, json, quiet, &x)) >= 0)
-			goto out_checker;
-	}
-	cli_compile_limits(&a, lang, &climits);
-
-	judge_print_init(&pr, json, quiet, &o);
-	if (pipeline_build(&build, lang, o.backend, buf_cstr(&src), src.len,
-	                   NULL, 0, &climits, false) == 0) {
-		judge_print_header(&pr);
-		judge_run(&o, &build, &ts, judge_report, &pr);
-	}
-	json_close(&pr.w, ']');
-
-	{
-		struct judge_outcome x;
-		enum verdict v;
-		const char *detail = "";
-
-		if (build.verdict == VERDICT_CE ||
-		    build.verdict == VERDICT_IE) {
-			v = build.verdict;
-			detail = build.detail;
-		} else if (pr.failed) {
-			v = pr.first_fail.verdict;
-			detail = pr.first_fail.detail;
-		} else if (pr.count == 0) {
-			v = VERDICT_IE;
-			detail = "no test matched --only";
-		} else
-			v = pr.passed > 0 && ts.ntests > 0 ? VERDICT_AC
-			                                   : VERDICT_OK;
-		/* run-only tests only: OK (below); then the record */
-		if (v == VERDICT_AC) {
-			bool any_answer = false;
-			for (size_t i = 0; i < ts.ntests; i++)
-				any_answer |= ts.tests[i].has_answer;
-			if (!any_answer)
-				v = VERDICT_OK;
-		}
-		herr[0] = '\0';
-		if (!no_history) {
-			history_run_init(&h);
-			h.created = history_recorder_now();
-			h.kind = xstrdup("judge");
-			h.file = history_recorder_abspath(file);
-			h.language = xstrdup(lang->id);
-			h.toolchain = toolchain ? xstrdup(toolchain) : NULL;
-			h.source = xstrndup(src.data ? src.data : "", src.len);
-			h.source_len = src.len;
-			h.source_hash = xstrdup(hash);
-			h.stdin_data = xstrdup("");
-			h.limits = limits;
-			h.backend = xstrdup(o.backend->name);
-			h.enforced_by =
-			    pr.any_run
-			        ? xstrdup(box_enforcer_name(pr.enforced_by))
-			        : NULL;
-			h.verdict = xstrdup(verdict_name(v));
-			h.detail = xstrdup(detail);
-			h.time_ms = (int64_t)pr.max_time;
-			h.memory_kb = (int64_t)pr.max_mem;
-			h.compile = xstrndup(build.compile_output.data
-			                         ? build.compile_output.data
-			                         : "",
-			                     build.compile_output.len);
-			h.compile_len = build.compile_output.len;
-			h.testset = xstrdup(testset_abs);
-			h.tests = pr.tests;
-			h.ntests = pr.ntests;
-			pr.tests = NULL;
-			pr.ntests = 0;
-			id = history_recorder_save(db, &h, herr, sizeof herr);
-			if (id == 0)
-				fprintf(stderr,
-				        "forge: warning: the judge was "
-				        "not saved to the history: %s\n",
-				        herr);
-			history_run_free(&h);
-		}
-		judge_outcome_init(&x, &ts, have_checker ? &chk : NULL,
-		                   o.interactive, lang->id);
-		x.verdict = v;
-		x.detail = detail;
-		x.compile = build.compile_output.data;
-		x.compile_len = build.compile_output.len;
-		x.build_cached = build.cached;
-		x.limits = limits;
-		x.backend = o.backend->name;
-		x.enforced_by =
-		    pr.any_run ? box_enforcer_name(pr.enforced_by) : NULL;
-		x.id = id;
-		x.history_error = herr[0] != '\0' ? herr : NULL;
-		if (json)
-			judge_print_json(&pr, &x);
-		else
-			judge_print_text(&pr, &x);
-		ret = verdict_exit_status(v);
-	}
-	judge_print_free(&pr);
-	pipeline_build_free(&build);
-out_checker:
-	if (have_checker)
-		checker_free(&chk);
-out_early:
-	free(toolchain);
-	free(testset_abs);
-	testset_free(&ts);
-	lang_set_free(&langs);
-	buf_free(&src);
-	free(only);
+	free(ja.only);
 	return ret;
 }

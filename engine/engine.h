@@ -427,6 +427,8 @@ struct judge_opts {
 	 * go on to limits.cpu_ms so that their time is known (Kattis
 	 * time_limit_to_tle) */
 	uint64_t verdict_cpu_ms;
+	/* each test's stdout comes back in its judge_test (output) */
+	bool keep_output;
 };
 /* One test's result: fixed size, so a worker sends it in one write. */
 struct judge_test {
@@ -440,6 +442,12 @@ struct judge_test {
 	char detail[512];       /* the reason, or the checker's message */
 	char diff[1024];        /* where the output first differs */
 	char stderr_head[2048]; /* the start of the program's stderr */
+	/* With judge_opts.keep_output: the program's stdout as judged, up to
+	 * its output limit (output_truncated when it printed more); owned
+	 * by whoever filled this, freed by judge_test_free. Else NULL. */
+	char *output;
+	size_t output_len;
+	bool output_truncated;
 };
 typedef void (*judge_report_fn)(const struct judge_test *,
                                 const struct test_case *, void *);
@@ -449,9 +457,72 @@ int checker_prepare(struct checker *, enum checker_kind, const char *path,
 void checker_free(struct checker *);
 void judge_one(const struct judge_opts *, const struct build *,
                const struct testset *, size_t, struct judge_test *);
+void judge_test_free(struct judge_test *);
 bool judge_selected(const struct judge_opts *, const struct test_case *);
 size_t judge_run(const struct judge_opts *, const struct build *,
                  const struct testset *, judge_report_fn, void *);
+
+/* judge-prepare.c: the rules of a judge, one place for every face (the
+ * CLI, the workbench, a server): the test set's limits merged with the
+ * caller's, the wall-time rule, a package's computed time limit and
+ * time_limit_to_tle, the comparator and checker, and the digest of the
+ * test set as judged. */
+struct judge_request {
+	const struct testset *ts; /* loaded */
+	const struct language_set *langs;
+	const struct backend *backend;
+	/* the caller's limits: what it was given (time_given, ...) wins over
+	 * the test set's; the rest are defaults */
+	struct limits limits;
+	bool time_given, wall_given, mem_given;
+	struct compare_opts compare; /* the test set's flags come on top */
+	const char *checker_path;    /* a testlib checker; NULL: none */
+	const char *validator_path;  /* NULL: the package's, if any */
+	bool interactive;            /* forced; a package may say so too */
+	char **only;                 /* NULL-terminated names or globs */
+	bool stop_on_fail;
+	unsigned jobs; /* 0: 1 */
+	bool keep_output;
+};
+/* Where the CPU time limit came from. */
+enum judge_time_source {
+	JUDGE_TIME_GIVEN,    /* the caller's, given */
+	JUDGE_TIME_TESTSET,  /* the test set's */
+	JUDGE_TIME_COMPUTED, /* from a package's accepted submissions */
+	JUDGE_TIME_DEFAULT,  /* the caller's default */
+	/* a package that gives none and has no accepted submission (that
+	 * runs here) to compute it from: the default */
+	JUDGE_TIME_UNCOMPUTED,
+};
+enum judge_prepare_status {
+	JUDGE_PREPARED = 0,
+	JUDGE_PREPARE_BAD_INPUT, /* the test set or the request: usage */
+	JUDGE_PREPARE_INTERNAL,  /* the sandbox failed meanwhile */
+};
+struct judge_prepared {
+	struct judge_opts opts; /* for judge_run / judge_one */
+	/* the limits as reported and recorded: the CPU limit is the
+	 * verdict's (opts.limits.cpu_ms may be longer: time_limit_to_tle) */
+	struct limits limits;
+	struct checker checker; /* opts.checker points here when used */
+	bool have_checker;
+	size_t selected; /* tests --only picks */
+	enum judge_time_source time_source;
+	/* JUDGE_TIME_COMPUTED: the slowest accepted submission and test */
+	char time_submission[256], time_test[256];
+	uint64_t time_slowest_ms;
+	bool time_cached;    /* computed by an earlier judge */
+	char time_note[512]; /* one line: the limit and where it came from */
+	struct buf warnings; /* submissions left out and why, a line each */
+	char digest[65];     /* the test set as judged (contents and rules) */
+};
+void judge_prepare_request(struct judge_request *, const struct testset *,
+                           const struct language_set *, const struct backend *);
+enum judge_prepare_status judge_prepare(struct judge_prepared *,
+                                        const struct judge_request *, char *err,
+                                        size_t);
+void judge_prepare_free(struct judge_prepared *);
+const char *judge_prepare_source_name(enum judge_time_source);
 
 /* testset-time.c: a package's time limit from its accepted submissions */
 struct testset_time {

@@ -599,6 +599,13 @@ judge_one(const struct judge_opts *o, const struct build *sol,
 		}
 	}
 	box_result_free(&r);
+	if (o->keep_output) {
+		/* the output as judged, handed over */
+		res->output_len = cap[0].len;
+		res->output_truncated = cap[0].truncated;
+		res->output = buf_cstr(&cap[0]); /* NUL-terminated */
+		cap[0].data = NULL;
+	}
 	buf_free(&cap[0]);
 	buf_free(&cap[1]);
 out:
@@ -616,6 +623,14 @@ out:
 	}
 	buf_free(&in);
 	buf_free(&ans);
+}
+
+void
+judge_test_free(struct judge_test *res)
+{
+	free(res->output);
+	res->output = NULL;
+	res->output_len = 0;
 }
 
 /* ---- running many ------------------------------------------------------ */
@@ -651,11 +666,36 @@ judge_worker_main(const struct judge_opts *o, const struct build *sol,
 	signal(SIGPIPE, SIG_IGN);
 	while (util_read_all(task, &idx, sizeof idx) == sizeof idx) {
 		judge_one(o, sol, ts, idx, &res);
-		if (util_write_all(result, &res, sizeof res) < 0)
+		/* the result, then output_len bytes of output */
+		if (util_write_all(result, &res, sizeof res) < 0 ||
+		    (res.output_len > 0 &&
+		     util_write_all(result, res.output, res.output_len) < 0))
 			break;
+		judge_test_free(&res);
 	}
 	o->backend->release();
 	_exit(0);
+}
+
+/* A worker's result and the output after it; -1 when the worker died. */
+static int
+judge_run_read(int fd, struct judge_test *res)
+{
+	if (util_read_all(fd, res, sizeof *res) != sizeof *res)
+		return -1;
+	res->output = NULL;
+	if (res->output_len == 0)
+		return 0;
+	res->output = xmalloc(res->output_len + 1);
+	if (util_read_all(fd, res->output, res->output_len) !=
+	    (ssize_t)res->output_len) {
+		free(res->output);
+		res->output = NULL;
+		res->output_len = 0;
+		return -1;
+	}
+	res->output[res->output_len] = '\0';
+	return 0;
 }
 
 /* Runs the selected tests; report() sees each result in test order.
@@ -684,6 +724,7 @@ judge_run(const struct judge_opts *o, const struct build *sol,
 		for (i = 0; i < n && !stop; i++) {
 			judge_one(o, sol, ts, order[i], &results[i]);
 			report(&results[i], &ts->tests[order[i]], arg);
+			judge_test_free(&results[i]);
 			reported++;
 			if (o->stop_on_fail &&
 			    !verdict_good(results[i].verdict))
@@ -760,8 +801,7 @@ judge_run(const struct judge_opts *o, const struct build *sol,
 			w = map[i];
 			wk[w].busy = false;
 			slot = wk[w].slot;
-			if (util_read_all(wk[w].result, &res, sizeof res) !=
-			    sizeof res) {
+			if (judge_run_read(wk[w].result, &res) < 0) {
 				/* a worker died: the test it held is IE, and
 				 * it gets no more */
 				memset(&res, 0, sizeof res);
@@ -777,6 +817,7 @@ judge_run(const struct judge_opts *o, const struct build *sol,
 		while (reported < n && done[reported] && !stop) {
 			report(&results[reported], &ts->tests[order[reported]],
 			       arg);
+			judge_test_free(&results[reported]);
 			if (o->stop_on_fail &&
 			    !verdict_good(results[reported].verdict))
 				stop = true;
@@ -792,6 +833,8 @@ judge_run(const struct judge_opts *o, const struct build *sol,
 	}
 	free(wk);
 out:
+	for (i = 0; i < n; i++)
+		judge_test_free(&results[i]); /* done, not reported: stopped */
 	free(order);
 	free(results);
 	free(done);

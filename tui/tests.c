@@ -37,13 +37,17 @@
 #define TESTS_STDERR   4 /* rows of stderr under the diff */
 
 /* What the judging child sends: this, then len bytes (the compiler's
- * output, or the test's stdout). */
+ * output, or the test's stdout). r.output is not sent in r: it is the
+ * len bytes. */
 struct tests_msg {
 	uint32_t kind;
 	uint32_t index;
 	uint64_t len;
 	bool truncated;
 	struct judge_test r;
+	/* TESTS_MSG_BUILD: the limits the tests are judged by */
+	struct limits limits;
+	enum judge_time_source time_source;
 };
 enum { TESTS_MSG_BUILD = 1, TESTS_MSG_START, TESTS_MSG_TEST };
 
@@ -81,7 +85,7 @@ static struct {
 	bool stopped;
 	int build_verdict; /* -1: built, or not yet */
 	char build_detail[512];
-	char time_note[256]; /* how a package's time limit was found */
+	char time_note[256]; /* the limits and where the CPU one came from */
 	struct buf compile;
 	/* editing a test: input and expected output */
 	struct editor *edit[2];
@@ -367,184 +371,80 @@ tests_attach(struct tui *t)
 /* ---- judging ---------------------------------------------------------- */
 
 static void
-tests_send(int fd, uint32_t kind, uint32_t index, const struct judge_test *r,
-           const char *data, size_t len)
+tests_send(int fd, struct tests_msg *m, const char *data, size_t len)
 {
-	struct tests_msg m = {.kind = kind, .index = index};
-
-	if (r)
-		m.r = *r;
+	m->r.output = NULL;
 	if (len > TESTS_SHOW_MAX) {
 		len = TESTS_SHOW_MAX;
-		m.truncated = true;
+		m->truncated = true;
 	}
-	m.len = len;
-	(void)util_write_all(fd, &m, sizeof m);
+	m->len = len;
+	(void)util_write_all(fd, m, sizeof *m);
 	if (len)
 		(void)util_write_all(fd, data, len);
 }
 
-/* A test judged by comparing, its output kept to be shown. */
-static void
-tests_judge_one(const struct judge_opts *o, const struct build *b,
-                const struct test_case *tc, struct judge_test *res,
-                struct buf *out)
+/* The build's outcome, or why the judge could not start (detail). */
+static FORGE_NORETURN void
+tests_child_fail(int fd, enum verdict v, const char *detail, const char *data,
+                 size_t len)
 {
-	struct buf in, ans, err, why;
-	struct box_result r;
-	struct compare_opts co = o->compare;
-	char e[512];
+	struct tests_msg m = {.kind = TESTS_MSG_BUILD};
 
-	buf_init(&in, 0);
-	buf_init(&ans, 0);
-	buf_init(&err, 2000);
-	if (testset_read(tc, false, &in, e, sizeof e) < 0 ||
-	    testset_read(tc, true, &ans, e, sizeof e) < 0) {
-		res->verdict = VERDICT_IE;
-		strlcpy0(res->detail, e, sizeof res->detail);
-		goto out;
-	}
-	res->verdict = pipeline_exec(b, o->backend, &o->limits, NULL,
-	                             in.data ? in.data : "", in.len, out, &err,
-	                             &r, res->detail, sizeof res->detail);
-	res->time_ms = r.cpu_ms;
-	res->wall_ms = r.wall_ms;
-	res->mem_kb = r.mem_kb;
-	res->exited = r.end == BOX_EXITED;
-	res->exit_code = r.exit_code;
-	res->signal = r.signal;
-	snprintf(res->stderr_head, sizeof res->stderr_head, "%s",
-	         buf_cstr(&err));
-	box_result_free(&r);
-	if (res->verdict != VERDICT_OK || !tc->has_answer)
-		goto out;
-	if (tc->flags && compare_parse_flags(&co, tc->flags, e, sizeof e) < 0) {
-		res->verdict = VERDICT_IE;
-		snprintf(res->detail, sizeof res->detail, "flags: %s", e);
-		goto out;
-	}
-	buf_init(&why, 0);
-	if (compare_output(&co, out->data ? out->data : "", out->len,
-	                   ans.data ? ans.data : "", ans.len, &why))
-		res->verdict = VERDICT_AC;
-	else {
-		res->verdict = VERDICT_WA;
-		strlcpy0(res->diff, buf_cstr(&why), sizeof res->diff);
-		snprintf(res->detail, sizeof res->detail, "wrong answer");
-	}
-	buf_free(&why);
-out:
-	buf_free(&in);
-	buf_free(&ans);
-	buf_free(&err);
+	m.r.verdict = v;
+	strlcpy0(m.r.detail, detail, sizeof m.r.detail);
+	tests_send(fd, &m, data, len);
+	_exit(0);
 }
 
-/* A package without a time limit has its accepted submissions give one,
- * as forge judge does (and remembers it); res->detail says how. */
-static int
-tests_child_time(struct tui *t, struct judge_opts *o, struct judge_test *res)
-{
-	struct testset_time tt;
-	char err[512];
-
-	if (testset_time_compute(&tests.ts, o, &t->langs, &tt, err,
-	                         sizeof err) < 0) {
-		res->verdict = VERDICT_IE;
-		strlcpy0(res->detail, err, sizeof res->detail);
-		testset_time_free(&tt);
-		return -1;
-	}
-	if (tt.time_ms > 0) {
-		o->limits.cpu_ms = tt.time_ms;
-		snprintf(res->detail, sizeof res->detail,
-		         "time limit %g s = %g x %.3f s (%s)%s",
-		         (double)tt.time_ms / 1000.0, tests.ts.ac_to_time_limit,
-		         (double)tt.slowest_ms / 1000.0, tt.submission,
-		         tt.cached ? ", computed before" : "");
-	}
-	testset_time_free(&tt);
-	return 0;
-}
-
-/* The judging child: builds, then judges the tests in order[]. */
+/* The judging child: prepares the judge by the engine's rules (those of
+ * forge judge), builds, then judges the tests in order[] one by one,
+ * each test's output sent back to be shown. */
 static FORGE_NORETURN void
 tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
             size_t len, const struct limits *l, const size_t *order, size_t n)
 {
 	const struct backend *be = backend_default();
-	struct judge_opts o;
-	struct checker chk;
+	struct judge_request q;
+	struct judge_prepared prep;
+	struct tests_msg m;
 	struct build b;
-	struct judge_test res;
-	sigset_t none;
-	char err[512];
+	char err[1024];
 
 	/* the workbench gone (quit, killed), the judge goes too */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	{
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+	}
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	memset(&o, 0, sizeof o);
-	memset(&res, 0, sizeof res);
-	o.backend = be;
-	o.limits = *l;
-	o.jobs = 1;
-	compare_opts_default(&o.compare);
-	o.validator_flags = tests.ts.validator_flags;
-	o.interactive = tests.ts.interactive;
-	if (tests.ts.time_ms == 0 && tests.ts.kind == TESTSET_KATTIS &&
-	    tests_child_time(t, &o, &res) < 0) {
-		tests_send(fd, TESTS_MSG_BUILD, 0, &res, NULL, 0);
-		_exit(0);
-	}
+	judge_prepare_request(&q, &tests.ts, &t->langs, be);
+	q.limits = *l; /* defaults: the test set's win */
+	q.keep_output = true;
+	if (judge_prepare(&prep, &q, err, sizeof err) != JUDGE_PREPARED)
+		tests_child_fail(fd, VERDICT_IE, err, NULL, 0);
 	if (pipeline_build(&b, lang, be, src, len, NULL, 0,
-	                   &lang->compile_limits, false) < 0) {
-		res.verdict = b.verdict;
-		strlcpy0(res.detail, b.detail, sizeof res.detail);
-		tests_send(fd, TESTS_MSG_BUILD, 0, &res, b.compile_output.data,
-		           b.compile_output.len);
-		_exit(0);
-	}
-	if (tests.ts.validator_path) {
-		if (checker_prepare(&chk, CHECKER_KATTIS,
-		                    tests.ts.validator_path, &t->langs, be, err,
-		                    sizeof err) < 0) {
-			res.verdict = VERDICT_IE;
-			strlcpy0(res.detail, err, sizeof res.detail);
-			tests_send(fd, TESTS_MSG_BUILD, 0, &res, NULL, 0);
-			_exit(0);
-		}
-		o.checker = &chk;
-	} else if (tests.ts.validator_flags &&
-	           compare_parse_flags(&o.compare, tests.ts.validator_flags,
-	                               err, sizeof err) < 0) {
-		res.verdict = VERDICT_IE;
-		snprintf(res.detail, sizeof res.detail, "validator_flags: %s",
-		         err);
-		tests_send(fd, TESTS_MSG_BUILD, 0, &res, NULL, 0);
-		_exit(0);
-	}
-	res.verdict = VERDICT_OK;
-	tests_send(fd, TESTS_MSG_BUILD, 0, &res, b.compile_output.data,
-	           b.compile_output.len);
+	                   &lang->compile_limits, false) < 0)
+		tests_child_fail(fd, b.verdict, b.detail, b.compile_output.data,
+		                 b.compile_output.len);
+	memset(&m, 0, sizeof m);
+	m.kind = TESTS_MSG_BUILD;
+	m.r.verdict = VERDICT_OK;
+	m.limits = prep.limits;
+	m.time_source = prep.time_source;
+	tests_send(fd, &m, b.compile_output.data, b.compile_output.len);
 	for (size_t i = 0; i < n; i++) {
-		struct buf out;
-
-		tests_send(fd, TESTS_MSG_START, (uint32_t)order[i], NULL, NULL,
-		           0);
-		buf_init(&out, (size_t)o.limits.output_bytes);
-		memset(&res, 0, sizeof res);
-		res.index = (uint32_t)order[i];
-		if (o.checker || o.interactive)
-			/* a validator judges: the engine's own way */
-			judge_one(&o, &b, &tests.ts, order[i], &res);
-		else
-			tests_judge_one(&o, &b, &tests.ts.tests[order[i]], &res,
-			                &out);
-		tests_send(fd, TESTS_MSG_TEST, (uint32_t)order[i], &res,
-		           out.data, out.len);
-		buf_free(&out);
+		memset(&m, 0, sizeof m);
+		m.kind = TESTS_MSG_START;
+		m.index = (uint32_t)order[i];
+		tests_send(fd, &m, NULL, 0);
+		m.kind = TESTS_MSG_TEST;
+		judge_one(&prep.opts, &b, &tests.ts, order[i], &m.r);
+		m.truncated = m.r.output_truncated;
+		tests_send(fd, &m, m.r.output, m.r.output_len);
+		free(m.r.output);
 	}
 	be->release();
 	_exit(0);
@@ -606,6 +506,27 @@ tests_finish(struct tui *t)
 	tests_summary(t);
 }
 
+/* The header's word on the limits the tests were judged by. */
+static void
+tests_limits_note(const struct limits *l, enum judge_time_source src)
+{
+	static const char *const from[] = {
+	    [JUDGE_TIME_GIVEN] = "given",
+	    [JUDGE_TIME_TESTSET] = "the test set's",
+	    [JUDGE_TIME_COMPUTED] = "computed",
+	    [JUDGE_TIME_DEFAULT] = "default",
+	    [JUDGE_TIME_UNCOMPUTED] = "default: none computed",
+	};
+	char mem[32];
+
+	limits_format_size(l->mem_bytes, mem, sizeof mem);
+	snprintf(tests.time_note, sizeof tests.time_note,
+	         "time limit %g s (%s), wall %g s, memory %s",
+	         (double)l->cpu_ms / 1000.0,
+	         (unsigned)src < sizeof from / sizeof from[0] ? from[src] : "?",
+	         (double)l->wall_ms / 1000.0, mem);
+}
+
 static void
 tests_message(const struct tests_msg *m, const char *data)
 {
@@ -619,8 +540,7 @@ tests_message(const struct tests_msg *m, const char *data)
 			strlcpy0(tests.build_detail, m->r.detail,
 			         sizeof tests.build_detail);
 		} else
-			strlcpy0(tests.time_note, m->r.detail,
-			         sizeof tests.time_note);
+			tests_limits_note(&m->limits, m->time_source);
 		return;
 	}
 	if (m->index >= tests.ts.ntests)
@@ -633,6 +553,7 @@ tests_message(const struct tests_msg *m, const char *data)
 	r->running = r->queued = false;
 	r->verdict = m->r.verdict;
 	r->r = m->r;
+	r->r.output = NULL; /* the child's: the text is in actual */
 	buf_reset(&r->actual);
 	buf_add(&r->actual, data, (size_t)m->len);
 	r->truncated = m->truncated;
@@ -714,12 +635,13 @@ tests_start(struct tui *t, size_t which)
 		tui_message(t, "every test is disabled (Space enables one)");
 		return;
 	}
-	if (tests.ts.time_ms)
-		l.cpu_ms = tests.ts.time_ms;
-	if (tests.ts.mem_bytes)
-		l.mem_bytes = tests.ts.mem_bytes;
-	/* a judge's wall limit, not a person's typing time */
-	l.wall_ms = limits_default_wall(l.cpu_ms);
+	/* a judge's wall limit, not a person's typing time: forge judge's
+	 * default, raised by the judging rules to fit the CPU limit */
+	{
+		struct limits def;
+		limits_default_run(&def);
+		l.wall_ms = def.wall_ms;
+	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		free(order);
 		tui_message(t, "pipe: %s", strerror(errno));
