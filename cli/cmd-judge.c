@@ -615,13 +615,13 @@ cmd_judge(int argc, char **argv)
 				break;
 			case OPT_COMPILE_TIME:
 				cset[0] = true;
-				bad = limits_parse_seconds(optarg, &ctime, err,
-				                           sizeof err);
+				bad = limits_parse(LIMITS_CPU, optarg, &ctime,
+				                   err, sizeof err);
 				break;
 			case OPT_COMPILE_MEM:
 				cset[1] = true;
-				bad = limits_parse_size(optarg, &cmem, err,
-				                        sizeof err);
+				bad = limits_parse(LIMITS_MEMORY, optarg, &cmem,
+				                   err, sizeof err);
 				break;
 			case 'q':
 				quiet = true;
@@ -769,8 +769,8 @@ cmd_judge(int argc, char **argv)
 	if (!lset.time && ts.kind == TESTSET_KATTIS && !ts.time_legacy &&
 	    ts.time_limit_to_tle > 1.0) {
 		o.verdict_cpu_ms = limits.cpu_ms;
-		o.limits.cpu_ms = (uint64_t)ceil((double)limits.cpu_ms *
-		                                 ts.time_limit_to_tle);
+		o.limits.cpu_ms =
+		    limits_scale_ms(limits.cpu_ms, ts.time_limit_to_tle);
 		if (!lset.wall && limits.wall_ms < o.limits.cpu_ms * 2 + 1000)
 			limits.wall_ms = o.limits.cpu_ms * 2 + 1000;
 		o.limits.wall_ms = limits.wall_ms;

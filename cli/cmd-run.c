@@ -198,13 +198,13 @@ cmd_run(int argc, char **argv)
 				cached = true;
 				break;
 			case OPT_COMPILE_TIME:
-				bad = limits_parse_seconds(optarg, &ctime, err,
-				                           sizeof err);
+				bad = limits_parse(LIMITS_CPU, optarg, &ctime,
+				                   err, sizeof err);
 				climits_set[0] = true;
 				break;
 			case OPT_COMPILE_MEM:
-				bad = limits_parse_size(optarg, &cmem, err,
-				                        sizeof err);
+				bad = limits_parse(LIMITS_MEMORY, optarg, &cmem,
+				                   err, sizeof err);
 				climits_set[1] = true;
 				break;
 			case OPT_SAMPLES:

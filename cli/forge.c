@@ -160,24 +160,27 @@ cli_limit_option(int opt, const char *arg, struct limits *l,
 	switch (opt) {
 	case 't':
 		set->time = true;
-		*bad = limits_parse_seconds(arg, &l->cpu_ms, err, errlen);
+		*bad = limits_parse(LIMITS_CPU, arg, &l->cpu_ms, err, errlen);
 		return true;
 	case CLI_OPT_WALL:
 		set->wall = true;
-		*bad = limits_parse_seconds(arg, &l->wall_ms, err, errlen);
+		*bad = limits_parse(LIMITS_WALL, arg, &l->wall_ms, err, errlen);
 		return true;
 	case 'm':
 		set->mem = true;
-		*bad = limits_parse_size(arg, &l->mem_bytes, err, errlen);
+		*bad = limits_parse(LIMITS_MEMORY, arg, &l->mem_bytes, err,
+		                    errlen);
 		return true;
 	case CLI_OPT_PIDS:
 		*bad = limits_parse_count(arg, &l->pids, err, errlen);
 		return true;
 	case CLI_OPT_OUTPUT:
-		*bad = limits_parse_size(arg, &l->output_bytes, err, errlen);
+		*bad = limits_parse(LIMITS_OUTPUT, arg, &l->output_bytes, err,
+		                    errlen);
 		return true;
 	case CLI_OPT_FSIZE:
-		*bad = limits_parse_size(arg, &l->fsize_bytes, err, errlen);
+		*bad = limits_parse(LIMITS_FSIZE, arg, &l->fsize_bytes, err,
+		                    errlen);
 		return true;
 	}
 	return false;
