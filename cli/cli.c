@@ -156,25 +156,28 @@ cli_shared(struct cli_args *a, int key, const char *v, char *err, size_t len)
 		return 0;
 	case CLI_OPT_TIME:
 		a->set.time = true;
-		return limits_parse_seconds(v, &l->cpu_ms, err, len);
+		return limits_parse(LIMITS_CPU, v, &l->cpu_ms, err, len);
 	case CLI_OPT_WALL:
 		a->set.wall = true;
-		return limits_parse_seconds(v, &l->wall_ms, err, len);
+		return limits_parse(LIMITS_WALL, v, &l->wall_ms, err, len);
 	case CLI_OPT_MEM:
 		a->set.mem = true;
-		return limits_parse_size(v, &l->mem_bytes, err, len);
+		return limits_parse(LIMITS_MEMORY, v, &l->mem_bytes, err, len);
 	case CLI_OPT_PIDS:
 		return limits_parse_count(v, &l->pids, err, len);
 	case CLI_OPT_OUTPUT:
-		return limits_parse_size(v, &l->output_bytes, err, len);
+		return limits_parse(LIMITS_OUTPUT, v, &l->output_bytes, err,
+		                    len);
 	case CLI_OPT_FSIZE:
-		return limits_parse_size(v, &l->fsize_bytes, err, len);
+		return limits_parse(LIMITS_FSIZE, v, &l->fsize_bytes, err, len);
 	case CLI_OPT_COMPILE_TIME:
 		a->set.compile_time = true;
-		return limits_parse_seconds(v, &a->compile_cpu_ms, err, len);
+		return limits_parse(LIMITS_CPU, v, &a->compile_cpu_ms, err,
+		                    len);
 	case CLI_OPT_COMPILE_MEM:
 		a->set.compile_mem = true;
-		return limits_parse_size(v, &a->compile_mem_bytes, err, len);
+		return limits_parse(LIMITS_MEMORY, v, &a->compile_mem_bytes,
+		                    err, len);
 	case CLI_OPT_BACKEND:
 		a->backend_given = true;
 		return backend_lookup(v, &a->backend, err, len);

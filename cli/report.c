@@ -158,9 +158,19 @@ report_run_summary(FILE *f, const struct history_run *h,
 void
 report_time(double t, char *out, size_t size)
 {
-	time_t s = (time_t)t;
+	time_t s;
 	struct tm tm;
 
-	localtime_r(&s, &tm);
+	/* a stored time is checked when imported; a database may still hold
+	 * one from elsewhere, and a cast of it would be undefined */
+	if (!(t >= 0 && t <= HISTORY_TIME_MAX)) {
+		snprintf(out, size, "(unknown time)");
+		return;
+	}
+	s = (time_t)t;
+	if (localtime_r(&s, &tm) == NULL) {
+		snprintf(out, size, "(unknown time)");
+		return;
+	}
 	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
 }

@@ -88,7 +88,35 @@ struct limits {
 };
 void limits_default_run(struct limits *);
 void limits_default_compile(struct limits *);
+/* The one way a number from outside (an option, a settings, language,
+ * Kattis, companion or import file) becomes a limit: NaN, infinities,
+ * negatives and values past these maximums are refused with a message
+ * that names the allowed range; the caller adds the file and the key. */
+#define LIMITS_CPU_MAX_MS  (86400ULL * 1000)     /* a day */
+#define LIMITS_WALL_MAX_MS (7 * 86400ULL * 1000) /* a week */
+#define LIMITS_SIZE_MAX    (1ULL << 40)          /* 1T */
+#define LIMITS_PIDS_MAX    1000000u
+/* Multipliers of a time limit (Kattis time_limit_to_tle and the like) */
+#define LIMITS_FACTOR_MAX 100.0
+enum limits_field {
+	LIMITS_CPU,    /* ms */
+	LIMITS_WALL,   /* ms */
+	LIMITS_MEMORY, /* bytes */
+	LIMITS_OUTPUT, /* bytes */
+	LIMITS_FSIZE,  /* bytes */
+	LIMITS_PIDS,   /* processes */
+};
+/* v in units of unit (1000 for seconds into ms, 1048576 for MiB). */
+int limits_from_number(enum limits_field, double v, double unit, uint64_t *out,
+                       char *err, size_t);
+/* What a user types: "2", "500ms", "256M", "64". */
+int limits_parse(enum limits_field, const char *, uint64_t *out, char *err,
+                 size_t);
+/* ceil(ms * factor), saturated at LIMITS_CPU_MAX_MS: never wraps. */
+uint64_t limits_scale_ms(uint64_t ms, double factor);
+/* A size that is not a sandbox limit (caches, history): no 1T bound. */
 int limits_parse_size(const char *, uint64_t *, char *err, size_t);
+/* A time as a wall limit (at most a week). */
 int limits_parse_seconds(const char *, uint64_t *ms, char *err, size_t);
 int limits_parse_count(const char *, uint32_t *, char *err, size_t);
 void limits_format_size(uint64_t, char *, size_t);

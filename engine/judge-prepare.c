@@ -236,7 +236,7 @@ judge_prepare_extend(struct judge_prepared *p, const struct judge_request *q)
 		return;
 	p->opts.verdict_cpu_ms = p->limits.cpu_ms;
 	p->opts.limits.cpu_ms =
-	    (uint64_t)ceil((double)p->limits.cpu_ms * ts->time_limit_to_tle);
+	    limits_scale_ms(p->limits.cpu_ms, ts->time_limit_to_tle);
 	if (!q->wall_given &&
 	    p->limits.wall_ms < limits_default_wall(p->opts.limits.cpu_ms))
 		p->limits.wall_ms = limits_default_wall(p->opts.limits.cpu_ms);

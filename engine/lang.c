@@ -347,20 +347,20 @@ lang_handler(void *user, const char *section, const char *key,
 		int r = 0;
 
 		if (strcmp(key, "time") == 0)
-			r = limits_parse_seconds(value, &cl->cpu_ms, err,
-			                         sizeof err);
+			r = limits_parse(LIMITS_CPU, value, &cl->cpu_ms, err,
+			                 sizeof err);
 		else if (strcmp(key, "wall") == 0)
-			r = limits_parse_seconds(value, &cl->wall_ms, err,
-			                         sizeof err);
+			r = limits_parse(LIMITS_WALL, value, &cl->wall_ms, err,
+			                 sizeof err);
 		else if (strcmp(key, "memory") == 0)
-			r = limits_parse_size(value, &cl->mem_bytes, err,
-			                      sizeof err);
+			r = limits_parse(LIMITS_MEMORY, value, &cl->mem_bytes,
+			                 err, sizeof err);
 		else if (strcmp(key, "processes") == 0)
 			r = limits_parse_count(value, &cl->pids, err,
 			                       sizeof err);
 		else if (strcmp(key, "file-size") == 0)
-			r = limits_parse_size(value, &cl->fsize_bytes, err,
-			                      sizeof err);
+			r = limits_parse(LIMITS_FSIZE, value, &cl->fsize_bytes,
+			                 err, sizeof err);
 		else {
 			snprintf(p->err, sizeof p->err,
 			         "unknown key '%s' in [compile-limits]", key);

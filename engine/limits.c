@@ -42,10 +42,89 @@ limits_default_compile(struct limits *l)
 	l->net = false;
 }
 
-/* "256M", "1.5G", "64KiB", "100MB", "4096B". Units are binary (K = 1024)
- * and required: a bare "256" is ambiguous and is refused. */
+/* ---- every number from outside becomes a limit here ------------------
+ *
+ * Options, settings, language files, Kattis packages, competitive-companion
+ * files and imports all reach a struct limits through limits_from_number()
+ * (numbers) or limits_parse() (text). A test file someone downloads must
+ * not be able to switch a limit off, so NaN, infinities, negatives and
+ * values past the documented maximum are refused, and a double becomes an
+ * integer only once it is known to fit: the float-to-integer cast of an
+ * out-of-range value is undefined behaviour, and in practice it wraps. */
+
+static const struct limits_range {
+	const char *what;  /* "a CPU time limit" */
+	const char *range; /* the allowed range, as a user writes it */
+	uint64_t max;      /* in the field's unit (ms, bytes, processes) */
+	bool round_up;     /* a positive value below 1 becomes 1 (times) */
+} limits_ranges[] = {
+    [LIMITS_CPU] = {"a CPU time limit", "from 1 ms to 1 day", LIMITS_CPU_MAX_MS,
+                    true},
+    [LIMITS_WALL] = {"a wall time limit", "from 1 ms to 1 week",
+                     LIMITS_WALL_MAX_MS, true},
+    [LIMITS_MEMORY] = {"a memory limit", "from 1 byte to 1T", LIMITS_SIZE_MAX,
+                       false},
+    [LIMITS_OUTPUT] = {"an output limit", "from 1 byte to 1T", LIMITS_SIZE_MAX,
+                       false},
+    [LIMITS_FSIZE] = {"a file size limit", "from 1 byte to 1T", LIMITS_SIZE_MAX,
+                      false},
+    [LIMITS_PIDS] = {"a process limit", "from 1 to 1000000", LIMITS_PIDS_MAX,
+                     false},
+};
+
 int
-limits_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
+limits_from_number(enum limits_field f, double v, double unit, uint64_t *out,
+                   char *err, size_t errlen)
+{
+	const struct limits_range *r = &limits_ranges[f];
+	double x = v * unit;
+
+	if (isnan(v) || isnan(x)) {
+		snprintf(err, errlen, "not a number: %s must be a number %s",
+		         r->what, r->range);
+		return -1;
+	}
+	if (v < 0) {
+		snprintf(err, errlen, "%g is negative: %s must be %s", v,
+		         r->what, r->range);
+		return -1;
+	}
+	/* also catches inf: no comparison of inf with a finite max holds */
+	if (!(x <= (double)r->max)) {
+		snprintf(err, errlen, "%g is too large: %s must be %s", v,
+		         r->what, r->range);
+		return -1;
+	}
+	x = floor(x + 0.5);
+	if (x < 1 && r->round_up && v > 0)
+		x = 1;
+	if (x < 1) {
+		snprintf(err, errlen, "%g is too small: %s must be %s", v,
+		         r->what, r->range);
+		return -1;
+	}
+	*out = (uint64_t)x; /* 1 <= x <= max < 2^53: exact and defined */
+	return 0;
+}
+
+uint64_t
+limits_scale_ms(uint64_t ms, double factor)
+{
+	double x;
+
+	if (!(factor >= 1.0)) /* NaN, or a factor that would shrink it */
+		return ms;
+	x = ceil((double)ms * factor);
+	if (!(x <= (double)LIMITS_CPU_MAX_MS))
+		return ms > LIMITS_CPU_MAX_MS ? ms : LIMITS_CPU_MAX_MS;
+	return (uint64_t)x;
+}
+
+/* "256M", "1.5G", "64KiB", "100MB", "4096B" into bytes, as a double.
+ * Units are binary (K = 1024) and required: a bare "256" is ambiguous
+ * and is refused. */
+static int
+limits_text_size(const char *s, double *bytes, char *err, size_t errlen)
 {
 	static const struct {
 		const char *suffix;
@@ -95,17 +174,12 @@ limits_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
 		if (strcmp(unit, units[i].suffix) != 0)
 			continue;
-		v *= (double)units[i].mult;
-		if (v >= 18e18) {
-			snprintf(err, errlen, "'%s' is too large", s);
-			return -1;
-		}
-		if (v < 1) {
+		*bytes = v * (double)units[i].mult;
+		if (*bytes < 1) {
 			snprintf(err, errlen, "'%s' must be at least 1 byte",
 			         s);
 			return -1;
 		}
-		*out = (uint64_t)v;
 		return 0;
 	}
 	snprintf(err, errlen,
@@ -114,9 +188,9 @@ limits_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	return -1;
 }
 
-/* "2", "0.5", "1.5s", "500ms", "2m". */
-int
-limits_parse_seconds(const char *s, uint64_t *ms, char *err, size_t errlen)
+/* "2", "0.5", "1.5s", "500ms", "2m" into seconds, as a double. */
+static int
+limits_text_seconds(const char *s, double *secs, char *err, size_t errlen)
 {
 	char *end;
 	double v;
@@ -152,14 +226,72 @@ limits_parse_seconds(const char *s, uint64_t *ms, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s': a time must be positive", s);
 		return -1;
 	}
-	if (v > 86400.0 * 7) {
-		snprintf(err, errlen, "'%s' is longer than a week", s);
+	*secs = v;
+	return 0;
+}
+
+int
+limits_parse(enum limits_field f, const char *s, uint64_t *out, char *err,
+             size_t errlen)
+{
+	char e[200];
+	double v;
+	int r;
+
+	switch (f) {
+	case LIMITS_CPU:
+	case LIMITS_WALL:
+		r = limits_text_seconds(s, &v, err, errlen);
+		if (r == 0 &&
+		    limits_from_number(f, v, 1000.0, out, e, sizeof e) < 0) {
+			snprintf(err, errlen, "'%s': %s", s, e);
+			r = -1;
+		}
+		return r;
+	case LIMITS_MEMORY:
+	case LIMITS_OUTPUT:
+	case LIMITS_FSIZE:
+		r = limits_text_size(s, &v, err, errlen);
+		if (r == 0 &&
+		    limits_from_number(f, v, 1.0, out, e, sizeof e) < 0) {
+			snprintf(err, errlen, "'%s': %s", s, e);
+			r = -1;
+		}
+		return r;
+	case LIMITS_PIDS: {
+		uint32_t n;
+		if (limits_parse_count(s, &n, err, errlen) < 0)
+			return -1;
+		*out = n;
+		return 0;
+	}
+	}
+	snprintf(err, errlen, "no such limit");
+	return -1;
+}
+
+/* A size that is not a sandbox limit (a cache's or a history's cap):
+ * the text rules of a memory limit, with no upper bound below 16E. */
+int
+limits_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	double v;
+
+	if (limits_text_size(s, &v, err, errlen) < 0)
+		return -1;
+	if (!(v < 18e18)) {
+		snprintf(err, errlen, "'%s' is too large", s);
 		return -1;
 	}
-	*ms = (uint64_t)llround(v * 1000.0);
-	if (*ms == 0)
-		*ms = 1;
+	*out = (uint64_t)v;
 	return 0;
+}
+
+/* A time, as a wall limit: at most a week. */
+int
+limits_parse_seconds(const char *s, uint64_t *ms, char *err, size_t errlen)
+{
+	return limits_parse(LIMITS_WALL, s, ms, err, errlen);
 }
 
 int
@@ -174,7 +306,7 @@ limits_parse_count(const char *s, uint32_t *out, char *err, size_t errlen)
 		snprintf(err, errlen, "'%s' is not a whole number", s);
 		return -1;
 	}
-	if (v < 1 || v > 1000000) {
+	if (v < 1 || v > (long long)LIMITS_PIDS_MAX) {
 		snprintf(err, errlen, "'%s' must be between 1 and 1000000", s);
 		return -1;
 	}

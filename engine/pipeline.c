@@ -169,7 +169,8 @@ pipeline_compile(struct build *b, const struct backend *be, const char *src,
 	in[0].name = b->source_name;
 	in[0].data = src;
 	in[0].len = len;
-	memcpy(in + 1, extra, nextra * sizeof *extra);
+	if (nextra > 0) /* extra may be NULL then: memcpy's args never are */
+		memcpy(in + 1, extra, nextra * sizeof *extra);
 	box_spec_init(&s);
 	s.argv = util_split_words(cmd, NULL);
 	s.envp = b->env;

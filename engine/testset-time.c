@@ -23,10 +23,8 @@
 /* CPU time each test of an accepted submission may take while the limit
  * is computed: generous, since the submission is the package's own. */
 #define TESTSET_TIME_GENEROUS_MS 30000
-/* The longest limit limits_parse_seconds takes: a week. */
-#define TESTSET_TIME_MAX_MS     (7ULL * 86400 * 1000)
-#define TESTSET_TIME_SOURCE_MAX (16u << 20)
-#define TESTSET_TIME_FORMAT     "forge-timelimit 1"
+#define TESTSET_TIME_SOURCE_MAX  (16u << 20)
+#define TESTSET_TIME_FORMAT      "forge-timelimit 1"
 
 /* One accepted submission: its main source, and the files beside it. */
 struct testset_time_sub {
@@ -62,8 +60,8 @@ testset_time_round(uint64_t slowest_ms, double multiplier, double resolution_s)
 	if (!(k >= 1.0))
 		k = 1.0;
 	ms = ceil(k * res_ms - 1e-9);
-	if (!(ms <= (double)TESTSET_TIME_MAX_MS))
-		return TESTSET_TIME_MAX_MS;
+	if (!(ms <= (double)LIMITS_CPU_MAX_MS))
+		return LIMITS_CPU_MAX_MS;
 	return ms < 1.0 ? 1 : (uint64_t)ms;
 }
 
@@ -327,7 +325,7 @@ testset_time_cache_read(const char *key, struct testset_time *tt)
 	}
 	if (strcmp(line[0], TESTSET_TIME_FORMAT) != 0 ||
 	    sscanf(line[1], "%llu %llu %lu", &lim, &slow, &nrun) != 3 ||
-	    lim == 0 || lim > TESTSET_TIME_MAX_MS || nrun == 0)
+	    lim == 0 || lim > LIMITS_CPU_MAX_MS || nrun == 0)
 		goto out;
 	tt->time_ms = lim;
 	tt->slowest_ms = slow;

@@ -17,6 +17,8 @@
 #include "engine.h"
 
 #define TESTSET_FILE_MAX (1u << 30)
+/* limits.time_resolution, in seconds: a limit is a multiple of it */
+#define TESTSET_RESOLUTION_MAX 3600.0
 
 static void
 testset_add(struct testset *ts, const char *name, const char *in,
@@ -370,11 +372,13 @@ testset_validator_dir(const char *pkg)
 
 /* A number from problem.yaml: key under map, written as where says (e.g.
  * "limits.time_resolution"), strictly above min or (at_least) not below
- * it. 0 when absent (*out untouched), 1 when read, -1 with err. */
+ * it, and at most max. 0 when absent (*out untouched), 1 when read, -1
+ * with err. */
 static int
 testset_yaml_number(yaml_document_t *doc, yaml_node_t *map, const char *key,
                     const char *path, const char *where, double min,
-                    bool at_least, double *out, char *err, size_t errlen)
+                    bool at_least, double max, double *out, char *err,
+                    size_t errlen)
 {
 	yaml_node_t *n = yaml_get(doc, map, key);
 	const char *s = yaml_str(n);
@@ -387,13 +391,14 @@ testset_yaml_number(yaml_document_t *doc, yaml_node_t *map, const char *key,
 		errno = 0;
 		v = strtod(s, &end);
 		if (end != s && *end == '\0' && errno == 0 && isfinite(v) &&
-		    (at_least ? v >= min : v > min)) {
+		    (at_least ? v >= min : v > min) && v <= max) {
 			*out = v;
 			return 1;
 		}
 	}
-	snprintf(err, errlen, "%s: %s: '%s' is not a number %s %g", path, where,
-	         s ? s : "(not a scalar)", at_least ? ">=" : ">", min);
+	snprintf(err, errlen, "%s: %s: '%s' is not a number %s %g and <= %g",
+	         path, where, s ? s : "(not a scalar)", at_least ? ">=" : ">",
+	         min, max);
 	return -1;
 }
 
@@ -451,11 +456,11 @@ testset_kattis_timing(struct testset *ts, yaml_document_t *doc,
 	if ((got_ac = testset_yaml_number(
 	         doc, mult, "ac_to_time_limit", path,
 	         "limits.time_multipliers.ac_to_time_limit", 1.0, true,
-	         &ts->ac_to_time_limit, err, errlen)) < 0 ||
+	         LIMITS_FACTOR_MAX, &ts->ac_to_time_limit, err, errlen)) < 0 ||
 	    (got_tle = testset_yaml_number(
 	         doc, mult, "time_limit_to_tle", path,
 	         "limits.time_multipliers.time_limit_to_tle", 1.0, true,
-	         &ts->time_limit_to_tle, err, errlen)) < 0)
+	         LIMITS_FACTOR_MAX, &ts->time_limit_to_tle, err, errlen)) < 0)
 		return -1;
 	if (old != NULL && got_ac) {
 		snprintf(err, errlen,
@@ -474,19 +479,22 @@ testset_kattis_timing(struct testset *ts, yaml_document_t *doc,
 	if ((old != NULL &&
 	     testset_yaml_number(doc, limits, "time_multiplier", path,
 	                         "limits.time_multiplier", 1.0, true,
-	                         &ts->ac_to_time_limit, err, errlen) < 0) ||
+	                         LIMITS_FACTOR_MAX, &ts->ac_to_time_limit, err,
+	                         errlen) < 0) ||
 	    testset_yaml_number(doc, limits, "time_safety_margin", path,
 	                        "limits.time_safety_margin", 1.0, true,
-	                        &ts->time_limit_to_tle, err, errlen) < 0 ||
+	                        LIMITS_FACTOR_MAX, &ts->time_limit_to_tle, err,
+	                        errlen) < 0 ||
 	    testset_yaml_number(doc, limits, "time_resolution", path,
 	                        "limits.time_resolution", 0.0, false,
-	                        &ts->time_resolution, err, errlen) < 0)
+	                        TESTSET_RESOLUTION_MAX, &ts->time_resolution,
+	                        err, errlen) < 0)
 		return -1;
 	if (yaml_get(doc, limits, "time_limit") == NULL)
 		return 0;
 	s = yaml_str(yaml_get(doc, limits, "time_limit"));
 	if (s == NULL ||
-	    limits_parse_seconds(s, &ts->time_ms, e, sizeof e) < 0) {
+	    limits_parse(LIMITS_CPU, s, &ts->time_ms, e, sizeof e) < 0) {
 		snprintf(err, errlen, "%s: limits.time_limit: %s", path,
 		         s ? e : "expected a number of seconds");
 		return -1;
@@ -512,7 +520,8 @@ testset_timelimit_file(struct testset *ts, const char *pkg, char *err,
 	} else {
 		txt = buf_cstr(&b);
 		txt[strcspn(txt, " \t\r\n")] = '\0';
-		if (limits_parse_seconds(txt, &ts->time_ms, e, sizeof e) < 0) {
+		if (limits_parse(LIMITS_CPU, txt, &ts->time_ms, e, sizeof e) <
+		    0) {
 			snprintf(err, errlen, "%s: %s", tl, e);
 			r = -1;
 		}
@@ -571,16 +580,23 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 			r = -1;
 		if (r == 0 &&
 		    (s = yaml_str(yaml_get(&doc, limits, "memory"))) != NULL) {
-			char *end;
+			char *end, e[200];
 			double mb = strtod(s, &end);
-			if (*end != '\0' || mb <= 0) {
+			if (end == s || *end != '\0') {
 				snprintf(err, errlen,
 				         "%s: limits.memory '%s' is not a "
 				         "number of megabytes",
 				         path, s);
 				r = -1;
-			} else
-				ts->mem_bytes = (uint64_t)(mb * 1048576.0);
+			} else if (limits_from_number(LIMITS_MEMORY, mb,
+			                              1048576.0, &ts->mem_bytes,
+			                              e, sizeof e) < 0) {
+				snprintf(
+				    err, errlen,
+				    "%s: limits.memory '%s' (megabytes): %s",
+				    path, s, e);
+				r = -1;
+			}
 		}
 		yaml_document_delete(&doc);
 	}
@@ -629,6 +645,26 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 	return r;
 }
 
+/* A limit from a competitive-companion file: key's number (in unit) when
+ * it is one, untouched when the key is absent or not a number. */
+static int
+testset_companion_limit(const struct jsonparse_value *root, const char *key,
+                        enum limits_field f, double unit, uint64_t *out,
+                        const char *path, char *err, size_t errlen)
+{
+	const struct jsonparse_value *v = jsonparse_get(root, key);
+	char e[200];
+
+	if (!jsonparse_is(v, JSONPARSE_NUMBER))
+		return 0;
+	if (limits_from_number(f, jsonparse_number(v), unit, out, e, sizeof e) <
+	    0) {
+		snprintf(err, errlen, "%s: \"%s\": %s", path, key, e);
+		return -1;
+	}
+	return 0;
+}
+
 /* competitive-companion: {"name", "tests": [{"input", "output"}],
  * "timeLimit" (ms), "memoryLimit" (MB), "interactive"} */
 static int
@@ -638,7 +674,7 @@ testset_companion(struct testset *ts, const char *path, char *err,
 	struct buf b;
 	struct jsonparse_value *root;
 	struct jsonparse_error je;
-	const struct jsonparse_value *tests, *v;
+	const struct jsonparse_value *tests;
 	size_t i;
 
 	ts->kind = TESTSET_COMPANION;
@@ -669,12 +705,14 @@ testset_companion(struct testset *ts, const char *path, char *err,
 		return -1;
 	}
 	ts->name = jsonparse_strdup(jsonparse_get(root, "name"), NULL);
-	v = jsonparse_get(root, "timeLimit");
-	if (jsonparse_number(v) > 0)
-		ts->time_ms = (uint64_t)jsonparse_number(v);
-	v = jsonparse_get(root, "memoryLimit");
-	if (jsonparse_number(v) > 0)
-		ts->mem_bytes = (uint64_t)(jsonparse_number(v) * 1048576.0);
+	if (testset_companion_limit(root, "timeLimit", LIMITS_CPU, 1.0,
+	                            &ts->time_ms, path, err, errlen) < 0 ||
+	    testset_companion_limit(root, "memoryLimit", LIMITS_MEMORY,
+	                            1048576.0, &ts->mem_bytes, path, err,
+	                            errlen) < 0) {
+		jsonparse_free(root);
+		return -1;
+	}
 	if (jsonparse_is(jsonparse_get(root, "interactive"), JSONPARSE_TRUE))
 		ts->interactive = true;
 	for (i = 0; i < jsonparse_len(tests); i++) {

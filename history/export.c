@@ -300,8 +300,13 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		goto out;
 	}
 	v = jsonparse_get(o, "created");
-	if (!jsonparse_is(v, JSONPARSE_NUMBER) || jsonparse_number(v) < 0) {
-		snprintf(err, errlen, "\"created\" must be a time (a number)");
+	/* a time every time_t and struct tm holds: the views format it */
+	if (!jsonparse_is(v, JSONPARSE_NUMBER) ||
+	    !(jsonparse_number(v) >= 0 &&
+	      jsonparse_number(v) <= HISTORY_TIME_MAX)) {
+		snprintf(err, errlen,
+		         "\"created\" must be a time (seconds since 1970, "
+		         "before the year 10000)");
 		goto out;
 	}
 	r->created = jsonparse_number(v);

@@ -36,10 +36,14 @@ struct history_sample {
 	int64_t t_ms, cpu_ms, memory_kb, pids;
 };
 
+/* The latest time a run may carry: 9999-12-31 23:59:59 UTC, which every
+ * time_t and struct tm holds (an import refuses a later one). */
+#define HISTORY_TIME_MAX 253402300799.0
+
 /* One recorded run; every string is owned (history_run_free). */
 struct history_run {
 	int64_t id;
-	double created; /* Unix time */
+	double created; /* Unix time, 0 to HISTORY_TIME_MAX */
 	char *kind;     /* "run" or "judge" */
 	char *file;
 	char *language;

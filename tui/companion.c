@@ -158,6 +158,7 @@ companion_parse(const char *json, size_t len, struct companion_problem *p,
 {
 	struct jsonparse_value *root = jsonparse_parse(json, len, NULL);
 	const struct jsonparse_value *tests, *v;
+	char why[200];
 	size_t i;
 
 	memset(p, 0, sizeof *p);
@@ -179,12 +180,21 @@ companion_parse(const char *json, size_t len, struct companion_problem *p,
 		snprintf(err, errlen, "no problem \"name\"");
 		goto bad;
 	}
+	/* the engine's ranges, as for a companion file given to forge judge */
 	v = jsonparse_get(root, "timeLimit");
-	if (jsonparse_number(v) > 0 && jsonparse_number(v) <= 86400e3)
-		p->time_ms = (uint64_t)jsonparse_number(v);
+	if (jsonparse_is(v, JSONPARSE_NUMBER) &&
+	    limits_from_number(LIMITS_CPU, jsonparse_number(v), 1.0,
+	                       &p->time_ms, why, sizeof why) < 0) {
+		snprintf(err, errlen, "\"timeLimit\": %s", why);
+		goto bad;
+	}
 	v = jsonparse_get(root, "memoryLimit");
-	if (jsonparse_number(v) > 0 && jsonparse_number(v) <= 1048576.0)
-		p->mem_bytes = (uint64_t)(jsonparse_number(v) * 1048576.0);
+	if (jsonparse_is(v, JSONPARSE_NUMBER) &&
+	    limits_from_number(LIMITS_MEMORY, jsonparse_number(v), 1048576.0,
+	                       &p->mem_bytes, why, sizeof why) < 0) {
+		snprintf(err, errlen, "\"memoryLimit\": %s", why);
+		goto bad;
+	}
 	p->interactive =
 	    jsonparse_is(jsonparse_get(root, "interactive"), JSONPARSE_TRUE);
 	for (i = 0; i < jsonparse_len(tests); i++) {

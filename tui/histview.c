@@ -204,10 +204,19 @@ histview_add_text(const char *p, size_t n)
 static void
 histview_when(double t, char *s, size_t size)
 {
-	time_t sec = (time_t)t;
+	time_t sec;
 	struct tm tm;
 
-	localtime_r(&sec, &tm);
+	/* as report_time: never cast or format a time out of range */
+	if (!(t >= 0 && t <= HISTORY_TIME_MAX)) {
+		snprintf(s, size, "(unknown time)");
+		return;
+	}
+	sec = (time_t)t;
+	if (localtime_r(&sec, &tm) == NULL) {
+		snprintf(s, size, "(unknown time)");
+		return;
+	}
 	strftime(s, size, "%Y-%m-%d %H:%M", &tm);
 }
 

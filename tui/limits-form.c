@@ -7,32 +7,32 @@
 
 #include "tui/tui.h"
 
-enum limits_field {
-	LIMITS_CPU,
-	LIMITS_WALL,
-	LIMITS_MEMORY,
-	LIMITS_PIDS,
-	LIMITS_OUTPUT,
-	LIMITS_FSIZE,
-	LIMITS_NET,
-	LIMITS_NFIELDS
+enum limits_form_field {
+	LIMITS_FORM_CPU,
+	LIMITS_FORM_WALL,
+	LIMITS_FORM_MEMORY,
+	LIMITS_FORM_PIDS,
+	LIMITS_FORM_OUTPUT,
+	LIMITS_FORM_FSIZE,
+	LIMITS_FORM_NET,
+	LIMITS_FORM_NFIELDS
 };
 
 static const char *const limits_form_names[] = {
-    [LIMITS_CPU] = "CPU time",         [LIMITS_WALL] = "wall time",
-    [LIMITS_MEMORY] = "memory",        [LIMITS_PIDS] = "processes",
-    [LIMITS_OUTPUT] = "output",        [LIMITS_FSIZE] = "file size",
-    [LIMITS_NET] = "loopback network",
+    [LIMITS_FORM_CPU] = "CPU time",         [LIMITS_FORM_WALL] = "wall time",
+    [LIMITS_FORM_MEMORY] = "memory",        [LIMITS_FORM_PIDS] = "processes",
+    [LIMITS_FORM_OUTPUT] = "output",        [LIMITS_FORM_FSIZE] = "file size",
+    [LIMITS_FORM_NET] = "loopback network",
 };
 
 static const char *const limits_form_hints[] = {
-    [LIMITS_CPU] = "seconds of CPU, all processes together (e.g. 2, 0.5)",
-    [LIMITS_WALL] = "seconds on the clock (typing input counts)",
-    [LIMITS_MEMORY] = "all processes together (e.g. 256M, 1G)",
-    [LIMITS_PIDS] = "processes and threads at once",
-    [LIMITS_OUTPUT] = "stdout and stderr together (e.g. 64M)",
-    [LIMITS_FSIZE] = "each file the program writes",
-    [LIMITS_NET] = "a private loopback, never the host's network",
+    [LIMITS_FORM_CPU] = "seconds of CPU, all processes together (e.g. 2, 0.5)",
+    [LIMITS_FORM_WALL] = "seconds on the clock (typing input counts)",
+    [LIMITS_FORM_MEMORY] = "all processes together (e.g. 256M, 1G)",
+    [LIMITS_FORM_PIDS] = "processes and threads at once",
+    [LIMITS_FORM_OUTPUT] = "stdout and stderr together (e.g. 64M)",
+    [LIMITS_FORM_FSIZE] = "each file the program writes",
+    [LIMITS_FORM_NET] = "a private loopback, never the host's network",
 };
 
 static int limits_form_row;
@@ -41,22 +41,22 @@ static void
 limits_form_value(const struct limits *l, int field, char *buf, size_t size)
 {
 	switch (field) {
-	case LIMITS_CPU:
+	case LIMITS_FORM_CPU:
 		snprintf(buf, size, "%g", (double)l->cpu_ms / 1000.0);
 		break;
-	case LIMITS_WALL:
+	case LIMITS_FORM_WALL:
 		snprintf(buf, size, "%g", (double)l->wall_ms / 1000.0);
 		break;
-	case LIMITS_MEMORY:
+	case LIMITS_FORM_MEMORY:
 		limits_format_size(l->mem_bytes, buf, size);
 		break;
-	case LIMITS_PIDS:
+	case LIMITS_FORM_PIDS:
 		snprintf(buf, size, "%u", l->pids);
 		break;
-	case LIMITS_OUTPUT:
+	case LIMITS_FORM_OUTPUT:
 		limits_format_size(l->output_bytes, buf, size);
 		break;
-	case LIMITS_FSIZE:
+	case LIMITS_FORM_FSIZE:
 		limits_format_size(l->fsize_bytes, buf, size);
 		break;
 	default:
@@ -72,7 +72,7 @@ limits_form_draw(struct tui *t, WINDOW *w)
 	wattrset(w, theme_attr(THEME_DIALOG_BORDER));
 	mvwprintw(w, 1, 2, "Limits of the next run");
 	wattrset(w, A_NORMAL);
-	for (int i = 0; i < LIMITS_NFIELDS; i++) {
+	for (int i = 0; i < LIMITS_FORM_NFIELDS; i++) {
 		char v[32];
 
 		limits_form_value(&t->limits, i, v, sizeof v);
@@ -84,7 +84,7 @@ limits_form_draw(struct tui *t, WINDOW *w)
 		wprintw(w, " %.*s", cols > 40 ? cols - 40 : 0,
 		        limits_form_hints[i]);
 	}
-	mvwprintw(w, 4 + LIMITS_NFIELDS, 2, "%.*s", cols - 4,
+	mvwprintw(w, 4 + LIMITS_FORM_NFIELDS, 2, "%.*s", cols - 4,
 	          "Up/Down choose, Enter changes, d restores the defaults, "
 	          "Esc closes");
 }
@@ -97,23 +97,27 @@ limits_form_answer(struct tui *t, const char *text)
 	int r = 0;
 
 	switch (limits_form_row) {
-	case LIMITS_CPU:
-		r = limits_parse_seconds(text, &l.cpu_ms, err, sizeof err);
+	case LIMITS_FORM_CPU:
+		r = limits_parse(LIMITS_CPU, text, &l.cpu_ms, err, sizeof err);
 		break;
-	case LIMITS_WALL:
-		r = limits_parse_seconds(text, &l.wall_ms, err, sizeof err);
+	case LIMITS_FORM_WALL:
+		r = limits_parse(LIMITS_WALL, text, &l.wall_ms, err,
+		                 sizeof err);
 		break;
-	case LIMITS_MEMORY:
-		r = limits_parse_size(text, &l.mem_bytes, err, sizeof err);
+	case LIMITS_FORM_MEMORY:
+		r = limits_parse(LIMITS_MEMORY, text, &l.mem_bytes, err,
+		                 sizeof err);
 		break;
-	case LIMITS_PIDS:
+	case LIMITS_FORM_PIDS:
 		r = limits_parse_count(text, &l.pids, err, sizeof err);
 		break;
-	case LIMITS_OUTPUT:
-		r = limits_parse_size(text, &l.output_bytes, err, sizeof err);
+	case LIMITS_FORM_OUTPUT:
+		r = limits_parse(LIMITS_OUTPUT, text, &l.output_bytes, err,
+		                 sizeof err);
 		break;
-	case LIMITS_FSIZE:
-		r = limits_parse_size(text, &l.fsize_bytes, err, sizeof err);
+	case LIMITS_FORM_FSIZE:
+		r = limits_parse(LIMITS_FSIZE, text, &l.fsize_bytes, err,
+		                 sizeof err);
 		break;
 	}
 	if (r < 0) {
@@ -129,16 +133,16 @@ static int
 limits_form_key(struct tui *t, int key, bool is_key)
 {
 	if (is_key && key == KEY_UP)
-		limits_form_row =
-		    (limits_form_row + LIMITS_NFIELDS - 1) % LIMITS_NFIELDS;
+		limits_form_row = (limits_form_row + LIMITS_FORM_NFIELDS - 1) %
+		                  LIMITS_FORM_NFIELDS;
 	else if (is_key && key == KEY_DOWN)
-		limits_form_row = (limits_form_row + 1) % LIMITS_NFIELDS;
+		limits_form_row = (limits_form_row + 1) % LIMITS_FORM_NFIELDS;
 	else if ((!is_key && (key == '\r' || key == '\n' || key == ' ')) ||
 	         (is_key && key == KEY_ENTER)) {
 		static char question[48];
 		char v[32];
 
-		if (limits_form_row == LIMITS_NET) {
+		if (limits_form_row == LIMITS_FORM_NET) {
 			t->limits.net = !t->limits.net;
 			return TUI_KEY_HANDLED;
 		}

@@ -172,15 +172,17 @@ settings_limit(struct limits *l, const char *key, const char *v, char *err,
 	int r;
 
 	if (strcmp(key, "time") == 0)
-		r = limits_parse_seconds(v, &l->cpu_ms, why, sizeof why);
+		r = limits_parse(LIMITS_CPU, v, &l->cpu_ms, why, sizeof why);
 	else if (strcmp(key, "wall") == 0)
-		r = limits_parse_seconds(v, &l->wall_ms, why, sizeof why);
+		r = limits_parse(LIMITS_WALL, v, &l->wall_ms, why, sizeof why);
 	else if (strcmp(key, "memory") == 0)
-		r = limits_parse_size(v, &l->mem_bytes, why, sizeof why);
+		r = limits_parse(LIMITS_MEMORY, v, &l->mem_bytes, why,
+		                 sizeof why);
 	else if (strcmp(key, "pids") == 0)
 		r = limits_parse_count(v, &l->pids, why, sizeof why);
 	else if (strcmp(key, "output") == 0)
-		r = limits_parse_size(v, &l->output_bytes, why, sizeof why);
+		r = limits_parse(LIMITS_OUTPUT, v, &l->output_bytes, why,
+		                 sizeof why);
 	else {
 		snprintf(err, errlen,
 		         "unknown key '%s' in [limits] (time, wall, memory, "

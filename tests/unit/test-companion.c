@@ -102,11 +102,36 @@ test_parse(void)
 		          "test 1: \"input\" and \"output\" must be strings");
 	}
 	{
-		/* nonsense limits are left out, not believed */
-		const char *j = "{\"name\":\"x\",\"timeLimit\":-5,"
+		/* a limit that is not a number is left out, not believed */
+		const char *j = "{\"name\":\"x\",\"timeLimit\":\"long\","
 		                "\"memoryLimit\":\"big\",\"tests\":[]}";
 		CHECK(companion_parse(j, strlen(j), &p, err, sizeof err) == 0);
 		CHECK(p.time_ms == 0 && p.mem_bytes == 0 && p.ntests == 0);
+		companion_problem_free(&p);
+	}
+	{
+		/* a number out of range is refused, never cast: a post must
+		 * not switch a limit off */
+		static const char *const bad[] = {
+		    "{\"name\":\"x\",\"timeLimit\":-5,\"tests\":[]}",
+		    "{\"name\":\"x\",\"timeLimit\":1e19,\"tests\":[]}",
+		    "{\"name\":\"x\",\"timeLimit\":1e300,\"tests\":[]}",
+		    "{\"name\":\"x\",\"timeLimit\":86400001,\"tests\":[]}",
+		    "{\"name\":\"x\",\"memoryLimit\":1e300,\"tests\":[]}",
+		    "{\"name\":\"x\",\"memoryLimit\":-1,\"tests\":[]}",
+		    "{\"name\":\"x\",\"memoryLimit\":1048577,\"tests\":[]}",
+		};
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			CHECK(companion_parse(bad[i], strlen(bad[i]), &p, err,
+			                      sizeof err) < 0);
+			CHECK(strstr(err, "Limit\": ") != NULL &&
+			      strstr(err, " must be from ") != NULL);
+		}
+		const char *ok = "{\"name\":\"x\",\"timeLimit\":86400000,"
+		                 "\"memoryLimit\":1048576,\"tests\":[]}";
+		CHECK(companion_parse(ok, strlen(ok), &p, err, sizeof err) ==
+		      0);
+		CHECK(p.time_ms == 86400000 && p.mem_bytes == 1ull << 40);
 		companion_problem_free(&p);
 	}
 }

@@ -1,6 +1,8 @@
 /* Parsing of what users type for limits: sizes, times, counts. */
 #include "config.h"
 
+#include <math.h>
+
 #include "engine/engine.h"
 #include "tests/unit/check.h"
 
@@ -73,6 +75,64 @@ main(void)
 	CHECK(limits_parse_count("0", &n, err, sizeof err) < 0);
 	CHECK(limits_parse_count("12x", &n, err, sizeof err) < 0);
 	CHECK(limits_parse_count("-3", &n, err, sizeof err) < 0);
+
+	/* numbers from files: NaN, infinities, negatives and values past
+	 * the maximum are refused, never cast */
+	{
+		uint64_t v = 42;
+
+		CHECK(limits_from_number(LIMITS_MEMORY, NAN, 1048576.0, &v, err,
+		                         sizeof err) < 0 &&
+		      strstr(err, "not a number") != NULL && v == 42);
+		CHECK(limits_from_number(LIMITS_MEMORY, INFINITY, 1048576.0, &v,
+		                         err, sizeof err) < 0 &&
+		      strstr(err, "from 1 byte to 1T") != NULL && v == 42);
+		CHECK(limits_from_number(LIMITS_CPU, 1e19, 1.0, &v, err,
+		                         sizeof err) < 0 &&
+		      strstr(err, "from 1 ms to 1 day") != NULL && v == 42);
+		CHECK(limits_from_number(LIMITS_CPU, 1e300, 1000.0, &v, err,
+		                         sizeof err) < 0);
+		CHECK(limits_from_number(LIMITS_CPU, -1, 1.0, &v, err,
+		                         sizeof err) < 0 &&
+		      strstr(err, "negative") != NULL);
+		CHECK(limits_from_number(LIMITS_MEMORY, 0.0000001, 1048576.0,
+		                         &v, err, sizeof err) < 0);
+		CHECK(limits_from_number(LIMITS_CPU, 86400, 1000.0, &v, err,
+		                         sizeof err) == 0 &&
+		      v == LIMITS_CPU_MAX_MS);
+		CHECK(limits_from_number(LIMITS_CPU, 0.0001, 1000.0, &v, err,
+		                         sizeof err) == 0 &&
+		      v == 1);
+		CHECK(limits_from_number(LIMITS_MEMORY, 256, 1048576.0, &v, err,
+		                         sizeof err) == 0 &&
+		      v == 256ULL << 20);
+		CHECK(limits_from_number(LIMITS_PIDS, 1000001, 1.0, &v, err,
+		                         sizeof err) < 0);
+		/* typed text: the field's own range */
+		CHECK(limits_parse(LIMITS_CPU, "86401", &v, err, sizeof err) <
+		          0 &&
+		      strstr(err, "1 day") != NULL);
+		CHECK(limits_parse(LIMITS_WALL, "86401", &v, err, sizeof err) ==
+		          0 &&
+		      v == 86401000);
+		CHECK(limits_parse(LIMITS_MEMORY, "2T", &v, err, sizeof err) <
+		      0);
+		CHECK(limits_parse(LIMITS_MEMORY, "1T", &v, err, sizeof err) ==
+		          0 &&
+		      v == 1ULL << 40);
+		CHECK(limits_parse(LIMITS_PIDS, "64", &v, err, sizeof err) ==
+		          0 &&
+		      v == 64);
+		/* a cache's size is not a limit: past 1T is fine */
+		CHECK(size("2T") == 2ULL << 40);
+		/* derived limits saturate */
+		CHECK(limits_scale_ms(1000, 1.5) == 1500);
+		CHECK(limits_scale_ms(1000, 1e13) == LIMITS_CPU_MAX_MS);
+		CHECK(limits_scale_ms(1000, INFINITY) == LIMITS_CPU_MAX_MS);
+		CHECK(limits_scale_ms(1000, NAN) == 1000);
+		CHECK(limits_scale_ms(LIMITS_CPU_MAX_MS, 100) ==
+		      LIMITS_CPU_MAX_MS);
+	}
 
 	limits_format_size(256ULL << 20, out, sizeof out);
 	CHECK_STR(out, "256M");
