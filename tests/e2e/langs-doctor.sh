@@ -1,6 +1,7 @@
 #!/bin/bash
 # forge langs and forge doctor, and languages added by the user.
 . "$FORGE_SRCDIR/tests/lib.sh"
+. "$FORGE_SRCDIR/tests/e2e/fixtures/user-languages.sh"
 
 "$FORGE" langs --json >"$TEST_TMP/langs.json"
 check "langs --json is valid JSON" jq -e . "$TEST_TMP/langs.json"
@@ -26,30 +27,7 @@ check "langs --backend nosuch: the registered ones listed" \
 	grep -q "unknown backend 'nosuch' (registered: ns)" "$TEST_TMP/langs-bad.err"
 
 # a user language, and a user override of a shipped one
-mkdir -p "$XDG_CONFIG_HOME/forge/languages"
-cat >"$XDG_CONFIG_HOME/forge/languages/shout.lang" <<'X'
-[language]
-id = shout
-name = Shouting Bash
-extensions = .shout
-source = main.sh
-run = bash /prog/main.sh
-version = bash --version
-env = HOME=/tmp/shout-home
-X
-cat >"$XDG_CONFIG_HOME/forge/languages/py.lang" <<'X'
-[language]
-id = python3
-name = My Python
-extensions = .py
-source = main.py
-run = python3 -c "print('overridden')"
-X
-cat >"$XDG_CONFIG_HOME/forge/languages/broken.lang" <<'X'
-[language]
-id = broken
-colour = blue
-X
+user_languages
 # a language whose toolchain is not here, so that the unavailable path is
 # checked on every host, even one with every shipped toolchain installed
 cat >"$XDG_CONFIG_HOME/forge/languages/ghost.lang" <<'X'

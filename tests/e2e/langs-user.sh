@@ -3,34 +3,12 @@
 # override of a shipped language, broken files warned about only when
 # they matter.
 . "$FORGE_SRCDIR/tests/lib.sh"
+. "$FORGE_SRCDIR/tests/e2e/fixtures/user-languages.sh"
 need_sandbox
 need_lang bash
 need_lang python3
 
-mkdir -p "$XDG_CONFIG_HOME/forge/languages"
-cat >"$XDG_CONFIG_HOME/forge/languages/shout.lang" <<'X'
-[language]
-id = shout
-name = Shouting Bash
-extensions = .shout
-source = main.sh
-run = bash /prog/main.sh
-version = bash --version
-env = HOME=/tmp/shout-home
-X
-cat >"$XDG_CONFIG_HOME/forge/languages/py.lang" <<'X'
-[language]
-id = python3
-name = My Python
-extensions = .py
-source = main.py
-run = python3 -c "print('overridden')"
-X
-cat >"$XDG_CONFIG_HOME/forge/languages/broken.lang" <<'X'
-[language]
-id = broken
-colour = blue
-X
+user_languages
 
 printf 'echo HELLO\nenv | grep -c ^HOME=\necho $HOME\n' >"$TEST_TMP/x.shout"
 forge_json "$TEST_TMP/x.shout"
