@@ -9,6 +9,8 @@
 #   wait_for TEXT [S] / wait_re REGEX [S] / wait_gone TEXT [S]
 #                    until the screen shows it (or no longer does),
 #                    10 seconds unless told; the screen when it fails
+#   keys K...        tmux key names, sent one by one
+#   text STRING      typed literally (a trailing ';' escaped from tmux)
 #   type_lines L...  each line typed literally, then Enter
 #   tui_open COLSxROWS [VAR=VALUE...] FILE
 #                    a workbench on FILE in session t (replacing the one
@@ -55,12 +57,17 @@ wait_gone() {
 	return 1
 }
 
+keys() { tm send-keys -t t "$@"; }
 # (tmux would take a trailing ';' for a command separator: escaped)
+text() {
+	local l=$1
+	[[ $l == *\; ]] && l="${l%;}\\;"
+	tm send-keys -t t -l "$l"
+}
 type_lines() {
 	local l
 	for l in "$@"; do
-		[[ $l == *\; ]] && l="${l%;}\\;"
-		tm send-keys -t t -l "$l"
+		text "$l"
 		tm send-keys -t t Enter
 	done
 }

@@ -7,14 +7,6 @@
 . "$FORGE_SRCDIR/tests/lib.sh"
 . "$FORGE_SRCDIR/tests/tui-lib.sh"
 tui_setup forge-tui-editor
-# keys...: tmux key names, one by one
-keys() { tm send-keys -t t "$@"; }
-# text STRING: typed literally (a trailing ';' escaped from tmux)
-text() {
-	local l=$1
-	[[ $l == *\; ]] && l="${l%;}\\;"
-	tm send-keys -t t -l "$l"
-}
 # the file as saved, with a visible end
 saved() { cat "$prog" && printf '|'; }
 

@@ -8,8 +8,6 @@
 . "$FORGE_SRCDIR/tests/lib.sh"
 . "$FORGE_SRCDIR/tests/tui-lib.sh"
 tui_setup forge-tui-indent
-keys() { tm send-keys -t t "$@"; }
-text() { tm send-keys -t t -l "$1"; }
 saved() { cat "$1" && printf '|'; }
 
 py=$TEST_TMP/indent.py
