@@ -5,7 +5,9 @@
 #define FORGE_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int check_failures, check_count;
 
@@ -33,6 +35,33 @@ static int check_failures, check_count;
 			        check_b_ ? check_b_ : "(null)");               \
 		}                                                              \
 	} while (0)
+
+/* A fixture file: text written to path, its directory made first; a
+ * file that cannot be written stops the test (nothing after it means
+ * anything). */
+static inline void
+check_write(const char *path, const char *text)
+{
+	char dir[1024], *slash;
+	FILE *f;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		for (char *p = dir + 1; *p != '\0'; p++)
+			if (*p == '/') {
+				*p = '\0';
+				mkdir(dir, 0755);
+				*p = '/';
+			}
+		mkdir(dir, 0755);
+	}
+	if ((f = fopen(path, "w")) == NULL || fputs(text, f) == EOF ||
+	    fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+}
 
 static inline int
 check_done(void)

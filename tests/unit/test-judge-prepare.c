@@ -22,21 +22,10 @@ static char root[256];
 static void
 put(const char *name, const char *text)
 {
-	char path[512], *slash;
-	FILE *f;
+	char path[512];
 
 	snprintf(path, sizeof path, "%s/%s", root, name);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	util_mkdir_p(path, 0755);
-	*slash = '/';
-	f = fopen(path, "w");
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
+	check_write(path, text);
 }
 
 static void

@@ -51,15 +51,6 @@ static const char *good = "# a comment\n"
                           "indent_width = 2\n"
                           "template = toy.toy\n";
 
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	fputs(text, f);
-	fclose(f);
-}
-
 static bool
 has_word(char **v, const char *w)
 {
@@ -159,7 +150,7 @@ check_shipped(const char *src, const char *home)
 	snprintf(path, sizeof path, "%s/forge/languages/templates", home);
 	CHECK(util_mkdir_p(path, 0755) == 0);
 	snprintf(path, sizeof path, "%s/forge/languages/templates/c.c", home);
-	write_file(path, "int main(void) { return 0; }\n");
+	check_write(path, "int main(void) { return 0; }\n");
 	text = lang_template(l, &len);
 	CHECK_STR(text, "int main(void) { return 0; }\n");
 	CHECK(len == 29);
@@ -202,22 +193,22 @@ check_for_file(const char *dir)
 	/* an override of c that loads no more (after mine.lang, which
 	 * then stays), and a broken file naming .zz */
 	snprintf(nc, sizeof nc, "%s/user/nc.lang", dir);
-	write_file(nc, "[language]\nid=c\nextensions=.c\nsource=main.c\n"
-	               "run=/prog/main\ncompile=cc main.c\n");
+	check_write(nc, "[language]\nid=c\nextensions=.c\nsource=main.c\n"
+	                "run=/prog/main\ncompile=cc main.c\n");
 	snprintf(zz, sizeof zz, "%s/user/zz.lang", dir);
-	write_file(zz, "[language]\nid=zz\nextensions=.zz\nsource=m\n"
-	               "run=m\n[syntax]\nnope=1\n");
+	check_write(zz, "[language]\nid=zz\nextensions=.zz\nsource=m\n"
+	                "run=m\n[syntax]\nnope=1\n");
 	/* [language] in two parts, and after another section; one
 	 * indented, which inih takes for the value's continuation */
 	snprintf(sp, sizeof sp, "%s/user/sp.lang", dir);
-	write_file(sp, "[language]\nid=sp\nsource=m\nrun=m\n[editor]\n"
-	               "tab_width=4\n[language]\nextensions=.sp\n");
+	check_write(sp, "[language]\nid=sp\nsource=m\nrun=m\n[editor]\n"
+	                "tab_width=4\n[language]\nextensions=.sp\n");
 	snprintf(in, sizeof in, "%s/user/in.lang", dir);
-	write_file(in, "[language]\nid=in\nsource=m\nrun=m\n[editor]\n"
-	               "tab_width=4\n  [language]\nextensions=.in\n");
+	check_write(in, "[language]\nid=in\nsource=m\nrun=m\n[editor]\n"
+	                "tab_width=4\n  [language]\nextensions=.in\n");
 	snprintf(lt, sizeof lt, "%s/user/lt.lang", dir);
-	write_file(lt, "[editor]\ntab_width=2\n[language]x\nid=lt\n"
-	               "extensions=.lt\nsource=m\nrun=m\n");
+	check_write(lt, "[editor]\ntab_width=2\n[language]x\nid=lt\n"
+	                "extensions=.lt\nsource=m\nrun=m\n");
 	snprintf(p, sizeof p, "%s/data/languages", dir);
 	CHECK_STR(lang_system_dir(), p);
 	lang_load_all(&all);
@@ -396,20 +387,21 @@ main(void)
 		mkdir(a, 0755);
 		mkdir(b, 0755);
 		snprintf(p, sizeof p, "%s/c.lang", a);
-		write_file(p, "[language]\nid=c\nname=System C\nextensions=.c\n"
-		              "source=main.c\nrun=/prog/main\n"
-		              "compile=gcc main.c\nartifacts=main\n");
+		check_write(p,
+		            "[language]\nid=c\nname=System C\nextensions=.c\n"
+		            "source=main.c\nrun=/prog/main\n"
+		            "compile=gcc main.c\nartifacts=main\n");
 		snprintf(p, sizeof p, "%s/cpp.lang", a);
-		write_file(p, "[language]\nid=cpp\nextensions=.cpp .cc .C\n"
-		              "source=main.cpp\nrun=/prog/main\n");
+		check_write(p, "[language]\nid=cpp\nextensions=.cpp .cc .C\n"
+		               "source=main.cpp\nrun=/prog/main\n");
 		snprintf(p, sizeof p, "%s/mine.lang", b);
-		write_file(p, "[language]\nid=c\nname=My C\nextensions=.c .h\n"
-		              "source=main.c\nrun=/prog/main\n"
-		              "compile=clang main.c\nartifacts=main\n");
+		check_write(p, "[language]\nid=c\nname=My C\nextensions=.c .h\n"
+		               "source=main.c\nrun=/prog/main\n"
+		               "compile=clang main.c\nartifacts=main\n");
 		snprintf(p, sizeof p, "%s/broken.lang", b);
-		write_file(p, "[language]\nid=broken\nwhat\n");
+		check_write(p, "[language]\nid=broken\nwhat\n");
 		snprintf(p, sizeof p, "%s/notes.txt", b);
-		write_file(p, "not a language\n");
+		check_write(p, "not a language\n");
 		lang_load_dirs(&set, dirs, 2);
 		f = lang_find_id(&set, "c");
 		CHECK(f != NULL && strcmp(f->name, "My C") == 0);
@@ -432,14 +424,14 @@ main(void)
 		check_for_file(dir);
 		/* a template beside the language's file, in templates/ */
 		snprintf(p, sizeof p, "%s/tpl.lang", a);
-		write_file(p, "[language]\nid=tpl\nextensions=.t\nsource=m\n"
-		              "run=m\n[editor]\ntemplate=new.t\n");
+		check_write(p, "[language]\nid=tpl\nextensions=.t\nsource=m\n"
+		               "run=m\n[editor]\ntemplate=new.t\n");
 		CHECK(lang_parse_file(p, &l, err, sizeof err) == 0);
 		CHECK(lang_template(l, NULL) == NULL);
 		snprintf(p, sizeof p, "%s/templates", a);
 		mkdir(p, 0755);
 		snprintf(p, sizeof p, "%s/templates/new.t", a);
-		write_file(p, "begin\nend\n");
+		check_write(p, "begin\nend\n");
 		s = lang_template(l, NULL);
 		CHECK_STR(s, "begin\nend\n");
 		free(s);

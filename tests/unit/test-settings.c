@@ -221,7 +221,6 @@ test_save(void)
 	     err[256], cmd[300], *text;
 	struct settings s;
 	struct stat st;
-	FILE *f;
 
 	CHECK(mkdtemp(tmp) != NULL);
 	/* no file, no directory: both made */
@@ -236,12 +235,7 @@ test_save(void)
 	settings_free(&s);
 
 	/* comments, other settings and the mode are kept */
-	f = fopen(path, "w");
-	CHECK(f != NULL);
-	if (f) {
-		fputs("# mine\n[limits]\ntime = 2\n", f);
-		fclose(f);
-	}
+	check_write(path, "# mine\n[limits]\ntime = 2\n");
 	chmod(path, 0600);
 	CHECK(settings_save_theme(path, "monochrome", err, sizeof err) == 0);
 	text = slurp(path);

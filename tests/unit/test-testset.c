@@ -18,16 +18,9 @@ static void
 put(const char *name, const char *text)
 {
 	char path[512];
-	FILE *f;
 
 	snprintf(path, sizeof path, "%s/%s", pkg, name);
-	f = fopen(path, "w");
-	if (f == NULL) {
-		perror(path);
-		exit(1);
-	}
-	fputs(text, f);
-	fclose(f);
+	check_write(path, text);
 }
 
 /* Loads the package with problem.yaml as yaml (NULL: none) and

@@ -258,18 +258,6 @@ test_resolve(void)
 }
 
 static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	CHECK(f != NULL);
-	if (f != NULL) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-static void
 test_shipped(void)
 {
 	static const char *const shipped[] = {"dark", "light", "high-contrast",
@@ -332,9 +320,9 @@ test_shipped(void)
 	snprintf(path, sizeof path, "%s/forge/themes", tmp);
 	mkdir(path, 0755);
 	snprintf(path, sizeof path, "%s/forge/themes/mine.theme", tmp);
-	write_file(path, "[colors]\nnormal = green\n");
+	check_write(path, "[colors]\nnormal = green\n");
 	snprintf(path, sizeof path, "%s/forge/themes/light.theme", tmp);
-	write_file(path, "[theme]\ndescription = my light\n");
+	check_write(path, "[theme]\ndescription = my light\n");
 	names = theme_list(&n);
 	CHECK(n == 5);
 	if (n == 5) {
