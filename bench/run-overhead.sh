@@ -1,15 +1,29 @@
 #!/bin/bash
 # bench/run-overhead.sh: what one `forge run` of a cached program costs,
-# next to a bare fork+exec of the same program and to bubblewrap giving
-# it a similar sandbox. All three are timed by the same driver
-# (bench/spawn-loop.c: posix_spawn + waitpid, CLOCK_MONOTONIC) in
-# interleaved batches; the median batch is reported.
+# side by side with what the same isolation costs at the least:
+#
+#   bare        fork+exec of the program, no sandbox
+#   floor       bench/floor.c: one process doing only the isolation
+#               forge gives (user, PID, mount, net, IPC and UTS
+#               namespaces, the id maps, a pivot_root onto a tmpfs with
+#               read-only binds, cgroup limits and counters, a seccomp
+#               filter), built static
+#   bwrap       bubblewrap with --unshare-all and a similar root
+#   forge --no-history, and forge run as users run it (recording into
+#               the default history database, $XDG_DATA_HOME/forge)
+#
+# All are timed by the same driver (bench/spawn-loop.c: posix_spawn +
+# waitpid, CLOCK_MONOTONIC) in interleaved batches; the median batch is
+# reported, with each forge's ratio to bare, floor and bwrap. Then two
+# of each forge at once (two drivers in parallel), in runs per second,
+# and the scaling over one.
 #
 #   bench/run-overhead.sh [-n RUNS] [-b BATCHES]
 #
 # FORGE=/path/to/forge picks the binary (default: the one in the tree);
-# FORGE_BEFORE=/path/to/another/forge adds that build, interleaved in the
-# same batches, and its ratio (a change measured before and after).
+# FORGE_BEFORE=/path/to/another/forge adds that build (both ways),
+# interleaved in the same batches, and its ratios (a change measured
+# before and after; it records into a database of its own).
 # Exit status: 0 measured, 1 forge failed to run the program, 2 the
 # benchmark itself could not be set up (usage, no C compiler).
 set -euo pipefail
@@ -43,6 +57,9 @@ shift $((OPTIND - 1))
 bench_name=run-overhead
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cc=${CC:-gcc}
+# the default history database, in the run's own directory
+export XDG_DATA_HOME=$tmp/data XDG_CONFIG_HOME=$tmp/config
+unset FORGE_HISTORY FORGE_HISTORY_CAP
 
 # --- the program, and the driver -------------------------------------
 cat >"$tmp/hello.c" <<'EOF'
@@ -59,12 +76,15 @@ command -v "$cc" >/dev/null || die 2 "no C compiler ($cc)"
 	die 2 "cannot build a static hello world (is the static libc installed?)"
 "$cc" -O2 -o "$tmp/spawn-loop" "$here/spawn-loop.c" ||
 	die 2 "cannot build $here/spawn-loop.c"
+"$cc" -O2 -static -o "$tmp/floor" "$here/floor.c" ||
+	die 2 "cannot build $here/floor.c"
 [[ $("$tmp/hello") == hello ]] || die 2 "the static hello world does not say hello"
 
 # --- forge: warm the build cache, check it runs the program ----------
 wait_for_forge
 forge_version=$("$forge" --version 2>&1 | head -n1)
 forge_cmd=("$forge" run --no-history -q "$tmp/hello.c")
+forge_hist_cmd=("$forge" run -q "$tmp/hello.c")
 
 status=0
 "$forge" run --no-history "$tmp/hello.c" </dev/null \
@@ -91,6 +111,7 @@ before_cmd=()
 if [[ -n $before ]]; then
 	[[ -x $before ]] || die 2 "FORGE_BEFORE: no forge binary at $before"
 	before_cmd=("$before" run --no-history -q "$tmp/hello.c")
+	before_hist_cmd=("$before" run -q --db "$tmp/before.db" "$tmp/hello.c")
 	"${before_cmd[@]}" </dev/null >"$tmp/before.out" 2>"$tmp/before.err" ||
 		die 1 "the FORGE_BEFORE build failed to run the program"
 	out=$("${before_cmd[@]}" </dev/null 2>/dev/null) || die 1 "the FORGE_BEFORE build failed on the cached program"
@@ -127,6 +148,38 @@ else
 	fi
 fi
 
+# --- floor: the least isolation, in one process ----------------------------
+floor_cg=forge-bench-floor-$$
+floor_cmd=("$tmp/floor" "$floor_cg" "$tmp/hello")
+floor_skip=
+# its cgroup (made by the first run, in each hierarchy) goes at exit
+floor_cleanup() {
+	local d
+	for d in /sys/fs/cgroup/$floor_cg /sys/fs/cgroup/*/$floor_cg \
+		/sys/fs/cgroup/*/*/$floor_cg /sys/fs/cgroup/*/*/*/$floor_cg; do
+		[[ -d $d ]] && rmdir "$d" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap floor_cleanup EXIT
+if ! out=$("${floor_cmd[@]}" </dev/null 2>"$tmp/floor.err"); then
+	floor_skip="floor failed: $(head -n1 "$tmp/floor.err")"
+elif [[ $out != hello ]]; then
+	floor_skip="floor ran the program but it printed '$out'"
+fi
+
+# --- forge with its history: it records into the default database --------
+wait_for_forge
+out=$("${forge_hist_cmd[@]}" </dev/null 2>"$tmp/hist.err") ||
+	die 1 "forge run (recording) failed: $(head -n1 "$tmp/hist.err")"
+[[ $out == hello ]] || die 1 "forge run (recording) printed '$out', not 'hello'"
+[[ -s $XDG_DATA_HOME/forge/history.db ]] ||
+	die 1 "forge run did not record into $XDG_DATA_HOME/forge/history.db"
+if [[ -n $before ]]; then
+	"${before_hist_cmd[@]}" </dev/null >/dev/null 2>&1 ||
+		die 1 "the FORGE_BEFORE build failed to record the run"
+fi
+
 # --- measure -------------------------------------------------------------
 # one batch: the mean ms/run of $runs runs, appended to $tmp/NAME
 batch() {
@@ -145,25 +198,72 @@ wait_for_forge
 	die 1 "forge run failed during the warm-up round"
 
 : >"$tmp/bare"
+: >"$tmp/floor.ms"
 : >"$tmp/bwrap"
 : >"$tmp/forge"
+: >"$tmp/forge-hist"
 : >"$tmp/before"
-[[ -z $before ]] || "$tmp/spawn-loop" "$warm" "${before_cmd[@]}" >/dev/null ||
-	die 1 "the FORGE_BEFORE build failed during the warm-up round"
+: >"$tmp/before-hist"
+[[ -n $floor_skip ]] || "$tmp/spawn-loop" "$warm" "${floor_cmd[@]}" >/dev/null ||
+	floor_skip="floor failed during the warm-up round"
+"$tmp/spawn-loop" "$warm" "${forge_hist_cmd[@]}" >/dev/null ||
+	die 1 "forge run (recording) failed during the warm-up round"
+if [[ -n $before ]]; then
+	"$tmp/spawn-loop" "$warm" "${before_cmd[@]}" >/dev/null &&
+		"$tmp/spawn-loop" "$warm" "${before_hist_cmd[@]}" >/dev/null ||
+		die 1 "the FORGE_BEFORE build failed during the warm-up round"
+fi
 for ((b = 0; b < batches; b++)); do
 	if [[ -n $before ]]; then
-		batch before "${before_cmd[@]}" || die 1 "the FORGE_BEFORE build failed in batch $((b + 1))"
+		batch before "${before_cmd[@]}" &&
+			batch before-hist "${before_hist_cmd[@]}" ||
+			die 1 "the FORGE_BEFORE build failed in batch $((b + 1))"
 	fi
 	batch bare "$tmp/hello" || die 2 "bare fork+exec of the hello world failed"
+	if [[ -z $floor_skip ]] && ! batch floor.ms "${floor_cmd[@]}"; then
+		floor_skip="floor failed during batch $((b + 1))"
+	fi
 	if [[ -z $bwrap_skip ]] && ! batch bwrap "${bwrap_cmd[@]}"; then
 		bwrap_skip="bwrap failed during batch $((b + 1))"
 	fi
 	# a batch that fails because the binary is being replaced is retried
 	tries=0
-	until wait_for_forge && batch forge "${forge_cmd[@]}"; do
+	until wait_for_forge && batch forge "${forge_cmd[@]}" &&
+		batch forge-hist "${forge_hist_cmd[@]}"; do
 		((++tries < 3)) || die 1 "forge run failed in batch $((b + 1))"
 		sleep 1
 	done
+done
+
+# --- two at once -----------------------------------------------------------
+# two drivers in parallel, $runs each; runs per second of the pair (each
+# driver's mean is its own wall time per run), the median of the batches
+pair() {
+	local name=$1 a b
+	shift
+	"$tmp/spawn-loop" "$runs" "$@" >"$tmp/pair-a" &
+	local pid=$!
+	"$tmp/spawn-loop" "$runs" "$@" >"$tmp/pair-b" || return 1
+	wait "$pid" || return 1
+	a=$(cat "$tmp/pair-a")
+	b=$(cat "$tmp/pair-b")
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f\n", 1000 / a + 1000 / b }' >>"$tmp/$name"
+}
+pair_batches=$(((batches + 1) / 2))
+: >"$tmp/pair-forge"
+: >"$tmp/pair-forge-hist"
+: >"$tmp/pair-before"
+: >"$tmp/pair-before-hist"
+for ((b = 0; b < pair_batches; b++)); do
+	if [[ -n $before ]]; then
+		pair pair-before "${before_cmd[@]}" &&
+			pair pair-before-hist "${before_hist_cmd[@]}" ||
+			die 1 "the FORGE_BEFORE build failed two at once"
+	fi
+	wait_for_forge
+	pair pair-forge "${forge_cmd[@]}" || die 1 "forge run failed two at once"
+	pair pair-forge-hist "${forge_hist_cmd[@]}" ||
+		die 1 "forge run (recording) failed two at once"
 done
 
 median() {
@@ -189,36 +289,64 @@ printf 'forge run overhead (median of %d batches x %d runs, %s cores, %s %s, %s)
 	"$batches" "$runs" "$(nproc)" "$(uname -s)" "$(uname -r)" "$cgmode"
 printf '%s at %s%s\n' "$forge_version" "$forge" "${backend:+, backend $backend}"
 
-read -r bare_ms bare_lo bare_hi < <(median "$tmp/bare")
-read -r forge_ms forge_lo forge_hi < <(median "$tmp/forge")
 row() {
-	printf '%-19s %5.2f ms/run  (batches %.2f-%.2f)\n' "$1" "$2" "$3" "$4"
+	printf '%-24s %6.2f ms/run  (batches %.2f-%.2f)\n' "$1" "$2" "$3" "$4"
 }
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (b <= 0) { print "n/a"; exit }
+		printf("%.2fx\n", a / b) }'
+}
+read -r bare_ms bare_lo bare_hi < <(median "$tmp/bare")
 row "bare fork+exec" "$bare_ms" "$bare_lo" "$bare_hi"
+floor_ms=
+if [[ -z $floor_skip ]]; then
+	read -r floor_ms floor_lo floor_hi < <(median "$tmp/floor.ms")
+	row "floor (bench/floor.c)" "$floor_ms" "$floor_lo" "$floor_hi"
+else
+	printf '%-24s skipped: %s\n' "floor (bench/floor.c)" "$floor_skip"
+fi
+bwrap_ms=
 if [[ -z $bwrap_skip ]]; then
 	read -r bwrap_ms bwrap_lo bwrap_hi < <(median "$tmp/bwrap")
 	row "bwrap --unshare-all" "$bwrap_ms" "$bwrap_lo" "$bwrap_hi"
 else
-	printf '%-19s skipped: %s\n' "bwrap --unshare-all" "$bwrap_skip"
+	printf '%-24s skipped: %s\n' "bwrap --unshare-all" "$bwrap_skip"
 fi
-row "forge run (cached)" "$forge_ms" "$forge_lo" "$forge_hi"
+names=(forge forge-hist)
+labels=("forge run --no-history" "forge run (default)")
 if [[ -n $before ]]; then
-	read -r before_ms before_lo before_hi < <(median "$tmp/before")
-	row "forge run (before)" "$before_ms" "$before_lo" "$before_hi"
-	printf '  (before: %s)\n' "$before"
+	names+=(before before-hist)
+	labels+=("before --no-history" "before (default)")
+fi
+declare -A ms
+for i in "${!names[@]}"; do
+	read -r m lo hi < <(median "$tmp/${names[i]}")
+	ms[${names[i]}]=$m
+	row "${labels[i]}" "$m" "$lo" "$hi"
+done
+[[ -z $before ]] || printf '  (before: %s)\n' "$before"
+
+printf '\n%-24s %8s %8s %8s\n' "ratio to" bare floor bwrap
+for i in "${!names[@]}"; do
+	m=${ms[${names[i]}]}
+	printf '%-24s %8s %8s %8s\n' "${labels[i]}" "$(ratio "$m" "$bare_ms")" \
+		"$([[ -n $floor_ms ]] && ratio "$m" "$floor_ms" || echo n/a)" \
+		"$([[ -n $bwrap_ms ]] && ratio "$m" "$bwrap_ms" || echo n/a)"
+done
+printf '%-24s %s\n' "default / --no-history" "$(ratio "${ms[forge-hist]}" "${ms[forge]}")"
+printf '%-24s %.2f ms\n' "recording a run" \
+	"$(awk -v a="${ms[forge-hist]}" -v b="${ms[forge]}" 'BEGIN { print a - b }')"
+if [[ -n $before ]]; then
+	printf '%-24s %s (--no-history), %s (default)\n' "forge / before" \
+		"$(ratio "${ms[forge]}" "${ms[before]}")" \
+		"$(ratio "${ms[forge-hist]}" "${ms[before-hist]}")"
 fi
 
-ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (b <= 0) { print "n/a"; exit }
-		printf(a / b >= 1 ? "%.1fx\n" : "%.2fx\n", a / b) }'
-}
-printf '%-19s %s\n' "forge / bare" "$(ratio "$forge_ms" "$bare_ms")"
-if [[ -z $bwrap_skip ]]; then
-	printf '%-19s %s\n' "forge / bwrap" "$(ratio "$forge_ms" "$bwrap_ms")"
-else
-	printf '%-19s n/a (bwrap skipped)\n' "forge / bwrap"
-fi
-if [[ -n $before ]]; then
-	printf '%-19s %s\n' "forge / before" "$(ratio "$forge_ms" "$before_ms")"
-fi
+printf '\n%-24s %8s %8s %8s\n' "two at once" "runs/s" "one" "scaling"
+for i in "${!names[@]}"; do
+	read -r p _ _ < <(median "$tmp/pair-${names[i]}")
+	one=$(awk -v m="${ms[${names[i]}]}" 'BEGIN { printf "%.1f", 1000 / m }')
+	printf '%-24s %8.1f %8s %7.2fx\n' "${labels[i]}" "$p" "$one" \
+		"$(awk -v p="$p" -v o="$one" 'BEGIN { print p / o }')"
+done

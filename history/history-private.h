@@ -6,9 +6,21 @@
 
 #include "history/history.h"
 
+/* The statements history_record keeps prepared on its handle. */
+enum history_insert {
+	HISTORY_INSERT_RUN,
+	HISTORY_INSERT_TEST,
+	HISTORY_INSERT_SAMPLE,
+	HISTORY_INSERT_CHUNK,
+	HISTORY_INSERT__COUNT
+};
+
 struct history {
 	sqlite3 *db;
 	char *path;
+	int version; /* the schema's, as found at the open */
+	/* the statements that record a run, prepared at the first */
+	sqlite3_stmt *insert[HISTORY_INSERT__COUNT];
 };
 
 /* store.c */

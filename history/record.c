@@ -159,35 +159,62 @@ history_fail(struct history *h, char *err, size_t errlen, const char *what)
 	return -1;
 }
 
-/* Stores r (its id is set); the run as a whole or nothing. */
-int
-history_record(struct history *h, struct history_run *run, char *err,
-               size_t errlen)
+/* The statement that inserts one row of a kind, prepared on the handle
+ * the first time and kept for its later runs (a workbench or a judge
+ * records many); NULL with the error on the handle. */
+static sqlite3_stmt *
+history_insert(struct history *h, enum history_insert which)
 {
-	/* capped as stored; the caller's run (and what it prints) is not */
-	struct history_run capped = *run, *r = &capped;
-	static const char *insert_run =
-	    "INSERT INTO runs (created, kind, file, language, toolchain,"
-	    " source, source_hash, stdin, stdin_truncated, limits, backend,"
-	    " enforced_by, verdict, detail, exit_code, signal, syscall,"
-	    " time_ms, wall_ms, memory_kb, stdout, stdout_truncated, stderr,"
-	    " stderr_truncated, compile_output, compile_truncated, testset,"
-	    " replay_of, imported) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?,?,?,?,?,?,?,?,?,?)";
-	sqlite3_stmt *st = NULL;
-	struct buf limits;
-	size_t i;
-	int rc;
+	static const char *const sql[HISTORY_INSERT__COUNT] = {
+	    [HISTORY_INSERT_RUN] =
+	        "INSERT INTO runs (created, kind, file, language, toolchain,"
+	        " source, source_hash, stdin, stdin_truncated, limits,"
+	        " backend, enforced_by, verdict, detail, exit_code, signal,"
+	        " syscall, time_ms, wall_ms, memory_kb, stdout,"
+	        " stdout_truncated, stderr, stderr_truncated, compile_output,"
+	        " compile_truncated, testset, replay_of, imported) VALUES"
+	        " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    [HISTORY_INSERT_TEST] =
+	        "INSERT INTO tests (run_id, idx, name, verdict, time_ms,"
+	        " wall_ms, memory_kb, exit_code, signal, detail)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+	    [HISTORY_INSERT_SAMPLE] = "INSERT INTO samples (run_id, t_ms,"
+	                              " cpu_ms, memory_kb, pids)"
+	                              " VALUES (?,?,?,?,?)",
+	    [HISTORY_INSERT_CHUNK] = "INSERT INTO output_chunks (run_id, seq,"
+	                             " t_ms, stream, data) VALUES (?,?,?,?,?)",
+	};
+	sqlite3_stmt **st = &h->insert[which];
 
-	history_run_cap(r);
-	buf_init(&limits, 0);
-	history_limits_json(&r->limits, &limits);
-	if (history_exec_retry(h->db, "BEGIN IMMEDIATE", NULL) != SQLITE_OK) {
-		buf_free(&limits);
-		return history_fail(h, err, errlen, "starting a transaction");
+	if (*st == NULL &&
+	    sqlite3_prepare_v3(h->db, sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+	                       st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(*st);
+		*st = NULL;
 	}
-	if (sqlite3_prepare_v2(h->db, insert_run, -1, &st, NULL) != SQLITE_OK)
-		goto fail;
+	return *st;
+}
+
+/* One row: the statement stepped, then reset for the next (its bound
+ * values are the caller's, valid until then). */
+static int
+history_insert_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+history_insert_run(struct history *h, const struct history_run *r,
+                   const char *limits)
+{
+	sqlite3_stmt *st = history_insert(h, HISTORY_INSERT_RUN);
+
+	if (st == NULL)
+		return -1;
 	sqlite3_bind_double(st, 1, r->created);
 	bind_text(st, 2, r->kind);
 	bind_text(st, 3, r->file);
@@ -197,7 +224,7 @@ history_record(struct history *h, struct history_run *run, char *err,
 	bind_text(st, 7, r->source_hash);
 	bind_blob(st, 8, r->stdin_data, r->stdin_len);
 	sqlite3_bind_int(st, 9, r->stdin_truncated);
-	bind_text(st, 10, buf_cstr(&limits));
+	bind_text(st, 10, limits);
 	bind_text(st, 11, r->backend);
 	bind_text(st, 12, r->enforced_by);
 	bind_text(st, 13, r->verdict);
@@ -223,85 +250,110 @@ history_record(struct history *h, struct history_run *run, char *err,
 	else
 		sqlite3_bind_null(st, 28);
 	sqlite3_bind_int(st, 29, r->imported);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	return history_insert_step(st);
+}
+
+static int
+history_insert_tests(struct history *h, const struct history_run *r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (r->ntests == 0)
+		return 0;
+	if ((st = history_insert(h, HISTORY_INSERT_TEST)) == NULL)
+		return -1;
+	for (i = 0; i < r->ntests; i++) {
+		const struct history_test *t = &r->tests[i];
+
+		sqlite3_bind_int64(st, 1, r->id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		bind_text(st, 3, t->name);
+		bind_text(st, 4, t->verdict);
+		sqlite3_bind_int64(st, 5, t->time_ms);
+		sqlite3_bind_int64(st, 6, t->wall_ms);
+		sqlite3_bind_int64(st, 7, t->memory_kb);
+		if (t->has_exit)
+			sqlite3_bind_int64(st, 8, t->exit_code);
+		else
+			sqlite3_bind_null(st, 8);
+		bind_text(st, 9, t->signal);
+		bind_text(st, 10, t->detail);
+		if (history_insert_step(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+history_insert_samples(struct history *h, const struct history_run *r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (r->nsamples == 0)
+		return 0;
+	if ((st = history_insert(h, HISTORY_INSERT_SAMPLE)) == NULL)
+		return -1;
+	for (i = 0; i < r->nsamples; i++) {
+		sqlite3_bind_int64(st, 1, r->id);
+		sqlite3_bind_int64(st, 2, r->samples[i].t_ms);
+		sqlite3_bind_int64(st, 3, r->samples[i].cpu_ms);
+		sqlite3_bind_int64(st, 4, r->samples[i].memory_kb);
+		sqlite3_bind_int64(st, 5, r->samples[i].pids);
+		if (history_insert_step(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+history_insert_chunks(struct history *h, const struct history_run *r)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (r->nchunks == 0)
+		return 0;
+	if ((st = history_insert(h, HISTORY_INSERT_CHUNK)) == NULL)
+		return -1;
+	for (i = 0; i < r->nchunks; i++) {
+		if (r->chunks[i].len == 0)
+			continue;
+		sqlite3_bind_int64(st, 1, r->id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_int64(st, 3, r->chunks[i].t_ms);
+		sqlite3_bind_int(st, 4, r->chunks[i].stream);
+		bind_blob(st, 5, r->chunks[i].data, r->chunks[i].len);
+		if (history_insert_step(st) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Stores r (its id is set); the run as a whole or nothing. */
+int
+history_record(struct history *h, struct history_run *run, char *err,
+               size_t errlen)
+{
+	/* capped as stored; the caller's run (and what it prints) is not */
+	struct history_run capped = *run, *r = &capped;
+	struct buf limits;
+	int rc;
+
+	history_run_cap(r);
+	buf_init(&limits, 0);
+	history_limits_json(&r->limits, &limits);
+	if (history_exec_retry(h->db, "BEGIN IMMEDIATE", NULL) != SQLITE_OK) {
+		buf_free(&limits);
+		return history_fail(h, err, errlen, "starting a transaction");
+	}
+	if (history_insert_run(h, r, buf_cstr(&limits)) < 0)
 		goto fail;
-	sqlite3_finalize(st);
-	st = NULL;
 	r->id = run->id = sqlite3_last_insert_rowid(h->db);
-
-	if (r->ntests > 0) {
-		if (sqlite3_prepare_v2(h->db,
-		                       "INSERT INTO tests (run_id, idx, name,"
-		                       " verdict, time_ms, wall_ms, memory_kb,"
-		                       " exit_code, signal, detail)"
-		                       " VALUES (?,?,?,?,?,?,?,?,?,?)",
-		                       -1, &st, NULL) != SQLITE_OK)
-			goto fail;
-		for (i = 0; i < r->ntests; i++) {
-			const struct history_test *t = &r->tests[i];
-
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, r->id);
-			sqlite3_bind_int64(st, 2, (int64_t)i);
-			bind_text(st, 3, t->name);
-			bind_text(st, 4, t->verdict);
-			sqlite3_bind_int64(st, 5, t->time_ms);
-			sqlite3_bind_int64(st, 6, t->wall_ms);
-			sqlite3_bind_int64(st, 7, t->memory_kb);
-			if (t->has_exit)
-				sqlite3_bind_int64(st, 8, t->exit_code);
-			else
-				sqlite3_bind_null(st, 8);
-			bind_text(st, 9, t->signal);
-			bind_text(st, 10, t->detail);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				goto fail;
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if (r->nsamples > 0) {
-		if (sqlite3_prepare_v2(h->db,
-		                       "INSERT INTO samples (run_id, t_ms,"
-		                       " cpu_ms, memory_kb, pids)"
-		                       " VALUES (?,?,?,?,?)",
-		                       -1, &st, NULL) != SQLITE_OK)
-			goto fail;
-		for (i = 0; i < r->nsamples; i++) {
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, r->id);
-			sqlite3_bind_int64(st, 2, r->samples[i].t_ms);
-			sqlite3_bind_int64(st, 3, r->samples[i].cpu_ms);
-			sqlite3_bind_int64(st, 4, r->samples[i].memory_kb);
-			sqlite3_bind_int64(st, 5, r->samples[i].pids);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				goto fail;
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	if (r->nchunks > 0) {
-		if (sqlite3_prepare_v2(h->db,
-		                       "INSERT INTO output_chunks (run_id,"
-		                       " seq, t_ms, stream, data)"
-		                       " VALUES (?,?,?,?,?)",
-		                       -1, &st, NULL) != SQLITE_OK)
-			goto fail;
-		for (i = 0; i < r->nchunks; i++) {
-			if (r->chunks[i].len == 0)
-				continue;
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, r->id);
-			sqlite3_bind_int64(st, 2, (int64_t)i);
-			sqlite3_bind_int64(st, 3, r->chunks[i].t_ms);
-			sqlite3_bind_int(st, 4, r->chunks[i].stream);
-			bind_blob(st, 5, r->chunks[i].data, r->chunks[i].len);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				goto fail;
-		}
-		sqlite3_finalize(st);
-		st = NULL;
-	}
+	if (history_insert_tests(h, r) < 0 ||
+	    history_insert_samples(h, r) < 0 || history_insert_chunks(h, r) < 0)
+		goto fail;
 	rc = history_exec_retry(h->db, "COMMIT", NULL);
 	buf_free(&limits);
 	if (rc != SQLITE_OK) {
@@ -313,7 +365,6 @@ history_record(struct history *h, struct history_run *run, char *err,
 	return 0;
 fail:
 	history_fail(h, err, errlen, "saving the run");
-	sqlite3_finalize(st);
 	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 	buf_free(&limits);
 	run->id = 0;

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "history/history.h"
 
@@ -188,6 +190,59 @@ history_recorder_now(void)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+/* The history a process records into, kept open from its first run to
+ * its exit: a workbench or a judge opens the database once, not once a
+ * run, and keeps its statements prepared. */
+static struct {
+	struct history *h;
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	pid_t pid; /* the opener: a forked child never closes it */
+} history_recorder_db;
+
+static void
+history_recorder_release(void)
+{
+	if (history_recorder_db.h != NULL &&
+	    history_recorder_db.pid == getpid())
+		history_close(history_recorder_db.h);
+	free(history_recorder_db.path);
+	memset(&history_recorder_db, 0, sizeof history_recorder_db);
+}
+
+/* The handle for path: the one kept, while it is still the file at
+ * path (not removed or replaced since), else a new one. */
+static struct history *
+history_recorder_store(const char *path, char *err, size_t errlen)
+{
+	static bool registered;
+	struct stat st;
+
+	if (history_recorder_db.h != NULL &&
+	    (strcmp(history_recorder_db.path, path) != 0 ||
+	     history_recorder_db.pid != getpid() || stat(path, &st) < 0 ||
+	     st.st_dev != history_recorder_db.dev ||
+	     st.st_ino != history_recorder_db.ino))
+		history_recorder_release();
+	if (history_recorder_db.h != NULL)
+		return history_recorder_db.h;
+	history_recorder_db.h = history_open(path, true, err, errlen);
+	if (history_recorder_db.h == NULL || stat(path, &st) < 0) {
+		history_recorder_release();
+		return NULL;
+	}
+	history_recorder_db.path = xstrdup(path);
+	history_recorder_db.dev = st.st_dev;
+	history_recorder_db.ino = st.st_ino;
+	history_recorder_db.pid = getpid();
+	if (!registered) {
+		registered = true;
+		atexit(history_recorder_release);
+	}
+	return history_recorder_db.h;
+}
+
 /* Saves the run to the database at db (NULL: the default); its id, or 0
  * with err (the run is not lost for that: the caller still shows it). */
 int64_t
@@ -195,15 +250,16 @@ history_recorder_save(const char *db, struct history_run *h, char *err,
                       size_t errlen)
 {
 	struct history *store =
-	    history_open(history_path(db), true, err, errlen);
-	int64_t id = 0;
+	    history_recorder_store(history_path(db), err, errlen);
 
 	if (store == NULL)
 		return 0;
-	if (history_record(store, h, err, errlen) == 0)
-		id = h->id;
-	history_close(store);
-	return id;
+	if (history_record(store, h, err, errlen) < 0) {
+		/* the next run opens it afresh */
+		history_recorder_release();
+		return 0;
+	}
+	return h->id;
 }
 
 char *
