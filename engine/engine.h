@@ -551,6 +551,10 @@ enum judge_prepare_status judge_prepare(struct judge_prepared *,
                                         size_t);
 void judge_prepare_free(struct judge_prepared *);
 const char *judge_prepare_source_name(enum judge_time_source);
+enum verdict judge_prepare_overall(const struct build *, const struct testset *,
+                                   size_t ran, size_t passed,
+                                   const struct judge_test *first_fail,
+                                   const char **detail);
 
 /* testset-time.c: a package's time limit from its accepted submissions */
 struct testset_time {
