@@ -209,6 +209,11 @@ int cmd_replay(int, char **);
 extern const struct cli_command cmd_langs_entry;
 int cmd_langs(int, char **);
 
+/* cmd-serve.c: forge serve and forge token (run by forge-serve) */
+extern const struct cli_command cmd_serve_entry, cmd_token_entry;
+int cmd_serve(int, char **);
+int cmd_token(int, char **);
+
 /* cmd-doctor.c */
 extern const struct cli_command cmd_doctor_entry;
 int cmd_doctor(int, char **);

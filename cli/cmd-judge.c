@@ -299,21 +299,10 @@ judge_report(const struct judge_test *r, const struct test_case *t, void *arg)
 {
 	struct judge_print *p = arg;
 	struct history_test *ht;
-	char sig[32];
 
 	p->tests = xrealloc(p->tests, (p->ntests + 1) * sizeof *ht);
 	ht = &p->tests[p->ntests++];
-	memset(ht, 0, sizeof *ht);
-	ht->name = xstrdup(t->name);
-	ht->verdict = xstrdup(verdict_name(r->verdict));
-	ht->time_ms = (int64_t)r->time_ms;
-	ht->wall_ms = (int64_t)r->wall_ms;
-	ht->memory_kb = (int64_t)r->mem_kb;
-	ht->has_exit = r->exited;
-	ht->exit_code = r->exit_code;
-	if (report_signame(r->signal, sig, sizeof sig))
-		ht->signal = xstrdup(sig);
-	ht->detail = xstrdup(r->detail);
+	report_history_test(ht, r, t->name);
 	if (r->verdict != VERDICT_IE || r->time_ms || r->mem_kb) {
 		p->enforced_by = r->enforced_by;
 		p->any_run = true;

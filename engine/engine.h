@@ -135,6 +135,7 @@ enum verdict {
 	VERDICT_CE,
 	VERDICT_SV,
 	VERDICT_IE,
+	VERDICT_AB, /* aborted: stopped by the user, cancelled */
 	VERDICT__COUNT
 };
 const char *verdict_name(enum verdict);
@@ -385,6 +386,8 @@ struct pipeline_request {
 	const struct backend *backend;
 	const char *source;
 	size_t source_len;
+	const struct box_input *extra; /* more files of the program */
+	size_t nextra;
 	struct limits limits;
 	struct limits compile_limits;
 	int stdin_fd;

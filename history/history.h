@@ -202,6 +202,8 @@ void report_limits_json(struct json_writer *, const char *key,
 const char *report_signame(int, char *, size_t);
 void report_run_json(const struct history_run *, const struct report_extra *,
                      struct buf *);
+void report_history_test(struct history_test *, const struct judge_test *,
+                         const char *name);
 void report_judge_test_json(struct json_writer *, const struct history_test *,
                             const char *diff, const char *stderr_head);
 void report_judge_json(const struct report_judge *, const char *tests,

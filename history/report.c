@@ -110,6 +110,26 @@ report_run_json(const struct history_run *h, const struct report_extra *x,
 	buf_add(b, "\n", 1);
 }
 
+/* A test's result as the history keeps it (every string owned). */
+void
+report_history_test(struct history_test *ht, const struct judge_test *r,
+                    const char *name)
+{
+	char sig[32];
+
+	memset(ht, 0, sizeof *ht);
+	ht->name = xstrdup(name);
+	ht->verdict = xstrdup(verdict_name(r->verdict));
+	ht->time_ms = (int64_t)r->time_ms;
+	ht->wall_ms = (int64_t)r->wall_ms;
+	ht->memory_kb = (int64_t)r->mem_kb;
+	ht->has_exit = r->exited;
+	ht->exit_code = r->exit_code;
+	if (report_signame(r->signal, sig, sizeof sig))
+		ht->signal = xstrdup(sig);
+	ht->detail = xstrdup(r->detail);
+}
+
 /* One test of a judge, into an object the caller opened: the history's
  * fields, and where its output first differed and its stderr's start
  * (NULL when not known, as for a judge from the history). */
