@@ -163,21 +163,7 @@ FORGE_PRINTF(1, 2) int cli_internal_error(const char *, ...);
 bool cli_color(int fd);
 int cli_read_source(const char *, struct buf *);
 
-/* report.c */
-struct report_extra {
-	const char *language_name;
-	bool build_cached;
-	uint64_t compile_ms;
-	bool cached;  /* from the history, not run */
-	bool ran;     /* measurements exist */
-	bool samples; /* include the usage timeline */
-	const char *history_error;
-};
-void report_limits_json(struct json_writer *, const char *key,
-                        const struct limits *);
-const char *report_signame(int, char *, size_t);
-void report_run_json(const struct history_run *, const struct report_extra *,
-                     struct buf *);
+/* report.c (the JSON results are history/report.c's) */
 const char *report_color(enum verdict, bool color);
 void report_run_summary(FILE *, const struct history_run *,
                         const struct report_extra *, bool color);
@@ -222,6 +208,11 @@ int cmd_replay(int, char **);
 /* cmd-langs.c */
 extern const struct cli_command cmd_langs_entry;
 int cmd_langs(int, char **);
+
+/* cmd-serve.c: forge serve and forge token (run by forge-serve) */
+extern const struct cli_command cmd_serve_entry, cmd_token_entry;
+int cmd_serve(int, char **);
+int cmd_token(int, char **);
 
 /* cmd-doctor.c */
 extern const struct cli_command cmd_doctor_entry;

@@ -181,26 +181,6 @@ struct judge_print {
 	size_t ntests;
 };
 
-/* A judge's result as its summary and --json give it, whether it ran
- * now or comes from the history. */
-struct judge_outcome {
-	enum verdict verdict;
-	const char *detail;
-	const char *language;
-	const char *compile;
-	size_t compile_len;
-	bool build_cached;
-	const char *testset_kind;
-	const char *checker; /* NULL: a comparator */
-	bool interactive;
-	struct limits limits;
-	const char *backend;
-	const char *enforced_by; /* NULL: nothing ran */
-	int64_t id;              /* 0: not in the history */
-	bool cached;             /* from the history: nothing ran now */
-	const char *history_error;
-};
-
 static void
 judge_print_init(struct judge_print *p, bool json, bool quiet,
                  const struct judge_opts *o)
@@ -232,7 +212,7 @@ judge_print_free(struct judge_print *p)
 }
 
 static void
-judge_outcome_init(struct judge_outcome *x, const struct testset *ts,
+judge_outcome_init(struct report_judge *x, const struct testset *ts,
                    const struct checker *chk, bool interactive,
                    const char *language)
 {
@@ -300,9 +280,7 @@ judge_show_test(struct judge_print *p, const struct history_test *ht,
 		p->max_mem = (uint64_t)ht->memory_kb;
 	if (p->json) {
 		json_open(&p->w, NULL, '{');
-		history_test_json(&p->w, ht);
-		json_cstr(&p->w, "diff", diff && diff[0] ? diff : NULL);
-		json_cstr(&p->w, "stderr", stderr_head);
+		report_judge_test_json(&p->w, ht, diff, stderr_head);
 		json_close(&p->w, '}');
 		return;
 	}
@@ -321,21 +299,10 @@ judge_report(const struct judge_test *r, const struct test_case *t, void *arg)
 {
 	struct judge_print *p = arg;
 	struct history_test *ht;
-	char sig[32];
 
 	p->tests = xrealloc(p->tests, (p->ntests + 1) * sizeof *ht);
 	ht = &p->tests[p->ntests++];
-	memset(ht, 0, sizeof *ht);
-	ht->name = xstrdup(t->name);
-	ht->verdict = xstrdup(verdict_name(r->verdict));
-	ht->time_ms = (int64_t)r->time_ms;
-	ht->wall_ms = (int64_t)r->wall_ms;
-	ht->memory_kb = (int64_t)r->mem_kb;
-	ht->has_exit = r->exited;
-	ht->exit_code = r->exit_code;
-	if (report_signame(r->signal, sig, sizeof sig))
-		ht->signal = xstrdup(sig);
-	ht->detail = xstrdup(r->detail);
+	report_history_test(ht, r, t->name);
 	if (r->verdict != VERDICT_IE || r->time_ms || r->mem_kb) {
 		p->enforced_by = r->enforced_by;
 		p->any_run = true;
@@ -361,47 +328,23 @@ judge_print_indented(const char *label, const char *text)
 }
 
 static void
-judge_print_json(const struct judge_print *p, const struct judge_outcome *x)
+judge_print_json(const struct judge_print *p, const struct report_judge *x)
 {
+	struct report_judge r = *x;
 	struct buf b;
-	struct json_writer w = {&b, false};
 
+	r.passed = p->passed;
+	r.total = p->count;
+	r.time_ms = p->max_time;
+	r.memory_kb = p->max_mem;
 	buf_init(&b, 0);
-	json_open(&w, NULL, '{');
-	json_cstr(&w, "verdict", verdict_name(x->verdict));
-	json_cstr(&w, "detail", x->detail);
-	json_int(&w, "passed", (long long)p->passed);
-	json_int(&w, "total", (long long)p->count);
-	json_int(&w, "time_ms", (long long)p->max_time);
-	json_int(&w, "memory_kb", (long long)p->max_mem);
-	json_str(&w, "compile_output", x->compile ? x->compile : "",
-	         x->compile ? x->compile_len : 0);
-	json_bool(&w, "build_cached", x->build_cached);
-	json_cstr(&w, "language", x->language);
-	json_cstr(&w, "testset", x->testset_kind);
-	json_bool(&w, "interactive", x->interactive);
-	json_cstr(&w, "checker", x->checker);
-	report_limits_json(&w, "limits", &x->limits);
-	json_cstr(&w, "enforced_by", x->enforced_by);
-	json_cstr(&w, "backend", x->backend);
-	if (x->id > 0)
-		json_int(&w, "id", x->id);
-	else
-		json_null(&w, "id");
-	json_bool(&w, "cached", x->cached);
-	if (x->history_error != NULL)
-		json_cstr(&w, "history_error", x->history_error);
-	buf_add(&b, ",", 1);
-	buf_add(&b, p->json_tests.data ? p->json_tests.data : "",
-	        p->json_tests.len);
-	json_close(&w, '}');
-	buf_add(&b, "\n", 1);
+	report_judge_json(&r, p->json_tests.data, p->json_tests.len, &b);
 	(void)util_write_all(1, b.data, b.len);
 	buf_free(&b);
 }
 
 static void
-judge_print_text(const struct judge_print *p, const struct judge_outcome *x)
+judge_print_text(const struct judge_print *p, const struct report_judge *x)
 {
 	char mem[32], how[64];
 
@@ -449,7 +392,7 @@ judge_print_text(const struct judge_print *p, const struct judge_outcome *x)
 static int
 judge_from_cache(const char *db, const char *toolchain, const char *hash,
                  const struct limits *l, const char *testset, bool json,
-                 bool quiet, struct judge_outcome *x)
+                 bool quiet, struct report_judge *x)
 {
 	char err[1024];
 	struct history *store =
@@ -581,39 +524,11 @@ judge_rules(struct judge_cmd *c, struct judge_input *in)
 	return -1;
 }
 
-/* The judge's verdict: the build's when it failed, else the first
- * failure's, else AC (OK when no test has an answer to compare). */
-static enum verdict
-judge_overall(const struct judge_print *pr, const struct build *build,
-              const struct testset *ts, const char **detail)
-{
-	bool any_answer = false;
-
-	*detail = "";
-	if (build->verdict == VERDICT_CE || build->verdict == VERDICT_IE) {
-		*detail = build->detail;
-		return build->verdict;
-	}
-	if (pr->failed) {
-		*detail = pr->first_fail.detail;
-		return pr->first_fail.verdict;
-	}
-	if (pr->count == 0) {
-		*detail = "no test matched --only";
-		return VERDICT_IE;
-	}
-	if (pr->passed == 0 || ts->ntests == 0)
-		return VERDICT_OK;
-	for (size_t i = 0; i < ts->ntests; i++)
-		any_answer |= ts->tests[i].has_answer;
-	return any_answer ? VERDICT_AC : VERDICT_OK;
-}
-
 /* The judge into the history; its id, or 0 with herr said. */
 static int64_t
 judge_record(const struct judge_cmd *c, struct judge_input *in,
              struct judge_print *pr, const struct build *build,
-             const struct judge_outcome *x, char *herr, size_t herrlen)
+             const struct report_judge *x, char *herr, size_t herrlen)
 {
 	struct history_run h;
 	int64_t id;
@@ -661,7 +576,7 @@ judge_go(const struct judge_cmd *c, struct judge_input *in)
 {
 	const struct judge_prepared *prep = &in->prep;
 	struct limits climits;
-	struct judge_outcome x;
+	struct report_judge x;
 	struct judge_print pr;
 	struct build build;
 	char herr[512] = "";
@@ -685,7 +600,9 @@ judge_go(const struct judge_cmd *c, struct judge_input *in)
 		judge_run(&prep->opts, &build, &in->ts, judge_report, &pr);
 	}
 	json_close(&pr.w, ']');
-	x.verdict = judge_overall(&pr, &build, &in->ts, &x.detail);
+	x.verdict =
+	    judge_prepare_overall(&build, &in->ts, pr.count, pr.passed,
+	                          pr.failed ? &pr.first_fail : NULL, &x.detail);
 	x.compile = build.compile_output.data;
 	x.compile_len = build.compile_output.len;
 	x.build_cached = build.cached;

@@ -135,6 +135,7 @@ enum verdict {
 	VERDICT_CE,
 	VERDICT_SV,
 	VERDICT_IE,
+	VERDICT_AB, /* aborted: stopped by the user, cancelled */
 	VERDICT__COUNT
 };
 const char *verdict_name(enum verdict);
@@ -385,6 +386,8 @@ struct pipeline_request {
 	const struct backend *backend;
 	const char *source;
 	size_t source_len;
+	const struct box_input *extra; /* more files of the program */
+	size_t nextra;
 	struct limits limits;
 	struct limits compile_limits;
 	int stdin_fd;
@@ -551,6 +554,10 @@ enum judge_prepare_status judge_prepare(struct judge_prepared *,
                                         size_t);
 void judge_prepare_free(struct judge_prepared *);
 const char *judge_prepare_source_name(enum judge_time_source);
+enum verdict judge_prepare_overall(const struct build *, const struct testset *,
+                                   size_t ran, size_t passed,
+                                   const struct judge_test *first_fail,
+                                   const char **detail);
 
 /* testset-time.c: a package's time limit from its accepted submissions */
 struct testset_time {

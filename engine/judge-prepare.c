@@ -308,3 +308,33 @@ judge_prepare_free(struct judge_prepared *p)
 	p->opts.checker = NULL;
 	buf_free(&p->warnings);
 }
+
+/* A judge's verdict: the build's when it failed, else the first failing
+ * test's, else AC (OK when no test has an answer to compare). ran and
+ * passed count the tests judged; first_fail is NULL when none failed. */
+enum verdict
+judge_prepare_overall(const struct build *build, const struct testset *ts,
+                      size_t ran, size_t passed,
+                      const struct judge_test *first_fail, const char **detail)
+{
+	bool any_answer = false;
+
+	*detail = "";
+	if (build->verdict == VERDICT_CE || build->verdict == VERDICT_IE) {
+		*detail = build->detail;
+		return build->verdict;
+	}
+	if (first_fail != NULL) {
+		*detail = first_fail->detail;
+		return first_fail->verdict;
+	}
+	if (ran == 0) {
+		*detail = "no test matched --only";
+		return VERDICT_IE;
+	}
+	if (passed == 0 || ts->ntests == 0)
+		return VERDICT_OK;
+	for (size_t i = 0; i < ts->ntests; i++)
+		any_answer |= ts->tests[i].has_answer;
+	return any_answer ? VERDICT_AC : VERDICT_OK;
+}

@@ -345,7 +345,8 @@ pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 	memset(res, 0, sizeof *res);
 	buf_init(&res->compile_output, PIPELINE_COMPILE_OUTPUT_MAX);
 	if (pipeline_build(&b, q->lang, q->backend, q->source, q->source_len,
-	                   NULL, 0, &q->compile_limits, q->tty_fd >= 0) < 0) {
+	                   q->extra, q->nextra, &q->compile_limits,
+	                   q->tty_fd >= 0) < 0) {
 		res->verdict = b.verdict;
 		strlcpy0(res->detail, b.detail, sizeof res->detail);
 	} else {

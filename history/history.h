@@ -165,4 +165,48 @@ void history_export(const struct history_run *, struct buf *);
 int history_import(const char *json, size_t len, struct history_run *,
                    char *err, size_t);
 
+/* report.c: results as JSON, the same for every face (forge run and
+ * judge --json, forge show, the server's API) */
+struct report_extra {
+	const char *language_name;
+	bool build_cached;
+	uint64_t compile_ms;
+	bool cached;  /* from the history, not run */
+	bool ran;     /* measurements exist */
+	bool samples; /* include the usage timeline */
+	const char *history_error;
+};
+/* A judge's result as --json gives it, whether it ran now or comes from
+ * the history. */
+struct report_judge {
+	enum verdict verdict;
+	const char *detail;
+	size_t passed, total;
+	uint64_t time_ms, memory_kb; /* the largest of the tests' */
+	const char *language;
+	const char *compile;
+	size_t compile_len;
+	bool build_cached;
+	const char *testset_kind; /* "directory", "kattis", ... */
+	const char *checker;      /* NULL: a comparator */
+	bool interactive;
+	struct limits limits;
+	const char *backend;
+	const char *enforced_by; /* NULL: nothing ran */
+	int64_t id;              /* 0: not in the history */
+	bool cached;             /* from the history: nothing ran now */
+	const char *history_error;
+};
+void report_limits_json(struct json_writer *, const char *key,
+                        const struct limits *);
+const char *report_signame(int, char *, size_t);
+void report_run_json(const struct history_run *, const struct report_extra *,
+                     struct buf *);
+void report_history_test(struct history_test *, const struct judge_test *,
+                         const char *name);
+void report_judge_test_json(struct json_writer *, const struct history_test *,
+                            const char *diff, const char *stderr_head);
+void report_judge_json(const struct report_judge *, const char *tests,
+                       size_t len, struct buf *);
+
 #endif

@@ -65,8 +65,8 @@ done
 # is one the parser takes (given after too many arguments, each is
 # parsed, then refused for the arguments: nothing runs)
 commands=$("$FORGE" --help | sed -n 's/^  \([a-z]\+\) .*/\1/p')
-eq "forge --help lists the eleven commands" \
-	"run judge stress history show replay export import gc langs doctor" \
+eq "forge --help lists the thirteen commands" \
+	"run judge stress history show replay export import gc langs doctor serve token" \
 	"$(echo $commands)"
 for cmd in $commands; do
 	rc=0

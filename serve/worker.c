@@ -1,0 +1,452 @@
+/* The workers: processes forked before the server's first thread, each
+ * running one job at a time through the engine, as forge run and forge
+ * judge would, and recording it in the history. A worker dies with the
+ * server (PR_SET_PDEATHSIG) and its sandbox with it; the server puts a
+ * dead worker's job back in the queue and forks another. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "serve/serve.h"
+
+struct worker_pool {
+	struct serve *s;
+	pid_t *pids;
+	unsigned n;
+	int notify_r, done_w;
+};
+
+/* What one job's run collects, for the history. */
+struct worker_io {
+	struct history_recorder rec;
+};
+
+static void
+worker_output(int stream, const char *p, size_t n, void *arg)
+{
+	history_recorder_output(&((struct worker_io *)arg)->rec, stream, p, n);
+}
+
+static void
+worker_input(int stream, const char *p, size_t n, void *arg)
+{
+	history_recorder_input(&((struct worker_io *)arg)->rec, p, n);
+}
+
+static void
+worker_sample(const struct box_sample *x, void *arg)
+{
+	history_recorder_sample(&((struct worker_io *)arg)->rec, x);
+}
+
+/* The result of a job cancelled before or while it ran. */
+void
+worker_cancelled_json(int64_t id, struct buf *b)
+{
+	struct json_writer w = {b, false};
+
+	json_open(&w, NULL, '{');
+	json_cstr(&w, "verdict", verdict_name(VERDICT_AB));
+	json_cstr(&w, "detail", "cancelled through the API");
+	json_int(&w, "id", id);
+	json_close(&w, '}');
+}
+
+/* One program, once: forge run's steps. */
+static void
+worker_run(const struct serve *s, int64_t id, const struct job *j,
+           struct buf *out, int64_t *history_id)
+{
+	const struct backend *be = s->opts->backend;
+	struct pipeline_request q = {0};
+	struct pipeline_result r;
+	struct report_extra x = {0};
+	struct worker_io io;
+	struct history_run h;
+	char herr[512], *toolchain, *file;
+
+	history_recorder_init(&io.rec, true, (size_t)j->limits.output_bytes);
+	q.lang = j->lang;
+	q.backend = be;
+	q.source = j->source;
+	q.source_len = j->source_len;
+	q.extra = j->extra;
+	q.nextra = j->nextra;
+	q.limits = j->limits;
+	q.compile_limits = j->lang->compile_limits;
+	q.stdin_fd =
+	    j->stdin_len > 0 ? util_memfd(j->stdin_data, j->stdin_len) : -1;
+	q.tty_fd = -1;
+	q.on_output = worker_output;
+	q.on_input = worker_input;
+	q.on_sample = worker_sample;
+	q.arg = &io;
+	pipeline_run(&q, &r);
+	if (q.stdin_fd >= 0)
+		close(q.stdin_fd);
+	toolchain = cache_toolchain(j->lang, be);
+	xasprintf(&file, "api:%lld/%s", (long long)id, j->source_name);
+	history_recorder_finish(&io.rec, &h,
+	                        &(struct history_recorder_run){
+	                            &r, j->lang, be, &j->limits, file,
+	                            j->source, j->source_len, toolchain});
+	*history_id =
+	    history_recorder_save(s->history_db, &h, herr, sizeof herr);
+	x.language_name = j->lang->name;
+	x.build_cached = r.build_cached;
+	x.compile_ms = r.compile_ms;
+	x.ran = r.ran;
+	x.history_error = *history_id == 0 ? herr : NULL;
+	/* the API's id is the job's; the history's is history_id */
+	h.id = id;
+	report_run_json(&h, &x, out);
+	history_run_free(&h);
+	history_recorder_free(&io.rec);
+	pipeline_result_free(&r);
+	free(file);
+	free(toolchain);
+}
+
+/* A judge's tallies as its tests come in. */
+struct worker_judge {
+	struct history_test *tests;
+	size_t ntests, passed;
+	struct judge_test first_fail;
+	bool failed, any_run;
+	enum box_enforcer enforced_by;
+	uint64_t max_time, max_mem;
+	struct buf json;
+	struct json_writer w;
+};
+
+static void
+worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
+{
+	struct worker_judge *wj = arg;
+	struct history_test *ht;
+
+	wj->tests = xrealloc(wj->tests, (wj->ntests + 1) * sizeof *wj->tests);
+	ht = &wj->tests[wj->ntests++];
+	report_history_test(ht, r, t->name);
+	if (verdict_good(r->verdict))
+		wj->passed++;
+	else if (!wj->failed) {
+		wj->failed = true;
+		wj->first_fail.verdict = r->verdict;
+		strlcpy0(wj->first_fail.detail, r->detail,
+		         sizeof wj->first_fail.detail);
+	}
+	if (r->time_ms > wj->max_time)
+		wj->max_time = r->time_ms;
+	if (r->mem_kb > wj->max_mem)
+		wj->max_mem = r->mem_kb;
+	if (r->verdict != VERDICT_IE || r->time_ms || r->mem_kb) {
+		wj->enforced_by = r->enforced_by;
+		wj->any_run = true;
+	}
+	json_open(&wj->w, NULL, '{');
+	report_judge_test_json(&wj->w, ht, r->diff, r->stderr_head);
+	json_close(&wj->w, '}');
+}
+
+/* The judge into the history: its id, or 0. */
+static int64_t
+worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
+                    struct worker_judge *wj, const struct build *b,
+                    const struct report_judge *x, char *herr, size_t len)
+{
+	struct history_run h;
+	char hash[65];
+	int64_t hid;
+
+	history_run_init(&h);
+	h.created = history_recorder_now();
+	h.kind = xstrdup("judge");
+	xasprintf(&h.file, "api:%lld/%s", (long long)id, j->source_name);
+	h.language = xstrdup(j->lang->id);
+	h.toolchain = cache_toolchain(j->lang, s->opts->backend);
+	h.source = xstrndup(j->source, j->source_len);
+	h.source_len = j->source_len;
+	cache_sha256(j->source, j->source_len, hash);
+	h.source_hash = xstrdup(hash);
+	h.stdin_data = xstrdup("");
+	h.limits = x->limits;
+	h.backend = xstrdup(x->backend);
+	h.enforced_by = x->enforced_by ? xstrdup(x->enforced_by) : NULL;
+	h.verdict = xstrdup(verdict_name(x->verdict));
+	h.detail = xstrdup(x->detail);
+	h.time_ms = (int64_t)wj->max_time;
+	h.memory_kb = (int64_t)wj->max_mem;
+	h.compile =
+	    xstrndup(b->compile_output.data ? b->compile_output.data : "",
+	             b->compile_output.len);
+	h.compile_len = b->compile_output.len;
+	xasprintf(&h.testset, "api:%lld", (long long)id);
+	h.tests = wj->tests;
+	h.ntests = wj->ntests;
+	wj->tests = NULL;
+	wj->ntests = 0;
+	hid = history_recorder_save(s->history_db, &h, herr, len);
+	history_run_free(&h);
+	return hid;
+}
+
+/* Compile once, judge every test: forge judge's steps, with the
+ * engine's rules (judge_prepare, judge_prepare_overall). */
+static void
+worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
+             int64_t *history_id)
+{
+	const struct backend *be = s->opts->backend;
+	struct judge_request req;
+	struct judge_prepared prep;
+	struct worker_judge wj;
+	struct report_judge x = {0};
+	struct build build;
+	char err[1024], herr[512] = "";
+	bool built = false;
+
+	memset(&wj, 0, sizeof wj);
+	buf_init(&wj.json, 0);
+	wj.w.out = &wj.json;
+	json_open(&wj.w, "tests", '[');
+	judge_prepare_request(&req, &j->ts, &s->langs, be);
+	req.limits = j->limits;
+	req.time_given = j->time_given;
+	req.wall_given = j->wall_given;
+	req.mem_given = j->mem_given;
+	req.compare = j->compare;
+	req.stop_on_fail = j->stop_on_fail;
+	req.jobs = 1;
+	x.language = j->lang->id;
+	x.testset_kind = "request";
+	x.backend = be->name;
+	x.limits = j->limits;
+	if (judge_prepare(&prep, &req, err, sizeof err) != JUDGE_PREPARED) {
+		x.verdict = VERDICT_IE;
+		x.detail = err;
+	} else {
+		x.limits = prep.limits;
+		if (pipeline_build(&build, j->lang, be, j->source,
+		                   j->source_len, j->extra, j->nextra,
+		                   &j->lang->compile_limits, false) == 0)
+			judge_run(&prep.opts, &build, &j->ts, worker_test, &wj);
+		built = true;
+		x.verdict = judge_prepare_overall(
+		    &build, &j->ts, wj.ntests, wj.passed,
+		    wj.failed ? &wj.first_fail : NULL, &x.detail);
+		x.compile = build.compile_output.data;
+		x.compile_len = build.compile_output.len;
+		x.build_cached = build.cached;
+	}
+	json_close(&wj.w, ']');
+	x.passed = wj.passed;
+	x.total = wj.ntests;
+	x.time_ms = wj.max_time;
+	x.memory_kb = wj.max_mem;
+	x.enforced_by = wj.any_run ? box_enforcer_name(wj.enforced_by) : NULL;
+	if (built) {
+		size_t total = wj.ntests;
+
+		*history_id = worker_judge_record(s, id, j, &wj, &build, &x,
+		                                  herr, sizeof herr);
+		x.total = total;
+		x.history_error = *history_id == 0 ? herr : NULL;
+	}
+	x.id = id;
+	report_judge_json(&x, wj.json.data, wj.json.len, out);
+	if (built)
+		pipeline_build_free(&build);
+	judge_prepare_free(&prep);
+	for (size_t i = 0; i < wj.ntests; i++) {
+		free(wj.tests[i].name);
+		free(wj.tests[i].verdict);
+		free(wj.tests[i].signal);
+		free(wj.tests[i].detail);
+	}
+	free(wj.tests);
+	buf_free(&wj.json);
+}
+
+/* One job from its request to its row done. */
+static void
+worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
+           const char *request)
+{
+	struct job j;
+	struct buf out;
+	char err[1024];
+	int64_t hid = 0;
+
+	buf_init(&out, 0);
+	if (job_parse(&j, request, strlen(request), &s->langs, err,
+	              sizeof err) < 0) {
+		/* checked when it came: only a changed server gets here */
+		struct json_writer w = {&out, false};
+
+		json_open(&w, NULL, '{');
+		json_cstr(&w, "verdict", verdict_name(VERDICT_IE));
+		json_cstr(&w, "detail", err);
+		json_int(&w, "id", id);
+		json_close(&w, '}');
+	} else if (j.judge)
+		worker_judge(s, id, &j, &out, &hid);
+	else
+		worker_run(s, id, &j, &out, &hid);
+	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0)
+		(void)util_write_all(done_w, &id, sizeof id);
+	job_free(&j);
+	buf_free(&out);
+}
+
+/* Whether the server closed the queue's bell: it is draining or gone. */
+static bool
+worker_hung_up(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)) != 0;
+}
+
+static FORGE_NORETURN void
+worker_main(struct serve *s, pid_t parent, int notify_r, int done_w)
+{
+	sigset_t none;
+	struct db *db;
+	char err[512], *request, c;
+	int64_t id;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_IGN); /* a ^C reaches the server, which drains */
+	if ((db = db_open(s->queue_db, err, sizeof err)) == NULL) {
+		fprintf(stderr, "forge serve: worker: %s\n", err);
+		_exit(3);
+	}
+	for (;;) {
+		struct pollfd p = {.fd = notify_r, .events = POLLIN};
+
+		if (worker_hung_up(notify_r))
+			break;
+		if ((id = queue_claim(db, (int)getpid(), &request)) > 0) {
+			worker_job(s, db, done_w, id, request);
+			free(request);
+			continue;
+		}
+		if (poll(&p, 1, 1000) > 0 && (p.revents & POLLIN))
+			(void)read(notify_r, &c, 1);
+	}
+	db_close(db);
+	backend_release_all();
+	_exit(0);
+}
+
+static pid_t
+worker_fork(struct worker_pool *wp)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0) {
+		close(wp->s->notify_w);
+		close(wp->s->done_r);
+		worker_main(wp->s, parent, wp->notify_r, wp->done_w);
+	}
+	return pid;
+}
+
+struct worker_pool *
+worker_pool_start(struct serve *s, char *err, size_t errlen)
+{
+	struct worker_pool *wp = xcalloc(1, sizeof *wp);
+	int nfd[2], dfd[2];
+
+	if (pipe2(nfd, O_CLOEXEC) < 0 || pipe2(dfd, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		free(wp);
+		return NULL;
+	}
+	util_set_nonblock(nfd[0], true);
+	util_set_nonblock(nfd[1], true);
+	wp->s = s;
+	wp->notify_r = nfd[0];
+	s->notify_w = nfd[1];
+	s->done_r = dfd[0];
+	wp->done_w = dfd[1];
+	wp->n = s->workers;
+	wp->pids = xcalloc(wp->n, sizeof *wp->pids);
+	for (unsigned i = 0; i < wp->n; i++)
+		if ((wp->pids[i] = worker_fork(wp)) < 0) {
+			snprintf(err, errlen, "fork: %s", strerror(errno));
+			return NULL;
+		}
+	return wp;
+}
+
+/* Dead workers: their jobs back in the queue, and others in their place
+ * unless the server is draining. */
+void
+worker_pool_reap(struct worker_pool *wp)
+{
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (unsigned i = 0; i < wp->n; i++) {
+			if (wp->pids[i] != pid)
+				continue;
+			wp->pids[i] = 0;
+			if (queue_requeue(wp->s->db, (int)pid) > 0)
+				serve_notify(wp->s);
+			if (!wp->s->draining)
+				wp->pids[i] = worker_fork(wp);
+		}
+	}
+}
+
+/* Drains: no worker takes another job; each finishes its own within
+ * grace_s seconds, or is killed (its job stays for the next start). */
+void
+worker_pool_stop(struct worker_pool *wp, unsigned grace_s)
+{
+	uint64_t until = util_now_ms() + (uint64_t)grace_s * 1000;
+	bool left;
+
+	wp->s->draining = true;
+	if (wp->s->notify_w >= 0) {
+		close(wp->s->notify_w);
+		wp->s->notify_w = -1;
+	}
+	do {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+
+		left = false;
+		worker_pool_reap(wp);
+		for (unsigned i = 0; i < wp->n; i++)
+			left |= wp->pids[i] > 0;
+		if (left && util_now_ms() >= until)
+			for (unsigned i = 0; i < wp->n; i++)
+				if (wp->pids[i] > 0)
+					kill(wp->pids[i], SIGKILL);
+		if (left)
+			nanosleep(&ts, NULL);
+	} while (left);
+	(void)queue_requeue(wp->s->db, 0);
+	close(wp->notify_r);
+	close(wp->done_w);
+	free(wp->pids);
+	free(wp);
+}
