@@ -135,6 +135,7 @@ enum verdict {
 	VERDICT_CE,
 	VERDICT_SV,
 	VERDICT_IE,
+	VERDICT_AB, /* aborted by the user (stopped in the workbench) */
 	VERDICT__COUNT
 };
 const char *verdict_name(enum verdict);
