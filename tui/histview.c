@@ -329,10 +329,8 @@ histview_draw_detail(WINDOW *w)
 	for (int y = 0; y < rows && hv.scroll + (size_t)y < hv.nlines; y++) {
 		const struct histview_line *l =
 		    &hv.lines[hv.scroll + (size_t)y];
-		wattrset(w, theme_attr(l->attr));
-		mvwaddnstr(
-		    w, y, 0, hv.text.data + l->off,
-		    (int)(l->len < (size_t)cols ? l->len : (size_t)cols));
+		text_draw(w, y, 0, cols, hv.text.data + l->off, l->len,
+		          theme_attr(l->attr));
 	}
 	wattrset(w, A_NORMAL);
 }

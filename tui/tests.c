@@ -984,18 +984,30 @@ tests_draw_text(WINDOW *w, int y, int x, int width, int height,
 		if (line >= first && (int)(line - first) < height) {
 			int row = y + (int)(line - first), cx = x;
 
-			for (size_t k = i + left; k < e && cx < x + width;
-			     k++) {
-				unsigned char c = (unsigned char)s[k];
+			size_t k = i + left;
+
+			/* (never from the middle of a character) */
+			while (k < e && left > 0 &&
+			       ((unsigned char)s[k] & 0xC0) == 0x80)
+				k++;
+			while (k < e && cx < x + width) {
 				bool marked =
 				    line == mark_line && k - i >= mark_col;
+				attr_t a =
+				    theme_attr(marked ? THEME_DIFF_MARK : el);
+				long cp;
+				size_t n = text_decode(s + k, e - k, &cp);
 
-				wattrset(w, theme_attr(marked ? THEME_DIFF_MARK
-				                              : el));
-				mvwaddch(w, row, cx++,
-				         c == '\r'              ? '~'
-				         : (c < 32 || c == 127) ? '?'
-				                                : c);
+				if (cp == '\r') {
+					/* a CR before the line's end */
+					wattrset(w, a);
+					mvwaddch(w, row, cx++, '~');
+				} else if (text_draw(w, row, cx, x + width - cx,
+				                     s + k, n, a) < n)
+					break;
+				else
+					cx += (int)text_width(s + k, n);
+				k += n;
 			}
 			if (line == mark_line && e - i <= mark_col + left &&
 			    cx < x + width) {
@@ -1171,9 +1183,7 @@ tests_draw_detail(WINDOW *w, int y, int rows, int cols)
 	wattrset(w, A_NORMAL);
 	for (int k = 0; k < err_rows && *err; k++) {
 		size_t n = strcspn(err, "\n");
-		mvwprintw(w, y + 1 + k, 1, "%.*s",
-		          (int)(n < (size_t)cols - 2 ? n : (size_t)cols - 2),
-		          err);
+		text_draw(w, y + 1 + k, 1, cols - 2, err, n, A_NORMAL);
 		err += n;
 		if (*err == '\n')
 			err++;

@@ -147,6 +147,13 @@ bool recovery_read(const char *rpath, struct buf *);
 void recovery_remove(const char *rpath);
 int recovery_discard(const char *rpath);
 
+/* text.c: text from a program or a file, drawn (UTF-8 as characters,
+ * invalid bytes as \xNN, control characters as ^X) */
+size_t text_decode(const char *, size_t, long *cp);
+size_t text_width(const char *, size_t);
+size_t text_draw(WINDOW *, int y, int x, int width, const char *, size_t,
+                 attr_t);
+
 /* diag.c: the first error's line in a compiler's or a program's output */
 struct diag_col {
 	int col;      /* 1-based; 0: the output gives none */
