@@ -372,6 +372,7 @@ struct testset {
 	double time_limit_to_tle; /* legacy: time_safety_margin */
 	double time_resolution;   /* seconds; legacy: whole seconds */
 };
+bool testset_is_package(const char *dir, bool strict);
 int testset_load(struct testset *, const char *path, char *err, size_t);
 void testset_free(struct testset *);
 int testset_read(const struct test_case *, bool answer, struct buf *, char *err,
