@@ -57,6 +57,8 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 		struct termios tio;
 		if (tcgetattr(slave, &tio) == 0) {
 			tio.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+			tio.c_iflag |=
+			    IUTF8; /* erase takes a whole character */
 			(void)tcsetattr(slave, TCSANOW, &tio);
 		}
 	}

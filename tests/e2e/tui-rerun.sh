@@ -104,5 +104,16 @@ rc=0
 "$FORGE" show "$last" >/dev/null 2>&1 || rc=$?
 check "forge history lists it as AB" sh -c "'$FORGE' history | grep -q ' AB '"
 keys C-q
+check "the workbench quits after AB" wait_for "TUI-EXITED 0" 10
+
+# RE: the exit code said once, beside what the verdict means
+printf 'import sys\nsys.exit(3)\n' >"$TEST_TMP/fail.py"
+tui_open 100x30 "$TEST_TMP/fail.py"
+check "the workbench opens on the failing program" wait_for "fail.py"
+keys F5
+check "it fails: RE" wait_for "verdict RE" 30
+check "what RE means is shown" wait_for "runtime error"
+eq "the exit code is said once" 1 "$(screen | grep -c 'exit code 3')"
+keys C-q
 check "the workbench quits at last" wait_for "TUI-EXITED 0" 10
 finish
