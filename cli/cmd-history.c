@@ -325,8 +325,8 @@ cmd_history(int argc, char **argv)
 	} else {
 		bool color = cli_color(1);
 
-		printf("%6s  %-19s  %-5s  %-26s %-10s %-4s %8s %8s\n", "ID",
-		       "WHEN", "KIND", "FILE", "LANG", "", "CPU", "MEM");
+		printf("%6s  %-19s  %-5s  %-26s %-10s %-7s %8s %8s\n", "ID",
+		       "WHEN", "KIND", "FILE", "LANG", "VERDICT", "CPU", "MEM");
 		for (i = 0; i < n; i++) {
 			char when[32], mem[32];
 			const char *file = v[i].file ? v[i].file : "-";
@@ -337,7 +337,7 @@ cmd_history(int argc, char **argv)
 			report_time(v[i].created, when, sizeof when);
 			limits_format_size((uint64_t)v[i].memory_kb * 1024, mem,
 			                   sizeof mem);
-			printf("%6lld  %-19s  %-5s  %-26.26s %-10s %s%-4s%s "
+			printf("%6lld  %-19s  %-5s  %-26.26s %-10s %s%-7s%s "
 			       "%7.3fs %8s\n",
 			       (long long)v[i].id, when, v[i].kind,
 			       base ? base + 1 : file, v[i].language,

@@ -245,8 +245,8 @@ static void
 judge_print_header(const struct judge_print *p)
 {
 	if (!p->json && !p->quiet)
-		printf("%4s  %-28s %-4s %8s %8s\n", "#", "TEST", "", "CPU",
-		       "MEM");
+		printf("%4s  %-28s %-7s %8s %8s\n", "#", "TEST", "VERDICT",
+		       "CPU", "MEM");
 }
 
 /* One test: its line of the table or its --json object, and the tallies.
@@ -287,7 +287,7 @@ judge_show_test(struct judge_print *p, const struct history_test *ht,
 	if (p->quiet)
 		return;
 	limits_format_size((uint64_t)ht->memory_kb * 1024, mem, sizeof mem);
-	printf("%4zu  %-28s %s%-4s%s %7.3fs %8s  %s\n", p->count, ht->name,
+	printf("%4zu  %-28s %s%-7s%s %7.3fs %8s  %s\n", p->count, ht->name,
 	       judge_color(p, v), verdict_name(v), p->color ? "\033[0m" : "",
 	       (double)ht->time_ms / 1000.0, mem,
 	       verdict_good(v) ? "" : detail);

@@ -135,7 +135,8 @@ enum verdict {
 	VERDICT_CE,
 	VERDICT_SV,
 	VERDICT_IE,
-	VERDICT_AB, /* aborted: stopped by the user, cancelled */
+	VERDICT_AB, /* aborted by the user: stopped in the workbench,
+	              cancelled through the API */
 	VERDICT__COUNT
 };
 const char *verdict_name(enum verdict);
@@ -372,6 +373,7 @@ struct testset {
 	double time_limit_to_tle; /* legacy: time_safety_margin */
 	double time_resolution;   /* seconds; legacy: whole seconds */
 };
+bool testset_is_package(const char *dir, bool strict);
 int testset_load(struct testset *, const char *path, char *err, size_t);
 void testset_free(struct testset *);
 int testset_read(const struct test_case *, bool answer, struct buf *, char *err,

@@ -665,6 +665,37 @@ testset_companion_limit(const struct jsonparse_value *root, const char *key,
 	return 0;
 }
 
+/* Whether dir is a problem package. Given as a test set (loose), a
+ * directory with problem.yaml or data/ is one. Found by looking (strict:
+ * the workbench walking up from a source file), only as the format
+ * defines it: problem.yaml, or the legacy layout's required parts, data/
+ * and the problem statement's directory, so that any folder that merely
+ * has a data/ subfolder is not taken for one. */
+bool
+testset_is_package(const char *dir, bool strict)
+{
+	static const char *const statement[] = {
+	    "problem_statement", "problemstatement", "statement"};
+	char *p = util_path_join(dir, "problem.yaml");
+	bool yes = testset_is_file(p), data;
+
+	free(p);
+	if (yes)
+		return true;
+	p = util_path_join(dir, "data");
+	data = testset_is_dir(p);
+	free(p);
+	if (!data || !strict)
+		return data;
+	for (size_t i = 0; !yes && i < sizeof statement / sizeof *statement;
+	     i++) {
+		p = util_path_join(dir, statement[i]);
+		yes = testset_is_dir(p);
+		free(p);
+	}
+	return yes;
+}
+
 /* competitive-companion: {"name", "tests": [{"input", "output"}],
  * "timeLimit" (ms), "memoryLimit" (MB), "interactive"} */
 static int
@@ -743,7 +774,6 @@ int
 testset_load(struct testset *ts, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
-	char *p;
 	int r;
 
 	memset(ts, 0, sizeof *ts);
@@ -759,13 +789,7 @@ testset_load(struct testset *ts, const char *path, char *err, size_t errlen)
 		         path);
 		return -1;
 	} else {
-		p = util_path_join(path, "problem.yaml");
-		bool kattis = testset_is_file(p);
-		free(p);
-		p = util_path_join(path, "data");
-		kattis = kattis || testset_is_dir(p);
-		free(p);
-		if (kattis)
+		if (testset_is_package(path, false))
 			r = testset_kattis(ts, path, err, errlen);
 		else {
 			ts->kind = TESTSET_DIR;

@@ -19,7 +19,7 @@ static const struct {
     [VERDICT_CE] = {"CE", "compilation error"},
     [VERDICT_SV] = {"SV", "security violation (forbidden system call)"},
     [VERDICT_IE] = {"IE", "internal error (the sandbox failed)"},
-    [VERDICT_AB] = {"AB", "aborted (stopped, or cancelled)"},
+    [VERDICT_AB] = {"AB", "aborted by the user (stopped, or cancelled)"},
 };
 
 const char *

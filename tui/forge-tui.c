@@ -503,6 +503,15 @@ tui_watch_fire(struct tui *t, const struct pollfd *p, const int *slot)
 		}
 }
 
+/* A re-run's recorded input, typed in as the program takes it. */
+static void
+tui_pump(struct tui *t, void *arg)
+{
+	(void)arg;
+	if (t->run.running && !runner_pump(&t->run))
+		(void)tui_after(t, 20, tui_pump, NULL);
+}
+
 void
 tui_run(struct tui *t)
 {
@@ -544,7 +553,14 @@ tui_run(struct tui *t)
 		t->ed->message[0] = '\0';
 		/* typed keys reach the program at once */
 		t->focus = FOCUS_OUTPUT;
+		if (t->rerun_has_input) {
+			runner_feed(&t->run, t->rerun_input.data,
+			            t->rerun_input.len);
+			tui_pump(t, NULL);
+		}
 	}
+	t->rerun_has_input = false;
+	buf_reset(&t->rerun_input);
 	free(src);
 }
 
@@ -619,10 +635,11 @@ tui_events(struct tui *t)
 			tui_read_pty(t, 64);
 		}
 		if (t->run.running && !t->stats.done) {
+			/* stopped by the person (F5, Ctrl-C): AB */
 			struct runner_event e = {.kind = RUNNER_DONE,
-			                         .verdict = VERDICT_IE};
+			                         .verdict = VERDICT_AB};
 			snprintf(e.detail, sizeof e.detail,
-			         "the run was stopped");
+			         "stopped by the user");
 			if (t->over_output) {
 				char size[32];
 				limits_format_size(t->limits.output_bytes, size,
@@ -1182,8 +1199,18 @@ tui_key(struct tui *t, int key, bool is_key)
 			return;
 		}
 		output_key(t->out, key, is_key);
-		while ((n = output_take_reply(t->out, reply, sizeof reply)) > 0)
-			runner_input(&t->run, reply, n);
+		/* what the program wrote so far comes before the echo */
+		tui_read_pty(t, 64);
+		while ((n = output_take_reply(t->out, reply, sizeof reply)) >
+		       0) {
+			struct buf echo;
+
+			buf_init(&echo, 0);
+			runner_input(&t->run, reply, n, &echo);
+			if (echo.len > 0)
+				output_feed(t->out, echo.data, echo.len);
+			buf_free(&echo);
+		}
 		return;
 	}
 editor:
@@ -1433,6 +1460,7 @@ main(int argc, char **argv)
 	tui_open_buffer(&t, argv[1], NULL, 0);
 	t.run.pty = t.run.events = -1;
 	buf_init(&t.pending, 0);
+	buf_init(&t.rerun_input, 0);
 	buf_init(&t.answer, 4096);
 	buf_init(&t.compiled, 1 << 20);
 	buf_init(&t.tail, 0);
@@ -1556,6 +1584,7 @@ main(int argc, char **argv)
 	lang_set_free(&t.langs);
 	settings_free(&t.settings);
 	buf_free(&t.pending);
+	buf_free(&t.rerun_input);
 	buf_free(&t.answer);
 	buf_free(&t.compiled);
 	buf_free(&t.tail);

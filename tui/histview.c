@@ -276,11 +276,11 @@ histview_open_detail(struct tui *t)
 	limits_format_size(r->limits.mem_bytes, lim, sizeof lim);
 	histview_add(THEME_NORMAL,
 	             "limits: cpu %.2fs, wall %.2fs, memory %s, %u processes  "
-	             "[%s/%s]",
+	             "[%s%s%s]",
 	             (double)r->limits.cpu_ms / 1000.0,
 	             (double)r->limits.wall_ms / 1000.0, lim, r->limits.pids,
-	             r->backend ? r->backend : "?",
-	             r->enforced_by ? r->enforced_by : "-");
+	             r->backend ? r->backend : "?", r->enforced_by ? "/" : "",
+	             r->enforced_by ? r->enforced_by : "");
 	if (r->replay_of > 0)
 		histview_add(THEME_NORMAL, "a replay of run %lld",
 		             (long long)r->replay_of);
@@ -329,10 +329,8 @@ histview_draw_detail(WINDOW *w)
 	for (int y = 0; y < rows && hv.scroll + (size_t)y < hv.nlines; y++) {
 		const struct histview_line *l =
 		    &hv.lines[hv.scroll + (size_t)y];
-		wattrset(w, theme_attr(l->attr));
-		mvwaddnstr(
-		    w, y, 0, hv.text.data + l->off,
-		    (int)(l->len < (size_t)cols ? l->len : (size_t)cols));
+		text_draw(w, y, 0, cols, hv.text.data + l->off, l->len,
+		          theme_attr(l->attr));
 	}
 	wattrset(w, A_NORMAL);
 }
@@ -674,7 +672,17 @@ histview_key(struct tui *t, int key, bool is_key)
 		if (histview_open_source(t, &hv.run) < 0)
 			return TUI_KEY_HANDLED;
 		t->limits = hv.run.limits;
+		/* with the input it had: what was given or typed */
+		buf_reset(&t->rerun_input);
+		buf_add(&t->rerun_input, hv.run.stdin_data, hv.run.stdin_len);
+		t->rerun_has_input = true;
 		tui_run(t);
+		if (t->run.running)
+			tui_message(t, "run %lld again, given its input%s",
+			            (long long)hv.run.id,
+			            hv.run.stdin_truncated
+			                ? " (as far as it was kept)"
+			                : "");
 		return TUI_KEY_HANDLED | TUI_KEY_CLOSE;
 	}
 	if (!is_key && (key == 'p' || key == 'P'))

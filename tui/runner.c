@@ -50,6 +50,18 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 	}
 	/* a 0x0 terminal makes programs draw nothing: size it first */
 	ioctl(slave, TIOCSWINSZ, &ws);
+	/* the workbench echoes what is typed itself (runner_input), so
+	 * that what the program wrote reaches the history without the
+	 * echo, as a replay on pipes prints it */
+	{
+		struct termios tio;
+		if (tcgetattr(slave, &tio) == 0) {
+			tio.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+			tio.c_iflag |=
+			    IUTF8; /* erase takes a whole character */
+			(void)tcsetattr(slave, TCSANOW, &tio);
+		}
+	}
 	if (pipe2(ev, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		close(master);
@@ -142,6 +154,7 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 	r->limits = *l;
 	buf_init(&r->compile, 0);
 	buf_init(&r->line, 0);
+	buf_init(&r->feed, 0);
 	return 0;
 }
 
@@ -172,6 +185,8 @@ runner_reap(struct runner *r)
 	r->file = r->src = NULL;
 	buf_free(&r->compile);
 	buf_free(&r->line);
+	buf_free(&r->feed);
+	r->fed = 0;
 	r->have_done = false;
 }
 
@@ -183,13 +198,45 @@ runner_output(struct runner *r, const char *p, size_t n)
 		history_recorder_output(&r->rec, 1, p, n);
 }
 
+/* The echo of a typed byte, as a terminal's line discipline would
+ * write it (ECHOCTL: a control character as ^X). */
+static void
+runner_echo_byte(struct buf *echo, unsigned char c)
+{
+	if (c == '\n')
+		buf_addstr(echo, "\r\n");
+	else if (c == '\t' || c >= 0x20)
+		buf_add(echo, (const char *)&c, 1);
+	else {
+		char ctl[2] = {'^', (char)(c + '@')};
+		buf_add(echo, ctl, 2);
+	}
+}
+
+/* The last character of the line unread (a whole UTF-8 sequence), and
+ * its echo erased. */
+static void
+runner_erase(struct buf *line, struct buf *echo)
+{
+	unsigned char c;
+
+	if (line->len == 0)
+		return;
+	do
+		c = (unsigned char)line->data[--line->len];
+	while (line->len > 0 && (c & 0xC0) == 0x80);
+	buf_addstr(echo, c < 0x20 && c != '\t' ? "\b\b  \b\b" : "\b \b");
+}
+
 /* Typed keys (and the terminal's answers) go to the program. The history
  * keeps them as the program read them: while the terminal is in canonical
  * mode, as the lines the line discipline made of them (erase, kill and
  * end-of-file applied, a line only once it was ended), else as they were
- * (Enter as a newline where the terminal maps it so). */
+ * (Enter as a newline where the terminal maps it so). In canonical mode
+ * the echo is added to echo, for the output pane only: the terminal's
+ * own echo is off, so the program's output is recorded without it. */
 void
-runner_input(struct runner *r, const char *p, size_t n)
+runner_input(struct runner *r, const char *p, size_t n, struct buf *echo)
 {
 	struct termios tio;
 	bool canon = true, icrnl = true, iexten = true, isig = true;
@@ -218,26 +265,28 @@ runner_input(struct runner *r, const char *p, size_t n)
 		    (c == tio.c_cc[VINTR] || c == tio.c_cc[VQUIT] ||
 		     c == tio.c_cc[VSUSP])) {
 			r->line.len = 0; /* a signal flushes the line */
+			runner_echo_byte(echo, c);
 			continue;
 		}
-		if (c != 0 && c == tio.c_cc[VERASE]) {
-			if (r->line.len > 0)
-				r->line.len--;
-		} else if (c != 0 && c == tio.c_cc[VKILL])
-			r->line.len = 0;
+		if (c != 0 && c == tio.c_cc[VERASE])
+			runner_erase(&r->line, echo);
+		else if (c != 0 && c == tio.c_cc[VKILL])
+			while (r->line.len > 0)
+				runner_erase(&r->line, echo);
 		else if (iexten && c != 0 && c == tio.c_cc[VWERASE]) {
 			while (r->line.len > 0 &&
 			       r->line.data[r->line.len - 1] == ' ')
-				r->line.len--;
+				runner_erase(&r->line, echo);
 			while (r->line.len > 0 &&
 			       r->line.data[r->line.len - 1] != ' ')
-				r->line.len--;
+				runner_erase(&r->line, echo);
 		} else if (c != 0 && c == tio.c_cc[VEOF]) {
 			history_recorder_input(&r->rec, r->line.data,
 			                       r->line.len);
 			r->line.len = 0;
 		} else {
 			buf_add(&r->line, (const char *)&c, 1);
+			runner_echo_byte(echo, c);
 			if (c == '\n' || (c != 0 && c == tio.c_cc[VEOL])) {
 				history_recorder_input(&r->rec, r->line.data,
 				                       r->line.len);
@@ -245,6 +294,61 @@ runner_input(struct runner *r, const char *p, size_t n)
 			}
 		}
 	}
+}
+
+/* Recorded input for the program (a past run's, run again): kept as its
+ * stdin, and typed into its terminal by runner_pump as it reads, byte
+ * for byte: a byte the line discipline would act on (erase, kill,
+ * end-of-file, a signal) goes in quoted with the literal-next key, and
+ * end-of-file follows the last line, as when stdin is a file. */
+void
+runner_feed(struct runner *r, const char *p, size_t n)
+{
+	static const int special[] = {VINTR, VQUIT,   VSUSP,   VERASE,
+	                              VKILL, VWERASE, VEOF,    VEOL,
+	                              VEOL2, VLNEXT,  VREPRINT};
+	struct termios tio;
+	bool quote;
+
+	if (tcgetattr(r->pty, &tio) < 0)
+		memset(&tio, 0, sizeof tio);
+	quote = (tio.c_lflag & IEXTEN) && tio.c_cc[VLNEXT] != 0;
+	history_recorder_input(&r->rec, p, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		bool lit = c == '\r';
+
+		for (size_t k = 0;
+		     c != 0 && k < sizeof special / sizeof *special; k++)
+			lit = lit || c == tio.c_cc[special[k]];
+		if (lit && quote)
+			buf_add(&r->feed, &tio.c_cc[VLNEXT], 1);
+		buf_add(&r->feed, &c, 1);
+	}
+	if (tio.c_cc[VEOF] != 0) {
+		/* a last line without its newline needs its own end */
+		if (n > 0 && p[n - 1] != '\n')
+			buf_add(&r->feed, &tio.c_cc[VEOF], 1);
+		buf_add(&r->feed, &tio.c_cc[VEOF], 1);
+	}
+	r->fed = 0;
+}
+
+/* As much of the fed input as the terminal takes now; true when it has
+ * all gone in. */
+bool
+runner_pump(struct runner *r)
+{
+	while (r->pty >= 0 && r->fed < r->feed.len) {
+		ssize_t n =
+		    write(r->pty, r->feed.data + r->fed, r->feed.len - r->fed);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		r->fed += (size_t)n;
+	}
+	return true;
 }
 
 /* An event from the run, as the loop reads it: kept for the history. */
@@ -307,8 +411,8 @@ runner_finish(struct tui *t)
 		const struct history_sample *s =
 		    r->rec.nsamples ? &r->rec.samples[r->rec.nsamples - 1]
 		                    : NULL;
-		res.verdict = VERDICT_IE;
-		snprintf(res.detail, sizeof res.detail, "the run was stopped");
+		res.verdict = VERDICT_AB;
+		snprintf(res.detail, sizeof res.detail, "stopped by the user");
 		if (s != NULL) {
 			res.run.cpu_ms = (uint64_t)s->cpu_ms;
 			res.run.wall_ms = (uint64_t)s->t_ms;

@@ -251,6 +251,12 @@ stats_verdict(const struct stats *s, WINDOW *w, int y)
 	const char *what = s->detail[0]
 	                       ? s->detail
 	                       : verdict_describe((enum verdict)s->verdict);
+	char code[32];
+
+	/* an RE's detail is its exit code, which the next line shows */
+	snprintf(code, sizeof code, "exit code %d", s->exit_code);
+	if (s->exited && strcmp(what, code) == 0)
+		what = verdict_describe((enum verdict)s->verdict);
 
 	if (rows - y >= 4 && stats_big_width(name) > 0 &&
 	    stats_big_width(name) + 2 < cols) {

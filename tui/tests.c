@@ -11,7 +11,8 @@
  *   dir/a.tests/   a directory of pairs (or a problem package)
  *   dir/a/         a problem package or a directory with tests in it
  *   dir/a.json     a competitive-companion file (read-only here)
- *   the problem package dir/ is in (problem.yaml up to three levels up)
+ *   the problem package dir/ is in (up to three levels up: problem.yaml,
+ *     or the legacy layout's data/ and problem_statement/)
  *   dir/tests/
  * or the path given with o. Tests added where there is none go into
  * dir/a.tests/. Disabled tests are listed in .forge-disabled in the
@@ -167,15 +168,6 @@ tests_stem(const char *path)
 	return xstrndup(path, (size_t)(dot - path));
 }
 
-static bool
-tests_is_package(const char *dir)
-{
-	cleanup_free char *y = util_path_join(dir, "problem.yaml");
-	cleanup_free char *d = util_path_join(dir, "data");
-
-	return tests_is_file(y) || tests_is_dir(d);
-}
-
 /* Whether dir holds a test set with tests in it. */
 static bool
 tests_has_tests(const char *dir)
@@ -201,7 +193,7 @@ tests_find(const char *source)
 		return p;
 	free(p);
 	if (tests_is_dir(stem) &&
-	    (tests_is_package(stem) || tests_has_tests(stem)))
+	    (testset_is_package(stem, false) || tests_has_tests(stem)))
 		return xstrdup(stem);
 	xasprintf(&p, "%s.json", stem);
 	if (tests_is_file(p))
@@ -211,7 +203,8 @@ tests_find(const char *source)
 	for (int up = 0; up < 4; up++) {
 		char *parent;
 
-		if (tests_is_package(p))
+		/* as the format defines a package, not any data/ */
+		if (testset_is_package(p, true))
 			return p;
 		parent = util_path_join(p, "..");
 		free(p);
@@ -831,8 +824,18 @@ tests_add(struct tui *t)
 	snprintf(name, sizeof name, "%d.ans", next);
 	ans = util_path_join(dir, name);
 	tests_edit_open(in, ans);
-	tui_message(t, "new test %d: its input, Tab: its expected output",
-	            next);
+	/* where it went, always: beside the file as a relative path,
+	 * anywhere else (a package above) in full */
+	{
+		cleanup_free char *src = tests_dirname(tests.source);
+		size_t n = strlen(src);
+		const char *shown = in;
+
+		if (strncmp(in, src, n) == 0 && in[n] == '/')
+			shown = in + n + 1;
+		tui_message(t, "new test %s: its input, Tab: its expected",
+		            shown);
+	}
 	free(in);
 	free(ans);
 }
@@ -984,18 +987,30 @@ tests_draw_text(WINDOW *w, int y, int x, int width, int height,
 		if (line >= first && (int)(line - first) < height) {
 			int row = y + (int)(line - first), cx = x;
 
-			for (size_t k = i + left; k < e && cx < x + width;
-			     k++) {
-				unsigned char c = (unsigned char)s[k];
+			size_t k = i + left;
+
+			/* (never from the middle of a character) */
+			while (k < e && left > 0 &&
+			       ((unsigned char)s[k] & 0xC0) == 0x80)
+				k++;
+			while (k < e && cx < x + width) {
 				bool marked =
 				    line == mark_line && k - i >= mark_col;
+				attr_t a =
+				    theme_attr(marked ? THEME_DIFF_MARK : el);
+				long cp;
+				size_t n = text_decode(s + k, e - k, &cp);
 
-				wattrset(w, theme_attr(marked ? THEME_DIFF_MARK
-				                              : el));
-				mvwaddch(w, row, cx++,
-				         c == '\r'              ? '~'
-				         : (c < 32 || c == 127) ? '?'
-				                                : c);
+				if (cp == '\r') {
+					/* a CR before the line's end */
+					wattrset(w, a);
+					mvwaddch(w, row, cx++, '~');
+				} else if (text_draw(w, row, cx, x + width - cx,
+				                     s + k, n, a) < n)
+					break;
+				else
+					cx += (int)text_width(s + k, n);
+				k += n;
 			}
 			if (line == mark_line && e - i <= mark_col + left &&
 			    cx < x + width) {
@@ -1171,9 +1186,7 @@ tests_draw_detail(WINDOW *w, int y, int rows, int cols)
 	wattrset(w, A_NORMAL);
 	for (int k = 0; k < err_rows && *err; k++) {
 		size_t n = strcspn(err, "\n");
-		mvwprintw(w, y + 1 + k, 1, "%.*s",
-		          (int)(n < (size_t)cols - 2 ? n : (size_t)cols - 2),
-		          err);
+		text_draw(w, y + 1 + k, 1, cols - 2, err, n, A_NORMAL);
 		err += n;
 		if (*err == '\n')
 			err++;

@@ -683,6 +683,8 @@ theme_verdict(int verdict)
 	case VERDICT_SV:
 	case VERDICT_IE:
 		return THEME_VERDICT_ERROR;
+	case VERDICT_AB: /* stopped: a limit of the person's patience */
+		return THEME_VERDICT_LIMIT;
 	default:
 		return THEME_VERDICT_WRONG;
 	}

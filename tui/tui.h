@@ -43,6 +43,8 @@ struct runner {
 	struct buf compile, line; /* line: typed, not yet read as a line */
 	struct runner_event done;
 	bool have_done;
+	struct buf feed; /* recorded input being given to it (a re-run) */
+	size_t fed;
 };
 struct tui;
 int runner_start(struct runner *, const char *file, const struct language *,
@@ -51,7 +53,9 @@ int runner_start(struct runner *, const char *file, const struct language *,
 void runner_stop(struct runner *);
 void runner_reap(struct runner *);
 void runner_output(struct runner *, const char *, size_t);
-void runner_input(struct runner *, const char *, size_t);
+void runner_input(struct runner *, const char *, size_t, struct buf *echo);
+void runner_feed(struct runner *, const char *, size_t);
+bool runner_pump(struct runner *);
 void runner_record(struct runner *, const struct runner_event *,
                    const char *data, size_t len);
 void runner_finish(struct tui *);
@@ -142,6 +146,13 @@ int recovery_write(const char *rpath, const char *file, const char *, size_t);
 bool recovery_read(const char *rpath, struct buf *);
 void recovery_remove(const char *rpath);
 int recovery_discard(const char *rpath);
+
+/* text.c: text from a program or a file, drawn (UTF-8 as characters,
+ * invalid bytes as \xNN, control characters as ^X) */
+size_t text_decode(const char *, size_t, long *cp);
+size_t text_width(const char *, size_t);
+size_t text_draw(WINDOW *, int y, int x, int width, const char *, size_t,
+                 attr_t);
 
 /* diag.c: the first error's line in a compiler's or a program's output */
 struct diag_col {
@@ -383,6 +394,10 @@ struct tui {
 	char error_text[160];
 	char compile_note[128];
 	struct buf pending; /* events not yet whole */
+	/* the next run's input, given to it as if typed (a past run's,
+	 * run again from the history) */
+	struct buf rerun_input;
+	bool rerun_has_input;
 	struct {
 		int fd;           /* -1: a timer only */
 		uint64_t when_ms; /* 0: no timer */

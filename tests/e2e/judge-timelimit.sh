@@ -211,7 +211,7 @@ cp "$TEST_TMP/out" "$TEST_TMP/live.txt"
 table >"$TEST_TMP/live.table"
 fj --cached "$TEST_TMP/wrong.c" "$pkg"
 eq "--cached: exit status of the verdict" 1 "$rc"
-check "--cached: the table's header" grep -qE "^ +# +TEST +CPU +MEM$" "$TEST_TMP/out"
+check "--cached: the table's header" grep -qE "^ +# +TEST +VERDICT +CPU +MEM$" "$TEST_TMP/out"
 eq "--cached: the table, test by test" "$(cat "$TEST_TMP/live.table")" "$(table)"
 check "--cached: the first failure" grep -qE "^first failure: secret/2 \(WA\)$" "$TEST_TMP/out"
 check "--cached: the summary line of a judge, naming the cached run" \
