@@ -59,8 +59,8 @@ report_run_json(const struct history_run *h, const struct report_extra *x,
 	json_int(&w, "time_ms", h->time_ms);
 	json_int(&w, "wall_ms", h->wall_ms);
 	json_int(&w, "memory_kb", h->memory_kb);
-	json_str(&w, "stdout", h->out ? h->out : "", h->out_len);
-	json_str(&w, "stderr", h->err ? h->err : "", h->err_len);
+	json_output(&w, "stdout", h->out ? h->out : "", h->out_len);
+	json_output(&w, "stderr", h->err ? h->err : "", h->err_len);
 	json_bool(&w, "output_truncated", h->out_truncated || h->err_truncated);
 	if (h->compile != NULL)
 		json_str(&w, "compile_output", h->compile, h->compile_len);
