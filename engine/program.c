@@ -206,6 +206,23 @@ program_compile_all(const struct language *like, char **sources, size_t n)
 	return buf_cstr(&b);
 }
 
+/* A file name as the format allows one: [A-Za-z0-9_][A-Za-z0-9_.-]*. A
+ * source's name goes into a compile command, so nothing else does. */
+static bool
+program_name_ok(const char *name)
+{
+	const char *c;
+
+	if (name[0] == '\0' || name[0] == '.' || name[0] == '-')
+		return false;
+	for (c = name; *c != '\0'; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '.' ||
+		      *c == '-'))
+			return false;
+	return true;
+}
+
 /* Sources in known languages: one language, one main file. */
 static int
 program_sources(struct program *g, const char *dir, char **names, size_t n,
@@ -223,6 +240,13 @@ program_sources(struct program *g, const char *dir, char **names, size_t n,
 
 		if (li == NULL)
 			continue;
+		if (!program_name_ok(names[i])) {
+			snprintf(err, errlen,
+			         "%s: '%s' is not a file name the problem "
+			         "package format allows ([A-Za-z0-9_.-])",
+			         dir, names[i]);
+			goto out;
+		}
 		if (l != NULL && li != l) {
 			snprintf(err, errlen,
 			         "%s: sources in several languages (%s and "

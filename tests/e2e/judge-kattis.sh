@@ -140,12 +140,17 @@ int main(void)
 }
 X
 cat >"$G/submissions/wrong_answer/upwards.py" <<'X'
-# counts up from 1: right only for small numbers
+# counts up from 1: right only for small numbers; ends quietly when the
+# validator stops answering, so the verdict is the validator's
+import os
 g = 1
 while True:
-    print(g, flush=True)
-    if input() == "correct":
-        break
+    try:
+        print(g, flush=True)
+        if input() == "correct":
+            break
+    except (EOFError, BrokenPipeError):
+        os._exit(0)
     g += 1
 X
 cat >"$G/submissions/run_time_error/crash.py" <<'X'
@@ -399,6 +404,30 @@ judge "$T/submissions/accepted/sum.py" "$T"
 check "with a python2 language file: its own reason (not found here)" \
 	grep -q "old.py (.*forge-test-no-such-python2" "$TEST_TMP/err"
 rm "$XDG_CONFIG_HOME/forge/languages/python2.lang"
+
+# a slow_accepted submission run by hand: past the limit, so TLE, but
+# seen to be right within time_limit_to_tle x the limit
+SA=$TEST_TMP/slowpkg
+mkdir -p "$SA/submissions/slow_accepted"
+cp -r "$T/data" "$SA/"
+cat >"$SA/problem.yaml" <<'X'
+problem_format_version: 2023-07
+name: Sum
+limits:
+  time_limit: 0.5
+  time_multipliers:
+    time_limit_to_tle: 4
+X
+sed 's/CLOCKS_PER_SEC \* 3/CLOCKS_PER_SEC * 8 \/ 10/' "$T/submissions/slow_accepted/slow.c" \
+	>"$SA/submissions/slow_accepted/slow.c"
+sed 's/a + b/a - b/' "$SA/submissions/slow_accepted/slow.c" >"$TEST_TMP/slow-wrong.c"
+judge "$SA/submissions/slow_accepted/slow.c" "$SA"
+eq "slow_accepted: TLE at the package's limit" "TLE 500" "$(j .verdict) $(j .limits.time_ms)"
+check "slow_accepted: its output said to be accepted ($(j '.tests[0].detail'))" \
+	grep -q "the output is accepted: AC (slow)" <<<"$(j '.tests[0].detail')"
+judge "$TEST_TMP/slow-wrong.c" "$SA"
+eq "slow and wrong: TLE" TLE "$(j .verdict)"
+eq "slow and wrong: not said to be accepted" 0 "$(j '.tests[0].detail' | grep -c 'AC (slow)')"
 
 # nothing usable: exit 2, each reason named
 rm "$T/submissions/accepted/sum.py"
