@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -182,4 +183,47 @@ json_double(struct json_writer *w, const char *key, double v)
 		buf_printf(w->out, "%.6f", v);
 	else
 		buf_addstr(w->out, "null");
+}
+
+/* p in base64 (RFC 4648, with padding), appended to out. */
+void
+json_base64(struct buf *out, const char *p, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                          "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i;
+
+	for (i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)(unsigned char)p[i] << 16;
+		char q[4];
+
+		if (i + 1 < n)
+			v |= (unsigned)(unsigned char)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)p[i + 2];
+		q[0] = b64[(v >> 18) & 63];
+		q[1] = b64[(v >> 12) & 63];
+		q[2] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
+		q[3] = i + 2 < n ? b64[v & 63] : '=';
+		buf_add(out, q, 4);
+	}
+}
+
+/* Bytes a program printed: the string (invalid UTF-8 shown as U+FFFD),
+ * and where they are not valid UTF-8, key_base64 with the exact bytes. */
+void
+json_output(struct json_writer *w, const char *key, const char *s, size_t n)
+{
+	struct buf enc;
+	char *k;
+
+	json_str(w, key, s, n);
+	if (json_valid_utf8(s, n))
+		return;
+	buf_init(&enc, 0);
+	json_base64(&enc, s, n);
+	xasprintf(&k, "%s_base64", key);
+	json_str(w, k, buf_cstr(&enc), enc.len);
+	free(k);
+	buf_free(&enc);
 }

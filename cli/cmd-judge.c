@@ -254,7 +254,8 @@ judge_print_header(const struct judge_print *p)
  * difference and no stderr of a test (NULL here). */
 static void
 judge_show_test(struct judge_print *p, const struct history_test *ht,
-                enum verdict v, const char *diff, const char *stderr_head)
+                enum verdict v, const char *diff, const char *stderr_head,
+                size_t stderr_len)
 {
 	const char *detail = ht->detail ? ht->detail : "";
 	char mem[32];
@@ -280,7 +281,8 @@ judge_show_test(struct judge_print *p, const struct history_test *ht,
 		p->max_mem = (uint64_t)ht->memory_kb;
 	if (p->json) {
 		json_open(&p->w, NULL, '{');
-		report_judge_test_json(&p->w, ht, diff, stderr_head);
+		report_judge_test_json(&p->w, ht, diff, stderr_head,
+		                       stderr_len);
 		json_close(&p->w, '}');
 		return;
 	}
@@ -307,7 +309,8 @@ judge_report(const struct judge_test *r, const struct test_case *t, void *arg)
 		p->enforced_by = r->enforced_by;
 		p->any_run = true;
 	}
-	judge_show_test(p, ht, r->verdict, r->diff, r->stderr_head);
+	judge_show_test(p, ht, r->verdict, r->diff, r->stderr_head,
+	                r->stderr_len);
 }
 
 static void
@@ -428,7 +431,7 @@ judge_from_cache(const char *db, const char *toolchain, const char *hash,
 		enum verdict v = VERDICT_IE;
 
 		(void)verdict_from_name(h.tests[i].verdict, &v);
-		judge_show_test(&p, &h.tests[i], v, NULL, NULL);
+		judge_show_test(&p, &h.tests[i], v, NULL, NULL, 0);
 	}
 	json_close(&p.w, ']');
 	if (json)

@@ -4,8 +4,10 @@
  * separated tokens, case-insensitive unless case_sensitive, whitespace
  * ignored unless space_change_sensitive, and numbers compared within
  * float_absolute_tolerance / float_relative_tolerance when given (either
- * one suffices). "exact" compares bytes. Both say where the output first
- * differs, for people. */
+ * one suffices). "exact" compares bytes. Both compare bytes, whatever
+ * they are (output and answers need not be text: a NUL or a byte that is
+ * not UTF-8 is a character like any other), and say where the output
+ * first differs, for people, as text. */
 #include "config.h"
 
 #include <ctype.h>
@@ -156,32 +158,45 @@ compare_tokens_equal(const struct compare_opts *o, const char *a, size_t an,
 	return true;
 }
 
+/* A token or line for people: printable ASCII and valid UTF-8 as they
+ * are, every other byte escaped, so the message is text whatever the
+ * program printed. */
 static void
 compare_show(struct buf *out, const char *s, size_t n)
 {
-	size_t i;
+	size_t i, shown;
 
 	if (n == 0) {
 		buf_addstr(out, "(nothing)");
 		return;
 	}
 	buf_add(out, "'", 1);
-	for (i = 0; i < n && i < COMPARE_SHOW; i++) {
+	for (i = 0, shown = 0; i < n && shown < COMPARE_SHOW; shown++) {
 		unsigned char c = (unsigned char)s[i];
+		size_t len = c >= 0x80 ? json_utf8_len(s + i, n - i) : 1;
+
+		if (len > 1) {
+			/* a character of valid UTF-8: as it is */
+			buf_add(out, s + i, len);
+			i += len;
+			continue;
+		}
+		i++;
 		if (c == '\n')
 			buf_addstr(out, "\\n");
 		else if (c == '\t')
 			buf_addstr(out, "\\t");
 		else if (c == '\r')
 			buf_addstr(out, "\\r");
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c >= 0x7f)
+			/* control bytes, and bytes that are not UTF-8 */
 			buf_printf(out, "\\x%02x", c);
 		else
-			buf_add(out, s + i, 1);
+			buf_add(out, s + i - 1, 1);
 	}
 	buf_add(out, "'", 1);
-	if (n > COMPARE_SHOW)
-		buf_printf(out, "... (%zu more)", n - COMPARE_SHOW);
+	if (i < n)
+		buf_printf(out, "... (%zu more)", n - i);
 }
 
 struct compare_cursor {

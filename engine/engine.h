@@ -439,10 +439,32 @@ void pipeline_result_free(struct pipeline_result *);
 enum verdict pipeline_classify(const struct box_result *, const struct limits *,
                                char *detail, size_t);
 
+/* program.c: a problem package's own program (a validator, a checker):
+ * a file, or a directory as the problem package format defines one
+ * (build/run scripts, sources in one language built together, nested
+ * one level down); ready for pipeline_build */
+struct program {
+	char *main;                  /* its main file (build, run, a source) */
+	const struct language *lang; /* what builds it: found, or own */
+	struct language own;         /* made for it: scripts, sources built
+	                                together */
+	bool has_own;
+	char *owned[6]; /* strings of own, freed with it */
+	char *artifacts[2];
+	struct buf src;          /* the main file */
+	struct box_input *extra; /* the files beside it */
+	struct buf *extra_data;
+	size_t nextra;
+};
+int program_load(struct program *, const char *path,
+                 const struct language_set *, char *err, size_t);
+void program_free(struct program *);
+
 /* judge.c */
 enum checker_kind { CHECKER_TESTLIB, CHECKER_KATTIS };
 struct checker {
 	enum checker_kind kind;
+	struct program prog; /* its build's language lives here */
 	struct build build;
 	bool built;
 };
@@ -474,7 +496,8 @@ struct judge_test {
 	enum box_enforcer enforced_by;
 	char detail[512];       /* the reason, or the checker's message */
 	char diff[1024];        /* where the output first differs */
-	char stderr_head[2048]; /* the start of the program's stderr */
+	char stderr_head[2048]; /* the start of the program's stderr, */
+	uint32_t stderr_len;    /* bytes of it (it may hold NULs) */
 	/* With judge_opts.keep_output: the program's stdout as judged, up to
 	 * its output limit (output_truncated when it printed more); owned
 	 * by whoever filled this, freed by judge_test_free. Else NULL. */
@@ -523,8 +546,8 @@ enum judge_time_source {
 	JUDGE_TIME_TESTSET,  /* the test set's */
 	JUDGE_TIME_COMPUTED, /* from a package's accepted submissions */
 	JUDGE_TIME_DEFAULT,  /* the caller's default */
-	/* a package that gives none and has no accepted submission (that
-	 * runs here) to compute it from: the default */
+	/* a package that gives none and has no accepted submission to
+	 * compute it from: the default */
 	JUDGE_TIME_UNCOMPUTED,
 };
 enum judge_prepare_status {

@@ -146,7 +146,8 @@ judge_prepare_tests(struct judge_prepared *p, const struct judge_request *q,
 
 /* A package that gives no time limit (no limits.time_limit, no
  * .timelimit): the one its format defines, from its accepted
- * submissions; the default when there is nothing to compute it from. */
+ * submissions that can run here (the others are left out, said); the
+ * default when it has none; an error when none of them can run here. */
 static enum judge_prepare_status
 judge_prepare_time(struct judge_prepared *p, const struct judge_request *q,
                    char *err, size_t errlen)
@@ -167,9 +168,8 @@ judge_prepare_time(struct judge_prepared *p, const struct judge_request *q,
 		p->time_source = JUDGE_TIME_UNCOMPUTED;
 		snprintf(p->time_note, sizeof p->time_note,
 		         "%s gives no time limit and has no accepted "
-		         "submission %sto compute it from; the default, %g s",
-		         ts->path, tt.notes.len > 0 ? "that runs here " : "",
-		         (double)p->limits.cpu_ms / 1000.0);
+		         "submission to compute it from; the default, %g s",
+		         ts->path, (double)p->limits.cpu_ms / 1000.0);
 		testset_time_free(&tt);
 		return JUDGE_PREPARED;
 	}

@@ -37,165 +37,47 @@ judge_die_with(pid_t parent)
 
 /* ---- checkers ---------------------------------------------------------- */
 
-/* The checker's main source in a directory: one with a known language,
- * preferring the usual names; every other regular file is compiled along
- * (headers such as testlib.h or validate.h). */
-static char *
-checker_main_source(const char *dir, const struct language_set *langs)
-{
-	static const char *const prefer[] = {"output_validator", "validator",
-	                                     "checker", "check", "main"};
-	size_t n, i, k;
-	char **names = NULL, *best = NULL;
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
-	if (d == NULL)
-		return NULL;
-	n = 0;
-	while ((e = readdir(d)) != NULL) {
-		char *p;
-		if (e->d_name[0] == '.')
-			continue;
-		p = util_path_join(dir, e->d_name);
-		if (lang_find_file(langs, p) != NULL &&
-		    strstr(e->d_name, ".h") == NULL) {
-			names = xrealloc(names, (n + 1) * sizeof *names);
-			names[n++] = xstrdup(e->d_name);
-		}
-		free(p);
-	}
-	closedir(d);
-	for (k = 0; best == NULL && k < sizeof prefer / sizeof prefer[0]; k++)
-		for (i = 0; best == NULL && i < n; i++)
-			if (strncmp(names[i], prefer[k], strlen(prefer[k])) ==
-			        0 &&
-			    names[i][strlen(prefer[k])] == '.')
-				best = names[i];
-	if (best == NULL && n == 1)
-		best = names[0];
-	best = best ? util_path_join(dir, best) : NULL;
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return best;
-}
-
 int
 checker_prepare(struct checker *c, enum checker_kind kind, const char *path,
                 const struct language_set *langs, const struct backend *be,
                 char *err, size_t errlen)
 {
-	struct stat st;
-	char *main_src = NULL, *dir = NULL;
-	const struct language *l;
-	struct buf src;
-	struct box_input *extra = NULL;
-	struct buf *extra_data = NULL;
-	size_t nextra = 0, i;
 	struct limits cl;
-	int r = -1;
+	char why[512];
 
 	memset(c, 0, sizeof *c);
 	c->kind = kind;
-	if (stat(path, &st) < 0) {
-		snprintf(err, errlen, "checker %s: %s", path, strerror(errno));
+	if (program_load(&c->prog, path, langs, why, sizeof why) < 0) {
+		snprintf(err, errlen, "%s %s",
+		         kind == CHECKER_TESTLIB ? "checker"
+		                                 : "output validator",
+		         why);
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		main_src = checker_main_source(path, langs);
-		if (main_src == NULL) {
-			snprintf(err, errlen,
-			         "%s: no checker source found (one file in a "
-			         "known language, e.g. validator.cpp)",
-			         path);
-			return -1;
-		}
-		dir = xstrdup(path);
-	} else {
-		const char *slash = strrchr(path, '/');
-
-		main_src = xstrdup(path);
-		dir = slash ? xstrndup(path, (size_t)(slash - path))
-		            : xstrdup(".");
-	}
-	l = lang_find_file(langs, main_src);
-	if (l == NULL) {
-		snprintf(err, errlen,
-		         "checker %s: unknown language (see 'forge "
-		         "langs')",
-		         main_src);
-		goto out;
-	}
-	buf_init(&src, 0);
-	if (util_read_file(main_src, &src, 16u << 20) < 0) {
-		snprintf(err, errlen, "checker %s: %s", main_src,
-		         strerror(errno));
-		buf_free(&src);
-		goto out;
-	}
-	/* headers next to it: testlib.h, validate.h, ... */
-	{
-		DIR *d = opendir(dir);
-		struct dirent *e;
-
-		while (d != NULL && (e = readdir(d)) != NULL) {
-			const char *dot = strrchr(e->d_name, '.');
-			char *p;
-
-			if (dot == NULL || (strcmp(dot, ".h") != 0 &&
-			                    strcmp(dot, ".hpp") != 0 &&
-			                    strcmp(dot, ".hh") != 0))
-				continue;
-			p = util_path_join(dir, e->d_name);
-			extra = xrealloc(extra, (nextra + 1) * sizeof *extra);
-			extra_data = xrealloc(
-			    extra_data, (nextra + 1) * sizeof *extra_data);
-			buf_init(&extra_data[nextra], 0);
-			if (util_read_file(p, &extra_data[nextra], 16u << 20) ==
-			    0) {
-				extra[nextra].name = xstrdup(e->d_name);
-				nextra++;
-			} else
-				buf_free(&extra_data[nextra]);
-			free(p);
-		}
-		if (d != NULL)
-			closedir(d);
-		for (i = 0; i < nextra; i++) {
-			extra[i].data = buf_cstr(&extra_data[i]);
-			extra[i].len = extra_data[i].len;
-		}
-	}
-	cl = l->compile_limits;
-	if (pipeline_build(&c->build, l, be, buf_cstr(&src), src.len, extra,
-	                   nextra, &cl, false) < 0) {
-		snprintf(err, errlen,
-		         "the checker %s does not compile (%s):\n%s", main_src,
-		         c->build.detail, buf_cstr(&c->build.compile_output));
+	cl = c->prog.lang->compile_limits;
+	if (pipeline_build(&c->build, c->prog.lang, be, buf_cstr(&c->prog.src),
+	                   c->prog.src.len, c->prog.extra, c->prog.nextra, &cl,
+	                   false) < 0) {
+		snprintf(err, errlen, "the %s %s does not compile (%s):\n%s",
+		         kind == CHECKER_TESTLIB ? "checker"
+		                                 : "output validator",
+		         c->prog.main, c->build.detail,
+		         buf_cstr(&c->build.compile_output));
 		pipeline_build_free(&c->build);
-	} else {
-		c->built = true;
-		r = 0;
+		program_free(&c->prog);
+		return -1;
 	}
-	for (i = 0; i < nextra; i++) {
-		free((char *)extra[i].name);
-		buf_free(&extra_data[i]);
-	}
-	free(extra);
-	free(extra_data);
-	buf_free(&src);
-out:
-	free(main_src);
-	free(dir);
-	return r;
+	c->built = true;
+	return 0;
 }
 
 void
 checker_free(struct checker *c)
 {
-	if (c->built)
+	if (c->built) {
 		pipeline_build_free(&c->build);
+		program_free(&c->prog);
+	}
 	c->built = false;
 }
 
@@ -375,6 +257,20 @@ judge_fill(struct judge_test *res, const struct box_result *r)
 	res->signal = r->signal;
 }
 
+/* The start of the program's stderr, byte for byte (NULs too). */
+static void
+judge_stderr(struct judge_test *res, const struct buf *err)
+{
+	size_t n = err->len < sizeof res->stderr_head - 1
+	               ? err->len
+	               : sizeof res->stderr_head - 1;
+
+	if (n > 0)
+		memcpy(res->stderr_head, err->data, n);
+	res->stderr_head[n] = '\0';
+	res->stderr_len = (uint32_t)n;
+}
+
 /* An interactive test: the program and the validator at once, each in
  * its own sandbox, the one's stdout the other's stdin. The Kattis rule:
  * the validator's rejection stands only if it finished first; a program
@@ -490,8 +386,7 @@ judge_interactive(const struct judge_opts *o, const struct build *sol,
 	while (waitpid(vpid, NULL, 0) < 0 && errno == EINTR)
 		;
 	judge_fill(res, &r);
-	snprintf(res->stderr_head, sizeof res->stderr_head, "%s",
-	         buf_cstr(&cap[1]));
+	judge_stderr(res, &cap[1]);
 	res->verdict =
 	    pipeline_classify(&r, &o->limits, res->detail, sizeof res->detail);
 	if (res->verdict == VERDICT_IE)
@@ -546,14 +441,6 @@ judge_one(const struct judge_opts *o, const struct build *sol,
 		strlcpy0(res->detail, err, sizeof res->detail);
 		goto out;
 	}
-	if (t->has_answer && o->checker == NULL &&
-	    !json_valid_utf8(ans.data ? ans.data : "", ans.len)) {
-		res->verdict = VERDICT_IE;
-		snprintf(res->detail, sizeof res->detail,
-		         "the answer file %s is not valid UTF-8 text",
-		         t->ans_path ? t->ans_path : t->name);
-		goto out;
-	}
 	if (o->interactive) {
 		judge_interactive(o, sol, t, &in, &ans, res);
 		goto out;
@@ -564,8 +451,7 @@ judge_one(const struct judge_opts *o, const struct build *sol,
 	    sol, o->backend, &o->limits, NULL, in.data ? in.data : "", in.len,
 	    &cap[0], &cap[1], &r, res->detail, sizeof res->detail);
 	judge_fill(res, &r);
-	snprintf(res->stderr_head, sizeof res->stderr_head, "%s",
-	         buf_cstr(&cap[1]));
+	judge_stderr(res, &cap[1]);
 	if (res->verdict == VERDICT_OK && t->has_answer) {
 		if (o->checker != NULL)
 			judge_check(o, t, &in, &cap[0], &ans, res);
@@ -613,11 +499,17 @@ out:
 	 * all the same, whatever it printed (the Kattis rule) */
 	if (o->verdict_cpu_ms != 0 && res->time_ms > o->verdict_cpu_ms &&
 	    res->verdict != VERDICT_IE) {
+		/* its output was judged all the same: a slow_accepted
+		 * submission sees that it is right, only slow */
 		snprintf(res->detail, sizeof res->detail,
-		         "CPU time limit %.3g s exceeded (%s %.3f s)",
+		         "CPU time limit %.3g s exceeded (%s %.3f s)%s",
 		         (double)o->verdict_cpu_ms / 1000.0,
 		         res->verdict == VERDICT_TLE ? "stopped at" : "ran",
-		         (double)res->time_ms / 1000.0);
+		         (double)res->time_ms / 1000.0,
+		         res->verdict == VERDICT_AC
+		             ? "; the output is accepted: AC (slow), within "
+		               "time_limit_to_tle x the limit"
+		             : "");
 		res->verdict = VERDICT_TLE;
 		res->diff[0] = '\0';
 	}

@@ -219,6 +219,38 @@ pipeline_compile(struct build *b, const struct backend *be, const char *src,
 	return ret;
 }
 
+/* An interpreted program's build: its source, and the files it reads
+ * beside it (the modules of a program in several files). */
+static int
+pipeline_store_source(const struct build *b, const char *src, size_t len,
+                      const struct box_input *extra, size_t nextra, int *dirfd,
+                      char *err, size_t errlen)
+{
+	struct box_file *f;
+	size_t i, n = 0;
+	int r;
+
+	if (nextra == 0)
+		return cache_store_source(b->key, b->source_name, src, len,
+		                          dirfd, err, errlen);
+	f = xcalloc(nextra + 1, sizeof *f);
+	f[n].name = b->source_name;
+	f[n].mode = 0644;
+	f[n].data.data = (char *)src;
+	f[n++].data.len = len;
+	for (i = 0; i < nextra; i++) {
+		if (strcmp(extra[i].name, b->source_name) == 0)
+			continue; /* the source is the program's own */
+		f[n].name = (char *)extra[i].name;
+		f[n].mode = 0644;
+		f[n].data.data = (char *)extra[i].data;
+		f[n++].data.len = extra[i].len;
+	}
+	r = cache_store(b->key, f, n, "", dirfd, err, errlen);
+	free(f);
+	return r;
+}
+
 /* The build of a program: from the cache, or compiled in the sandbox.
  * 0 when it is ready to run; -1 with b->verdict CE or IE otherwise. */
 int
@@ -250,8 +282,8 @@ pipeline_build(struct build *b, const struct language *l,
 		close(dirfd);
 	} else if (b->compiled) {
 		r = pipeline_compile(b, be, src, len, extra, nextra, climits);
-	} else if (cache_store_source(b->key, b->source_name, src, len, &dirfd,
-	                              err, sizeof err) < 0) {
+	} else if (pipeline_store_source(b, src, len, extra, nextra, &dirfd,
+	                                 err, sizeof err) < 0) {
 		b->verdict = VERDICT_IE;
 		strlcpy0(b->detail, err, sizeof b->detail);
 		r = -1;

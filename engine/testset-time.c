@@ -34,7 +34,8 @@ struct testset_time_sub {
 	struct box_input *extra;
 	struct buf *extra_data;
 	size_t nextra;
-	char why[512]; /* not judged: the reason */
+	char why[512];    /* not judged: the reason */
+	bool unavailable; /* why: its language cannot run here */
 };
 
 /* What the judge of one submission found. */
@@ -117,6 +118,30 @@ testset_time_is_main(const char *name, const char *dir_name, size_t nknown)
 	       (stem == strlen(dir_name) && strncmp(name, dir_name, stem) == 0);
 }
 
+/* Whether a .py file is Python 2, as packages say it: a name ending in
+ * _py2.py, or a first line #!...python2. */
+static bool
+testset_time_is_py2(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n = strlen(path);
+	char line[256];
+	bool py2 = false;
+	FILE *f;
+
+	base = base ? base + 1 : path;
+	if (n < 3 || strcmp(path + n - 3, ".py") != 0)
+		return false;
+	if (strlen(base) > 7 && strcmp(base + strlen(base) - 7, "_py2.py") == 0)
+		return true;
+	if ((f = fopen(path, "re")) == NULL)
+		return false;
+	if (fgets(line, sizeof line, f) != NULL && strncmp(line, "#!", 2) == 0)
+		py2 = strstr(line, "python2") != NULL;
+	fclose(f);
+	return py2;
+}
+
 /* Reads one submission: a file, or a directory whose main source is
  * compiled with every other file of it beside (headers, classes); s->why
  * says why when it cannot be judged here. */
@@ -193,13 +218,25 @@ testset_time_sub_load(struct testset_time_sub *s, const char *dir,
 	} else
 		main_src = xstrdup(path);
 	s->lang = lang_find_file(langs, main_src);
+	s->unavailable = true;
 	if (s->lang == NULL) {
 		snprintf(s->why, sizeof s->why,
 		         "unknown language (see 'forge langs')");
 		goto out;
 	}
+	if (testset_time_is_py2(main_src)) {
+		/* Python 2 is not Python 3: its own language, if any */
+		s->lang = lang_find_id(langs, "python2");
+		if (s->lang == NULL) {
+			snprintf(s->why, sizeof s->why,
+			         "Python 2, and there is no python2 language "
+			         "file");
+			goto out;
+		}
+	}
 	if (!lang_available(s->lang, be, s->why, sizeof s->why))
 		goto out;
+	s->unavailable = false;
 	s->why[0] = '\0';
 	if (util_read_file(main_src, &s->src, TESTSET_TIME_SOURCE_MAX) < 0)
 		snprintf(s->why, sizeof s->why, "%s: %s", main_src,
@@ -416,6 +453,29 @@ testset_time_judge(const struct testset *ts, const struct judge_opts *o,
 	return 0;
 }
 
+/* The submissions left out, in the notes: those whose language cannot
+ * run here in one line, each other one in a line of its own. */
+static void
+testset_time_left_out(struct testset_time *tt,
+                      const struct testset_time_sub *subs, size_t n)
+{
+	size_t i, nun = 0;
+
+	for (i = 0; i < n; i++)
+		if (subs[i].why[0] != '\0' && !subs[i].unavailable)
+			buf_printf(&tt->notes, "%s: %s; left out\n",
+			           subs[i].name, subs[i].why);
+	for (i = 0; i < n; i++)
+		if (subs[i].why[0] != '\0' && subs[i].unavailable)
+			buf_printf(&tt->notes, "%s%s (%s)",
+			           nun++ == 0 ? "left out, their language not "
+			                        "available here: "
+			                      : ", ",
+			           subs[i].name, subs[i].why);
+	if (nun > 0)
+		buf_add(&tt->notes, "\n", 1);
+}
+
 int
 testset_time_compute(const struct testset *ts, const struct judge_opts *o,
                      const struct language_set *langs, struct testset_time *tt,
@@ -437,13 +497,27 @@ testset_time_compute(const struct testset *ts, const struct judge_opts *o,
 	testset_time_key(ts, o, subs, n, key);
 	if (n > 0 && testset_time_cache_read(key, tt) == 0)
 		goto out;
-	for (i = 0; i < n && r == 0; i++) {
-		if (subs[i].why[0] != '\0')
-			buf_printf(&tt->notes, "%s: %s; left out\n",
-			           subs[i].name, subs[i].why);
-		else
+	testset_time_left_out(tt, subs, n);
+	for (i = 0; i < n && r == 0; i++)
+		if (subs[i].why[0] == '\0')
 			r = testset_time_judge(ts, o, &subs[i], tt, err,
 			                       errlen);
+	if (r == 0 && tt->nrun == 0 && n > 0) {
+		/* every one was left out: a limit from none of them would
+		 * be a guess */
+		size_t k = tt->notes.len;
+
+		while (k > 0 && tt->notes.data[k - 1] == '\n')
+			k--;
+		snprintf(err, errlen,
+		         "%s: no accepted submission can run here to compute "
+		         "the time limit (%.*s); give one with -t",
+		         ts->path, (int)k,
+		         tt->notes.data ? tt->notes.data : "");
+		for (i = 0; i < k && err[i] != '\0'; i++)
+			if (err[i] == '\n')
+				err[i] = ' ';
+		r = -1;
 	}
 	if (r == 0 && tt->nrun > 0) {
 		tt->time_ms = testset_time_round(

@@ -205,7 +205,8 @@ void report_run_json(const struct history_run *, const struct report_extra *,
 void report_history_test(struct history_test *, const struct judge_test *,
                          const char *name);
 void report_judge_test_json(struct json_writer *, const struct history_test *,
-                            const char *diff, const char *stderr_head);
+                            const char *diff, const char *stderr_head,
+                            size_t stderr_len);
 void report_judge_json(const struct report_judge *, const char *tests,
                        size_t len, struct buf *);
 

@@ -58,8 +58,8 @@ report_run_json(const struct history_run *h, const struct report_extra *x,
 	json_int(&w, "time_ms", h->time_ms);
 	json_int(&w, "wall_ms", h->wall_ms);
 	json_int(&w, "memory_kb", h->memory_kb);
-	json_str(&w, "stdout", h->out ? h->out : "", h->out_len);
-	json_str(&w, "stderr", h->err ? h->err : "", h->err_len);
+	json_output(&w, "stdout", h->out ? h->out : "", h->out_len);
+	json_output(&w, "stderr", h->err ? h->err : "", h->err_len);
 	json_bool(&w, "output_truncated", h->out_truncated || h->err_truncated);
 	if (h->compile != NULL)
 		json_str(&w, "compile_output", h->compile, h->compile_len);
@@ -131,15 +131,20 @@ report_history_test(struct history_test *ht, const struct judge_test *r,
 }
 
 /* One test of a judge, into an object the caller opened: the history's
- * fields, and where its output first differed and its stderr's start
- * (NULL when not known, as for a judge from the history). */
+ * fields, and where its output first differed and its stderr's start,
+ * stderr_len bytes of it (NULL when not known, as for a judge from the
+ * history); bytes that are not UTF-8 also come as stderr_base64. */
 void
 report_judge_test_json(struct json_writer *w, const struct history_test *ht,
-                       const char *diff, const char *stderr_head)
+                       const char *diff, const char *stderr_head,
+                       size_t stderr_len)
 {
 	history_test_json(w, ht);
 	json_cstr(w, "diff", diff && diff[0] ? diff : NULL);
-	json_cstr(w, "stderr", stderr_head);
+	if (stderr_head != NULL)
+		json_output(w, "stderr", stderr_head, stderr_len);
+	else
+		json_null(w, "stderr");
 }
 
 /* A judge's result; tests is the "tests": [...] member, already written

@@ -155,7 +155,8 @@ worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
 		wj->any_run = true;
 	}
 	json_open(&wj->w, NULL, '{');
-	report_judge_test_json(&wj->w, ht, r->diff, r->stderr_head);
+	report_judge_test_json(&wj->w, ht, r->diff, r->stderr_head,
+	                       r->stderr_len);
 	json_close(&wj->w, '}');
 }
 

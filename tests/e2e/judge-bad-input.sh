@@ -125,7 +125,7 @@ bad "--json, a checker that does not compile" 2 "does not compile" \
 bad "--checker that does not exist" 2 "$TEST_TMP/none.c: No such file" \
 	--checker "$TEST_TMP/none.c" "$prog" "$good"
 mkdir -p "$TEST_TMP/emptyvalidator"
-bad "--validator, a directory without a source" 2 "no checker source found" \
+bad "--validator, a directory without a source" 2 "no program found" \
 	--validator "$TEST_TMP/emptyvalidator" "$prog" "$good"
 printf 'not a program\n' >"$TEST_TMP/checker.weird"
 bad "--checker in an unknown language" 2 "unknown language" \
@@ -157,7 +157,8 @@ bad "--interactive without --validator" 2 "needs a Kattis output validator" \
 bad "--interactive with a testlib checker" 2 "needs a Kattis output validator" \
 	--interactive --checker "$okck" "$prog" "$good"
 
-# ---- an answer that is not UTF-8 text: IE for that test, named -------------------
+# ---- an answer that is not UTF-8 text: compared as bytes, never IE -----------
+# (Kattis's default validator compares bytes: the judge is not at fault)
 U=$TEST_TMP/utf
 mkdir -p "$U"
 printf '1 1\n' >"$U/1.in"
@@ -168,14 +169,10 @@ printf '2 2\n' >"$U/3.in"
 printf '4\n' >"$U/3.ans"
 rc=0
 "$FORGE" judge --json --no-history -j 1 "$prog" "$U" >"$TEST_TMP/last.json" 2>"$TEST_TMP/err" || rc=$?
-eq "non-UTF-8 answer: that test is IE" "AC IE AC" "$(j '[.tests[].verdict] | join(" ")')"
-check "non-UTF-8 answer: the detail names the file ($(j '.tests[1].detail'))" \
-	grep -qF "$U/2.ans" <<<"$(j '.tests[1].detail')"
-check "non-UTF-8 answer: the detail says why" grep -q "UTF-8" <<<"$(j '.tests[1].detail')"
-eq "non-UTF-8 answer: overall IE, not AC" IE "$(j .verdict)"
-eq "non-UTF-8 answer: exit 3" 3 "$rc"
-bad "non-UTF-8 answer, text report" 3 "$U/2.ans is not valid UTF-8" "$prog" "$U"
-check "non-UTF-8 answer: the first failure is it" grep -qx 'first failure: 2 (IE)' "$TEST_TMP/out"
+eq "non-UTF-8 answer: that test is WA, the others AC" "AC WA AC" "$(j '[.tests[].verdict] | join(" ")')"
+eq "non-UTF-8 answer: the difference, its bytes escaped" \
+	"line 1, token 1: expected '\\xff\\xfe3', got '3'" "$(j '.tests[1].diff')"
+eq "non-UTF-8 answer: overall WA, exit 1" "WA 1" "$(j .verdict) $rc"
 
 # ---- bad option values ----------------------------------------------------------
 bad "-t not a number" 2 "--time: 'abc'" -t abc "$prog" "$good"

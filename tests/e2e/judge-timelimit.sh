@@ -105,7 +105,7 @@ check "computed: the line says the limit, the multiplier and which submission ($
 	grep -qE "^forge: time limit 0\.5 s = 2 x [0-9.]+ s, the slowest accepted submission \(submissions/accepted/(sol\.c|dirsol), on (sample|secret)/[0-9]\), rounded up to a multiple of 0\.5 s$" "$TEST_TMP/err"
 check "computed: not from the cache" sh -c "! grep -q 'earlier' '$TEST_TMP/err'"
 check "computed: the submission in no known language is left out, said" \
-	grep -qE "^forge: warning: submissions/accepted/sol\.nolang: .*left out" "$TEST_TMP/err"
+	grep -qE "^forge: warning: left out, their language not available here: submissions/accepted/sol\.nolang \(unknown language" "$TEST_TMP/err"
 eq "computed: kept in the cache" 1 "$(ncached)"
 
 # ---- the second judge computes nothing -------------------------------------
@@ -165,9 +165,10 @@ eq "no accepted submission: the default limit" "AC 2000" "$(j .verdict) $(j .lim
 check "no accepted submission: said" grep -q "has no accepted submission to compute it from; the default, 2 s" "$TEST_TMP/err"
 mkdir -p "$none/submissions/accepted"
 cp "$pkg/submissions/accepted/sol.nolang" "$none/submissions/accepted/"
-fjj "$TEST_TMP/right.c" "$none"
-eq "no accepted submission that runs here: the default" 2000 "$(j .limits.time_ms)"
-check "no accepted submission that runs here: said" grep -q "no accepted submission that runs here" "$TEST_TMP/err"
+fj "$TEST_TMP/right.c" "$none"
+eq "no accepted submission that runs here: exit 2" 2 "$rc"
+check "no accepted submission that runs here: said, with why" \
+	grep -q "no accepted submission can run here to compute the time limit (.*sol.nolang (unknown language" "$TEST_TMP/err"
 
 # ---- an accepted submission that is not: exit 2, named ---------------------
 cp "$TEST_TMP/wrong.c" "$none/submissions/accepted/bad.c"
