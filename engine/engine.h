@@ -251,6 +251,9 @@ struct box_result {
 	uint64_t mem_kb; /* peak, whole run */
 	uint64_t output_bytes;
 	enum box_enforcer enforced_by;
+	bool fsize_reached;     /* a file the program wrote is at the file
+	                           size limit (what makes SIGXFSZ the
+	                           limit's doing, not the program's) */
 	bool mem_per_process;   /* the memory limit holds each process, and an
 	                           allocation over it fails (rlimits): a
 	                           failure near it is the limit's doing */
@@ -358,6 +361,7 @@ struct ns_msg_exit {
 	int32_t status;
 	uint64_t cpu_us;
 	uint64_t maxrss_kb;
+	uint32_t fsize_reached; /* a file in /work or /tmp is at the limit */
 };
 int ns_proto_send(int, enum ns_msg_type, const void *, size_t);
 int ns_proto_send2(int, enum ns_msg_type, const void *, size_t, const void *,
@@ -373,6 +377,7 @@ int ns_seccomp_load(struct ns_seccomp *, int *notify_fd);
 void ns_seccomp_free(struct ns_seccomp *);
 const char *ns_seccomp_syscall_name(int nr, uint32_t arch, char *, size_t);
 bool ns_seccomp_user_notif_supported(void);
+bool ns_seccomp_notifies(const struct ns_seccomp *);
 
 /* ns-cgroup.c */
 struct ns_cgroup;

@@ -801,6 +801,60 @@ init_collect(const struct ns_init_args *a)
 	}
 }
 
+/* Is a regular file under dfd (depth levels down, at most *budget
+ * entries looked at) at least limit bytes long? */
+static bool
+init_file_at_limit(int dfd, uint64_t limit, int depth, int *budget)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+	bool found = false;
+
+	if (d == NULL) {
+		close(dfd);
+		return false;
+	}
+	while (!found && --*budget > 0 && (e = readdir(d)) != NULL) {
+		struct stat st;
+		int sub;
+
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISREG(st.st_mode))
+			found = (uint64_t)st.st_size >= limit;
+		else if (S_ISDIR(st.st_mode) && depth > 0 &&
+		         (sub = openat(dirfd(d), e->d_name,
+		                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		                           O_CLOEXEC)) >= 0)
+			found =
+			    init_file_at_limit(sub, limit, depth - 1, budget);
+	}
+	closedir(d);
+	return found;
+}
+
+/* The program died of SIGXFSZ: did a file it wrote reach the file size
+ * limit (the kernel's doing), or did it send the signal itself? Only
+ * /work and /tmp are writable; a file removed before the end does not
+ * count. */
+static bool
+init_fsize_reached(uint64_t limit)
+{
+	static const char *const dirs[] = {SANDBOX_WORK, "/tmp"};
+	int budget = 100000;
+	size_t i;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0 && init_file_at_limit(fd, limit, 16, &budget))
+			return true;
+	}
+	return false;
+}
+
 /* Waits for the program; reaps everything else; answers forbidden
  * system calls by ending the run. */
 static void
@@ -852,6 +906,9 @@ done:
 	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
+	if (WIFSIGNALED(ex.status) && WTERMSIG(ex.status) == SIGXFSZ)
+		ex.fsize_reached =
+		    init_fsize_reached(a->spec->limits.fsize_bytes);
 	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
 		ex.cpu_us = (uint64_t)ru.ru_utime.tv_sec * 1000000 +
 		            (uint64_t)ru.ru_utime.tv_usec +

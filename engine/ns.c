@@ -53,6 +53,7 @@ struct keeper {
 	struct ns_msg_exit exit_msg;
 	ino_t pidns; /* rlimit mode: to find the run's processes in /proc */
 	struct ns_holder *holder; /* the init is a holder's child */
+	const struct ns_seccomp *filter;
 	long ncpu, clk_tck, page;
 };
 
@@ -757,12 +758,18 @@ ns_finish(struct keeper *k)
 		return;
 	}
 	st = k->exit_msg.status;
+	r->fsize_reached = k->exit_msg.fsize_reached != 0;
 	if (WIFEXITED(st)) {
 		r->end = BOX_EXITED;
 		r->exit_code = WEXITSTATUS(st);
 	} else {
 		r->end = BOX_SIGNALED;
 		r->signal = WTERMSIG(st);
+		/* a filter that cannot notify kills with SIGSYS, which the
+		 * program could also send itself: the best this kernel
+		 * allows (with notifications SIGSYS is only a signal) */
+		if (r->signal == SIGSYS && !ns_seccomp_notifies(k->filter))
+			r->end = BOX_SYSCALL;
 	}
 }
 
@@ -899,6 +906,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	a.sync_fd = sync_pipe[0];
 	a.status_fd = status_pipe[1];
 	a.filter = ns_filter[no_sockets];
+	k.filter = a.filter;
 	a.use_rlimits = k.cg == NULL && !cg_later;
 	if (k.cg != NULL)
 		a.ncg_tasks = ns_cgroup_join_fds(k.cg, a.cg_tasks);
