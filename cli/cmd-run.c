@@ -290,7 +290,10 @@ cmd_run(int argc, char **argv)
 	}
 	if (stdin_path != NULL) {
 		struct stat st;
-		stdin_fd = open(stdin_path, O_RDONLY | O_CLOEXEC);
+		/* a FIFO with no writer would block this open for ever,
+		 * before any limit applies: opened without waiting, it is
+		 * fed to the program as it comes, under the wall limit */
+		stdin_fd = open(stdin_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (stdin_fd < 0 || fstat(stdin_fd, &st) < 0) {
 			ret = cli_usage_error("--stdin %s: %s", stdin_path,
 			                      strerror(errno));
@@ -301,6 +304,10 @@ cmd_run(int argc, char **argv)
 			                      stdin_path);
 			goto out;
 		}
+		util_set_nonblock(stdin_fd, false);
+		/* nor is it read whole first to look the run up */
+		if (!S_ISREG(st.st_mode))
+			cached = false;
 	} else
 		stdin_fd = 0;
 
