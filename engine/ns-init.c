@@ -1083,12 +1083,6 @@ init_finish(const struct ns_init_args *a, struct init_helper *h)
 		init_fail("signalfd");
 	if (pipe2(exec_pipe, O_CLOEXEC) < 0)
 		init_fail("pipe");
-	/* From here every process of the run, init included, is filtered. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		init_fail("no_new_privs");
-	if (ns_seccomp_load(a->filter, &notify_fd) < 0)
-		init_fail("loading the seccomp filter");
-
 	/* Into the run's cgroups (v1) before the program is forked: it
 	 * and all it starts are counted and limited together. The
 	 * sandbox's own set-up (its file systems, the copy of the build)
@@ -1107,6 +1101,17 @@ init_finish(const struct ns_init_args *a, struct init_helper *h)
 			close(tasks[i]);
 	} else if (ns_cgroup_join(a->cg_tasks, a->ncg_tasks) < 0)
 		init_fail("joining the run's cgroup");
+	/* cgroup namespace, made once the init sits in the run's cgroups
+	 * (v1: joined just now): the program sees its cgroup as the root,
+	 * and no host cgroup path (with forge's host pid in it) */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		init_fail("unshare(CLONE_NEWCGROUP)");
+	/* From here every process of the run, init included, is filtered. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		init_fail("no_new_privs");
+	if (ns_seccomp_load(a->filter, &notify_fd) < 0)
+		init_fail("loading the seccomp filter");
+
 	init_helper_end(h);
 	if (chdir("/") < 0)
 		init_fail("chdir /");
@@ -1159,9 +1164,6 @@ ns_init_main(const struct ns_init_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	init_check_keeper(a->sync_fd);
 
-	/* cgroup namespace: the program sees its own cgroup as the root */
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		init_fail("unshare(CLONE_NEWCGROUP)");
 	init_mounts(a, prog_fd, false, &helper);
 	if (prog_fd >= 0)
 		close(prog_fd);
@@ -1207,8 +1209,6 @@ init_holder_run(const struct ns_init_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	init_wait_go(a->sync_fd);
 	init_check_keeper(a->sync_fd);
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		init_fail("unshare(CLONE_NEWCGROUP)");
 	init_run_mounts(a, "");
 	if (chdir("/") < 0)
 		init_fail("chdir /");
