@@ -398,6 +398,7 @@ uint64_t ns_cgroup_mem_bytes(struct ns_cgroup *);
 uint64_t ns_cgroup_mem_peak(struct ns_cgroup *);
 uint32_t ns_cgroup_pids(struct ns_cgroup *);
 bool ns_cgroup_oom(struct ns_cgroup *);
+bool ns_cgroup_mem_hit(struct ns_cgroup *);
 void ns_cgroup_kill(struct ns_cgroup *);
 void ns_cgroup_destroy(struct ns_cgroup *);
 void ns_cgroup_cleanup_stale(void);

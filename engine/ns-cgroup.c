@@ -42,8 +42,9 @@ struct ns_cgroup {
 	uint64_t peak_seen;    /* v2 without memory.peak: sampled maximum */
 	uint64_t mem_limit;    /* as written */
 	uint32_t pids_limit;
-	uint64_t oom_base; /* OOM kills before this run (a reused one) */
-	uint64_t mem_base; /* page cache an earlier run left charged */
+	uint64_t oom_base;  /* OOM kills before this run (a reused one) */
+	uint64_t mem_base;  /* page cache an earlier run left charged */
+	uint64_t fail_base; /* v1: times the limit was hit before this run */
 };
 
 /* The base directories, found once per process. */
@@ -621,6 +622,7 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l, bool fresh)
 	if (cg_write(m, "memory.max_usage_in_bytes", "0") < 0)
 		return -1;
 	c->oom_base = cg_oom_count(c);
+	c->fail_base = cg_read_u64(m, "memory.failcnt");
 	return 0;
 }
 
@@ -778,6 +780,18 @@ ns_cgroup_oom(struct ns_cgroup *c)
 	    cg_read_key(c->fd[0], "memory.events", "oom_group_kill") > 0)
 		return true;
 	return cg_oom_count(c) > c->oom_base;
+}
+
+/* Did the run's memory reach its limit at all (an OOM kill, or an
+ * allocation the kernel had to refuse or reclaim for)? */
+bool
+ns_cgroup_mem_hit(struct ns_cgroup *c)
+{
+	if (ns_cgroup_oom(c))
+		return true;
+	if (c->mode == CGROUP_V2)
+		return cg_read_key(c->fd[0], "memory.events", "max") > 0;
+	return cg_read_u64(c->fd[V1_MEMORY], "memory.failcnt") > c->fail_base;
 }
 
 /* Kills every process left in a cgroup directory. */

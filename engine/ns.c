@@ -706,6 +706,15 @@ ns_finish(struct keeper *k)
 	else
 		while (waitpid(k->init, &st, __WALL) < 0 && errno == EINTR)
 			;
+	/* A limit too small for the program to start (the init's fork
+	 * or exec, or under v2 its set-up, ran out of it) is the user's
+	 * input, not a broken sandbox. */
+	if (!k->started && k->cg != NULL && ns_cgroup_mem_hit(k->cg)) {
+		r->end = BOX_MEMORY;
+		snprintf(r->message, sizeof r->message,
+		         "too small for the program to start");
+		return;
+	}
 	if (r->end == BOX_ERROR)
 		return;
 	if (!k->started) {

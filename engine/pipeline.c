@@ -49,7 +49,11 @@ pipeline_classify(const struct box_result *r, const struct limits *l,
 		return VERDICT_SV;
 	case BOX_MEMORY:
 		limits_format_size(l->mem_bytes, lim, sizeof lim);
-		snprintf(detail, size, "memory limit %s exceeded", lim);
+		if (r->message[0] != '\0')
+			snprintf(detail, size, "memory limit %s exceeded: %s",
+			         lim, r->message);
+		else
+			snprintf(detail, size, "memory limit %s exceeded", lim);
 		return VERDICT_MLE;
 	case BOX_CPU:
 		snprintf(detail, size, "CPU time limit %.3g s exceeded",

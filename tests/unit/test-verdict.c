@@ -27,7 +27,8 @@ classify(enum box_end end, int code, int sig, uint64_t cpu_ms, uint64_t mem_kb,
 	r.mem_per_process = by == ENFORCED_RLIMIT;
 	r.fsize_reached = fsize_reached;
 	snprintf(r.syscall, sizeof r.syscall, "keyctl");
-	snprintf(r.message, sizeof r.message, "pivot_root failed");
+	if (end == BOX_ERROR)
+		snprintf(r.message, sizeof r.message, "pivot_root failed");
 	return pipeline_classify(&r, &l, detail, 256);
 }
 
@@ -82,6 +83,19 @@ main(void)
 	CHECK(classify(BOX_MEMORY, 0, SIGKILL, 1, 262144, ENFORCED_CGROUP_V1,
 	               d) == VERDICT_MLE);
 	CHECK_STR(d, "memory limit 256M exceeded");
+	{
+		/* a limit too small for the program to start */
+		struct box_result r = {.end = BOX_MEMORY};
+		struct limits l;
+
+		limits_default_run(&l);
+		l.mem_bytes = 64 << 10;
+		snprintf(r.message, sizeof r.message,
+		         "too small for the program to start");
+		CHECK(pipeline_classify(&r, &l, d, sizeof d) == VERDICT_MLE);
+		CHECK_STR(d, "memory limit 64.0K exceeded: too small for the "
+		             "program to start");
+	}
 	/* under rlimits, dying near the memory limit is MLE */
 	CHECK(classify(BOX_SIGNALED, 0, SIGSEGV, 1, 250000, ENFORCED_RLIMIT,
 	               d) == VERDICT_MLE);
