@@ -159,26 +159,13 @@ compare_tokens_equal(const struct compare_opts *o, const char *a, size_t an,
 static void
 compare_show(struct buf *out, const char *s, size_t n)
 {
-	size_t i;
-
 	if (n == 0) {
 		buf_addstr(out, "(nothing)");
 		return;
 	}
 	buf_add(out, "'", 1);
-	for (i = 0; i < n && i < COMPARE_SHOW; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\n')
-			buf_addstr(out, "\\n");
-		else if (c == '\t')
-			buf_addstr(out, "\\t");
-		else if (c == '\r')
-			buf_addstr(out, "\\r");
-		else if (c < 0x20 || c == 0x7f)
-			buf_printf(out, "\\x%02x", c);
-		else
-			buf_add(out, s + i, 1);
-	}
+	/* the program's bytes, as every report shows them (escape.c) */
+	escape_text(out, s, n < COMPARE_SHOW ? n : COMPARE_SHOW, false);
 	buf_add(out, "'", 1);
 	if (n > COMPARE_SHOW)
 		buf_printf(out, "... (%zu more)", n - COMPARE_SHOW);

@@ -130,6 +130,10 @@ char *jsonparse_strdup(const struct jsonparse_value *, size_t *len);
 double jsonparse_number(const struct jsonparse_value *);
 bool jsonparse_int(const struct jsonparse_value *, int64_t *);
 
+/* escape.c: program-controlled text made safe for a terminal */
+void escape_text(struct buf *, const char *, size_t, bool lines);
+char *escape_cstr(const char *, bool lines);
+
 /* compare.c */
 enum compare_mode { COMPARE_TOKENS, COMPARE_EXACT };
 struct compare_opts {
