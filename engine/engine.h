@@ -359,7 +359,8 @@ enum ns_msg_type {
 	NS_MSG_SYSCALL,   /* a forbidden system call: its name */
 	NS_MSG_EXIT,      /* wait status + rusage */
 	NS_MSG_FILE,      /* mode, name, data: a collected file */
-	NS_MSG_DONE
+	NS_MSG_DONE       /* all sent; 1 byte: 1 if something the run
+	                     left in flight outlived the init's wait */
 };
 struct ns_msg_exit {
 	int32_t status;

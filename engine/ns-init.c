@@ -684,7 +684,11 @@ init_exec_program(const struct ns_init_args *a, int exec_fd)
 	/* Per-process backstops; the cgroup binds the run as a whole. */
 	init_rlimit(RLIMIT_CORE, 0, 0);
 	init_rlimit(RLIMIT_FSIZE, l->fsize_bytes, l->fsize_bytes);
-	init_rlimit(RLIMIT_CPU, cpu_s + 1, cpu_s + 2);
+	/* well above the limit: the keeper's count ends the run at the
+	 * limit (TLE); the kernel's tick-based count RLIMIT_CPU acts on
+	 * may run a tenth or more ahead of it, and its SIGXCPU would look
+	 * like one the program sent itself */
+	init_rlimit(RLIMIT_CPU, cpu_s + 1 + cpu_s / 2, cpu_s + 2 + cpu_s / 2);
 	/* deep recursion may use all the memory there is; under rlimits an
 	 * unlimited stack keeps threads at glibc's default stack size */
 	if (a->use_rlimits)
@@ -855,6 +859,68 @@ init_fsize_reached(uint64_t limit)
 	return false;
 }
 
+/* Does the network namespace hold a socket? Without --net, runs share
+ * their holder's, with the loopback down: no connection can be made
+ * there, and every socket closes with its process, except those sent
+ * over a unix socket that is itself in flight, which stay until the
+ * kernel collects them. Such a carrier is a unix socket, listed in
+ * /proc/net/unix (a run's /proc/net shows its network namespace, and
+ * the kernel keeps unix sockets per namespace: reading it is cheap,
+ * unlike /proc/net/tcp, which walks the host's whole table). */
+static bool
+init_net_busy(void)
+{
+	char buf[4096], *nl;
+	int fd = open("/proc/net/unix", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true;
+	n = util_read_all(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return true;
+	buf[n] = '\0';
+	/* a header line, then one line per socket */
+	nl = strchr(buf, '\n');
+	return nl == NULL || nl[1] != '\0';
+}
+
+/* How long the init waits, at most, for the kernel to collect what the
+ * run left in flight. */
+#define INIT_INFLIGHT_WAIT_US 3000000
+
+/* Every process of the run is gone, but descriptors it sent over a unix
+ * socket that holds itself ("in flight", never received) live on until
+ * the kernel's unix garbage collector frees them: memory charged to the
+ * run's cgroup (a memfd), locks (flock, OFD) on files the next run or
+ * the host can open. The run is not over until they are gone. They sit
+ * in unix sockets of this network namespace, listed in /proc/net/unix
+ * until freed; closing a unix socket asks the kernel to collect. True
+ * when all is collected, false if some is still there after the wait. */
+static bool
+init_collect_inflight(void)
+{
+	uint64_t t0 = util_now_us();
+	useconds_t nap = 200;
+
+	while (init_net_busy()) {
+		int sv[2];
+
+		if (util_now_us() - t0 > INIT_INFLIGHT_WAIT_US)
+			return false;
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) ==
+		    0) {
+			close(sv[0]);
+			close(sv[1]);
+		}
+		usleep(nap);
+		if (nap < 20000)
+			nap *= 2;
+	}
+	return true;
+}
+
 /* Waits for the program; reaps everything else; answers forbidden
  * system calls by ending the run. */
 static void
@@ -863,6 +929,7 @@ init_supervise(const struct ns_init_args *a, pid_t prog, int sfd, int notify_fd,
 {
 	struct ns_msg_exit ex = {0};
 	struct rusage ru;
+	char left;
 
 	for (;;) {
 		struct pollfd p[2] = {{sfd, POLLIN, 0}, {notify_fd, POLLIN, 0}};
@@ -923,7 +990,10 @@ done:
 	 * verdict (exit 42 or 43); a failed compile's files are ignored */
 	if (a->spec->collect != NULL && WIFEXITED(ex.status))
 		init_collect(a);
-	ns_proto_send(a->status_fd, NS_MSG_DONE, NULL, 0);
+	/* the run has ended for its measurements (the keeper has the exit
+	 * report): what it left in flight is collected before it is over */
+	left = !init_collect_inflight();
+	ns_proto_send(a->status_fd, NS_MSG_DONE, &left, 1);
 }
 
 /* This process is a copy of forge: its command line and environment in
@@ -1169,33 +1239,6 @@ ns_init_main(const struct ns_init_args *a)
 		close(prog_fd);
 	init_helper_net(&helper);
 	init_finish(a, &helper);
-}
-
-/* Does the network namespace hold a socket? Without --net, runs share
- * their holder's, with the loopback down: no connection can be made
- * there, and every socket closes with its process, except those sent
- * over a unix socket that is itself in flight, which stay until the
- * kernel collects them. Such a carrier is a unix socket, listed in
- * /proc/net/unix (a run's /proc/net shows its network namespace, and
- * the kernel keeps unix sockets per namespace: reading it is cheap,
- * unlike /proc/net/tcp, which walks the host's whole table). */
-static bool
-init_net_busy(void)
-{
-	char buf[4096], *nl;
-	int fd = open("/proc/net/unix", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return true;
-	n = util_read_all(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n < 0)
-		return true;
-	buf[n] = '\0';
-	/* a header line, then one line per socket */
-	nl = strchr(buf, '\n');
-	return nl == NULL || nl[1] != '\0';
 }
 
 /* One run's init in a holder's root: the namespaces are new (the

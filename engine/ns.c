@@ -46,6 +46,7 @@ struct keeper {
 	struct buf status;
 	size_t status_off;
 	bool started, exited, done, killed;
+	bool inflight_left; /* the init gave up waiting for the collector */
 	uint64_t t_clone_ms, t_start_us, cpu_base_us;
 	uint64_t init_wall_us;
 	uint64_t next_sample_ms;
@@ -157,6 +158,7 @@ ns_parse_status(struct keeper *k)
 		}
 		case NS_MSG_DONE:
 			k->done = true;
+			k->inflight_left = plen == 1 && p[0] != 0;
 			break;
 		}
 	}
@@ -1034,6 +1036,16 @@ clone_failed:
 	ns_loop(&k);
 	ns_close(&sync_pipe[1]);
 	ns_finish(&k);
+	/* A run whose init did not see the kernel collect what it left in
+	 * flight (it gave up waiting, or was killed first) may still hold
+	 * memory charged to its cgroup and locks on the files of its root:
+	 * neither is handed to another run. */
+	if (!k.done || k.inflight_left) {
+		if (k.holder != NULL)
+			ns_holder_drop(k.holder);
+		ns_cgroup_destroy(k.cg);
+		k.cg = NULL;
+	}
 out:
 	ns_close(&sync_pipe[0]);
 	ns_close(&sync_pipe[1]);
