@@ -10,6 +10,8 @@
 # - an flock and an OFD lock left so on a file the program could open
 #   (/usr/bin/env, the program's own executable) are free again for the
 #   next test of a judge and, on the host, as soon as forge returns.
+# - the same when the run that left them is killed for a limit (its
+#   init has no time to wait for the collector).
 # The control: the first program does take its locks and fill its
 # memory (its run is measured at 200 MiB).
 . "${FORGE_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -83,4 +85,18 @@ for i in 1 2; do
 	check "judge $i: the host's flock is free when forge returns" \
 		host_lock_free /usr/bin/env
 done
+
+# A run killed for its CPU limit with its memory in flight: the next
+# test is still measured right.
+printf 'hog 200\nspin x\n' >"$TEST_TMP/set/1.in"
+: >"$TEST_TMP/set/1.ans"
+rm "$TEST_TMP/set/2.in" "$TEST_TMP/set/2.ans"
+rc=0
+"$FORGE" judge --json --no-history -j 1 -t 1 --mem 256M --fsize 256M \
+	"$src" "$TEST_TMP/set" >"$TEST_TMP/judge.json" 2>"$TEST_TMP/judge.err" ||
+	rc=$?
+eq "killed hog: verdicts" "TLE AC" \
+	"$(jq -r '[.tests[].verdict] | join(" ")' "$TEST_TMP/judge.json")"
+check "after a killed hog: measured at its own 100 MiB ($(jq ".tests[1].memory_kb" "$TEST_TMP/judge.json")K)" \
+	measured_near "$(jq '.tests[1].memory_kb' "$TEST_TMP/judge.json")" 100
 finish

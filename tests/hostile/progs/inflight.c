@@ -12,6 +12,7 @@
  *             non-blocking flock attempt), and the same for an OFD
  *             lock
  *   use MiB   allocates and touches MiB, prints "used MiB"
+ *   spin x    burns CPU until a limit ends the run
  * The program then exits at once. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -152,6 +153,13 @@ main(void)
 			probe(arg);
 		else if (strcmp(what, "use") == 0)
 			use(atol(arg));
+		else if (strcmp(what, "spin") == 0) {
+			volatile unsigned long n = 0;
+
+			fflush(stdout);
+			for (;;)
+				n++;
+		}
 	}
 	fflush(stdout);
 	return 0;
