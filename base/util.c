@@ -73,14 +73,25 @@ util_read_fd(int fd, struct buf *b, size_t max)
 	}
 }
 
+/* A regular file only: a FIFO would block the open or the read for
+ * ever (no writer), a device may never end; errno EINVAL for those. */
 int
 util_read_file(const char *path, struct buf *b, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
 	int r, e;
 
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) < 0)
+		st.st_mode = 0;
+	if (!S_ISREG(st.st_mode)) {
+		e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	r = util_read_fd(fd, b, max);
 	e = errno;
 	close(fd);

@@ -377,15 +377,23 @@ cli_history_load(const char *db, const char *ids, struct history_run *r)
 	return 0;
 }
 
+/* A recorded text, escaped: it is the program's (or its source's),
+ * and terminal controls in it must not reach the terminal (--output
+ * and --source give the bytes as they are). */
 static void
 show_block(const char *title, const char *p, size_t n, bool truncated)
 {
+	struct buf b;
+
 	if (p == NULL)
 		return;
 	printf("-- %s%s --\n", title, truncated ? " (truncated)" : "");
-	fwrite(p, 1, n, stdout);
-	if (n > 0 && p[n - 1] != '\n')
+	buf_init(&b, 0);
+	escape_text(&b, p, n, true);
+	fwrite(b.data, 1, b.len, stdout);
+	if (b.len > 0 && b.data[b.len - 1] != '\n')
 		putchar('\n');
+	buf_free(&b);
 }
 
 int
@@ -416,7 +424,7 @@ cmd_show(int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	} else {
-		char when[32], mem[32];
+		char when[32], mem[32], *detail;
 
 		report_time(r.created, when, sizeof when);
 		limits_format_size((uint64_t)r.memory_kb * 1024, mem,
@@ -427,10 +435,10 @@ cmd_show(int argc, char **argv)
 		if (r.replay_of > 0)
 			printf("a replay of run %lld\n",
 			       (long long)r.replay_of);
-		printf("verdict %s%s%s%s\n", r.verdict,
-		       r.detail && *r.detail ? " (" : "",
-		       r.detail ? r.detail : "",
-		       r.detail && *r.detail ? ")" : "");
+		detail = escape_cstr(r.detail ? r.detail : "", false);
+		printf("verdict %s%s%s%s\n", r.verdict, *detail ? " (" : "",
+		       detail, *detail ? ")" : "");
+		free(detail);
 		printf("cpu %.3fs  wall %.3fs  memory %s",
 		       (double)r.time_ms / 1000.0, (double)r.wall_ms / 1000.0,
 		       mem);
@@ -450,12 +458,15 @@ cmd_show(int argc, char **argv)
 		       r.enforced_by ? r.enforced_by : "?");
 		if (r.testset)
 			printf("tests: %s\n", r.testset);
-		for (i = 0; i < r.ntests; i++)
+		for (i = 0; i < r.ntests; i++) {
+			detail = escape_cstr(
+			    r.tests[i].detail ? r.tests[i].detail : "", false);
 			printf("  %-28s %-4s %7.3fs %7lldK  %s\n",
 			       r.tests[i].name, r.tests[i].verdict,
 			       (double)r.tests[i].time_ms / 1000.0,
-			       (long long)r.tests[i].memory_kb,
-			       r.tests[i].detail ? r.tests[i].detail : "");
+			       (long long)r.tests[i].memory_kb, detail);
+			free(detail);
+		}
 		show_block("source", r.source, r.source_len, false);
 		if (r.stdin_len > 0 || r.stdin_truncated)
 			show_block("stdin", r.stdin_data, r.stdin_len,

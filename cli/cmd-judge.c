@@ -258,7 +258,7 @@ judge_show_test(struct judge_print *p, const struct history_test *ht,
                 size_t stderr_len)
 {
 	const char *detail = ht->detail ? ht->detail : "";
-	char mem[32];
+	char mem[32], *shown;
 
 	p->count++;
 	if (verdict_good(v))
@@ -289,10 +289,12 @@ judge_show_test(struct judge_print *p, const struct history_test *ht,
 	if (p->quiet)
 		return;
 	limits_format_size((uint64_t)ht->memory_kb * 1024, mem, sizeof mem);
+	/* a checker's detail may quote the program's output */
+	shown = escape_cstr(verdict_good(v) ? "" : detail, false);
 	printf("%4zu  %-28s %s%-7s%s %7.3fs %8s  %s\n", p->count, ht->name,
 	       judge_color(p, v), verdict_name(v), p->color ? "\033[0m" : "",
-	       (double)ht->time_ms / 1000.0, mem,
-	       verdict_good(v) ? "" : detail);
+	       (double)ht->time_ms / 1000.0, mem, shown);
+	free(shown);
 	fflush(stdout);
 }
 
@@ -313,13 +315,17 @@ judge_report(const struct judge_test *r, const struct test_case *t, void *arg)
 	                r->stderr_len);
 }
 
+/* The program's text (its stderr) under a label, indented, escaped. */
 static void
-judge_print_indented(const char *label, const char *text)
+judge_print_indented(const char *label, const char *raw)
 {
+	char *text = escape_cstr(raw, true);
 	const char *p = text;
 
-	if (*text == '\0')
+	if (*text == '\0') {
+		free(text);
 		return;
+	}
 	printf("  %s\n", label);
 	while (*p != '\0') {
 		size_t n = strcspn(p, "\n");
@@ -328,6 +334,7 @@ judge_print_indented(const char *label, const char *text)
 		if (*p == '\n')
 			p++;
 	}
+	free(text);
 }
 
 static void
@@ -351,13 +358,23 @@ judge_print_text(const struct judge_print *p, const struct report_judge *x)
 {
 	char mem[32], how[64];
 
-	if (x->verdict == VERDICT_CE && x->compile_len > 0)
-		printf("%.*s", (int)x->compile_len, x->compile);
+	if (x->verdict == VERDICT_CE && x->compile_len > 0) {
+		/* compiler messages quote the source, the program's text */
+		struct buf c;
+
+		buf_init(&c, 0);
+		escape_text(&c, x->compile, x->compile_len, true);
+		fwrite(c.data, 1, c.len, stdout);
+		buf_free(&c);
+	}
 	if (p->failed && !p->quiet) {
 		printf("\nfirst failure: %s (%s)\n", p->first_name,
 		       verdict_name(p->first_fail.verdict));
-		if (p->first_fail.detail[0] != '\0')
-			printf("  %s\n", p->first_fail.detail);
+		if (p->first_fail.detail[0] != '\0') {
+			char *d = escape_cstr(p->first_fail.detail, false);
+			printf("  %s\n", d);
+			free(d);
+		}
 		if (p->first_fail.diff[0] != '\0')
 			printf("  %s\n", p->first_fail.diff);
 		judge_print_indented("stderr:", p->first_fail.stderr_head);

@@ -207,13 +207,20 @@ run_open_stdin(struct run_ctx *c)
 		c->stdin_fd = 0;
 		return 0;
 	}
-	c->stdin_fd = open(c->o.stdin_path, O_RDONLY | O_CLOEXEC);
+	/* a FIFO with no writer would block this open for ever, before
+	 * any limit applies: opened without waiting, it is fed to the
+	 * program as it comes, under the wall limit */
+	c->stdin_fd = open(c->o.stdin_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (c->stdin_fd < 0 || fstat(c->stdin_fd, &st) < 0)
 		return cli_usage_error("--stdin %s: %s", c->o.stdin_path,
 		                       strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return cli_usage_error("--stdin %s: is a directory",
 		                       c->o.stdin_path);
+	util_set_nonblock(c->stdin_fd, false);
+	/* nor is it read whole first to look the run up */
+	if (!S_ISREG(st.st_mode))
+		c->o.cached = false;
 	return 0;
 }
 

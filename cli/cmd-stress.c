@@ -190,14 +190,19 @@ stress_save(const char *dir, unsigned seed, const struct buf *in,
 	return 0;
 }
 
+/* A program's text, escaped: terminal controls in it stay inert. */
 static void
 stress_show(const char *label, const struct buf *b)
 {
 	size_t n = b->len < 600 ? b->len : 600;
+	struct buf e;
 
-	printf("%s (%zu bytes):\n%.*s%s%s", label, b->len, (int)n,
-	       b->data ? b->data : "", n < b->len ? "\n..." : "",
+	buf_init(&e, 0);
+	escape_text(&e, b->data ? b->data : "", n, true);
+	printf("%s (%zu bytes):\n%s%s%s", label, b->len, buf_cstr(&e),
+	       n < b->len ? "\n..." : "",
 	       n > 0 && b->data[n - 1] != '\n' ? "\n" : "");
+	buf_free(&e);
 }
 
 /* The outputs of one seed's three runs. */

@@ -164,39 +164,22 @@ compare_tokens_equal(const struct compare_opts *o, const char *a, size_t an,
 static void
 compare_show(struct buf *out, const char *s, size_t n)
 {
-	size_t i, shown;
+	size_t shown = n < COMPARE_SHOW ? n : COMPARE_SHOW;
 
 	if (n == 0) {
 		buf_addstr(out, "(nothing)");
 		return;
 	}
+	/* not into the middle of a UTF-8 character */
+	while (shown < n && shown > 0 &&
+	       ((unsigned char)s[shown] & 0xc0) == 0x80)
+		shown--;
 	buf_add(out, "'", 1);
-	for (i = 0, shown = 0; i < n && shown < COMPARE_SHOW; shown++) {
-		unsigned char c = (unsigned char)s[i];
-		size_t len = c >= 0x80 ? json_utf8_len(s + i, n - i) : 1;
-
-		if (len > 1) {
-			/* a character of valid UTF-8: as it is */
-			buf_add(out, s + i, len);
-			i += len;
-			continue;
-		}
-		i++;
-		if (c == '\n')
-			buf_addstr(out, "\\n");
-		else if (c == '\t')
-			buf_addstr(out, "\\t");
-		else if (c == '\r')
-			buf_addstr(out, "\\r");
-		else if (c < 0x20 || c >= 0x7f)
-			/* control bytes, and bytes that are not UTF-8 */
-			buf_printf(out, "\\x%02x", c);
-		else
-			buf_add(out, s + i - 1, 1);
-	}
+	/* the program's bytes, as every report shows them (escape.c) */
+	escape_text(out, s, shown, false);
 	buf_add(out, "'", 1);
-	if (i < n)
-		buf_printf(out, "... (%zu more)", n - i);
+	if (shown < n)
+		buf_printf(out, "... (%zu more bytes)", n - shown);
 }
 
 struct compare_cursor {

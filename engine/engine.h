@@ -61,6 +61,10 @@ void engine_config_free(struct engine_config *);
 void engine_configure(const struct engine_config *);
 const struct engine_config *engine_config(void);
 
+/* escape.c: program-controlled text made safe for a terminal */
+void escape_text(struct buf *, const char *, size_t, bool lines);
+char *escape_cstr(const char *, bool lines);
+
 /* compare.c */
 enum compare_mode { COMPARE_TOKENS, COMPARE_EXACT };
 struct compare_opts {
@@ -214,6 +218,9 @@ struct box_result {
 	uint64_t mem_kb; /* peak, whole run */
 	uint64_t output_bytes;
 	enum box_enforcer enforced_by;
+	bool fsize_reached;     /* a file the program wrote is at the file
+	                           size limit (what makes SIGXFSZ the
+	                           limit's doing, not the program's) */
 	bool mem_per_process;   /* the memory limit holds each process, and an
 	                           allocation over it fails (rlimits): a
 	                           failure near it is the limit's doing */

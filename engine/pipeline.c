@@ -38,11 +38,22 @@ pipeline_classify(const struct box_result *r, const struct limits *l,
 		snprintf(detail, size, "%s", r->message);
 		return VERDICT_IE;
 	case BOX_SYSCALL:
-		snprintf(detail, size, "forbidden system call: %s", r->syscall);
+		if (r->syscall[0] == '\0')
+			/* a kernel without filter notifications: the filter
+			 * kills, and cannot say for which call */
+			snprintf(detail, size,
+			         "killed by the system call filter (SIGSYS)");
+		else
+			snprintf(detail, size, "forbidden system call: %s",
+			         r->syscall);
 		return VERDICT_SV;
 	case BOX_MEMORY:
 		limits_format_size(l->mem_bytes, lim, sizeof lim);
-		snprintf(detail, size, "memory limit %s exceeded", lim);
+		if (r->message[0] != '\0')
+			snprintf(detail, size, "memory limit %s exceeded: %s",
+			         lim, r->message);
+		else
+			snprintf(detail, size, "memory limit %s exceeded", lim);
 		return VERDICT_MLE;
 	case BOX_CPU:
 		snprintf(detail, size, "CPU time limit %.3g s exceeded",
@@ -57,20 +68,17 @@ pipeline_classify(const struct box_result *r, const struct limits *l,
 		snprintf(detail, size, "output limit %s exceeded", lim);
 		return VERDICT_OLE;
 	case BOX_SIGNALED:
-		if (r->signal == SIGSYS) {
-			/* the filter's kill for a foreign ABI, or a kernel
-			 * without user notification */
-			snprintf(detail, size,
-			         "killed by the system call filter (SIGSYS)");
-			return VERDICT_SV;
-		}
-		if (r->signal == SIGXCPU ||
-		    (r->signal == SIGKILL && r->cpu_ms >= l->cpu_ms)) {
+		/* The signal alone proves nothing: a program can send itself
+		 * SIGXCPU, SIGXFSZ or SIGSYS. Each limit counts only when
+		 * what Forge measured shows it was reached; a forbidden call
+		 * is BOX_SYSCALL, named by the filter's notification. */
+		if ((r->signal == SIGXCPU || r->signal == SIGKILL) &&
+		    r->cpu_ms >= l->cpu_ms) {
 			snprintf(detail, size, "CPU time limit %.3g s exceeded",
 			         (double)l->cpu_ms / 1000.0);
 			return VERDICT_TLE;
 		}
-		if (r->signal == SIGXFSZ) {
+		if (r->signal == SIGXFSZ && r->fsize_reached) {
 			limits_format_size(l->fsize_bytes, lim, sizeof lim);
 			snprintf(detail, size, "file size limit %s exceeded",
 			         lim);

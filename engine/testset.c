@@ -6,11 +6,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sha2.h>
 #include <yaml.h>
 
@@ -238,15 +240,23 @@ yaml_load(const char *path, yaml_document_t *doc, bool *present, char *err,
           size_t errlen)
 {
 	yaml_parser_t parser;
-	FILE *f = fopen(path, "rb");
-	int r = 0;
+	/* not blocking: a FIFO would hang the open */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), r = 0;
+	struct stat st;
+	FILE *f;
 
 	*present = false;
 	memset(doc, 0, sizeof *doc);
-	if (f == NULL) {
+	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (f = fdopen(fd, "rb")) == NULL) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
 		return -1;
 	}
 	*present = true;

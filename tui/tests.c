@@ -1129,6 +1129,7 @@ tests_draw_detail(WINDOW *w, int y, int rows, int cols)
 	size_t mark_line = SIZE_MAX, mark_col = 0;
 	bool ran = r->verdict >= 0;
 	const char *err = r->r.stderr_head;
+	char *shown;
 
 	tests_read_shown();
 	if (ran && r->verdict == VERDICT_WA &&
@@ -1160,7 +1161,12 @@ tests_draw_detail(WINDOW *w, int y, int rows, int cols)
 		wattrset(w, theme_attr(theme_verdict(r->verdict)));
 		mvwprintw(w, y + 1, 0, "%s", verdict_name(r->verdict));
 		wattrset(w, A_NORMAL);
-		wprintw(w, " %.*s", half - 8, r->r.detail);
+		{
+			/* a checker's detail may quote the program */
+			char *d = escape_cstr(r->r.detail, false);
+			wprintw(w, " %.*s", half - 8, d);
+			free(d);
+		}
 		if (r->r.diff[0])
 			mvwprintw(w, y + 1, half + 1, "%.*s", cols - half - 2,
 			          r->r.diff);
@@ -1184,6 +1190,9 @@ tests_draw_detail(WINDOW *w, int y, int rows, int cols)
 	mvwhline(w, y, 0, ACS_HLINE, cols);
 	mvwprintw(w, y, 1, " stderr%s ", err[0] ? "" : ": nothing");
 	wattrset(w, A_NORMAL);
+	/* the program's bytes, escaped as every report shows them */
+	shown = escape_cstr(err, true);
+	err = shown;
 	for (int k = 0; k < err_rows && *err; k++) {
 		size_t n = strcspn(err, "\n");
 		text_draw(w, y + 1 + k, 1, cols - 2, err, n, A_NORMAL);
@@ -1191,6 +1200,7 @@ tests_draw_detail(WINDOW *w, int y, int rows, int cols)
 		if (*err == '\n')
 			err++;
 	}
+	free(shown);
 }
 
 static void

@@ -42,8 +42,9 @@ struct ns_cgroup {
 	uint64_t peak_seen;    /* v2 without memory.peak: sampled maximum */
 	uint64_t mem_limit;    /* as written */
 	uint32_t pids_limit;
-	uint64_t oom_base; /* OOM kills before this run (a reused one) */
-	uint64_t mem_base; /* page cache an earlier run left charged */
+	uint64_t oom_base;  /* OOM kills before this run (a reused one) */
+	uint64_t mem_base;  /* page cache an earlier run left charged */
+	uint64_t fail_base; /* v1: times the limit was hit before this run */
 };
 
 /* The base directories, found once per process. */
@@ -407,6 +408,7 @@ cg_free(struct ns_cgroup *c)
 }
 
 static int cg_claimed_reset(struct ns_cgroup *, const struct limits *);
+static void cg_rmdir(const char *);
 
 struct ns_cgroup *
 ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
@@ -428,6 +430,7 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 	snprintf(pids, sizeof pids, "%" PRIu32, l->pids + 1);
 	n = c->mode == CGROUP_V2 ? 1 : V1__COUNT;
 	claimed = c->mode == CGROUP_V1 && cg_pool_claim(name, have);
+again:
 	for (i = 0; i < n; i++) {
 		c->path[i] = util_path_join(cg.base[i], name);
 		if (!have[i] && mkdir(c->path[i], 0755) < 0) {
@@ -456,8 +459,25 @@ ns_cgroup_create(const struct limits *l, char *err, size_t errlen)
 		/* an OOM ends the whole run, not one random process */
 		(void)cg_write(c->fd[0], "memory.oom.group", "1");
 	} else {
+		int reset = claimed ? cg_claimed_reset(c, l) : 0;
+
+		if (reset < 0 && errno == EBUSY) {
+			/* a set still charged by an earlier run: removed,
+			 * and this run gets one made anew */
+			for (i = 0; i < n; i++) {
+				if (c->fd[i] >= 0)
+					close(c->fd[i]);
+				c->fd[i] = -1;
+				cg_rmdir(c->path[i]);
+				free(c->path[i]);
+				c->path[i] = NULL;
+				have[i] = false;
+			}
+			claimed = false;
+			goto again;
+		}
 		if (claimed
-		        ? cg_claimed_reset(c, l) < 0
+		        ? reset < 0
 		        : cg_write(c->fd[V1_MEMORY], "memory.limit_in_bytes",
 		                   mem) < 0 ||
 		              cg_write(c->fd[V1_PIDS], "pids.max", pids) < 0) {
@@ -617,9 +637,18 @@ cg_reuse(struct ns_cgroup *c, const struct limits *l, bool fresh)
 		(void)cg_write(m, "memory.force_empty", "0");
 		c->mem_base = cg_read_u64(m, "memory.usage_in_bytes");
 	}
+	/* What cannot be reclaimed is not cache: memory an earlier run
+	 * still holds (a memfd left in flight, until the kernel collects
+	 * it). It would count against this run's limit, and its freeing
+	 * would spoil the measurement: the set is not reused. */
+	if (c->mem_base > l->mem_bytes / 16) {
+		errno = EBUSY;
+		return -1;
+	}
 	if (cg_write(m, "memory.max_usage_in_bytes", "0") < 0)
 		return -1;
 	c->oom_base = cg_oom_count(c);
+	c->fail_base = cg_read_u64(m, "memory.failcnt");
 	return 0;
 }
 
@@ -777,6 +806,18 @@ ns_cgroup_oom(struct ns_cgroup *c)
 	    cg_read_key(c->fd[0], "memory.events", "oom_group_kill") > 0)
 		return true;
 	return cg_oom_count(c) > c->oom_base;
+}
+
+/* Did the run's memory reach its limit at all (an OOM kill, or an
+ * allocation the kernel had to refuse or reclaim for)? */
+bool
+ns_cgroup_mem_hit(struct ns_cgroup *c)
+{
+	if (ns_cgroup_oom(c))
+		return true;
+	if (c->mode == CGROUP_V2)
+		return cg_read_key(c->fd[0], "memory.events", "max") > 0;
+	return cg_read_u64(c->fd[V1_MEMORY], "memory.failcnt") > c->fail_base;
 }
 
 /* Kills every process left in a cgroup directory. */

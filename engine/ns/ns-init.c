@@ -684,7 +684,11 @@ init_exec_program(const struct ns_init_args *a, int exec_fd)
 	/* Per-process backstops; the cgroup binds the run as a whole. */
 	init_rlimit(RLIMIT_CORE, 0, 0);
 	init_rlimit(RLIMIT_FSIZE, l->fsize_bytes, l->fsize_bytes);
-	init_rlimit(RLIMIT_CPU, cpu_s + 1, cpu_s + 2);
+	/* well above the limit: the keeper's count ends the run at the
+	 * limit (TLE); the kernel's tick-based count RLIMIT_CPU acts on
+	 * may run a tenth or more ahead of it, and its SIGXCPU would look
+	 * like one the program sent itself */
+	init_rlimit(RLIMIT_CPU, cpu_s + 1 + cpu_s / 2, cpu_s + 2 + cpu_s / 2);
 	/* deep recursion may use all the memory there is; under rlimits an
 	 * unlimited stack keeps threads at glibc's default stack size */
 	if (a->use_rlimits)
@@ -813,6 +817,122 @@ init_collect(const struct ns_init_args *a)
 	}
 }
 
+/* Is a regular file under dfd (depth levels down, at most *budget
+ * entries looked at) at least limit bytes long? */
+static bool
+init_file_at_limit(int dfd, uint64_t limit, int depth, int *budget)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+	bool found = false;
+
+	if (d == NULL) {
+		close(dfd);
+		return false;
+	}
+	while (!found && --*budget > 0 && (e = readdir(d)) != NULL) {
+		struct stat st;
+		int sub;
+
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISREG(st.st_mode))
+			found = (uint64_t)st.st_size >= limit;
+		else if (S_ISDIR(st.st_mode) && depth > 0 &&
+		         (sub = openat(dirfd(d), e->d_name,
+		                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		                           O_CLOEXEC)) >= 0)
+			found =
+			    init_file_at_limit(sub, limit, depth - 1, budget);
+	}
+	closedir(d);
+	return found;
+}
+
+/* The program died of SIGXFSZ: did a file it wrote reach the file size
+ * limit (the kernel's doing), or did it send the signal itself? Only
+ * /work and /tmp are writable; a file removed before the end does not
+ * count. */
+static bool
+init_fsize_reached(uint64_t limit)
+{
+	static const char *const dirs[] = {SANDBOX_WORK, "/tmp"};
+	int budget = 100000;
+	size_t i;
+
+	for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd >= 0 && init_file_at_limit(fd, limit, 16, &budget))
+			return true;
+	}
+	return false;
+}
+
+/* Does the network namespace hold a socket? Without --net, runs share
+ * their holder's, with the loopback down: no connection can be made
+ * there, and every socket closes with its process, except those sent
+ * over a unix socket that is itself in flight, which stay until the
+ * kernel collects them. Such a carrier is a unix socket, listed in
+ * /proc/net/unix (a run's /proc/net shows its network namespace, and
+ * the kernel keeps unix sockets per namespace: reading it is cheap,
+ * unlike /proc/net/tcp, which walks the host's whole table). */
+static bool
+init_net_busy(void)
+{
+	char buf[4096], *nl;
+	int fd = open("/proc/net/unix", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true;
+	n = util_read_all(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0)
+		return true;
+	buf[n] = '\0';
+	/* a header line, then one line per socket */
+	nl = strchr(buf, '\n');
+	return nl == NULL || nl[1] != '\0';
+}
+
+/* How long the init waits, at most, for the kernel to collect what the
+ * run left in flight. */
+#define INIT_INFLIGHT_WAIT_US 3000000
+
+/* Every process of the run is gone, but descriptors it sent over a unix
+ * socket that holds itself ("in flight", never received) live on until
+ * the kernel's unix garbage collector frees them: memory charged to the
+ * run's cgroup (a memfd), locks (flock, OFD) on files the next run or
+ * the host can open. The run is not over until they are gone. They sit
+ * in unix sockets of this network namespace, listed in /proc/net/unix
+ * until freed; closing a unix socket asks the kernel to collect. True
+ * when all is collected, false if some is still there after the wait. */
+static bool
+init_collect_inflight(void)
+{
+	uint64_t t0 = util_now_us();
+	useconds_t nap = 200;
+
+	while (init_net_busy()) {
+		int sv[2];
+
+		if (util_now_us() - t0 > INIT_INFLIGHT_WAIT_US)
+			return false;
+		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) ==
+		    0) {
+			close(sv[0]);
+			close(sv[1]);
+		}
+		usleep(nap);
+		if (nap < 20000)
+			nap *= 2;
+	}
+	return true;
+}
+
 /* Waits for the program; reaps everything else; answers forbidden
  * system calls by ending the run. */
 static void
@@ -821,6 +941,7 @@ init_supervise(const struct ns_init_args *a, pid_t prog, int sfd, int notify_fd,
 {
 	struct ns_msg_exit ex = {0};
 	struct rusage ru;
+	char left;
 
 	for (;;) {
 		struct pollfd p[2] = {{sfd, POLLIN, 0}, {notify_fd, POLLIN, 0}};
@@ -864,6 +985,9 @@ done:
 	kill(-1, SIGKILL);
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
+	if (WIFSIGNALED(ex.status) && WTERMSIG(ex.status) == SIGXFSZ)
+		ex.fsize_reached =
+		    init_fsize_reached(a->spec->limits.fsize_bytes);
 	if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
 		ex.cpu_us = (uint64_t)ru.ru_utime.tv_sec * 1000000 +
 		            (uint64_t)ru.ru_utime.tv_usec +
@@ -878,7 +1002,10 @@ done:
 	 * verdict (exit 42 or 43); a failed compile's files are ignored */
 	if (a->spec->collect != NULL && WIFEXITED(ex.status))
 		init_collect(a);
-	ns_proto_send(a->status_fd, NS_MSG_DONE, NULL, 0);
+	/* the run has ended for its measurements (the keeper has the exit
+	 * report): what it left in flight is collected before it is over */
+	left = !init_collect_inflight();
+	ns_proto_send(a->status_fd, NS_MSG_DONE, &left, 1);
 }
 
 /* This process is a copy of forge: its command line and environment in
@@ -1038,12 +1165,6 @@ init_finish(const struct ns_init_args *a, struct init_helper *h)
 		init_fail("signalfd");
 	if (pipe2(exec_pipe, O_CLOEXEC) < 0)
 		init_fail("pipe");
-	/* From here every process of the run, init included, is filtered. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		init_fail("no_new_privs");
-	if (ns_seccomp_load(a->filter, &notify_fd) < 0)
-		init_fail("loading the seccomp filter");
-
 	/* Into the run's cgroups (v1) before the program is forked: it
 	 * and all it starts are counted and limited together. The
 	 * sandbox's own set-up (its file systems, the copy of the build)
@@ -1062,6 +1183,17 @@ init_finish(const struct ns_init_args *a, struct init_helper *h)
 			close(tasks[i]);
 	} else if (ns_cgroup_join(a->cg_tasks, a->ncg_tasks) < 0)
 		init_fail("joining the run's cgroup");
+	/* cgroup namespace, made once the init sits in the run's cgroups
+	 * (v1: joined just now): the program sees its cgroup as the root,
+	 * and no host cgroup path (with forge's host pid in it) */
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		init_fail("unshare(CLONE_NEWCGROUP)");
+	/* From here every process of the run, init included, is filtered. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		init_fail("no_new_privs");
+	if (ns_seccomp_load(a->filter, &notify_fd) < 0)
+		init_fail("loading the seccomp filter");
+
 	init_helper_end(h);
 	if (chdir("/") < 0)
 		init_fail("chdir /");
@@ -1114,41 +1246,11 @@ ns_init_main(const struct ns_init_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	init_check_keeper(a->sync_fd);
 
-	/* cgroup namespace: the program sees its own cgroup as the root */
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		init_fail("unshare(CLONE_NEWCGROUP)");
 	init_mounts(a, prog_fd, false, &helper);
 	if (prog_fd >= 0)
 		close(prog_fd);
 	init_helper_net(&helper);
 	init_finish(a, &helper);
-}
-
-/* Does the network namespace hold a socket? Without --net, runs share
- * their holder's, with the loopback down: no connection can be made
- * there, and every socket closes with its process, except those sent
- * over a unix socket that is itself in flight, which stay until the
- * kernel collects them. Such a carrier is a unix socket, listed in
- * /proc/net/unix (a run's /proc/net shows its network namespace, and
- * the kernel keeps unix sockets per namespace: reading it is cheap,
- * unlike /proc/net/tcp, which walks the host's whole table). */
-static bool
-init_net_busy(void)
-{
-	char buf[4096], *nl;
-	int fd = open("/proc/net/unix", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return true;
-	n = util_read_all(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n < 0)
-		return true;
-	buf[n] = '\0';
-	/* a header line, then one line per socket */
-	nl = strchr(buf, '\n');
-	return nl == NULL || nl[1] != '\0';
 }
 
 /* One run's init in a holder's root: the namespaces are new (the
@@ -1162,8 +1264,6 @@ init_holder_run(const struct ns_init_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	init_wait_go(a->sync_fd);
 	init_check_keeper(a->sync_fd);
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		init_fail("unshare(CLONE_NEWCGROUP)");
 	init_run_mounts(a, "");
 	if (chdir("/") < 0)
 		init_fail("chdir /");

@@ -247,9 +247,10 @@ ns_seccomp_build(bool no_sockets, char *err, size_t errlen)
 		free(f);
 		return NULL;
 	}
-	/* Foreign ABIs (i386, x32) reach less-audited compat code: kill. */
-	seccomp_attr_set(f->ctx, SCMP_FLTATR_ACT_BADARCH,
-	                 SCMP_ACT_KILL_PROCESS);
+	/* Foreign ABIs (i386, x32) reach less-audited compat code: any
+	 * call through them is denied, and named like the others (a
+	 * bare SIGSYS could be the program's own doing). */
+	seccomp_attr_set(f->ctx, SCMP_FLTATR_ACT_BADARCH, deny);
 	/* Loading requires no_new_privs; the init sets it explicitly too. */
 	seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, 1);
 
@@ -360,10 +361,29 @@ ns_seccomp_free(struct ns_seccomp *f)
 	free(f);
 }
 
+/* Does the filter hand denied calls to the init (which names them)
+ * rather than kill with SIGSYS? */
+bool
+ns_seccomp_notifies(const struct ns_seccomp *f)
+{
+	return f != NULL && f->notify;
+}
+
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+
 const char *
 ns_seccomp_syscall_name(int nr, uint32_t arch, char *out, size_t size)
 {
-	char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	char *name;
+
+	/* x32 calls come as x86-64 ones with the x32 bit set */
+	if (arch == SCMP_ARCH_X86_64 && (nr & __X32_SYSCALL_BIT)) {
+		arch = SCMP_ARCH_X32;
+		nr &= ~__X32_SYSCALL_BIT;
+	}
+	name = seccomp_syscall_resolve_num_arch(arch, nr);
 
 	if (name != NULL) {
 		strlcpy0(out, name, size);

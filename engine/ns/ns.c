@@ -46,6 +46,7 @@ struct keeper {
 	struct buf status;
 	size_t status_off;
 	bool started, exited, done, killed;
+	bool inflight_left; /* the init gave up waiting for the collector */
 	uint64_t t_clone_ms, t_start_us, cpu_base_us;
 	uint64_t init_wall_us;
 	uint64_t next_sample_ms;
@@ -53,6 +54,7 @@ struct keeper {
 	struct ns_msg_exit exit_msg;
 	ino_t pidns; /* rlimit mode: to find the run's processes in /proc */
 	struct ns_holder *holder; /* the init is a holder's child */
+	const struct ns_seccomp *filter;
 	long ncpu, clk_tck, page;
 };
 
@@ -156,6 +158,7 @@ ns_parse_status(struct keeper *k)
 		}
 		case NS_MSG_DONE:
 			k->done = true;
+			k->inflight_left = plen == 1 && p[0] != 0;
 			break;
 		}
 	}
@@ -705,6 +708,15 @@ ns_finish(struct keeper *k)
 	else
 		while (waitpid(k->init, &st, __WALL) < 0 && errno == EINTR)
 			;
+	/* A limit too small for the program to start (the init's fork
+	 * or exec, or under v2 its set-up, ran out of it) is the user's
+	 * input, not a broken sandbox. */
+	if (!k->started && k->cg != NULL && ns_cgroup_mem_hit(k->cg)) {
+		r->end = BOX_MEMORY;
+		snprintf(r->message, sizeof r->message,
+		         "too small for the program to start");
+		return;
+	}
 	if (r->end == BOX_ERROR)
 		return;
 	if (!k->started) {
@@ -757,12 +769,18 @@ ns_finish(struct keeper *k)
 		return;
 	}
 	st = k->exit_msg.status;
+	r->fsize_reached = k->exit_msg.fsize_reached != 0;
 	if (WIFEXITED(st)) {
 		r->end = BOX_EXITED;
 		r->exit_code = WEXITSTATUS(st);
 	} else {
 		r->end = BOX_SIGNALED;
 		r->signal = WTERMSIG(st);
+		/* a filter that cannot notify kills with SIGSYS, which the
+		 * program could also send itself: the best this kernel
+		 * allows (with notifications SIGSYS is only a signal) */
+		if (r->signal == SIGSYS && !ns_seccomp_notifies(k->filter))
+			r->end = BOX_SYSCALL;
 	}
 }
 
@@ -899,6 +917,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	a.sync_fd = sync_pipe[0];
 	a.status_fd = status_pipe[1];
 	a.filter = ns_filter[no_sockets];
+	k.filter = a.filter;
 	a.use_rlimits = k.cg == NULL && !cg_later;
 	if (k.cg != NULL)
 		a.ncg_tasks = ns_cgroup_join_fds(k.cg, a.cg_tasks);
@@ -1017,6 +1036,16 @@ clone_failed:
 	ns_loop(&k);
 	ns_close(&sync_pipe[1]);
 	ns_finish(&k);
+	/* A run whose init did not see the kernel collect what it left in
+	 * flight (it gave up waiting, or was killed first) may still hold
+	 * memory charged to its cgroup and locks on the files of its root:
+	 * neither is handed to another run. */
+	if (!k.done || k.inflight_left) {
+		if (k.holder != NULL)
+			ns_holder_drop(k.holder);
+		ns_cgroup_destroy(k.cg);
+		k.cg = NULL;
+	}
 out:
 	ns_close(&sync_pipe[0]);
 	ns_close(&sync_pipe[1]);

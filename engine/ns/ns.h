@@ -57,12 +57,14 @@ enum ns_msg_type {
 	NS_MSG_SYSCALL,   /* a forbidden system call: its name */
 	NS_MSG_EXIT,      /* wait status + rusage */
 	NS_MSG_FILE,      /* mode, name, data: a collected file */
-	NS_MSG_DONE
+	NS_MSG_DONE       /* all sent; 1 byte: 1 if something the run
+	                     left in flight outlived the init's wait */
 };
 struct ns_msg_exit {
 	int32_t status;
 	uint64_t cpu_us;
 	uint64_t maxrss_kb;
+	uint32_t fsize_reached; /* a file in /work or /tmp is at the limit */
 };
 int ns_proto_send(int, enum ns_msg_type, const void *, size_t);
 int ns_proto_send2(int, enum ns_msg_type, const void *, size_t, const void *,
@@ -78,6 +80,7 @@ int ns_seccomp_load(struct ns_seccomp *, int *notify_fd);
 void ns_seccomp_free(struct ns_seccomp *);
 const char *ns_seccomp_syscall_name(int nr, uint32_t arch, char *, size_t);
 bool ns_seccomp_user_notif_supported(void);
+bool ns_seccomp_notifies(const struct ns_seccomp *);
 
 /* ns-cgroup.c */
 struct ns_cgroup;
@@ -98,6 +101,7 @@ uint64_t ns_cgroup_mem_bytes(struct ns_cgroup *);
 uint64_t ns_cgroup_mem_peak(struct ns_cgroup *);
 uint32_t ns_cgroup_pids(struct ns_cgroup *);
 bool ns_cgroup_oom(struct ns_cgroup *);
+bool ns_cgroup_mem_hit(struct ns_cgroup *);
 void ns_cgroup_kill(struct ns_cgroup *);
 void ns_cgroup_destroy(struct ns_cgroup *);
 void ns_cgroup_cleanup_stale(void);

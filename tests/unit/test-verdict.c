@@ -7,6 +7,8 @@
 #include "engine/engine.h"
 #include "tests/unit/check.h"
 
+static bool fsize_reached; /* a file at the file size limit */
+
 static enum verdict
 classify(enum box_end end, int code, int sig, uint64_t cpu_ms, uint64_t mem_kb,
          enum box_enforcer by, char *detail)
@@ -23,8 +25,10 @@ classify(enum box_end end, int code, int sig, uint64_t cpu_ms, uint64_t mem_kb,
 	r.enforced_by = by;
 	/* as the ns backend reports a run held by rlimits */
 	r.mem_per_process = by == ENFORCED_RLIMIT;
+	r.fsize_reached = fsize_reached;
 	snprintf(r.syscall, sizeof r.syscall, "keyctl");
-	snprintf(r.message, sizeof r.message, "pivot_root failed");
+	if (end == BOX_ERROR)
+		snprintf(r.message, sizeof r.message, "pivot_root failed");
 	return pipeline_classify(&r, &l, detail, 256);
 }
 
@@ -72,9 +76,26 @@ main(void)
 	               d) == VERDICT_TLE);
 	CHECK(classify(BOX_SIGNALED, 0, SIGKILL, 2500, 100, ENFORCED_RLIMIT,
 	               d) == VERDICT_TLE);
+	/* a signal the program sent itself, with its CPU time unspent */
+	CHECK(classify(BOX_SIGNALED, 0, SIGXCPU, 3, 100, ENFORCED_CGROUP_V1,
+	               d) == VERDICT_RE);
+	CHECK_STR(d, "killed by SIGXCPU");
 	CHECK(classify(BOX_MEMORY, 0, SIGKILL, 1, 262144, ENFORCED_CGROUP_V1,
 	               d) == VERDICT_MLE);
 	CHECK_STR(d, "memory limit 256M exceeded");
+	{
+		/* a limit too small for the program to start */
+		struct box_result r = {.end = BOX_MEMORY};
+		struct limits l;
+
+		limits_default_run(&l);
+		l.mem_bytes = 64 << 10;
+		snprintf(r.message, sizeof r.message,
+		         "too small for the program to start");
+		CHECK(pipeline_classify(&r, &l, d, sizeof d) == VERDICT_MLE);
+		CHECK_STR(d, "memory limit 64.0K exceeded: too small for the "
+		             "program to start");
+	}
 	/* under rlimits, dying near the memory limit is MLE */
 	CHECK(classify(BOX_SIGNALED, 0, SIGSEGV, 1, 250000, ENFORCED_RLIMIT,
 	               d) == VERDICT_MLE);
@@ -87,13 +108,21 @@ main(void)
 	CHECK(classify(BOX_OUTPUT, 0, SIGKILL, 1, 100, ENFORCED_CGROUP_V1, d) ==
 	      VERDICT_OLE);
 	CHECK(classify(BOX_SIGNALED, 0, SIGXFSZ, 1, 100, ENFORCED_CGROUP_V1,
+	               d) == VERDICT_RE);
+	CHECK_STR(d, "killed by SIGXFSZ");
+	fsize_reached = true; /* the init found a file at the limit */
+	CHECK(classify(BOX_SIGNALED, 0, SIGXFSZ, 1, 100, ENFORCED_CGROUP_V1,
 	               d) == VERDICT_OLE);
 	CHECK(strstr(d, "file size") != NULL);
+	fsize_reached = false;
 	CHECK(classify(BOX_SYSCALL, 0, SIGKILL, 1, 100, ENFORCED_CGROUP_V1,
 	               d) == VERDICT_SV);
 	CHECK_STR(d, "forbidden system call: keyctl");
+	/* SIGSYS alone is a signal like any other: the filter's kills are
+	 * BOX_SYSCALL, named or (old kernels) not */
 	CHECK(classify(BOX_SIGNALED, 0, SIGSYS, 1, 100, ENFORCED_CGROUP_V1,
-	               d) == VERDICT_SV);
+	               d) == VERDICT_RE);
+	CHECK_STR(d, "killed by SIGSYS");
 	CHECK(classify(BOX_ERROR, 0, 0, 0, 0, ENFORCED_CGROUP_V1, d) ==
 	      VERDICT_IE);
 	CHECK_STR(d, "pivot_root failed");
