@@ -179,7 +179,7 @@ compare_show(struct buf *out, const char *s, size_t n)
 	escape_text(out, s, shown, false);
 	buf_add(out, "'", 1);
 	if (shown < n)
-		buf_printf(out, "... (%zu more bytes)", n - shown);
+		buf_printf(out, "... (%zu more)", n - shown);
 }
 
 struct compare_cursor {
