@@ -424,7 +424,8 @@ struct ns_clone_args {
 /* fork-like: returns twice. With cgroup_fd (cgroup v2), the child starts
  * in that cgroup (*attached): no moving it there afterwards, which would
  * take the kernel's system-wide lock for cgroup migrations. Kernels
- * before 5.7 (or seccomp profiles that hide clone3) get a plain clone. */
+ * before 5.7 (or seccomp profiles that hide clone3), and callers not
+ * allowed to, get a plain clone. */
 pid_t
 ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
 {
@@ -441,7 +442,11 @@ ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
 			*attached = pid > 0;
 			return (pid_t)pid;
 		}
-		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+		/* EACCES: a holder's identity (an unused uid when forge
+		 * is root) may not move a process into a cgroup the
+		 * keeper made; the keeper attaches the init instead */
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL &&
+		    errno != EACCES && errno != EPERM)
 			return -1;
 	}
 #endif
@@ -967,6 +972,14 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 		               k.cg != NULL ? ns_cgroup_dirfd(k.cg) : -1,
 		               &attached);
 clone_failed:
+	if (pid < 0 && errno == ENOMEM && k.cg != NULL &&
+	    ns_cgroup_mem_hit(k.cg)) {
+		/* cloned into its cgroup (v2), the init did not fit */
+		res->end = BOX_MEMORY;
+		snprintf(res->message, sizeof res->message,
+		         "too small for the program to start");
+		goto out;
+	}
 	if (pid < 0) {
 		res->end = BOX_ERROR;
 		snprintf(res->message, sizeof res->message,

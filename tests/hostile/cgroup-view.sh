@@ -20,11 +20,16 @@ if [ "$n" -gt 0 ] && [ -z "$bad" ]; then echo ROOT; else echo "$bad"; fi
 SH
 )
 
-check "control: on the host the script sees host cgroups" \
-	eval '[ "$(bash "$prog")" != ROOT ]'
+# (a host whose forge runs in the root cgroup, as in a bare VM, has
+# nothing below the root to see)
+if [ "$(bash "$prog")" = ROOT ]; then
+	echo "note: this host's own cgroup is the root: no control"
+else
+	echo "ok: control: on the host the script sees host cgroups"
+fi
 
-forge_json "$prog"
-eq "run: verdict" OK "$(j .verdict)"
+forge_json "$prog" -t 20 --wall 60
+eq "run: verdict ($(j .detail))" OK "$(j .verdict)"
 eq "run: every cgroup is the root" ROOT "$(j .stdout)"
 check "run: no run-<forge's pid> cgroup is named" not_in_result "run-"
 
@@ -34,8 +39,8 @@ for i in 1 2 3; do
 	echo ROOT >"$TEST_TMP/set/$i.ans"
 done
 rc=0
-"$FORGE" judge --json --no-history "$prog" "$TEST_TMP/set" \
+"$FORGE" judge --json --no-history -t 20 --wall 60 "$prog" "$TEST_TMP/set" \
 	>"$TEST_TMP/judge.json" 2>"$TEST_TMP/judge.err" || rc=$?
-eq "judge: every test saw the root" "AC AC AC" \
+eq "judge: every test saw the root ($(jq -r '.tests[0].detail' "$TEST_TMP/judge.json"))" "AC AC AC" \
 	"$(jq -r '[.tests[].verdict] | join(" ")' "$TEST_TMP/judge.json")"
 finish

@@ -13,11 +13,12 @@ hello=$(write hello.c <<'C'
 int main(void) { puts("hello"); return 0; }
 C
 )
-forge_json "$hello" --mem 16M
-eq "control: 16M: verdict" OK "$(j .verdict)"
+# (a generous compile time: this test also runs under full emulation)
+forge_json "$hello" --mem 16M --compile-time 120
+eq "control: 16M: verdict ($(j .detail))" OK "$(j .verdict)"
 
 for m in 1K 64K; do
-	forge_json "$hello" --mem $m
+	forge_json "$hello" --mem $m --compile-time 120
 	eq "$m: verdict" MLE "$(j .verdict)"
 	eq "$m: forge's exit status" 1 "$rc"
 	check "$m: the detail names the limit" grep -q "memory limit" <<<"$(j .detail)"
@@ -29,9 +30,10 @@ for i in 1 2; do
 	echo hello >"$TEST_TMP/set/$i.ans"
 done
 rc=0
-"$FORGE" judge --json --no-history --mem 64K "$hello" "$TEST_TMP/set" \
+"$FORGE" judge --json --no-history --compile-time 120 --mem 64K "$hello" \
+	"$TEST_TMP/set" \
 	>"$TEST_TMP/judge.json" 2>"$TEST_TMP/judge.err" || rc=$?
-eq "judge 64K: each test" "MLE MLE" \
+eq "judge 64K: each test ($(jq -r '.tests[0].detail' "$TEST_TMP/judge.json"))" "MLE MLE" \
 	"$(jq -r '[.tests[].verdict] | join(" ")' "$TEST_TMP/judge.json")"
 eq "judge 64K: forge's exit status" 1 "$rc"
 finish
