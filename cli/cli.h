@@ -227,4 +227,8 @@ int cmd_langs(int, char **);
 extern const struct cli_command cmd_doctor_entry;
 int cmd_doctor(int, char **);
 
+/* cmd-image.c */
+extern const struct cli_command cmd_image_entry;
+int cmd_image(int, char **);
+
 #endif
