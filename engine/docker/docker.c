@@ -347,6 +347,10 @@ docker_kill(struct docker_run *r, enum box_end why)
 		return;
 	r->killed = true;
 	r->res->end = why;
+	/* Nothing more is read: the daemon, which does not answer a kill
+	 * before the container's output is drained, must not wait on us. */
+	docker_stream_close(&r->stream);
+	r->eof = true;
 	snprintf(path, sizeof path, "/containers/%s/kill?signal=KILL", r->id);
 	docker_call_ok(r->api, "POST", path, NULL, 0, NULL, NULL, err,
 	               sizeof err);
@@ -396,7 +400,11 @@ docker_frames(struct docker_run *r)
 		r->res->output_bytes += n;
 		if (n > room) {
 			n = (size_t)room;
+			if (n > 0 && s->on_output != NULL && s->pipe_out < 0 &&
+			    s->tty_fd < 0)
+				s->on_output(stream, p, n, s->arg);
 			docker_kill(r, BOX_OUTPUT);
+			return;
 		}
 		if (n == 0)
 			continue;
@@ -478,22 +486,28 @@ docker_loop(struct docker_run *r)
 		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) ||
 		    r->stream.pending.len > 0) {
 			char buf[65536];
-			ssize_t got;
+			ssize_t got = 1;
 
-			while ((got = docker_stream_read(&r->stream, buf,
+			/* a bounded helping: the clock and the CPU are
+			 * looked at between two */
+			int reads = 16;
+
+			while (!r->eof && reads-- > 0 &&
+			       (got = docker_stream_read(&r->stream, buf,
 			                                 sizeof buf)) > 0) {
 				buf_add(&r->frames, buf, (size_t)got);
 				docker_frames(r);
 			}
-			if (got == 0 || (got < 0 && errno != EAGAIN))
+			if (!r->eof && reads >= 0 &&
+			    (got == 0 || (got < 0 && errno != EAGAIN)))
 				r->eof = true;
 		}
+		if (r->eof)
+			break;
 		if (!r->in_closed)
 			docker_stdin(r, i_src >= 0 ? p[i_src].revents : 0,
 			             p[0].revents);
 		now = util_now_ms();
-		if (r->eof)
-			break;
 		if (r->killed) {
 			if (killed_at == 0)
 				killed_at = now;
@@ -895,6 +909,11 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 	if (r.have_cg) {
 		res->cpu_ms = r.cg.cpu_us / 1000;
 		res->mem_kb = r.cg.peak / 1024;
+		/* the cgroup goes with the container, maybe before its
+		 * last look: an OOM kill says usage reached the limit */
+		if (res->end == BOX_MEMORY &&
+		    res->mem_kb < spec->limits.mem_bytes / 1024)
+			res->mem_kb = spec->limits.mem_bytes / 1024;
 		/* a CPU-bound program that ended between two looks */
 		if (res->cpu_ms >= spec->limits.cpu_ms &&
 		    res->end != BOX_MEMORY && res->end != BOX_SYSCALL) {
