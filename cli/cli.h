@@ -218,4 +218,8 @@ int cmd_token(int, char **);
 extern const struct cli_command cmd_doctor_entry;
 int cmd_doctor(int, char **);
 
+/* cmd-image.c */
+extern const struct cli_command cmd_image_entry;
+int cmd_image(int, char **);
+
 #endif

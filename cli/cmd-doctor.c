@@ -103,9 +103,13 @@ cmd_doctor(int argc, char **argv)
 		json_open(&w, "backends", '[');
 	}
 	backend_list(&list, &nb);
+	/* a backend that cannot run here breaks forge only when it is the
+	 * one forge uses, or the one asked about */
 	for (b = 0; b < nb; b++)
-		if (!a.backend_given || list[b] == a.backend)
-			broken |= doctor_backend(list[b], a.json, &w, &out);
+		if ((!a.backend_given || list[b] == a.backend) &&
+		    doctor_backend(list[b], a.json, &w, &out) &&
+		    (a.backend_given || list[b] == backend_default()))
+			broken = true;
 	if (a.json) {
 		json_close(&w, ']');
 		json_bool(&w, "sandbox_works", !broken);

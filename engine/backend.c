@@ -9,9 +9,15 @@
 
 /* Each backend's table, defined in its own files. */
 extern const struct backend ns_backend;
+#ifdef WITH_DOCKER
+extern const struct backend docker_backend;
+#endif
 
 static const struct backend *const backends[] = {
     &ns_backend,
+#ifdef WITH_DOCKER
+    &docker_backend,
+#endif
 };
 #define NBACKENDS (sizeof backends / sizeof backends[0])
 

@@ -42,8 +42,8 @@ engine_config_data_dir(void)
 
 /* The environment's settings, as forge(1) documents them:
  * FORGE_CACHE_DIR (absolute) or $XDG_CACHE_HOME/forge, FORGE_CACHE_MAX,
- * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP. The caller frees
- * with engine_config_free(). */
+ * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP, DOCKER_HOST.
+ * The caller frees with engine_config_free(). */
 void
 engine_config_env(struct engine_config *c)
 {
@@ -64,6 +64,7 @@ engine_config_env(struct engine_config *c)
 	c->user_dir = util_xdg_path("XDG_CONFIG_HOME", ".config", "forge");
 	v = getenv("FORGE_NO_CGROUP");
 	c->no_cgroup = v != NULL && *v != '\0';
+	c->docker_host = engine_config_dup(getenv("DOCKER_HOST"));
 }
 
 void
@@ -72,6 +73,7 @@ engine_config_free(struct engine_config *c)
 	free(c->cache_dir);
 	free(c->data_dir);
 	free(c->user_dir);
+	free(c->docker_host);
 	memset(c, 0, sizeof *c);
 }
 
@@ -85,6 +87,7 @@ engine_configure(const struct engine_config *c)
 	engine_cfg.data_dir = engine_config_dup(c->data_dir);
 	engine_cfg.user_dir = engine_config_dup(c->user_dir);
 	engine_cfg.no_cgroup = c->no_cgroup;
+	engine_cfg.docker_host = engine_config_dup(c->docker_host);
 	engine_configured = true;
 }
 

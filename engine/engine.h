@@ -55,6 +55,8 @@ struct engine_config {
 	char *user_dir;     /* the user's own: DIR/languages/ (overrides),
 	                       DIR/languages/templates/ */
 	bool no_cgroup;     /* limits by rlimits alone (FORGE_NO_CGROUP) */
+	char *docker_host;  /* the docker backend's daemon: DOCKER_HOST
+	                       (unix://PATH); NULL: /var/run/docker.sock */
 };
 void engine_config_env(struct engine_config *);
 void engine_config_free(struct engine_config *);
@@ -207,6 +209,7 @@ struct box_spec {
 	bool reuse; /* the sandbox's root may be kept for the next run of
 	               the same command (only stdin differs), and taken
 	               from the last */
+	const char *image; /* docker: the language's image; NULL: Forge's */
 };
 
 struct box_result {
@@ -266,6 +269,10 @@ struct backend {
 	/* An identity of the tool a command starts, cheap to get (without
 	 * running it) and changed by an upgrade; false when not found. */
 	bool (*tool_id)(const char *cmd, char *id, size_t);
+	/* Optional (NULL: nothing to prepare): make what the backend needs
+	 * before its first run, e.g. the docker backend's image (forge
+	 * image build); what it did in log. */
+	int (*prepare)(struct buf *log, char *err, size_t);
 };
 const struct backend *backend_find(const char *);
 int backend_lookup(const char *name, const struct backend **, char *err,

@@ -183,6 +183,7 @@ pipeline_compile(struct build *b, const struct backend *be, const char *src,
 	s.argv = util_split_words(cmd, NULL);
 	s.envp = b->env;
 	s.ro_paths = l->paths;
+	s.image = l->image;
 	s.inputs = in;
 	s.ninputs = nextra + 1;
 	s.collect = l->artifacts;
@@ -311,6 +312,7 @@ pipeline_spec(const struct build *b, struct box_spec *s)
 	s->argv = b->argv;
 	s->envp = b->env;
 	s->ro_paths = b->lang->paths;
+	s->image = b->lang->image;
 	s->prog_dir = b->dir;
 }
 

@@ -1,6 +1,10 @@
 #!/bin/bash
 # Bad input gets one clear line on stderr and exit status 2; help works.
 . "$FORGE_SRCDIR/tests/lib.sh"
+# the backends this forge has: docker where it was built with libcurl
+registered=ns
+"$FORGE" doctor --backend docker --json >/dev/null 2>&1
+[ $? -ne 2 ] && registered="ns, docker"
 
 hello=$(write hello.c <<'C'
 #include <stdio.h>
@@ -35,12 +39,12 @@ usage_error "no file" "no FILE" run
 usage_error "two files" "one FILE at a time" run "$hello" "$hello"
 usage_error "unknown option" "unknown option '--frobnicate'" run --frobnicate "$hello"
 usage_error "option without value" "needs a value" run "$hello" --mem
-usage_error "unknown backend" "unknown backend 'vm' (registered: ns)" run --backend vm "$hello"
-usage_error "judge: unknown backend" "^forge: --backend: unknown backend 'vm' (registered: ns)$" judge --backend vm "$hello" "$TEST_TMP/adir"
-usage_error "stress: unknown backend" "^forge: --backend: unknown backend 'vm' (registered: ns)$" stress --backend vm "$hello" --gen "$hello" --ref "$hello"
-usage_error "replay: unknown backend" "^forge: --backend: unknown backend 'vm' (registered: ns)$" replay --backend vm 1
-usage_error "langs: unknown backend" "unknown backend 'vm' (registered: ns)" langs --backend vm
-usage_error "doctor: unknown backend" "unknown backend 'vm' (registered: ns)" doctor --backend vm
+usage_error "unknown backend" "unknown backend 'vm' (registered: $registered)" run --backend vm "$hello"
+usage_error "judge: unknown backend" "^forge: --backend: unknown backend 'vm' (registered: $registered)$" judge --backend vm "$hello" "$TEST_TMP/adir"
+usage_error "stress: unknown backend" "^forge: --backend: unknown backend 'vm' (registered: $registered)$" stress --backend vm "$hello" --gen "$hello" --ref "$hello"
+usage_error "replay: unknown backend" "^forge: --backend: unknown backend 'vm' (registered: $registered)$" replay --backend vm 1
+usage_error "langs: unknown backend" "unknown backend 'vm' (registered: $registered)" langs --backend vm
+usage_error "doctor: unknown backend" "unknown backend 'vm' (registered: $registered)" doctor --backend vm
 usage_error "--backend without a name" "option '--backend' needs a value (see 'forge judge --help')" judge "$hello" "$TEST_TMP/adir" --backend
 usage_error "judge: unknown option" "unknown option '--frob' (see 'forge judge --help')" judge --frob "$hello" "$TEST_TMP/adir"
 usage_error "judge: one argument" "usage: forge judge \\[options\\] FILE TESTS" judge "$hello"
@@ -65,8 +69,8 @@ done
 # is one the parser takes (given after too many arguments, each is
 # parsed, then refused for the arguments: nothing runs)
 commands=$("$FORGE" --help | sed -n 's/^  \([a-z]\+\) .*/\1/p')
-eq "forge --help lists the thirteen commands" \
-	"run judge stress history show replay export import gc langs doctor serve token" \
+eq "forge --help lists the fourteen commands" \
+	"run judge stress history show replay export import gc langs doctor image serve token" \
 	"$(echo $commands)"
 for cmd in $commands; do
 	rc=0

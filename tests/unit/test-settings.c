@@ -116,7 +116,7 @@ test_errors(void)
 	const char *want[] = {
 	    "f.conf:1: 'theme' comes before any [section]",
 	    "f.conf:3: theme: '../../etc' is not a theme's name",
-	    "f.conf:4: unknown backend 'docker-ish' (known: ns)",
+	    "f.conf:4: unknown backend 'docker-ish' (known: ns", /* , docker */
 	    "f.conf:5: unknown key 'colour' in [general]",
 	    "f.conf:7: memory: ",
 	    "f.conf:9: unknown key 'cpu' in [limits]",

@@ -1,0 +1,251 @@
+/* Tar archives in memory: what goes into a container (PUT archive) and
+ * what comes back (GET archive). The daemon's archive API is the only way
+ * files cross: no host path the program could see is ever bound, and the
+ * host never follows a path the program could have planted (an archive
+ * from the container is read as bytes; only its regular files are kept,
+ * by name, and the caller decides where they go). */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/docker/docker.h"
+
+#define TAR_BLOCK 512
+
+struct tar_header {
+	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12];
+	char chksum[8], type, link[100], magic[6], version[2];
+	char uname[32], gname[32], devmajor[8], devminor[8], prefix[155];
+	char pad[12];
+};
+
+static void
+docker_tar_octal(char *field, size_t len, unsigned long long v)
+{
+	snprintf(field, len, "%0*llo", (int)len - 1, v);
+}
+
+/* One entry: a regular file ('0'), a directory ('5') or a symbolic link
+ * ('2'). Names longer than ustar allows are refused. */
+int
+docker_tar_add(struct buf *b, const char *name, char type, mode_t mode,
+               uid_t uid, gid_t gid, const char *data, size_t len,
+               const char *link)
+{
+	struct tar_header h;
+	size_t n = strlen(name), i;
+	unsigned sum = 0;
+	const unsigned char *p = (const unsigned char *)&h;
+	static const char zeros[TAR_BLOCK];
+
+	memset(&h, 0, sizeof h);
+	if (n <= sizeof h.name)
+		memcpy(h.name, name, n);
+	else {
+		const char *cut = name + n - sizeof h.name - 1;
+
+		cut = strchr(cut, '/');
+		if (cut == NULL || (size_t)(cut - name) > sizeof h.prefix ||
+		    strlen(cut + 1) > sizeof h.name)
+			return -1;
+		memcpy(h.prefix, name, (size_t)(cut - name));
+		memcpy(h.name, cut + 1, strlen(cut + 1));
+	}
+	if (link != NULL && strlen(link) > sizeof h.link)
+		return -1;
+	if (type != '0')
+		len = 0;
+	docker_tar_octal(h.mode, sizeof h.mode, mode & 07777);
+	docker_tar_octal(h.uid, sizeof h.uid, uid);
+	docker_tar_octal(h.gid, sizeof h.gid, gid);
+	docker_tar_octal(h.size, sizeof h.size, len);
+	docker_tar_octal(h.mtime, sizeof h.mtime, 0);
+	h.type = type;
+	if (link != NULL)
+		memcpy(h.link, link, strlen(link));
+	memcpy(h.magic, "ustar", 6);
+	memcpy(h.version, "00", 2);
+	memset(h.chksum, ' ', sizeof h.chksum);
+	for (i = 0; i < sizeof h; i++)
+		sum += p[i];
+	snprintf(h.chksum, sizeof h.chksum, "%06o", sum);
+	buf_add(b, &h, sizeof h);
+	if (len > 0) {
+		buf_add(b, data, len);
+		buf_add(b, zeros, (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK);
+	}
+	return 0;
+}
+
+void
+docker_tar_end(struct buf *b)
+{
+	static const char zeros[2 * TAR_BLOCK];
+
+	buf_add(b, zeros, sizeof zeros);
+}
+
+static unsigned long long
+docker_tar_number(const char *f, size_t len)
+{
+	unsigned long long v = 0;
+	size_t i = 0;
+
+	while (i < len && f[i] == ' ')
+		i++;
+	for (; i < len && f[i] >= '0' && f[i] <= '7'; i++)
+		v = v * 8 + (unsigned long long)(f[i] - '0');
+	return v;
+}
+
+/* A PAX header's path, if it has one. */
+static char *
+docker_tar_pax_path(const char *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		char *end;
+		unsigned long n = strtoul(p + off, &end, 10);
+		const char *kv = end + 1;
+
+		if (n == 0 || off + n > len || end >= p + off + n)
+			return NULL;
+		if (strncmp(kv, "path=", 5) == 0)
+			return xstrndup(kv + 5,
+			                (size_t)(p + off + n - 1 - (kv + 5)));
+		off += n;
+	}
+	return NULL;
+}
+
+/* Calls fn for each entry of an archive; -1 when it is malformed. */
+int
+docker_tar_each(const char *p, size_t len, docker_tar_fn fn, void *arg)
+{
+	size_t off = 0;
+	char *long_name = NULL;
+
+	while (off + TAR_BLOCK <= len) {
+		const struct tar_header *h = (const void *)(p + off);
+		unsigned long long size;
+		char name[300];
+
+		if (h->name[0] == '\0')
+			break; /* the end's zero blocks */
+		size = docker_tar_number(h->size, sizeof h->size);
+		off += TAR_BLOCK;
+		if (size > len - off) {
+			free(long_name);
+			return -1;
+		}
+		if (h->type == 'L' || h->type == 'x') {
+			free(long_name);
+			long_name =
+			    h->type == 'L'
+			        ? xstrndup(p + off, (size_t)size)
+			        : docker_tar_pax_path(p + off, (size_t)size);
+		} else if (h->type != 'g') {
+			if (long_name != NULL)
+				snprintf(name, sizeof name, "%s", long_name);
+			else if (h->prefix[0] != '\0')
+				snprintf(name, sizeof name, "%.155s/%.100s",
+				         h->prefix, h->name);
+			else
+				snprintf(name, sizeof name, "%.100s", h->name);
+			free(long_name);
+			long_name = NULL;
+			fn(name, h->type == '\0' ? '0' : h->type,
+			   (mode_t)docker_tar_number(h->mode, sizeof h->mode),
+			   p + off, (size_t)size, arg);
+		}
+		off += (size_t)((size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK);
+	}
+	free(long_name);
+	return 0;
+}
+
+/* A tree read through dirfd, nothing followed: the build directories
+ * of Forge's cache, put at /prog. */
+int
+docker_tar_add_dir(struct buf *b, int dirfd, const char *prefix, uid_t uid,
+                   gid_t gid, int depth, char *err, size_t len)
+{
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	int ret = 0;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, len, "reading %s: %s", prefix, strerror(errno));
+		return -1;
+	}
+	while (ret == 0 && (e = readdir(d)) != NULL) {
+		struct stat st;
+		char *name;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		xasprintf(&name, "%s/%s", prefix, e->d_name);
+		if (S_ISREG(st.st_mode)) {
+			struct buf data;
+			int f = openat(dirfd, e->d_name,
+			               O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+			buf_init(&data, 0);
+			if (f < 0 || util_read_fd(f, &data, 0) < 0) {
+				snprintf(err, len, "reading %s: %s", name,
+				         strerror(errno));
+				ret = -1;
+			} else if (docker_tar_add(b, name, '0', st.st_mode, uid,
+			                          gid, data.data, data.len,
+			                          NULL) < 0) {
+				snprintf(err, len, "%s: a name too long", name);
+				ret = -1;
+			}
+			if (f >= 0)
+				close(f);
+			buf_free(&data);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[101];
+			ssize_t n = readlinkat(dirfd, e->d_name, target,
+			                       sizeof target - 1);
+
+			if (n > 0) {
+				target[n] = '\0';
+				docker_tar_add(b, name, '2', 0777, uid, gid,
+				               NULL, 0, target);
+			}
+		} else if (S_ISDIR(st.st_mode) && depth > 0) {
+			int sub = openat(dirfd, e->d_name,
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			                     O_CLOEXEC);
+
+			if (sub < 0 ||
+			    docker_tar_add(b, name, '5', st.st_mode, uid, gid,
+			                   NULL, 0, NULL) < 0) {
+				snprintf(err, len, "reading %s: %s", name,
+				         strerror(errno));
+				ret = -1;
+			} else
+				ret = docker_tar_add_dir(b, sub, name, uid, gid,
+				                         depth - 1, err, len);
+			if (sub >= 0)
+				close(sub);
+		}
+		free(name);
+	}
+	closedir(d);
+	return ret;
+}

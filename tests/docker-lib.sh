@@ -1,0 +1,68 @@
+# A private Docker daemon for the docker backend's tests (sourced after
+# tests/lib.sh). It installs nothing: where dockerd is missing or cannot
+# start here, the test is skipped with the reason. The daemon has its own
+# data root, exec root, pid file and socket under the test's directory,
+# no iptables and no bridge; it is stopped, and what it mounted is
+# unmounted, when the test exits. DOCKER_HOST points forge at it, and
+# Forge's image is built in it (no registry).
+
+docker_stop() {
+	local pid
+	if [ -n "${DOCKER_PID:-}" ]; then
+		kill "$DOCKER_PID" 2>/dev/null
+		for _ in $(seq 100); do
+			kill -0 "$DOCKER_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$DOCKER_PID" 2>/dev/null
+		wait "$DOCKER_PID" 2>/dev/null
+	fi
+	# containerd and its shims, started by this daemon alone
+	for pid in $(pgrep -f "$DOCKER_DIR/exec" 2>/dev/null); do
+		kill -9 "$pid" 2>/dev/null
+	done
+	# whatever it left mounted under its directories, deepest first
+	awk -v d="$DOCKER_DIR" 'index($2, d) == 1 { print $2 }' /proc/mounts |
+		sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+	rm -rf "$DOCKER_DIR" "$TEST_TMP"
+}
+
+docker_start() {
+	command -v dockerd >/dev/null ||
+		skip "dockerd is not installed (apt-get install docker.io)"
+	[ "$(id -u)" = 0 ] || skip "a private dockerd needs root"
+	"$FORGE" doctor --backend docker --json 2>/dev/null | grep -q '"docker' ||
+		skip "this forge was built without the docker backend (no libcurl)"
+	# short: a unix socket's path has a length limit
+	DOCKER_DIR=$(mktemp -d /tmp/fdk.XXXXXX)
+	trap docker_stop EXIT
+	dockerd --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
+		--pidfile "$DOCKER_DIR/pid" -H "unix://$DOCKER_DIR/sock" \
+		--iptables=false --bridge=none >"$DOCKER_DIR/log" 2>&1 &
+	DOCKER_PID=$!
+	export DOCKER_HOST="unix://$DOCKER_DIR/sock"
+	for _ in $(seq 300); do
+		[ -S "$DOCKER_DIR/sock" ] && break
+		kill -0 "$DOCKER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! [ -S "$DOCKER_DIR/sock" ]; then
+		tail -5 "$DOCKER_DIR/log" >&2
+		skip "dockerd could not start here (its log is above)"
+	fi
+	local out
+	for _ in $(seq 50); do
+		out=$("$FORGE" image build 2>&1) && return 0
+		sleep 0.2
+	done
+	fail "forge image build on a private dockerd: $out"
+	exit 1
+}
+
+# docker_left: Forge's containers and volumes the daemon still has
+docker_left() {
+	{
+		docker ps -aq --filter label=forge=1
+		docker volume ls -q --filter label=forge=1
+	} 2>/dev/null | wc -l
+}
