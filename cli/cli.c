@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -182,7 +183,7 @@ cli_shared(struct cli_args *a, int key, const char *v, char *err, size_t len)
 		                    err, len);
 	case CLI_OPT_BACKEND:
 		a->backend_given = true;
-		return backend_lookup(v, &a->backend, err, len);
+		return cli_backend(v, &a->backend, err, len);
 	case CLI_OPT_JSON:
 		a->json = true;
 		return 0;
@@ -357,4 +358,84 @@ cli_color(int fd)
 	if (term != NULL && strcmp(term, "dumb") == 0)
 		return false;
 	return isatty(fd);
+}
+
+/* forge's own arguments, for a re-run as forge-full (forge.c's main) */
+char **cli_argv;
+
+/* Replaces this process with the program name that was built with
+ * forge: beside it (a build tree, or installed so), else in the
+ * package's libexec directory; argv as it is (argv[0] becomes name).
+ * Returns only on failure, with the exit status said. */
+int
+cli_exec_sibling(const char *name, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	size_t argc = 0;
+	char **av;
+
+	/* a program never runs itself again: that would never end */
+	if (strcmp(program_invocation_short_name, name) == 0)
+		return cli_internal_error("%s lacks what it was run for", name);
+	while (argv[argc] != NULL)
+		argc++;
+	av = xcalloc(argc + 1, sizeof *av);
+	av[0] = (char *)name;
+	for (size_t i = 1; i < argc; i++)
+		av[i] = argv[i];
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/%s", self, name);
+			if (access(path, X_OK) == 0)
+				execv(path, av);
+		}
+	}
+	snprintf(path, sizeof path, "%s/%s", FORGE_LIBEXECDIR, name);
+	execv(path, av);
+	free(av);
+	return cli_internal_error("cannot run %s: %s", path, strerror(errno));
+}
+
+/* Whether this program has every backend Forge was built with. forge
+ * itself leaves out the docker backend, whose libraries (libcurl and
+ * what it brings) would make each run start several milliseconds
+ * later; forge-full has it. */
+bool
+cli_backends_here(void)
+{
+#ifdef WITH_DOCKER
+	return backend_find("docker") != NULL;
+#else
+	return true;
+#endif
+}
+
+/* The backend called name. One that was built but is not in this
+ * program runs the whole command again in forge-full (no return);
+ * else -1 with the registered ones in err. */
+int
+cli_backend(const char *name, const struct backend **be, char *err, size_t len)
+{
+	if (backend_lookup(name, be, err, len) == 0)
+		return 0;
+#ifdef WITH_DOCKER
+	if (!cli_backends_here()) {
+		size_t n = strlen(err);
+
+		if (strcmp(name, "docker") == 0 && cli_argv != NULL) {
+			cli_exec_sibling("forge-full", cli_argv);
+			snprintf(err, len,
+			         "the docker backend is in forge-full, which "
+			         "did not start (see above)");
+		} else if (n > 0 && err[n - 1] == ')')
+			/* forge-full has it: it is registered all the same */
+			snprintf(err + n - 1, len - (n - 1), ", docker)");
+	}
+#endif
+	return -1;
 }

@@ -120,6 +120,9 @@ struct cli_command {
 	const char *too_few;    /* NULL: the usage line */
 	const char *too_many;   /* the extra argument is named after it */
 	int (*exec)(int, char **);
+	bool every_backend; /* reports on every backend built (doctor, langs,
+	                       image): run by forge-full where forge lacks
+	                       one (cli_backends_here) */
 };
 
 /* Which limits the command line gave (the rest may come from elsewhere). */
@@ -153,6 +156,10 @@ const struct cli_command *cli_command_find(const char *);
 int cli_parse(const struct cli_command *, int argc, char **argv,
               struct cli_args *, cli_option_fn *, void *arg);
 void cli_command_help(FILE *, const struct cli_command *);
+extern char **cli_argv;
+int cli_exec_sibling(const char *name, char **argv);
+int cli_backend(const char *name, const struct backend **, char *err, size_t);
+bool cli_backends_here(void);
 void cli_options_help(FILE *, const struct cli_option *);
 void cli_compile_limits(const struct cli_args *, const struct language *,
                         struct limits *);

@@ -17,6 +17,7 @@ static const struct cli_option doctor_options[] = {
 
 const struct cli_command cmd_doctor_entry = {
     .name = "doctor",
+    .every_backend = true,
     .args = "[--json]",
     .usage = "[--json] [--backend NAME]",
     .summary = "what isolation this host allows, and how to fix what is "

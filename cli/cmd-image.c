@@ -15,6 +15,7 @@ static const struct cli_option image_options[] = {
 
 const struct cli_command cmd_image_entry = {
     .name = "image",
+    .every_backend = true,
     .args = "build [LANG...]",
     .usage = "build [LANG...]",
     .summary = "the docker backend's images, built with no registry",
@@ -51,7 +52,7 @@ cmd_image(int argc, char **argv)
 		return cli_usage_error("image: unknown action '%s' (expected "
 		                       "'build')",
 		                       a.argv[0]);
-	if (backend_lookup("docker", &be, err, sizeof err) < 0)
+	if (cli_backend("docker", &be, err, sizeof err) < 0)
 		return cli_internal_error("this forge was built without the "
 		                          "docker backend (configure found no "
 		                          "libcurl): %s",

@@ -26,6 +26,7 @@ langs_help_extra(FILE *f)
 
 const struct cli_command cmd_langs_entry = {
     .name = "langs",
+    .every_backend = true,
     .args = "[--json]",
     .usage = "[--json] [--backend NAME]",
     .summary = "languages and whether their toolchains are here",

@@ -155,7 +155,7 @@ replay_backend(const struct cli_args *a, const struct history_run *old,
 	*be = a->backend;
 	if (a->backend_given || old->backend == NULL || *old->backend == '\0')
 		return 0;
-	if (backend_lookup(old->backend, be, err, sizeof err) < 0)
+	if (cli_backend(old->backend, be, err, sizeof err) < 0)
 		return cli_usage_error("run %lld was recorded on backend '%s', "
 		                       "which is not here: %s; replay it on "
 		                       "another with --backend NAME",

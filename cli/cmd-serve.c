@@ -88,34 +88,15 @@ const struct cli_command cmd_token_entry = {
     .exec = cmd_token,
 };
 
-/* forge-serve: beside forge (a build tree, or installed so), else in
- * the package's libexec directory. Replaces this process. */
+/* forge-serve, which has the server: the whole command line again.
+ * Replaces this process. */
 static int
 serve_exec(int argc, char **argv)
 {
 #ifdef HAVE_SERVE
-	char self[PATH_MAX], path[PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char **av = xcalloc((size_t)argc + 2, sizeof *av);
-
-	av[0] = (char *)"forge-serve";
-	for (int i = 0; i < argc; i++)
-		av[i + 1] = argv[i];
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(path, sizeof path, "%s/forge-serve", self);
-			if (access(path, X_OK) == 0)
-				execv(path, av);
-		}
-	}
-	snprintf(path, sizeof path, "%s/forge-serve", FORGE_LIBEXECDIR);
-	execv(path, av);
-	free(av);
-	return cli_internal_error("cannot run %s: %s", path, strerror(errno));
+	(void)argc;
+	(void)argv;
+	return cli_exec_sibling("forge-serve", cli_argv);
 #else
 	(void)argc;
 	(void)argv;

@@ -53,8 +53,13 @@ main(int argc, char **argv)
 		printf("forge %s\n", PACKAGE_VERSION);
 		return 0;
 	}
-	if ((c = cli_command_find(argv[1])) != NULL)
+	cli_argv = argv;
+	if ((c = cli_command_find(argv[1])) != NULL) {
+		/* a report on every backend, by the program that has them */
+		if (c->every_backend && !cli_backends_here())
+			return cli_exec_sibling("forge-full", argv);
 		return c->exec(argc - 1, argv + 1);
+	}
 	return cli_usage_error("unknown command '%s' (try 'forge --help')",
 	                       argv[1]);
 }

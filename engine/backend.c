@@ -7,19 +7,28 @@
 
 #include "engine.h"
 
-/* Each backend's table, defined in its own files. */
+/* Each backend's table, defined in its own files. The docker backend is
+ * a library of its own (it brings libcurl and its dependencies, whose
+ * start-up would cost every run several milliseconds): a program that
+ * does not link it has no such backend, and the reference below is
+ * then NULL. */
 extern const struct backend ns_backend;
-#ifdef WITH_DOCKER
-extern const struct backend docker_backend;
-#endif
+extern const struct backend docker_backend __attribute__((weak));
 
-static const struct backend *const backends[] = {
-    &ns_backend,
-#ifdef WITH_DOCKER
-    &docker_backend,
-#endif
-};
-#define NBACKENDS (sizeof backends / sizeof backends[0])
+static const struct backend *backends[2];
+static size_t nbackends;
+
+/* The backends linked into this program, in order of preference. */
+static void
+backend_init(void)
+{
+	if (nbackends > 0)
+		return;
+	backends[nbackends++] = &ns_backend;
+	if (&docker_backend != NULL)
+		backends[nbackends++] = &docker_backend;
+}
+#define NBACKENDS (backend_init(), nbackends)
 
 const struct backend *
 backend_find(const char *name)
@@ -72,7 +81,7 @@ backend_choose(const struct backend *b)
 void
 backend_list(const struct backend *const **list, size_t *n)
 {
-	*list = backends;
+	*list = (const struct backend *const *)backends;
 	*n = NBACKENDS;
 }
 
