@@ -180,6 +180,7 @@ struct http_request {
 	const char *route; /* for the metrics */
 	struct token token;
 	bool authed;
+	char key[64]; /* the route's "{key}": a path segment */
 	/* ?wait=: the handler may ask to be called again when the job ends
 	 * or the deadline passes */
 	int64_t wait_job;
@@ -204,15 +205,25 @@ void http_error(struct http_response *, unsigned code, const char *fmt, ...)
     FORGE_PRINTF(3, 4);
 const char *http_query(struct http_request *, const char *key);
 
-/* native.c: /v1/... */
+/* native.c: /v1/...; the routes of every API are tables of this shape
+ * (judge0.c, piston.c), and every API queues its jobs through
+ * native_submit */
 struct native_route {
 	const char *method;
-	const char *pattern; /* "{id}" matches a number */
+	const char *pattern; /* "{id}" matches a number, "{key}" a segment */
 	const char *name;    /* the route, for the metrics */
 	bool auth;           /* a token is needed when tokens exist */
 	void (*fn)(struct serve *, struct http_request *, int64_t id,
 	           struct http_response *);
 };
 extern const struct native_route native_routes[];
+int64_t native_submit(struct serve *, struct http_request *,
+                      const char *request, size_t len, struct http_response *);
+bool native_owner(struct serve *, struct http_request *, int64_t id,
+                  struct http_response *);
+
+/* judge0.c: Judge0's API (v1.13): /submissions, /languages, ... */
+int judge0_init(struct db *, char *err, size_t);
+extern const struct native_route judge0_routes[];
 
 #endif

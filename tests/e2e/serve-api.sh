@@ -122,8 +122,13 @@ req PUT /v1/runs
 eq "a wrong method: 405" 405 "$code"
 
 # every route doc/openapi.yaml documents answers (not 404 or 405)
+req POST /submissions -H 'Content-Type: application/json' \
+	-d '{"source_code": "print(1)", "language_id": 71}'
+j0_token=$(j .token)
 for route in $(sed -n 's|^  \(/[^:]*\):$|\1|p' "$FORGE_SRCDIR/doc/openapi.yaml"); do
 	path=${route//\{id\}/1}
+	path=${path//\{language_id\}/50}
+	path=${path//\{token\}/$j0_token}
 	for method in $(awk -v r="  $route:" '
 		$0 == r { on = 1; next }
 		on && /^  [^ ]/ { on = 0 }
