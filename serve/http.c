@@ -132,6 +132,7 @@ http_match(const char *pattern, const char *path, int64_t *id, char *key,
 static const struct native_route *const http_tables[] = {
     native_routes,
     judge0_routes,
+    piston_routes,
 };
 
 static const struct native_route *

@@ -103,55 +103,6 @@ judge0_init(struct db *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* ------------------------------------------------------------ base64 */
-
-static int
-judge0_b64_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* base64 (line breaks allowed, as Judge0's clients send them) into out:
- * 0, or -1 when it is not base64. */
-static int
-judge0_unbase64(const char *s, size_t n, struct buf *out)
-{
-	unsigned v = 0, bits = 0;
-	bool pad = false;
-
-	for (size_t i = 0; i < n; i++) {
-		int x;
-
-		if (s[i] == '\n' || s[i] == '\r' || s[i] == ' ')
-			continue;
-		if (s[i] == '=') {
-			pad = true;
-			continue;
-		}
-		if (pad || (x = judge0_b64_value(s[i])) < 0)
-			return -1;
-		v = (v << 6) | (unsigned)x;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			char ch = (char)((v >> bits) & 0xff);
-
-			buf_add(out, &ch, 1);
-		}
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------- submissions */
 
 /* A submission being checked: Judge0's 422 body collects every field's
@@ -202,7 +153,7 @@ judge0_text(struct judge0_check *c, const char *key, struct buf *out)
 		buf_add(out, s, n);
 		return 1;
 	}
-	if (judge0_unbase64(s, n, out) < 0) {
+	if (json_unbase64(out, s, n) < 0) {
 		judge0_complain(c, key, "is not valid base64");
 		return -1;
 	}
@@ -542,7 +493,7 @@ judge0_output(const struct jsonparse_value *res, const char *key,
 
 	snprintf(k, sizeof k, "%s_base64", key);
 	if ((s = jsonparse_string(jsonparse_get(res, k), &n)) != NULL &&
-	    judge0_unbase64(s, n, out) == 0)
+	    json_unbase64(out, s, n) == 0)
 		return;
 	if ((s = jsonparse_string(jsonparse_get(res, key), &n)) != NULL)
 		buf_add(out, s, n);

@@ -226,4 +226,7 @@ bool native_owner(struct serve *, struct http_request *, int64_t id,
 int judge0_init(struct db *, char *err, size_t);
 extern const struct native_route judge0_routes[];
 
+/* piston.c: Piston's API (v2): /api/v2/runtimes, /api/v2/execute */
+extern const struct native_route piston_routes[];
+
 #endif

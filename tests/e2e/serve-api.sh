@@ -40,6 +40,15 @@ eq "GET /v1/runs/ID: the same result" 42 "$(j .stdout)"
 "$FORGE" show --json --db "$SERVE_DB" "$hist_id" >"$TEST_TMP/show.json" 2>&1
 eq "the run is in the history" 42 "$(jq -r .stdout "$TEST_TMP/show.json")"
 
+# files[] with base64 content: the exact bytes
+jq -n --arg c "$(printf 'import sys\nsys.stdout.buffer.write(bytes([0xff, 0x41]))\n' | base64 -w0)" \
+	'{language: "python3", files: [{name: "main.py", content: $c, encoding: "base64"}]}' >"$TEST_TMP/b64.json"
+req POST '/v1/runs?wait=60' --data-binary @"$TEST_TMP/b64.json"
+eq "files[].encoding base64: run, its bytes back as stdout_base64" "OK /0E=" "$(j .verdict) $(j .stdout_base64)"
+jq '.files[0].content = "!!"' "$TEST_TMP/b64.json" >"$TEST_TMP/bad64.json"
+req POST /v1/runs --data-binary @"$TEST_TMP/bad64.json"
+eq "files[].encoding base64 that is not: 400" 400 "$code"
+
 # a judge: compiled once, every test judged
 jq -n '{language: "python3", source: "print(int(input()) + 1)\n",
 	tests: [{name: "one", input: "1\n", answer: "2\n"},
