@@ -69,9 +69,12 @@ http_query(struct http_request *q, const char *key)
 static enum MHD_Result
 http_send(struct MHD_Connection *c, struct http_response *r)
 {
-	struct MHD_Response *m = MHD_create_response_from_buffer(
-	    r->body.len, r->body.data ? r->body.data : (char *)"",
-	    MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *m =
+	    r->stream != NULL
+	        ? r->stream
+	        : MHD_create_response_from_buffer(
+	              r->body.len, r->body.data ? r->body.data : (char *)"",
+	              MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 	char n[32];
 
@@ -276,6 +279,7 @@ void
 http_tick(struct serve *s)
 {
 	http_wake(s, 0);
+	events_tick(s);
 }
 
 /* A finished job in the metrics, by its result's verdict, language and
@@ -508,6 +512,8 @@ http_stop(struct http_server *h)
 	h->stop = true;
 	pthread_join(h->waker, NULL);
 	http_wake(h->s, -1);
+	h->s->streams_closed = true;
+	events_tick(h->s);
 	MHD_stop_daemon(h->d);
 	free(h);
 }

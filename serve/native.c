@@ -11,7 +11,7 @@
 
 /* A job as the API shows it: the result's fields (when it has one) with
  * its status and history id first. */
-static void
+void
 native_job_json(const struct queue_job *j, struct buf *b)
 {
 	buf_printf(b, "{\"status\":\"%s\"", queue_state_name(j->state));
@@ -265,6 +265,8 @@ const struct native_route native_routes[] = {
     {"POST", "/v1/runs", "/v1/runs", true, native_runs_post},
     {"GET", "/v1/runs/{id}", "/v1/runs/{id}", true, native_runs_get},
     {"DELETE", "/v1/runs/{id}", "/v1/runs/{id}", true, native_runs_delete},
+    {"GET", "/v1/runs/{id}/events", "/v1/runs/{id}/events", true,
+     events_stream},
     {"GET", "/v1/languages", "/v1/languages", false, native_languages},
     {"GET", "/v1/health", "/v1/health", false, native_health},
     {"GET", "/v1/ready", "/v1/ready", false, native_ready},
