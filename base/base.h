@@ -87,6 +87,7 @@ void json_double(struct json_writer *, const char *key, double);
 void json_bool(struct json_writer *, const char *key, bool);
 void json_null(struct json_writer *, const char *key);
 void json_base64(struct buf *, const char *, size_t);
+int json_unbase64(struct buf *, const char *, size_t);
 void json_output(struct json_writer *, const char *key, const char *, size_t);
 
 /* jsonparse.c: strict JSON into a tree. Every accessor takes NULL (a

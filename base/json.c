@@ -209,6 +209,55 @@ json_base64(struct buf *out, const char *p, size_t n)
 	}
 }
 
+static int
+json_base64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/* base64 (RFC 4648, either alphabet; padding optional; line breaks
+ * skipped, as clients wrap it) decoded, appended to out: 0, or -1 when
+ * it is not base64. */
+int
+json_unbase64(struct buf *out, const char *s, size_t n)
+{
+	unsigned v = 0, bits = 0;
+	bool pad = false;
+
+	for (size_t i = 0; i < n; i++) {
+		int x;
+
+		if (s[i] == '\n' || s[i] == '\r' || s[i] == ' ')
+			continue;
+		if (s[i] == '=') {
+			pad = true;
+			continue;
+		}
+		if (pad || (x = json_base64_value(s[i])) < 0)
+			return -1;
+		v = (v << 6) | (unsigned)x;
+		bits += 6;
+		if (bits >= 8) {
+			char ch;
+
+			bits -= 8;
+			ch = (char)((v >> bits) & 0xff);
+			buf_add(out, &ch, 1);
+		}
+	}
+	return 0;
+}
+
 /* Bytes a program printed: the string (invalid UTF-8 shown as U+FFFD),
  * and where they are not valid UTF-8, key_base64 with the exact bytes. */
 void

@@ -56,7 +56,9 @@ db_open(const char *path, char *err, size_t errlen)
 	/* a job accepted is on disk before its 202 goes out */
 	(void)sqlite3_exec(d->h, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	pthread_mutex_init(&d->lock, NULL);
-	if (queue_init(d, err, errlen) < 0 || token_init(d, err, errlen) < 0) {
+	if (queue_init(d, err, errlen) < 0 || token_init(d, err, errlen) < 0 ||
+	    judge0_init(d, err, errlen) < 0 ||
+	    events_init(d, err, errlen) < 0) {
 		db_close(d);
 		return NULL;
 	}

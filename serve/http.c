@@ -69,9 +69,12 @@ http_query(struct http_request *q, const char *key)
 static enum MHD_Result
 http_send(struct MHD_Connection *c, struct http_response *r)
 {
-	struct MHD_Response *m = MHD_create_response_from_buffer(
-	    r->body.len, r->body.data ? r->body.data : (char *)"",
-	    MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *m =
+	    r->stream != NULL
+	        ? r->stream
+	        : MHD_create_response_from_buffer(
+	              r->body.len, r->body.data ? r->body.data : (char *)"",
+	              MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 	char n[32];
 
@@ -87,14 +90,35 @@ http_send(struct MHD_Connection *c, struct http_response *r)
 	return ret;
 }
 
+/* "/submissions/{key}" against a path: whether it matches, and the
+ * segment (a plain one: no '/', at most sizeof key - 1 bytes). */
+static bool
+http_match_key(const char *pattern, const char *path, char *key, size_t len)
+{
+	const char *p = strstr(pattern, "{key}");
+	size_t pre = (size_t)(p - pattern), n;
+
+	if (strncmp(pattern, path, pre) != 0)
+		return false;
+	n = strcspn(path + pre, "/");
+	if (n == 0 || n >= len || strcmp(path + pre + n, p + 5) != 0)
+		return false;
+	memcpy(key, path + pre, n);
+	key[n] = '\0';
+	return true;
+}
+
 /* "/v1/runs/{id}" against a path: whether it matches, and the id. */
 static bool
-http_match(const char *pattern, const char *path, int64_t *id)
+http_match(const char *pattern, const char *path, int64_t *id, char *key,
+           size_t keylen)
 {
 	const char *p = strstr(pattern, "{id}");
 	size_t pre;
 	char *end;
 
+	if (strstr(pattern, "{key}") != NULL)
+		return http_match_key(pattern, path, key, keylen);
 	if (p == NULL)
 		return strcmp(pattern, path) == 0;
 	pre = (size_t)(p - pattern);
@@ -106,24 +130,66 @@ http_match(const char *pattern, const char *path, int64_t *id)
 	return errno == 0 && *id > 0 && strcmp(end, p + 4) == 0;
 }
 
+/* Every API's routes, tried in this order (a fixed path before a
+ * "{key}" beside it in its table). */
+static const struct native_route *const http_tables[] = {
+    native_routes,
+    judge0_routes,
+    piston_routes,
+};
+
+static const struct native_route *
+http_find(struct http_request *q, int64_t *id, bool *path_known)
+{
+	const struct native_route *rt;
+	char path[256];
+	size_t i, n = strlen(q->path);
+
+	/* "/submissions/?wait=true", as Judge0's documentation writes it */
+	snprintf(path, sizeof path, "%s", q->path);
+	if (n > 1 && n < sizeof path && path[n - 1] == '/')
+		path[n - 1] = '\0';
+	for (i = 0; i < sizeof http_tables / sizeof *http_tables; i++)
+		for (rt = http_tables[i]; rt->pattern != NULL; rt++) {
+			if (!http_match(rt->pattern, path, id, q->key,
+			                sizeof q->key))
+				continue;
+			*path_known = true;
+			if (strcmp(rt->method, q->method) == 0)
+				return rt;
+		}
+	return NULL;
+}
+
+/* The token: Authorization: Bearer TOKEN, or Judge0's X-Auth-Token. */
+static enum auth_result
+http_auth(struct serve *s, struct http_request *q, double *retry)
+{
+	const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+	                                            "Authorization");
+	enum auth_result a;
+	char *bearer;
+
+	if (h != NULL ||
+	    (h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
+	                                     "X-Auth-Token")) == NULL)
+		return auth_check(s, h, &q->token, retry);
+	xasprintf(&bearer, "Bearer %s", h);
+	a = auth_check(s, bearer, &q->token, retry);
+	free(bearer);
+	return a;
+}
+
 /* The route, the token, the handler: the response in r. */
 static void
 http_route(struct serve *s, struct http_request *q, struct http_response *r)
 {
-	const struct native_route *rt, *found = NULL;
+	const struct native_route *found;
 	bool path_known = false;
 	int64_t id = 0;
 	double retry = 0;
 
-	for (rt = native_routes; rt->pattern != NULL; rt++) {
-		if (!http_match(rt->pattern, q->path, &id))
-			continue;
-		path_known = true;
-		if (strcmp(rt->method, q->method) == 0) {
-			found = rt;
-			break;
-		}
-	}
+	found = http_find(q, &id, &path_known);
 	if (found == NULL) {
 		q->route = path_known ? "other" : "unknown";
 		if (path_known)
@@ -135,10 +201,7 @@ http_route(struct serve *s, struct http_request *q, struct http_response *r)
 	}
 	q->route = found->name;
 	if (found->auth && s->auth && !q->authed) {
-		const char *h = MHD_lookup_connection_value(
-		    q->conn, MHD_HEADER_KIND, "Authorization");
-
-		switch (auth_check(s, h, &q->token, &retry)) {
+		switch (http_auth(s, q, &retry)) {
 		case AUTH_OK:
 			q->authed = true;
 			break;
@@ -146,7 +209,8 @@ http_route(struct serve *s, struct http_request *q, struct http_response *r)
 			metrics_reject(s->metrics, "auth");
 			http_error(r, 401,
 			           "a token is needed: Authorization: Bearer "
-			           "TOKEN (forge token add)");
+			           "TOKEN or X-Auth-Token: TOKEN (forge token "
+			           "add)");
 			return;
 		case AUTH_BAD:
 			metrics_reject(s->metrics, "auth");
@@ -215,6 +279,7 @@ void
 http_tick(struct serve *s)
 {
 	http_wake(s, 0);
+	events_tick(s);
 }
 
 /* A finished job in the metrics, by its result's verdict, language and
@@ -447,6 +512,8 @@ http_stop(struct http_server *h)
 	h->stop = true;
 	pthread_join(h->waker, NULL);
 	http_wake(h->s, -1);
+	h->s->streams_closed = true;
+	events_tick(h->s);
 	MHD_stop_daemon(h->d);
 	free(h);
 }

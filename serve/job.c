@@ -174,15 +174,35 @@ job_files(struct job *j, const struct jsonparse_value *root, char *err,
 			         where);
 			goto bad;
 		}
-		if (enc != NULL && strcmp(enc, "utf8") != 0) {
+		if (enc != NULL && strcmp(enc, "utf8") != 0 &&
+		    strcmp(enc, "base64") != 0) {
 			snprintf(err, errlen,
-			         "%sencoding: '%s' is not supported (utf8)",
+			         "%sencoding: '%s' is not supported (utf8 or "
+			         "base64)",
 			         where, enc);
 			goto bad;
 		}
-		free(enc);
 		if (content == NULL)
 			content = xstrdup("");
+		if (enc != NULL && strcmp(enc, "base64") == 0) {
+			struct buf raw;
+
+			buf_init(&raw, 0);
+			if (json_unbase64(&raw, content, clen) < 0) {
+				snprintf(err, errlen,
+				         "%scontent: not valid base64", where);
+				buf_free(&raw);
+				goto bad;
+			}
+			free(content);
+			clen = raw.len;
+			content = xmalloc(raw.len + 1);
+			memcpy(content, raw.data ? raw.data : "", raw.len);
+			content[raw.len] = '\0';
+			buf_free(&raw);
+		}
+		free(enc);
+		enc = NULL;
 		if (i == 0) {
 			j->source = content;
 			j->source_len = clen;

@@ -11,7 +11,7 @@
 
 /* A job as the API shows it: the result's fields (when it has one) with
  * its status and history id first. */
-static void
+void
 native_job_json(const struct queue_job *j, struct buf *b)
 {
 	buf_printf(b, "{\"status\":\"%s\"", queue_state_name(j->state));
@@ -60,38 +60,33 @@ native_wait(struct http_request *q, struct http_response *r, double *secs)
 	return 0;
 }
 
-static void
-native_runs_post(struct serve *s, struct http_request *q, int64_t unused,
-                 struct http_response *r)
+/* Queues a run request of the native API's shape, checked as
+ * POST /v1/runs checks it: the job's id, or 0 with the refusal in r (400,
+ * 429, 503). The other APIs translate their requests and come here. */
+int64_t
+native_submit(struct serve *s, struct http_request *q, const char *request,
+              size_t len, struct http_response *r)
 {
 	struct job j;
 	char err[2048], why[512];
-	double secs;
 	int64_t id, n;
 
-	if (q->waited) {
-		native_show(s, q->wait_job, r, 202);
-		return;
-	}
-	if (native_wait(q, r, &secs) < 0)
-		return;
 	if (s->draining) {
 		r->retry_after = 5;
 		http_error(r, 503, "the server is shutting down");
-		return;
+		return 0;
 	}
-	if (job_parse(&j, q->body, q->body_len, &s->langs, err, sizeof err) <
-	    0) {
+	if (job_parse(&j, request, len, &s->langs, err, sizeof err) < 0) {
 		metrics_reject(s->metrics, "invalid");
 		http_error(r, 400, "%s", err);
-		return;
+		return 0;
 	}
 	if (!lang_available(j.lang, s->opts->backend, why, sizeof why)) {
 		metrics_reject(s->metrics, "invalid");
 		http_error(r, 400, "%s is not available here: %s", j.lang->name,
 		           why);
 		job_free(&j);
-		return;
+		return 0;
 	}
 	job_free(&j);
 	if ((n = queue_count(s->db, QUEUE_QUEUED, NULL)) < 0 ||
@@ -100,7 +95,7 @@ native_runs_post(struct serve *s, struct http_request *q, int64_t unused,
 		r->retry_after = 5;
 		http_error(r, 503, "the queue is full (%u jobs): retry later",
 		           s->queue_max);
-		return;
+		return 0;
 	}
 	if (q->authed && q->token.max_queued > 0 &&
 	    queue_count(s->db, QUEUE_QUEUED, q->token.name) >=
@@ -109,14 +104,32 @@ native_runs_post(struct serve *s, struct http_request *q, int64_t unused,
 		r->retry_after = 5;
 		http_error(r, 429, "token '%s' has %lld jobs queued already",
 		           q->token.name, (long long)q->token.max_queued);
-		return;
+		return 0;
 	}
-	if ((id = queue_add(s->db, q->authed ? q->token.name : NULL, q->body,
-	                    q->body_len, err, sizeof err)) == 0) {
+	if ((id = queue_add(s->db, q->authed ? q->token.name : NULL, request,
+	                    len, err, sizeof err)) == 0) {
 		http_error(r, 500, "%s", err);
-		return;
+		return 0;
 	}
 	serve_notify(s);
+	return id;
+}
+
+static void
+native_runs_post(struct serve *s, struct http_request *q, int64_t unused,
+                 struct http_response *r)
+{
+	double secs;
+	int64_t id;
+
+	if (q->waited) {
+		native_show(s, q->wait_job, r, 202);
+		return;
+	}
+	if (native_wait(q, r, &secs) < 0)
+		return;
+	if ((id = native_submit(s, q, q->body, q->body_len, r)) == 0)
+		return;
 	if (secs > 0) {
 		q->wait_job = id;
 		q->wait_until_ms = util_now_ms() + (uint64_t)(secs * 1000);
@@ -129,7 +142,7 @@ native_runs_post(struct serve *s, struct http_request *q, int64_t unused,
 }
 
 /* A job of another token's is not this one's to see or cancel. */
-static bool
+bool
 native_owner(struct serve *s, struct http_request *q, int64_t id,
              struct http_response *r)
 {
@@ -252,6 +265,8 @@ const struct native_route native_routes[] = {
     {"POST", "/v1/runs", "/v1/runs", true, native_runs_post},
     {"GET", "/v1/runs/{id}", "/v1/runs/{id}", true, native_runs_get},
     {"DELETE", "/v1/runs/{id}", "/v1/runs/{id}", true, native_runs_delete},
+    {"GET", "/v1/runs/{id}/events", "/v1/runs/{id}/events", true,
+     events_stream},
     {"GET", "/v1/languages", "/v1/languages", false, native_languages},
     {"GET", "/v1/health", "/v1/health", false, native_health},
     {"GET", "/v1/ready", "/v1/ready", false, native_ready},

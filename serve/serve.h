@@ -78,6 +78,8 @@ struct serve {
 	struct bucket *buckets;
 	struct metrics *metrics;
 	volatile bool draining;
+	struct events_stream *streams; /* suspended, under lock */
+	volatile bool streams_closed;  /* the server stops: streams end */
 };
 void serve_notify(struct serve *);
 
@@ -180,6 +182,7 @@ struct http_request {
 	const char *route; /* for the metrics */
 	struct token token;
 	bool authed;
+	char key[64]; /* the route's "{key}": a path segment */
 	/* ?wait=: the handler may ask to be called again when the job ends
 	 * or the deadline passes */
 	int64_t wait_job;
@@ -190,8 +193,9 @@ struct http_response {
 	unsigned code;
 	struct buf body;
 	const char *content_type;
-	unsigned retry_after; /* > 0: a Retry-After header */
-	bool wait;            /* suspend until wait_job ends */
+	unsigned retry_after;        /* > 0: a Retry-After header */
+	bool wait;                   /* suspend until wait_job ends */
+	struct MHD_Response *stream; /* sent instead of body (events.c) */
 };
 struct http_server;
 struct http_server *http_start(struct serve *, const char *listen, char *err,
@@ -204,15 +208,44 @@ void http_error(struct http_response *, unsigned code, const char *fmt, ...)
     FORGE_PRINTF(3, 4);
 const char *http_query(struct http_request *, const char *key);
 
-/* native.c: /v1/... */
+/* native.c: /v1/...; the routes of every API are tables of this shape
+ * (judge0.c, piston.c), and every API queues its jobs through
+ * native_submit */
 struct native_route {
 	const char *method;
-	const char *pattern; /* "{id}" matches a number */
+	const char *pattern; /* "{id}" matches a number, "{key}" a segment */
 	const char *name;    /* the route, for the metrics */
 	bool auth;           /* a token is needed when tokens exist */
 	void (*fn)(struct serve *, struct http_request *, int64_t id,
 	           struct http_response *);
 };
 extern const struct native_route native_routes[];
+void native_job_json(const struct queue_job *, struct buf *);
+int64_t native_submit(struct serve *, struct http_request *,
+                      const char *request, size_t len, struct http_response *);
+bool native_owner(struct serve *, struct http_request *, int64_t id,
+                  struct http_response *);
+
+/* events.c: a run's Server-Sent Events, written by its worker */
+struct events_writer;
+int events_init(struct db *, char *err, size_t);
+struct events_writer *events_writer_start(struct db *, int64_t job);
+void events_writer_output(struct events_writer *, int stream, const char *,
+                          size_t);
+void events_writer_tick(struct events_writer *);
+void events_writer_flush(struct events_writer *);
+void events_writer_add(struct events_writer *, const char *kind,
+                       const char *json);
+void events_writer_end(struct events_writer *);
+void events_stream(struct serve *, struct http_request *, int64_t id,
+                   struct http_response *);
+void events_tick(struct serve *);
+
+/* judge0.c: Judge0's API (v1.13): /submissions, /languages, ... */
+int judge0_init(struct db *, char *err, size_t);
+extern const struct native_route judge0_routes[];
+
+/* piston.c: Piston's API (v2): /api/v2/runtimes, /api/v2/execute */
+extern const struct native_route piston_routes[];
 
 #endif

@@ -26,6 +26,10 @@ struct worker_pool {
 	int notify_r, done_w;
 };
 
+/* The job this worker runs: its events, for GET /v1/runs/{id}/events
+ * (a worker runs one job at a time). */
+static struct events_writer *worker_events;
+
 /* What one job's run collects, for the history. */
 struct worker_io {
 	struct history_recorder rec;
@@ -35,6 +39,7 @@ static void
 worker_output(int stream, const char *p, size_t n, void *arg)
 {
 	history_recorder_output(&((struct worker_io *)arg)->rec, stream, p, n);
+	events_writer_output(worker_events, stream, p, n);
 }
 
 static void
@@ -47,6 +52,7 @@ static void
 worker_sample(const struct box_sample *x, void *arg)
 {
 	history_recorder_sample(&((struct worker_io *)arg)->rec, x);
+	events_writer_tick(worker_events);
 }
 
 /* The result of a job cancelled before or while it ran. */
@@ -158,6 +164,18 @@ worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
 	report_judge_test_json(&wj->w, ht, r->diff, r->stderr_head,
 	                       r->stderr_len);
 	json_close(&wj->w, '}');
+	if (worker_events != NULL) {
+		struct buf ev;
+		struct json_writer w = {&ev, false};
+
+		buf_init(&ev, 0);
+		json_open(&w, NULL, '{');
+		report_judge_test_json(&w, ht, r->diff, r->stderr_head,
+		                       r->stderr_len);
+		json_close(&w, '}');
+		events_writer_add(worker_events, "test", buf_cstr(&ev));
+		buf_free(&ev);
+	}
 }
 
 /* The judge into the history: its id, or 0. */
@@ -290,6 +308,7 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 	int64_t hid = 0;
 
 	buf_init(&out, 0);
+	worker_events = events_writer_start(db, id);
 	if (job_parse(&j, request, strlen(request), &s->langs, err,
 	              sizeof err) < 0) {
 		/* checked when it came: only a changed server gets here */
@@ -304,6 +323,9 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		worker_judge(s, id, &j, &out, &hid);
 	else
 		worker_run(s, id, &j, &out, &hid);
+	/* every event is written before the job is done */
+	events_writer_end(worker_events);
+	worker_events = NULL;
 	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0)
 		(void)util_write_all(done_w, &id, sizeof id);
 	job_free(&j);

@@ -40,6 +40,15 @@ eq "GET /v1/runs/ID: the same result" 42 "$(j .stdout)"
 "$FORGE" show --json --db "$SERVE_DB" "$hist_id" >"$TEST_TMP/show.json" 2>&1
 eq "the run is in the history" 42 "$(jq -r .stdout "$TEST_TMP/show.json")"
 
+# files[] with base64 content: the exact bytes
+jq -n --arg c "$(printf 'import sys\nsys.stdout.buffer.write(bytes([0xff, 0x41]))\n' | base64 -w0)" \
+	'{language: "python3", files: [{name: "main.py", content: $c, encoding: "base64"}]}' >"$TEST_TMP/b64.json"
+req POST '/v1/runs?wait=60' --data-binary @"$TEST_TMP/b64.json"
+eq "files[].encoding base64: run, its bytes back as stdout_base64" "OK /0E=" "$(j .verdict) $(j .stdout_base64)"
+jq '.files[0].content = "!!"' "$TEST_TMP/b64.json" >"$TEST_TMP/bad64.json"
+req POST /v1/runs --data-binary @"$TEST_TMP/bad64.json"
+eq "files[].encoding base64 that is not: 400" 400 "$code"
+
 # a judge: compiled once, every test judged
 jq -n '{language: "python3", source: "print(int(input()) + 1)\n",
 	tests: [{name: "one", input: "1\n", answer: "2\n"},
@@ -122,8 +131,13 @@ req PUT /v1/runs
 eq "a wrong method: 405" 405 "$code"
 
 # every route doc/openapi.yaml documents answers (not 404 or 405)
+req POST /submissions -H 'Content-Type: application/json' \
+	-d '{"source_code": "print(1)", "language_id": 71}'
+j0_token=$(j .token)
 for route in $(sed -n 's|^  \(/[^:]*\):$|\1|p' "$FORGE_SRCDIR/doc/openapi.yaml"); do
 	path=${route//\{id\}/1}
+	path=${path//\{language_id\}/50}
+	path=${path//\{token\}/$j0_token}
 	for method in $(awk -v r="  $route:" '
 		$0 == r { on = 1; next }
 		on && /^  [^ ]/ { on = 0 }
