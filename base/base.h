@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define FORGE_NORETURN     __attribute__((noreturn))
@@ -49,6 +50,7 @@ void buf_printf(struct buf *, const char *, ...) FORGE_PRINTF(2, 3);
 char *buf_cstr(struct buf *);
 void buf_reset(struct buf *);
 void buf_free(struct buf *);
+int buf_write(const struct buf *, FILE *);
 
 /* util.c */
 ssize_t util_read_all(int, void *, size_t);

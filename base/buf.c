@@ -91,3 +91,13 @@ buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+/* The buffer's bytes to f (none: nothing written); 0, or -1 when they
+ * could not all be written. */
+int
+buf_write(const struct buf *b, FILE *f)
+{
+	if (b->len == 0)
+		return 0;
+	return fwrite(b->data, 1, b->len, f) == b->len ? 0 : -1;
+}

@@ -390,7 +390,7 @@ show_block(const char *title, const char *p, size_t n, bool truncated)
 	printf("-- %s%s --\n", title, truncated ? " (truncated)" : "");
 	buf_init(&b, 0);
 	escape_text(&b, p, n, true);
-	fwrite(b.data, 1, b.len, stdout);
+	(void)buf_write(&b, stdout);
 	if (b.len > 0 && b.data[b.len - 1] != '\n')
 		putchar('\n');
 	buf_free(&b);

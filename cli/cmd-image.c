@@ -72,7 +72,7 @@ cmd_image(int argc, char **argv)
 		lang_set_free(&set);
 		return cli_internal_error("image build: %s", err);
 	}
-	fwrite(log.data, 1, log.len, stdout);
+	(void)buf_write(&log, stdout);
 	buf_free(&log);
 	for (i = 1; i < a.argc; i++) {
 		const struct language *l = lang_find_id(&set, a.argv[i]);
