@@ -100,11 +100,14 @@ history_limits_value(const struct jsonparse_value *o, struct limits *l)
 	limits_default_run(l);
 	if (!jsonparse_is(o, JSONPARSE_OBJECT))
 		return -1;
+		/* a stored (or imported) number becomes an integer only where
+		 * it fits one, times its unit: never a cast out of range */
 #define HISTORY_NUM(key, field, mult)                                          \
 	do {                                                                   \
 		v = jsonparse_get(o, key);                                     \
 		if (jsonparse_is(v, JSONPARSE_NUMBER) &&                       \
-		    jsonparse_number(v) >= 0)                                  \
+		    jsonparse_number(v) >= 0 &&                                \
+		    jsonparse_number(v) < 1.8e19 / (mult))                     \
 			l->field = (uint64_t)jsonparse_number(v) * (mult);     \
 		else if (v != NULL)                                            \
 			r = -1;                                                \
@@ -116,7 +119,7 @@ history_limits_value(const struct jsonparse_value *o, struct limits *l)
 	HISTORY_NUM("fsize_kb", fsize_bytes, 1024);
 #undef HISTORY_NUM
 	v = jsonparse_get(o, "pids");
-	if (jsonparse_number(v) >= 1)
+	if (jsonparse_number(v) >= 1 && jsonparse_number(v) <= UINT32_MAX)
 		l->pids = (uint32_t)jsonparse_number(v);
 	else if (v != NULL)
 		r = -1;

@@ -201,12 +201,19 @@ static struct {
 	pid_t pid; /* the opener: a forked child never closes it */
 } history_recorder_db;
 
+/* A forked child's copy of its parent's handle: never closed, since
+ * closing its descriptors would drop the parent's locks on the
+ * database; kept here, not lost, for as long as the child lives. */
+static struct history *history_recorder_inherited;
+
 static void
 history_recorder_release(void)
 {
 	if (history_recorder_db.h != NULL &&
 	    history_recorder_db.pid == getpid())
 		history_close(history_recorder_db.h);
+	else if (history_recorder_db.h != NULL)
+		history_recorder_inherited = history_recorder_db.h;
 	free(history_recorder_db.path);
 	memset(&history_recorder_db, 0, sizeof history_recorder_db);
 }

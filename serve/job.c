@@ -400,6 +400,8 @@ job_parse(struct job *j, const char *json, size_t len,
 	ret = 0;
 out:
 	jsonparse_free(root);
+	if (ret < 0)
+		job_free(j); /* what was read before the refusal */
 	return ret;
 }
 

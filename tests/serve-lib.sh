@@ -45,6 +45,11 @@ serve_stop() {
 	wait "$SERVE_PID" 2>/dev/null
 	SERVE_RC=$?
 	SERVE_PID=""
+	# a server that did not end well says why
+	if [ "$sig" = TERM ] && [ "$SERVE_RC" -ne 0 ]; then
+		echo "--- forge serve's log (exit status $SERVE_RC):" >&2
+		tail -n 40 "$TEST_TMP/serve.log" >&2
+	fi
 }
 
 # The forge-serve processes of this test's database (the server and its
