@@ -390,9 +390,51 @@ tests_child_fail(int fd, enum verdict v, const char *detail, const char *data,
 	_exit(0);
 }
 
+/* The judge into the history as forge judge records one: its verdict,
+ * a row for each test judged, the test set's identity. A judge that
+ * could not start (no test set by the rules) is not one. */
+static void
+tests_record(const struct judge_prepared *prep, const struct language *lang,
+             const char *src, size_t len, const struct build *b,
+             struct history_test *rows, size_t nrows, size_t passed,
+             const struct judge_test *first_fail, const char *enforced_by)
+{
+	struct report_judge x;
+	struct history_recorder_judge j;
+	char err[512], *testset, *toolchain;
+
+	memset(&x, 0, sizeof x);
+	x.verdict = judge_prepare_overall(b, &tests.ts, nrows, passed,
+	                                  first_fail, &x.detail);
+	x.limits = prep->limits;
+	x.backend = prep->opts.backend->name;
+	x.enforced_by = enforced_by;
+	testset = history_recorder_testset(tests.path, prep->digest);
+	toolchain = cache_toolchain(lang, prep->opts.backend);
+	j = (struct history_recorder_judge){
+	    .file = tests.source,
+	    .lang = lang,
+	    .toolchain = toolchain,
+	    .src = src,
+	    .src_len = len,
+	    .build = b,
+	    .x = &x,
+	    .testset = testset,
+	    .tests = rows,
+	    .ntests = nrows,
+	};
+	/* the workbench says nothing of it: its view shows the verdicts,
+	 * and a history that cannot be written is said by the next run */
+	(void)history_recorder_judge(NULL, &j, err, sizeof err);
+	free(j.tests);
+	free(testset);
+	free(toolchain);
+}
+
 /* The judging child: prepares the judge by the engine's rules (those of
  * forge judge), builds, then judges the tests in order[] one by one,
- * each test's output sent back to be shown. */
+ * each test's output sent back to be shown; the judge then goes into
+ * the history. */
 static FORGE_NORETURN void
 tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
             size_t len, const struct limits *l, const size_t *order, size_t n)
@@ -400,6 +442,11 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 	const struct backend *be = backend_default();
 	struct judge_request q;
 	struct judge_prepared prep;
+	struct judge_test first_fail;
+	struct history_test *rows;
+	const char *enforced_by = NULL;
+	size_t passed = 0;
+	bool failed = false;
 	struct tests_msg m;
 	struct build b;
 	char err[1024];
@@ -419,15 +466,18 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 	if (judge_prepare(&prep, &q, err, sizeof err) != JUDGE_PREPARED)
 		tests_child_fail(fd, VERDICT_IE, err, NULL, 0);
 	if (pipeline_build(&b, lang, be, src, len, NULL, 0,
-	                   &lang->compile_limits, false) < 0)
+	                   &lang->compile_limits, false) < 0) {
+		tests_record(&prep, lang, src, len, &b, NULL, 0, 0, NULL, NULL);
 		tests_child_fail(fd, b.verdict, b.detail, b.compile_output.data,
 		                 b.compile_output.len);
+	}
 	memset(&m, 0, sizeof m);
 	m.kind = TESTS_MSG_BUILD;
 	m.r.verdict = VERDICT_OK;
 	m.limits = prep.limits;
 	m.time_source = prep.time_source;
 	tests_send(fd, &m, b.compile_output.data, b.compile_output.len);
+	rows = xcalloc(n, sizeof *rows);
 	for (size_t i = 0; i < n; i++) {
 		memset(&m, 0, sizeof m);
 		m.kind = TESTS_MSG_START;
@@ -438,7 +488,20 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 		m.truncated = m.r.output_truncated;
 		tests_send(fd, &m, m.r.output, m.r.output_len);
 		free(m.r.output);
+		m.r.output = NULL;
+		report_history_test(&rows[i], &m.r,
+		                    tests.ts.tests[order[i]].name);
+		if (m.r.verdict != VERDICT_IE || m.r.time_ms || m.r.mem_kb)
+			enforced_by = box_enforcer_name(m.r.enforced_by);
+		if (verdict_good(m.r.verdict))
+			passed++;
+		else if (!failed) {
+			failed = true;
+			first_fail = m.r;
+		}
 	}
+	tests_record(&prep, lang, src, len, &b, rows, n, passed,
+	             failed ? &first_fail : NULL, enforced_by);
 	be->release();
 	_exit(0);
 }
