@@ -116,9 +116,18 @@ static const struct tui_keyhelp tests_keys[] = {
     {"Esc, q", "back to the editor", "back"},
 };
 
+/* While a test's input and expected output are edited: the editor's. */
+static const struct tui_keyhelp tests_edit_keys[] = {
+    {"Esc / Ctrl-S", "save both and go back to the list", "save, back"},
+    {"Tab", "the input or the expected output", "other side"},
+    {"Ctrl-Z / Ctrl-Y", "undo / redo", "undo"},
+    {"Ctrl-C / Ctrl-X / Ctrl-V", "copy / cut / paste", "copy/cut/paste"},
+};
+
 static void tests_draw(struct tui *, WINDOW *);
 static int tests_key(struct tui *, int, bool);
 static void tests_close(struct tui *);
+static const struct tui_keyhelp *tests_keys_now(size_t *);
 
 const struct tui_view tests_view = {
     .name = "tests",
@@ -127,7 +136,17 @@ const struct tui_view tests_view = {
     .close = tests_close,
     .keys = tests_keys,
     .nkeys = sizeof tests_keys / sizeof tests_keys[0],
+    .keys_now = tests_keys_now,
 };
+
+static const struct tui_keyhelp *
+tests_keys_now(size_t *n)
+{
+	if (tests.edit[0] == NULL)
+		return NULL;
+	*n = sizeof tests_edit_keys / sizeof tests_edit_keys[0];
+	return tests_edit_keys;
+}
 
 /* ---- finding and loading ------------------------------------------- */
 
