@@ -91,6 +91,8 @@ static struct {
 	/* editing a test: input and expected output */
 	struct editor *edit[2];
 	int edit_focus;
+	bool
+	    edit_new; /* a test just added: its files are written, even empty */
 	/* asking for a path */
 	bool prompting;
 	char prompt[1024];
@@ -823,7 +825,7 @@ tests_edit_close(struct tui *t)
 	    editor_modified(tests.edit[0]) || editor_modified(tests.edit[1]);
 
 	for (int k = 0; k < 2; k++)
-		if (editor_modified(tests.edit[k]) &&
+		if ((editor_modified(tests.edit[k]) || tests.edit_new) &&
 		    editor_save(tests.edit[k]) < 0) {
 			tui_message(t, "%s", tests.edit[k]->message);
 			tests.edit_focus = k;
@@ -844,6 +846,7 @@ tests_edit_close(struct tui *t)
 		free(tests.edit[k]);
 		tests.edit[k] = NULL;
 	}
+	tests.edit_new = false;
 	return 0;
 }
 
@@ -906,6 +909,7 @@ tests_add(struct tui *t)
 	snprintf(name, sizeof name, "%d.ans", next);
 	ans = util_path_join(dir, name);
 	tests_edit_open(in, ans);
+	tests.edit_new = true;
 	/* where it went, always: beside the file as a relative path,
 	 * anywhere else (a package above) in full */
 	{
