@@ -518,7 +518,7 @@ static int
 judge_rules(struct judge_cmd *c, struct judge_input *in)
 {
 	enum judge_prepare_status st;
-	char err[4096], *abs;
+	char err[4096];
 	const char *p, *nl;
 
 	c->req.ts = &in->ts;
@@ -536,9 +536,7 @@ judge_rules(struct judge_cmd *c, struct judge_input *in)
 	    in->prep.time_source == JUDGE_TIME_UNCOMPUTED)
 		fprintf(stderr, "forge: %s\n", in->prep.time_note);
 	cache_sha256(in->src.data ? in->src.data : "", in->src.len, in->hash);
-	abs = history_recorder_abspath(c->tests);
-	xasprintf(&in->testset_abs, "%s#%.16s", abs, in->prep.digest);
-	free(abs);
+	in->testset_abs = history_recorder_testset(c->tests, in->prep.digest);
 	if (!c->no_history || c->cached)
 		in->toolchain = cache_toolchain(in->lang, c->req.backend);
 	return -1;
@@ -550,42 +548,28 @@ judge_record(const struct judge_cmd *c, struct judge_input *in,
              struct judge_print *pr, const struct build *build,
              const struct report_judge *x, char *herr, size_t herrlen)
 {
-	struct history_run h;
+	struct history_recorder_judge j = {
+	    .file = c->file,
+	    .lang = in->lang,
+	    .toolchain = in->toolchain,
+	    .src = in->src.data,
+	    .src_len = in->src.len,
+	    .build = build,
+	    .x = x,
+	    .testset = in->testset_abs,
+	    .tests = pr->tests,
+	    .ntests = pr->ntests,
+	};
 	int64_t id;
 
-	history_run_init(&h);
-	h.created = history_recorder_now();
-	h.kind = xstrdup("judge");
-	h.file = history_recorder_abspath(c->file);
-	h.language = xstrdup(in->lang->id);
-	h.toolchain = in->toolchain ? xstrdup(in->toolchain) : NULL;
-	h.source = xstrndup(in->src.data ? in->src.data : "", in->src.len);
-	h.source_len = in->src.len;
-	h.source_hash = xstrdup(in->hash);
-	h.stdin_data = xstrdup("");
-	h.limits = x->limits;
-	h.backend = xstrdup(x->backend);
-	h.enforced_by = x->enforced_by ? xstrdup(x->enforced_by) : NULL;
-	h.verdict = xstrdup(verdict_name(x->verdict));
-	h.detail = xstrdup(x->detail);
-	h.time_ms = (int64_t)pr->max_time;
-	h.memory_kb = (int64_t)pr->max_mem;
-	h.compile = xstrndup(
-	    build->compile_output.data ? build->compile_output.data : "",
-	    build->compile_output.len);
-	h.compile_len = build->compile_output.len;
-	h.testset = xstrdup(in->testset_abs);
-	h.tests = pr->tests;
-	h.ntests = pr->ntests;
 	pr->tests = NULL;
 	pr->ntests = 0;
-	id = history_recorder_save(c->db, &h, herr, herrlen);
+	id = history_recorder_judge(c->db, &j, herr, herrlen);
 	if (id == 0)
 		fprintf(stderr,
 		        "forge: warning: the judge was not saved to the "
 		        "history: %s\n",
 		        herr);
-	history_run_free(&h);
 	return id;
 }
 

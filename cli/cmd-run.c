@@ -26,7 +26,8 @@ static const struct cli_option run_options[] = {
     {"time", 't', CLI_OPT_TIME, "SECONDS",
      "CPU time limit, all processes (default 2)"},
     {"wall", 0, CLI_OPT_WALL, "SECONDS",
-     "wall time limit (default 10, at least 2 x CPU + 1)"},
+     "wall time limit (default 10, 60 when stdin is a terminal; at "
+     "least 2 x CPU + 1)"},
     {"mem", 'm', CLI_OPT_MEM, "SIZE",
      "memory limit, all processes (default 256M)"},
     CLI_ROW_PIDS,
@@ -324,9 +325,10 @@ run_prepare(struct run_ctx *c)
 		c->toolchain = cache_toolchain(c->lang, c->a.backend);
 	/* a terminal's input is typed live: it is neither kept nor looked
 	 * up; any other stdin is read first when the cache may answer */
-	if (isatty(c->stdin_fd))
+	if (isatty(c->stdin_fd)) {
 		c->io.rec.in_unrecorded = true;
-	else if (c->o.cached) {
+		limits_typed_input(&c->a.limits, c->a.set.wall);
+	} else if (c->o.cached) {
 		int mfd = run_slurp(c->stdin_fd, &c->in);
 		if (mfd < 0)
 			return cli_usage_error("reading stdin: %s",

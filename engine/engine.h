@@ -128,6 +128,8 @@ int limits_parse_count(const char *, uint32_t *, char *err, size_t);
 void limits_format_size(uint64_t, char *, size_t);
 uint64_t limits_default_wall(uint64_t cpu_ms);
 void limits_finish(struct limits *, bool wall_given);
+#define LIMITS_WALL_TYPED_MS 60000 /* the default when a person types */
+void limits_typed_input(struct limits *, bool wall_given);
 
 /* verdict.c */
 enum verdict {
@@ -206,9 +208,9 @@ struct box_spec {
 	box_output_fn on_input; /* stream 0: bytes given to the program */
 	box_sample_fn on_sample;
 	void *arg;
-	bool reuse; /* the sandbox's root may be kept for the next run of
-	               the same command (only stdin differs), and taken
-	               from the last */
+	bool reuse;        /* the sandbox's root may be kept for the next run of
+	                      the same command (only stdin differs), and taken
+	                      from the last */
 	const char *image; /* docker: the language's image; NULL: Forge's */
 };
 

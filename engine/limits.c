@@ -340,6 +340,17 @@ limits_default_wall(uint64_t cpu_ms)
 	return cpu_ms * 2 + 1000;
 }
 
+/* A run whose input a person types on a terminal (forge run with a
+ * terminal for stdin, every run in the workbench) gets a minute of wall
+ * time by default instead of 10 s: typing takes longer than a program
+ * waiting on a pipe. One that was given is kept as it is. */
+void
+limits_typed_input(struct limits *l, bool wall_given)
+{
+	if (!wall_given && l->wall_ms < LIMITS_WALL_TYPED_MS)
+		l->wall_ms = LIMITS_WALL_TYPED_MS;
+}
+
 /* A wall limit not given explicitly rises to the default for the CPU
  * limit; one that was given is kept as it is. */
 void

@@ -210,4 +210,22 @@ void report_judge_test_json(struct json_writer *, const struct history_test *,
 void report_judge_json(const struct report_judge *, const char *tests,
                        size_t len, struct buf *);
 
+/* recorder.c: a judge into the history, the same from forge judge and
+ * from the workbench's tests view */
+struct history_recorder_judge {
+	const char *file; /* the source's path (made absolute) */
+	const struct language *lang;
+	const char *toolchain; /* NULL: unknown */
+	const char *src;
+	size_t src_len;
+	const struct build *build;    /* its compiler output */
+	const struct report_judge *x; /* verdict, detail, limits, backend */
+	const char *testset;          /* history_recorder_testset's */
+	struct history_test *tests;   /* one row a test judged: taken */
+	size_t ntests;
+};
+char *history_recorder_testset(const char *path, const char *digest);
+int64_t history_recorder_judge(const char *db, struct history_recorder_judge *,
+                               char *err, size_t);
+
 #endif

@@ -276,3 +276,63 @@ history_recorder_abspath(const char *path)
 
 	return abs != NULL ? abs : xstrdup(path);
 }
+
+/* The test set's identity in the history: where it is and what it holds
+ * (the judging rules' digest of it), so that a judge of the same tests
+ * from any face is found as the same. */
+char *
+history_recorder_testset(const char *path, const char *digest)
+{
+	char *abs = history_recorder_abspath(path), *id;
+
+	xasprintf(&id, "%s#%.16s", abs, digest);
+	free(abs);
+	return id;
+}
+
+/* Saves a judge, its rows taken (j->tests is NULL after); its id, or 0
+ * with err. The judge's time and memory are the largest of its tests'. */
+int64_t
+history_recorder_judge(const char *db, struct history_recorder_judge *j,
+                       char *err, size_t errlen)
+{
+	const struct build *b = j->build;
+	struct history_run h;
+	char hash[65];
+	int64_t id;
+
+	history_run_init(&h);
+	h.created = history_recorder_now();
+	h.kind = xstrdup("judge");
+	h.file = history_recorder_abspath(j->file);
+	h.language = xstrdup(j->lang->id);
+	h.toolchain = j->toolchain ? xstrdup(j->toolchain) : NULL;
+	h.source = xstrndup(j->src ? j->src : "", j->src_len);
+	h.source_len = j->src_len;
+	cache_sha256(j->src ? j->src : "", j->src_len, hash);
+	h.source_hash = xstrdup(hash);
+	h.stdin_data = xstrdup("");
+	h.limits = j->x->limits;
+	h.backend = xstrdup(j->x->backend);
+	h.enforced_by = j->x->enforced_by ? xstrdup(j->x->enforced_by) : NULL;
+	h.verdict = xstrdup(verdict_name(j->x->verdict));
+	h.detail = xstrdup(j->x->detail ? j->x->detail : "");
+	h.compile =
+	    xstrndup(b->compile_output.data ? b->compile_output.data : "",
+	             b->compile_output.len);
+	h.compile_len = b->compile_output.len;
+	h.testset = xstrdup(j->testset);
+	h.tests = j->tests;
+	h.ntests = j->ntests;
+	j->tests = NULL;
+	j->ntests = 0;
+	for (size_t i = 0; i < h.ntests; i++) {
+		if (h.tests[i].time_ms > h.time_ms)
+			h.time_ms = h.tests[i].time_ms;
+		if (h.tests[i].memory_kb > h.memory_kb)
+			h.memory_kb = h.tests[i].memory_kb;
+	}
+	id = history_recorder_save(db, &h, err, errlen);
+	history_run_free(&h);
+	return id;
+}

@@ -47,7 +47,11 @@ static const struct tui_keyhelp tui_keys[] = {
     {"Ctrl-PgUp/PgDn, Alt-, .", "previous / next buffer", NULL},
     {"Alt-1 .. Alt-9", "go to buffer 1 .. 9", NULL},
     {"Ctrl-Z / Ctrl-Y", "undo / redo", "undo"},
-    {"Ctrl-C", "in the output, while running: stop the program", NULL},
+    {"Ctrl-C", "in the output, while running: stop the program", "stop"},
+    {"Ctrl-D",
+     "in the output, while running: end the program's input (at the "
+     "start of a line)",
+     "end input"},
     {"Shift-PgUp/PgDn, wheel",
      "in the output: scroll back and forth "
      "(PgUp/PgDn, Home/End once it ended)",
@@ -200,71 +204,318 @@ tui_split(struct tui *t, int axis, int delta, int at)
 	tui_layout(t);
 }
 
-/* The key bar: the focused view's or pane's keys, then the global ones. */
+/* The keys first in the key bar where the pane in focus needs them:
+ * in the editor running, judging, saving and quitting; while a program
+ * runs in the output, stopping it and ending its input. */
+static const char *const tui_bar_editor[] = {"F5 / Ctrl-R", "F6 / Alt-j",
+                                             "Ctrl-S", "Ctrl-Q"};
+static const char *const tui_bar_running[] = {"Ctrl-C", "Ctrl-D",
+                                              "F5 / Ctrl-R"};
+/* keys in the bar only where their context puts them first */
+static const char *const tui_bar_in_context[] = {"Ctrl-C", "Ctrl-D"};
+
+/* The view's keys as they are now (its editor's while editing in it). */
+static const struct tui_keyhelp *
+tui_view_keys(const struct tui *t, size_t *n)
+{
+	const struct tui_keyhelp *k;
+
+	if (t->view == NULL) {
+		*n = 0;
+		return NULL;
+	}
+	if (t->view->keys_now && (k = t->view->keys_now(n)) != NULL)
+		return k;
+	*n = t->view->nkeys;
+	return t->view->keys;
+}
+
+/* One entry of the key bar at the cursor, if it fits before cols. */
+static bool
+tui_bar_entry(const struct tui_keyhelp *k, int cols)
+{
+	int y, x;
+
+	getyx(stdscr, y, x);
+	(void)y;
+	if (x + (int)strlen(k->key) + (int)strlen(k->bar) + 3 >= cols)
+		return false;
+	attrset(theme_attr(THEME_BAR_KEY));
+	printw("%s", k->key);
+	attrset(theme_attr(THEME_BAR));
+	printw(" %s  ", k->bar);
+	return true;
+}
+
+/* The key bar: what the focused view or pane needs most first, then the
+ * rest in the tables' order, as many as fit. */
 static void
 tui_draw_bar(struct tui *t, int row, int cols)
 {
+	const size_t nglobal = sizeof tui_keys / sizeof tui_keys[0];
 	const struct tui_keyhelp *keys[2] = {tui_keys, NULL};
-	size_t n[2] = {sizeof tui_keys / sizeof tui_keys[0], 0};
+	size_t n[2] = {nglobal, 0};
+	const char *const *first = NULL;
+	size_t nfirst = 0;
+	bool full = false;
 
 	if (t->view) {
-		keys[0] = t->view->keys;
-		n[0] = t->view->nkeys;
+		keys[0] = tui_view_keys(t, &n[0]);
 		keys[1] = tui_keys;
-		n[1] = sizeof tui_keys / sizeof tui_keys[0];
+		n[1] = nglobal;
+	} else if (t->focus == FOCUS_OUTPUT && t->run.running) {
+		first = tui_bar_running;
+		nfirst = sizeof tui_bar_running / sizeof tui_bar_running[0];
+	} else if (t->focus == FOCUS_EDITOR) {
+		first = tui_bar_editor;
+		nfirst = sizeof tui_bar_editor / sizeof tui_bar_editor[0];
 	}
 	attrset(theme_attr(THEME_BAR));
 	mvhline(row, 0, ' ', cols);
 	move(row, 1);
-	for (int k = 0; k < 2; k++)
-		for (size_t i = 0; i < n[k]; i++) {
-			int y, x;
+	for (size_t f = 0; f < nfirst && !full; f++)
+		for (size_t i = 0; i < nglobal; i++)
+			if (tui_keys[i].bar &&
+			    strcmp(tui_keys[i].key, first[f]) == 0) {
+				full = !tui_bar_entry(&tui_keys[i], cols);
+				break;
+			}
+	for (int k = 0; k < 2 && !full; k++)
+		for (size_t i = 0; i < n[k] && !full; i++) {
+			bool drawn = false;
+
 			if (keys[k][i].bar == NULL)
 				continue;
-			getyx(stdscr, y, x);
-			(void)y;
-			if (x + (int)strlen(keys[k][i].key) +
-			        (int)strlen(keys[k][i].bar) + 3 >=
-			    cols)
-				break;
-			attrset(theme_attr(THEME_BAR_KEY));
-			printw("%s", keys[k][i].key);
-			attrset(theme_attr(THEME_BAR));
-			printw(" %s  ", keys[k][i].bar);
+			for (size_t f = 0; f < nfirst; f++)
+				drawn |= strcmp(keys[k][i].key, first[f]) == 0;
+			for (size_t f = 0; keys[k] == tui_keys &&
+			                   f < sizeof tui_bar_in_context /
+			                           sizeof tui_bar_in_context[0];
+			     f++)
+				drawn |= strcmp(keys[k][i].key,
+				                tui_bar_in_context[f]) == 0;
+			if (drawn)
+				continue;
+			full = !tui_bar_entry(&keys[k][i], cols);
 		}
 	attrset(A_NORMAL);
+}
+
+/* ---- the help screen --------------------------------------------------- */
+
+/* One line of the help screen: a key and (a part of) what it does, or a
+ * heading. */
+struct tui_help_line {
+	const char *key;  /* NULL: a continuation, or a heading */
+	const char *text; /* len bytes of it */
+	int len;
+	bool heading;
+};
+
+static bool
+tui_help_matches(const struct tui_keyhelp *k, const char *find)
+{
+	return find[0] == '\0' || strcasestr(k->key, find) != NULL ||
+	       strcasestr(k->what, find) != NULL;
+}
+
+/* The help's lines at a width of width for what a key does, wrapped at
+ * spaces; only the keys that match the text looked for. */
+static size_t
+tui_help_lines(const struct tui *t, int width, struct tui_help_line **out)
+{
+	const struct tui_keyhelp *keys[2] = {tui_keys, NULL};
+	size_t n[2] = {sizeof tui_keys / sizeof tui_keys[0], 0}, count = 0,
+	       cap = 0;
+	struct tui_help_line *l = NULL;
+
+	keys[1] = tui_view_keys(t, &n[1]);
+	if (width < 8)
+		width = 8;
+	for (int k = 0; k < 2; k++) {
+		bool headed = false;
+
+		for (size_t i = 0; i < n[k]; i++) {
+			const char *p = keys[k][i].what;
+			bool firstline = true;
+
+			if (!tui_help_matches(&keys[k][i], t->help_find))
+				continue;
+			if (k == 1 && !headed) {
+				if (count == cap)
+					l = xrealloc(l, (cap = cap * 2 + 16) *
+					                    sizeof *l);
+				l[count++] = (struct tui_help_line){
+				    NULL, t->view->name,
+				    (int)strlen(t->view->name), true};
+				headed = true;
+			}
+			do {
+				int len = (int)strlen(p);
+
+				if (len > width) {
+					int cut = width;
+					while (cut > 0 && p[cut] != ' ')
+						cut--;
+					len = cut > 0 ? cut : width;
+				}
+				if (count == cap)
+					l = xrealloc(l, (cap = cap * 2 + 16) *
+					                    sizeof *l);
+				l[count++] = (struct tui_help_line){
+				    firstline ? keys[k][i].key : NULL, p, len,
+				    false};
+				firstline = false;
+				p += len;
+				while (*p == ' ')
+					p++;
+			} while (*p != '\0');
+		}
+	}
+	*out = l;
+	return count;
+}
+
+/* The help's size: its window and the lines of keys it has room for. */
+static void
+tui_help_size(int rows, int cols, int *hh, int *hw, int *body)
+{
+	*hw = cols - 4 < 100 ? cols - 4 : 100;
+	*hh = rows - 2;
+	*body = *hh - 4; /* the border, and the line of keys under them */
+	if (*body < 1)
+		*body = 1;
 }
 
 static void
 tui_draw_help(struct tui *t, int rows, int cols)
 {
-	const struct tui_keyhelp *keys[2] = {tui_keys, NULL};
-	size_t n[2] = {sizeof tui_keys / sizeof tui_keys[0], 0}, total;
-	int hw = cols - 4 < 84 ? cols - 4 : 84, hh, y = 1;
+	struct tui_help_line *l;
+	int hh, hw, body, keyw, y;
+	size_t n;
 	WINDOW *h;
 
-	if (t->view) {
-		keys[1] = t->view->keys;
-		n[1] = t->view->nkeys;
-	}
-	total = n[0] + n[1] + (n[1] ? 1 : 0);
-	hh = (int)total + 3 < rows - 2 ? (int)total + 3 : rows - 2;
+	tui_help_size(rows, cols, &hh, &hw, &body);
+	keyw = hw < 70 ? 22 : 30;
+	n = tui_help_lines(t, hw - keyw - 5, &l);
+	if (t->help_top > (int)n - body)
+		t->help_top = (int)n - body;
+	if (t->help_top < 0)
+		t->help_top = 0;
 	h = newwin(hh, hw, 1, 2);
 	wbkgd(h, theme_attr(THEME_DIALOG));
 	wattrset(h, theme_attr(THEME_DIALOG_BORDER));
 	box(h, 0, 0);
 	mvwprintw(h, 0, 2, " keys ");
 	wattrset(h, theme_attr(THEME_DIALOG));
-	for (int k = 0; k < 2; k++) {
-		if (k == 1 && n[1])
-			mvwprintw(h, y++, 2, "-- %s --", t->view->name);
-		for (size_t i = 0; i < n[k] && y < hh - 2; i++)
-			mvwprintw(h, y++, 2, "%-30.30s %.*s", keys[k][i].key,
-			          hw > 36 ? hw - 36 : 0, keys[k][i].what);
+	for (y = 0; y < body && t->help_top + y < (int)n; y++) {
+		const struct tui_help_line *e = &l[t->help_top + y];
+
+		if (e->heading)
+			mvwprintw(h, 1 + y, 2, "-- %.*s --", e->len, e->text);
+		else
+			mvwprintw(h, 1 + y, 2, "%-*.*s %.*s", keyw, keyw,
+			          e->key ? e->key : "", e->len, e->text);
 	}
-	mvwprintw(h, hh - 2, 2, "any key closes this");
+	if (n == 0)
+		mvwprintw(h, 1, 2, "no key matches '%s'", t->help_find);
+	wattrset(h, theme_attr(THEME_DIALOG_BORDER));
+	if (t->help_finding)
+		mvwprintw(h, hh - 2, 2,
+		          "find: %.*s_  (Enter keeps it, Esc "
+		          "clears it)",
+		          hw - 40 > 0 ? hw - 40 : 0, t->help_find);
+	else {
+		char foot[256];
+
+		snprintf(foot, sizeof foot,
+		         "Esc closes  arrows PgUp PgDn: scroll  /: find  "
+		         "%d-%d of %zu%s%s%s",
+		         n ? t->help_top + 1 : 0, t->help_top + y, n,
+		         t->help_find[0] ? " with '" : "", t->help_find,
+		         t->help_find[0] ? "'" : "");
+		mvwprintw(h, hh - 2, 2, "%.*s", hw - 4, foot);
+	}
 	wnoutrefresh(h);
 	delwin(h);
+	free(l);
+}
+
+static void
+tui_help_open(struct tui *t)
+{
+	t->help = true;
+	t->help_top = 0;
+	t->help_find[0] = '\0';
+	t->help_finding = false;
+}
+
+/* A key while the help is open: scrolling, finding, closing. */
+static void
+tui_help_key(struct tui *t, int key, bool is_key)
+{
+	int rows, cols, hh, hw, body;
+	size_t len = strlen(t->help_find);
+
+	getmaxyx(stdscr, rows, cols);
+	tui_help_size(rows, cols, &hh, &hw, &body);
+	if (t->help_finding) {
+		if (!is_key && key == 27) {
+			t->help_find[0] = '\0';
+			t->help_finding = false;
+		} else if (!is_key && (key == '\r' || key == '\n'))
+			t->help_finding = false;
+		else if ((is_key && key == KEY_BACKSPACE) ||
+		         (!is_key && (key == 127 || key == 8))) {
+			while (len > 0 &&
+			       ((unsigned char)t->help_find[len - 1] & 0xC0) ==
+			           0x80)
+				len--;
+			if (len > 0)
+				t->help_find[len - 1] = '\0';
+		} else if (!is_key && key >= ' ' && !(key & TUI_ALT) &&
+		           len + 8 < sizeof t->help_find) {
+			char u[8];
+			size_t ul = editor_encode(key, u);
+
+			memcpy(t->help_find + len, u, ul);
+			t->help_find[len + ul] = '\0';
+		}
+		t->help_top = 0;
+		return;
+	}
+	if (is_key) {
+		switch (key) {
+		case KEY_DOWN:
+			t->help_top++;
+			return;
+		case KEY_UP:
+			t->help_top--;
+			return;
+		case KEY_NPAGE:
+			t->help_top += body - 1;
+			return;
+		case KEY_PPAGE:
+			t->help_top -= body - 1;
+			return;
+		case KEY_HOME:
+			t->help_top = 0;
+			return;
+		case KEY_END:
+			t->help_top = INT_MAX / 2;
+			return;
+		case KEY_F(1):
+			t->help = false;
+			return;
+		}
+		return;
+	}
+	if (key == '/') {
+		t->help_finding = true;
+		t->help_find[0] = '\0';
+		t->help_top = 0;
+	} else if (key == 27 || key == 'q')
+		t->help = false;
 }
 
 /* The offer of an earlier session's unsaved work: what it begins with,
@@ -303,30 +554,91 @@ tui_draw_offer(struct tui *t, int rows, int cols)
 	delwin(d);
 }
 
+/* Columns a UTF-8 text takes (one a character). */
+static int
+tui_text_width(const char *s, size_t len)
+{
+	int w = 0;
+
+	for (size_t i = 0; i < len; i++)
+		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return w;
+}
+
+/* The title bar: the buffer, its language, the backend, then the latest
+ * message. A message that does not fit takes the room of the path's
+ * directories, then of the language and the backend; one that still
+ * does not fit is cut at a word's end, with an ellipsis. */
+static void
+tui_draw_title(struct tui *t, int cols)
+{
+	const char *note = t->ed->message[0] ? t->ed->message : t->compile_note;
+	const char *base = strrchr(t->ed->path, '/');
+	char title[3][1024], count[32] = "";
+	int room = 0, level, nw = tui_text_width(note, strlen(note));
+
+	base = base && base[1] ? base + 1 : t->ed->path;
+	if (t->neds > 1)
+		snprintf(count, sizeof count, "%d/%d  ",
+		         tui_buffer_index(t) + 1, t->neds);
+	snprintf(title[0], sizeof title[0], "forge  %s%s  [%s]  %s  %s",
+	         t->ed->path, editor_modified(t->ed) ? " *" : "",
+	         t->ed->lang ? t->ed->lang->name : "no language",
+	         backend_default()->name, count);
+	snprintf(title[1], sizeof title[1], "%s%s  [%s]  %s", base,
+	         editor_modified(t->ed) ? " *" : "",
+	         t->ed->lang ? t->ed->lang->name : "no language", count);
+	snprintf(title[2], sizeof title[2], "%s%s  %s", base,
+	         editor_modified(t->ed) ? " *" : "", count);
+	for (level = 0; level < 3; level++) {
+		room = cols - 2 -
+		       tui_text_width(title[level], strlen(title[level]));
+		if (note[0] == '\0' || nw <= room)
+			break;
+	}
+	if (level == 3)
+		level = 2;
+	attrset(theme_attr(THEME_TITLE));
+	mvhline(0, 0, ' ', cols);
+	mvprintw(0, 1, "%s", title[level]);
+	if (room <= 0 || note[0] == '\0')
+		return;
+	attrset(theme_attr(THEME_MESSAGE));
+	if (nw <= room) {
+		printw("%s", note);
+		return;
+	}
+	{
+		/* the bytes of room - 1 characters, then back to a space */
+		size_t len = 0, cut;
+		int w = 0;
+
+		while (note[len] && w < room - 1) {
+			len++;
+			while (((unsigned char)note[len] & 0xC0) == 0x80)
+				len++;
+			w++;
+		}
+		cut = len;
+		while (cut > 0 && note[cut] != ' ')
+			cut--;
+		while (cut > 0 && note[cut - 1] == ' ')
+			cut--;
+		if (cut == 0)
+			cut = len;
+		printw("%.*s\u2026", (int)cut, note);
+	}
+}
+
 static void
 tui_draw(struct tui *t)
 {
 	struct tui_geometry g;
-	int rows, cols, x, y;
-	const char *note;
+	int rows, cols;
 
 	getmaxyx(stdscr, rows, cols);
 	erase();
-	attrset(theme_attr(THEME_TITLE));
-	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 1, "forge  %s%s  [%s]  %s  ", t->ed->path,
-	         editor_modified(t->ed) ? " *" : "",
-	         t->ed->lang ? t->ed->lang->name : "no language",
-	         backend_default()->name);
-	if (t->neds > 1)
-		printw("%d/%d  ", tui_buffer_index(t) + 1, t->neds);
-	getyx(stdscr, y, x);
-	(void)y;
-	note = t->ed->message[0] ? t->ed->message : t->compile_note;
-	if (x < cols - 1 && note[0]) {
-		attrset(theme_attr(THEME_MESSAGE));
-		printw("%.*s", cols - x - 1, note);
-	}
+	tui_draw_title(t, cols);
 	if (t->prompt) {
 		attrset(theme_attr(THEME_DIALOG));
 		mvhline(rows - 1, 0, ' ', cols);
@@ -1033,7 +1345,7 @@ tui_key(struct tui *t, int key, bool is_key)
 	int rows, cols;
 
 	if (t->help) {
-		t->help = false;
+		tui_help_key(t, key, is_key);
 		return;
 	}
 	settings_key_translate(&t->settings, &key, &is_key);
@@ -1088,7 +1400,7 @@ tui_key(struct tui *t, int key, bool is_key)
 	    (!is_key && key == '?' && !t->view &&
 	     (t->focus == FOCUS_STATS ||
 	      (t->focus == FOCUS_OUTPUT && !t->run.running)))) {
-		t->help = true;
+		tui_help_open(t);
 		return;
 	}
 	if (t->view) {
@@ -1103,7 +1415,7 @@ tui_key(struct tui *t, int key, bool is_key)
 			return;
 		}
 		if (!is_key && key == '?') {
-			t->help = true;
+			tui_help_open(t);
 			return;
 		}
 	}

@@ -121,7 +121,8 @@ settings_init(struct settings *s)
 {
 	memset(s, 0, sizeof *s);
 	limits_default_run(&s->limits);
-	s->limits.wall_ms = 60000; /* a person types the program's input */
+	/* a person types the program's input */
+	limits_typed_input(&s->limits, false);
 	snprintf(s->theme, sizeof s->theme, "dark");
 	s->line_numbers = true;
 	s->auto_indent = true;

@@ -91,6 +91,8 @@ static struct {
 	/* editing a test: input and expected output */
 	struct editor *edit[2];
 	int edit_focus;
+	bool
+	    edit_new; /* a test just added: its files are written, even empty */
 	/* asking for a path */
 	bool prompting;
 	char prompt[1024];
@@ -116,9 +118,18 @@ static const struct tui_keyhelp tests_keys[] = {
     {"Esc, q", "back to the editor", "back"},
 };
 
+/* While a test's input and expected output are edited: the editor's. */
+static const struct tui_keyhelp tests_edit_keys[] = {
+    {"Esc / Ctrl-S", "save both and go back to the list", "save, back"},
+    {"Tab", "the input or the expected output", "other side"},
+    {"Ctrl-Z / Ctrl-Y", "undo / redo", "undo"},
+    {"Ctrl-C / Ctrl-X / Ctrl-V", "copy / cut / paste", "copy/cut/paste"},
+};
+
 static void tests_draw(struct tui *, WINDOW *);
 static int tests_key(struct tui *, int, bool);
 static void tests_close(struct tui *);
+static const struct tui_keyhelp *tests_keys_now(size_t *);
 
 const struct tui_view tests_view = {
     .name = "tests",
@@ -127,7 +138,17 @@ const struct tui_view tests_view = {
     .close = tests_close,
     .keys = tests_keys,
     .nkeys = sizeof tests_keys / sizeof tests_keys[0],
+    .keys_now = tests_keys_now,
 };
+
+static const struct tui_keyhelp *
+tests_keys_now(size_t *n)
+{
+	if (tests.edit[0] == NULL)
+		return NULL;
+	*n = sizeof tests_edit_keys / sizeof tests_edit_keys[0];
+	return tests_edit_keys;
+}
 
 /* ---- finding and loading ------------------------------------------- */
 
@@ -390,9 +411,51 @@ tests_child_fail(int fd, enum verdict v, const char *detail, const char *data,
 	_exit(0);
 }
 
+/* The judge into the history as forge judge records one: its verdict,
+ * a row for each test judged, the test set's identity. A judge that
+ * could not start (no test set by the rules) is not one. */
+static void
+tests_record(const struct judge_prepared *prep, const struct language *lang,
+             const char *src, size_t len, const struct build *b,
+             struct history_test *rows, size_t nrows, size_t passed,
+             const struct judge_test *first_fail, const char *enforced_by)
+{
+	struct report_judge x;
+	struct history_recorder_judge j;
+	char err[512], *testset, *toolchain;
+
+	memset(&x, 0, sizeof x);
+	x.verdict = judge_prepare_overall(b, &tests.ts, nrows, passed,
+	                                  first_fail, &x.detail);
+	x.limits = prep->limits;
+	x.backend = prep->opts.backend->name;
+	x.enforced_by = enforced_by;
+	testset = history_recorder_testset(tests.path, prep->digest);
+	toolchain = cache_toolchain(lang, prep->opts.backend);
+	j = (struct history_recorder_judge){
+	    .file = tests.source,
+	    .lang = lang,
+	    .toolchain = toolchain,
+	    .src = src,
+	    .src_len = len,
+	    .build = b,
+	    .x = &x,
+	    .testset = testset,
+	    .tests = rows,
+	    .ntests = nrows,
+	};
+	/* the workbench says nothing of it: its view shows the verdicts,
+	 * and a history that cannot be written is said by the next run */
+	(void)history_recorder_judge(NULL, &j, err, sizeof err);
+	free(j.tests);
+	free(testset);
+	free(toolchain);
+}
+
 /* The judging child: prepares the judge by the engine's rules (those of
  * forge judge), builds, then judges the tests in order[] one by one,
- * each test's output sent back to be shown. */
+ * each test's output sent back to be shown; the judge then goes into
+ * the history. */
 static FORGE_NORETURN void
 tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
             size_t len, const struct limits *l, const size_t *order, size_t n)
@@ -400,6 +463,11 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 	const struct backend *be = backend_default();
 	struct judge_request q;
 	struct judge_prepared prep;
+	struct judge_test first_fail;
+	struct history_test *rows;
+	const char *enforced_by = NULL;
+	size_t passed = 0;
+	bool failed = false;
 	struct tests_msg m;
 	struct build b;
 	char err[1024];
@@ -419,15 +487,18 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 	if (judge_prepare(&prep, &q, err, sizeof err) != JUDGE_PREPARED)
 		tests_child_fail(fd, VERDICT_IE, err, NULL, 0);
 	if (pipeline_build(&b, lang, be, src, len, NULL, 0,
-	                   &lang->compile_limits, false) < 0)
+	                   &lang->compile_limits, false) < 0) {
+		tests_record(&prep, lang, src, len, &b, NULL, 0, 0, NULL, NULL);
 		tests_child_fail(fd, b.verdict, b.detail, b.compile_output.data,
 		                 b.compile_output.len);
+	}
 	memset(&m, 0, sizeof m);
 	m.kind = TESTS_MSG_BUILD;
 	m.r.verdict = VERDICT_OK;
 	m.limits = prep.limits;
 	m.time_source = prep.time_source;
 	tests_send(fd, &m, b.compile_output.data, b.compile_output.len);
+	rows = xcalloc(n, sizeof *rows);
 	for (size_t i = 0; i < n; i++) {
 		memset(&m, 0, sizeof m);
 		m.kind = TESTS_MSG_START;
@@ -438,7 +509,20 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 		m.truncated = m.r.output_truncated;
 		tests_send(fd, &m, m.r.output, m.r.output_len);
 		free(m.r.output);
+		m.r.output = NULL;
+		report_history_test(&rows[i], &m.r,
+		                    tests.ts.tests[order[i]].name);
+		if (m.r.verdict != VERDICT_IE || m.r.time_ms || m.r.mem_kb)
+			enforced_by = box_enforcer_name(m.r.enforced_by);
+		if (verdict_good(m.r.verdict))
+			passed++;
+		else if (!failed) {
+			failed = true;
+			first_fail = m.r;
+		}
 	}
+	tests_record(&prep, lang, src, len, &b, rows, n, passed,
+	             failed ? &first_fail : NULL, enforced_by);
 	be->release();
 	_exit(0);
 }
@@ -741,7 +825,7 @@ tests_edit_close(struct tui *t)
 	    editor_modified(tests.edit[0]) || editor_modified(tests.edit[1]);
 
 	for (int k = 0; k < 2; k++)
-		if (editor_modified(tests.edit[k]) &&
+		if ((editor_modified(tests.edit[k]) || tests.edit_new) &&
 		    editor_save(tests.edit[k]) < 0) {
 			tui_message(t, "%s", tests.edit[k]->message);
 			tests.edit_focus = k;
@@ -762,6 +846,7 @@ tests_edit_close(struct tui *t)
 		free(tests.edit[k]);
 		tests.edit[k] = NULL;
 	}
+	tests.edit_new = false;
 	return 0;
 }
 
@@ -824,6 +909,7 @@ tests_add(struct tui *t)
 	snprintf(name, sizeof name, "%d.ans", next);
 	ans = util_path_join(dir, name);
 	tests_edit_open(in, ans);
+	tests.edit_new = true;
 	/* where it went, always: beside the file as a relative path,
 	 * anywhere else (a package above) in full */
 	{

@@ -356,6 +356,9 @@ struct tui_view {
 	void (*close)(struct tui *);
 	const struct tui_keyhelp *keys;
 	size_t nkeys;
+	/* the keys of the view's state when they are not keys (editing in
+	 * it): NULL, or a table and *n */
+	const struct tui_keyhelp *(*keys_now)(size_t *n);
 };
 
 /* Something the loop waits on for a module: a descriptor, or a time. */
@@ -381,6 +384,11 @@ struct tui {
 	const struct tui_view *view; /* NULL: the panes */
 	WINDOW *wed, *wout, *wstats, *wview;
 	bool help, quit_armed, close_armed, quit;
+	/* the help screen: its first line shown, the text it is filtered
+	 * by, and whether that is being typed */
+	int help_top;
+	char help_find[64];
+	bool help_finding;
 	/* a one-line question in the key bar's place */
 	const char *prompt;
 	struct buf answer;

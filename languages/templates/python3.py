@@ -2,10 +2,12 @@ import sys
 
 
 def main():
-    data = sys.stdin.buffer.read().split()
-    if not data:
+    # one line at a time: the program answers as soon as its input is
+    # typed, without waiting for the end of it
+    line = sys.stdin.readline()
+    if not line.strip():
         return
-    n = int(data[0])
+    n = int(line)
 
     print(n)
 

@@ -43,7 +43,8 @@ port=$((20000 + RANDOM % 30000))
 tm new-session -d -s t -x 110 -y 32 \
 	"cd '$work' && '$TUI' --companion=$port sum.c; echo TUI-EXITED \$?; sleep 60"
 check "the workbench opens" wait_for "sum.c"
-check "the key bar shows F6 and F7" wait_for "F6 / Alt-j judge  F7 / Alt-t tests"
+check "the key bar shows F6" wait_for "F6 / Alt-j judge"
+check "and F7" wait_for "F7 / Alt-t tests"
 check "the companion listener says where it is" wait_for "listening on 127.0.0.1:$port"
 
 # ---- judging: one wrong answer
@@ -104,7 +105,7 @@ url=http://127.0.0.1:$port/
 problem='{"name":"B. Hello, World!","group":"Codeforces - Test Round","url":"https://codeforces.com/contest/1/problem/B","interactive":false,"memoryLimit":64,"timeLimit":1500,"tests":[{"input":"1 2\n","output":"3\n"},{"input":"4 5\n","output":"9\n"}]}'
 status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data "$problem" "$url")
 eq "a problem is answered 200" "200" "$status"
-check "it is opened as a new buffer" wait_for "forge  B_Hello_World.c" 10
+check "it is opened as a new buffer" wait_for "B_Hello_World.c  [C (GCC)]  2/2" 10
 tm send-keys -t t F7
 check "F7 shows its tests" wait_re '^> sample/1 +- *$'
 check "the problem's tests: input and expected" wait_re '^1 2 +│3 *$'

@@ -29,7 +29,7 @@ check "the key bar shows the run key" wait_for "F5 / Ctrl-R run"
 tm send-keys -t t F1
 check "F1 lists every key" wait_for "in the output, while running: stop the program"
 tm send-keys -t t Escape
-check "any key closes the help" wait_gone "any key closes"
+check "Esc closes the help" wait_gone "Esc closes"
 tm send-keys -t t F10
 check "F10 opens the limits form" wait_for "Limits of the next run"
 tm send-keys -t t Down Down Enter BSpace BSpace BSpace BSpace
