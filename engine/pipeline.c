@@ -38,7 +38,10 @@ pipeline_classify(const struct box_result *r, const struct limits *l,
 		snprintf(detail, size, "%s", r->message);
 		return VERDICT_IE;
 	case BOX_SYSCALL:
-		if (r->syscall[0] == '\0')
+		if (r->syscall[0] == '\0' && r->message[0] != '\0')
+			/* the backend says why it cannot name the call */
+			snprintf(detail, size, "%s", r->message);
+		else if (r->syscall[0] == '\0')
 			/* a kernel without filter notifications: the filter
 			 * kills, and cannot say for which call */
 			snprintf(detail, size,

@@ -3,7 +3,7 @@
  * A run creates a container with the limits Forge promises (memory with
  * no swap, processes, no network unless asked, a read-only root with
  * size-limited tmpfs /work and /tmp, no capabilities, no new privileges,
- * Docker's seccomp profile, an unprivileged user, no logs kept), puts the
+ * Forge's seccomp policy, an unprivileged user, no logs kept), puts the
  * files in through the archive API (never a bind of a host path the
  * program could see), attaches to its stdin/stdout/stderr, starts it,
  * and watches it from the host: the CPU counter of its cgroup (Docker has
@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "engine/docker/docker.h"
+#include "engine/seccomp-policy.h"
 
 #define DOCKER_SAMPLE_MS    100
 #define DOCKER_STOP_WAIT_MS 10000
@@ -533,6 +534,21 @@ docker_loop(struct docker_run *r)
 	}
 }
 
+/* "seccomp=PROFILE": Forge's policy as Docker's profile, made once. A
+ * container always has a cgroup that charges its socket buffers. */
+static const char *
+docker_seccomp_opt(void)
+{
+	static struct buf opt;
+
+	if (opt.len == 0) {
+		buf_init(&opt, 0);
+		buf_printf(&opt, "seccomp=");
+		seccomp_policy_docker_json(&opt, false);
+	}
+	return buf_cstr(&opt);
+}
+
 /* The container's JSON: the limits, the mounts, the user. */
 static void
 docker_body(const struct box_spec *s, const char *image, bool host,
@@ -602,6 +618,8 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_close(&w, ']');
 	json_open(&w, "SecurityOpt", '[');
 	json_cstr(&w, NULL, "no-new-privileges");
+	/* Forge's own policy, the ns backend's: a denied call kills */
+	json_cstr(&w, NULL, docker_seccomp_opt());
 	json_close(&w, ']');
 	/* the output is streamed to Forge, never logged to the daemon's
 	 * disk */
@@ -790,14 +808,14 @@ docker_outcome(struct docker_run *r, char *err, size_t len)
 	} else if (r->killed) {
 		res->signal = SIGKILL;
 	} else if (code == 128 + SIGSYS) {
-		/* Docker's seccomp profile kills with SIGSYS; the daemon
-		 * does not say which call it was */
+		/* Forge's policy, as the container's seccomp profile,
+		 * kills with SIGSYS; the daemon does not say which call
+		 * it was */
 		res->end = BOX_SYSCALL;
 		res->signal = SIGSYS;
-		strlcpy0(res->syscall, "?", sizeof res->syscall);
 		snprintf(res->message, sizeof res->message,
-		         "killed by SIGSYS: a system call Docker's seccomp "
-		         "profile forbids (the docker backend cannot name it)");
+		         "killed by SIGSYS: a system call Forge's seccomp "
+		         "policy forbids (the docker backend cannot name it)");
 	} else if (code > 128 && code < 128 + 65) {
 		res->end = BOX_SIGNALED;
 		res->signal = (int)(code - 128);
