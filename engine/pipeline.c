@@ -187,6 +187,7 @@ pipeline_compile(struct build *b, const struct backend *be, const char *src,
 	s.envp = b->env;
 	s.ro_paths = l->paths;
 	s.image = l->image;
+	s.runtime = l->runtime;
 	s.inputs = in;
 	s.ninputs = nextra + 1;
 	s.collect = l->artifacts;
@@ -316,6 +317,7 @@ pipeline_spec(const struct build *b, struct box_spec *s)
 	s->envp = b->env;
 	s->ro_paths = b->lang->paths;
 	s->image = b->lang->image;
+	s->runtime = b->lang->runtime;
 	s->prog_dir = b->dir;
 }
 

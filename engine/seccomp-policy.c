@@ -164,7 +164,7 @@ seccomp_policy_docker_arch(void)
 }
 
 void
-seccomp_policy_docker_json(struct buf *out, bool no_sockets)
+seccomp_policy_docker_json(struct buf *out, bool no_sockets, bool kill_thread)
 {
 	struct json_writer w = {out, false};
 	const char *arch = seccomp_policy_docker_arch();
@@ -187,7 +187,9 @@ seccomp_policy_docker_json(struct buf *out, bool no_sockets)
 		json_cstr(&w, NULL, r->name);
 		json_close(&w, ']');
 		if (r->action == SECCOMP_POLICY_DENY)
-			json_cstr(&w, "action", "SCMP_ACT_KILL_PROCESS");
+			json_cstr(&w, "action",
+			          kill_thread ? "SCMP_ACT_KILL"
+			                      : "SCMP_ACT_KILL_PROCESS");
 		else {
 			json_cstr(&w, "action", "SCMP_ACT_ERRNO");
 			json_int(&w, "errnoRet", r->err);

@@ -43,7 +43,10 @@ extern const struct seccomp_policy_rule seccomp_policy_rules[];
 extern const size_t seccomp_policy_nrules;
 
 /* Docker's seccomp profile (its JSON format) for this policy: default
- * allow, each rule as an entry, denials killing the process. */
-void seccomp_policy_docker_json(struct buf *, bool no_sockets);
+ * allow, each rule as an entry, denials killing the process; with
+ * kill_thread, SCMP_ACT_KILL, for runtimes that lack KILL_PROCESS (gVisor
+ * before 2023). */
+void seccomp_policy_docker_json(struct buf *, bool no_sockets,
+                                bool kill_thread);
 
 #endif

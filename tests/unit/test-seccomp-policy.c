@@ -43,7 +43,7 @@ main(void)
 	size_t i, denied = 0;
 
 	buf_init(&b, 0);
-	seccomp_policy_docker_json(&b, false);
+	seccomp_policy_docker_json(&b, false, false);
 	v = jsonparse_parse(b.data, b.len, NULL);
 	CHECK(v != NULL);
 	CHECK_STR(jsonparse_string(jsonparse_get(v, "defaultAction"), NULL),
@@ -97,10 +97,11 @@ main(void)
 	jsonparse_free(v);
 
 	buf_reset(&b);
-	seccomp_policy_docker_json(&b, true);
+	seccomp_policy_docker_json(&b, true, true);
 	v = jsonparse_parse(b.data, b.len, NULL);
 	calls = jsonparse_get(v, "syscalls");
 	CHECK(jsonparse_len(calls) == seccomp_policy_nrules);
+	CHECK_STR(action(entry(calls, "mount", 0)), "SCMP_ACT_KILL");
 	e = entry(calls, "socketpair", 0);
 	CHECK(jsonparse_int(jsonparse_get(e, "errnoRet"), &n) && n == EACCES);
 	jsonparse_free(v);
