@@ -3,6 +3,8 @@
 # dockerd that registers runsc with --network=none and --oci-seccomp: the
 # program sees gVisor's kernel, not the host's; a subset of the verdicts
 # (OK with stdin, RE by exit code and by signal, TLE by CPU time, MLE),
+# the runtime asked by a language file (runtime = runsc) and --runtime
+# before it,
 # Forge's seccomp policy (SV), a judge, the runtime named in forge
 # doctor, and nothing of Forge's left in the daemon. Skipped, saying why,
 # where runsc is not installed or gVisor cannot start a sandbox here.
@@ -42,6 +44,22 @@ eq "stdin in, stdout out, an unprivileged user" "uid 1000 read hello" \
 check "the kernel is gVisor's, not the host's ($(uname -r))" \
 	[ "${out%% *}" != "$(uname -r)" ]
 eq "the backend is said" docker "$(j .backend)"
+
+# a language may ask for the runtime itself: runtime = runsc
+mkdir -p "$XDG_CONFIG_HOME/forge/languages"
+sed -e 's/^id = c$/id = cgv/' -e 's/^extensions = .c$/extensions = .cgv/' \
+	-e 's/^name = .*/name = C under gVisor\nruntime = runsc/' \
+	"$FORGE_SRCDIR/languages/c.lang" \
+	>"$XDG_CONFIG_HOME/forge/languages/cgv.lang"
+cp "$TEST_TMP/uname.c" "$TEST_TMP/uname.cgv"
+forge_json "$TEST_TMP/uname.cgv" -i "$TEST_TMP/in.txt" --backend docker
+eq "runtime = runsc in a language file: OK" OK "$(j .verdict)"
+check "runtime = runsc in a language file: gVisor's kernel" \
+	[ "$(j .stdout | cut -d' ' -f1)" != "$(uname -r)" ]
+forge_json "$TEST_TMP/uname.cgv" -i "$TEST_TMP/in.txt" --backend docker \
+	--runtime runc
+eq "--runtime comes before the language's runtime" "$(uname -r)" \
+	"$(j .stdout | cut -d' ' -f1)"
 
 write exit3.c >/dev/null <<'C'
 int main(void) { return 3; }
