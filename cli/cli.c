@@ -4,6 +4,7 @@
  * for every command. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -147,6 +148,30 @@ cli_row(const struct cli_option *o, int opt)
 	return NULL;
 }
 
+/* --runtime NAME: a name as the daemon registers runtimes, given to the
+ * engine for this process's containers. */
+static int
+cli_runtime(struct cli_args *a, const char *v, char *err, size_t len)
+{
+	struct engine_config c = *engine_config();
+	size_t i;
+
+	for (i = 0; v[i] != '\0'; i++)
+		if (!isalnum((unsigned char)v[i]) &&
+		    strchr("._-", v[i]) == NULL)
+			break;
+	if (i == 0 || v[i] != '\0' || i > 64) {
+		snprintf(err, len,
+		         "'%s' is not a runtime's name (e.g. runc, runsc)", v);
+		return -1;
+	}
+	a->runtime = v;
+	/* the rest as it was: the engine copies before it lets go */
+	c.docker_runtime = (char *)v;
+	engine_configure(&c);
+	return 0;
+}
+
 /* A shared option: 0, or -1 with err. */
 static int
 cli_shared(struct cli_args *a, int key, const char *v, char *err, size_t len)
@@ -184,6 +209,8 @@ cli_shared(struct cli_args *a, int key, const char *v, char *err, size_t len)
 	case CLI_OPT_BACKEND:
 		a->backend_given = true;
 		return cli_backend(v, &a->backend, err, len);
+	case CLI_OPT_RUNTIME:
+		return cli_runtime(a, v, err, len);
 	case CLI_OPT_JSON:
 		a->json = true;
 		return 0;
@@ -267,6 +294,10 @@ cli_parse(const struct cli_command *c, int argc, char **argv,
 	free(lo);
 	if (ret >= 0)
 		return ret;
+	if (a->runtime != NULL && strcmp(a->backend->name, "docker") != 0)
+		return cli_usage_error("--runtime is for --backend docker (the "
+		                       "backend here is %s)",
+		                       a->backend->name);
 	a->argc = argc - optind;
 	a->argv = argv + optind;
 	limits_finish(&a->limits, a->set.wall);

@@ -38,6 +38,7 @@ enum {
 	CLI_OPT_COMPILE_TIME,
 	CLI_OPT_COMPILE_MEM,
 	CLI_OPT_BACKEND,
+	CLI_OPT_RUNTIME,
 	CLI_OPT_JSON,
 	CLI_OPT_NO_HISTORY,
 	CLI_OPT_DB,
@@ -89,6 +90,12 @@ struct cli_option {
 		"backend", 0, CLI_OPT_BACKEND, "NAME",                         \
 		    "sandbox backend (default ns; see 'forge doctor')"         \
 	}
+#define CLI_ROW_RUNTIME                                                        \
+	{                                                                      \
+		"runtime", 0, CLI_OPT_RUNTIME, "NAME",                         \
+		    "docker: the containers' OCI runtime, e.g. runsc for "     \
+		    "gVisor (default: the language's, else the daemon's)"      \
+	}
 #define CLI_ROW_NO_HISTORY(what)                                               \
 	{                                                                      \
 		"no-history", 0, CLI_OPT_NO_HISTORY, NULL,                     \
@@ -139,6 +146,7 @@ struct cli_args {
 	const char *lang;                           /* -l, or NULL */
 	const struct backend *backend; /* --backend's, else the default */
 	bool backend_given;
+	const char *runtime; /* --runtime, or NULL */
 	bool json, no_history;
 	const char *db; /* --db, or NULL */
 	int argc;       /* the positional arguments */

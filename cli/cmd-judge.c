@@ -60,6 +60,7 @@ static const struct cli_option judge_options[] = {
     {"interactive", 0, OPT_INTERACTIVE, NULL,
      "run the program against the validator, connected by pipes"},
     CLI_ROW_BACKEND,
+    CLI_ROW_RUNTIME,
     {"json", 0, CLI_OPT_JSON, NULL, "print one JSON object with every test"},
     CLI_ROW_NO_HISTORY("judge"),
     CLI_ROW_DB,

@@ -35,6 +35,7 @@ static const struct cli_option run_options[] = {
     CLI_ROW_FSIZE,
     {"net", 0, OPT_NET, NULL, "a private loopback network (never the host's)"},
     CLI_ROW_BACKEND,
+    CLI_ROW_RUNTIME,
     {"json", 0, CLI_OPT_JSON, NULL, "print one JSON object with the result"},
     CLI_ROW_NO_HISTORY("run"),
     CLI_ROW_DB,

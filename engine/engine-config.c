@@ -65,6 +65,7 @@ engine_config_env(struct engine_config *c)
 	v = getenv("FORGE_NO_CGROUP");
 	c->no_cgroup = v != NULL && *v != '\0';
 	c->docker_host = engine_config_dup(getenv("DOCKER_HOST"));
+	c->docker_runtime = engine_config_dup(getenv("FORGE_DOCKER_RUNTIME"));
 }
 
 void
@@ -74,20 +75,27 @@ engine_config_free(struct engine_config *c)
 	free(c->data_dir);
 	free(c->user_dir);
 	free(c->docker_host);
+	free(c->docker_runtime);
 	memset(c, 0, sizeof *c);
 }
 
-/* From now on, in this process; the engine keeps a copy. */
+/* From now on, in this process; the engine keeps a copy, made before it
+ * lets go of the last one (c may be what engine_config() gave). */
 void
 engine_configure(const struct engine_config *c)
 {
+	struct engine_config n = {
+	    .cache_dir = engine_config_dup(c->cache_dir),
+	    .cache_max = c->cache_max,
+	    .data_dir = engine_config_dup(c->data_dir),
+	    .user_dir = engine_config_dup(c->user_dir),
+	    .no_cgroup = c->no_cgroup,
+	    .docker_host = engine_config_dup(c->docker_host),
+	    .docker_runtime = engine_config_dup(c->docker_runtime),
+	};
+
 	engine_config_free(&engine_cfg);
-	engine_cfg.cache_dir = engine_config_dup(c->cache_dir);
-	engine_cfg.cache_max = c->cache_max;
-	engine_cfg.data_dir = engine_config_dup(c->data_dir);
-	engine_cfg.user_dir = engine_config_dup(c->user_dir);
-	engine_cfg.no_cgroup = c->no_cgroup;
-	engine_cfg.docker_host = engine_config_dup(c->docker_host);
+	engine_cfg = n;
 	engine_configured = true;
 }
 

@@ -57,6 +57,10 @@ struct engine_config {
 	bool no_cgroup;     /* limits by rlimits alone (FORGE_NO_CGROUP) */
 	char *docker_host;  /* the docker backend's daemon: DOCKER_HOST
 	                       (unix://PATH); NULL: /var/run/docker.sock */
+	/* the docker backend's OCI runtime (runsc for gVisor):
+	 * FORGE_DOCKER_RUNTIME or --runtime, before a language's; NULL:
+	 * the daemon's default */
+	char *docker_runtime;
 };
 void engine_config_env(struct engine_config *);
 void engine_config_free(struct engine_config *);
@@ -212,6 +216,8 @@ struct box_spec {
 	                      the same command (only stdin differs), and taken
 	                      from the last */
 	const char *image; /* docker: the language's image; NULL: Forge's */
+	/* docker: the language's OCI runtime, or NULL */
+	const char *runtime;
 };
 
 struct box_result {
@@ -308,6 +314,7 @@ struct language {
 	char **env;       /* KEY=VALUE inside the sandbox */
 	struct limits compile_limits;
 	char *image;   /* for the docker backend */
+	char *runtime; /* the docker backend's OCI runtime (runsc) */
 	char *package; /* the Debian package with the toolchain */
 	char *file;    /* where it was defined */
 	struct language_syntax *syntax; /* [syntax], for the editor: see

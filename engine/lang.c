@@ -336,6 +336,8 @@ lang_handler(void *user, const char *section, const char *key,
 		}
 		if (strcmp(key, "image") == 0)
 			return lang_set_str(&l->image, value);
+		if (strcmp(key, "runtime") == 0)
+			return lang_set_str(&l->runtime, value);
 		if (strcmp(key, "package") == 0)
 			return lang_set_str(&l->package, value);
 		snprintf(p->err, sizeof p->err,
@@ -520,6 +522,7 @@ lang_free(struct language *l)
 	util_free_words(l->paths);
 	util_free_words(l->env);
 	free(l->image);
+	free(l->runtime);
 	free(l->package);
 	free(l->file);
 	if (l->syntax != NULL)

@@ -38,7 +38,10 @@ pipeline_classify(const struct box_result *r, const struct limits *l,
 		snprintf(detail, size, "%s", r->message);
 		return VERDICT_IE;
 	case BOX_SYSCALL:
-		if (r->syscall[0] == '\0')
+		if (r->syscall[0] == '\0' && r->message[0] != '\0')
+			/* the backend says why it cannot name the call */
+			snprintf(detail, size, "%s", r->message);
+		else if (r->syscall[0] == '\0')
 			/* a kernel without filter notifications: the filter
 			 * kills, and cannot say for which call */
 			snprintf(detail, size,
@@ -184,6 +187,7 @@ pipeline_compile(struct build *b, const struct backend *be, const char *src,
 	s.envp = b->env;
 	s.ro_paths = l->paths;
 	s.image = l->image;
+	s.runtime = l->runtime;
 	s.inputs = in;
 	s.ninputs = nextra + 1;
 	s.collect = l->artifacts;
@@ -313,6 +317,7 @@ pipeline_spec(const struct build *b, struct box_spec *s)
 	s->envp = b->env;
 	s->ro_paths = b->lang->paths;
 	s->image = b->lang->image;
+	s->runtime = b->lang->runtime;
 	s->prog_dir = b->dir;
 }
 

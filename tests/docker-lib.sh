@@ -4,7 +4,9 @@
 # data root, exec root, pid file and socket under the test's directory,
 # no iptables and no bridge; it is stopped, and what it mounted is
 # unmounted, when the test exits. DOCKER_HOST points forge at it, and
-# Forge's image is built in it (no registry).
+# Forge's image is built in it (no registry). Where runsc (gVisor) is
+# installed the daemon registers it, with no network of its own, and
+# DOCKER_RUNSC is runsc's path (else empty).
 
 docker_stop() {
 	local pid
@@ -36,7 +38,15 @@ docker_start() {
 	# short: a unix socket's path has a length limit
 	DOCKER_DIR=$(mktemp -d /tmp/fdk.XXXXXX)
 	trap docker_stop EXIT
-	dockerd --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
+	DOCKER_RUNSC=$(command -v runsc || true)
+	if [ -n "$DOCKER_RUNSC" ]; then
+		printf '{"runtimes": {"runsc": {"path": "%s", %s}}}\n' \
+			"$DOCKER_RUNSC" '"runtimeArgs": ["--network=none", "--oci-seccomp"]' \
+			>"$DOCKER_DIR/daemon.json"
+	else
+		echo '{}' >"$DOCKER_DIR/daemon.json"
+	fi
+	dockerd --config-file "$DOCKER_DIR/daemon.json" --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
 		--pidfile "$DOCKER_DIR/pid" -H "unix://$DOCKER_DIR/sock" \
 		--iptables=false --bridge=none >"$DOCKER_DIR/log" 2>&1 &
 	DOCKER_PID=$!

@@ -3,7 +3,7 @@
  * A run creates a container with the limits Forge promises (memory with
  * no swap, processes, no network unless asked, a read-only root with
  * size-limited tmpfs /work and /tmp, no capabilities, no new privileges,
- * Docker's seccomp profile, an unprivileged user, no logs kept), puts the
+ * Forge's seccomp policy, an unprivileged user, no logs kept), puts the
  * files in through the archive API (never a bind of a host path the
  * program could see), attaches to its stdin/stdout/stderr, starts it,
  * and watches it from the host: the CPU counter of its cgroup (Docker has
@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "engine/docker/docker.h"
+#include "engine/seccomp-policy.h"
 
 #define DOCKER_SAMPLE_MS    100
 #define DOCKER_STOP_WAIT_MS 10000
@@ -533,6 +534,42 @@ docker_loop(struct docker_run *r)
 	}
 }
 
+/* The OCI runtime the run's container gets: the user's setting (its
+ * option or FORGE_DOCKER_RUNTIME), else the language's, else NULL, the
+ * daemon's default (runc). */
+static const char *
+docker_runtime(const struct box_spec *s)
+{
+	const char *rt = engine_config()->docker_runtime;
+
+	return rt != NULL && rt[0] != '\0' ? rt : s->runtime;
+}
+
+/* Whether the runtime is gVisor's: it applies the profile itself (when
+ * registered with --oci-seccomp) and knows no SCMP_ACT_KILL_PROCESS. */
+static bool
+docker_runtime_gvisor(const char *rt)
+{
+	return rt != NULL && strncmp(rt, "runsc", 5) == 0;
+}
+
+/* "seccomp=PROFILE": Forge's policy as Docker's profile, made once per
+ * kind. A container always has a cgroup that charges its socket
+ * buffers. */
+static const char *
+docker_seccomp_opt(bool gvisor)
+{
+	static struct buf opt[2];
+	struct buf *b = &opt[gvisor];
+
+	if (b->len == 0) {
+		buf_init(b, 0);
+		buf_printf(b, "seccomp=");
+		seccomp_policy_docker_json(b, false, gvisor);
+	}
+	return buf_cstr(b);
+}
+
 /* The container's JSON: the limits, the mounts, the user. */
 static void
 docker_body(const struct box_spec *s, const char *image, bool host,
@@ -573,6 +610,8 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_bool(&w, "NetworkDisabled", !l->net);
 	docker_labels(&w);
 	json_open(&w, "HostConfig", '{');
+	if (docker_runtime(s) != NULL)
+		json_cstr(&w, "Runtime", docker_runtime(s));
 	/* memory with no swap beyond it: an OOM kill is MLE */
 	json_int(&w, "Memory", (long long)l->mem_bytes);
 	json_int(&w, "MemorySwap", (long long)l->mem_bytes);
@@ -580,8 +619,11 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_int(&w, "PidsLimit", (long long)l->pids + 1);
 	if (!l->net)
 		json_cstr(&w, "NetworkMode", "none");
-	/* the program is never PID 1: Docker's init reaps and reports */
-	json_bool(&w, "Init", true);
+	/* the program is never PID 1: Docker's init reaps and reports.
+	 * Under gVisor, whose kernel ends the sandbox with its first
+	 * process, the program is PID 1: Docker's init reports exit
+	 * code 2 there for a program that read its stdin and exited 0 */
+	json_bool(&w, "Init", !docker_runtime_gvisor(docker_runtime(s)));
 	/* nothing of the image is writable; /work and /tmp are bounded */
 	json_bool(&w, "ReadonlyRootfs", true);
 	json_open(&w, "Tmpfs", '{');
@@ -602,6 +644,9 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_close(&w, ']');
 	json_open(&w, "SecurityOpt", '[');
 	json_cstr(&w, NULL, "no-new-privileges");
+	/* Forge's own policy, the ns backend's: a denied call kills */
+	json_cstr(&w, NULL,
+	          docker_seccomp_opt(docker_runtime_gvisor(docker_runtime(s))));
 	json_close(&w, ']');
 	/* the output is streamed to Forge, never logged to the daemon's
 	 * disk */
@@ -790,14 +835,14 @@ docker_outcome(struct docker_run *r, char *err, size_t len)
 	} else if (r->killed) {
 		res->signal = SIGKILL;
 	} else if (code == 128 + SIGSYS) {
-		/* Docker's seccomp profile kills with SIGSYS; the daemon
-		 * does not say which call it was */
+		/* Forge's policy, as the container's seccomp profile,
+		 * kills with SIGSYS; the daemon does not say which call
+		 * it was */
 		res->end = BOX_SYSCALL;
 		res->signal = SIGSYS;
-		strlcpy0(res->syscall, "?", sizeof res->syscall);
 		snprintf(res->message, sizeof res->message,
-		         "killed by SIGSYS: a system call Docker's seccomp "
-		         "profile forbids (the docker backend cannot name it)");
+		         "killed by SIGSYS: a system call Forge's seccomp "
+		         "policy forbids (the docker backend cannot name it)");
 	} else if (code > 128 && code < 128 + 65) {
 		res->end = BOX_SIGNALED;
 		res->signal = (int)(code - 128);
@@ -862,6 +907,13 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 	            stdin_open, &body);
 	if (docker_create(r.api, &body, r.id, sizeof r.id, err, sizeof err) <
 	    0) {
+		if (docker_runtime(spec) != NULL && strstr(err, "runtime"))
+			snprintf(
+			    err + strlen(err), sizeof err - strlen(err),
+			    " (the daemon lacks the runtime '%s': 'forge "
+			    "doctor --backend docker' says how to register "
+			    "it)",
+			    docker_runtime(spec));
 		docker_run_fail(res, err);
 		goto out;
 	}
@@ -1130,9 +1182,15 @@ docker_doctor(struct backend_check *c, size_t max)
 		        ?: "?");
 		if (!runsc) {
 			c[n].status = 1;
-			snprintf(c[n].fix, sizeof c[n].fix,
-			         "for gVisor, install runsc and register it "
-			         "('runsc install', then restart dockerd)");
+			snprintf(
+			    c[n].fix, sizeof c[n].fix,
+			    "for gVisor (--runtime runsc): apt-get install "
+			    "runsc, then register it with the daemon "
+			    "(dockerd --add-runtime runsc=/usr/bin/runsc, or "
+			    "in daemon.json \"runtimes\": {\"runsc\": "
+			    "{\"path\": \"/usr/bin/runsc\", "
+			    "\"runtimeArgs\": [\"--network=none\"]}}) and "
+			    "restart it");
 		}
 		buf_free(&names);
 		jsonparse_free(v);

@@ -1,21 +1,18 @@
-/* The system call filter. Default allow; a deny list of kernel attack
- * surface that contest and teaching programs never need. A denied call
+/* The system call filter, built from Forge's policy (engine/
+ * seccomp-policy.c, which the docker backend reads too). A denied call
  * stops the run with verdict SV: the filter hands it to the sandbox's init
  * (SCMP_ACT_NOTIFY), which learns its name, so the program cannot catch or
  * hide it. Kernels without user notification kill the process instead. */
 #include "config.h"
 
 #include <errno.h>
-#include <linux/sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -23,81 +20,13 @@
 #include <unistd.h>
 
 #include "engine/ns/ns.h"
-
-#ifndef AF_VSOCK
-#define AF_VSOCK 40
-#endif
-#ifndef AF_ALG
-#define AF_ALG 38
-#endif
+#include "engine/seccomp-policy.h"
 
 struct ns_seccomp {
 	scmp_filter_ctx ctx;
 	bool notify;
 	/* the program, generated once: each run only loads it */
 	struct sock_fprog prog;
-};
-
-/* Each entry: a call and the threat it blocks. */
-static const char *const ns_seccomp_denied[] = {
-    /* reshaping the file system view; mount code is attack surface */
-    "mount",
-    "umount2",
-    "pivot_root",
-    "chroot",
-    "move_mount",
-    "open_tree",
-    "fsopen",
-    "fsconfig",
-    "fsmount",
-    "fspick",
-    "mount_setattr",
-    /* new namespaces expose root-only kernel code to the program */
-    "unshare",
-    "setns",
-    /* keyrings are not namespaced: they reach the host's keys */
-    "keyctl",
-    "add_key",
-    "request_key",
-    /* the BPF verifier and perf are among the most exploited paths */
-    "bpf",
-    "perf_event_open",
-    /* tampering with other processes (the init, each other) */
-    "ptrace",
-    "process_vm_readv",
-    "process_vm_writev",
-    /* loading kernels and modules, rebooting, swap, accounting */
-    "kexec_load",
-    "kexec_file_load",
-    "init_module",
-    "finit_module",
-    "delete_module",
-    "reboot",
-    "swapon",
-    "swapoff",
-    "acct",
-    "quotactl",
-    /* the kernel log, raw port I/O, the host's clocks */
-    "syslog",
-    "iopl",
-    "ioperm",
-    "settimeofday",
-    "clock_settime",
-    "clock_adjtime",
-    "adjtimex",
-    /* file handles bypass the mount tree (the "shocker" escape) */
-    "open_by_handle_at",
-    "name_to_handle_at",
-    /* userfaultfd makes kernel races easy to win */
-    "userfaultfd",
-    /* old or host-wide interfaces */
-    "lookup_dcookie",
-    "vhangup",
-    "nfsservctl",
-    "uselib",
-    "fanotify_init",
-    "sethostname",
-    "setdomainname",
 };
 
 static int
@@ -254,65 +183,27 @@ ns_seccomp_build(bool no_sockets, char *err, size_t errlen)
 	/* Loading requires no_new_privs; the init sets it explicitly too. */
 	seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, 1);
 
-	for (i = 0; r == 0 && i < sizeof ns_seccomp_denied / sizeof(char *);
-	     i++)
-		r = ns_seccomp_add(f, deny, ns_seccomp_denied[i], 0, NULL);
+	for (i = 0; r == 0 && i < seccomp_policy_nrules; i++) {
+		const struct seccomp_policy_rule *p = &seccomp_policy_rules[i];
+		uint32_t act = p->action == SECCOMP_POLICY_DENY
+		                   ? deny
+		                   : SCMP_ACT_ERRNO((uint32_t)p->err);
+		struct scmp_arg_cmp c;
 
-	/* clone() creating namespaces: deny each namespace bit */
-	if (r == 0) {
-		static const unsigned long bits[] = {
-		    CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,   CLONE_NEWNET,
-		    CLONE_NEWIPC, CLONE_NEWUTS,  CLONE_NEWCGROUP};
-		for (i = 0; r == 0 && i < sizeof bits / sizeof bits[0]; i++) {
-			struct scmp_arg_cmp b =
-			    SCMP_A0(SCMP_CMP_MASKED_EQ, bits[i], bits[i]);
-			r = ns_seccomp_add(f, deny, "clone", 1, &b);
+		if (p->no_sockets && !no_sockets)
+			continue;
+		if (p->cmp == SECCOMP_POLICY_ANY) {
+			r = ns_seccomp_add(f, act, p->name, 0, NULL);
+			continue;
 		}
+		c = (struct scmp_arg_cmp){
+		    .arg = p->arg,
+		    .op = p->cmp == SECCOMP_POLICY_EQ ? SCMP_CMP_EQ
+		                                      : SCMP_CMP_MASKED_EQ,
+		    .datum_a = p->cmp == SECCOMP_POLICY_EQ ? p->value : p->mask,
+		    .datum_b = p->value};
+		r = ns_seccomp_add(f, act, p->name, 1, &c);
 	}
-	/* clone3 passes its flags in memory a filter cannot read: make it
-	 * look absent so libc falls back to clone(), which is checked. */
-	if (r == 0)
-		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0,
-		                   NULL);
-	/* io_uring: a large, often-exploited surface; absent, libraries
-	 * fall back to ordinary calls. */
-	if (r == 0)
-		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS), "io_uring_setup",
-		                   0, NULL);
-	if (r == 0)
-		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS), "io_uring_enter",
-		                   0, NULL);
-	if (r == 0)
-		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(ENOSYS),
-		                   "io_uring_register", 0, NULL);
-	/* TIOCSTI/TIOCLINUX push keystrokes into a terminal; TIOCSETD
-	 * loads line disciplines (a known escalation path). */
-	if (r == 0) {
-		unsigned long reqs[] = {TIOCSTI, TIOCLINUX, TIOCSETD};
-		for (i = 0; r == 0 && i < 3; i++) {
-			struct scmp_arg_cmp c =
-			    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, reqs[i]);
-			r = ns_seccomp_add(f, deny, "ioctl", 1, &c);
-		}
-	}
-	/* vsock is not network-namespaced: it would reach the hypervisor;
-	 * AF_ALG is kernel crypto code with a history of holes. */
-	if (r == 0) {
-		int fams[] = {AF_VSOCK, AF_ALG};
-		for (i = 0; r == 0 && i < 2; i++) {
-			struct scmp_arg_cmp c =
-			    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fams[i]);
-			r = ns_seccomp_add(f, SCMP_ACT_ERRNO(EAFNOSUPPORT),
-			                   "socket", 1, &c);
-		}
-	}
-	/* no cgroup to charge socket buffers to: no sockets at all */
-	if (r == 0 && no_sockets)
-		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(EACCES), "socket", 0,
-		                   NULL);
-	if (r == 0 && no_sockets)
-		r = ns_seccomp_add(f, SCMP_ACT_ERRNO(EACCES), "socketpair", 0,
-		                   NULL);
 	if (r != 0) {
 		snprintf(err, errlen, "building the seccomp filter: %s",
 		         strerror(-r));
