@@ -36,6 +36,8 @@ docker_start() {
 	"$FORGE" doctor --backend docker --json 2>/dev/null | grep -q '"docker' ||
 		skip "this forge was built without the docker backend (no libcurl)"
 	# short: a unix socket's path has a length limit
+	# a daemon takes the host's memory while it runs
+	memory_exclusive
 	DOCKER_DIR=$(mktemp -d /tmp/fdk.XXXXXX)
 	trap docker_stop EXIT
 	DOCKER_RUNSC=$(command -v runsc || true)
@@ -48,7 +50,7 @@ docker_start() {
 	fi
 	dockerd --config-file "$DOCKER_DIR/daemon.json" --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" \
 		--pidfile "$DOCKER_DIR/pid" -H "unix://$DOCKER_DIR/sock" \
-		--iptables=false --bridge=none >"$DOCKER_DIR/log" 2>&1 &
+		--iptables=false --bridge=none >"$DOCKER_DIR/log" 2>&1 9>&- &
 	DOCKER_PID=$!
 	export DOCKER_HOST="unix://$DOCKER_DIR/sock"
 	for _ in $(seq 300); do

@@ -50,6 +50,15 @@ eq() {
 	fi
 }
 
+# memory_exclusive: this test measures the host's free memory, or takes
+# much of it (a VM, a Docker daemon): it waits until no other such test
+# runs, so that one does not read the other's memory as its own. The lock
+# is fd 9 (a daemon the test starts is given its stdio without it).
+memory_exclusive() {
+	exec 9>"${TMPDIR:-/tmp}/forge-tests-memory.lock"
+	flock 9
+}
+
 skip() {
 	echo "SKIP: $*" >&2
 	exit 77

@@ -18,6 +18,8 @@ if ldd "$busybox" >/dev/null 2>&1; then
 fi
 [ -s "$kernel/vmlinuz" ] && [ -s "$kernel/modules/order" ] ||
 	skip "no test kernel in $kernel (scripts/fetch-vm-kernel.sh $kernel)"
+# the VM takes 1 GiB of the host's memory while it runs
+memory_exclusive
 case "$FORGE$FORGE_SRCDIR" in
 *" "* | *,*) skip "the paths to forge must have no spaces or commas" ;;
 esac

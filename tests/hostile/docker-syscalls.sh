@@ -21,11 +21,6 @@ attempt() {
 		--backend docker
 }
 
-# the host's mounts, but for those of the private dockerds (this test's
-# and others', tests/docker-lib.sh: /tmp/fdk.*)
-host_mounts() {
-	cut -d' ' -f4- /proc/self/mountinfo | grep -v '/fdk\.' | sort
-}
 mounts_before=$(host_mounts)
 attempt getpid
 eq "getpid: verdict" OK "$(j .verdict)"

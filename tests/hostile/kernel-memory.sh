@@ -12,6 +12,7 @@
 . "$FORGE_SRCDIR/tests/hostile/progs/common.sh"
 need_sandbox
 need_lang c
+memory_exclusive
 
 avail_mb() {
 	echo $(($(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))

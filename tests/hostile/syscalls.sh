@@ -17,13 +17,6 @@ attempt() {
 	forge_json "$PROGS/syscalls.c" -i "$TEST_TMP/what.in"
 }
 
-# the host's mounts, but for those of a private dockerd that a docker
-# test running alongside starts (its layers, its runtime's state)
-host_mounts() {
-	cut -d' ' -f4- /proc/self/mountinfo |
-		grep -vE '^[^ ]+ (/tmp/fdk\.|/run/docker|/run/containerd|/var/lib/docker)' |
-		sort
-}
 mounts_before=$(host_mounts)
 attempt getpid
 eq "getpid: verdict" OK "$(j .verdict)"

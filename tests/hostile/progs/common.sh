@@ -7,6 +7,15 @@ token() {
 	od -An -N8 -tx1 /dev/urandom | tr -d ' \n'
 }
 
+# host_mounts: the host's mount table, but for the mounts of a private
+# dockerd that a docker test running alongside starts (its layers and its
+# runtime's state, under /tmp/fdk.*): what a program must never change
+host_mounts() {
+	cut -d' ' -f4- /proc/self/mountinfo |
+		grep -vE '^[^ ]+ (/tmp/fdk\.|/run/docker|/run/containerd|/var/lib/docker)' |
+		sort
+}
+
 # host_cc PROG: compiles progs/PROG.c on the host for a control run (the
 # same attack with no sandbox, to show the test's check does catch it);
 # prints the binary's path, or nothing when there is no compiler.
