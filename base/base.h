@@ -126,5 +126,7 @@ const char *jsonparse_string(const struct jsonparse_value *, size_t *len);
 char *jsonparse_strdup(const struct jsonparse_value *, size_t *len);
 double jsonparse_number(const struct jsonparse_value *);
 bool jsonparse_int(const struct jsonparse_value *, int64_t *);
+void jsonparse_output(const struct jsonparse_value *, const char *key,
+                      struct buf *);
 
 #endif

@@ -680,3 +680,22 @@ jsonparse_int(const struct jsonparse_value *v, int64_t *out)
 	*out = (int64_t)d;
 	return true;
 }
+
+/* What json_output wrote as key in the object o, read back as the exact
+ * bytes (its key_base64 twin where the text was not UTF-8, which the
+ * string shows as U+FFFD), appended to out; nothing when absent. */
+void
+jsonparse_output(const struct jsonparse_value *o, const char *key,
+                 struct buf *out)
+{
+	char k[64];
+	const char *s;
+	size_t n;
+
+	snprintf(k, sizeof k, "%s_base64", key);
+	if ((s = jsonparse_string(jsonparse_get(o, k), &n)) != NULL &&
+	    json_unbase64(out, s, n) == 0)
+		return;
+	if ((s = jsonparse_string(jsonparse_get(o, key), &n)) != NULL)
+		buf_add(out, s, n);
+}

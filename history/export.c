@@ -12,14 +12,10 @@
 #define EXPORT_FORMAT  "forge-run"
 #define EXPORT_VERSION 1
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 static void
 export_bytes(struct json_writer *w, const char *key, const char *p, size_t n)
 {
 	struct buf enc;
-	size_t i;
 
 	if (p == NULL) {
 		json_null(w, key);
@@ -31,20 +27,7 @@ export_bytes(struct json_writer *w, const char *key, const char *p, size_t n)
 		return;
 	}
 	buf_init(&enc, 0);
-	for (i = 0; i < n; i += 3) {
-		unsigned v = (unsigned char)p[i] << 16;
-		char q[4];
-
-		if (i + 1 < n)
-			v |= (unsigned char)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= (unsigned char)p[i + 2];
-		q[0] = b64[(v >> 18) & 63];
-		q[1] = b64[(v >> 12) & 63];
-		q[2] = i + 1 < n ? b64[(v >> 6) & 63] : '=';
-		q[3] = i + 2 < n ? b64[v & 63] : '=';
-		buf_add(&enc, q, 4);
-	}
+	json_base64(&enc, p, n);
 	json_open(w, key, '{');
 	json_str(w, "base64", buf_cstr(&enc), enc.len);
 	json_close(w, '}');
@@ -162,14 +145,6 @@ history_export(const struct history_run *r, struct buf *out)
 
 /* ---- import ------------------------------------------------------------ */
 
-static int
-b64_value(char c)
-{
-	const char *p = strchr(b64, c);
-
-	return c != '\0' && p != NULL ? (int)(p - b64) : -1;
-}
-
 /* True when v is absent or null, which only an optional key may be; err
  * says so for the others. */
 static bool
@@ -191,8 +166,7 @@ import_bytes(const struct jsonparse_value *o, const char *key, bool optional,
 	const struct jsonparse_value *v = jsonparse_get(o, key), *b;
 	struct buf d;
 	const char *s;
-	unsigned acc = 0;
-	int bits = 0;
+	size_t n;
 
 	*out = NULL;
 	*len = 0;
@@ -209,20 +183,11 @@ import_bytes(const struct jsonparse_value *o, const char *key, bool optional,
 		return -1;
 	}
 	buf_init(&d, 0);
-	for (s = jsonparse_string(b, NULL); *s != '\0' && *s != '='; s++) {
-		int x = b64_value(*s);
-		if (x < 0) {
-			snprintf(err, errlen, "\"%s\": not base64", key);
-			buf_free(&d);
-			return -1;
-		}
-		acc = (acc << 6) | (unsigned)x;
-		bits += 6;
-		if (bits >= 8) {
-			char c = (char)((acc >> (bits - 8)) & 0xff);
-			buf_add(&d, &c, 1);
-			bits -= 8;
-		}
+	s = jsonparse_string(b, &n);
+	if (json_unbase64(&d, s, n) < 0) {
+		snprintf(err, errlen, "\"%s\": not base64", key);
+		buf_free(&d);
+		return -1;
 	}
 	*out = buf_cstr(&d);
 	*len = d.len;

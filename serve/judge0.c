@@ -481,24 +481,6 @@ struct judge0_view {
 	bool utf8_bad; /* a text is not UTF-8 and b64 is off */
 };
 
-/* A result's output member, exact (its _base64 twin when the bytes are
- * not UTF-8). */
-static void
-judge0_output(const struct jsonparse_value *res, const char *key,
-              struct buf *out)
-{
-	char k[64];
-	const char *s;
-	size_t n;
-
-	snprintf(k, sizeof k, "%s_base64", key);
-	if ((s = jsonparse_string(jsonparse_get(res, k), &n)) != NULL &&
-	    json_unbase64(out, s, n) == 0)
-		return;
-	if ((s = jsonparse_string(jsonparse_get(res, key), &n)) != NULL)
-		buf_add(out, s, n);
-}
-
 /* The result's signal ("SIGSEGV", "signal 40") as a number; 0: none. */
 static int
 judge0_signal(const struct jsonparse_value *res)
@@ -607,9 +589,9 @@ judge0_view_load(struct serve *s, const char *token, int64_t job, bool b64,
 	            : v->job.state == QUEUE_RUNNING ? J0_PROCESSING
 	                                            : J0_INTERNAL;
 	if (v->res != NULL && v->job.state == QUEUE_DONE) {
-		judge0_output(v->res, "stdout", &v->stdout_);
-		judge0_output(v->res, "stderr", &v->stderr_);
-		judge0_output(v->res, "compile_output", &v->compile);
+		jsonparse_output(v->res, "stdout", &v->stdout_);
+		jsonparse_output(v->res, "stderr", &v->stderr_);
+		jsonparse_output(v->res, "compile_output", &v->compile);
 		if (jsonparse_is(
 		        jsonparse_get(v->kept, "redirect_stderr_to_stdout"),
 		        JSONPARSE_TRUE)) {

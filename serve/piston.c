@@ -349,24 +349,6 @@ piston_stage(struct json_writer *w, const char *key, const char *out,
 	buf_free(&both);
 }
 
-/* A result's output member as bytes (its _base64 twin when the bytes
- * are not UTF-8; json_str shows those as U+FFFD). */
-static void
-piston_output(const struct jsonparse_value *res, const char *key,
-              struct buf *out)
-{
-	char k[64];
-	const char *s;
-	size_t n;
-
-	snprintf(k, sizeof k, "%s_base64", key);
-	if ((s = jsonparse_string(jsonparse_get(res, k), &n)) != NULL &&
-	    json_unbase64(out, s, n) == 0)
-		return;
-	if ((s = jsonparse_string(jsonparse_get(res, key), &n)) != NULL)
-		buf_add(out, s, n);
-}
-
 /* The finished job in Piston's shape. */
 static void
 piston_show(struct serve *s, int64_t job, struct http_response *r)
@@ -409,9 +391,9 @@ piston_show(struct serve *s, int64_t job, struct http_response *r)
 	buf_init(&out, 0);
 	buf_init(&err, 0);
 	buf_init(&comp, 0);
-	piston_output(res, "stdout", &out);
-	piston_output(res, "stderr", &err);
-	piston_output(res, "compile_output", &comp);
+	jsonparse_output(res, "stdout", &out);
+	jsonparse_output(res, "stderr", &err);
+	jsonparse_output(res, "compile_output", &comp);
 	zero = jsonparse_parse(ce ? "1" : "0", 1, &e);
 	version = piston_version(l, s->opts->backend);
 	json_open(&w, NULL, '{');

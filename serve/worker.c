@@ -178,45 +178,38 @@ worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
 	}
 }
 
-/* The judge into the history: its id, or 0. */
+/* The judge into the history, as every face records one: its id, or 0.
+ * The file and the test set are named by the job ("api:ID"). */
 static int64_t
 worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
                     struct worker_judge *wj, const struct build *b,
                     const struct report_judge *x, char *herr, size_t len)
 {
-	struct history_run h;
-	char hash[65];
+	char *file, *testset,
+	    *toolchain = cache_toolchain(j->lang, s->opts->backend);
+	struct history_recorder_judge r;
 	int64_t hid;
 
-	history_run_init(&h);
-	h.created = history_recorder_now();
-	h.kind = xstrdup("judge");
-	xasprintf(&h.file, "api:%lld/%s", (long long)id, j->source_name);
-	h.language = xstrdup(j->lang->id);
-	h.toolchain = cache_toolchain(j->lang, s->opts->backend);
-	h.source = xstrndup(j->source, j->source_len);
-	h.source_len = j->source_len;
-	cache_sha256(j->source, j->source_len, hash);
-	h.source_hash = xstrdup(hash);
-	h.stdin_data = xstrdup("");
-	h.limits = x->limits;
-	h.backend = xstrdup(x->backend);
-	h.enforced_by = x->enforced_by ? xstrdup(x->enforced_by) : NULL;
-	h.verdict = xstrdup(verdict_name(x->verdict));
-	h.detail = xstrdup(x->detail);
-	h.time_ms = (int64_t)wj->max_time;
-	h.memory_kb = (int64_t)wj->max_mem;
-	h.compile =
-	    xstrndup(b->compile_output.data ? b->compile_output.data : "",
-	             b->compile_output.len);
-	h.compile_len = b->compile_output.len;
-	xasprintf(&h.testset, "api:%lld", (long long)id);
-	h.tests = wj->tests;
-	h.ntests = wj->ntests;
+	xasprintf(&file, "api:%lld/%s", (long long)id, j->source_name);
+	xasprintf(&testset, "api:%lld", (long long)id);
+	r = (struct history_recorder_judge){
+	    .file = file,
+	    .lang = j->lang,
+	    .toolchain = toolchain,
+	    .src = j->source,
+	    .src_len = j->source_len,
+	    .build = b,
+	    .x = x,
+	    .testset = testset,
+	    .tests = wj->tests,
+	    .ntests = wj->ntests,
+	};
 	wj->tests = NULL;
 	wj->ntests = 0;
-	hid = history_recorder_save(s->history_db, &h, herr, len);
-	history_run_free(&h);
+	hid = history_recorder_judge(s->history_db, &r, herr, len);
+	free(file);
+	free(testset);
+	free(toolchain);
 	return hid;
 }
 
