@@ -18,6 +18,7 @@
 . "$FORGE_SRCDIR/tests/hostile/progs/common.sh"
 need_sandbox
 need_lang c
+memory_exclusive
 [ -x /usr/bin/python3 ] || skip "the host's lock probe needs /usr/bin/python3"
 
 src=$PROGS/inflight.c

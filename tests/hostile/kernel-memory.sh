@@ -18,6 +18,28 @@ avail_mb() {
 	echo $(($(sed -n 's/^MemAvailable: *\([0-9]*\) kB/\1/p' /proc/meminfo) / 1024))
 }
 
+measure_run() {
+	before=$(avail_mb)
+	low=$before
+	env "${envs[@]}" "$FORGE" run --json --no-history -m $limit \
+		-t 10 --wall 20 -i "$TEST_TMP/unix.in" \
+		"$PROGS/kmem-bomb.c" >"$TEST_TMP/k.json" \
+		2>"$TEST_TMP/k.err" &
+	bg=$!
+	while kill -0 "$bg" 2>/dev/null; do
+		a=$(avail_mb)
+		[ "$a" -lt "$low" ] && low=$a
+		sleep 0.1
+	done
+	forge_wait "$TEST_TMP/k.json"
+	drop=$((before - low))
+	queued=$(j .stdout | sed -n 's/.* \([0-9]*\) KiB queued.*/\1/p' |
+		awk '{ s += $1 } END { print int(s / 1024) }')
+	what="$mode ($(j .enforced_by)), -m $limit"
+	echo "$what: $(j .verdict), the program queued ${queued} MiB," \
+		"the host lost up to ${drop} MiB, memory_kb $(j .memory_kb)"
+}
+
 name=km$(token | cut -c1-12)
 echo "unix 4 $name" >"$TEST_TMP/unix.in"
 forge_json "$PROGS/kmem-bomb.c" -i /dev/null # compile first
@@ -28,25 +50,17 @@ for mode in default rlimit; do
 	envs=()
 	[ $mode = rlimit ] && envs=(FORGE_NO_CGROUP=1)
 	for limit in 2G 64M; do
-		before=$(avail_mb)
-		low=$before
-		env "${envs[@]}" "$FORGE" run --json --no-history -m $limit \
-			-t 10 --wall 20 -i "$TEST_TMP/unix.in" \
-			"$PROGS/kmem-bomb.c" >"$TEST_TMP/k.json" \
-			2>"$TEST_TMP/k.err" &
-		bg=$!
-		while kill -0 "$bg" 2>/dev/null; do
-			a=$(avail_mb)
-			[ "$a" -lt "$low" ] && low=$a
-			sleep 0.1
+		# The host's free memory is shared with everything else on the
+		# machine: a drop past the bound is measured again (up to three
+		# times) before it counts, while a working attack drops it every
+		# time.
+		for attempt in 1 2 3; do
+			measure_run
+			[ "$drop" -le 264 ] && break
+			[ $mode = default -a $limit = 2G ] && break
+			[ "$(j .verdict)" = MLE ] && break
+			echo "$what: the host lost ${drop} MiB, measuring again"
 		done
-		forge_wait "$TEST_TMP/k.json"
-		drop=$((before - low))
-		queued=$(j .stdout | sed -n 's/.* \([0-9]*\) KiB queued.*/\1/p' |
-			awk '{ s += $1 } END { print int(s / 1024) }')
-		what="$mode ($(j .enforced_by)), -m $limit"
-		echo "$what: $(j .verdict), the program queued ${queued} MiB," \
-			"the host lost up to ${drop} MiB, memory_kb $(j .memory_kb)"
 		if [ $mode = rlimit ]; then
 			# no socket to fill: the attack cannot start
 			check "$what: sockets refused" \

@@ -7,6 +7,7 @@
 . "$FORGE_SRCDIR/tests/hostile/progs/common.sh"
 need_sandbox
 need_lang c
+memory_exclusive
 
 name=mb$(token | cut -c1-12)
 printf 'grow\n%s\n' "$name" >"$TEST_TMP/grow.in"
