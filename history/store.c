@@ -71,6 +71,14 @@ static const char *const history_migrations[] = {
     "CREATE INDEX runs_cache ON runs(language, source_hash);",
     /* 3: runs imported from elsewhere (never served by the cache) */
     "ALTER TABLE runs ADD COLUMN imported INTEGER NOT NULL DEFAULT 0;",
+    /* 4: who asked for a run (a server's token name), and the server's
+     * job it came from: a job is recorded once however often it runs
+     * (a server killed between recording it and storing its result
+     * runs it again at its next start) */
+    "ALTER TABLE runs ADD COLUMN user TEXT;"
+    "ALTER TABLE runs ADD COLUMN job TEXT;"
+    "CREATE UNIQUE INDEX runs_job ON runs(job);"
+    "CREATE INDEX runs_user ON runs(user, created);",
 };
 
 char *

@@ -141,8 +141,8 @@ int
 queue_get(struct db *d, int64_t id, struct queue_job *j)
 {
 	sqlite3_stmt *st = queue_prepare(
-	    d, "SELECT state, token, result, history_id, worker FROM jobs"
-	       " WHERE id = ?1");
+	    d, "SELECT state, token, result, history_id, worker, created"
+	       " FROM jobs WHERE id = ?1");
 	int ret = -1;
 
 	memset(j, 0, sizeof *j);
@@ -159,10 +159,23 @@ queue_get(struct db *d, int64_t id, struct queue_job *j)
 		j->result = queue_column(st, 2);
 		j->history_id = sqlite3_column_int64(st, 3);
 		j->worker = sqlite3_column_int(st, 4);
+		j->created = sqlite3_column_double(st, 5);
 		ret = 0;
 	}
 	queue_done_with(d, st);
 	return ret;
+}
+
+/* The job's key in the history: its id and when it was accepted, so
+ * that the run is recorded once however often it runs, and a queue
+ * started afresh (its ids from 1 again) does not meet its old keys. */
+char *
+queue_job_key(const struct queue_job *j)
+{
+	char *key;
+
+	xasprintf(&key, "serve:%lld@%.6f", (long long)j->id, j->created);
+	return key;
 }
 
 void

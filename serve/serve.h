@@ -80,6 +80,10 @@ struct serve {
 	volatile bool draining;
 	struct events_stream *streams; /* suspended, under lock */
 	volatile bool streams_closed;  /* the server stops: streams end */
+	/* FORGE_SERVE_FAULT=crash-after-record (tests only): the server
+	 * and its worker are killed between a job's history row and its
+	 * result (tests/e2e/serve-record-once.sh) */
+	bool fault_crash_after_record;
 };
 void serve_notify(struct serve *);
 
@@ -124,6 +128,7 @@ struct queue_job {
 	char *result; /* JSON, when done or cancelled */
 	int64_t history_id;
 	int worker; /* pid, when running */
+	double created;
 };
 const char *queue_state_name(enum queue_state);
 int queue_init(struct db *, char *err, size_t);
@@ -132,6 +137,7 @@ int64_t queue_add(struct db *, const char *token, const char *request,
                   size_t len, char *err, size_t);
 int queue_get(struct db *, int64_t id, struct queue_job *);
 void queue_job_free(struct queue_job *);
+char *queue_job_key(const struct queue_job *);
 int64_t queue_claim(struct db *, int worker, char **request);
 int queue_finish(struct db *, int64_t id, int worker, const char *result,
                  int64_t history_id);

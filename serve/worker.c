@@ -68,10 +68,16 @@ worker_cancelled_json(int64_t id, struct buf *b)
 	json_close(&w, '}');
 }
 
+/* Who asked for a job, and its key in the history. */
+struct worker_owner {
+	const char *user; /* the token's name; NULL: no auth */
+	const char *key;  /* queue_job_key's */
+};
+
 /* One program, once: forge run's steps. */
 static void
 worker_run(const struct serve *s, int64_t id, const struct job *j,
-           struct buf *out, int64_t *history_id)
+           const struct worker_owner *who, struct buf *out, int64_t *history_id)
 {
 	const struct backend *be = s->opts->backend;
 	struct pipeline_request q = {0};
@@ -106,6 +112,8 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	                        &(struct history_recorder_run){
 	                            &r, j->lang, be, &j->limits, file,
 	                            j->source, j->source_len, toolchain});
+	h.user = who->user ? xstrdup(who->user) : NULL;
+	h.job = xstrdup(who->key);
 	*history_id =
 	    history_recorder_save(s->history_db, &h, herr, sizeof herr);
 	x.language_name = j->lang->name;
@@ -182,8 +190,9 @@ worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
  * The file and the test set are named by the job ("api:ID"). */
 static int64_t
 worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
-                    struct worker_judge *wj, const struct build *b,
-                    const struct report_judge *x, char *herr, size_t len)
+                    const struct worker_owner *who, struct worker_judge *wj,
+                    const struct build *b, const struct report_judge *x,
+                    char *herr, size_t len)
 {
 	char *file, *testset,
 	    *toolchain = cache_toolchain(j->lang, s->opts->backend);
@@ -203,6 +212,8 @@ worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
 	    .testset = testset,
 	    .tests = wj->tests,
 	    .ntests = wj->ntests,
+	    .user = who->user,
+	    .job = who->key,
 	};
 	wj->tests = NULL;
 	wj->ntests = 0;
@@ -216,7 +227,8 @@ worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
 /* Compile once, judge every test: forge judge's steps, with the
  * engine's rules (judge_prepare, judge_prepare_overall). */
 static void
-worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
+worker_judge(const struct serve *s, int64_t id, struct job *j,
+             const struct worker_owner *who, struct buf *out,
              int64_t *history_id)
 {
 	const struct backend *be = s->opts->backend;
@@ -270,8 +282,8 @@ worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
 	if (built) {
 		size_t total = wj.ntests;
 
-		*history_id = worker_judge_record(s, id, j, &wj, &build, &x,
-		                                  herr, sizeof herr);
+		*history_id = worker_judge_record(s, id, j, who, &wj, &build,
+		                                  &x, herr, sizeof herr);
 		x.total = total;
 		x.history_error = *history_id == 0 ? herr : NULL;
 	}
@@ -297,10 +309,18 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 {
 	struct job j;
 	struct buf out;
-	char err[1024];
+	struct queue_job qj;
+	struct worker_owner who = {0};
+	char err[1024], *key;
 	int64_t hid = 0;
 
 	buf_init(&out, 0);
+	if (queue_get(db, id, &qj) < 0)
+		memset(&qj, 0, sizeof qj);
+	qj.id = id;
+	key = queue_job_key(&qj);
+	who.user = qj.token;
+	who.key = key;
 	worker_events = events_writer_start(db, id);
 	if (job_parse(&j, request, strlen(request), &s->langs, err,
 	              sizeof err) < 0) {
@@ -313,16 +333,23 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		json_int(&w, "id", id);
 		json_close(&w, '}');
 	} else if (j.judge)
-		worker_judge(s, id, &j, &out, &hid);
+		worker_judge(s, id, &j, &who, &out, &hid);
 	else
-		worker_run(s, id, &j, &out, &hid);
+		worker_run(s, id, &j, &who, &out, &hid);
 	/* every event is written before the job is done */
 	events_writer_end(worker_events);
 	worker_events = NULL;
+	if (s->fault_crash_after_record && hid > 0) {
+		/* the window a crash may hit: recorded, result not stored */
+		kill(getppid(), SIGKILL);
+		raise(SIGKILL);
+	}
 	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0)
 		(void)util_write_all(done_w, &id, sizeof id);
 	job_free(&j);
 	buf_free(&out);
+	free(key);
+	queue_job_free(&qj);
 }
 
 /* Whether the server closed the queue's bell: it is draining or gone. */
