@@ -285,7 +285,7 @@ http_tick(struct serve *s)
 /* A finished job in the metrics, by its result's verdict, language and
  * backend. */
 static void
-http_count_run(struct serve *s, int64_t id)
+http_count_run(struct serve *s, int64_t id, uint64_t duration_ms)
 {
 	struct jsonparse_error e;
 	struct jsonparse_value *v;
@@ -300,6 +300,10 @@ http_count_run(struct serve *s, int64_t id)
 		    jsonparse_string(jsonparse_get(v, "verdict"), NULL),
 		    jsonparse_string(jsonparse_get(v, "language"), NULL),
 		    jsonparse_string(jsonparse_get(v, "backend"), NULL));
+		metrics_duration(
+		    s->metrics,
+		    jsonparse_string(jsonparse_get(v, "language"), NULL),
+		    (double)duration_ms / 1000.0);
 		jsonparse_free(v);
 	}
 	queue_job_free(&j);
@@ -313,13 +317,13 @@ http_waker(void *arg)
 
 	while (!h->stop) {
 		struct pollfd p = {.fd = h->s->done_r, .events = POLLIN};
-		int64_t id;
+		struct worker_done d;
 
 		if (poll(&p, 1, 100) > 0 && (p.revents & POLLIN) &&
-		    util_read_all(h->s->done_r, &id, sizeof id) ==
-		        (ssize_t)sizeof id) {
-			http_count_run(h->s, id);
-			http_job_done(h->s, id);
+		    util_read_all(h->s->done_r, &d, sizeof d) ==
+		        (ssize_t)sizeof d) {
+			http_count_run(h->s, d.id, d.duration_ms);
+			http_job_done(h->s, d.id);
 		}
 		http_tick(h->s);
 	}

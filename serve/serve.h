@@ -145,6 +145,11 @@ int queue_cancel(struct db *, int64_t id, const char *result, int *worker);
 int queue_requeue(struct db *, int worker);
 
 /* worker.c: the processes that run jobs */
+/* What a worker tells the server of a job it finished (done_r). */
+struct worker_done {
+	int64_t id;
+	uint64_t duration_ms; /* from its claim to its result */
+};
 struct worker_pool;
 struct worker_pool *worker_pool_start(struct serve *, char *err, size_t);
 void worker_pool_reap(struct worker_pool *);
@@ -176,6 +181,7 @@ void metrics_http(struct metrics *, const char *route, unsigned code);
 void metrics_reject(struct metrics *, const char *reason);
 void metrics_run(struct metrics *, const char *verdict, const char *language,
                  const char *backend);
+void metrics_duration(struct metrics *, const char *language, double seconds);
 void metrics_write(struct metrics *, struct serve *, struct buf *);
 
 /* http.c: libmicrohttpd, the routes, bounded bodies */

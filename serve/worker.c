@@ -313,6 +313,7 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 	struct worker_owner who = {0};
 	char err[1024], *key;
 	int64_t hid = 0;
+	uint64_t t0 = util_now_ms();
 
 	buf_init(&out, 0);
 	if (queue_get(db, id, &qj) < 0)
@@ -344,8 +345,12 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		kill(getppid(), SIGKILL);
 		raise(SIGKILL);
 	}
-	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0)
-		(void)util_write_all(done_w, &id, sizeof id);
+	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0) {
+		struct worker_done d = {id, util_now_ms() - t0};
+
+		/* one write under PIPE_BUF: never torn between workers */
+		(void)util_write_all(done_w, &d, sizeof d);
+	}
 	job_free(&j);
 	buf_free(&out);
 	free(key);
