@@ -215,7 +215,8 @@ static const struct {
 } metrics_help[] = {
     {"forge_http_requests_total", "HTTP requests answered, by route and code"},
     {"forge_rejections_total",
-     "requests refused, by reason (auth, rate, queue, size, invalid)"},
+     "requests refused, by reason (auth, rate, queue, size, invalid, "
+     "slow)"},
     {"forge_runs_total", "jobs finished, by verdict, language and backend"},
 };
 

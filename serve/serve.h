@@ -34,6 +34,9 @@
 #define SERVE_BODY_MAX (16u << 20)
 /* A connection that sends nothing for this long is closed (seconds). */
 #define SERVE_CONN_TIMEOUT 10
+/* A request must arrive whole (headers and body) within this many
+ * seconds of the connection's opening or of its previous response. */
+#define SERVE_REQUEST_TIME 30
 /* The longest ?wait= (seconds). */
 #define SERVE_WAIT_MAX 600
 /* How long SIGTERM lets running jobs finish (seconds). */
@@ -183,6 +186,16 @@ void metrics_run(struct metrics *, const char *verdict, const char *language,
                  const char *backend);
 void metrics_duration(struct metrics *, const char *language, double seconds);
 void metrics_write(struct metrics *, struct serve *, struct buf *);
+
+/* deadline.c: slow clients' connections cut at SERVE_REQUEST_TIME */
+struct deadlines;
+struct deadline;
+struct deadlines *deadlines_new(unsigned seconds);
+void deadlines_free(struct deadlines *);
+struct deadline *deadlines_open(struct deadlines *, int fd);
+void deadlines_close(struct deadlines *, struct deadline *);
+void deadlines_reading(struct deadlines *, struct deadline *, bool reading);
+unsigned deadlines_tick(struct deadlines *);
 
 /* http.c: libmicrohttpd, the routes, bounded bodies */
 struct http_request {
