@@ -415,6 +415,7 @@ struct pipeline_request {
 	size_t nextra;
 	struct limits limits;
 	struct limits compile_limits;
+	char **args; /* the program's, after its run command; NULL: none */
 	int stdin_fd;
 	int tty_fd;
 	box_output_fn on_output;

@@ -234,10 +234,79 @@ judge0_language_id(const struct language *l)
 
 /* A submission, checked: the native request to queue in req and what
  * the Judge0 side keeps in kept; 0, or -1 with c->errors said. */
+/* compiler_options and command_line_arguments: strings of at most 512
+ * characters, as Judge0 has them; the arguments split into words as
+ * Judge0's shell would (quotes, backslashes; nothing expanded), the
+ * options checked against the compiler's allow-list (options.c). */
+static void
+judge0_options(struct judge0_check *c, const struct language *lang,
+               char ***args, char ***copts)
+{
+	const struct jsonparse_value *v;
+	const char *t;
+	size_t len;
+	char why[1024];
+
+	*args = *copts = NULL;
+	v = jsonparse_get(c->o, "command_line_arguments");
+	if (v != NULL && !jsonparse_is(v, JSONPARSE_NULL)) {
+		if ((t = jsonparse_string(v, &len)) == NULL)
+			judge0_complain(c, "command_line_arguments",
+			                "is not a string");
+		else if (len > 512)
+			judge0_complain(
+			    c, "command_line_arguments",
+			    "is too long (maximum is 512 characters)");
+		else if (options_shell_words(t, args, why, sizeof why) < 0)
+			judge0_complain(c, "command_line_arguments", "%s", why);
+	}
+	v = jsonparse_get(c->o, "compiler_options");
+	t = jsonparse_string(v, &len);
+	if (v == NULL || jsonparse_is(v, JSONPARSE_NULL) ||
+	    (t != NULL && strspn(t, " \t\n") == len) || lang == NULL)
+		return;
+	if (t == NULL)
+		judge0_complain(c, "compiler_options", "is not a string");
+	else if (len > 512)
+		judge0_complain(c, "compiler_options",
+		                "is too long (maximum is 512 characters)");
+	else if (lang->compile == NULL)
+		judge0_complain(c, "compiler_options",
+		                "setting compiler options is only allowed for "
+		                "compiled languages");
+	else if (options_compiler(lang, v, copts, why, sizeof why) < 0)
+		judge0_complain(c, "compiler_options", "%s", why);
+}
+
+/* A list of words as a JSON array. */
+static void
+judge0_words(struct json_writer *w, const char *key, char **v)
+{
+	json_open(w, key, '[');
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		json_cstr(w, NULL, v[i]);
+	json_close(w, ']');
+}
+
+/* A kept string member as it was given, or null. */
+static void
+judge0_keep_string(struct judge0_check *c, struct json_writer *k,
+                   const char *key)
+{
+	size_t len;
+	const char *t = jsonparse_string(jsonparse_get(c->o, key), &len);
+
+	if (t != NULL)
+		json_str(k, key, t, len);
+	else
+		json_null(k, key);
+}
+
 static int
 judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
                  struct buf *kept)
 {
+	char **args = NULL, **copts = NULL;
 	struct buf src, in, out;
 	struct json_writer w = {req, false}, k = {kept, false};
 	const struct language *lang = NULL;
@@ -285,11 +354,12 @@ judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
 	    judge0_number(c, "number_of_runs", 1, 1, J0_RUNS_MAX, true, "20");
 	net = judge0_bool(c, "enable_network");
 	redirect = judge0_bool(c, "redirect_stderr_to_stdout");
-	/* Forge's pipeline takes neither yet: refused rather than ignored,
-	 * so a program never runs other than it was asked to */
-	static const char *const unsupported[] = {
-	    "compiler_options", "command_line_arguments", "callback_url",
-	    "additional_files"};
+	judge0_options(c, lang, &args, &copts);
+	/* Forge takes neither: refused rather than ignored, so a program
+	 * never runs other than it was asked to (a callback would make the
+	 * server a client of any address a submitter names) */
+	static const char *const unsupported[] = {"callback_url",
+	                                          "additional_files"};
 	for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
 		const struct jsonparse_value *v =
 		    jsonparse_get(c->o, unsupported[i]);
@@ -314,6 +384,10 @@ judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
 	json_int(&w, "pids", (long long)procs);
 	json_close(&w, '}');
 	json_bool(&w, "net", net);
+	if (args != NULL)
+		judge0_words(&w, "args", args);
+	if (copts != NULL)
+		judge0_words(&w, "compiler_options", copts);
 	json_close(&w, '}');
 
 	json_open(&k, NULL, '{');
@@ -335,8 +409,12 @@ judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
 	json_int(&k, "number_of_runs", (long long)runs);
 	json_bool(&k, "enable_network", net);
 	json_bool(&k, "redirect_stderr_to_stdout", redirect);
+	judge0_keep_string(c, &k, "compiler_options");
+	judge0_keep_string(c, &k, "command_line_arguments");
 	json_close(&k, '}');
 out:
+	options_free(args);
+	options_free(copts);
 	buf_free(&src);
 	buf_free(&in);
 	buf_free(&out);
@@ -690,7 +768,12 @@ judge0_put_kept(struct judge0_view *v, struct json_writer *w, const char *key)
 	else if (jsonparse_is(x, JSONPARSE_TRUE) ||
 	         jsonparse_is(x, JSONPARSE_FALSE))
 		json_bool(w, key, jsonparse_is(x, JSONPARSE_TRUE));
-	else
+	else if (jsonparse_is(x, JSONPARSE_STRING)) {
+		size_t len;
+		const char *s = jsonparse_string(x, &len);
+
+		json_str(w, key, s, len);
+	} else
 		json_null(w, key);
 }
 
@@ -832,6 +915,8 @@ static const struct {
     {"exit_signal", judge0_f_result_int},
     {"message", judge0_f_message},
     {"wall_time", judge0_f_wall},
+    {"compiler_options", judge0_f_kept},
+    {"command_line_arguments", judge0_f_kept},
     {"redirect_stderr_to_stdout", judge0_f_kept},
     {"enable_network", judge0_f_kept},
     {"status", judge0_f_status},

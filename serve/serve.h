@@ -115,12 +115,23 @@ struct job {
 	bool judge;
 	struct compare_opts compare;
 	bool stop_on_fail;
+	char **args;             /* the program's, after its run command */
+	char **compiler_options; /* allowed ones (options.c); NULL: none */
 };
 int job_parse(struct job *, const char *json, size_t len,
               const struct language_set *, char *err, size_t);
 void job_free(struct job *);
 void job_known_languages(const struct language_set *, const struct backend *,
                          struct buf *);
+
+/* options.c: a program's arguments, its compiler's options */
+int options_args(const struct jsonparse_value *, char ***, char *err, size_t);
+int options_shell_words(const char *, char ***, char *err, size_t);
+int options_compiler(const struct language *, const struct jsonparse_value *,
+                     char ***, char *err, size_t);
+void options_free(char **);
+struct language *options_language(const struct language *, char **opts);
+void options_language_free(struct language *);
 
 /* queue.c: jobs in the database */
 enum queue_state { QUEUE_QUEUED, QUEUE_RUNNING, QUEUE_DONE, QUEUE_CANCELLED };

@@ -86,9 +86,13 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	struct worker_io io;
 	struct history_run h;
 	char herr[512], *toolchain, *file;
+	struct language *opts =
+	    j->compiler_options ? options_language(j->lang, j->compiler_options)
+	                        : NULL;
 
 	history_recorder_init(&io.rec, true, (size_t)j->limits.output_bytes);
-	q.lang = j->lang;
+	q.lang = opts ? opts : j->lang;
+	q.args = j->args;
 	q.backend = be;
 	q.source = j->source;
 	q.source_len = j->source_len;
@@ -129,6 +133,7 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	pipeline_result_free(&r);
 	free(file);
 	free(toolchain);
+	options_language_free(opts);
 }
 
 /* A judge's tallies as its tests come in. */
@@ -239,6 +244,9 @@ worker_judge(const struct serve *s, int64_t id, struct job *j,
 	struct build build;
 	char err[1024], herr[512] = "";
 	bool built = false;
+	struct language *opts =
+	    j->compiler_options ? options_language(j->lang, j->compiler_options)
+	                        : NULL;
 
 	memset(&wj, 0, sizeof wj);
 	buf_init(&wj.json, 0);
@@ -261,10 +269,19 @@ worker_judge(const struct serve *s, int64_t id, struct job *j,
 		x.detail = err;
 	} else {
 		x.limits = prep.limits;
-		if (pipeline_build(&build, j->lang, be, j->source,
+		if (pipeline_build(&build, opts ? opts : j->lang, be, j->source,
 		                   j->source_len, j->extra, j->nextra,
-		                   &j->lang->compile_limits, false) == 0)
+		                   &j->lang->compile_limits, false) == 0) {
+			/* the arguments after the run command, for each test */
+			char **run = build.argv;
+
+			if (j->args != NULL && j->args[0] != NULL)
+				build.argv = util_argv_concat(run, j->args);
 			judge_run(&prep.opts, &build, &j->ts, worker_test, &wj);
+			if (build.argv != run)
+				free(build.argv);
+			build.argv = run;
+		}
 		built = true;
 		x.verdict = judge_prepare_overall(
 		    &build, &j->ts, wj.ntests, wj.passed,
@@ -300,6 +317,7 @@ worker_judge(const struct serve *s, int64_t id, struct job *j,
 	}
 	free(wj.tests);
 	buf_free(&wj.json);
+	options_language_free(opts);
 }
 
 /* One job from its request to its row done. */

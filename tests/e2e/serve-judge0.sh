@@ -125,9 +125,9 @@ eq "language_id can't be blank" "can't be blank" "$(j '.language_id[0]')"
 j0 POST /submissions '{"source_code": "print(1)", "language_id": 71, "cpu_time_limit": 100, "memory_limit": 1}'
 eq "cpu_time_limit over the maximum" "must be less than or equal to 15.0" "$(j '.cpu_time_limit[0]')"
 eq "memory_limit under the minimum" "must be greater than or equal to 2048" "$(j '.memory_limit[0]')"
-j0 POST /submissions '{"source_code": "print(1)", "language_id": 71, "command_line_arguments": "a b"}'
-eq "what Forge cannot do yet is refused, not ignored" "422 is not supported by this server" \
-	"$code $(j '.command_line_arguments[0]')"
+j0 POST /submissions '{"source_code": "print(1)", "language_id": 71, "callback_url": "http://localhost:9/cb"}'
+eq "what Forge does not do is refused, not ignored" "422 is not supported by this server" \
+	"$code $(j '.callback_url[0]')"
 j0 POST /submissions '{"source_code": '
 eq "malformed JSON: 400" 400 "$code"
 
