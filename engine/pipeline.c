@@ -402,6 +402,7 @@ pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 		/* arguments are argv words, never a shell's */
 		if (q->args != NULL && q->args[0] != NULL)
 			s.argv = argv = util_argv_concat(b.argv, q->args);
+		s.reuse = q->reuse && argv == NULL;
 		s.limits = q->limits;
 		s.stdin_fd = q->stdin_fd;
 		s.tty_fd = q->tty_fd;

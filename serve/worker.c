@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,8 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	history_recorder_init(&io.rec, true, (size_t)j->limits.output_bytes);
 	q.lang = opts ? opts : j->lang;
 	q.args = j->args;
+	/* the next job of the same build takes this one's sandbox root */
+	q.reuse = true;
 	q.backend = be;
 	q.source = j->source;
 	q.source_len = j->source_len;
@@ -403,6 +406,12 @@ worker_main(struct serve *s, pid_t parent, int notify_r, int done_w)
 		fprintf(stderr, "forge serve: worker: %s\n", err);
 		_exit(3);
 	}
+	/* a worker's writes (a claim, events, a result) need no sync of
+	 * their own: WAL keeps them through the process's death, and one
+	 * lost with the machine leaves its job queued or running, run
+	 * again at the next start and recorded once (its key) */
+	(void)sqlite3_exec(db_handle(db), "PRAGMA synchronous=NORMAL", NULL,
+	                   NULL, NULL);
 	for (;;) {
 		struct pollfd p = {.fd = notify_r, .events = POLLIN};
 
