@@ -5,8 +5,8 @@
  * keeps only what the native job does not: the submission's token (a
  * random UUID, as Judge0's), the submission as given (for ?fields=), and
  * its expected_output. A job's Judge0 status is computed when it is
- * shown, from the run's verdict, with the engine's comparator for
- * expected_output. */
+ * shown, from the run's verdict, and expected_output compared as
+ * Judge0 compares it. */
 #include "config.h"
 
 #include <signal.h>
@@ -196,6 +196,19 @@ judge0_number(struct judge0_check *c, const char *key, double def, double min,
 	return d;
 }
 
+/* A count Judge0 validates as greater than 0 (its message says so). */
+static double
+judge0_count(struct judge0_check *c, const char *key, double def, double max,
+             const char *max_text)
+{
+	unsigned before = c->nerrors;
+	double d = judge0_number(c, key, def, -1e300, max, true, max_text);
+
+	if (c->nerrors == before && !(d > 0))
+		judge0_complain(c, key, "must be greater than 0");
+	return d;
+}
+
 static bool
 judge0_bool(struct judge0_check *c, const char *key)
 {
@@ -344,14 +357,14 @@ judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
 	has_out = judge0_text(c, "expected_output", &out);
 	cpu = judge0_number(c, "cpu_time_limit", J0_CPU_DEFAULT, 0, J0_CPU_MAX,
 	                    false, "15.0");
-	wall = judge0_number(c, "wall_time_limit", J0_WALL_DEFAULT, 0,
+	wall = judge0_number(c, "wall_time_limit", J0_WALL_DEFAULT, 1,
 	                     J0_WALL_MAX, false, "20.0");
 	mem = judge0_number(c, "memory_limit", J0_MEM_DEFAULT, J0_MEM_MIN,
 	                    J0_MEM_MAX, false, "512000");
-	procs = judge0_number(c, "max_processes_and_or_threads",
-	                      J0_PROCS_DEFAULT, 1, J0_PROCS_MAX, true, "120");
-	runs =
-	    judge0_number(c, "number_of_runs", 1, 1, J0_RUNS_MAX, true, "20");
+	/* Judge0's own minima and messages (app/models/submission.rb) */
+	procs = judge0_count(c, "max_processes_and_or_threads",
+	                     J0_PROCS_DEFAULT, J0_PROCS_MAX, "120");
+	runs = judge0_count(c, "number_of_runs", 1, J0_RUNS_MAX, "20");
 	net = judge0_bool(c, "enable_network");
 	redirect = judge0_bool(c, "redirect_stderr_to_stdout");
 	judge0_options(c, lang, &args, &copts);
@@ -577,8 +590,57 @@ judge0_signal(const struct jsonparse_value *res)
 	return 0;
 }
 
+/* A text as Judge0 compares it (app/jobs/isolate_job.rb, strip): each
+ * line without its trailing whitespace, the lines joined with "\n",
+ * then the whole without its trailing whitespace. */
+static void
+judge0_strip(const char *p, size_t n, struct buf *out)
+{
+	static const char ws[] = " \t\n\v\f\r";
+	size_t i = 0;
+
+	while (i <= n) {
+		const char *nl = memchr(p + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - p) : n, e = end;
+
+		while (e > i && (memchr(ws, p[e - 1], sizeof ws - 1) != NULL ||
+		                 p[e - 1] == '\0'))
+			e--;
+		if (i > 0)
+			buf_add(out, "\n", 1);
+		buf_add(out, p + i, e - i);
+		i = end + 1;
+	}
+	while (out->len > 0 &&
+	       (memchr(ws, out->data[out->len - 1], sizeof ws - 1) != NULL ||
+	        out->data[out->len - 1] == '\0'))
+		out->len--;
+}
+
+/* Judge0's rule: an empty stdout is none (nil), which matches no
+ * expected_output; otherwise both stripped, then equal. */
+static bool
+judge0_output_matches(const char *out, size_t outlen, const char *exp,
+                      size_t explen)
+{
+	struct buf a, b;
+	bool same;
+
+	if (outlen == 0)
+		return false;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	judge0_strip(out, outlen, &a);
+	judge0_strip(exp, explen, &b);
+	same = a.len == b.len &&
+	       (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
+	buf_free(&a);
+	buf_free(&b);
+	return same;
+}
+
 /* Judge0's status of a finished run: by verdict, signal and, for a run
- * that ended well, expected_output through the engine's comparator. */
+ * that ended well, expected_output as Judge0 compares it. */
 static int
 judge0_status(struct judge0_view *v)
 {
@@ -587,7 +649,6 @@ judge0_status(struct judge0_view *v)
 	const struct jsonparse_value *ans =
 	    jsonparse_get(v->kept, "expected_output");
 	enum verdict vd = VERDICT_IE;
-	struct compare_opts co;
 	int sig;
 	const char *a;
 	size_t alen;
@@ -600,10 +661,8 @@ judge0_status(struct judge0_view *v)
 	case VERDICT_AC:
 		if ((a = jsonparse_string(ans, &alen)) == NULL)
 			return J0_ACCEPTED;
-		compare_opts_default(&co);
-		return compare_output(&co,
-		                      v->stdout_.data ? v->stdout_.data : "",
-		                      v->stdout_.len, a, alen, NULL)
+		return judge0_output_matches(v->stdout_.data, v->stdout_.len, a,
+		                             alen)
 		           ? J0_ACCEPTED
 		           : J0_WRONG;
 	case VERDICT_WA:
