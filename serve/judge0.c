@@ -758,6 +758,22 @@ judge0_view_free(struct judge0_view *v)
 	buf_free(&v->message);
 }
 
+/* Base64 as Judge0 writes it (Ruby's Base64.encode64, RFC 2045): lines
+ * of 60 characters, each ending in a newline. */
+static void
+judge0_base64(struct buf *out, const char *p, size_t n)
+{
+	struct buf raw;
+
+	buf_init(&raw, 0);
+	json_base64(&raw, p, n);
+	for (size_t i = 0; i < raw.len; i += 60) {
+		buf_add(out, raw.data + i, raw.len - i < 60 ? raw.len - i : 60);
+		buf_add(out, "\n", 1);
+	}
+	buf_free(&raw);
+}
+
 /* A text as Judge0 shows it: null when empty, base64 when asked. */
 static void
 judge0_put_text(struct judge0_view *v, struct json_writer *w, const char *key,
@@ -776,7 +792,7 @@ judge0_put_text(struct judge0_view *v, struct json_writer *w, const char *key,
 		return;
 	}
 	buf_init(&enc, 0);
-	json_base64(&enc, p, n);
+	judge0_base64(&enc, p, n);
 	json_str(w, key, buf_cstr(&enc), enc.len);
 	buf_free(&enc);
 }

@@ -96,7 +96,14 @@ j0 POST "/submissions?base64_encoded=true&wait=true" \
 	"{\"source_code\": \"$src\", \"language_id\": 71, \"stdin\": \"$in\"}"
 eq "base64: stdout's exact bytes" "ff fe 6f 6b" \
 	"$(j .stdout | base64 -d | od -An -tx1 | xargs)"
+eq "base64 as Judge0 writes it (encode64: a newline at the end)" '"//5vaw==\n"' "$(jq -c .stdout "$TEST_TMP/last.json")"
 token=$(j .token)
+# a long output: encode64's lines of 60 characters
+j0 POST "/submissions?base64_encoded=false&wait=true" '{"source_code": "print(\"x\" * 99)", "language_id": 71}'
+req GET "/submissions/$(j .token)?base64_encoded=true&fields=stdout"
+eq "base64 in lines of 60, each ending in a newline" "60 60 16" \
+	"$(j .stdout | awk 'NF { printf "%s%d", (NR > 1 ? " " : ""), length($0) }')"
+eq "the lines decode to the output" "$(printf 'x%.0s' $(seq 99))" "$(j .stdout | base64 -d)"
 req GET "/submissions/$token?base64_encoded=false"
 eq "not UTF-8 without base64: 400" 400 "$code"
 eq "not UTF-8 without base64: Judge0's message" \
