@@ -2,7 +2,13 @@
  * States move queued → running → done, or to cancelled from either; a
  * row leaves running only by the worker that holds it (queue_finish) or
  * back to queued when that worker is gone (queue_requeue), each in one
- * statement, so a job finishes once however the processes die. */
+ * statement, so a job finishes once however the processes die.
+ *
+ * Workers take turns between users: a free worker takes the oldest
+ * queued job of the token served longest ago (one never served first),
+ * so one user's 500 jobs do not keep another's one waiting behind them.
+ * The turns are rows of queue_turns (a token's name, '' without auth;
+ * the number of the claim that last served it). */
 #include "config.h"
 
 #include <sqlite3.h>
@@ -50,7 +56,12 @@ queue_init(struct db *d, char *err, size_t errlen)
 	                 " result TEXT,"
 	                 " history_id INTEGER);"
 	                 "CREATE INDEX IF NOT EXISTS jobs_state"
-	                 " ON jobs(state, id);",
+	                 " ON jobs(state, id);"
+	                 "CREATE INDEX IF NOT EXISTS jobs_fair"
+	                 " ON jobs(state, token, id);"
+	                 "CREATE TABLE IF NOT EXISTS queue_turns ("
+	                 " token TEXT PRIMARY KEY,"
+	                 " turn INTEGER NOT NULL);",
 	                 NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "the job queue: %s", msg ? msg : "?");
 		sqlite3_free(msg);
@@ -186,12 +197,71 @@ queue_job_free(struct queue_job *j)
 	memset(j, 0, sizeof *j);
 }
 
-/* The oldest queued job, now this worker's: its id and request, or 0. */
+/* The next job in turn (see above): its id, request and token (the
+ * token's name, or NULL), or 0. */
+static int64_t
+queue_next(sqlite3 *h, char **request, char **token)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+
+	/* each token's oldest queued job, the token served longest ago
+	 * first; a token's turn is found by its key, not scanned for */
+	if (sqlite3_prepare_v2(
+	        h,
+	        "SELECT j.id, j.request, j.token FROM jobs j WHERE j.id = ("
+	        " SELECT min(f.id) FROM jobs f WHERE f.state = 'queued'"
+	        " GROUP BY f.token ORDER BY coalesce((SELECT t.turn FROM"
+	        " queue_turns t WHERE t.token = coalesce(f.token, '')), 0),"
+	        " min(f.id) LIMIT 1)",
+	        -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		*request = queue_column(st, 1);
+		*token = queue_column(st, 2);
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* The job running in this worker, its token's turn taken: 0, or -1. */
+static int
+queue_take(sqlite3 *h, int64_t id, int worker, const char *token)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+
+	if (sqlite3_prepare_v2(h,
+	                       "UPDATE jobs SET state = 'running', worker = "
+	                       "?2 WHERE id = ?1",
+	                       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_int(st, 2, worker) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE)
+		ret = 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ret == 0 &&
+	    (sqlite3_prepare_v2(
+	         h,
+	         "INSERT INTO queue_turns (token, turn) VALUES (coalesce(?1,"
+	         " ''), (SELECT coalesce(max(turn), 0) + 1 FROM queue_turns))"
+	         " ON CONFLICT (token) DO UPDATE SET turn = excluded.turn",
+	         -1, &st, NULL) != SQLITE_OK ||
+	     (token != NULL && sqlite3_bind_text(st, 1, token, -1,
+	                                         SQLITE_STATIC) != SQLITE_OK) ||
+	     sqlite3_step(st) != SQLITE_DONE))
+		ret = -1;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* The next job in turn, now this worker's: its id and request, or 0. */
 int64_t
 queue_claim(struct db *d, int worker, char **request)
 {
 	sqlite3 *h = db_handle(d);
-	sqlite3_stmt *st = NULL;
+	char *token = NULL;
 	int64_t id = 0;
 
 	*request = NULL;
@@ -200,29 +270,13 @@ queue_claim(struct db *d, int worker, char **request)
 		db_unlock(d);
 		return 0;
 	}
-	if (sqlite3_prepare_v2(h,
-	                       "SELECT id, request FROM jobs WHERE state = "
-	                       "'queued' ORDER BY id LIMIT 1",
-	                       -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		*request = queue_column(st, 1);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (id > 0 &&
-	    (sqlite3_prepare_v2(h,
-	                        "UPDATE jobs SET state = 'running', worker = "
-	                        "?2 WHERE id = ?1",
-	                        -1, &st, NULL) != SQLITE_OK ||
-	     sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-	     sqlite3_bind_int(st, 2, worker) != SQLITE_OK ||
-	     sqlite3_step(st) != SQLITE_DONE)) {
+	id = queue_next(h, request, &token);
+	if (id > 0 && queue_take(h, id, worker, token) < 0) {
 		id = 0;
 		free(*request);
 		*request = NULL;
 	}
-	sqlite3_finalize(st);
+	free(token);
 	if (sqlite3_exec(h, id > 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) !=
 	        SQLITE_OK &&
 	    id > 0) {
