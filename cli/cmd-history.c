@@ -20,6 +20,7 @@ enum {
 	OPT_OUTPUT,
 	OPT_KEEP,
 	OPT_OLDER,
+	OPT_USER,
 };
 
 static const struct cli_option history_options[] = {
@@ -30,6 +31,8 @@ static const struct cli_option history_options[] = {
      "only runs of files whose path contains TEXT"},
     {"since", 0, OPT_SINCE, "DURATION",
      "only runs of the last DURATION (30m, 2h, 7d)"},
+    {"user", 0, OPT_USER, "NAME",
+     "only runs a server ran for token NAME (forge serve)"},
     {"limit", 'n', OPT_LIMIT, "N", "at most N runs (default 50)"},
     {"json", 0, CLI_OPT_JSON, NULL, "print a JSON array"},
     CLI_ROW_DB,
@@ -215,6 +218,9 @@ history_option(void *arg, int key, const char *v, char *err, size_t len)
 	case OPT_FILE:
 		o->f.file = v;
 		break;
+	case OPT_USER:
+		o->f.user = v;
+		break;
 	case OPT_SINCE:
 	case OPT_OLDER:
 		if (history_parse_duration(v, &d) < 0) {
@@ -316,6 +322,10 @@ cmd_history(int argc, char **argv)
 				json_int(&w, "replay_of", v[i].replay_of);
 			else
 				json_null(&w, "replay_of");
+			if (v[i].user != NULL)
+				json_cstr(&w, "user", v[i].user);
+			else
+				json_null(&w, "user");
 			json_close(&w, '}');
 		}
 		json_close(&w, ']');
@@ -435,6 +445,12 @@ cmd_show(int argc, char **argv)
 		if (r.replay_of > 0)
 			printf("a replay of run %lld\n",
 			       (long long)r.replay_of);
+		if (r.user != NULL) {
+			char *user = escape_cstr(r.user, false);
+
+			printf("run by the server for token %s\n", user);
+			free(user);
+		}
 		detail = escape_cstr(r.detail ? r.detail : "", false);
 		printf("verdict %s%s%s%s\n", r.verdict, *detail ? " (" : "",
 		       detail, *detail ? ")" : "");

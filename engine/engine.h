@@ -415,6 +415,11 @@ struct pipeline_request {
 	size_t nextra;
 	struct limits limits;
 	struct limits compile_limits;
+	char **args; /* the program's, after its run command; NULL: none */
+	/* the sandbox's root may be kept for the next run of the same
+	 * build, and taken from the last (a long-lived process: a server's
+	 * worker); each run still has its own /work and /tmp */
+	bool reuse;
 	int stdin_fd;
 	int tty_fd;
 	box_output_fn on_output;

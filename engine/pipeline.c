@@ -388,6 +388,7 @@ pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 {
 	struct build b;
 	struct box_spec s;
+	char **argv = NULL;
 
 	memset(res, 0, sizeof *res);
 	buf_init(&res->compile_output, PIPELINE_COMPILE_OUTPUT_MAX);
@@ -398,6 +399,10 @@ pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 		strlcpy0(res->detail, b.detail, sizeof res->detail);
 	} else {
 		pipeline_spec(&b, &s);
+		/* arguments are argv words, never a shell's */
+		if (q->args != NULL && q->args[0] != NULL)
+			s.argv = argv = util_argv_concat(b.argv, q->args);
+		s.reuse = q->reuse && argv == NULL;
 		s.limits = q->limits;
 		s.stdin_fd = q->stdin_fd;
 		s.tty_fd = q->tty_fd;
@@ -416,6 +421,7 @@ pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 	buf_add(&res->compile_output,
 	        b.compile_output.data ? b.compile_output.data : "",
 	        b.compile_output.len);
+	free(argv);
 	pipeline_build_free(&b);
 	return 0;
 }

@@ -230,39 +230,28 @@ import_int(const struct jsonparse_value *o, const char *key, bool optional,
 	return 0;
 }
 
-int
-history_import(const char *json, size_t len, struct history_run *r, char *err,
-               size_t errlen)
+/* The export's "format", "version" and "created". */
+static int
+import_header(const struct jsonparse_value *o, struct history_run *r, char *err,
+              size_t errlen)
 {
-	struct jsonparse_error je;
-	struct jsonparse_value *o = jsonparse_parse(json, len, &je);
-	const struct jsonparse_value *v, *e;
+	const struct jsonparse_value *v;
 	char msg[256] = "";
 	const char *s;
-	enum verdict vd;
 	int64_t n;
-	size_t i;
-	int rc = -1;
 
-	history_run_init(r);
-	if (!jsonparse_is(o, JSONPARSE_OBJECT)) {
-		snprintf(err, errlen, "not a JSON object%s%s", o ? "" : ": ",
-		         o ? "" : je.text);
-		jsonparse_free(o);
-		return -1;
-	}
 	s = jsonparse_string(jsonparse_get(o, "format"), NULL);
 	if (s == NULL || strcmp(s, EXPORT_FORMAT) != 0) {
 		snprintf(err, errlen,
 		         "not a Forge run (\"format\" is not \"" EXPORT_FORMAT
 		         "\")");
-		goto out;
+		return -1;
 	}
 	if (import_int(o, "version", false, &n, NULL, msg, sizeof msg) < 0 ||
 	    n != EXPORT_VERSION) {
 		snprintf(err, errlen, "unsupported export version%s%s",
 		         msg[0] ? ": " : "", msg);
-		goto out;
+		return -1;
 	}
 	v = jsonparse_get(o, "created");
 	/* a time every time_t and struct tm holds: the views format it */
@@ -272,9 +261,19 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		snprintf(err, errlen,
 		         "\"created\" must be a time (seconds since 1970, "
 		         "before the year 10000)");
-		goto out;
+		return -1;
 	}
 	r->created = jsonparse_number(v);
+	return 0;
+}
+
+/* The run's own members, each of its type. */
+static int
+import_members(const struct jsonparse_value *o, struct history_run *r,
+               char *err, size_t errlen)
+{
+	char msg[256] = "";
+
 	if (import_str(o, "kind", false, &r->kind, msg, sizeof msg) < 0 ||
 	    import_str(o, "file", true, &r->file, msg, sizeof msg) < 0 ||
 	    import_str(o, "language", false, &r->language, msg, sizeof msg) <
@@ -310,31 +309,40 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 	                 &r->compile_len, msg, sizeof msg) < 0 ||
 	    import_str(o, "testset", true, &r->testset, msg, sizeof msg) < 0) {
 		snprintf(err, errlen, "%s", msg);
-		goto out;
+		return -1;
 	}
+	return 0;
+}
+
+/* What the members must hold together: a kind, a verdict, the source's
+ * hash; then the flags and the limits. */
+static int
+import_checks(const struct jsonparse_value *o, struct history_run *r, char *err,
+              size_t errlen)
+{
+	enum verdict vd;
+	char hash[65];
+
 	if (strcmp(r->kind, "run") != 0 && strcmp(r->kind, "judge") != 0) {
 		snprintf(err, errlen, "\"kind\" must be \"run\" or \"judge\"");
-		goto out;
+		return -1;
 	}
 	if (verdict_from_name(r->verdict, &vd) < 0) {
 		snprintf(err, errlen, "\"verdict\" '%s' is not a verdict",
 		         r->verdict);
-		goto out;
+		return -1;
 	}
 	if (strlen(r->source_hash) != 64 ||
 	    strspn(r->source_hash, "0123456789abcdef") != 64) {
 		snprintf(err, errlen, "\"source_hash\" is not a SHA-256");
-		goto out;
+		return -1;
 	}
-	{
-		char hash[65];
-		cache_sha256(r->source, r->source_len, hash);
-		if (strcmp(hash, r->source_hash) != 0) {
-			snprintf(err, errlen,
-			         "\"source_hash\" does not match "
-			         "\"source\"");
-			goto out;
-		}
+	cache_sha256(r->source, r->source_len, hash);
+	if (strcmp(hash, r->source_hash) != 0) {
+		snprintf(err, errlen,
+		         "\"source_hash\" does not match "
+		         "\"source\"");
+		return -1;
 	}
 	r->imported = true;
 	r->stdin_truncated =
@@ -349,21 +357,32 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		snprintf(err, errlen,
 		         "\"limits\" must be an object of positive "
 		         "time_ms, wall_ms, memory_kb, ...");
-		goto out;
+		return -1;
 	}
-	v = jsonparse_get(o, "tests");
+	return 0;
+}
+
+/* "tests": the judge's rows. */
+static int
+import_tests(const struct jsonparse_value *o, struct history_run *r, char *err,
+             size_t errlen)
+{
+	const struct jsonparse_value *v = jsonparse_get(o, "tests"), *e;
+	char msg[256] = "";
+	enum verdict vd;
+
 	if (v != NULL && !jsonparse_is(v, JSONPARSE_ARRAY)) {
 		snprintf(err, errlen, "\"tests\" must be an array");
-		goto out;
+		return -1;
 	}
-	for (i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
+	for (size_t i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
 		struct history_test *t;
 
 		if (!jsonparse_is(e, JSONPARSE_OBJECT)) {
 			snprintf(err, errlen,
 			         "each of \"tests\" must be an "
 			         "object");
-			goto out;
+			return -1;
 		}
 		r->tests = xrealloc(r->tests, (r->ntests + 1) * sizeof *t);
 		t = &r->tests[r->ntests++];
@@ -385,56 +404,81 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		    import_str(e, "detail", true, &t->detail, msg, sizeof msg) <
 		        0) {
 			snprintf(err, errlen, "test %zu: %s", r->ntests, msg);
-			goto out;
+			return -1;
 		}
 		if (verdict_from_name(t->verdict, &vd) < 0) {
 			snprintf(err, errlen, "test %zu: '%s' is not a verdict",
 			         r->ntests, t->verdict);
-			goto out;
+			return -1;
 		}
 	}
-	v = jsonparse_get(o, "samples");
-	for (i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
+	return 0;
+}
+
+/* One sample, [t_ms, cpu_ms, memory_kb, pids]. */
+static int
+import_sample(const struct jsonparse_value *e, struct history_sample *sa,
+              char *err, size_t errlen)
+{
+	int64_t *f[4] = {&sa->t_ms, &sa->cpu_ms, &sa->memory_kb, &sa->pids};
+
+	for (int k = 0; k < 4; k++) {
+		const struct jsonparse_value *x = jsonparse_at(e, (size_t)k);
+		double d = jsonparse_number(x);
+
+		if (jsonparse_int(x, f[k]))
+			continue;
+		if (!jsonparse_is(x, JSONPARSE_NUMBER)) {
+			snprintf(err, errlen, "a sample holds a non-number");
+			return -1;
+		}
+		/* a fraction is cut, as it always was; a number beyond
+		 * int64_t cannot be */
+		if (fabs(d) >= 9e18) {
+			snprintf(err, errlen,
+			         "a sample holds a number out of range");
+			return -1;
+		}
+		*f[k] = (int64_t)d;
+	}
+	return 0;
+}
+
+/* "samples": the usage timeline. */
+static int
+import_samples(const struct jsonparse_value *o, struct history_run *r,
+               char *err, size_t errlen)
+{
+	const struct jsonparse_value *v = jsonparse_get(o, "samples"), *e;
+
+	for (size_t i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
 		struct history_sample *sa;
-		int k;
 
 		if (!jsonparse_is(e, JSONPARSE_ARRAY) ||
 		    jsonparse_len(e) != 4) {
 			snprintf(err, errlen,
 			         "each of \"samples\" must be [t_ms, "
 			         "cpu_ms, memory_kb, pids]");
-			goto out;
+			return -1;
 		}
 		r->samples =
 		    xrealloc(r->samples, (r->nsamples + 1) * sizeof *sa);
 		sa = &r->samples[r->nsamples++];
-		for (k = 0; k < 4; k++) {
-			const struct jsonparse_value *x =
-			    jsonparse_at(e, (size_t)k);
-			int64_t *f[4] = {&sa->t_ms, &sa->cpu_ms, &sa->memory_kb,
-			                 &sa->pids};
-			double d = jsonparse_number(x);
-
-			if (jsonparse_int(x, f[k]))
-				continue;
-			if (!jsonparse_is(x, JSONPARSE_NUMBER)) {
-				snprintf(err, errlen,
-				         "a sample holds a non-number");
-				goto out;
-			}
-			/* a fraction is cut, as it always was; a number
-			 * beyond int64_t cannot be */
-			if (fabs(d) >= 9e18) {
-				snprintf(
-				    err, errlen,
-				    "a sample holds a number out of range");
-				goto out;
-			}
-			*f[k] = (int64_t)d;
-		}
+		if (import_sample(e, sa, err, errlen) < 0)
+			return -1;
 	}
-	v = jsonparse_get(o, "output");
-	for (i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
+	return 0;
+}
+
+/* "output": the output timeline, chunk by chunk. */
+static int
+import_chunks(const struct jsonparse_value *o, struct history_run *r, char *err,
+              size_t errlen)
+{
+	const struct jsonparse_value *v = jsonparse_get(o, "output"), *e;
+	char msg[256] = "";
+
+	for (size_t i = 0; (e = jsonparse_at(v, i)) != NULL; i++) {
 		struct history_chunk *c;
 		int64_t t, stream;
 
@@ -451,13 +495,36 @@ history_import(const char *json, size_t len, struct history_run *r, char *err,
 		                 sizeof msg) < 0) {
 			snprintf(err, errlen, "output chunk %zu: %s",
 			         r->nchunks, msg[0] ? msg : "malformed");
-			goto out;
+			return -1;
 		}
 		c->t_ms = t;
 		c->stream = (int)stream;
 	}
-	rc = 0;
-out:
+	return 0;
+}
+
+int
+history_import(const char *json, size_t len, struct history_run *r, char *err,
+               size_t errlen)
+{
+	struct jsonparse_error je;
+	struct jsonparse_value *o = jsonparse_parse(json, len, &je);
+	int rc = -1;
+
+	history_run_init(r);
+	if (!jsonparse_is(o, JSONPARSE_OBJECT)) {
+		snprintf(err, errlen, "not a JSON object%s%s", o ? "" : ": ",
+		         o ? "" : je.text);
+		jsonparse_free(o);
+		return -1;
+	}
+	if (import_header(o, r, err, errlen) == 0 &&
+	    import_members(o, r, err, errlen) == 0 &&
+	    import_checks(o, r, err, errlen) == 0 &&
+	    import_tests(o, r, err, errlen) == 0 &&
+	    import_samples(o, r, err, errlen) == 0 &&
+	    import_chunks(o, r, err, errlen) == 0)
+		rc = 0;
 	jsonparse_free(o);
 	if (rc < 0)
 		history_run_free(r);

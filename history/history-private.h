@@ -21,6 +21,8 @@ struct history {
 	int version; /* the schema's, as found at the open */
 	/* the statements that record a run, prepared at the first */
 	sqlite3_stmt *insert[HISTORY_INSERT__COUNT];
+	/* the busy handler's budget (ms) and when its wait began */
+	uint64_t busy_limit_ms, busy_since_ms;
 };
 
 /* store.c */

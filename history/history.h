@@ -13,7 +13,7 @@
 #include "engine/engine.h"
 
 /* The schema version this build writes; older databases are upgraded. */
-#define HISTORY_SCHEMA 3
+#define HISTORY_SCHEMA 4
 
 struct history_test {
 	char *name;
@@ -70,6 +70,8 @@ struct history_run {
 	char *testset;
 	int64_t replay_of; /* 0: none */
 	bool imported;     /* from forge import: not trusted by the cache */
+	char *user;        /* the server token's name; NULL: local */
+	char *job;         /* the server's job key: recorded once; NULL */
 	struct history_test *tests;
 	size_t ntests;
 	struct history_sample *samples;
@@ -83,6 +85,7 @@ struct history_filter {
 	const char *verdict;
 	const char *file; /* a substring of the file name */
 	bool file_exact;  /* file is the whole name */
+	const char *user; /* only this server user's runs */
 	double since;     /* Unix time; 0: any */
 	int64_t limit;    /* 0: no limit */
 	int64_t offset;   /* rows skipped first: a page further */
@@ -223,6 +226,8 @@ struct history_recorder_judge {
 	const char *testset;          /* history_recorder_testset's */
 	struct history_test *tests;   /* one row a test judged: taken */
 	size_t ntests;
+	const char *user; /* the server token's name; NULL */
+	const char *job;  /* the server's job key; NULL */
 };
 char *history_recorder_testset(const char *path, const char *digest);
 int64_t history_recorder_judge(const char *db, struct history_recorder_judge *,

@@ -32,7 +32,7 @@ col_blob(sqlite3_stmt *st, int i, size_t *len)
 #define RUN_COLUMNS                                                            \
 	"id, created, kind, file, language, toolchain, verdict, detail,"       \
 	" exit_code, signal, syscall, time_ms, wall_ms, memory_kb, limits,"    \
-	" backend, enforced_by, source_hash, testset, replay_of"
+	" backend, enforced_by, source_hash, testset, replay_of, user"
 
 /* The summary columns above, into r. */
 static int
@@ -64,6 +64,7 @@ history_row(sqlite3_stmt *st, struct history_run *r)
 	r->source_hash = col_text(st, 17);
 	r->testset = col_text(st, 18);
 	r->replay_of = sqlite3_column_int64(st, 19);
+	r->user = col_text(st, 20);
 	if (r->kind == NULL || r->language == NULL || r->verdict == NULL)
 		bad = 1;
 	return bad ? -1 : 0;
@@ -104,15 +105,15 @@ history_get(struct history *h, int64_t id, struct history_run *r, char *err,
 		         (long long)id, h->path);
 		goto out;
 	}
-	r->source = col_blob(st, 20, &r->source_len);
-	r->stdin_data = col_blob(st, 21, &r->stdin_len);
-	r->stdin_truncated = sqlite3_column_int(st, 22);
-	r->out = col_blob(st, 23, &r->out_len);
-	r->out_truncated = sqlite3_column_int(st, 24);
-	r->err = col_blob(st, 25, &r->err_len);
-	r->err_truncated = sqlite3_column_int(st, 26);
-	r->compile = col_blob(st, 27, &r->compile_len);
-	r->compile_truncated = sqlite3_column_int(st, 28);
+	r->source = col_blob(st, 21, &r->source_len);
+	r->stdin_data = col_blob(st, 22, &r->stdin_len);
+	r->stdin_truncated = sqlite3_column_int(st, 23);
+	r->out = col_blob(st, 24, &r->out_len);
+	r->out_truncated = sqlite3_column_int(st, 25);
+	r->err = col_blob(st, 26, &r->err_len);
+	r->err_truncated = sqlite3_column_int(st, 27);
+	r->compile = col_blob(st, 28, &r->compile_len);
+	r->compile_truncated = sqlite3_column_int(st, 29);
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(
@@ -202,6 +203,7 @@ history_list(struct history *h, const struct history_filter *f,
 	                       " AND (?3 IS NULL OR (CASE WHEN ?6"
 	                       " THEN file = ?3 ELSE instr(file, ?3) > 0 END))"
 	                       " AND created >= ?4"
+	                       " AND (?8 IS NULL OR user = ?8)"
 	                       " ORDER BY created DESC, id DESC"
 	                       " LIMIT ?5 OFFSET ?7",
 	                       -1, &st, NULL) != SQLITE_OK) {
@@ -218,6 +220,8 @@ history_list(struct history *h, const struct history_filter *f,
 	sqlite3_bind_int64(st, 5, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(st, 6, f->file_exact);
 	sqlite3_bind_int64(st, 7, f->offset > 0 ? f->offset : 0);
+	if (f->user)
+		sqlite3_bind_text(st, 8, f->user, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xrealloc(v, (k + 1) * sizeof *v);
 		history_run_init(&v[k]);

@@ -37,6 +37,8 @@ history_run_free(struct history_run *r)
 	free(r->err);
 	free(r->compile);
 	free(r->testset);
+	free(r->user);
+	free(r->job);
 	for (i = 0; i < r->ntests; i++) {
 		free(r->tests[i].name);
 		free(r->tests[i].verdict);
@@ -175,8 +177,9 @@ history_insert(struct history *h, enum history_insert which)
 	        " backend, enforced_by, verdict, detail, exit_code, signal,"
 	        " syscall, time_ms, wall_ms, memory_kb, stdout,"
 	        " stdout_truncated, stderr, stderr_truncated, compile_output,"
-	        " compile_truncated, testset, replay_of, imported) VALUES"
-	        " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	        " compile_truncated, testset, replay_of, imported, user, job)"
+	        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+	        "?,?,?,?,?)",
 	    [HISTORY_INSERT_TEST] =
 	        "INSERT INTO tests (run_id, idx, name, verdict, time_ms,"
 	        " wall_ms, memory_kb, exit_code, signal, detail)"
@@ -253,6 +256,8 @@ history_insert_run(struct history *h, const struct history_run *r,
 	else
 		sqlite3_bind_null(st, 28);
 	sqlite3_bind_int(st, 29, r->imported);
+	bind_text(st, 30, r->user);
+	bind_text(st, 31, r->job);
 	return history_insert_step(st);
 }
 
@@ -334,7 +339,31 @@ history_insert_chunks(struct history *h, const struct history_run *r)
 	return 0;
 }
 
-/* Stores r (its id is set); the run as a whole or nothing. */
+/* The run already recorded for a server's job: its id, 0 when none,
+ * -1 on an error (inside the caller's transaction). */
+static int64_t
+history_job_recorded(struct history *h, const char *job)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = -1;
+	int rc;
+
+	if (sqlite3_prepare_v2(h->db, "SELECT id FROM runs WHERE job = ?1", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(st, 1, job);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		id = 0;
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Stores r (its id is set); the run as a whole or nothing. A run of a
+ * server's job (r->job) that is recorded already is not recorded again:
+ * its id is the first one's. */
 int
 history_record(struct history *h, struct history_run *run, char *err,
                size_t errlen)
@@ -350,6 +379,18 @@ history_record(struct history *h, struct history_run *run, char *err,
 	if (history_exec_retry(h->db, "BEGIN IMMEDIATE", NULL) != SQLITE_OK) {
 		buf_free(&limits);
 		return history_fail(h, err, errlen, "starting a transaction");
+	}
+	if (r->job != NULL) {
+		int64_t had = history_job_recorded(h, r->job);
+
+		if (had < 0)
+			goto fail;
+		if (had > 0) {
+			run->id = had;
+			buf_free(&limits);
+			sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+			return 0;
+		}
 	}
 	if (history_insert_run(h, r, buf_cstr(&limits)) < 0)
 		goto fail;

@@ -322,6 +322,8 @@ history_recorder_judge(const char *db, struct history_recorder_judge *j,
 	             b->compile_output.len);
 	h.compile_len = b->compile_output.len;
 	h.testset = xstrdup(j->testset);
+	h.user = j->user ? xstrdup(j->user) : NULL;
+	h.job = j->job ? xstrdup(j->job) : NULL;
 	h.tests = j->tests;
 	h.ntests = j->ntests;
 	j->tests = NULL;

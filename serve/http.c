@@ -32,6 +32,7 @@ struct http_server {
 	struct MHD_Daemon *d;
 	pthread_t waker;
 	volatile bool stop;
+	struct deadlines *deadlines; /* slow clients (deadline.c) */
 };
 
 /* One connection's request as it arrives. */
@@ -285,7 +286,7 @@ http_tick(struct serve *s)
 /* A finished job in the metrics, by its result's verdict, language and
  * backend. */
 static void
-http_count_run(struct serve *s, int64_t id)
+http_count_run(struct serve *s, int64_t id, uint64_t duration_ms)
 {
 	struct jsonparse_error e;
 	struct jsonparse_value *v;
@@ -300,6 +301,10 @@ http_count_run(struct serve *s, int64_t id)
 		    jsonparse_string(jsonparse_get(v, "verdict"), NULL),
 		    jsonparse_string(jsonparse_get(v, "language"), NULL),
 		    jsonparse_string(jsonparse_get(v, "backend"), NULL));
+		metrics_duration(
+		    s->metrics,
+		    jsonparse_string(jsonparse_get(v, "language"), NULL),
+		    (double)duration_ms / 1000.0);
 		jsonparse_free(v);
 	}
 	queue_job_free(&j);
@@ -313,17 +318,48 @@ http_waker(void *arg)
 
 	while (!h->stop) {
 		struct pollfd p = {.fd = h->s->done_r, .events = POLLIN};
-		int64_t id;
+		struct worker_done d;
 
 		if (poll(&p, 1, 100) > 0 && (p.revents & POLLIN) &&
-		    util_read_all(h->s->done_r, &id, sizeof id) ==
-		        (ssize_t)sizeof id) {
-			http_count_run(h->s, id);
-			http_job_done(h->s, id);
+		    util_read_all(h->s->done_r, &d, sizeof d) ==
+		        (ssize_t)sizeof d) {
+			http_count_run(h->s, d.id, d.duration_ms);
+			http_job_done(h->s, d.id);
 		}
+		for (unsigned n = deadlines_tick(h->deadlines); n > 0; n--)
+			metrics_reject(h->s->metrics, "slow");
 		http_tick(h->s);
 	}
 	return NULL;
+}
+
+/* The connection's clock (deadline.c). */
+static struct deadline *
+http_deadline(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *i =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return i != NULL ? i->socket_context : NULL;
+}
+
+static void
+http_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                enum MHD_ConnectionNotificationCode what)
+{
+	struct http_server *h = cls;
+	const union MHD_ConnectionInfo *i;
+
+	if (what == MHD_CONNECTION_NOTIFY_STARTED) {
+		i = MHD_get_connection_info(c,
+		                            MHD_CONNECTION_INFO_CONNECTION_FD);
+		*socket_context =
+		    i != NULL ? deadlines_open(h->deadlines, i->connect_fd)
+		              : NULL;
+	} else if (what == MHD_CONNECTION_NOTIFY_CLOSED) {
+		deadlines_close(h->deadlines, *socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static enum MHD_Result
@@ -360,6 +396,8 @@ http_handle(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* the request is in: a slow client's clock stops */
+	deadlines_reading(h->deadlines, http_deadline(c), false);
 	buf_init(&r.body, 0);
 	r.code = 200;
 	if (k->too_big) {
@@ -388,8 +426,11 @@ static void
 http_done(void *cls, struct MHD_Connection *c, void **con_cls,
           enum MHD_RequestTerminationCode why)
 {
+	struct http_server *h = cls;
 	struct conn *k = *con_cls;
 
+	/* the response is out: the next request's clock starts */
+	deadlines_reading(h->deadlines, http_deadline(c), true);
 	if (k == NULL)
 		return;
 	token_free(&k->req.token);
@@ -470,6 +511,7 @@ http_start(struct serve *s, const char *listen, char *err, size_t errlen)
 	}
 	h = xcalloc(1, sizeof *h);
 	h->s = s;
+	h->deadlines = deadlines_new(SERVE_REQUEST_TIME);
 	h->d = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
 	        MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0),
@@ -479,10 +521,12 @@ http_start(struct serve *s, const char *listen, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_LIMIT, 2000u,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, 1000u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	    MHD_OPTION_NOTIFY_COMPLETED, http_done, h, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, http_done, h,
+	    MHD_OPTION_NOTIFY_CONNECTION, http_connection, h, MHD_OPTION_END);
 	if (h->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s: %s", listen,
 		         errno ? strerror(errno) : "libmicrohttpd refused");
+		deadlines_free(h->deadlines);
 		free(h);
 		return NULL;
 	}
@@ -493,6 +537,7 @@ http_start(struct serve *s, const char *listen, char *err, size_t errlen)
 	if (pthread_create(&h->waker, NULL, http_waker, h) != 0) {
 		snprintf(err, errlen, "cannot start a thread");
 		MHD_stop_daemon(h->d);
+		deadlines_free(h->deadlines);
 		free(h);
 		return NULL;
 	}
@@ -515,5 +560,6 @@ http_stop(struct http_server *h)
 	h->s->streams_closed = true;
 	events_tick(h->s);
 	MHD_stop_daemon(h->d);
+	deadlines_free(h->deadlines);
 	free(h);
 }

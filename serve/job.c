@@ -388,7 +388,11 @@ job_parse(struct job *j, const char *json, size_t len,
 	               errlen) < 0 ||
 	    job_limits(j, jsonparse_get(root, "limits"), err, errlen) < 0 ||
 	    job_tests(j, root, err, errlen) < 0 ||
-	    job_compare(j, root, err, errlen) < 0)
+	    job_compare(j, root, err, errlen) < 0 ||
+	    options_args(jsonparse_get(root, "args"), &j->args, err, errlen) <
+	        0 ||
+	    options_compiler(j->lang, jsonparse_get(root, "compiler_options"),
+	                     &j->compiler_options, err, errlen) < 0)
 		goto out;
 	net = jsonparse_get(root, "net");
 	if (net != NULL &&
@@ -424,5 +428,7 @@ job_free(struct job *j)
 	free(j->ts.tests);
 	free(j->ts.path);
 	free(j->ts.name);
+	options_free(j->args);
+	options_free(j->compiler_options);
 	memset(j, 0, sizeof *j);
 }

@@ -5,8 +5,8 @@
  * keeps only what the native job does not: the submission's token (a
  * random UUID, as Judge0's), the submission as given (for ?fields=), and
  * its expected_output. A job's Judge0 status is computed when it is
- * shown, from the run's verdict, with the engine's comparator for
- * expected_output. */
+ * shown, from the run's verdict, and expected_output compared as
+ * Judge0 compares it. */
 #include "config.h"
 
 #include <signal.h>
@@ -196,6 +196,19 @@ judge0_number(struct judge0_check *c, const char *key, double def, double min,
 	return d;
 }
 
+/* A count Judge0 validates as greater than 0 (its message says so). */
+static double
+judge0_count(struct judge0_check *c, const char *key, double def, double max,
+             const char *max_text)
+{
+	unsigned before = c->nerrors;
+	double d = judge0_number(c, key, def, -1e300, max, true, max_text);
+
+	if (c->nerrors == before && !(d > 0))
+		judge0_complain(c, key, "must be greater than 0");
+	return d;
+}
+
 static bool
 judge0_bool(struct judge0_check *c, const char *key)
 {
@@ -234,10 +247,79 @@ judge0_language_id(const struct language *l)
 
 /* A submission, checked: the native request to queue in req and what
  * the Judge0 side keeps in kept; 0, or -1 with c->errors said. */
+/* compiler_options and command_line_arguments: strings of at most 512
+ * characters, as Judge0 has them; the arguments split into words as
+ * Judge0's shell would (quotes, backslashes; nothing expanded), the
+ * options checked against the compiler's allow-list (options.c). */
+static void
+judge0_options(struct judge0_check *c, const struct language *lang,
+               char ***args, char ***copts)
+{
+	const struct jsonparse_value *v;
+	const char *t;
+	size_t len;
+	char why[1024];
+
+	*args = *copts = NULL;
+	v = jsonparse_get(c->o, "command_line_arguments");
+	if (v != NULL && !jsonparse_is(v, JSONPARSE_NULL)) {
+		if ((t = jsonparse_string(v, &len)) == NULL)
+			judge0_complain(c, "command_line_arguments",
+			                "is not a string");
+		else if (len > 512)
+			judge0_complain(
+			    c, "command_line_arguments",
+			    "is too long (maximum is 512 characters)");
+		else if (options_shell_words(t, args, why, sizeof why) < 0)
+			judge0_complain(c, "command_line_arguments", "%s", why);
+	}
+	v = jsonparse_get(c->o, "compiler_options");
+	t = jsonparse_string(v, &len);
+	if (v == NULL || jsonparse_is(v, JSONPARSE_NULL) ||
+	    (t != NULL && strspn(t, " \t\n") == len) || lang == NULL)
+		return;
+	if (t == NULL)
+		judge0_complain(c, "compiler_options", "is not a string");
+	else if (len > 512)
+		judge0_complain(c, "compiler_options",
+		                "is too long (maximum is 512 characters)");
+	else if (lang->compile == NULL)
+		judge0_complain(c, "compiler_options",
+		                "setting compiler options is only allowed for "
+		                "compiled languages");
+	else if (options_compiler(lang, v, copts, why, sizeof why) < 0)
+		judge0_complain(c, "compiler_options", "%s", why);
+}
+
+/* A list of words as a JSON array. */
+static void
+judge0_words(struct json_writer *w, const char *key, char **v)
+{
+	json_open(w, key, '[');
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		json_cstr(w, NULL, v[i]);
+	json_close(w, ']');
+}
+
+/* A kept string member as it was given, or null. */
+static void
+judge0_keep_string(struct judge0_check *c, struct json_writer *k,
+                   const char *key)
+{
+	size_t len;
+	const char *t = jsonparse_string(jsonparse_get(c->o, key), &len);
+
+	if (t != NULL)
+		json_str(k, key, t, len);
+	else
+		json_null(k, key);
+}
+
 static int
 judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
                  struct buf *kept)
 {
+	char **args = NULL, **copts = NULL;
 	struct buf src, in, out;
 	struct json_writer w = {req, false}, k = {kept, false};
 	const struct language *lang = NULL;
@@ -275,21 +357,22 @@ judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
 	has_out = judge0_text(c, "expected_output", &out);
 	cpu = judge0_number(c, "cpu_time_limit", J0_CPU_DEFAULT, 0, J0_CPU_MAX,
 	                    false, "15.0");
-	wall = judge0_number(c, "wall_time_limit", J0_WALL_DEFAULT, 0,
+	wall = judge0_number(c, "wall_time_limit", J0_WALL_DEFAULT, 1,
 	                     J0_WALL_MAX, false, "20.0");
 	mem = judge0_number(c, "memory_limit", J0_MEM_DEFAULT, J0_MEM_MIN,
 	                    J0_MEM_MAX, false, "512000");
-	procs = judge0_number(c, "max_processes_and_or_threads",
-	                      J0_PROCS_DEFAULT, 1, J0_PROCS_MAX, true, "120");
-	runs =
-	    judge0_number(c, "number_of_runs", 1, 1, J0_RUNS_MAX, true, "20");
+	/* Judge0's own minima and messages (app/models/submission.rb) */
+	procs = judge0_count(c, "max_processes_and_or_threads",
+	                     J0_PROCS_DEFAULT, J0_PROCS_MAX, "120");
+	runs = judge0_count(c, "number_of_runs", 1, J0_RUNS_MAX, "20");
 	net = judge0_bool(c, "enable_network");
 	redirect = judge0_bool(c, "redirect_stderr_to_stdout");
-	/* Forge's pipeline takes neither yet: refused rather than ignored,
-	 * so a program never runs other than it was asked to */
-	static const char *const unsupported[] = {
-	    "compiler_options", "command_line_arguments", "callback_url",
-	    "additional_files"};
+	judge0_options(c, lang, &args, &copts);
+	/* Forge takes neither: refused rather than ignored, so a program
+	 * never runs other than it was asked to (a callback would make the
+	 * server a client of any address a submitter names) */
+	static const char *const unsupported[] = {"callback_url",
+	                                          "additional_files"};
 	for (size_t i = 0; i < sizeof unsupported / sizeof *unsupported; i++) {
 		const struct jsonparse_value *v =
 		    jsonparse_get(c->o, unsupported[i]);
@@ -314,6 +397,10 @@ judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
 	json_int(&w, "pids", (long long)procs);
 	json_close(&w, '}');
 	json_bool(&w, "net", net);
+	if (args != NULL)
+		judge0_words(&w, "args", args);
+	if (copts != NULL)
+		judge0_words(&w, "compiler_options", copts);
 	json_close(&w, '}');
 
 	json_open(&k, NULL, '{');
@@ -335,8 +422,12 @@ judge0_translate(struct serve *s, struct judge0_check *c, struct buf *req,
 	json_int(&k, "number_of_runs", (long long)runs);
 	json_bool(&k, "enable_network", net);
 	json_bool(&k, "redirect_stderr_to_stdout", redirect);
+	judge0_keep_string(c, &k, "compiler_options");
+	judge0_keep_string(c, &k, "command_line_arguments");
 	json_close(&k, '}');
 out:
+	options_free(args);
+	options_free(copts);
 	buf_free(&src);
 	buf_free(&in);
 	buf_free(&out);
@@ -499,8 +590,57 @@ judge0_signal(const struct jsonparse_value *res)
 	return 0;
 }
 
+/* A text as Judge0 compares it (app/jobs/isolate_job.rb, strip): each
+ * line without its trailing whitespace, the lines joined with "\n",
+ * then the whole without its trailing whitespace. */
+static void
+judge0_strip(const char *p, size_t n, struct buf *out)
+{
+	static const char ws[] = " \t\n\v\f\r";
+	size_t i = 0;
+
+	while (i <= n) {
+		const char *nl = memchr(p + i, '\n', n - i);
+		size_t end = nl ? (size_t)(nl - p) : n, e = end;
+
+		while (e > i && (memchr(ws, p[e - 1], sizeof ws - 1) != NULL ||
+		                 p[e - 1] == '\0'))
+			e--;
+		if (i > 0)
+			buf_add(out, "\n", 1);
+		buf_add(out, p + i, e - i);
+		i = end + 1;
+	}
+	while (out->len > 0 &&
+	       (memchr(ws, out->data[out->len - 1], sizeof ws - 1) != NULL ||
+	        out->data[out->len - 1] == '\0'))
+		out->len--;
+}
+
+/* Judge0's rule: an empty stdout is none (nil), which matches no
+ * expected_output; otherwise both stripped, then equal. */
+static bool
+judge0_output_matches(const char *out, size_t outlen, const char *exp,
+                      size_t explen)
+{
+	struct buf a, b;
+	bool same;
+
+	if (outlen == 0)
+		return false;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	judge0_strip(out, outlen, &a);
+	judge0_strip(exp, explen, &b);
+	same = a.len == b.len &&
+	       (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
+	buf_free(&a);
+	buf_free(&b);
+	return same;
+}
+
 /* Judge0's status of a finished run: by verdict, signal and, for a run
- * that ended well, expected_output through the engine's comparator. */
+ * that ended well, expected_output as Judge0 compares it. */
 static int
 judge0_status(struct judge0_view *v)
 {
@@ -509,7 +649,6 @@ judge0_status(struct judge0_view *v)
 	const struct jsonparse_value *ans =
 	    jsonparse_get(v->kept, "expected_output");
 	enum verdict vd = VERDICT_IE;
-	struct compare_opts co;
 	int sig;
 	const char *a;
 	size_t alen;
@@ -522,10 +661,8 @@ judge0_status(struct judge0_view *v)
 	case VERDICT_AC:
 		if ((a = jsonparse_string(ans, &alen)) == NULL)
 			return J0_ACCEPTED;
-		compare_opts_default(&co);
-		return compare_output(&co,
-		                      v->stdout_.data ? v->stdout_.data : "",
-		                      v->stdout_.len, a, alen, NULL)
+		return judge0_output_matches(v->stdout_.data, v->stdout_.len, a,
+		                             alen)
 		           ? J0_ACCEPTED
 		           : J0_WRONG;
 	case VERDICT_WA:
@@ -621,6 +758,22 @@ judge0_view_free(struct judge0_view *v)
 	buf_free(&v->message);
 }
 
+/* Base64 as Judge0 writes it (Ruby's Base64.encode64, RFC 2045): lines
+ * of 60 characters, each ending in a newline. */
+static void
+judge0_base64(struct buf *out, const char *p, size_t n)
+{
+	struct buf raw;
+
+	buf_init(&raw, 0);
+	json_base64(&raw, p, n);
+	for (size_t i = 0; i < raw.len; i += 60) {
+		buf_add(out, raw.data + i, raw.len - i < 60 ? raw.len - i : 60);
+		buf_add(out, "\n", 1);
+	}
+	buf_free(&raw);
+}
+
 /* A text as Judge0 shows it: null when empty, base64 when asked. */
 static void
 judge0_put_text(struct judge0_view *v, struct json_writer *w, const char *key,
@@ -639,7 +792,7 @@ judge0_put_text(struct judge0_view *v, struct json_writer *w, const char *key,
 		return;
 	}
 	buf_init(&enc, 0);
-	json_base64(&enc, p, n);
+	judge0_base64(&enc, p, n);
 	json_str(w, key, buf_cstr(&enc), enc.len);
 	buf_free(&enc);
 }
@@ -690,7 +843,12 @@ judge0_put_kept(struct judge0_view *v, struct json_writer *w, const char *key)
 	else if (jsonparse_is(x, JSONPARSE_TRUE) ||
 	         jsonparse_is(x, JSONPARSE_FALSE))
 		json_bool(w, key, jsonparse_is(x, JSONPARSE_TRUE));
-	else
+	else if (jsonparse_is(x, JSONPARSE_STRING)) {
+		size_t len;
+		const char *s = jsonparse_string(x, &len);
+
+		json_str(w, key, s, len);
+	} else
 		json_null(w, key);
 }
 
@@ -832,6 +990,8 @@ static const struct {
     {"exit_signal", judge0_f_result_int},
     {"message", judge0_f_message},
     {"wall_time", judge0_f_wall},
+    {"compiler_options", judge0_f_kept},
+    {"command_line_arguments", judge0_f_kept},
     {"redirect_stderr_to_stdout", judge0_f_kept},
     {"enable_network", judge0_f_kept},
     {"status", judge0_f_status},

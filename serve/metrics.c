@@ -1,6 +1,7 @@
 /* Counters for /metrics, in Prometheus's text format, every name
  * prefixed forge_. Each counter is a name and its labels, kept in a list
- * under one lock: a server has few routes, verdicts and languages. */
+ * under one lock: a server has few routes, verdicts and languages. The
+ * run-duration histogram keeps one row of bucket counts a language. */
 #include "config.h"
 
 #include <pthread.h>
@@ -16,9 +17,24 @@ struct counter {
 	struct counter *next;
 };
 
+/* The buckets' upper bounds (seconds) of forge_run_duration_seconds:
+ * from a cached trivial run to a long judge; +Inf follows them. */
+static const double metrics_bounds[] = {0.025, 0.05, 0.1, 0.25, 0.5, 1,
+                                        2.5,   5,    10,  30,   60,  300};
+#define METRICS_NBOUNDS (sizeof metrics_bounds / sizeof *metrics_bounds)
+
+struct histogram {
+	char *language;
+	uint64_t buckets[METRICS_NBOUNDS]; /* each, not cumulative */
+	uint64_t count;
+	double sum;
+	struct histogram *next;
+};
+
 struct metrics {
 	pthread_mutex_t lock;
 	struct counter *head;
+	struct histogram *durations; /* sorted by language */
 };
 
 struct metrics *
@@ -41,6 +57,11 @@ metrics_free(struct metrics *m)
 		next = c->next;
 		free(c->key);
 		free(c);
+	}
+	for (struct histogram *h = m->durations, *hn; h != NULL; h = hn) {
+		hn = h->next;
+		free(h->language);
+		free(h);
 	}
 	pthread_mutex_destroy(&m->lock);
 	free(m);
@@ -126,12 +147,76 @@ metrics_run(struct metrics *m, const char *verdict, const char *language,
 	buf_free(&b);
 }
 
+/* A job's time in a worker, from its claim to its result, by language. */
+void
+metrics_duration(struct metrics *m, const char *language, double seconds)
+{
+	struct histogram *h, **p;
+	size_t i;
+
+	if (language == NULL)
+		language = "unknown";
+	pthread_mutex_lock(&m->lock);
+	for (p = &m->durations;
+	     *p != NULL && strcmp((*p)->language, language) < 0;
+	     p = &(*p)->next)
+		;
+	if ((h = *p) == NULL || strcmp(h->language, language) != 0) {
+		h = xcalloc(1, sizeof *h);
+		h->language = xstrdup(language);
+		h->next = *p;
+		*p = h;
+	}
+	for (i = 0; i < METRICS_NBOUNDS && seconds > metrics_bounds[i]; i++)
+		;
+	if (i < METRICS_NBOUNDS)
+		h->buckets[i]++;
+	h->count++;
+	h->sum += seconds;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/* The histogram as the text format has it: cumulative buckets, the last
+ * le="+Inf" equal to _count, then _sum and _count. */
+static void
+metrics_write_durations(struct metrics *m, struct buf *b)
+{
+	const char *name = "forge_run_duration_seconds";
+
+	buf_printf(b,
+	           "# HELP %s time of a job in a worker, from its claim to "
+	           "its result, by language\n# TYPE %s histogram\n",
+	           name, name);
+	for (struct histogram *h = m->durations; h != NULL; h = h->next) {
+		struct buf lang;
+		uint64_t cum = 0;
+
+		buf_init(&lang, 0);
+		metrics_label(&lang, h->language);
+		for (size_t i = 0; i < METRICS_NBOUNDS; i++) {
+			cum += h->buckets[i];
+			buf_printf(
+			    b, "%s_bucket{language=\"%s\",le=\"%g\"} %llu\n",
+			    name, buf_cstr(&lang), metrics_bounds[i],
+			    (unsigned long long)cum);
+		}
+		buf_printf(b, "%s_bucket{language=\"%s\",le=\"+Inf\"} %llu\n",
+		           name, buf_cstr(&lang), (unsigned long long)h->count);
+		buf_printf(b, "%s_sum{language=\"%s\"} %.6f\n", name,
+		           buf_cstr(&lang), h->sum);
+		buf_printf(b, "%s_count{language=\"%s\"} %llu\n", name,
+		           buf_cstr(&lang), (unsigned long long)h->count);
+		buf_free(&lang);
+	}
+}
+
 static const struct {
 	const char *name, *help;
 } metrics_help[] = {
     {"forge_http_requests_total", "HTTP requests answered, by route and code"},
     {"forge_rejections_total",
-     "requests refused, by reason (auth, rate, queue, size, invalid)"},
+     "requests refused, by reason (auth, rate, queue, size, invalid, "
+     "slow)"},
     {"forge_runs_total", "jobs finished, by verdict, language and backend"},
 };
 
@@ -167,5 +252,6 @@ metrics_write(struct metrics *m, struct serve *s, struct buf *b)
 				buf_printf(b, "%s %llu\n", c->key,
 				           (unsigned long long)c->n);
 	}
+	metrics_write_durations(m, b);
 	pthread_mutex_unlock(&m->lock);
 }

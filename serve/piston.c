@@ -252,7 +252,7 @@ piston_translate(struct serve *s, const struct jsonparse_value *o,
 	const struct jsonparse_value *args;
 	const struct language *l = NULL;
 	double t, mem;
-	char msg[512], *have;
+	char msg[512], *have, **argv = NULL;
 	size_t inlen;
 	bool ok;
 	int rc;
@@ -286,17 +286,19 @@ piston_translate(struct serve *s, const struct jsonparse_value *o,
 		piston_message(r, 400, msg);
 		return -1;
 	}
+	/* the program's arguments, as its argv after the run command */
 	args = jsonparse_get(o, "args");
-	if (args != NULL && !jsonparse_is(args, JSONPARSE_NULL) &&
-	    !(jsonparse_is(args, JSONPARSE_ARRAY) &&
-	      jsonparse_len(args) == 0)) {
-		/* the pipeline takes no arguments yet: refused, so that a
-		 * program never runs other than it was asked to */
-		piston_message(r, 400, "args are not supported by this server");
+	if (options_args(args, &argv, msg, sizeof msg) < 0) {
+		piston_message(r, 400, msg);
 		return -1;
 	}
 	json_open(&w, NULL, '{');
 	json_cstr(&w, "language", l->id);
+	json_open(&w, "args", '[');
+	for (size_t i = 0; argv != NULL && argv[i] != NULL; i++)
+		json_cstr(&w, NULL, argv[i]);
+	json_close(&w, ']');
+	options_free(argv);
 	if (piston_files(o, l, &w, r) < 0)
 		return -1;
 	if ((in = jsonparse_string(jsonparse_get(o, "stdin"), &inlen)) != NULL)

@@ -2,7 +2,13 @@
  * States move queued → running → done, or to cancelled from either; a
  * row leaves running only by the worker that holds it (queue_finish) or
  * back to queued when that worker is gone (queue_requeue), each in one
- * statement, so a job finishes once however the processes die. */
+ * statement, so a job finishes once however the processes die.
+ *
+ * Workers take turns between users: a free worker takes the oldest
+ * queued job of the token served longest ago (one never served first),
+ * so one user's 500 jobs do not keep another's one waiting behind them.
+ * The turns are rows of queue_turns (a token's name, '' without auth;
+ * the number of the claim that last served it). */
 #include "config.h"
 
 #include <sqlite3.h>
@@ -50,7 +56,12 @@ queue_init(struct db *d, char *err, size_t errlen)
 	                 " result TEXT,"
 	                 " history_id INTEGER);"
 	                 "CREATE INDEX IF NOT EXISTS jobs_state"
-	                 " ON jobs(state, id);",
+	                 " ON jobs(state, id);"
+	                 "CREATE INDEX IF NOT EXISTS jobs_fair"
+	                 " ON jobs(state, token, id);"
+	                 "CREATE TABLE IF NOT EXISTS queue_turns ("
+	                 " token TEXT PRIMARY KEY,"
+	                 " turn INTEGER NOT NULL);",
 	                 NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(err, errlen, "the job queue: %s", msg ? msg : "?");
 		sqlite3_free(msg);
@@ -141,8 +152,8 @@ int
 queue_get(struct db *d, int64_t id, struct queue_job *j)
 {
 	sqlite3_stmt *st = queue_prepare(
-	    d, "SELECT state, token, result, history_id, worker FROM jobs"
-	       " WHERE id = ?1");
+	    d, "SELECT state, token, result, history_id, worker, created"
+	       " FROM jobs WHERE id = ?1");
 	int ret = -1;
 
 	memset(j, 0, sizeof *j);
@@ -159,10 +170,23 @@ queue_get(struct db *d, int64_t id, struct queue_job *j)
 		j->result = queue_column(st, 2);
 		j->history_id = sqlite3_column_int64(st, 3);
 		j->worker = sqlite3_column_int(st, 4);
+		j->created = sqlite3_column_double(st, 5);
 		ret = 0;
 	}
 	queue_done_with(d, st);
 	return ret;
+}
+
+/* The job's key in the history: its id and when it was accepted, so
+ * that the run is recorded once however often it runs, and a queue
+ * started afresh (its ids from 1 again) does not meet its old keys. */
+char *
+queue_job_key(const struct queue_job *j)
+{
+	char *key;
+
+	xasprintf(&key, "serve:%lld@%.6f", (long long)j->id, j->created);
+	return key;
 }
 
 void
@@ -173,12 +197,87 @@ queue_job_free(struct queue_job *j)
 	memset(j, 0, sizeof *j);
 }
 
-/* The oldest queued job, now this worker's: its id and request, or 0. */
+/* The next job in turn (see above): its id, request and token (the
+ * token's name, or NULL), or 0. */
+static int64_t
+queue_next(sqlite3 *h, char **request, char **token)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t id = 0;
+
+	/* each token's oldest queued job, the token served longest ago
+	 * first. The tokens with queued jobs are found one index seek each
+	 * (the next name after the last), not by reading every queued row:
+	 * a claim costs the same with ten jobs waiting or fifty thousand */
+	if (sqlite3_prepare_v2(
+	        h,
+	        "WITH RECURSIVE t(tok) AS ("
+	        " SELECT (SELECT token FROM jobs WHERE state = 'queued'"
+	        "  AND token IS NOT NULL ORDER BY token LIMIT 1)"
+	        " UNION ALL"
+	        " SELECT (SELECT token FROM jobs WHERE state = 'queued'"
+	        "  AND token > t.tok ORDER BY token LIMIT 1)"
+	        " FROM t WHERE t.tok IS NOT NULL),"
+	        "heads(id, turn) AS ("
+	        " SELECT (SELECT min(id) FROM jobs WHERE state = 'queued'"
+	        "  AND token = t.tok),"
+	        "  (SELECT turn FROM queue_turns WHERE token = t.tok)"
+	        " FROM t WHERE t.tok IS NOT NULL"
+	        " UNION ALL"
+	        " SELECT (SELECT min(id) FROM jobs WHERE state = 'queued'"
+	        "  AND token IS NULL),"
+	        "  (SELECT turn FROM queue_turns WHERE token = ''))"
+	        "SELECT j.id, j.request, j.token FROM heads h"
+	        " JOIN jobs j ON j.id = h.id"
+	        " ORDER BY coalesce(h.turn, 0), h.id LIMIT 1",
+	        -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		*request = queue_column(st, 1);
+		*token = queue_column(st, 2);
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* The job running in this worker, its token's turn taken: 0, or -1. */
+static int
+queue_take(sqlite3 *h, int64_t id, int worker, const char *token)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+
+	if (sqlite3_prepare_v2(h,
+	                       "UPDATE jobs SET state = 'running', worker = "
+	                       "?2 WHERE id = ?1",
+	                       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
+	    sqlite3_bind_int(st, 2, worker) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_DONE)
+		ret = 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ret == 0 &&
+	    (sqlite3_prepare_v2(
+	         h,
+	         "INSERT INTO queue_turns (token, turn) VALUES (coalesce(?1,"
+	         " ''), (SELECT coalesce(max(turn), 0) + 1 FROM queue_turns))"
+	         " ON CONFLICT (token) DO UPDATE SET turn = excluded.turn",
+	         -1, &st, NULL) != SQLITE_OK ||
+	     (token != NULL && sqlite3_bind_text(st, 1, token, -1,
+	                                         SQLITE_STATIC) != SQLITE_OK) ||
+	     sqlite3_step(st) != SQLITE_DONE))
+		ret = -1;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/* The next job in turn, now this worker's: its id and request, or 0. */
 int64_t
 queue_claim(struct db *d, int worker, char **request)
 {
 	sqlite3 *h = db_handle(d);
-	sqlite3_stmt *st = NULL;
+	char *token = NULL;
 	int64_t id = 0;
 
 	*request = NULL;
@@ -187,29 +286,13 @@ queue_claim(struct db *d, int worker, char **request)
 		db_unlock(d);
 		return 0;
 	}
-	if (sqlite3_prepare_v2(h,
-	                       "SELECT id, request FROM jobs WHERE state = "
-	                       "'queued' ORDER BY id LIMIT 1",
-	                       -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		*request = queue_column(st, 1);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (id > 0 &&
-	    (sqlite3_prepare_v2(h,
-	                        "UPDATE jobs SET state = 'running', worker = "
-	                        "?2 WHERE id = ?1",
-	                        -1, &st, NULL) != SQLITE_OK ||
-	     sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-	     sqlite3_bind_int(st, 2, worker) != SQLITE_OK ||
-	     sqlite3_step(st) != SQLITE_DONE)) {
+	id = queue_next(h, request, &token);
+	if (id > 0 && queue_take(h, id, worker, token) < 0) {
 		id = 0;
 		free(*request);
 		*request = NULL;
 	}
-	sqlite3_finalize(st);
+	free(token);
 	if (sqlite3_exec(h, id > 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) !=
 	        SQLITE_OK &&
 	    id > 0) {

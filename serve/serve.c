@@ -132,6 +132,11 @@ serve_main(const struct serve_options *o)
 	    o->workers > 0 ? o->workers : (unsigned)(cores > 0 ? cores : 1);
 	s.queue_max = o->queue_max > 0 ? o->queue_max : 1000;
 	s.history_db = xstrdup(history_path(o->db));
+	/* a fault for the tests of the double-record window, read here and
+	 * nowhere else */
+	s.fault_crash_after_record =
+	    getenv("FORGE_SERVE_FAULT") != NULL &&
+	    strcmp(getenv("FORGE_SERVE_FAULT"), "crash-after-record") == 0;
 	s.queue_db = db_path_for(s.history_db);
 	pthread_mutex_init(&s.lock, NULL);
 	s.metrics = metrics_new();

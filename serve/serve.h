@@ -34,6 +34,9 @@
 #define SERVE_BODY_MAX (16u << 20)
 /* A connection that sends nothing for this long is closed (seconds). */
 #define SERVE_CONN_TIMEOUT 10
+/* A request must arrive whole (headers and body) within this many
+ * seconds of the connection's opening or of its previous response. */
+#define SERVE_REQUEST_TIME 30
 /* The longest ?wait= (seconds). */
 #define SERVE_WAIT_MAX 600
 /* How long SIGTERM lets running jobs finish (seconds). */
@@ -80,6 +83,10 @@ struct serve {
 	volatile bool draining;
 	struct events_stream *streams; /* suspended, under lock */
 	volatile bool streams_closed;  /* the server stops: streams end */
+	/* FORGE_SERVE_FAULT=crash-after-record (tests only): the server
+	 * and its worker are killed between a job's history row and its
+	 * result (tests/e2e/serve-record-once.sh) */
+	bool fault_crash_after_record;
 };
 void serve_notify(struct serve *);
 
@@ -108,12 +115,23 @@ struct job {
 	bool judge;
 	struct compare_opts compare;
 	bool stop_on_fail;
+	char **args;             /* the program's, after its run command */
+	char **compiler_options; /* allowed ones (options.c); NULL: none */
 };
 int job_parse(struct job *, const char *json, size_t len,
               const struct language_set *, char *err, size_t);
 void job_free(struct job *);
 void job_known_languages(const struct language_set *, const struct backend *,
                          struct buf *);
+
+/* options.c: a program's arguments, its compiler's options */
+int options_args(const struct jsonparse_value *, char ***, char *err, size_t);
+int options_shell_words(const char *, char ***, char *err, size_t);
+int options_compiler(const struct language *, const struct jsonparse_value *,
+                     char ***, char *err, size_t);
+void options_free(char **);
+struct language *options_language(const struct language *, char **opts);
+void options_language_free(struct language *);
 
 /* queue.c: jobs in the database */
 enum queue_state { QUEUE_QUEUED, QUEUE_RUNNING, QUEUE_DONE, QUEUE_CANCELLED };
@@ -124,6 +142,7 @@ struct queue_job {
 	char *result; /* JSON, when done or cancelled */
 	int64_t history_id;
 	int worker; /* pid, when running */
+	double created;
 };
 const char *queue_state_name(enum queue_state);
 int queue_init(struct db *, char *err, size_t);
@@ -132,6 +151,7 @@ int64_t queue_add(struct db *, const char *token, const char *request,
                   size_t len, char *err, size_t);
 int queue_get(struct db *, int64_t id, struct queue_job *);
 void queue_job_free(struct queue_job *);
+char *queue_job_key(const struct queue_job *);
 int64_t queue_claim(struct db *, int worker, char **request);
 int queue_finish(struct db *, int64_t id, int worker, const char *result,
                  int64_t history_id);
@@ -139,6 +159,11 @@ int queue_cancel(struct db *, int64_t id, const char *result, int *worker);
 int queue_requeue(struct db *, int worker);
 
 /* worker.c: the processes that run jobs */
+/* What a worker tells the server of a job it finished (done_r). */
+struct worker_done {
+	int64_t id;
+	uint64_t duration_ms; /* from its claim to its result */
+};
 struct worker_pool;
 struct worker_pool *worker_pool_start(struct serve *, char *err, size_t);
 void worker_pool_reap(struct worker_pool *);
@@ -170,7 +195,18 @@ void metrics_http(struct metrics *, const char *route, unsigned code);
 void metrics_reject(struct metrics *, const char *reason);
 void metrics_run(struct metrics *, const char *verdict, const char *language,
                  const char *backend);
+void metrics_duration(struct metrics *, const char *language, double seconds);
 void metrics_write(struct metrics *, struct serve *, struct buf *);
+
+/* deadline.c: slow clients' connections cut at SERVE_REQUEST_TIME */
+struct deadlines;
+struct deadline;
+struct deadlines *deadlines_new(unsigned seconds);
+void deadlines_free(struct deadlines *);
+struct deadline *deadlines_open(struct deadlines *, int fd);
+void deadlines_close(struct deadlines *, struct deadline *);
+void deadlines_reading(struct deadlines *, struct deadline *, bool reading);
+unsigned deadlines_tick(struct deadlines *);
 
 /* http.c: libmicrohttpd, the routes, bounded bodies */
 struct http_request {

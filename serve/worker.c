@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,10 +69,16 @@ worker_cancelled_json(int64_t id, struct buf *b)
 	json_close(&w, '}');
 }
 
+/* Who asked for a job, and its key in the history. */
+struct worker_owner {
+	const char *user; /* the token's name; NULL: no auth */
+	const char *key;  /* queue_job_key's */
+};
+
 /* One program, once: forge run's steps. */
 static void
 worker_run(const struct serve *s, int64_t id, const struct job *j,
-           struct buf *out, int64_t *history_id)
+           const struct worker_owner *who, struct buf *out, int64_t *history_id)
 {
 	const struct backend *be = s->opts->backend;
 	struct pipeline_request q = {0};
@@ -80,9 +87,15 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	struct worker_io io;
 	struct history_run h;
 	char herr[512], *toolchain, *file;
+	struct language *opts =
+	    j->compiler_options ? options_language(j->lang, j->compiler_options)
+	                        : NULL;
 
 	history_recorder_init(&io.rec, true, (size_t)j->limits.output_bytes);
-	q.lang = j->lang;
+	q.lang = opts ? opts : j->lang;
+	q.args = j->args;
+	/* the next job of the same build takes this one's sandbox root */
+	q.reuse = true;
 	q.backend = be;
 	q.source = j->source;
 	q.source_len = j->source_len;
@@ -106,6 +119,8 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	                        &(struct history_recorder_run){
 	                            &r, j->lang, be, &j->limits, file,
 	                            j->source, j->source_len, toolchain});
+	h.user = who->user ? xstrdup(who->user) : NULL;
+	h.job = xstrdup(who->key);
 	*history_id =
 	    history_recorder_save(s->history_db, &h, herr, sizeof herr);
 	x.language_name = j->lang->name;
@@ -121,6 +136,7 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	pipeline_result_free(&r);
 	free(file);
 	free(toolchain);
+	options_language_free(opts);
 }
 
 /* A judge's tallies as its tests come in. */
@@ -182,8 +198,9 @@ worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
  * The file and the test set are named by the job ("api:ID"). */
 static int64_t
 worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
-                    struct worker_judge *wj, const struct build *b,
-                    const struct report_judge *x, char *herr, size_t len)
+                    const struct worker_owner *who, struct worker_judge *wj,
+                    const struct build *b, const struct report_judge *x,
+                    char *herr, size_t len)
 {
 	char *file, *testset,
 	    *toolchain = cache_toolchain(j->lang, s->opts->backend);
@@ -203,6 +220,8 @@ worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
 	    .testset = testset,
 	    .tests = wj->tests,
 	    .ntests = wj->ntests,
+	    .user = who->user,
+	    .job = who->key,
 	};
 	wj->tests = NULL;
 	wj->ntests = 0;
@@ -216,7 +235,8 @@ worker_judge_record(const struct serve *s, int64_t id, const struct job *j,
 /* Compile once, judge every test: forge judge's steps, with the
  * engine's rules (judge_prepare, judge_prepare_overall). */
 static void
-worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
+worker_judge(const struct serve *s, int64_t id, struct job *j,
+             const struct worker_owner *who, struct buf *out,
              int64_t *history_id)
 {
 	const struct backend *be = s->opts->backend;
@@ -227,6 +247,9 @@ worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
 	struct build build;
 	char err[1024], herr[512] = "";
 	bool built = false;
+	struct language *opts =
+	    j->compiler_options ? options_language(j->lang, j->compiler_options)
+	                        : NULL;
 
 	memset(&wj, 0, sizeof wj);
 	buf_init(&wj.json, 0);
@@ -249,10 +272,19 @@ worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
 		x.detail = err;
 	} else {
 		x.limits = prep.limits;
-		if (pipeline_build(&build, j->lang, be, j->source,
+		if (pipeline_build(&build, opts ? opts : j->lang, be, j->source,
 		                   j->source_len, j->extra, j->nextra,
-		                   &j->lang->compile_limits, false) == 0)
+		                   &j->lang->compile_limits, false) == 0) {
+			/* the arguments after the run command, for each test */
+			char **run = build.argv;
+
+			if (j->args != NULL && j->args[0] != NULL)
+				build.argv = util_argv_concat(run, j->args);
 			judge_run(&prep.opts, &build, &j->ts, worker_test, &wj);
+			if (build.argv != run)
+				free(build.argv);
+			build.argv = run;
+		}
 		built = true;
 		x.verdict = judge_prepare_overall(
 		    &build, &j->ts, wj.ntests, wj.passed,
@@ -270,8 +302,8 @@ worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
 	if (built) {
 		size_t total = wj.ntests;
 
-		*history_id = worker_judge_record(s, id, j, &wj, &build, &x,
-		                                  herr, sizeof herr);
+		*history_id = worker_judge_record(s, id, j, who, &wj, &build,
+		                                  &x, herr, sizeof herr);
 		x.total = total;
 		x.history_error = *history_id == 0 ? herr : NULL;
 	}
@@ -288,6 +320,7 @@ worker_judge(const struct serve *s, int64_t id, struct job *j, struct buf *out,
 	}
 	free(wj.tests);
 	buf_free(&wj.json);
+	options_language_free(opts);
 }
 
 /* One job from its request to its row done. */
@@ -297,10 +330,19 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 {
 	struct job j;
 	struct buf out;
-	char err[1024];
+	struct queue_job qj;
+	struct worker_owner who = {0};
+	char err[1024], *key;
 	int64_t hid = 0;
+	uint64_t t0 = util_now_ms();
 
 	buf_init(&out, 0);
+	if (queue_get(db, id, &qj) < 0)
+		memset(&qj, 0, sizeof qj);
+	qj.id = id;
+	key = queue_job_key(&qj);
+	who.user = qj.token;
+	who.key = key;
 	worker_events = events_writer_start(db, id);
 	if (job_parse(&j, request, strlen(request), &s->langs, err,
 	              sizeof err) < 0) {
@@ -313,16 +355,27 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		json_int(&w, "id", id);
 		json_close(&w, '}');
 	} else if (j.judge)
-		worker_judge(s, id, &j, &out, &hid);
+		worker_judge(s, id, &j, &who, &out, &hid);
 	else
-		worker_run(s, id, &j, &out, &hid);
+		worker_run(s, id, &j, &who, &out, &hid);
 	/* every event is written before the job is done */
 	events_writer_end(worker_events);
 	worker_events = NULL;
-	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0)
-		(void)util_write_all(done_w, &id, sizeof id);
+	if (s->fault_crash_after_record && hid > 0) {
+		/* the window a crash may hit: recorded, result not stored */
+		kill(getppid(), SIGKILL);
+		raise(SIGKILL);
+	}
+	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0) {
+		struct worker_done d = {id, util_now_ms() - t0};
+
+		/* one write under PIPE_BUF: never torn between workers */
+		(void)util_write_all(done_w, &d, sizeof d);
+	}
 	job_free(&j);
 	buf_free(&out);
+	free(key);
+	queue_job_free(&qj);
 }
 
 /* Whether the server closed the queue's bell: it is draining or gone. */
@@ -353,6 +406,12 @@ worker_main(struct serve *s, pid_t parent, int notify_r, int done_w)
 		fprintf(stderr, "forge serve: worker: %s\n", err);
 		_exit(3);
 	}
+	/* a worker's writes (a claim, events, a result) need no sync of
+	 * their own: WAL keeps them through the process's death, and one
+	 * lost with the machine leaves its job queued or running, run
+	 * again at the next start and recorded once (its key) */
+	(void)sqlite3_exec(db_handle(db), "PRAGMA synchronous=NORMAL", NULL,
+	                   NULL, NULL);
 	for (;;) {
 		struct pollfd p = {.fd = notify_r, .events = POLLIN};
 

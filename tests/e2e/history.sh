@@ -87,11 +87,11 @@ eq "first run: OK" 0 "$rc"
 eq "first run: its output" "hello from python" "$(cat "$TEST_TMP/out")"
 check "first run: the summary ends with its id" grep -qE '^forge: OK .*, id 1\]$' "$TEST_TMP/err"
 check "the database is made at \$XDG_DATA_HOME/forge/history.db" test -s "$DB"
-eq "schema: user_version 3" 3 "$(q "$DB" 'PRAGMA user_version')"
+eq "schema: user_version 4" 4 "$(q "$DB" 'PRAGMA user_version')"
 eq "schema: application_id FRGE" 1179797317 "$(q "$DB" 'PRAGMA application_id')"
 eq "schema: the tables" "output_chunks runs samples tests" \
 	"$(q "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)")"
-eq "schema: the indexes" "runs_cache runs_created samples_run" \
+eq "schema: the indexes" "runs_cache runs_created runs_job runs_user samples_run" \
 	"$(q "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name)")"
 eq "the first run is row 1" "1|run|python3|OK" "$(q "$DB" 'SELECT id, kind, language, verdict FROM runs')"
 eq "the first run's stdout is kept" "hello from python" "$(q "$DB" 'SELECT CAST(stdout AS TEXT) FROM runs WHERE id = 1')"
@@ -122,7 +122,7 @@ eq "fixture: application_id FRGE" 1179797317 "$(q "$v1" 'PRAGMA application_id')
 eq "fixture: three runs, three tests" "3 3" "$(q "$v1" "SELECT (SELECT count(*) FROM runs) || ' ' || (SELECT count(*) FROM tests)")"
 cols="SELECT group_concat(name || ':' || type || ':' || \"notnull\" || ':' || pk, ' ') FROM pragma_table_info"
 eq "fixture: the runs table as forge's version 1 made it" \
-	"$(q "$DB" "$cols('runs') WHERE name NOT IN ('toolchain', 'replay_of', 'imported')")" "$(q "$v1" "$cols('runs')")"
+	"$(q "$DB" "$cols('runs') WHERE name NOT IN ('toolchain', 'replay_of', 'imported', 'user', 'job')")" "$(q "$v1" "$cols('runs')")"
 eq "fixture: the tests table as forge makes it" "$(q "$DB" "$cols('tests')")" "$(q "$v1" "$cols('tests')")"
 eq "fixture: no toolchain column yet" 0 "$(q "$v1" "SELECT count(*) FROM pragma_table_info('runs') WHERE name IN ('toolchain', 'replay_of')")"
 
@@ -132,7 +132,7 @@ eq "v1: the old runs are listed, newest first" "3 2 1" "$(jq -r '[.[].id] | join
 eq "v1: their kinds, languages and verdicts" "judge/cpp/WA run/c/RE run/python3/OK" \
 	"$(jq -r '[.[] | "\(.kind)/\(.language)/\(.verdict)"] | join(" ")' "$TEST_TMP/out")"
 eq "v1: replay_of is null for the old runs" "null null null" "$(jq -r '[.[].replay_of | tostring] | join(" ")' "$TEST_TMP/out")"
-eq "v1 upgraded in place: user_version 3" 3 "$(q "$v1" 'PRAGMA user_version')"
+eq "v1 upgraded in place: user_version 4" 4 "$(q "$v1" 'PRAGMA user_version')"
 eq "v1 upgraded: application_id kept" 1179797317 "$(q "$v1" 'PRAGMA application_id')"
 eq "v1 upgraded: toolchain and replay_of columns" 2 \
 	"$(q "$v1" "SELECT count(*) FROM pragma_table_info('runs') WHERE name IN ('toolchain', 'replay_of')")"
@@ -163,10 +163,10 @@ eq "v1: the replay is recorded with replay_of 1" 1 "$(q "$v1" 'SELECT replay_of 
 # another command upgrades too (show; gc)
 sqlite3 "$TEST_TMP/v1b.db" <"$FIXTURE"
 out "$FORGE" show --db "$TEST_TMP/v1b.db" 1
-eq "v1: forge show upgrades too" "0 3" "$rc $(q "$TEST_TMP/v1b.db" 'PRAGMA user_version')"
+eq "v1: forge show upgrades too" "0 4" "$rc $(q "$TEST_TMP/v1b.db" 'PRAGMA user_version')"
 sqlite3 "$TEST_TMP/v1c.db" <"$FIXTURE"
 out "$FORGE" run -q --db "$TEST_TMP/v1c.db" "$hello"
-eq "v1: forge run upgrades and records" "3 4" \
+eq "v1: forge run upgrades and records" "4 4" \
 	"$(q "$TEST_TMP/v1c.db" "SELECT (SELECT user_version FROM pragma_user_version) || ' ' || count(*) FROM runs")"
 
 # A schema newer than this forge understands: refused, left byte for byte
@@ -322,7 +322,7 @@ eq "history --since 0: nothing" "" "$(runs --since 0)"
 
 # --json: the fields of each run
 out "$FORGE" history --json -n 100
-eq "history --json: the fields" "created file id kind language memory_kb replay_of time_ms verdict wall_ms" \
+eq "history --json: the fields" "created file id kind language memory_kb replay_of time_ms user verdict wall_ms" \
 	"$(jq -r '[.[0] | keys[]] | join(" ")' "$TEST_TMP/out")"
 eq "history --json: the RE run" "run $crash c RE" \
 	"$(jq -r --argjson id "$id_re" '.[] | select(.id == $id) | "\(.kind) \(.file) \(.language) \(.verdict)"' "$TEST_TMP/out")"

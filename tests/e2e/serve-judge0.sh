@@ -74,6 +74,20 @@ eq "wait=true: 201 with the result" "201 3 42" "$code $(j .status.id) $(j .stdou
 j0 POST "/submissions?wait=true" \
 	'{"source_code": "print(int(input()) * 2)", "language_id": 71, "stdin": "20", "expected_output": "42"}'
 eq "expected_output differs: Wrong Answer" "4 Wrong Answer" "$(j '"\(.status.id) \(.status.description)"')"
+# compared as Judge0 compares (isolate_job.rb): each line's trailing
+# whitespace and the text's trailing whitespace do not count, the rest
+# does (inner and leading spaces); an empty stdout matches nothing
+status_of() { # SOURCE EXPECTED: the status id of a python3 run
+	j0 POST "/submissions?base64_encoded=false&wait=true" \
+		"$(jq -n --arg s "$1" --arg e "$2" '{source_code: $s, language_id: 71, expected_output: $e}')"
+	j .status.id
+}
+eq "trailing spaces and newlines: Accepted" 3 "$(status_of 'print("1 2  \n3\n\n")' $'1 2\n3')"
+eq "a line's trailing spaces in expected_output: Accepted" 3 "$(status_of 'print("1 2\n3")' $'1 2   \n3  \n')"
+eq "inner spaces count: Wrong Answer" 4 "$(status_of 'print("1  2")' '1 2')"
+eq "leading spaces count: Wrong Answer" 4 "$(status_of 'print(" 42")' '42')"
+eq "lines count: Wrong Answer" 4 "$(status_of 'print("1 2")' $'1\n2')"
+eq "an empty stdout matches no expected_output" 4 "$(status_of 'pass' '')"
 
 # base64_encoded=true both ways; bytes that are not UTF-8 need it
 src=$(printf 'import sys\nsys.stdout.buffer.write(b"\\xff\\xfe" + sys.stdin.buffer.read())\n' | base64 -w0)
@@ -82,7 +96,14 @@ j0 POST "/submissions?base64_encoded=true&wait=true" \
 	"{\"source_code\": \"$src\", \"language_id\": 71, \"stdin\": \"$in\"}"
 eq "base64: stdout's exact bytes" "ff fe 6f 6b" \
 	"$(j .stdout | base64 -d | od -An -tx1 | xargs)"
+eq "base64 as Judge0 writes it (encode64: a newline at the end)" '"//5vaw==\n"' "$(jq -c .stdout "$TEST_TMP/last.json")"
 token=$(j .token)
+# a long output: encode64's lines of 60 characters
+j0 POST "/submissions?base64_encoded=false&wait=true" '{"source_code": "print(\"x\" * 99)", "language_id": 71}'
+req GET "/submissions/$(j .token)?base64_encoded=true&fields=stdout"
+eq "base64 in lines of 60, each ending in a newline" "60 60 16" \
+	"$(j .stdout | awk 'NF { printf "%s%d", (NR > 1 ? " " : ""), length($0) }')"
+eq "the lines decode to the output" "$(printf 'x%.0s' $(seq 99))" "$(j .stdout | base64 -d)"
 req GET "/submissions/$token?base64_encoded=false"
 eq "not UTF-8 without base64: 400" 400 "$code"
 eq "not UTF-8 without base64: Judge0's message" \
@@ -125,9 +146,13 @@ eq "language_id can't be blank" "can't be blank" "$(j '.language_id[0]')"
 j0 POST /submissions '{"source_code": "print(1)", "language_id": 71, "cpu_time_limit": 100, "memory_limit": 1}'
 eq "cpu_time_limit over the maximum" "must be less than or equal to 15.0" "$(j '.cpu_time_limit[0]')"
 eq "memory_limit under the minimum" "must be greater than or equal to 2048" "$(j '.memory_limit[0]')"
-j0 POST /submissions '{"source_code": "print(1)", "language_id": 71, "command_line_arguments": "a b"}'
-eq "what Forge cannot do yet is refused, not ignored" "422 is not supported by this server" \
-	"$code $(j '.command_line_arguments[0]')"
+j0 POST /submissions '{"source_code": "print(1)", "language_id": 71, "wall_time_limit": 0.5, "max_processes_and_or_threads": 0, "number_of_runs": 0}'
+eq "wall_time_limit under Judge0's minimum" "must be greater than or equal to 1" "$(j '.wall_time_limit[0]')"
+eq "max_processes_and_or_threads 0" "must be greater than 0" "$(j '.max_processes_and_or_threads[0]')"
+eq "number_of_runs 0" "must be greater than 0" "$(j '.number_of_runs[0]')"
+j0 POST /submissions '{"source_code": "print(1)", "language_id": 71, "callback_url": "http://localhost:9/cb"}'
+eq "what Forge does not do is refused, not ignored" "422 is not supported by this server" \
+	"$code $(j '.callback_url[0]')"
 j0 POST /submissions '{"source_code": '
 eq "malformed JSON: 400" 400 "$code"
 
