@@ -34,9 +34,8 @@ static const struct cli_option serve_options_table[] = {
     {"workers", 'j', OPT_WORKERS, "N",
      "jobs run at once, each in a worker process (default: the cores)"},
     {"queue", 0, OPT_QUEUE, "N|URL",
-     "jobs waiting at most; more are refused with 503 (default 1000);\n"
-     "redis://HOST:PORT: jobs go through Redis, to forge worker "
-     "processes"},
+     "jobs waiting at most, refused past it (default 1000); or "
+     "redis://HOST:PORT"},
     CLI_ROW_BACKEND,
     CLI_ROW_DB,
     {"no-auth", 0, OPT_NO_AUTH, NULL,

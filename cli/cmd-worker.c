@@ -26,8 +26,7 @@ static const struct cli_option worker_options_table[] = {
     {"workers", 'j', OPT_WORKERS, "N",
      "jobs run at once, each in a worker process (default: the cores)"},
     {"claim-timeout", 0, OPT_CLAIM_TIMEOUT, "SECONDS",
-     "a job whose worker said nothing for this long is taken by\n"
-     "another (default 60)"},
+     "a job silent this long is another worker's (default 60)"},
     CLI_ROW_BACKEND,
     CLI_ROW_DB,
     CLI_ROW_END,

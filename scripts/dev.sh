@@ -22,7 +22,7 @@ packages="build-essential autoconf automake pkg-config libseccomp-dev
 	libyaml-dev zlib1g-dev libmicrohttpd-dev libhiredis-dev clang
 	libcurl4-openssl-dev docker.io runsc
 	jq bc curl sqlite3 tmux bubblewrap util-linux python3 g++ golang-go rustc
-	redis-server
+	redis-server python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static"
 command -v node >/dev/null || packages="$packages nodejs"
 command -v javac >/dev/null || packages="$packages default-jdk-headless"
