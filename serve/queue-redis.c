@@ -58,6 +58,7 @@ struct rq {
 	char node[128];       /* this machine: consumers are NODE:PID */
 	char entry[64];       /* the stream entry of the job running here */
 	bool own_lock;        /* forge:building:KEY is this worker's */
+	bool worker;          /* this process has claimed jobs */
 	bool down;            /* the last command failed: said once */
 };
 
@@ -347,6 +348,15 @@ redis_detach(struct db *d)
 
 	if (q == NULL)
 		return;
+	/* a worker that ends with no job leaves no consumer behind */
+	if (q->c != NULL && q->worker && q->entry[0] == '\0') {
+		redisReply *r =
+		    redisCommand(q->c, "XGROUP DELCONSUMER %s %s %s:%d",
+		                 RQ_STREAM, RQ_GROUP, q->node, (int)getpid());
+
+		if (r != NULL)
+			freeReplyObject(r);
+	}
 	if (q->c != NULL)
 		redisFree(q->c);
 	pthread_mutex_destroy(&q->lock);
@@ -544,6 +554,7 @@ redis_claim(struct db *d, int worker, char **request)
 
 	*request = NULL;
 	snprintf(consumer, sizeof consumer, "%s:%d", q->node, worker);
+	q->worker = true;
 	pthread_mutex_lock(&q->lock);
 	if (!rq_next_entry(q, consumer, entry, sizeof entry, &id)) {
 		bool down = q->c == NULL;
@@ -833,11 +844,21 @@ redis_build_store(struct db *d, const char *key)
 	struct rq_args a = {0};
 	struct buf b;
 	redisReply *r;
+	bool there;
 
 	snprintf(bkey, sizeof bkey, "forge:build:%s", key);
 	snprintf(lkey, sizeof lkey, "forge:building:%s", key);
 	buf_init(&b, 0);
-	if (rq_build_local(key) && rq_build_pack(key, &b)) {
+	rq_s(&a, "EXISTS");
+	rq_s(&a, bkey);
+	pthread_mutex_lock(&q->lock);
+	r = rq_cmd(q, &a, err, sizeof err);
+	pthread_mutex_unlock(&q->lock);
+	there = r == NULL || (r->type == REDIS_REPLY_INTEGER && r->integer > 0);
+	if (r != NULL)
+		freeReplyObject(r);
+	a.n = 0;
+	if (!there && rq_build_local(key) && rq_build_pack(key, &b)) {
 		rq_s(&a, "SET");
 		rq_s(&a, bkey);
 		rq_b(&a, b.data, b.len);
