@@ -39,7 +39,8 @@ stop_all() {
 	pids=()
 }
 redis_pid=""
-trap 'stop_all; [ -z "$redis_pid" ] || kill "$redis_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'stop_all; [ -z "$redis_pid" ] || kill "$redis_pid" 2>/dev/null || true
+rm -rf "$tmp"' EXIT
 
 rport=$((20000 + RANDOM % 30000))
 mkdir -p "$tmp/redis"
@@ -172,3 +173,4 @@ printf "%-10s %8d %11s ms %11s ms %8.2f   (appendfsync everysec: adds %.1f ms)\n
 	latency 1 "$s" "$r" "$(echo "$r / $s" | bc -l)" "$(echo "$r - $s" | bc -l)"
 redis-cli -p "$rport" shutdown nosave >/dev/null 2>&1 || true
 wait "$redis_pid" 2>/dev/null || true
+redis_pid=""
