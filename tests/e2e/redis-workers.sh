@@ -73,7 +73,7 @@ serve_start --queue "$QUEUE"
 for w in 1 2 3; do worker_start $w; done
 
 # The program: N on stdin; prints N*N, exits 3 when N ends in 7 (RE);
-# N = 50 mod 100 sleeps a second first (a job long enough to kill a
+# N = 50 mod 100 sleeps two seconds first (a job long enough to kill a
 # worker in the middle of).
 cat >"$TEST_TMP/sq.c" <<'X'
 #include <stdio.h>
@@ -84,7 +84,7 @@ int main(void)
 	if (scanf("%ld", &n) != 1)
 		return 2;
 	if (n % 100 == 50)
-		sleep(1);
+		sleep(2);
 	printf("%ld\n", n * n);
 	return n % 10 == 7 ? 3 : 0;
 }
@@ -137,18 +137,22 @@ SUBMIT=$!
 # SIGKILL: a worker in the middle of a sleeping job (N = 50 mod 100,
 # picked once running: its hash names the worker process).
 wait_done $((JOBS / 5)) || fail "no progress: $(done_count) jobs done"
-killed_job="" killed_worker=""
+killed_job="" killed_worker="" child="" state=""
 for _ in $(seq 1 600); do
 	while read -r n id; do
 		[ $((n % 100)) -eq 50 ] || continue
 		[ "$(rcli HGET "forge:job:$id" state)" = running ] || continue
 		pid=$(rcli HGET "forge:job:$id" worker | sed 's/.*://')
+		[ -n "$pid" ] || continue
+		ppid=$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')
 		for w in 1 2 3; do
-			if [ -n "$pid" ] &&
-				[ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = \
-					"${WPID[$w]}" ]; then
-				killed_job=$id killed_worker=$w
-			fi
+			[ -n "${WPID[$w]:-}" ] && [ "$ppid" = "${WPID[$w]}" ] ||
+				continue
+			# at once: the job has up to two seconds left
+			kill -KILL "${WPID[$w]}"
+			state=$(rcli HGET "forge:job:$id" state)
+			killed_job=$id killed_worker=$w child=$pid
+			break
 		done
 		[ -n "$killed_job" ] && break
 	done <"$TEST_TMP/ids"
@@ -156,8 +160,6 @@ for _ in $(seq 1 600); do
 	sleep 0.05
 done
 if [ -n "$killed_job" ]; then
-	child=$(pgrep -P "${WPID[$killed_worker]}")
-	kill -KILL "${WPID[$killed_worker]}"
 	wait "${WPID[$killed_worker]}" 2>/dev/null
 	for _ in $(seq 1 50); do
 		kill -0 "$child" 2>/dev/null || break
@@ -165,8 +167,7 @@ if [ -n "$killed_job" ]; then
 	done
 	check "the killed worker's process is gone with it" \
 		test -z "$(ps -o pid= -p "$child")"
-	eq "the job was running when its worker was killed" running \
-		"$(rcli HGET "forge:job:$killed_job" state)"
+	eq "the job was running when its worker was killed" running "$state"
 	unset "WPID[$killed_worker]"
 else
 	fail "no sleeping job was seen running on a worker"
