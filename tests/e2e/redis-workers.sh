@@ -118,11 +118,11 @@ with open(out, "a") as f:
             sys.exit("job %d was never accepted" % n)
 X
 
-done_count() { rcli HGET forge:count done 2>/dev/null || echo 0; }
+done_count() { rcli HGET forge:count "done" 2>/dev/null || echo 0; }
 # wait_done N: until N jobs are done (bounded: 3 minutes)
 wait_done() {
-	local i d
-	for i in $(seq 1 1800); do
+	local d
+	for _ in $(seq 1 1800); do
 		d=$(done_count)
 		[ "${d:-0}" -ge "$1" ] && return 0
 		sleep 0.1
@@ -146,8 +146,9 @@ for _ in $(seq 1 600); do
 		[ -n "$pid" ] || continue
 		ppid=$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')
 		for w in 1 2 3; do
-			[ -n "${WPID[$w]:-}" ] && [ "$ppid" = "${WPID[$w]}" ] ||
+			if [ -z "${WPID[$w]:-}" ] || [ "$ppid" != "${WPID[$w]}" ]; then
 				continue
+			fi
 			# at once: the job has up to two seconds left
 			kill -KILL "${WPID[$w]}"
 			state=$(rcli HGET "forge:job:$id" state)
