@@ -228,6 +228,11 @@ int cmd_langs(int, char **);
 extern const struct cli_command cmd_serve_entry, cmd_token_entry;
 int cmd_serve(int, char **);
 int cmd_token(int, char **);
+extern const struct cli_command cmd_worker_entry;
+int cmd_worker(int, char **);
+struct serve_options;
+int serve_exec(int, char **);
+int serve_queue_url(const char *, struct serve_options *, char *err, size_t);
 
 /* cmd-doctor.c */
 extern const struct cli_command cmd_doctor_entry;

@@ -33,8 +33,9 @@ static const struct cli_option serve_options_table[] = {
      "where to listen (default 127.0.0.1:8080; port 0: any free one)"},
     {"workers", 'j', OPT_WORKERS, "N",
      "jobs run at once, each in a worker process (default: the cores)"},
-    {"queue", 0, OPT_QUEUE, "N",
-     "jobs waiting at most; more are refused with 503 (default 1000)"},
+    {"queue", 0, OPT_QUEUE, "N|URL",
+     "jobs waiting at most, refused past it (default 1000); or "
+     "redis://HOST:PORT"},
     CLI_ROW_BACKEND,
     CLI_ROW_DB,
     {"no-auth", 0, OPT_NO_AUTH, NULL,
@@ -90,7 +91,7 @@ const struct cli_command cmd_token_entry = {
 
 /* forge-serve, which has the server: the whole command line again.
  * Replaces this process. */
-static int
+int
 serve_exec(int argc, char **argv)
 {
 #ifdef HAVE_SERVE
@@ -127,6 +128,30 @@ serve_count(const char *v, unsigned max, unsigned *out, char *err, size_t len)
 	return 0;
 }
 
+/* --queue redis://...: checked here, where forge can say so early. */
+int
+serve_queue_url(const char *v, struct serve_options *o, char *err, size_t len)
+{
+#ifdef HAVE_REDIS
+	if (v[8] == '\0' || v[8] == '/' || strchr(v, ' ') != NULL) {
+		snprintf(err, len,
+		         "'%s': redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], "
+		         "please",
+		         v);
+		return -1;
+	}
+	o->queue_url = v;
+	return 0;
+#else
+	(void)o;
+	snprintf(err, len,
+	         "'%s': this forge was built without Redis (configure found "
+	         "no hiredis: install libhiredis-dev and build again)",
+	         v);
+	return -1;
+#endif
+}
+
 static int
 serve_option(void *arg, int key, const char *v, char *err, size_t len)
 {
@@ -141,6 +166,8 @@ serve_option(void *arg, int key, const char *v, char *err, size_t len)
 	case OPT_WORKERS:
 		return serve_count(v, 1024, &s->o.workers, err, len);
 	case OPT_QUEUE:
+		if (strncmp(v, "redis://", 8) == 0)
+			return serve_queue_url(v, &s->o, err, len);
 		return serve_count(v, 1000000, &s->o.queue_max, err, len);
 	case OPT_NO_AUTH:
 		s->o.no_auth = true;

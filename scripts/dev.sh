@@ -19,9 +19,10 @@ esac
 # Build dependencies, then the toolchains the tests exercise.
 packages="build-essential autoconf automake pkg-config libseccomp-dev
 	libsqlite3-dev libncurses-dev libvterm-dev libinih-dev libmd-dev
-	libyaml-dev zlib1g-dev libmicrohttpd-dev clang
+	libyaml-dev zlib1g-dev libmicrohttpd-dev libhiredis-dev clang
 	libcurl4-openssl-dev docker.io runsc
 	jq bc curl sqlite3 tmux bubblewrap util-linux python3 g++ golang-go rustc
+	redis-server python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static"
 command -v node >/dev/null || packages="$packages nodejs"
 command -v javac >/dev/null || packages="$packages default-jdk-headless"

@@ -14,8 +14,10 @@
 #include "serve/serve.h"
 
 struct db {
-	sqlite3 *h;
+	sqlite3 *h; /* NULL: a worker's, with a queue elsewhere */
 	pthread_mutex_t lock;
+	const struct queue_ops *queue;
+	void *remote; /* the queue's own state (queue-redis.c) */
 };
 
 /* history.db → history-serve.db, in the same directory. */
@@ -69,6 +71,7 @@ db_open(const char *path, char *err, size_t errlen)
 		free(d);
 		return NULL;
 	}
+	d->queue = &queue_sqlite_ops;
 	sqlite3_busy_handler(d->h, db_busy, NULL);
 	(void)sqlite3_exec(d->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 	/* a job accepted is on disk before its 202 goes out */
@@ -88,6 +91,7 @@ db_close(struct db *d)
 {
 	if (d == NULL)
 		return;
+	d->queue->detach(d);
 	sqlite3_close(d->h);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
@@ -111,4 +115,51 @@ void
 db_unlock(struct db *d)
 {
 	pthread_mutex_unlock(&d->lock);
+}
+
+/* The database of this server or worker, with the queue --queue names:
+ * the server's SQLite file (s->queue_db; NULL for a worker of a queue
+ * elsewhere, which then has no file at all) and the queue's table. */
+struct db *
+db_open_for(const struct serve *s, char *err, size_t errlen)
+{
+	const struct queue_ops *ops =
+	    queue_ops_for(s->opts->queue_url, err, errlen);
+	struct db *d;
+
+	if (ops == NULL)
+		return NULL;
+	if (s->queue_db != NULL) {
+		if ((d = db_open(s->queue_db, err, errlen)) == NULL)
+			return NULL;
+	} else {
+		d = xcalloc(1, sizeof *d);
+		pthread_mutex_init(&d->lock, NULL);
+	}
+	d->queue = ops;
+	if (ops->attach(d, s->opts, err, errlen) < 0) {
+		ops->detach(d);
+		d->queue = &queue_sqlite_ops;
+		db_close(d);
+		return NULL;
+	}
+	return d;
+}
+
+const struct queue_ops *
+db_queue(struct db *d)
+{
+	return d->queue;
+}
+
+void *
+db_remote(struct db *d)
+{
+	return d->remote;
+}
+
+void
+db_set_remote(struct db *d, void *remote)
+{
+	d->remote = remote;
 }

@@ -1,15 +1,15 @@
 /* A run's events, for GET /v1/runs/{id}/events (Server-Sent Events).
  *
- * The worker that runs a job writes them into the server's database as
- * they happen (events_writer_*): status running, stdout and stderr in
- * chunks (gathered for up to EVENTS_FLUSH_MS, so a chatty program costs
- * a few transactions a second, not one per write), each test's verdict.
- * The HTTP side reads them back in order (events_stream): rows past the
- * client's Last-Event-ID, then, once the job has ended, its result. A
- * client that reconnects resumes where it left off, and a finished
- * run's events replay from the database. A stream with nothing new is
- * suspended, without a thread, and looked at again on the server's
- * clock tick. */
+ * The worker that runs a job writes them through the queue (the server's
+ * database, or Redis beside the job: queue_event_add) as they happen
+ * (events_writer_*): status running, stdout and stderr in chunks (gathered for
+ * up to EVENTS_FLUSH_MS, so a chatty program costs a few transactions a second,
+ * not one per write), each test's verdict. The HTTP side reads them back in
+ * order (events_stream): rows past the client's Last-Event-ID, then, once the
+ * job has ended, its result. A client that reconnects resumes where it left
+ * off, and a finished run's events replay from the database. A stream with
+ * nothing new is suspended, without a thread, and looked at again on the
+ * server's clock tick. */
 #include "config.h"
 
 #include <microhttpd.h>
@@ -43,8 +43,6 @@ events_init(struct db *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* ------------------------------------------------------ the worker's */
-
 struct events_writer {
 	struct db *db;
 	int64_t job;
@@ -53,40 +51,36 @@ struct events_writer {
 	uint64_t last_ms;
 };
 
-static void
-events_insert(struct events_writer *e, const char *kind, const char *data,
-              size_t len)
+/* ------------------------------------------ stored in SQLite (the queue's) */
+
+void
+events_sqlite_add(struct db *d, int64_t job, int64_t seq, const char *kind,
+                  const char *data, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 
-	db_lock(e->db);
-	if (sqlite3_prepare_v2(db_handle(e->db),
+	db_lock(d);
+	if (sqlite3_prepare_v2(db_handle(d),
 	                       "INSERT INTO events (job, seq, kind, data)"
 	                       " VALUES (?1, ?2, ?3, ?4)",
 	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, e->job);
-		sqlite3_bind_int64(st, 2, ++e->seq);
+		sqlite3_bind_int64(st, 1, job);
+		sqlite3_bind_int64(st, 2, seq);
 		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, data, (int)len, SQLITE_STATIC);
 		(void)sqlite3_step(st);
 	}
 	sqlite3_finalize(st);
-	db_unlock(e->db);
+	db_unlock(d);
 }
 
-/* A job starts: its events of an earlier attempt (a server killed while
- * it ran) go, and the ids go on from theirs, so that a client's
- * Last-Event-ID never names an event it has not seen. */
-struct events_writer *
-events_writer_start(struct db *db, int64_t job)
+/* The last id of an earlier attempt's events, which go. */
+int64_t
+events_sqlite_begin(struct db *db, int64_t job)
 {
-	struct events_writer *e = xcalloc(1, sizeof *e);
 	sqlite3_stmt *st = NULL;
+	int64_t seq = 0;
 
-	e->db = db;
-	e->job = job;
-	buf_init(&e->out[0], 0);
-	buf_init(&e->out[1], 0);
 	db_lock(db);
 	if (sqlite3_prepare_v2(db_handle(db),
 	                       "SELECT coalesce(max(seq), 0) FROM events"
@@ -94,7 +88,7 @@ events_writer_start(struct db *db, int64_t job)
 	                       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, job);
 		if (sqlite3_step(st) == SQLITE_ROW)
-			e->seq = sqlite3_column_int64(st, 0);
+			seq = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
@@ -106,6 +100,59 @@ events_writer_start(struct db *db, int64_t job)
 	}
 	sqlite3_finalize(st);
 	db_unlock(db);
+	return seq;
+}
+
+int
+events_sqlite_since(struct db *d, int64_t job, int64_t last, int max,
+                    queue_event_fn fn, void *arg)
+{
+	sqlite3_stmt *q = NULL;
+	int n = 0;
+
+	db_lock(d);
+	if (sqlite3_prepare_v2(db_handle(d),
+	                       "SELECT seq, kind, data FROM events"
+	                       " WHERE job = ?1 AND seq > ?2 ORDER BY seq"
+	                       " LIMIT ?3",
+	                       -1, &q, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(q, 1, job);
+		sqlite3_bind_int64(q, 2, last);
+		sqlite3_bind_int(q, 3, max);
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			fn(sqlite3_column_int64(q, 0),
+			   (const char *)sqlite3_column_text(q, 1),
+			   (const char *)sqlite3_column_text(q, 2), arg);
+			n++;
+		}
+	}
+	sqlite3_finalize(q);
+	db_unlock(d);
+	return n;
+}
+
+/* ------------------------------------------------------ the worker's */
+
+static void
+events_insert(struct events_writer *e, const char *kind, const char *data,
+              size_t len)
+{
+	queue_event_add(e->db, e->job, ++e->seq, kind, data, len);
+}
+
+/* A job starts: its events of an earlier attempt (a server killed while
+ * it ran) go, and the ids go on from theirs, so that a client's
+ * Last-Event-ID never names an event it has not seen. */
+struct events_writer *
+events_writer_start(struct db *db, int64_t job)
+{
+	struct events_writer *e = xcalloc(1, sizeof *e);
+
+	e->db = db;
+	e->job = job;
+	buf_init(&e->out[0], 0);
+	buf_init(&e->out[1], 0);
+	e->seq = queue_events_begin(db, job);
 	events_insert(e, "status", "{\"status\":\"running\"}", 20);
 	e->last_ms = util_now_ms();
 	return e;
@@ -201,32 +248,21 @@ events_format(struct buf *b, int64_t id, const char *kind, const char *data)
 	           data);
 }
 
+static void
+events_row(int64_t seq, const char *kind, const char *data, void *arg)
+{
+	struct events_stream *st = arg;
+
+	st->last = seq;
+	events_format(&st->pend, seq, kind, data);
+}
+
 /* New rows past st->last into st->pend; how many. */
 static int
 events_fetch(struct events_stream *st)
 {
-	sqlite3_stmt *q = NULL;
-	int n = 0;
-
-	db_lock(st->s->db);
-	if (sqlite3_prepare_v2(db_handle(st->s->db),
-	                       "SELECT seq, kind, data FROM events"
-	                       " WHERE job = ?1 AND seq > ?2 ORDER BY seq"
-	                       " LIMIT 64",
-	                       -1, &q, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(q, 1, st->job);
-		sqlite3_bind_int64(q, 2, st->last);
-		while (sqlite3_step(q) == SQLITE_ROW) {
-			st->last = sqlite3_column_int64(q, 0);
-			events_format(&st->pend, st->last,
-			              (const char *)sqlite3_column_text(q, 1),
-			              (const char *)sqlite3_column_text(q, 2));
-			n++;
-		}
-	}
-	sqlite3_finalize(q);
-	db_unlock(st->s->db);
-	return n;
+	return queue_events_since(st->s->db, st->job, st->last, 64, events_row,
+	                          st);
 }
 
 /* The job ended and every row is sent: its result, as the last event

@@ -301,10 +301,11 @@ http_count_run(struct serve *s, int64_t id, uint64_t duration_ms)
 		    jsonparse_string(jsonparse_get(v, "verdict"), NULL),
 		    jsonparse_string(jsonparse_get(v, "language"), NULL),
 		    jsonparse_string(jsonparse_get(v, "backend"), NULL));
-		metrics_duration(
-		    s->metrics,
-		    jsonparse_string(jsonparse_get(v, "language"), NULL),
-		    (double)duration_ms / 1000.0);
+		if (duration_ms != WORKER_DURATION_UNKNOWN)
+			metrics_duration(
+			    s->metrics,
+			    jsonparse_string(jsonparse_get(v, "language"), NULL),
+			    (double)duration_ms / 1000.0);
 		jsonparse_free(v);
 	}
 	queue_job_free(&j);

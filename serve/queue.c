@@ -1,4 +1,7 @@
-/* The job queue: one row per accepted job, in the server's database.
+/* The job queue, behind one table (struct queue_ops): the SQLite
+ * implementation, the default, is here; the Redis one is queue-redis.c.
+ *
+ * The SQLite queue: one row per accepted job, in the server's database.
  * States move queued → running → done, or to cancelled from either; a
  * row leaves running only by the worker that holds it (queue_finish) or
  * back to queued when that worker is gone (queue_requeue), each in one
@@ -31,7 +34,7 @@ queue_state_name(enum queue_state s)
 	return queue_states[s];
 }
 
-static enum queue_state
+enum queue_state
 queue_state_from(const char *s)
 {
 	for (size_t i = 0; i < sizeof queue_states / sizeof *queue_states; i++)
@@ -91,8 +94,8 @@ queue_done_with(struct db *d, sqlite3_stmt *st)
 	db_unlock(d);
 }
 
-int64_t
-queue_count(struct db *d, enum queue_state s, const char *token)
+static int64_t
+sqlite_count(struct db *d, enum queue_state s, const char *token)
 {
 	sqlite3_stmt *st =
 	    queue_prepare(d, "SELECT count(*) FROM jobs WHERE state = ?1"
@@ -111,9 +114,9 @@ queue_count(struct db *d, enum queue_state s, const char *token)
 }
 
 /* The job's id once it is on disk, or 0 with err said. */
-int64_t
-queue_add(struct db *d, const char *token, const char *request, size_t len,
-          char *err, size_t errlen)
+static int64_t
+sqlite_add(struct db *d, const char *token, const char *request, size_t len,
+           char *err, size_t errlen)
 {
 	sqlite3_stmt *st =
 	    queue_prepare(d, "INSERT INTO jobs (created, token, state, request)"
@@ -148,8 +151,8 @@ queue_column(sqlite3_stmt *st, int i)
 }
 
 /* 0 and the job, or -1 when there is no such job. */
-int
-queue_get(struct db *d, int64_t id, struct queue_job *j)
+static int
+sqlite_get(struct db *d, int64_t id, struct queue_job *j)
 {
 	sqlite3_stmt *st = queue_prepare(
 	    d, "SELECT state, token, result, history_id, worker, created"
@@ -273,8 +276,8 @@ queue_take(sqlite3 *h, int64_t id, int worker, const char *token)
 }
 
 /* The next job in turn, now this worker's: its id and request, or 0. */
-int64_t
-queue_claim(struct db *d, int worker, char **request)
+static int64_t
+sqlite_claim(struct db *d, int worker, char **request)
 {
 	sqlite3 *h = db_handle(d);
 	char *token = NULL;
@@ -307,9 +310,9 @@ queue_claim(struct db *d, int worker, char **request)
 
 /* The job done, if this worker still holds it: 1 when so, 0 when it was
  * cancelled meanwhile, -1 on a database error. */
-int
-queue_finish(struct db *d, int64_t id, int worker, const char *result,
-             int64_t history_id)
+static int
+sqlite_finish(struct db *d, int64_t id, int worker, const char *result,
+              int64_t history_id)
 {
 	sqlite3_stmt *st = queue_prepare(
 	    d, "UPDATE jobs SET state = 'done', result = ?3, history_id = ?4,"
@@ -332,8 +335,8 @@ queue_finish(struct db *d, int64_t id, int worker, const char *result,
 
 /* Cancels a queued or running job: 1 (and the worker that ran it, else
  * 0), 0 when it had ended already, -1 when there is no such job. */
-int
-queue_cancel(struct db *d, int64_t id, const char *result, int *worker)
+static int
+sqlite_cancel(struct db *d, int64_t id, const char *result, int *worker)
 {
 	sqlite3 *h = db_handle(d);
 	sqlite3_stmt *st = NULL;
@@ -378,8 +381,8 @@ queue_cancel(struct db *d, int64_t id, const char *result, int *worker)
 
 /* The jobs a gone worker held (worker 0: every running job, at start)
  * go back to the queue; how many. */
-int
-queue_requeue(struct db *d, int worker)
+static int
+sqlite_requeue(struct db *d, int worker)
 {
 	sqlite3_stmt *st = queue_prepare(
 	    d, "UPDATE jobs SET state = 'queued', worker = NULL"
@@ -393,4 +396,156 @@ queue_requeue(struct db *d, int worker)
 		n = sqlite3_changes(db_handle(d));
 	queue_done_with(d, st);
 	return n;
+}
+
+static int
+sqlite_attach(struct db *d, const struct serve_options *o, char *err,
+              size_t errlen)
+{
+	return 0;
+}
+
+static void
+sqlite_detach(struct db *d)
+{
+}
+
+const struct queue_ops queue_sqlite_ops = {
+    .name = "sqlite",
+    .idle_ms = 1000,
+    .remote = false,
+    .attach = sqlite_attach,
+    .detach = sqlite_detach,
+    .submit = sqlite_add,
+    .get = sqlite_get,
+    .depth = sqlite_count,
+    .claim = sqlite_claim,
+    .complete = sqlite_finish,
+    .cancel = sqlite_cancel,
+    .requeue = sqlite_requeue,
+    .events_begin = events_sqlite_begin,
+    .event_add = events_sqlite_add,
+    .events_since = events_sqlite_since,
+};
+
+/* The table for --queue's value: NULL (the default) is SQLite. */
+const struct queue_ops *
+queue_ops_for(const char *url, char *err, size_t errlen)
+{
+	if (url == NULL)
+		return &queue_sqlite_ops;
+	if (strncmp(url, "redis://", 8) != 0) {
+		snprintf(err, errlen,
+		         "--queue %s: a count or redis://HOST:PORT", url);
+		return NULL;
+	}
+#ifdef HAVE_REDIS
+	return &queue_redis_ops;
+#else
+	snprintf(err, errlen,
+	         "--queue %s: this forge was built without Redis (configure "
+	         "found no hiredis: install libhiredis-dev and build again)",
+	         url);
+	return NULL;
+#endif
+}
+
+/* ---------------------------------------- through the database's table */
+
+int64_t
+queue_count(struct db *d, enum queue_state s, const char *token)
+{
+	return db_queue(d)->depth(d, s, token);
+}
+
+/* The job's id once it is stored, or 0 with err said. */
+int64_t
+queue_add(struct db *d, const char *token, const char *request, size_t len,
+          char *err, size_t errlen)
+{
+	return db_queue(d)->submit(d, token, request, len, err, errlen);
+}
+
+/* 0 and the job, or -1 when there is no such job. */
+int
+queue_get(struct db *d, int64_t id, struct queue_job *j)
+{
+	return db_queue(d)->get(d, id, j);
+}
+
+/* The next job, now this worker's: its id and request, or 0. */
+int64_t
+queue_claim(struct db *d, int worker, char **request)
+{
+	return db_queue(d)->claim(d, worker, request);
+}
+
+/* The job done, once: 1 when this call stored its result, 0 when it had
+ * ended already (cancelled, or finished by another worker), -1 when the
+ * queue cannot be written. */
+int
+queue_finish(struct db *d, int64_t id, int worker, const char *result,
+             int64_t history_id)
+{
+	return db_queue(d)->complete(d, id, worker, result, history_id);
+}
+
+/* Cancels a queued or running job: 1 (and the local worker that ran it,
+ * else 0), 0 when it had ended already, -1 when there is no such job. */
+int
+queue_cancel(struct db *d, int64_t id, const char *result, int *worker)
+{
+	return db_queue(d)->cancel(d, id, result, worker);
+}
+
+/* The jobs a gone local worker held (0: every one, at start) go back to
+ * the queue; how many. */
+int
+queue_requeue(struct db *d, int worker)
+{
+	return db_queue(d)->requeue(d, worker);
+}
+
+void
+queue_touch(struct db *d, int64_t id)
+{
+	if (db_queue(d)->touch != NULL)
+		db_queue(d)->touch(d, id);
+}
+
+bool
+queue_build_fetch(struct db *d, const char *key)
+{
+	return db_queue(d)->build_fetch != NULL &&
+	       db_queue(d)->build_fetch(d, key);
+}
+
+void
+queue_build_store(struct db *d, const char *key)
+{
+	if (db_queue(d)->build_store != NULL)
+		db_queue(d)->build_store(d, key);
+}
+
+/* A run's events start again (an earlier attempt's go): the last id
+ * used, from which the new ones go on. */
+int64_t
+queue_events_begin(struct db *d, int64_t job)
+{
+	return db_queue(d)->events_begin(d, job);
+}
+
+void
+queue_event_add(struct db *d, int64_t job, int64_t seq, const char *kind,
+                const char *data, size_t len)
+{
+	db_queue(d)->event_add(d, job, seq, kind, data, len);
+}
+
+/* The events after last, in order, max at most: how many. */
+int
+queue_events_since(struct db *d, int64_t job, int64_t last, int max,
+                   queue_event_fn fn, void *arg)
+{
+	return db_queue(d)->events_since(d, job, last, max, fn, arg);
 }

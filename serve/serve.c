@@ -63,11 +63,12 @@ serve_start(struct serve *s, const struct serve_options *o)
 {
 	char err[1024];
 	struct worker_pool *wp;
+	struct queue_watch *watch = NULL;
 	struct http_server *h;
 	sigset_t set;
 	int n;
 
-	if ((s->db = db_open(s->queue_db, err, sizeof err)) == NULL) {
+	if ((s->db = db_open_for(s, err, sizeof err)) == NULL) {
 		fprintf(stderr, "forge serve: %s\n", err);
 		return 4;
 	}
@@ -93,11 +94,22 @@ serve_start(struct serve *s, const struct serve_options *o)
 		fprintf(stderr, "forge serve: %s\n", err);
 		return 3;
 	}
+	/* workers elsewhere: the jobs they finish, told to the HTTP side as
+	 * the local workers tell theirs */
+	if (db_queue(s->db)->remote &&
+	    (watch = db_queue(s->db)->watch_start(s->db, s->done_w, err,
+	                                          sizeof err)) == NULL) {
+		fprintf(stderr, "forge serve: %s\n", err);
+		worker_pool_stop(wp, 0);
+		return 4;
+	}
 	for (unsigned i = 0; i < s->workers; i++)
 		serve_notify(s);
 	if ((h = http_start(s, o->listen ? o->listen : "127.0.0.1:8080", err,
 	                    sizeof err)) == NULL) {
 		fprintf(stderr, "forge serve: %s\n", err);
+		if (watch != NULL)
+			db_queue(s->db)->watch_stop(watch);
 		worker_pool_stop(wp, 0);
 		return 2;
 	}
@@ -105,6 +117,9 @@ serve_start(struct serve *s, const struct serve_options *o)
 	        "forge serve: %u workers, queue of %u, backend %s, "
 	        "history %s\n",
 	        s->workers, s->queue_max, o->backend->name, s->history_db);
+	if (o->queue_url != NULL)
+		fprintf(stderr, "forge serve: jobs go through %s (%s)\n",
+		        o->queue_url, db_queue(s->db)->name);
 	serve_loop(s, wp);
 	fprintf(stderr, "forge serve: draining (running jobs have %d s)\n",
 	        SERVE_GRACE);
@@ -112,6 +127,8 @@ serve_start(struct serve *s, const struct serve_options *o)
 	http_quiesce(h);
 	worker_pool_stop(wp, SERVE_GRACE);
 	http_stop(h);
+	if (watch != NULL)
+		db_queue(s->db)->watch_stop(watch);
 	fprintf(stderr, "forge serve: stopped; %lld job%s left queued\n",
 	        (long long)queue_count(s->db, QUEUE_QUEUED, NULL),
 	        queue_count(s->db, QUEUE_QUEUED, NULL) == 1 ? "" : "s");
@@ -128,8 +145,11 @@ serve_main(const struct serve_options *o)
 	memset(&s, 0, sizeof s);
 	s.opts = o;
 	s.notify_w = s.done_r = -1;
-	s.workers =
-	    o->workers > 0 ? o->workers : (unsigned)(cores > 0 ? cores : 1);
+	/* with a queue elsewhere, forge worker runs the jobs; -j N runs some
+	 * here as well */
+	s.workers = o->workers > 0 ? o->workers
+	            : o->queue_url ? 0
+	                           : (unsigned)(cores > 0 ? cores : 1);
 	s.queue_max = o->queue_max > 0 ? o->queue_max : 1000;
 	s.history_db = xstrdup(history_path(o->db));
 	/* a fault for the tests of the double-record window, read here and

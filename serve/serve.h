@@ -50,6 +50,8 @@ struct serve_options {
 	const struct backend *backend;
 	const char *db; /* the history; NULL: the default */
 	bool no_auth;
+	const char *queue_url;  /* redis://...; NULL: the SQLite queue */
+	unsigned claim_timeout; /* seconds before a silent job is taken */
 };
 
 /* The entry points of forge-serve; forge runs that program for these
@@ -63,6 +65,7 @@ struct token_options {
 };
 int serve_main(const struct serve_options *);
 int token_main(const struct token_options *);
+int standalone_main(const struct serve_options *);
 
 /* serve.c: the server's state, shared by the HTTP threads */
 struct serve {
@@ -75,6 +78,7 @@ struct serve {
 	unsigned queue_max;
 	int notify_w;         /* a byte per job queued: wakes a worker */
 	int done_r;           /* job ids finished, from the workers */
+	int done_w;           /* its other end */
 	bool auth;            /* tokens exist: every run needs one */
 	pthread_mutex_t lock; /* the waits and the rate buckets */
 	struct wait *waits;
@@ -98,6 +102,10 @@ void db_close(struct db *);
 struct sqlite3 *db_handle(struct db *);
 void db_lock(struct db *);
 void db_unlock(struct db *);
+struct db *db_open_for(const struct serve *, char *err, size_t);
+const struct queue_ops *db_queue(struct db *);
+void *db_remote(struct db *);
+void db_set_remote(struct db *, void *);
 
 /* job.c: a run request, parsed and checked */
 struct job {
@@ -133,7 +141,11 @@ void options_free(char **);
 struct language *options_language(const struct language *, char **opts);
 void options_language_free(struct language *);
 
-/* queue.c: jobs in the database */
+/* queue.c: jobs, wherever they wait. Two implementations of one table:
+ * the server's SQLite database (queue_sqlite_ops, the default: one
+ * machine) and a Redis stream (queue_redis_ops in queue-redis.c: workers
+ * on many machines). The queue_* functions below go through the table
+ * the database was opened with (db_open_for). */
 enum queue_state { QUEUE_QUEUED, QUEUE_RUNNING, QUEUE_DONE, QUEUE_CANCELLED };
 struct queue_job {
 	int64_t id;
@@ -145,6 +157,7 @@ struct queue_job {
 	double created;
 };
 const char *queue_state_name(enum queue_state);
+enum queue_state queue_state_from(const char *);
 int queue_init(struct db *, char *err, size_t);
 int64_t queue_count(struct db *, enum queue_state, const char *token);
 int64_t queue_add(struct db *, const char *token, const char *request,
@@ -157,6 +170,59 @@ int queue_finish(struct db *, int64_t id, int worker, const char *result,
                  int64_t history_id);
 int queue_cancel(struct db *, int64_t id, const char *result, int *worker);
 int queue_requeue(struct db *, int worker);
+void queue_touch(struct db *, int64_t id);
+bool queue_build_fetch(struct db *, const char *key);
+void queue_build_store(struct db *, const char *key);
+int64_t queue_events_begin(struct db *, int64_t job);
+void queue_event_add(struct db *, int64_t job, int64_t seq, const char *kind,
+                     const char *data, size_t len);
+typedef void (*queue_event_fn)(int64_t seq, const char *kind, const char *data,
+                               void *arg);
+int queue_events_since(struct db *, int64_t job, int64_t last, int max,
+                       queue_event_fn, void *arg);
+
+struct queue_watch;
+struct queue_ops {
+	const char *name;
+	/* a worker's wait on its bell after an empty claim (ms); 0: the
+	 * claim itself waits */
+	unsigned idle_ms;
+	/* workers elsewhere finish jobs: the server learns of them through
+	 * watch_start, not from its own workers */
+	bool remote;
+	int (*attach)(struct db *, const struct serve_options *, char *err,
+	              size_t);
+	void (*detach)(struct db *);
+	int64_t (*submit)(struct db *, const char *token, const char *request,
+	                  size_t len, char *err, size_t);
+	int (*get)(struct db *, int64_t id, struct queue_job *);
+	int64_t (*depth)(struct db *, enum queue_state, const char *token);
+	int64_t (*claim)(struct db *, int worker, char **request);
+	int (*complete)(struct db *, int64_t id, int worker, const char *result,
+	                int64_t history_id);
+	int (*cancel)(struct db *, int64_t id, const char *result, int *worker);
+	int (*requeue)(struct db *, int worker);
+	/* the worker still runs the job (a heartbeat) */
+	void (*touch)(struct db *, int64_t id);
+	/* a build by content hash (engine/cache.c's key): fetch it into the
+	 * local cache, true when it is there now (false: build it, then
+	 * build_store); NULL: the local cache is the only one */
+	bool (*build_fetch)(struct db *, const char *key);
+	void (*build_store)(struct db *, const char *key);
+	int64_t (*events_begin)(struct db *, int64_t job);
+	void (*event_add)(struct db *, int64_t job, int64_t seq,
+	                  const char *kind, const char *data, size_t len);
+	int (*events_since)(struct db *, int64_t job, int64_t last, int max,
+	                    queue_event_fn, void *arg);
+	struct queue_watch *(*watch_start)(struct db *, int done_w, char *err,
+	                                   size_t);
+	void (*watch_stop)(struct queue_watch *);
+};
+extern const struct queue_ops queue_sqlite_ops;
+#ifdef HAVE_REDIS
+extern const struct queue_ops queue_redis_ops;
+#endif
+const struct queue_ops *queue_ops_for(const char *url, char *err, size_t);
 
 /* worker.c: the processes that run jobs */
 /* What a worker tells the server of a job it finished (done_r). */
@@ -164,6 +230,8 @@ struct worker_done {
 	int64_t id;
 	uint64_t duration_ms; /* from its claim to its result */
 };
+/* a job a worker on another machine finished (a Redis queue) */
+#define WORKER_DURATION_UNKNOWN UINT64_MAX
 struct worker_pool;
 struct worker_pool *worker_pool_start(struct serve *, char *err, size_t);
 void worker_pool_reap(struct worker_pool *);
@@ -265,6 +333,11 @@ bool native_owner(struct serve *, struct http_request *, int64_t id,
 /* events.c: a run's Server-Sent Events, written by its worker */
 struct events_writer;
 int events_init(struct db *, char *err, size_t);
+int64_t events_sqlite_begin(struct db *, int64_t job);
+void events_sqlite_add(struct db *, int64_t job, int64_t seq, const char *kind,
+                       const char *data, size_t len);
+int events_sqlite_since(struct db *, int64_t job, int64_t last, int max,
+                        queue_event_fn, void *arg);
 struct events_writer *events_writer_start(struct db *, int64_t job);
 void events_writer_output(struct events_writer *, int stream, const char *,
                           size_t);

@@ -28,8 +28,24 @@ struct worker_pool {
 };
 
 /* The job this worker runs: its events, for GET /v1/runs/{id}/events
- * (a worker runs one job at a time). */
+ * (a worker runs one job at a time), and where to say it still runs it
+ * (queue_touch: a queue elsewhere gives a silent job to another worker). */
 static struct events_writer *worker_events;
+static struct db *worker_db;
+static int64_t worker_job_id;
+static uint64_t worker_touched_ms;
+
+/* At most once a second: the job is still this worker's. */
+static void
+worker_heartbeat(void)
+{
+	uint64_t now = util_now_ms();
+
+	if (worker_db == NULL || now - worker_touched_ms < 1000)
+		return;
+	worker_touched_ms = now;
+	queue_touch(worker_db, worker_job_id);
+}
 
 /* What one job's run collects, for the history. */
 struct worker_io {
@@ -54,6 +70,7 @@ worker_sample(const struct box_sample *x, void *arg)
 {
 	history_recorder_sample(&((struct worker_io *)arg)->rec, x);
 	events_writer_tick(worker_events);
+	worker_heartbeat();
 }
 
 /* The result of a job cancelled before or while it ran. */
@@ -157,6 +174,7 @@ worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
 	struct worker_judge *wj = arg;
 	struct history_test *ht;
 
+	worker_heartbeat();
 	wj->tests = xrealloc(wj->tests, (wj->ntests + 1) * sizeof *wj->tests);
 	ht = &wj->tests[wj->ntests++];
 	report_history_test(ht, r, t->name);
@@ -323,6 +341,49 @@ worker_judge(const struct serve *s, int64_t id, struct job *j,
 	options_language_free(opts);
 }
 
+/* The build cache's key of a compiled job's program, as pipeline_build
+ * computes it (with the job's compiler options); false for a language
+ * that does not compile. */
+static bool
+worker_build_key(const struct serve *s, const struct job *j, char key[65])
+{
+	struct language *opts;
+	const struct language *l;
+	char *name, *source_name;
+
+	if (j->lang->compile == NULL)
+		return false;
+	opts = j->compiler_options
+	           ? options_language(j->lang, j->compiler_options)
+	           : NULL;
+	l = opts ? opts : j->lang;
+	name = lang_program_name(l, j->source, j->source_len);
+	source_name = lang_expand(l->source, "", name);
+	cache_key(l, s->opts->backend, source_name, j->source, j->source_len,
+	          j->extra, j->nextra, key);
+	free(source_name);
+	free(name);
+	options_language_free(opts);
+	return true;
+}
+
+static void
+worker_job_run(struct serve *s, struct db *db, int64_t id, struct job *j,
+               const struct worker_owner *who, struct buf *out, int64_t *hid)
+{
+	char key[65];
+	bool keyed = worker_build_key(s, j, key),
+	     fetched = keyed && queue_build_fetch(db, key);
+
+	if (j->judge)
+		worker_judge(s, id, j, who, out, hid);
+	else
+		worker_run(s, id, j, who, out, hid);
+	/* built here: shared with the other workers of the queue */
+	if (keyed && !fetched)
+		queue_build_store(db, key);
+}
+
 /* One job from its request to its row done. */
 static void
 worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
@@ -343,6 +404,9 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 	key = queue_job_key(&qj);
 	who.user = qj.token;
 	who.key = key;
+	worker_db = db;
+	worker_job_id = id;
+	worker_touched_ms = util_now_ms();
 	worker_events = events_writer_start(db, id);
 	if (job_parse(&j, request, strlen(request), &s->langs, err,
 	              sizeof err) < 0) {
@@ -354,19 +418,20 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		json_cstr(&w, "detail", err);
 		json_int(&w, "id", id);
 		json_close(&w, '}');
-	} else if (j.judge)
-		worker_judge(s, id, &j, &who, &out, &hid);
-	else
-		worker_run(s, id, &j, &who, &out, &hid);
+	} else
+		worker_job_run(s, db, id, &j, &who, &out, &hid);
 	/* every event is written before the job is done */
 	events_writer_end(worker_events);
 	worker_events = NULL;
+	worker_db = NULL;
 	if (s->fault_crash_after_record && hid > 0) {
 		/* the window a crash may hit: recorded, result not stored */
 		kill(getppid(), SIGKILL);
 		raise(SIGKILL);
 	}
-	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0) {
+	/* a queue elsewhere tells the server itself (watch_start) */
+	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0 &&
+	    !db_queue(db)->remote) {
 		struct worker_done d = {id, util_now_ms() - t0};
 
 		/* one write under PIPE_BUF: never torn between workers */
@@ -402,8 +467,8 @@ worker_main(struct serve *s, pid_t parent, int notify_r, int done_w)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_IGN); /* a ^C reaches the server, which drains */
-	if ((db = db_open(s->queue_db, err, sizeof err)) == NULL) {
-		fprintf(stderr, "forge serve: worker: %s\n", err);
+	if ((db = db_open_for(s, err, sizeof err)) == NULL) {
+		fprintf(stderr, "forge: worker: %s\n", err);
 		_exit(3);
 	}
 	/* a worker's writes (a claim, events, a result) need no sync of
@@ -422,7 +487,10 @@ worker_main(struct serve *s, pid_t parent, int notify_r, int done_w)
 			free(request);
 			continue;
 		}
-		if (poll(&p, 1, 1000) > 0 && (p.revents & POLLIN))
+		/* an empty claim of a queue elsewhere waited already */
+		if (db_queue(db)->idle_ms > 0 &&
+		    poll(&p, 1, (int)db_queue(db)->idle_ms) > 0 &&
+		    (p.revents & POLLIN))
 			(void)read(notify_r, &c, 1);
 	}
 	db_close(db);
@@ -460,7 +528,7 @@ worker_pool_start(struct serve *s, char *err, size_t errlen)
 	wp->notify_r = nfd[0];
 	s->notify_w = nfd[1];
 	s->done_r = dfd[0];
-	wp->done_w = dfd[1];
+	s->done_w = wp->done_w = dfd[1];
 	wp->n = s->workers;
 	wp->pids = xcalloc(wp->n, sizeof *wp->pids);
 	for (unsigned i = 0; i < wp->n; i++)
