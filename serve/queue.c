@@ -173,7 +173,8 @@ queue_job_free(struct queue_job *j)
 	memset(j, 0, sizeof *j);
 }
 
-/* The oldest queued job, now this worker's: its id and request, or 0. */
+/* The next queued job (the fairest: below), now this worker's: its id
+ * and request, or 0. */
 int64_t
 queue_claim(struct db *d, int worker, char **request)
 {
@@ -187,9 +188,16 @@ queue_claim(struct db *d, int worker, char **request)
 		db_unlock(d);
 		return 0;
 	}
+	/* fair shares between tokens: the job with the fewest of its
+	 * token's jobs running or queued before it goes first, the oldest
+	 * among equals; one token's pile of jobs (a class's infinite loops)
+	 * takes its turn beside the others instead of before them */
 	if (sqlite3_prepare_v2(h,
-	                       "SELECT id, request FROM jobs WHERE state = "
-	                       "'queued' ORDER BY id LIMIT 1",
+	                       "SELECT id, request FROM jobs AS j WHERE state ="
+	                       " 'queued' ORDER BY (SELECT count(*) FROM jobs"
+	                       " AS o WHERE o.token IS j.token AND (o.state ="
+	                       " 'running' OR (o.state = 'queued' AND o.id <"
+	                       " j.id))), id LIMIT 1",
 	                       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);

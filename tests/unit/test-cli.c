@@ -53,7 +53,7 @@ test_help_from_tables(void)
 		CHECK(cli_command_find((*c)->name) == *c);
 		free(help);
 	}
-	CHECK(ncommands == 14);
+	CHECK(ncommands == 16);
 	CHECK(cli_command_find("nosuch") == NULL);
 }
 

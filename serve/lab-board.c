@@ -1,0 +1,266 @@
+/* The teacher's scoreboard: per student and problem, whether it is
+ * solved, the attempts, the time of the first AC; ranked as at ICPC (the
+ * most problems solved, then the least penalty: the minutes from the
+ * set's opening to each first AC, plus 20 for each judged attempt
+ * before it that was neither AC nor CE: a program that does not compile
+ * costs nothing). Submissions still being judged are counted as
+ * pending, not as attempts. The problems are those of the sets, in the
+ * sets' order; a problem in two sets counts from the first to open.
+ * The students are the student tokens, and whoever else (not a teacher)
+ * has submitted, a revoked token's work included. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "serve/serve.h"
+
+#define LAB_BOARD_PENALTY 20 /* minutes per rejected attempt */
+
+struct lab_cell {
+	bool solved;
+	int64_t attempts, wrong, pending;
+	double first_ac; /* the instant */
+	int64_t minutes, penalty;
+};
+
+struct lab_board {
+	char **problems;
+	double *opens;
+	size_t np;
+	char **students;
+	size_t ns;
+	struct lab_cell *cells; /* ns × np */
+	int64_t *solved, *penalty;
+	size_t *order;
+};
+
+static void
+lab_board_push(char ***v, size_t *n, char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}
+
+static void
+lab_board_load(struct serve *s, struct lab_board *b)
+{
+	sqlite3_stmt *st;
+
+	st = lab_prepare(s->db,
+	                 "SELECT p.problem, min(t.open) FROM lab_set_problems"
+	                 " AS p JOIN lab_sets AS t ON t.name = p.set_name"
+	                 " GROUP BY p.problem ORDER BY min(t.open),"
+	                 " min(t.name), min(p.pos)");
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		lab_board_push(&b->problems, &b->np, lab_column(st, 0));
+		b->opens = xrealloc(b->opens, b->np * sizeof *b->opens);
+		b->opens[b->np - 1] = sqlite3_column_double(st, 1);
+	}
+	if (st != NULL)
+		lab_done(s->db, st);
+	st = lab_prepare(s->db,
+	                 "SELECT name FROM tokens WHERE role = 'student'"
+	                 " UNION SELECT student FROM lab_submissions WHERE"
+	                 " student IS NOT NULL AND student NOT IN (SELECT"
+	                 " name FROM tokens WHERE role <> 'student')"
+	                 " ORDER BY 1");
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		lab_board_push(&b->students, &b->ns, lab_column(st, 0));
+	if (st != NULL)
+		lab_done(s->db, st);
+	b->cells = xcalloc(b->ns * b->np + 1, sizeof *b->cells);
+	b->solved = xcalloc(b->ns + 1, sizeof *b->solved);
+	b->penalty = xcalloc(b->ns + 1, sizeof *b->penalty);
+	b->order = xcalloc(b->ns + 1, sizeof *b->order);
+}
+
+/* One submission, in the order they came. */
+static void
+lab_board_count(struct serve *s, struct lab_board *b, size_t si, size_t pi,
+                int64_t job, double created)
+{
+	struct lab_cell *c = &b->cells[si * b->np + pi];
+	char *v;
+	bool done;
+
+	if (c->solved)
+		return;
+	v = lab_submit_verdict(s, job, &done);
+	if (!done)
+		c->pending++;
+	else {
+		c->attempts++;
+		if (strcmp(v, "AC") == 0) {
+			c->solved = true;
+			c->first_ac = created;
+			c->minutes =
+			    created > b->opens[pi]
+			        ? (int64_t)((created - b->opens[pi]) / 60)
+			        : 0;
+			c->penalty = c->minutes + LAB_BOARD_PENALTY * c->wrong;
+		} else if (strcmp(v, "CE") != 0)
+			c->wrong++;
+	}
+	free(v);
+}
+
+static size_t
+lab_board_find(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return i;
+	return n;
+}
+
+static struct lab_board *lab_board_sorting;
+
+static int
+lab_board_cmp(const void *x, const void *y)
+{
+	const struct lab_board *b = lab_board_sorting;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+
+	if (b->solved[i] != b->solved[j])
+		return b->solved[i] > b->solved[j] ? -1 : 1;
+	if (b->penalty[i] != b->penalty[j])
+		return b->penalty[i] < b->penalty[j] ? -1 : 1;
+	return strcmp(b->students[i], b->students[j]);
+}
+
+static void
+lab_board_fill(struct serve *s, struct lab_board *b)
+{
+	static pthread_mutex_t sorting = PTHREAD_MUTEX_INITIALIZER;
+	sqlite3_stmt *st = lab_prepare(
+	    s->db, "SELECT student, problem, job, created FROM"
+	           " lab_submissions WHERE student IS NOT NULL ORDER BY id");
+	struct sub {
+		size_t si, pi;
+		int64_t job;
+		double created;
+	} *subs = NULL;
+	size_t n = 0;
+
+	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		size_t si = lab_board_find(
+		           b->students, b->ns,
+		           (const char *)sqlite3_column_text(st, 0)),
+		       pi = lab_board_find(
+		           b->problems, b->np,
+		           (const char *)sqlite3_column_text(st, 1));
+
+		if (si == b->ns || pi == b->np)
+			continue;
+		subs = xrealloc(subs, (n + 1) * sizeof *subs);
+		subs[n++] = (struct sub){si, pi, sqlite3_column_int64(st, 2),
+		                         sqlite3_column_double(st, 3)};
+	}
+	if (st != NULL)
+		lab_done(s->db, st);
+	/* the verdicts are read with the database free (queue_get locks) */
+	for (size_t i = 0; i < n; i++)
+		lab_board_count(s, b, subs[i].si, subs[i].pi, subs[i].job,
+		                subs[i].created);
+	free(subs);
+	for (size_t i = 0; i < b->ns; i++) {
+		b->order[i] = i;
+		for (size_t j = 0; j < b->np; j++) {
+			const struct lab_cell *c = &b->cells[i * b->np + j];
+
+			b->solved[i] += c->solved;
+			b->penalty[i] += c->solved ? c->penalty : 0;
+		}
+	}
+	pthread_mutex_lock(&sorting);
+	lab_board_sorting = b;
+	qsort(b->order, b->ns, sizeof *b->order, lab_board_cmp);
+	pthread_mutex_unlock(&sorting);
+}
+
+static void
+lab_board_json(const struct lab_board *b, struct buf *out)
+{
+	struct json_writer w = {out, false};
+	char t[32];
+
+	json_open(&w, NULL, '{');
+	json_cstr(&w, "scoring", "icpc");
+	json_int(&w, "penalty_minutes", LAB_BOARD_PENALTY);
+	json_open(&w, "problems", '[');
+	for (size_t j = 0; j < b->np; j++)
+		json_cstr(&w, NULL, b->problems[j]);
+	json_close(&w, ']');
+	json_open(&w, "students", '[');
+	for (size_t k = 0, rank = 0; k < b->ns; k++) {
+		size_t i = b->order[k];
+
+		/* equal solved and penalty: the same rank */
+		if (k == 0 || b->solved[i] != b->solved[b->order[k - 1]] ||
+		    b->penalty[i] != b->penalty[b->order[k - 1]])
+			rank = k + 1;
+		json_open(&w, NULL, '{');
+		json_cstr(&w, "name", b->students[i]);
+		json_int(&w, "rank", (long long)rank);
+		json_int(&w, "solved", b->solved[i]);
+		json_int(&w, "penalty", b->penalty[i]);
+		json_open(&w, "problems", '[');
+		for (size_t j = 0; j < b->np; j++) {
+			const struct lab_cell *c = &b->cells[i * b->np + j];
+
+			json_open(&w, NULL, '{');
+			json_cstr(&w, "problem", b->problems[j]);
+			json_bool(&w, "solved", c->solved);
+			json_int(&w, "attempts", c->attempts);
+			json_int(&w, "pending", c->pending);
+			if (c->solved) {
+				lab_time(c->first_ac, t, sizeof t);
+				json_cstr(&w, "first_ac", t);
+				json_int(&w, "first_ac_minutes", c->minutes);
+				json_int(&w, "penalty", c->penalty);
+			} else {
+				json_null(&w, "first_ac");
+				json_null(&w, "first_ac_minutes");
+				json_int(&w, "penalty", 0);
+			}
+			json_close(&w, '}');
+		}
+		json_close(&w, ']');
+		json_close(&w, '}');
+	}
+	json_close(&w, ']');
+	json_close(&w, '}');
+	buf_add(out, "\n", 1);
+}
+
+static void
+lab_board_free(struct lab_board *b)
+{
+	for (size_t i = 0; i < b->np; i++)
+		free(b->problems[i]);
+	for (size_t i = 0; i < b->ns; i++)
+		free(b->students[i]);
+	free(b->problems);
+	free(b->opens);
+	free(b->students);
+	free(b->cells);
+	free(b->solved);
+	free(b->penalty);
+	free(b->order);
+}
+
+/* GET /v1/lab/board */
+void
+lab_board_get(struct serve *s, struct http_request *q, int64_t unused,
+              struct http_response *r)
+{
+	struct lab_board b = {0};
+
+	lab_board_load(s, &b);
+	lab_board_fill(s, &b);
+	lab_board_json(&b, &r->body);
+	lab_board_free(&b);
+}
