@@ -56,6 +56,12 @@ queue_init(struct db *d, char *err, size_t errlen)
 		sqlite3_free(msg);
 		return -1;
 	}
+	/* the fair-share tag came later: a queue of before gets it (its
+	 * rows' 0 keeps their order); after the first time, it is there */
+	(void)sqlite3_exec(db_handle(d),
+	                   "ALTER TABLE jobs ADD COLUMN fair INTEGER NOT NULL"
+	                   " DEFAULT 0",
+	                   NULL, NULL, NULL);
 	return 0;
 }
 
@@ -99,14 +105,25 @@ queue_count(struct db *d, enum queue_state s, const char *token)
 	return n;
 }
 
-/* The job's id once it is on disk, or 0 with err said. */
+/* The job's id once it is on disk, or 0 with err said.
+ *
+ * Fair shares between tokens (a class's students): each job gets a tag,
+ * one past its token's last job still queued or running, and never
+ * below the lowest tag still queued or running; workers claim the
+ * lowest tag first. A token with one job waiting goes before another's
+ * tenth, whatever came first: one student's pile of infinite loops
+ * takes turns with the others' submissions instead of going before
+ * them all. */
 int64_t
 queue_add(struct db *d, const char *token, const char *request, size_t len,
           char *err, size_t errlen)
 {
-	sqlite3_stmt *st =
-	    queue_prepare(d, "INSERT INTO jobs (created, token, state, request)"
-	                     " VALUES (?1, ?2, 'queued', ?3)");
+	sqlite3_stmt *st = queue_prepare(
+	    d, "INSERT INTO jobs (created, token, state, request, fair)"
+	       " VALUES (?1, ?2, 'queued', ?3, max(coalesce((SELECT"
+	       " min(fair) FROM jobs WHERE state IN ('queued', 'running')),"
+	       " 0), coalesce((SELECT max(fair) + 1 FROM jobs WHERE token IS"
+	       " ?2 AND state IN ('queued', 'running')), 0)))");
 	int64_t id = 0;
 
 	if (st == NULL) {
@@ -173,8 +190,8 @@ queue_job_free(struct queue_job *j)
 	memset(j, 0, sizeof *j);
 }
 
-/* The next queued job (the fairest: below), now this worker's: its id
- * and request, or 0. */
+/* The next queued job (the lowest fair-share tag: queue_add), now this
+ * worker's: its id and request, or 0. */
 int64_t
 queue_claim(struct db *d, int worker, char **request)
 {
@@ -188,16 +205,11 @@ queue_claim(struct db *d, int worker, char **request)
 		db_unlock(d);
 		return 0;
 	}
-	/* fair shares between tokens: the job with the fewest of its
-	 * token's jobs running or queued before it goes first, the oldest
-	 * among equals; one token's pile of jobs (a class's infinite loops)
-	 * takes its turn beside the others instead of before them */
+	/* fair shares: the lowest tag first (queue_add), the oldest
+	 * among equals */
 	if (sqlite3_prepare_v2(h,
-	                       "SELECT id, request FROM jobs AS j WHERE state ="
-	                       " 'queued' ORDER BY (SELECT count(*) FROM jobs"
-	                       " AS o WHERE o.token IS j.token AND (o.state ="
-	                       " 'running' OR (o.state = 'queued' AND o.id <"
-	                       " j.id))), id LIMIT 1",
+	                       "SELECT id, request FROM jobs WHERE state = "
+	                       "'queued' ORDER BY fair, id LIMIT 1",
 	                       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
