@@ -23,11 +23,12 @@
 
 /* A request whose answer is JSON: 0 and the parsed body, or an exit
  * status with the message said (2: the server refused, 3: it failed or
- * cannot be reached). */
+ * cannot be reached). With limited not NULL, a 429 (the token's rate)
+ * is not said: *limited is set and 2 returned. */
 static int
-lab_call(struct lab_http *h, const char *method, const char *path,
-         const char *ctype, const char *body, size_t len, struct buf *raw,
-         struct jsonparse_value **out)
+lab_call_limited(struct lab_http *h, const char *method, const char *path,
+                 const char *ctype, const char *body, size_t len,
+                 struct buf *raw, struct jsonparse_value **out, bool *limited)
 {
 	struct jsonparse_error pe;
 	long status = 0;
@@ -43,12 +44,27 @@ lab_call(struct lab_http *h, const char *method, const char *path,
 	*out = jsonparse_parse(raw->data ? raw->data : "", raw->len, &pe);
 	if (status >= 200 && status < 300 && *out != NULL)
 		return 0;
+	if (limited != NULL && status == 429) {
+		*limited = true;
+		jsonparse_free(*out);
+		*out = NULL;
+		return EXIT_USAGE;
+	}
 	msg = jsonparse_string(jsonparse_get(*out, "error"), NULL);
 	fprintf(stderr, "forge: %s: %s (HTTP %ld)\n", h->server,
 	        msg ? msg : "not the answer of a forge serve", status);
 	jsonparse_free(*out);
 	*out = NULL;
 	return status >= 400 && status < 500 ? EXIT_USAGE : EXIT_INTERNAL;
+}
+
+static int
+lab_call(struct lab_http *h, const char *method, const char *path,
+         const char *ctype, const char *body, size_t len, struct buf *raw,
+         struct jsonparse_value **out)
+{
+	return lab_call_limited(h, method, path, ctype, body, len, raw, out,
+	                        NULL);
 }
 
 static const char *
@@ -337,13 +353,20 @@ out:
 /* ------------------------------------------------------------ board */
 
 /* A cell for people: "+A @M" solved (A attempts, the first AC's minute),
- * "-A" attempted, "." never; "?" when some are being judged. */
+ * "-A" attempted, "." never; on an IOI board "P (A)", the best points
+ * in A attempts; "?" when some are being judged. */
 static void
-lab_cell(const struct jsonparse_value *c, char *out, size_t len)
+lab_cell(const struct jsonparse_value *c, bool ioi, char *out, size_t len)
 {
 	long long a = lab_int(c, "attempts"), pend = lab_int(c, "pending");
 
-	if (jsonparse_is(jsonparse_get(c, "solved"), JSONPARSE_TRUE))
+	if (ioi && (a > 0 || pend > 0))
+		snprintf(out, len, "%g (%lld)%s",
+		         jsonparse_number(jsonparse_get(c, "points")), a,
+		         pend ? "?" : "");
+	else if (ioi)
+		snprintf(out, len, ".");
+	else if (jsonparse_is(jsonparse_get(c, "solved"), JSONPARSE_TRUE))
 		snprintf(out, len, "+%lld @%lld", a,
 		         lab_int(c, "first_ac_minutes"));
 	else if (a > 0 || pend > 0)
@@ -375,12 +398,15 @@ lab_board_csv(const struct jsonparse_value *b)
 {
 	const struct jsonparse_value *ps = jsonparse_get(b, "problems"),
 	                             *ss = jsonparse_get(b, "students");
+	bool ioi = strcmp(lab_str(b, "scoring", ""), "ioi") == 0;
 	char n[64];
 
 	lab_csv("student", false);
 	lab_csv("rank", false);
 	lab_csv("solved", false);
-	lab_csv("penalty", false);
+	lab_csv("penalty", jsonparse_len(ps) == 0 && !ioi);
+	if (ioi)
+		lab_csv("points", jsonparse_len(ps) == 0);
 	for (size_t j = 0; j < jsonparse_len(ps); j++) {
 		const char *p = jsonparse_string(jsonparse_at(ps, j), NULL);
 		char col[128];
@@ -390,10 +416,12 @@ lab_board_csv(const struct jsonparse_value *b)
 		snprintf(col, sizeof col, "%s attempts", p);
 		lab_csv(col, false);
 		snprintf(col, sizeof col, "%s first AC minute", p);
-		lab_csv(col, j + 1 == jsonparse_len(ps));
+		lab_csv(col, !ioi && j + 1 == jsonparse_len(ps));
+		if (ioi) {
+			snprintf(col, sizeof col, "%s points", p);
+			lab_csv(col, j + 1 == jsonparse_len(ps));
+		}
 	}
-	if (jsonparse_len(ps) == 0)
-		printf("\n");
 	for (size_t i = 0; i < jsonparse_len(ss); i++) {
 		const struct jsonparse_value *s = jsonparse_at(ss, i),
 		                             *cs = jsonparse_get(s, "problems");
@@ -404,7 +432,12 @@ lab_board_csv(const struct jsonparse_value *b)
 		snprintf(n, sizeof n, "%lld", lab_int(s, "solved"));
 		lab_csv(n, false);
 		snprintf(n, sizeof n, "%lld", lab_int(s, "penalty"));
-		lab_csv(n, jsonparse_len(cs) == 0);
+		lab_csv(n, jsonparse_len(cs) == 0 && !ioi);
+		if (ioi) {
+			snprintf(n, sizeof n, "%g",
+			         jsonparse_number(jsonparse_get(s, "points")));
+			lab_csv(n, jsonparse_len(cs) == 0);
+		}
 		for (size_t j = 0; j < jsonparse_len(cs); j++) {
 			const struct jsonparse_value *c = jsonparse_at(cs, j);
 			bool ok = jsonparse_is(jsonparse_get(c, "solved"),
@@ -415,7 +448,14 @@ lab_board_csv(const struct jsonparse_value *b)
 			lab_csv(n, false);
 			snprintf(n, sizeof n, "%lld",
 			         lab_int(c, "first_ac_minutes"));
-			lab_csv(ok ? n : "", j + 1 == jsonparse_len(cs));
+			lab_csv(ok ? n : "",
+			        !ioi && j + 1 == jsonparse_len(cs));
+			if (ioi) {
+				snprintf(n, sizeof n, "%g",
+				         jsonparse_number(
+				             jsonparse_get(c, "points")));
+				lab_csv(n, j + 1 == jsonparse_len(cs));
+			}
 		}
 	}
 }
@@ -425,13 +465,17 @@ lab_board_text(const struct jsonparse_value *b)
 {
 	const struct jsonparse_value *ps = jsonparse_get(b, "problems"),
 	                             *ss = jsonparse_get(b, "students");
+	bool ioi = strcmp(lab_str(b, "scoring", ""), "ioi") == 0;
 	char cell[64];
 
 	printf("%-4s %-20s", "RANK", "STUDENT");
 	for (size_t j = 0; j < jsonparse_len(ps); j++)
 		printf(" %-12.12s",
 		       jsonparse_string(jsonparse_at(ps, j), NULL));
-	printf(" %6s %7s\n", "SOLVED", "PENALTY");
+	if (ioi)
+		printf(" %6s\n", "POINTS");
+	else
+		printf(" %6s %7s\n", "SOLVED", "PENALTY");
 	for (size_t i = 0; i < jsonparse_len(ss); i++) {
 		const struct jsonparse_value *s = jsonparse_at(ss, i),
 		                             *cs = jsonparse_get(s, "problems");
@@ -439,11 +483,21 @@ lab_board_text(const struct jsonparse_value *b)
 		printf("%-4lld %-20s", lab_int(s, "rank"),
 		       lab_str(s, "name", "?"));
 		for (size_t j = 0; j < jsonparse_len(cs); j++) {
-			lab_cell(jsonparse_at(cs, j), cell, sizeof cell);
+			lab_cell(jsonparse_at(cs, j), ioi, cell, sizeof cell);
 			printf(" %-12s", cell);
 		}
-		printf(" %6lld %7lld\n", lab_int(s, "solved"),
-		       lab_int(s, "penalty"));
+		if (ioi)
+			printf(" %6g\n",
+			       jsonparse_number(jsonparse_get(s, "points")));
+		else
+			printf(" %6lld %7lld\n", lab_int(s, "solved"),
+			       lab_int(s, "penalty"));
+	}
+	if (ioi) {
+		printf("\nP (A): the best points in A attempts; ?: being "
+		       "judged. A problem that does\nnot score is worth 1 "
+		       "point, solved.\n");
+		return;
 	}
 	printf("\n+A @M: solved in A attempts, first AC M minutes after the "
 	       "set opened; -A: A\nattempts, none AC; ?: being judged. "
@@ -477,7 +531,8 @@ lab_board(struct lab_http *h, const struct lab_args *l)
 /* ----------------------------------------------- submissions, waits */
 
 /* The submission once it is judged (or the wait is over): 0 and its
- * JSON, or an exit status. */
+ * JSON, or an exit status. A token's rate limit (429) slows the polling
+ * down rather than failing it. */
 static int
 lab_wait(struct lab_http *h, long long id, unsigned wait_s, struct buf *raw,
          struct jsonparse_value **out)
@@ -488,15 +543,27 @@ lab_wait(struct lab_http *h, long long id, unsigned wait_s, struct buf *raw,
 
 	snprintf(path, sizeof path, "/v1/lab/submissions/%lld", id);
 	for (;;) {
-		if ((ret = lab_call(h, "GET", path, NULL, NULL, 0, raw, out)) !=
-		    0)
+		bool limited = false;
+
+		ret = lab_call_limited(h, "GET", path, NULL, NULL, 0, raw, out,
+		                       &limited);
+		if (limited && util_now_ms() < until) {
+			sleep(1);
+			continue;
+		}
+		if (limited)
+			fprintf(stderr,
+			        "forge: %s: the token's rate limit kept the "
+			        "verdict back for %u s\n",
+			        h->server, wait_s);
+		if (ret != 0)
 			return ret;
 		if (strcmp(lab_str(*out, "status", ""), "done") == 0 ||
 		    util_now_ms() >= until)
 			return 0;
 		jsonparse_free(*out);
 		*out = NULL;
-		usleep(200 * 1000);
+		usleep(250 * 1000);
 	}
 }
 
@@ -609,6 +676,10 @@ lab_show_head(const struct jsonparse_value *s)
 	       lab_str(s, "verdict", lab_str(s, "status", "?")));
 	if (before != NULL)
 		printf(" (%s before the last rejudge)", before);
+	if (jsonparse_is(jsonparse_get(s, "points"), JSONPARSE_NUMBER))
+		printf(", %g/%g points",
+		       jsonparse_number(jsonparse_get(s, "points")),
+		       jsonparse_number(jsonparse_get(s, "max_points")));
 	printf("\n");
 }
 
@@ -906,10 +977,16 @@ lab_submit(struct lab_http *h, const struct lab_args *l)
 		const char *name = lab_str(r, "verdict", "IE");
 
 		(void)verdict_from_name(name, &vd);
-		printf("%s: %s%s%s (%lld/%lld tests)  [submission %lld]\n",
-		       problem, report_color(vd, lv.color), name,
+		printf("%s: %s%s%s (%lld/%lld tests", problem,
+		       report_color(vd, lv.color), name,
 		       lv.color ? "\033[0m" : "", lab_int(res, "passed"),
-		       lab_int(res, "total"), id);
+		       lab_int(res, "total"));
+		if (jsonparse_is(jsonparse_get(r, "points"), JSONPARSE_NUMBER))
+			printf(
+			    ", %g/%g points",
+			    jsonparse_number(jsonparse_get(r, "points")),
+			    jsonparse_number(jsonparse_get(r, "max_points")));
+		printf(")  [submission %lld]\n", id);
 		buf_reset(&src);
 		jsonparse_output(res, "compile_output", &src);
 		if (strcmp(name, "CE") == 0 && src.len > 0)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/lab-http.h"
 
@@ -165,6 +166,14 @@ lab_http_events(struct lab_http *h, const char *path, lab_http_event_fn *fn,
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 		curl_slist_free_all(hdr);
 		curl_easy_cleanup(c);
+		if (*status == 429) {
+			/* the token's rate: the stream waits its turn */
+			snprintf(h->err, sizeof h->err,
+			         "%s: HTTP 429, the token's rate limit",
+			         h->server);
+			sleep(1);
+			continue;
+		}
 		if (*status != 200 && *status != 0) {
 			snprintf(h->err, sizeof h->err, "%s: HTTP %ld",
 			         h->server, *status);

@@ -4,9 +4,18 @@
  * set's opening to each first AC, plus 20 for each judged attempt
  * before it that was neither AC nor CE: a program that does not compile
  * costs nothing). Submissions still being judged are counted as
- * pending, not as attempts. The problems are those of the sets, in the
- * sets' order; a problem in two sets counts from the first to open.
- * The students are the student tokens, and whoever else (not a teacher)
+ * pending, not as attempts.
+ *
+ * When a problem is a scoring package (problem.yaml's type: scoring),
+ * the board is IOI's: each cell has points, the best of the student's
+ * submissions, a submission's being what the package's data/secret
+ * group scores with the format's default grader (a test scores its
+ * group's accept_score when accepted, its reject_score when not or not
+ * run; a group sums its tests and subgroups, or takes their min, max or
+ * average when its grader_flags say so); a pass-fail problem is worth 1
+ * point, solved. Students are ranked by points. The problems are those of the
+ * sets, in the sets' order; a problem in two sets counts from the first to
+ * open. The students are the student tokens, and whoever else (not a teacher)
  * has submitted, a revoked token's work included. */
 #include "config.h"
 
@@ -24,18 +33,123 @@ struct lab_cell {
 	int64_t attempts, wrong, pending;
 	double first_ac; /* the instant */
 	int64_t minutes, penalty;
+	double points; /* the best submission's */
 };
 
 struct lab_board {
 	char **problems;
 	double *opens;
+	struct testset *scoring; /* per problem: loaded when it scores */
+	double *max_points;
+	bool ioi;
 	size_t np;
 	char **students;
 	size_t ns;
 	struct lab_cell *cells; /* ns × np */
 	int64_t *solved, *penalty;
+	double *points;
 	size_t *order;
 };
+
+/* A test's score in a result's tests[]: accepted or not (absent: it did
+ * not run). */
+static double
+lab_board_test(const struct test_case *t, const struct jsonparse_value *tests)
+{
+	for (size_t i = 0; i < jsonparse_len(tests); i++) {
+		const struct jsonparse_value *r = jsonparse_at(tests, i);
+		const char *n =
+		    jsonparse_string(jsonparse_get(r, "name"), NULL);
+		const char *v =
+		    jsonparse_string(jsonparse_get(r, "verdict"), NULL);
+
+		if (n != NULL && strcmp(n, t->name) == 0)
+			return v != NULL && strcmp(v, "AC") == 0
+			           ? t->accept_score
+			           : t->reject_score;
+	}
+	return t->reject_score;
+}
+
+/* What the group at prefix scores (tests NULL: every test accepted, the
+ * most it can): its tests and subgroups, aggregated as its grader_flags
+ * say (min, max, avg; else the default grader's sum). */
+static double
+lab_board_group(const struct testset *ts, const char *prefix,
+                const struct jsonparse_value *tests)
+{
+	const struct testset_group *g = NULL;
+	size_t n = strlen(prefix), count = 0;
+	const char *flags;
+	double sum = 0, min = 0, max = 0, v;
+
+	for (size_t i = 0; i < ts->ngroups; i++)
+		if (strcmp(ts->groups[i].prefix, prefix) == 0)
+			g = &ts->groups[i];
+	flags = g && g->grader_flags ? g->grader_flags : "";
+	for (size_t i = 0; i < ts->ntests + ts->ngroups; i++) {
+		const char *name = i < ts->ntests
+		                       ? ts->tests[i].name
+		                       : ts->groups[i - ts->ntests].prefix;
+		const char *rest = name + n;
+		const char *slash = strchr(rest, '/');
+
+		if (strncmp(name, prefix, n) != 0 || *rest == '\0')
+			continue;
+		if (i < ts->ntests && slash == NULL)
+			v = tests ? lab_board_test(&ts->tests[i], tests)
+			          : ts->tests[i].accept_score;
+		else if (i >= ts->ntests && slash != NULL && slash[1] == '\0')
+			v = lab_board_group(ts, name, tests);
+		else
+			continue;
+		sum += v;
+		min = count == 0 || v < min ? v : min;
+		max = count == 0 || v > max ? v : max;
+		count++;
+	}
+	if (strstr(flags, "min") != NULL)
+		return min;
+	if (strstr(flags, "max") != NULL)
+		return max;
+	if (strstr(flags, "avg") != NULL)
+		return count ? sum / (double)count : 0;
+	return sum;
+}
+
+/* A result's points on a scoring package (tests: its tests[]; NULL:
+ * the most it can score). */
+double
+lab_board_points(const struct testset *ts, const struct jsonparse_value *tests)
+{
+	return lab_board_group(ts, "secret/", tests);
+}
+
+/* The problems that score: their test sets, and the most points. */
+static void
+lab_board_scoring(struct serve *s, struct lab_board *b)
+{
+	b->scoring = xcalloc(b->np + 1, sizeof *b->scoring);
+	b->max_points = xcalloc(b->np + 1, sizeof *b->max_points);
+	for (size_t j = 0; j < b->np; j++) {
+		struct lab_problem p;
+		char err[512];
+
+		b->max_points[j] = 1;
+		if (!lab_problem_get(s, b->problems[j], &p))
+			continue;
+		if (p.kattis &&
+		    testset_load(&b->scoring[j], p.path, err, sizeof err) ==
+		        0 &&
+		    b->scoring[j].scoring) {
+			b->ioi = true;
+			b->max_points[j] =
+			    lab_board_group(&b->scoring[j], "secret/", NULL);
+		} else
+			testset_free(&b->scoring[j]);
+		lab_problem_free(&p);
+	}
+}
 
 static void
 lab_board_push(char ***v, size_t *n, char *s)
@@ -74,7 +188,28 @@ lab_board_load(struct serve *s, struct lab_board *b)
 	b->cells = xcalloc(b->ns * b->np + 1, sizeof *b->cells);
 	b->solved = xcalloc(b->ns + 1, sizeof *b->solved);
 	b->penalty = xcalloc(b->ns + 1, sizeof *b->penalty);
+	b->points = xcalloc(b->ns + 1, sizeof *b->points);
 	b->order = xcalloc(b->ns + 1, sizeof *b->order);
+	lab_board_scoring(s, b);
+}
+
+/* A job's verdict and tests[] when it is done: the parsed result, or
+ * NULL (not done, or no result). */
+static struct jsonparse_value *
+lab_board_result(struct serve *s, int64_t job, bool *done)
+{
+	struct jsonparse_error pe;
+	struct jsonparse_value *v = NULL;
+	struct queue_job j;
+
+	*done = false;
+	if (queue_get(s->db, job, &j) < 0)
+		return NULL;
+	*done = j.state == QUEUE_DONE || j.state == QUEUE_CANCELLED;
+	if (*done && j.result != NULL)
+		v = jsonparse_parse(j.result, strlen(j.result), &pe);
+	queue_job_free(&j);
+	return v;
 }
 
 /* One submission, in the order they came. */
@@ -83,12 +218,23 @@ lab_board_count(struct serve *s, struct lab_board *b, size_t si, size_t pi,
                 int64_t job, double created)
 {
 	struct lab_cell *c = &b->cells[si * b->np + pi];
-	char *v;
+	struct jsonparse_value *res;
+	const char *v;
 	bool done;
 
 	if (c->solved)
 		return;
-	v = lab_submit_verdict(s, job, &done);
+	res = lab_board_result(s, job, &done);
+	v = jsonparse_string(jsonparse_get(res, "verdict"), NULL);
+	if (v == NULL)
+		v = "IE";
+	if (done && b->scoring[pi].scoring) {
+		double pts = lab_board_group(&b->scoring[pi], "secret/",
+		                             jsonparse_get(res, "tests"));
+
+		if (pts > c->points)
+			c->points = pts;
+	}
 	if (!done)
 		c->pending++;
 	else {
@@ -101,10 +247,12 @@ lab_board_count(struct serve *s, struct lab_board *b, size_t si, size_t pi,
 			        ? (int64_t)((created - b->opens[pi]) / 60)
 			        : 0;
 			c->penalty = c->minutes + LAB_BOARD_PENALTY * c->wrong;
+			if (!b->scoring[pi].scoring)
+				c->points = 1;
 		} else if (strcmp(v, "CE") != 0)
 			c->wrong++;
 	}
-	free(v);
+	jsonparse_free(res);
 }
 
 static size_t
@@ -124,6 +272,10 @@ lab_board_cmp(const void *x, const void *y)
 	const struct lab_board *b = lab_board_sorting;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
 
+	if (b->ioi && b->points[i] != b->points[j])
+		return b->points[i] > b->points[j] ? -1 : 1;
+	if (b->ioi)
+		return strcmp(b->students[i], b->students[j]);
 	if (b->solved[i] != b->solved[j])
 		return b->solved[i] > b->solved[j] ? -1 : 1;
 	if (b->penalty[i] != b->penalty[j])
@@ -173,6 +325,7 @@ lab_board_fill(struct serve *s, struct lab_board *b)
 
 			b->solved[i] += c->solved;
 			b->penalty[i] += c->solved ? c->penalty : 0;
+			b->points[i] += c->points;
 		}
 	}
 	pthread_mutex_lock(&sorting);
@@ -188,25 +341,32 @@ lab_board_json(const struct lab_board *b, struct buf *out)
 	char t[32];
 
 	json_open(&w, NULL, '{');
-	json_cstr(&w, "scoring", "icpc");
+	json_cstr(&w, "scoring", b->ioi ? "ioi" : "icpc");
 	json_int(&w, "penalty_minutes", LAB_BOARD_PENALTY);
 	json_open(&w, "problems", '[');
 	for (size_t j = 0; j < b->np; j++)
 		json_cstr(&w, NULL, b->problems[j]);
 	json_close(&w, ']');
+	json_open(&w, "max_points", '[');
+	for (size_t j = 0; j < b->np; j++)
+		json_double(&w, NULL, b->max_points[j]);
+	json_close(&w, ']');
 	json_open(&w, "students", '[');
 	for (size_t k = 0, rank = 0; k < b->ns; k++) {
 		size_t i = b->order[k];
 
-		/* equal solved and penalty: the same rank */
-		if (k == 0 || b->solved[i] != b->solved[b->order[k - 1]] ||
-		    b->penalty[i] != b->penalty[b->order[k - 1]])
+		/* equal solved and penalty (points, IOI's): the same rank */
+		if (k == 0 ||
+		    (b->ioi ? b->points[i] != b->points[b->order[k - 1]]
+		            : b->solved[i] != b->solved[b->order[k - 1]] ||
+		                  b->penalty[i] != b->penalty[b->order[k - 1]]))
 			rank = k + 1;
 		json_open(&w, NULL, '{');
 		json_cstr(&w, "name", b->students[i]);
 		json_int(&w, "rank", (long long)rank);
 		json_int(&w, "solved", b->solved[i]);
 		json_int(&w, "penalty", b->penalty[i]);
+		json_double(&w, "points", b->points[i]);
 		json_open(&w, "problems", '[');
 		for (size_t j = 0; j < b->np; j++) {
 			const struct lab_cell *c = &b->cells[i * b->np + j];
@@ -216,6 +376,7 @@ lab_board_json(const struct lab_board *b, struct buf *out)
 			json_bool(&w, "solved", c->solved);
 			json_int(&w, "attempts", c->attempts);
 			json_int(&w, "pending", c->pending);
+			json_double(&w, "points", c->points);
 			if (c->solved) {
 				lab_time(c->first_ac, t, sizeof t);
 				json_cstr(&w, "first_ac", t);
@@ -243,6 +404,11 @@ lab_board_free(struct lab_board *b)
 		free(b->problems[i]);
 	for (size_t i = 0; i < b->ns; i++)
 		free(b->students[i]);
+	for (size_t j = 0; j < b->np; j++)
+		testset_free(&b->scoring[j]);
+	free(b->scoring);
+	free(b->max_points);
+	free(b->points);
 	free(b->problems);
 	free(b->opens);
 	free(b->students);

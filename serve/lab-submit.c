@@ -371,6 +371,41 @@ lab_sub_json(struct serve *s, struct json_writer *w, const struct lab_sub *u)
 	free(v);
 }
 
+/* A scoring package's: the submission's points and the most it could
+ * have (lab-board.c's count), once it is judged. */
+static void
+lab_sub_points(struct serve *s, const struct lab_sub *u, const struct buf *res,
+               struct json_writer *w)
+{
+	struct jsonparse_error pe;
+	struct jsonparse_value *v;
+	struct lab_problem p;
+	struct testset ts;
+	char err[512];
+
+	if (!lab_problem_get(s, u->problem, &p))
+		return;
+	if (p.kattis && testset_load(&ts, p.path, err, sizeof err) == 0 &&
+	    ts.scoring &&
+	    (v = jsonparse_parse(res->data ? res->data : "", res->len, &pe)) !=
+	        NULL) {
+		const char *st =
+		    jsonparse_string(jsonparse_get(v, "status"), NULL);
+
+		if (st != NULL && strcmp(st, "done") == 0)
+			json_double(
+			    w, "points",
+			    lab_board_points(&ts, jsonparse_get(v, "tests")));
+		else
+			json_null(w, "points");
+		json_double(w, "max_points", lab_board_points(&ts, NULL));
+		jsonparse_free(v);
+	}
+	if (p.kattis)
+		testset_free(&ts);
+	lab_problem_free(&p);
+}
+
 /* GET /v1/lab/submissions/ID: the source and the result; a student's
  * cut to what they may see. */
 void
@@ -396,6 +431,7 @@ lab_submit_show(struct serve *s, struct http_request *q, int64_t id,
 	lab_sub_json(s, &w, &u);
 	json_int(&w, "job", u.job);
 	json_cstr(&w, "source", u.source);
+	lab_sub_points(s, &u, &res, &w);
 	if (q->authed && q->token.student) {
 		if (lab_problem_get(s, u.problem, &p) &&
 		    (v = jsonparse_parse(res.data, res.len, &pe)) != NULL) {

@@ -293,6 +293,9 @@ void lab_submit_events(struct serve *, struct http_request *, int64_t,
 char *lab_submit_verdict(struct serve *, int64_t job, bool *done);
 
 /* lab-board.c: the teacher's scoreboard */
+struct jsonparse_value;
+double lab_board_points(const struct testset *,
+                        const struct jsonparse_value *tests);
 void lab_board_get(struct serve *, struct http_request *, int64_t,
                    struct http_response *);
 

@@ -9,7 +9,7 @@
 # teacher's does: the control), a student cannot read another's code or
 # run anything but the lab, a closed set refuses. Then fairness: one
 # student's pile of slow submissions does not keep another's behind all
-# of them.
+# of them; and a scoring package's points per group (IOI).
 . "$FORGE_SRCDIR/tests/lib.sh"
 . "$FORGE_SRCDIR/tests/serve-lib.sh"
 need_sandbox
@@ -35,6 +35,18 @@ printf '4002345\n' >"$P/sum/2.ans"
 printf '{"name":"Late","tests":[{"input":"1\\n","output":"1\\n"}]}' \
 	>"$P/late.json"
 SECRETS=(121932676421 '123457 987653' 4002345 '4000000 2345')
+# a scoring package: two groups of the secret data, 30 and 70 points,
+# each earned when all its tests are accepted (grader_flags: min)
+mkdir -p "$P/sub/data/sample" "$P/sub/data/secret/g1" "$P/sub/data/secret/g2"
+printf 'name: Subtasks\ntype: scoring\nlimits:\n  time_limit: 1\n' >"$P/sub/problem.yaml"
+printf '1 1\n' >"$P/sub/data/sample/1.in"
+printf '2\n' >"$P/sub/data/sample/1.ans"
+printf 'accept_score: 30\ngrader_flags: min\n' >"$P/sub/data/secret/g1/testdata.yaml"
+printf 'accept_score: 70\ngrader_flags: min\n' >"$P/sub/data/secret/g2/testdata.yaml"
+printf '1 2\n' >"$P/sub/data/secret/g1/1.in"
+printf '3\n' >"$P/sub/data/secret/g1/1.ans"
+printf '1000 2000\n' >"$P/sub/data/secret/g2/1.in"
+printf '3000\n' >"$P/sub/data/secret/g2/1.ans"
 
 S=$TEST_TMP/src
 mkdir -p "$S"
@@ -43,6 +55,9 @@ printf 'a, b = map(int, input().split())\nprint(a + b)\n' >"$S/sum.py"
 printf 'import time\nt = time.time()\nwhile time.time() - t < 20:\n    pass\n' \
 	>"$S/loop.py"
 printf 'int main(void) { return 0 }\n' >"$S/broken.c"
+# right on small numbers only: the first group's points, not the second's
+printf 'a, b = map(int, input().split())\nprint(a + b if a < 100 else 0)\n' \
+	>"$S/part.py"
 # prints its input to stderr: a visible test shows it, a hidden one not
 printf 'import sys\nsys.stderr.write(sys.stdin.read())\nprint(0)\n' \
 	>"$S/echo.py"
@@ -273,6 +288,7 @@ SERVE_DB=$TEST_TMP/fair.db
 teacher=$("$FORGE" token add teacher --db "$SERVE_DB")
 dave=$("$FORGE" token add dave --role student --db "$SERVE_DB")
 eve=$("$FORGE" token add eve --role student --db "$SERVE_DB")
+fay=$("$FORGE" token add fay --role student --rate 1/s --db "$SERVE_DB")
 serve_start -j 1
 export FORGE_SERVER=$URL
 as teacher "$FORGE" lab add "$P/mul"
@@ -287,6 +303,33 @@ eq "eve: AC" 0 "$rc"
 as teacher "$FORGE" lab submissions --json
 left=$(jq '[.[] | select(.student == "dave" and .status != "done")] | length' "$TEST_TMP/out")
 check "eve's was judged while dave's were still waiting ($left left)" test "$left" -ge 2
+# a token's rate (one request a second) slows forge submit, never fails it
+as fay "$FORGE" submit mul "$S/mul.py"
+eq "a rate-limited student: AC" 0 "$rc"
+check "each test's verdict still printed" grep -q '^secret/1  *AC' "$TEST_TMP/out"
+
+# ---- IOI: a scoring package's points per group ----------------------------
+as teacher "$FORGE" lab add "$P/sub"
+as teacher "$FORGE" lab set s --open now --close now+1h mul sub
+as eve "$FORGE" submit sub "$S/part.py"
+eq "eve: the first group only, WA" 1 "$rc"
+check "her points are said" grep -q '^sub: WA (2/3 tests, 30/100 points)' "$TEST_TMP/out"
+as dave "$FORGE" submit sub "$S/sum.py"
+eq "dave: every group, AC" 0 "$rc"
+check "his points are said" grep -q '^sub: AC (3/3 tests, 100/100 points)' "$TEST_TMP/out"
+as teacher "$FORGE" lab board --json
+cp "$TEST_TMP/out" "$TEST_TMP/board.json"
+eq "the board is IOI's" "ioi 1 100" "$(b '"\(.scoring) \(.max_points | map(floor) | join(" "))"')"
+eq "ranked by points: dave 100 (a pass-fail problem unsolved is 0), eve 31" \
+	"dave:1:100 eve:2:31 fay:3:1" \
+	"$(b '[.students[] | "\(.name):\(.rank):\(.points | floor)"] | join(" ")')"
+eq "eve's cells: mul 1 point, sub 30" "1 30" \
+	"$(b '[.students[] | select(.name == "eve") | .problems[].points | floor] | join(" ")')"
+as teacher "$FORGE" lab board
+check "board text: dave's row" grep -qE '^1 +dave +0 \(4\) +100 \(1\) +100$' "$TEST_TMP/out"
+check "board text: eve's row" grep -qE '^2 +eve +1 \(1\) +30 \(1\) +31$' "$TEST_TMP/out"
+as teacher "$FORGE" lab board --csv
+eq "board CSV with points: eve" "eve,2,1,0,31,1,1,0,1,0,1,,30" "$(sed -n 3p "$TEST_TMP/out")"
 serve_stop
 eq "no forge-serve process is left" "" "$(serve_procs)"
 finish
