@@ -71,6 +71,10 @@ static const struct tui_keyhelp tui_keys[] = {
     {"F3 / Shift-F3", "find the next / previous match", NULL},
     {"Ctrl-\\ / Alt-R", "replace: then y, n or a (all), Esc stops", NULL},
     {"Esc", "close a prompt, drop the selection", NULL},
+    {"F2 / Alt-u",
+     "the lab ($FORGE_SERVER): submit the buffer to a problem, see its "
+     "verdicts come, the scoreboard",
+     "lab"},
 };
 
 static struct tui *tui_active;
@@ -1282,6 +1286,10 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 	}
 	if ((is_key && key == KEY_F(12)) || alt == 'l') {
 		tui_open_view(t, &lang_menu_view);
+		return true;
+	}
+	if ((is_key && key == KEY_F(2)) || alt == 'u') {
+		labview_open(t);
 		return true;
 	}
 	if (!is_key && key == TUI_CTRL('L')) {
