@@ -125,8 +125,20 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.USTAR_FORMAT) as t:
     i = tarfile.TarInfo("../../outside.in"); i.size = len(data)
     t.addfile(i, io.BytesIO(data))
 X
+python3 - "$TEST_TMP/abs.tar" <<'X'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.USTAR_FORMAT) as t:
+    data = b"1\n"
+    i = tarfile.TarInfo("x"); i.size = len(data)
+    i.name = "/tmp/absolute.in"
+    t.addfile(i, io.BytesIO(data))
+X
 sreq teacher POST '/v1/lab/problems?name=dots' --data-binary @"$TEST_TMP/dots.tar"
 eq "an archive with '..': 400" 400 "$code"
+sreq teacher POST '/v1/lab/problems?name=abs' --data-binary @"$TEST_TMP/abs.tar"
+eq "an archive with an absolute name: 400" 400 "$code"
+check "it says why" grep -q 'an absolute name' "$TEST_TMP/last.json"
+check "nothing was written there" test ! -e /tmp/absolute.in
 eq "nothing was written outside" "" "$(find "$TEST_TMP" -name outside.in)"
 sreq teacher POST '/v1/lab/problems?name=junk' --data-binary 'not a tar'
 eq "not an archive: 400" 400 "$code"
@@ -289,6 +301,7 @@ teacher=$("$FORGE" token add teacher --db "$SERVE_DB")
 dave=$("$FORGE" token add dave --role student --db "$SERVE_DB")
 eve=$("$FORGE" token add eve --role student --db "$SERVE_DB")
 fay=$("$FORGE" token add fay --role student --rate 1/s --db "$SERVE_DB")
+gus=$("$FORGE" token add gus --role student --max-queued 1 --db "$SERVE_DB")
 serve_start -j 1
 export FORGE_SERVER=$URL
 as teacher "$FORGE" lab add "$P/mul"
@@ -298,6 +311,13 @@ for i in 1 2 3 4; do
 	sreq dave POST /v1/lab/problems/mul/submissions --data-binary "$loop"
 	eq "dave's loop $i: queued" 202 "$code"
 done
+# the worker busy with dave's: gus's second waiting submission is one
+# too many for his token
+sreq gus POST /v1/lab/problems/mul/submissions --data-binary "$loop"
+eq "gus's first: queued" 202 "$code"
+as gus "$FORGE" submit mul "$S/mul.py"
+eq "gus's second, past his --max-queued 1: refused, exit 2" 2 "$rc"
+check "the refusal names the limit" grep -q "has 1 jobs queued already" "$TEST_TMP/err"
 as eve "$FORGE" submit mul "$S/mul.py"
 eq "eve: AC" 0 "$rc"
 as teacher "$FORGE" lab submissions --json
@@ -321,7 +341,7 @@ as teacher "$FORGE" lab board --json
 cp "$TEST_TMP/out" "$TEST_TMP/board.json"
 eq "the board is IOI's" "ioi 1 100" "$(b '"\(.scoring) \(.max_points | map(floor) | join(" "))"')"
 eq "ranked by points: dave 100 (a pass-fail problem unsolved is 0), eve 31" \
-	"dave:1:100 eve:2:31 fay:3:1" \
+	"dave:1:100 eve:2:31 fay:3:1 gus:4:0" \
 	"$(b '[.students[] | "\(.name):\(.rank):\(.points | floor)"] | join(" ")')"
 eq "eve's cells: mul 1 point, sub 30" "1 30" \
 	"$(b '[.students[] | select(.name == "eve") | .problems[].points | floor] | join(" ")')"
