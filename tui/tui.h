@@ -458,7 +458,7 @@ int companion_step(struct companion *, struct companion_problem *, char *err,
                    size_t);
 void companion_close(struct companion *);
 
-/* labview.c: the lab view (F2): submit the buffer to a lab's problem */
+/* labview.c: the lab view (Alt-u): submit the buffer to a lab's problem */
 extern const struct tui_view labview_view;
 void labview_open(struct tui *);
 

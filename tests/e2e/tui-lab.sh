@@ -1,10 +1,11 @@
 #!/bin/bash
-# forge-tui's lab view, driven in tmux against a lab server: F2 lists the
-# open problems with the buffer's own (mul.py: mul) chosen; Enter submits
+# forge-tui's lab view, driven in tmux against a lab server: Shift-F2
+# (and Alt-u) lists the open problems with the buffer's own (mul.py: mul) chosen; Enter submits
 # the buffer as it is in the editor (unsaved) and each test's verdict
 # comes back while it is judged, then the result; the server has the
 # submission, the student's. b shows the scoreboard to a teacher and the
-# refusal to a student. Nothing is left running.
+# refusal to a student. F2 is not the lab view's (it is after a run's);
+# the help names the lab's keys. Nothing is left running.
 . "$FORGE_SRCDIR/tests/lib.sh"
 need_sandbox
 need_lang python3
@@ -44,8 +45,20 @@ keys C-a
 text 'a, b = map(int, input().split())'
 keys Enter
 text 'print(a * b)'
-keys F2
-check "F2: the lab view, the open problems" wait_for "1 open problem"
+# F2 opens no lab view: the go-to prompt behind it comes in the editor
+keys F2 C-g
+check "F2 then Ctrl-G: the editor's go-to prompt" wait_for "go to line:"
+check "F2 is not the lab view's" sh -c "! ( $(declare -f tm screen); TUI_SOCK=$TUI_SOCK; screen | grep -q '^ *Lab  ' )"
+keys Escape
+keys F1
+wait_for "Esc closes"
+keys /
+text "lab"
+check "the help names the lab's keys" wait_re "Alt-u / Shift-F2 +the lab"
+keys Enter Escape
+check "the help closes" wait_gone "Esc closes"
+keys S-F2
+check "Shift-F2: the lab view, the open problems" wait_for "1 open problem"
 check "the buffer's own problem is there" wait_re "^ *mul *$"
 keys Enter
 check "each test's verdict comes" wait_re "secret/1 +AC" 30
@@ -72,8 +85,8 @@ check "the workbench quits, the change unsaved" wait_for "TUI-EXITED 0" 10
 
 tui_open 100x30 "FORGE_SERVER=$URL" "FORGE_TOKEN=$teacher" "$path" "$work/mul.py"
 wait_for "print(0)"
-keys F2
-wait_for "1 open problem"
+keys M-u
+check "Alt-u: the lab view" wait_for "1 open problem"
 keys b
 check "b, as a teacher: the scoreboard" wait_re "^ *1 +ann +\+1 @" 20
 keys Escape
