@@ -56,7 +56,7 @@ const struct cli_command cmd_lab_entry = {
     .usage = "add DIR [--name N] [--hidden-tests] | set NAME --open TIME "
              "--close TIME\n       PROBLEM... | list | board [--json|--csv] "
              "| rejudge PROBLEM | show ID |\n       diff ID1 ID2 | "
-             "submissions [--problem NAME]",
+             "submissions [--problem NAME] | samples PROBLEM [DIR]",
     .summary = "a class's problems, sets and scoreboard on a server",
     .about = "The teacher's side of a lab on a forge serve (a teacher's token "
              "in\nFORGE_TOKEN):\n"
@@ -79,7 +79,13 @@ const struct cli_command cmd_lab_entry = {
              "  diff A B     two submissions' sources and verdicts side by "
              "side\n"
              "  submissions  the submissions, newest first (a student sees "
-             "their own)",
+             "their own)\n"
+             "  samples P    the tests of P a student may see, as pairs "
+             "(NAME.in,\n"
+             "               NAME.ans) in DIR (default: ./P) for forge "
+             "judge, and its\n"
+             "               statement; a file already there is not "
+             "overwritten",
     .epilogue = "Students see a problem's samples; its other tests never "
                 "leave the server.\nexit status: 0 done, 2 usage error or "
                 "the server refused (an unknown\nproblem, a student's "
@@ -87,8 +93,8 @@ const struct cli_command cmd_lab_entry = {
     .options = lab_options_table,
     .min_args = 1,
     .max_args = -1,
-    .too_few = "forge lab: add, set, list, board, rejudge, show, diff or "
-               "submissions? (see 'forge lab --help')",
+    .too_few = "forge lab: add, set, list, board, rejudge, show, diff, "
+               "submissions or samples? (see 'forge lab --help')",
     .exec = cmd_lab,
 };
 
@@ -248,6 +254,7 @@ static const struct lab_action lab_actions[] = {
     {"show", 1, 1, "show ID [--json]"},
     {"diff", 2, 2, "diff ID1 ID2"},
     {"submissions", 0, 0, "submissions [--problem NAME] [--json]"},
+    {"samples", 1, 2, "samples PROBLEM [DIR]"},
 };
 
 static int
@@ -292,7 +299,8 @@ cmd_lab(int argc, char **argv)
 			act = &lab_actions[i];
 	if (act == NULL)
 		return cli_usage_error("lab %s: use add, set, list, board, "
-		                       "rejudge, show, diff or submissions",
+		                       "rejudge, show, diff, submissions or "
+		                       "samples",
 		                       a.argv[0]);
 	l.action = act->name;
 	l.argc = a.argc;

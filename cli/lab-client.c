@@ -1004,6 +1004,114 @@ out:
 	return ret;
 }
 
+/* ---------------------------------------------------------- samples */
+
+/* One file of the samples' directory, made new (an existing one is left
+ * as it is: the student's own tests may be there); -1 said. */
+static int
+lab_samples_file(const char *dir, const char *name, const char *data,
+                 size_t len)
+{
+	char *path = util_path_join(dir, name);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int ret = 0;
+
+	if (fd < 0 || util_write_all(fd, data, len) < 0) {
+		fprintf(stderr, "forge: %s: %s%s\n", path, strerror(errno),
+		        errno == EEXIST ? " (not overwritten)" : "");
+		ret = -1;
+	}
+	if (fd >= 0 && close(fd) < 0 && ret == 0) {
+		fprintf(stderr, "forge: %s: %s\n", path, strerror(errno));
+		ret = -1;
+	}
+	free(path);
+	return ret;
+}
+
+/* A sample's file name: its name with '/' as '-' (sample/1: sample-1),
+ * or its number where the server's name would not be a plain one. */
+static void
+lab_samples_name(const char *name, size_t i, char *out, size_t len)
+{
+	char *c;
+
+	snprintf(out, len, "%s", name ? name : "");
+	for (c = out; *c; c++)
+		if (*c == '/')
+			*c = '-';
+	if (!lab_name_valid(out))
+		snprintf(out, len, "%zu", i + 1);
+}
+
+/* The tests a student may see, as pairs in a directory (NAME.in,
+ * NAME.ans) that forge judge reads, and the statement if there is one. */
+static int
+lab_samples(struct lab_http *h, const struct lab_args *l)
+{
+	const char *dir = l->argc > 2 ? l->argv[2] : l->argv[1];
+	const struct jsonparse_value *list;
+	struct jsonparse_value *v;
+	struct buf raw;
+	char *path;
+	size_t n = 0;
+	int ret;
+
+	if (!lab_name_valid(l->argv[1]))
+		return cli_usage_error("'%s' is not a problem's name",
+		                       l->argv[1]);
+	buf_init(&raw, 0);
+	xasprintf(&path, "/v1/lab/problems/%s", l->argv[1]);
+	if ((ret = lab_call(h, "GET", path, NULL, NULL, 0, &raw, &v)) != 0)
+		goto out;
+	if (util_mkdir_p(dir, 0755) < 0) {
+		fprintf(stderr, "forge: %s: %s\n", dir, strerror(errno));
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	list = jsonparse_get(v, "samples");
+	for (size_t i = 0; i < jsonparse_len(list) && ret == 0; i++) {
+		const struct jsonparse_value *t = jsonparse_at(list, i);
+		const char *in, *ans;
+		size_t inlen = 0, anslen = 0;
+		char name[96], file[128];
+
+		in = jsonparse_string(jsonparse_get(t, "input"), &inlen);
+		ans = jsonparse_string(jsonparse_get(t, "answer"), &anslen);
+		if (in == NULL || ans == NULL)
+			continue;
+		lab_samples_name(lab_str(t, "name", NULL), i, name,
+		                 sizeof name);
+		snprintf(file, sizeof file, "%s.in", name);
+		if (lab_samples_file(dir, file, in, inlen) < 0)
+			ret = EXIT_USAGE;
+		snprintf(file, sizeof file, "%s.ans", name);
+		if (ret == 0 && lab_samples_file(dir, file, ans, anslen) < 0)
+			ret = EXIT_USAGE;
+		n += ret == 0;
+	}
+	if (ret == 0 &&
+	    jsonparse_is(jsonparse_get(v, "statement"), JSONPARSE_STRING)) {
+		size_t len = 0;
+		const char *st =
+		    jsonparse_string(jsonparse_get(v, "statement"), &len);
+
+		if (lab_samples_file(dir, "statement", st, len) < 0)
+			ret = EXIT_USAGE;
+	}
+	if (ret == 0)
+		printf("%s: %zu sample%s in %s/%s%s%s\n", l->argv[1], n,
+		       n == 1 ? "" : "s", dir,
+		       n > 0 ? " (forge judge FILE " : "", n > 0 ? dir : "",
+		       n > 0 ? ")" : "");
+done:
+	jsonparse_free(v);
+out:
+	buf_free(&raw);
+	free(path);
+	return ret;
+}
+
 /* ------------------------------------------------------------- main */
 
 static const struct {
@@ -1014,7 +1122,7 @@ static const struct {
     {"list", lab_list},       {"board", lab_board},
     {"rejudge", lab_rejudge}, {"show", lab_show},
     {"diff", lab_diff},       {"submissions", lab_submissions},
-    {"submit", lab_submit},
+    {"submit", lab_submit},   {"samples", lab_samples},
 };
 
 int

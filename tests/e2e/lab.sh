@@ -24,6 +24,8 @@ command -v jq >/dev/null || skip "jq is not installed"
 P=$TEST_TMP/problems
 mkdir -p "$P/mul/data/sample" "$P/mul/data/secret" "$P/sum"
 printf 'name: Multiply\nlimits:\n  time_limit: 1\n' >"$P/mul/problem.yaml"
+mkdir -p "$P/mul/problem_statement"
+printf 'Print the product of two integers.\n' >"$P/mul/problem_statement/problem.md"
 printf '2 3\n' >"$P/mul/data/sample/1.in"
 printf '6\n' >"$P/mul/data/sample/1.ans"
 printf '123457 987653\n' >"$P/mul/data/secret/1.in"
@@ -204,6 +206,29 @@ sreq bob GET "/v1/lab/problems/mul"
 eq "the problem, to a student: its sample only" "sample/1" "$(j '[.samples[].name] | join(" ")')"
 sreq bob GET "/v1/lab/problems/sum"
 eq "hidden tests: no sample" 0 "$(j '.samples | length')"
+# forge lab samples: what a student may see, as pairs forge judge reads
+as bob "$FORGE" lab samples mul "$TEST_TMP/bob-mul"
+eq "bob's samples of mul: exit 0" 0 "$rc"
+eq "the sample and the statement, no more" "sample-1.ans sample-1.in statement" \
+	"$(ls "$TEST_TMP/bob-mul" | tr '\n' ' ' | sed 's/ $//')"
+check "the sample's input as the package has it" \
+	cmp -s "$P/mul/data/sample/1.in" "$TEST_TMP/bob-mul/sample-1.in"
+check "its answer too" \
+	cmp -s "$P/mul/data/sample/1.ans" "$TEST_TMP/bob-mul/sample-1.ans"
+check "the statement too" \
+	cmp -s "$P/mul/problem_statement/problem.md" "$TEST_TMP/bob-mul/statement"
+check "forge judge takes them" "$FORGE" judge "$S/mul.py" "$TEST_TMP/bob-mul"
+cat "$TEST_TMP"/bob-mul/* >>"$SEEN"
+echo '1 1' >"$TEST_TMP/bob-mul/sample-1.in"
+as bob "$FORGE" lab samples mul "$TEST_TMP/bob-mul"
+eq "again into the same directory: exit 2" 2 "$rc"
+check "a file there is not overwritten, said" grep -q 'sample-1.in: .*not overwritten' "$TEST_TMP/err"
+eq "the student's own edit is kept" "1 1" "$(cat "$TEST_TMP/bob-mul/sample-1.in")"
+as bob "$FORGE" lab samples sum "$TEST_TMP/bob-sum"
+eq "hidden tests: exit 0" 0 "$rc"
+eq "hidden tests: nothing written" "" "$(ls -A "$TEST_TMP/bob-sum")"
+as bob "$FORGE" lab samples ../mul
+eq "a name that is a path: exit 2" 2 "$rc"
 sreq bob GET "/v1/lab/submissions/$bob_wa/events"
 eq "bob's own events: 200" 200 "$code"
 check "they end with the result" grep -q '^event: result' "$TEST_TMP/last.json"
