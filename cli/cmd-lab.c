@@ -14,8 +14,12 @@
 
 #include "cli/cli.h"
 
-/* Defined in forge-full alone. */
+/* Defined in forge-full and forge-serve. */
 extern int lab_client_main(const struct lab_args *) __attribute__((weak));
+extern int lab_client_board(const struct lab_args *, const char *, size_t)
+    __attribute__((weak));
+/* Defined in forge-serve alone (serve/lab-board.c). */
+extern int lab_board_db(const char *, struct buf *) __attribute__((weak));
 
 enum {
 	OPT_SERVER = CLI_OPT_COMMAND,
@@ -47,6 +51,9 @@ static const struct cli_option lab_options_table[] = {
     {"json", 0, CLI_OPT_JSON, NULL,
      "list, board, show, submissions: the server's JSON"},
     {"csv", 0, OPT_CSV, NULL, "board: CSV, a row per student"},
+    {"db", 0, CLI_OPT_DB, "PATH",
+     "board: from the server's database (its forge serve --db), on its "
+     "machine, instead of over HTTP"},
     CLI_ROW_END,
 };
 
@@ -89,7 +96,8 @@ const struct cli_command cmd_lab_entry = {
     .epilogue = "Students see a problem's samples; its other tests never "
                 "leave the server.\nexit status: 0 done, 2 usage error or "
                 "the server refused (an unknown\nproblem, a student's "
-                "token), 3 internal error or the server cannot be\nreached",
+                "token), 3 internal error or the server cannot be\nreached, 4 "
+                "board --db: the server's database cannot be used",
     .options = lab_options_table,
     .min_args = 1,
     .max_args = -1,
@@ -224,6 +232,34 @@ lab_exec(void)
 #endif
 }
 
+/* forge lab board --db: forge-serve reads the server's database. */
+static int
+lab_board_local(const struct lab_args *l)
+{
+	struct buf json;
+	int ret;
+
+	if (lab_board_db == NULL) {
+#ifdef HAVE_SERVE
+		return cli_exec_sibling("forge-serve", cli_argv);
+#else
+		return cli_usage_error("this forge was built without the "
+		                       "server, whose database --db reads "
+		                       "(install libmicrohttpd-dev and build "
+		                       "again)");
+#endif
+	}
+	if (lab_client_board == NULL)
+		return cli_usage_error("this forge was built without libcurl, "
+		                       "which the lab's commands need (install "
+		                       "libcurl4-openssl-dev and build again)");
+	buf_init(&json, 0);
+	if ((ret = lab_board_db(l->db, &json)) == 0)
+		ret = lab_client_board(l, json.data ? json.data : "", json.len);
+	buf_free(&json);
+	return ret;
+}
+
 /* The server and the token, from the options or the environment. */
 static void
 lab_where(struct lab_args *l)
@@ -280,6 +316,11 @@ lab_check(const struct lab_args *l, const struct lab_action *a)
 		return cli_usage_error("--csv or --json: one of them");
 	if (l->problem && strcmp(act, "submissions") != 0)
 		return cli_usage_error("--problem goes with submissions");
+	if (l->db && strcmp(act, "board") != 0)
+		return cli_usage_error("--db goes with board (the other "
+		                       "actions ask the server over HTTP)");
+	if (l->db && l->server)
+		return cli_usage_error("--db or --server: one of them");
 	return -1;
 }
 
@@ -306,8 +347,11 @@ cmd_lab(int argc, char **argv)
 	l.argc = a.argc;
 	l.argv = a.argv;
 	l.json = a.json;
+	l.db = a.db;
 	if ((ret = lab_check(&l, act)) >= 0)
 		return ret;
+	if (l.db != NULL)
+		return lab_board_local(&l);
 	if (lab_client_main == NULL)
 		return lab_exec();
 	lab_where(&l);

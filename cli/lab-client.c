@@ -506,6 +506,28 @@ lab_board_text(const struct jsonparse_value *b)
 	       lab_int(b, "penalty_minutes"));
 }
 
+/* The board's JSON as --json, --csv or text say: 0, or 3 said. Also
+ * forge lab board --db's, whose JSON forge-serve makes itself. */
+int
+lab_client_board(const struct lab_args *l, const char *json, size_t len)
+{
+	struct jsonparse_error pe;
+	struct jsonparse_value *b = jsonparse_parse(json, len, &pe);
+
+	if (b == NULL) {
+		fprintf(stderr, "forge: the board is not JSON: %s\n", pe.msg);
+		return EXIT_INTERNAL;
+	}
+	if (l->json)
+		fwrite(json, 1, len, stdout);
+	else if (l->csv)
+		lab_board_csv(b);
+	else
+		lab_board_text(b);
+	jsonparse_free(b);
+	return 0;
+}
+
 static int
 lab_board(struct lab_http *h, const struct lab_args *l)
 {
@@ -515,14 +537,8 @@ lab_board(struct lab_http *h, const struct lab_args *l)
 
 	buf_init(&raw, 0);
 	if ((ret = lab_call(h, "GET", "/v1/lab/board", NULL, NULL, 0, &raw,
-	                    &b)) == 0) {
-		if (l->json)
-			buf_write(&raw, stdout);
-		else if (l->csv)
-			lab_board_csv(b);
-		else
-			lab_board_text(b);
-	}
+	                    &b)) == 0)
+		ret = lab_client_board(l, raw.data, raw.len);
 	jsonparse_free(b);
 	buf_free(&raw);
 	return ret;

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "serve/serve.h"
 
@@ -416,6 +417,39 @@ lab_board_free(struct lab_board *b)
 	free(b->solved);
 	free(b->penalty);
 	free(b->order);
+}
+
+/* forge lab board --db PATH, on the server's machine: the board's JSON
+ * from the database the server keeps beside its history (PATH as forge
+ * serve --db takes it), with the server running or not; 0, or 4 said
+ * when there is no such database or it cannot be used. */
+int
+lab_board_db(const char *db, struct buf *out)
+{
+	struct serve s = {0};
+	struct lab_board b = {0};
+	char err[1024];
+	int ret = 4;
+
+	s.history_db = xstrdup(history_path(db));
+	s.queue_db = db_path_for(s.history_db);
+	if (access(s.queue_db, F_OK) != 0)
+		snprintf(err, sizeof err, "%s: no forge serve database there",
+		         s.queue_db);
+	else
+		s.db = db_open(s.queue_db, err, sizeof err);
+	if (s.db != NULL) {
+		lab_board_load(&s, &b);
+		lab_board_fill(&s, &b);
+		lab_board_json(&b, out);
+		lab_board_free(&b);
+		db_close(s.db);
+		ret = 0;
+	} else
+		fprintf(stderr, "forge: %s\n", err);
+	free(s.history_db);
+	free(s.queue_db);
+	return ret;
 }
 
 /* GET /v1/lab/board */

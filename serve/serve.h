@@ -296,6 +296,7 @@ char *lab_submit_verdict(struct serve *, int64_t job, bool *done);
 struct jsonparse_value;
 double lab_board_points(const struct testset *,
                         const struct jsonparse_value *tests);
+int lab_board_db(const char *db, struct buf *json);
 void lab_board_get(struct serve *, struct http_request *, int64_t,
                    struct http_response *);
 

@@ -291,6 +291,25 @@ eq "board CSV: alice" "alice,1,2,$ap,0,0,,1,1,$am,1,1,$as_" "$(sed -n 2p "$TEST_
 eq "board CSV: bob" "bob,2,1,$bp,0,0,,0,1,,1,2,$bs" "$(sed -n 3p "$TEST_TMP/out")"
 eq "board CSV: carol" "carol,3,0,0,0,0,,0,1,,0,1," "$(sed -n 4p "$TEST_TMP/out")"
 eq "board CSV: a row per student" 4 "$(wc -l <"$TEST_TMP/out")"
+# on the server's machine, no token: the same board from its database
+cp "$TEST_TMP/out" "$TEST_TMP/board.csv"
+rc=0
+env -u FORGE_TOKEN "$FORGE" lab board --db "$SERVE_DB" --csv \
+	>"$TEST_TMP/board-db.csv" 2>"$TEST_TMP/err" || rc=$?
+eq "board --db, the server running: exit 0" 0 "$rc"
+check "board --db --csv: the same rows as over HTTP" \
+	cmp "$TEST_TMP/board.csv" "$TEST_TMP/board-db.csv"
+as teacher "$FORGE" lab board --json
+env -u FORGE_TOKEN "$FORGE" lab board --db "$SERVE_DB" --json >"$TEST_TMP/board-db.json"
+check "board --db --json: the same JSON" cmp "$TEST_TMP/out" "$TEST_TMP/board-db.json"
+rc=0
+"$FORGE" lab board --db "$TEST_TMP/none.db" >/dev/null 2>"$TEST_TMP/err" || rc=$?
+eq "board --db on no server's database: exit 4" 4 "$rc"
+check "it says so" grep -q 'no forge serve database there' "$TEST_TMP/err"
+eq "and makes none" "" "$(ls "$TEST_TMP" | grep '^none')"
+rc=0
+"$FORGE" lab add "$P/mul" --db "$SERVE_DB" 2>"$TEST_TMP/err" || rc=$?
+eq "--db with another action: exit 2" 2 "$rc"
 
 # ---- show, diff, rejudge -------------------------------------------------
 as teacher "$FORGE" lab diff "$bob_wa" "$alice_sum"
@@ -375,6 +394,12 @@ check "board text: dave's row" grep -qE '^1 +dave +0 \(4\) +100 \(1\) +100$' "$T
 check "board text: eve's row" grep -qE '^2 +eve +1 \(1\) +30 \(1\) +31$' "$TEST_TMP/out"
 as teacher "$FORGE" lab board --csv
 eq "board CSV with points: eve" "eve,2,1,0,31,1,1,0,1,0,1,,30" "$(sed -n 3p "$TEST_TMP/out")"
+as teacher "$FORGE" lab board
+cp "$TEST_TMP/out" "$TEST_TMP/board.txt"
 serve_stop
 eq "no forge-serve process is left" "" "$(serve_procs)"
+env -u FORGE_TOKEN "$FORGE" lab board --db "$SERVE_DB" >"$TEST_TMP/board-db.txt"
+check "board --db, the server stopped: the IOI board it showed" \
+	cmp "$TEST_TMP/board.txt" "$TEST_TMP/board-db.txt"
+eq "board --db leaves no process" "" "$(serve_procs)"
 finish
