@@ -92,6 +92,14 @@ void json_base64(struct buf *, const char *, size_t);
 int json_unbase64(struct buf *, const char *, size_t);
 void json_output(struct json_writer *, const char *key, const char *, size_t);
 
+/* tar.c: ustar archives in memory (directories and regular files) */
+typedef int tar_fn(const char *name, char type, const char *data, size_t len,
+                   void *arg, char *err, size_t errlen);
+int tar_add(struct buf *, const char *name, char type, const char *data,
+            size_t len);
+void tar_end(struct buf *);
+int tar_each(const char *, size_t, tar_fn *, void *arg, char *err, size_t);
+
 /* jsonparse.c: strict JSON into a tree. Every accessor takes NULL (a
  * missing member) and answers as for a value of another type. */
 enum jsonparse_type {

@@ -21,10 +21,24 @@
 
 /* In 'forge --help' order. */
 const struct cli_command *const cli_commands[] = {
-    &cmd_run_entry,   &cmd_judge_entry,  &cmd_stress_entry, &cmd_history_entry,
-    &cmd_show_entry,  &cmd_replay_entry, &cmd_export_entry, &cmd_import_entry,
-    &cmd_gc_entry,    &cmd_langs_entry,  &cmd_doctor_entry, &cmd_image_entry,
-    &cmd_serve_entry, &cmd_token_entry,  &cmd_worker_entry, NULL,
+    &cmd_run_entry,
+    &cmd_judge_entry,
+    &cmd_stress_entry,
+    &cmd_history_entry,
+    &cmd_show_entry,
+    &cmd_replay_entry,
+    &cmd_export_entry,
+    &cmd_import_entry,
+    &cmd_gc_entry,
+    &cmd_langs_entry,
+    &cmd_doctor_entry,
+    &cmd_image_entry,
+    &cmd_serve_entry,
+    &cmd_token_entry,
+    &cmd_worker_entry,
+    &cmd_lab_entry,
+    &cmd_submit_entry,
+    NULL,
 };
 
 /* Every command's own: no table lists it. */

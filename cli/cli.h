@@ -224,6 +224,27 @@ int cmd_replay(int, char **);
 extern const struct cli_command cmd_langs_entry;
 int cmd_langs(int, char **);
 
+/* cmd-lab.c: forge lab and forge submit (run by forge-full, which has
+ * lab-client.c) */
+struct lab_args {
+	const char *action; /* add, set, ..., or submit */
+	int argc;           /* the arguments: the action's first */
+	char **argv;
+	const char *server, *token;
+	const char *name, *problem, *lang;
+	bool hidden, json, csv;
+	double open, close; /* seconds since the epoch */
+	bool open_given, close_given;
+	const char *db; /* board --db: the server's database, on its machine */
+};
+extern const struct cli_command cmd_lab_entry, cmd_submit_entry;
+int cmd_lab(int, char **);
+int cmd_submit(int, char **);
+int lab_parse_time(const char *, double *, char *err, size_t);
+/* lab-client.c, in forge-full and forge-serve (libcurl) */
+int lab_client_main(const struct lab_args *);
+int lab_client_board(const struct lab_args *, const char *json, size_t len);
+
 /* cmd-serve.c: forge serve and forge token (run by forge-serve) */
 extern const struct cli_command cmd_serve_entry, cmd_token_entry;
 int cmd_serve(int, char **);

@@ -26,6 +26,7 @@ enum {
 	OPT_RATE,
 	OPT_BURST,
 	OPT_MAX_QUEUED,
+	OPT_ROLE,
 };
 
 static const struct cli_option serve_options_table[] = {
@@ -69,6 +70,9 @@ static const struct cli_option token_options_table[] = {
     {"rate", 0, OPT_RATE, "R/s", "add: requests a second at most"},
     {"burst", 0, OPT_BURST, "B", "add: requests at once past the rate"},
     {"max-queued", 0, OPT_MAX_QUEUED, "N", "add: jobs waiting at most"},
+    {"role", 0, OPT_ROLE, "ROLE",
+     "add: teacher (default: the whole API) or student (submits to the "
+     "lab, sees its own work)"},
     CLI_ROW_DB,
     CLI_ROW_END,
 };
@@ -194,6 +198,14 @@ serve_option(void *arg, int key, const char *v, char *err, size_t len)
 			return -1;
 		s->t.max_queued = n;
 		return 0;
+	case OPT_ROLE:
+		if (strcmp(v, "student") != 0 && strcmp(v, "teacher") != 0) {
+			snprintf(err, len, "'%s': student or teacher, please",
+			         v);
+			return -1;
+		}
+		s->t.role = v;
+		return 0;
 	}
 	return 0;
 }
@@ -237,9 +249,9 @@ cmd_token(int argc, char **argv)
 		                                     : "add|revoke "
 		                                       "NAME");
 	if (strcmp(act, "add") != 0 &&
-	    (s.t.rate > 0 || s.t.burst > 0 || s.t.max_queued > 0))
-		return cli_usage_error("--rate, --burst and --max-queued go "
-		                       "with add");
+	    (s.t.rate > 0 || s.t.burst > 0 || s.t.max_queued > 0 || s.t.role))
+		return cli_usage_error("--rate, --burst, --max-queued and "
+		                       "--role go with add");
 	if (a.argc == 2 && (a.argv[1][0] == '\0' || strlen(a.argv[1]) > 64))
 		return cli_usage_error("a token's NAME: 1 to 64 characters");
 	if (token_main == NULL)

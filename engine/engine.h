@@ -376,6 +376,17 @@ struct test_case {
 	size_t in_len, ans_len;
 	bool has_answer; /* false: a run-only test */
 	char *flags;     /* output validator flags of its group */
+	/* a scoring package's: what the test scores accepted or not (its
+	 * group's testdata.yaml accept_score and reject_score) */
+	double accept_score, reject_score;
+};
+/* A package's test data group (data/, data/secret/, data/secret/g1/...):
+ * its testdata.yaml's scoring keys, or the nearest ancestor's. */
+struct testset_group {
+	char *prefix;        /* "" for data/, "secret/", "secret/g1/" */
+	double accept_score; /* default 1 */
+	double reject_score; /* default 0 */
+	char *grader_flags;  /* NULL: none (the default grader sums) */
 };
 enum testset_kind { TESTSET_DIR, TESTSET_KATTIS, TESTSET_COMPANION };
 struct testset {
@@ -395,10 +406,15 @@ struct testset {
 	double ac_to_time_limit;  /* legacy: time_multiplier */
 	double time_limit_to_tle; /* legacy: time_safety_margin */
 	double time_resolution;   /* seconds; legacy: whole seconds */
+	bool scoring;             /* problem.yaml type: scoring */
+	struct testset_group *groups; /* a package's, parents first */
+	size_t ngroups;
 };
 bool testset_is_package(const char *dir, bool strict);
 int testset_load(struct testset *, const char *path, char *err, size_t);
 void testset_free(struct testset *);
+const struct testset_group *testset_group_of(const struct testset *,
+                                             const char *name);
 int testset_read(const struct test_case *, bool answer, struct buf *, char *err,
                  size_t);
 void testset_digest(const struct testset *, const char *extra, char hex[65]);

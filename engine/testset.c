@@ -313,6 +313,79 @@ testset_group_flags(const char *dir, const char *inherited, char *err,
 	return flags;
 }
 
+/* The group that holds a test or a group called name: the longest
+ * prefix of it among the groups; NULL when there is none. */
+const struct testset_group *
+testset_group_of(const struct testset *ts, const char *name)
+{
+	const struct testset_group *best = NULL;
+
+	for (size_t i = 0; i < ts->ngroups; i++) {
+		size_t n = strlen(ts->groups[i].prefix);
+
+		if (strncmp(name, ts->groups[i].prefix, n) == 0 &&
+		    strlen(name) > n &&
+		    (best == NULL || n > strlen(best->prefix)))
+			best = &ts->groups[i];
+	}
+	return best;
+}
+
+static int testset_yaml_number(yaml_document_t *, yaml_node_t *, const char *,
+                               const char *, const char *, double, bool, double,
+                               double *, char *, size_t);
+
+/* The group at dir (prefix), with its testdata.yaml's scoring keys, or
+ * its parent's when it has none (the format's rule: the nearest
+ * ancestor's file counts). */
+static int
+testset_group_push(struct testset *ts, const char *dir, const char *prefix,
+                   char *err, size_t errlen)
+{
+	char *path = util_path_join(dir, "testdata.yaml");
+	const struct testset_group *parent = testset_group_of(ts, prefix);
+	struct testset_group g = {.accept_score = 1, .reject_score = 0};
+	yaml_document_t doc;
+	bool present;
+	int r = 0;
+
+	if (parent != NULL) {
+		g.accept_score = parent->accept_score;
+		g.reject_score = parent->reject_score;
+		g.grader_flags =
+		    parent->grader_flags ? xstrdup(parent->grader_flags) : NULL;
+	}
+	if (yaml_load(path, &doc, &present, err, errlen) < 0)
+		r = -1;
+	else if (present) {
+		yaml_node_t *root = yaml_document_get_root_node(&doc);
+
+		free(g.grader_flags);
+		g.accept_score = 1;
+		g.reject_score = 0;
+		g.grader_flags =
+		    yaml_words(&doc, yaml_get(&doc, root, "grader_flags"));
+		if (testset_yaml_number(&doc, root, "accept_score", path,
+		                        "accept_score", -1e12, true, 1e12,
+		                        &g.accept_score, err, errlen) < 0 ||
+		    testset_yaml_number(&doc, root, "reject_score", path,
+		                        "reject_score", -1e12, true, 1e12,
+		                        &g.reject_score, err, errlen) < 0)
+			r = -1;
+		yaml_document_delete(&doc);
+	}
+	free(path);
+	if (r < 0) {
+		free(g.grader_flags);
+		return -1;
+	}
+	g.prefix = xstrdup(prefix);
+	ts->groups =
+	    xrealloc(ts->groups, (ts->ngroups + 1) * sizeof *ts->groups);
+	ts->groups[ts->ngroups++] = g;
+	return 0;
+}
+
 /* data/<group>: test cases and subgroups together, in lexicographic
  * order of their names (the Kattis rule). */
 static int
@@ -324,7 +397,7 @@ testset_kattis_group(struct testset *ts, const char *dir, const char *prefix,
 	size_t n, i;
 	char **names;
 
-	if (bad) {
+	if (bad || testset_group_push(ts, dir, prefix, err, errlen) < 0) {
 		free(flags);
 		return -1;
 	}
@@ -582,6 +655,8 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 			ts->interactive = true;
 			ts->custom_validator = true;
 		}
+		if (words != NULL && strstr(words, "scoring") != NULL)
+			ts->scoring = true;
 		free(words);
 		ts->validator_flags =
 		    yaml_words(&doc, yaml_get(&doc, root, "validator_flags"));
@@ -629,6 +704,8 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 	}
 
 	data = util_path_join(pkg, "data");
+	if (r == 0 && testset_group_push(ts, data, "", err, errlen) < 0)
+		r = -1;
 	{
 		static const char *const parts[] = {"sample", "secret"};
 		char *top_flags = ts->validator_flags;
@@ -652,6 +729,14 @@ testset_kattis(struct testset *ts, const char *pkg, char *err, size_t errlen)
 		}
 	}
 	free(data);
+	/* each test scores as its group says */
+	for (size_t i = 0; r == 0 && i < ts->ntests; i++) {
+		const struct testset_group *g =
+		    testset_group_of(ts, ts->tests[i].name);
+
+		ts->tests[i].accept_score = g ? g->accept_score : 1;
+		ts->tests[i].reject_score = g ? g->reject_score : 0;
+	}
 	return r;
 }
 
@@ -832,6 +917,11 @@ testset_free(struct testset *ts)
 		free(ts->tests[i].flags);
 	}
 	free(ts->tests);
+	for (i = 0; i < ts->ngroups; i++) {
+		free(ts->groups[i].prefix);
+		free(ts->groups[i].grader_flags);
+	}
+	free(ts->groups);
 	free(ts->name);
 	free(ts->path);
 	free(ts->validator_path);

@@ -79,7 +79,7 @@ db_open(const char *path, char *err, size_t errlen)
 	pthread_mutex_init(&d->lock, NULL);
 	if (queue_init(d, err, errlen) < 0 || token_init(d, err, errlen) < 0 ||
 	    judge0_init(d, err, errlen) < 0 ||
-	    events_init(d, err, errlen) < 0) {
+	    events_init(d, err, errlen) < 0 || lab_init(d, err, errlen) < 0) {
 		db_close(d);
 		return NULL;
 	}

@@ -236,16 +236,33 @@ struct events_stream {
 	int64_t last;    /* the last id sent */
 	struct buf pend; /* formatted, not yet sent */
 	size_t off;
-	bool ended;     /* the result is in pend */
-	bool suspended; /* on s->streams, waiting for the tick */
+	bool ended;               /* the result is in pend */
+	bool suspended;           /* on s->streams, waiting for the tick */
+	events_filter_fn *filter; /* NULL: every event as written */
+	void *filter_arg;
+	void (*filter_free)(void *);
 	struct events_stream *next;
 };
 
 static void
-events_format(struct buf *b, int64_t id, const char *kind, const char *data)
+events_format(struct events_stream *st, int64_t id, const char *kind,
+              const char *data)
 {
-	buf_printf(b, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id, kind,
-	           data);
+	struct buf shown;
+
+	if (st->filter == NULL) {
+		buf_printf(&st->pend, "id: %lld\nevent: %s\ndata: %s\n\n",
+		           (long long)id, kind, data);
+		return;
+	}
+	buf_init(&shown, 0);
+	st->filter(kind, data, &shown, st->filter_arg);
+	while (shown.len > 0 && shown.data[shown.len - 1] == '\n')
+		shown.len--;
+	if (shown.len > 0)
+		buf_printf(&st->pend, "id: %lld\nevent: %s\ndata: %s\n\n",
+		           (long long)id, kind, buf_cstr(&shown));
+	buf_free(&shown);
 }
 
 static void
@@ -254,7 +271,7 @@ events_row(int64_t seq, const char *kind, const char *data, void *arg)
 	struct events_stream *st = arg;
 
 	st->last = seq;
-	events_format(&st->pend, seq, kind, data);
+	events_format(st, seq, kind, data);
 }
 
 /* New rows past st->last into st->pend; how many. */
@@ -284,7 +301,7 @@ events_result(struct events_stream *st)
 	native_job_json(&j, &b);
 	while (b.len > 0 && b.data[b.len - 1] == '\n')
 		b.len--;
-	events_format(&st->pend, st->last + 1, "result", buf_cstr(&b));
+	events_format(st, st->last + 1, "result", buf_cstr(&b));
 	buf_free(&b);
 	queue_job_free(&j);
 	st->ended = true;
@@ -346,6 +363,8 @@ events_free(void *cls)
 	events_unlink(st->s, st);
 	pthread_mutex_unlock(&st->s->lock);
 	buf_free(&st->pend);
+	if (st->filter_free != NULL)
+		st->filter_free(st->filter_arg);
 	free(st);
 }
 
@@ -370,21 +389,35 @@ void
 events_stream(struct serve *s, struct http_request *q, int64_t id,
               struct http_response *r)
 {
+	if (native_owner(s, q, id, r))
+		events_stream_open(s, q, id, NULL, NULL, NULL, r);
+}
+
+/* The stream of job id as r's response, each event through filter (when
+ * not NULL; arg_free(arg) when the stream ends, or now on a refusal). */
+void
+events_stream_open(struct serve *s, struct http_request *q, int64_t id,
+                   events_filter_fn *filter, void *arg,
+                   void (*arg_free)(void *), struct http_response *r)
+{
 	const char *h = MHD_lookup_connection_value(q->conn, MHD_HEADER_KIND,
 	                                            "Last-Event-ID");
 	struct events_stream *st;
 	char *end;
 
-	if (!native_owner(s, q, id, r))
-		return;
 	st = xcalloc(1, sizeof *st);
 	st->s = s;
 	st->conn = q->conn;
 	st->job = id;
+	st->filter = filter;
+	st->filter_arg = arg;
+	st->filter_free = arg_free;
 	buf_init(&st->pend, 0);
 	if (h != NULL) {
 		st->last = strtoll(h, &end, 10);
 		if (*h == '\0' || *end != '\0' || st->last < 0) {
+			if (arg_free != NULL)
+				arg_free(arg);
 			free(st);
 			http_error(r, 400,
 			           "Last-Event-ID: %s: an event's id, please",
@@ -395,6 +428,8 @@ events_stream(struct serve *s, struct http_request *q, int64_t id,
 	r->stream = MHD_create_response_from_callback(
 	    MHD_SIZE_UNKNOWN, 16 * 1024, events_read, st, events_free);
 	if (r->stream == NULL) {
+		if (arg_free != NULL)
+			arg_free(arg);
 		free(st);
 		http_error(r, 500, "cannot make a stream");
 		return;

@@ -135,6 +135,7 @@ http_match(const char *pattern, const char *path, int64_t *id, char *key,
  * "{key}" beside it in its table). */
 static const struct native_route *const http_tables[] = {
     native_routes,
+    lab_routes,
     judge0_routes,
     piston_routes,
 };
@@ -227,6 +228,15 @@ http_route(struct serve *s, struct http_request *q, struct http_response *r)
 			           q->token.name, r->retry_after);
 			return;
 		}
+	}
+	if (q->authed && q->token.student && !lab_route_student(found)) {
+		metrics_reject(s->metrics, "auth");
+		http_error(
+		    r, 403,
+		    "token '%s' is a student's: it may submit to the lab "
+		    "and see its own work, no more",
+		    q->token.name);
+		return;
 	}
 	found->fn(s, q, id, r);
 }

@@ -361,6 +361,31 @@ job_language(struct job *j, const struct jsonparse_value *root,
 	return -1;
 }
 
+/* "problem": a lab problem's directory on this server, written by
+ * lab.c alone (native_queue refuses it from elsewhere): its test set,
+ * loaded as forge judge loads one, is the job's tests. */
+static int
+job_problem(struct job *j, const struct jsonparse_value *root, char *err,
+            size_t errlen)
+{
+	char why[1024];
+	int r;
+
+	if ((r = job_string(root, "problem", "", &j->problem, NULL, err,
+	                    errlen)) <= 0)
+		return r;
+	if (j->judge) {
+		snprintf(err, errlen, "problem and tests[]: give one");
+		return -1;
+	}
+	if (testset_load(&j->ts, j->problem, why, sizeof why) < 0) {
+		snprintf(err, errlen, "the problem's tests: %s", why);
+		return -1;
+	}
+	j->judge = true;
+	return 0;
+}
+
 /* 0, or -1 with err said (a 400's message). */
 int
 job_parse(struct job *j, const char *json, size_t len,
@@ -394,6 +419,8 @@ job_parse(struct job *j, const char *json, size_t len,
 	    options_compiler(j->lang, jsonparse_get(root, "compiler_options"),
 	                     &j->compiler_options, err, errlen) < 0)
 		goto out;
+	if (job_problem(j, root, err, errlen) < 0)
+		goto out;
 	net = jsonparse_get(root, "net");
 	if (net != NULL &&
 	    job_bool(root, "net", &j->limits.net, err, errlen) < 0)
@@ -420,6 +447,12 @@ job_free(struct job *j)
 	}
 	free(j->extra);
 	free(j->stdin_data);
+	if (j->problem != NULL) {
+		testset_free(&j->ts);
+		free(j->problem);
+		memset(j, 0, sizeof *j);
+		return;
+	}
 	for (size_t i = 0; i < j->ts.ntests; i++) {
 		free(j->ts.tests[i].name);
 		free(j->ts.tests[i].in_data);

@@ -67,6 +67,16 @@ int64_t
 native_submit(struct serve *s, struct http_request *q, const char *request,
               size_t len, struct http_response *r)
 {
+	return native_queue(s, q, request, len, false, r);
+}
+
+/* native_submit, and for the lab (lab true) a request that names a
+ * problem's directory: from anyone else, a path on the server is
+ * refused. */
+int64_t
+native_queue(struct serve *s, struct http_request *q, const char *request,
+             size_t len, bool lab, struct http_response *r)
+{
 	struct job j;
 	char err[2048], why[512];
 	int64_t id, n;
@@ -79,6 +89,14 @@ native_submit(struct serve *s, struct http_request *q, const char *request,
 	if (job_parse(&j, request, len, &s->langs, err, sizeof err) < 0) {
 		metrics_reject(s->metrics, "invalid");
 		http_error(r, 400, "%s", err);
+		return 0;
+	}
+	if (j.problem != NULL && !lab) {
+		metrics_reject(s->metrics, "invalid");
+		http_error(r, 400,
+		           "problem: a lab submission's (POST "
+		           "/v1/lab/problems/NAME/submissions)");
+		job_free(&j);
 		return 0;
 	}
 	if (!lang_available(j.lang, s->opts->backend, why, sizeof why)) {

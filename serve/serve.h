@@ -62,6 +62,7 @@ struct token_options {
 	const char *db; /* the history; NULL: the default */
 	double rate, burst;
 	int64_t max_queued;
+	const char *role; /* add: "student" or "teacher" (NULL: teacher) */
 };
 int serve_main(const struct serve_options *);
 int token_main(const struct token_options *);
@@ -125,6 +126,7 @@ struct job {
 	bool stop_on_fail;
 	char **args;             /* the program's, after its run command */
 	char **compiler_options; /* allowed ones (options.c); NULL: none */
+	char *problem; /* a lab problem's directory (lab.c): its test set */
 };
 int job_parse(struct job *, const char *json, size_t len,
               const struct language_set *, char *err, size_t);
@@ -244,6 +246,7 @@ struct token {
 	double rate;        /* requests a second; 0: unlimited */
 	double burst;       /* the bucket's size */
 	int64_t max_queued; /* 0: no limit */
+	bool student;       /* submits to the lab and sees its own work */
 };
 int token_init(struct db *, char *err, size_t);
 int64_t token_count(struct db *);
@@ -327,6 +330,8 @@ extern const struct native_route native_routes[];
 void native_job_json(const struct queue_job *, struct buf *);
 int64_t native_submit(struct serve *, struct http_request *,
                       const char *request, size_t len, struct http_response *);
+int64_t native_queue(struct serve *, struct http_request *, const char *request,
+                     size_t len, bool lab, struct http_response *);
 bool native_owner(struct serve *, struct http_request *, int64_t id,
                   struct http_response *);
 
@@ -349,6 +354,60 @@ void events_writer_end(struct events_writer *);
 void events_stream(struct serve *, struct http_request *, int64_t id,
                    struct http_response *);
 void events_tick(struct serve *);
+
+/* events.c: a stream whose events pass through a filter first (what a
+ * student may see of their own submission): fn writes the event's data
+ * as shown into out, or nothing to leave the event out */
+typedef void events_filter_fn(const char *kind, const char *data,
+                              struct buf *out, void *arg);
+void events_stream_open(struct serve *, struct http_request *, int64_t id,
+                        events_filter_fn *, void *arg, void (*arg_free)(void *),
+                        struct http_response *);
+
+/* lab.c: problems and problem sets for a class */
+struct sqlite3_stmt;
+struct lab_problem {
+	char *name, *path, *title;
+	char *kind;  /* kattis, pairs or companion */
+	bool kattis; /* a package: its sample/ tests are the visible ones */
+	bool hidden; /* --hidden-tests: no test is visible */
+	int64_t tests, samples;
+};
+int lab_init(struct db *, char *err, size_t);
+extern const struct native_route lab_routes[];
+bool lab_route_student(const struct native_route *);
+struct sqlite3_stmt *lab_prepare(struct db *, const char *sql);
+void lab_done(struct db *, struct sqlite3_stmt *);
+char *lab_column(struct sqlite3_stmt *, int);
+bool lab_name_ok(const char *);
+void lab_time(double, char *, size_t);
+bool lab_problem_get(struct serve *, const char *name, struct lab_problem *);
+void lab_problem_free(struct lab_problem *);
+bool lab_visible(const struct lab_problem *, const char *test);
+bool lab_problem_open(struct serve *, const char *problem, bool *open,
+                      char *why, size_t);
+void lab_sets_json(struct serve *, const char *only, struct buf *);
+
+/* lab-submit.c: submissions, judged as jobs of the queue */
+void lab_submit_post(struct serve *, struct http_request *, int64_t,
+                     struct http_response *);
+void lab_submit_rejudge(struct serve *, struct http_request *, int64_t,
+                        struct http_response *);
+void lab_submit_list(struct serve *, struct http_request *, int64_t,
+                     struct http_response *);
+void lab_submit_show(struct serve *, struct http_request *, int64_t,
+                     struct http_response *);
+void lab_submit_events(struct serve *, struct http_request *, int64_t,
+                       struct http_response *);
+char *lab_submit_verdict(struct serve *, int64_t job, bool *done);
+
+/* lab-board.c: the teacher's scoreboard */
+struct jsonparse_value;
+double lab_board_points(const struct testset *,
+                        const struct jsonparse_value *tests);
+int lab_board_db(const char *db, struct buf *json);
+void lab_board_get(struct serve *, struct http_request *, int64_t,
+                   struct http_response *);
 
 /* judge0.c: Judge0's API (v1.13): /submissions, /languages, ... */
 int judge0_init(struct db *, char *err, size_t);

@@ -30,6 +30,12 @@ token_init(struct db *d, char *err, size_t errlen)
 		sqlite3_free(msg);
 		return -1;
 	}
+	/* roles came later: a database of before has teachers only (what
+	 * its tokens could do); the column exists already after the first */
+	(void)sqlite3_exec(db_handle(d),
+	                   "ALTER TABLE tokens ADD COLUMN role TEXT NOT NULL"
+	                   " DEFAULT 'teacher'",
+	                   NULL, NULL, NULL);
 	return 0;
 }
 
@@ -61,8 +67,8 @@ token_find(struct db *d, const char *secret, struct token *t)
 	cache_sha256(secret, strlen(secret), hash);
 	db_lock(d);
 	if (sqlite3_prepare_v2(db_handle(d),
-	                       "SELECT name, rate, burst, max_queued FROM "
-	                       "tokens WHERE hash = ?1",
+	                       "SELECT name, rate, burst, max_queued, role "
+	                       "FROM tokens WHERE hash = ?1",
 	                       -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
@@ -70,6 +76,9 @@ token_find(struct db *d, const char *secret, struct token *t)
 		t->rate = sqlite3_column_double(st, 1);
 		t->burst = sqlite3_column_double(st, 2);
 		t->max_queued = sqlite3_column_int64(st, 3);
+		t->student = sqlite3_column_text(st, 4) != NULL &&
+		             strcmp((const char *)sqlite3_column_text(st, 4),
+		                    "student") == 0;
 		ret = 0;
 	}
 	sqlite3_finalize(st);
@@ -105,8 +114,8 @@ token_add(struct db *d, const struct token_options *o)
 	cache_sha256(secret, strlen(secret), hash);
 	if (sqlite3_prepare_v2(db_handle(d),
 	                       "INSERT INTO tokens (name, hash, rate, burst, "
-	                       "max_queued, created) VALUES (?1, ?2, ?3, ?4, "
-	                       "?5, ?6)",
+	                       "max_queued, created, role) VALUES (?1, ?2, ?3, "
+	                       "?4, ?5, ?6, ?7)",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "forge: internal error: %s\n",
 		        sqlite3_errmsg(db_handle(d)));
@@ -118,6 +127,8 @@ token_add(struct db *d, const struct token_options *o)
 	sqlite3_bind_double(st, 4, o->burst > 0 ? o->burst : o->rate);
 	sqlite3_bind_int64(st, 5, o->max_queued);
 	sqlite3_bind_double(st, 6, history_recorder_now());
+	sqlite3_bind_text(st, 7, o->role ? o->role : "teacher", -1,
+	                  SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -141,11 +152,11 @@ token_list(struct db *d)
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(db_handle(d),
-	                       "SELECT name, rate, burst, max_queued FROM "
-	                       "tokens ORDER BY name",
+	                       "SELECT name, rate, burst, max_queued, role "
+	                       "FROM tokens ORDER BY name",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return 3;
-	printf("%-20s %10s %8s %10s\n", "NAME", "RATE/s", "BURST",
+	printf("%-20s %-8s %10s %8s %10s\n", "NAME", "ROLE", "RATE/s", "BURST",
 	       "MAX-QUEUED");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		double rate = sqlite3_column_double(st, 1);
@@ -154,7 +165,8 @@ token_list(struct db *d)
 
 		snprintf(r, sizeof r, rate > 0 ? "%g" : "-", rate);
 		snprintf(q, sizeof q, mq > 0 ? "%lld" : "-", (long long)mq);
-		printf("%-20s %10s %8g %10s\n", sqlite3_column_text(st, 0), r,
+		printf("%-20s %-8s %10s %8g %10s\n", sqlite3_column_text(st, 0),
+		       sqlite3_column_text(st, 4), r,
 		       sqlite3_column_double(st, 2), q);
 	}
 	sqlite3_finalize(st);

@@ -71,6 +71,10 @@ static const struct tui_keyhelp tui_keys[] = {
     {"F3 / Shift-F3", "find the next / previous match", NULL},
     {"Ctrl-\\ / Alt-R", "replace: then y, n or a (all), Esc stops", NULL},
     {"Esc", "close a prompt, drop the selection", NULL},
+    {"Alt-u / Shift-F2",
+     "the lab ($FORGE_SERVER): submit the buffer to a problem, see its "
+     "verdicts come, the scoreboard",
+     "lab"},
 };
 
 static struct tui *tui_active;
@@ -1062,6 +1066,9 @@ tui_keycodes(void)
 	tui_key_alt_down = tui_key_resolve("kDN3", NULL, 0);
 	tui_key_ctrl_pgup = tui_key_resolve("kPRV5", NULL, 0);
 	tui_key_ctrl_pgdn = tui_key_resolve("kNXT5", NULL, 0);
+	/* Shift-F2 (the lab view) as xterm sends it, where terminfo has
+	 * no kf14 */
+	tui_key_resolve("kf14", "\033[1;2Q", KEY_F(14));
 }
 
 /* Asks for a line of text in the key bar; fn gets it on Enter. */
@@ -1282,6 +1289,10 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 	}
 	if ((is_key && key == KEY_F(12)) || alt == 'l') {
 		tui_open_view(t, &lang_menu_view);
+		return true;
+	}
+	if ((is_key && key == KEY_F(14)) || alt == 'u') { /* Shift-F2 */
+		labview_open(t);
 		return true;
 	}
 	if (!is_key && key == TUI_CTRL('L')) {

@@ -458,6 +458,10 @@ int companion_step(struct companion *, struct companion_problem *, char *err,
                    size_t);
 void companion_close(struct companion *);
 
+/* labview.c: the lab view (Alt-u): submit the buffer to a lab's problem */
+extern const struct tui_view labview_view;
+void labview_open(struct tui *);
+
 /* tests.c: the tests view (F6 judges, F7 shows) */
 extern const struct tui_view tests_view;
 void tests_open(struct tui *);

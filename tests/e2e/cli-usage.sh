@@ -69,8 +69,8 @@ done
 # is one the parser takes (given after too many arguments, each is
 # parsed, then refused for the arguments: nothing runs)
 commands=$("$FORGE" --help | sed -n 's/^  \([a-z]\+\) .*/\1/p')
-eq "forge --help lists the fifteen commands" \
-	"run judge stress history show replay export import gc langs doctor image serve token worker" \
+eq "forge --help lists the seventeen commands" \
+	"run judge stress history show replay export import gc langs doctor image serve token worker lab submit" \
 	"$(echo $commands)"
 for cmd in $commands; do
 	rc=0

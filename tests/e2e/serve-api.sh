@@ -134,17 +134,27 @@ eq "a wrong method: 405" 405 "$code"
 req POST /submissions -H 'Content-Type: application/json' \
 	-d '{"source_code": "print(1)", "language_id": 71}'
 j0_token=$(j .token)
+# a lab problem for the lab's routes
+mkdir -p "$TEST_TMP/sum"
+printf '1 2\n' >"$TEST_TMP/sum/1.in"
+printf '3\n' >"$TEST_TMP/sum/1.ans"
+tar -C "$TEST_TMP/sum" -cf "$TEST_TMP/sum.tar" .
+req POST '/v1/lab/problems?name=sum' --data-binary @"$TEST_TMP/sum.tar"
+eq "a lab problem added" 201 "$code"
 for route in $(sed -n 's|^  \(/[^:]*\):$|\1|p' "$FORGE_SRCDIR/doc/openapi.yaml"); do
 	path=${route//\{id\}/1}
+	path=${path//\{problem\}/sum}
+	path=${path//\{set\}/week}
 	path=${path//\{language_id\}/50}
 	path=${path//\{token\}/$j0_token}
 	for method in $(awk -v r="  $route:" '
 		$0 == r { on = 1; next }
 		on && /^  [^ ]/ { on = 0 }
-		on && /^    (get|post|delete):/ { sub(":", ""); print toupper($1) }' \
+		on && /^    (get|post|put|delete):/ { sub(":", ""); print toupper($1) }' \
 		"$FORGE_SRCDIR/doc/openapi.yaml"); do
 		args=()
-		[ "$method" = POST ] && args=(--data-binary @"$TEST_TMP/run.json")
+		[ "$method" = POST ] || [ "$method" = PUT ] &&
+			args=(--data-binary @"$TEST_TMP/run.json")
 		req "$method" "$path" "${args[@]}"
 		check "documented $method $route answers ($code)" \
 			test "$code" != 404 -a "$code" != 405 -a "$code" != 000

@@ -53,7 +53,7 @@ test_help_from_tables(void)
 		CHECK(cli_command_find((*c)->name) == *c);
 		free(help);
 	}
-	CHECK(ncommands == 15);
+	CHECK(ncommands == 17);
 	CHECK(cli_command_find("nosuch") == NULL);
 }
 

@@ -1,6 +1,7 @@
 /* Problem packages' timing keys in every format (legacy, 2023-07,
  * 2025-09), their defaults and bad values, and the rounding of a
- * computed time limit. */
+ * computed time limit; a scoring package's groups and the scores their
+ * testdata.yaml give the tests (the nearest ancestor's file counts). */
 #include "config.h"
 
 #include <stdio.h>
@@ -196,6 +197,48 @@ main(void)
 	CHECK(testset_time_round(33, 3.0, 0.001) == 99);
 	CHECK(testset_time_round(250, 1.5, 0.25) == 500);
 	CHECK(testset_time_round(30000, 1e300, 1.0) == LIMITS_CPU_MAX_MS);
+
+	/* groups: secret/ says 2 for its own tests; g1/ has its own file,
+	 * g1/deep/ none (g1's counts), g2/ none (secret/'s counts) */
+	snprintf(path, sizeof path, "%s/data/secret/g1", pkg);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/data/secret/g1/deep", pkg);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/data/secret/g2", pkg);
+	mkdir(path, 0755);
+	put("data/secret/testdata.yaml", "accept_score: 2\n");
+	put("data/secret/g1/testdata.yaml",
+	    "accept_score: 30\nreject_score: -1\ngrader_flags: min\n");
+	put("data/secret/g1/1.in", "1\n");
+	put("data/secret/g1/1.ans", "1\n");
+	put("data/secret/g1/deep/1.in", "1\n");
+	put("data/secret/g1/deep/1.ans", "1\n");
+	put("data/secret/g2/1.in", "1\n");
+	put("data/secret/g2/1.ans", "1\n");
+	CHECK(load(&ts, "type: scoring\n", NULL, err, sizeof err) == 0);
+	CHECK(ts.scoring);
+	CHECK(ts.ntests == 4);
+	for (size_t i = 0; i < ts.ntests; i++) {
+		const struct test_case *t = &ts.tests[i];
+		const struct testset_group *g = testset_group_of(&ts, t->name);
+
+		if (strncmp(t->name, "secret/g1/", 10) == 0) {
+			CHECK(t->accept_score == 30 && t->reject_score == -1);
+			CHECK(g != NULL && g->grader_flags != NULL &&
+			      strcmp(g->grader_flags, "min") == 0);
+		} else
+			CHECK(t->accept_score == 2 && t->reject_score == 0);
+		if (strcmp(t->name, "secret/g1/deep/1") == 0)
+			CHECK(g != NULL &&
+			      strcmp(g->prefix, "secret/g1/deep/") == 0);
+	}
+	CHECK(ts.ngroups == 5); /* data, secret, g1, g1/deep, g2 */
+	testset_free(&ts);
+	CHECK(load(&ts, "name: pass-fail\n", NULL, err, sizeof err) == 0);
+	CHECK(!ts.scoring);
+	testset_free(&ts);
+	put("data/secret/g2/testdata.yaml", "accept_score: many\n");
+	bad("type: scoring\n", NULL, "accept_score");
 
 	snprintf(path, sizeof path, "rm -rf '%s'", pkg);
 	if (system(path) != 0)

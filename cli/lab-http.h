@@ -1,0 +1,28 @@
+/* lab-http.c: the lab commands' HTTP client (libcurl), in forge-full
+ * alone. Private to cli/lab-client.c. */
+#ifndef FORGE_LAB_HTTP_H
+#define FORGE_LAB_HTTP_H
+
+#include "base/base.h"
+
+struct lab_http {
+	const char *server; /* http://HOST:PORT, no trailing path */
+	const char *token;  /* NULL: none */
+	char err[512];      /* why the last call returned -1 */
+};
+
+/* One request: 0 with the status and the body in out, or -1 (err)
+ * when the server cannot be reached. */
+int lab_http_request(struct lab_http *, const char *method, const char *path,
+                     const char *content_type, const char *body, size_t len,
+                     long *status, struct buf *out);
+
+/* A Server-Sent Events stream: fn for each event as it comes, until fn
+ * returns 1 (the last one) or -1; a dropped connection resumes from the
+ * last event's id. 0 when fn said it was the last, else -1 (err, or the
+ * status in *status when the server refused). */
+typedef int lab_http_event_fn(const char *kind, const char *data, void *arg);
+int lab_http_events(struct lab_http *, const char *path, lab_http_event_fn *,
+                    void *arg, long *status);
+
+#endif
