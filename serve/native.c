@@ -267,6 +267,7 @@ const struct native_route native_routes[] = {
     {"DELETE", "/v1/runs/{id}", "/v1/runs/{id}", true, native_runs_delete},
     {"GET", "/v1/runs/{id}/events", "/v1/runs/{id}/events", true,
      events_stream},
+    {"GET", "/v1/runs/{id}/attach", "/v1/runs/{id}/attach", true, attach_route},
     {"GET", "/v1/languages", "/v1/languages", false, native_languages},
     {"GET", "/v1/health", "/v1/health", false, native_health},
     {"GET", "/v1/ready", "/v1/ready", false, native_ready},
