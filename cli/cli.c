@@ -220,6 +220,8 @@ cli_shared(struct cli_args *a, int key, const char *v, char *err, size_t len)
 	case CLI_OPT_DB:
 		a->db = v;
 		return 0;
+	case CLI_OPT_SERVER:
+		return cli_server(a, v, err, len);
 	}
 	snprintf(err, len, "not handled (a bug in forge)");
 	return -1;
@@ -292,7 +294,7 @@ cli_parse(const struct cli_command *c, int argc, char **argv,
 			ret = cli_usage_error("--%s: %s", r->name, err);
 	}
 	free(lo);
-	if (ret >= 0)
+	if (ret >= 0 || (ret = cli_server_default(c, a)) >= 0)
 		return ret;
 	if (a->runtime != NULL && strcmp(a->backend->name, "docker") != 0)
 		return cli_usage_error("--runtime is for --backend docker (the "
@@ -458,11 +460,14 @@ cli_backend(const char *name, const struct backend **be, char *err, size_t len)
 	if (!cli_backends_here()) {
 		size_t n = strlen(err);
 
-		if (strcmp(name, "docker") == 0 && cli_argv != NULL) {
+		if ((strcmp(name, "docker") == 0 ||
+		     strcmp(name, "remote") == 0) &&
+		    cli_argv != NULL) {
 			cli_exec_sibling("forge-full", cli_argv);
 			snprintf(err, len,
-			         "the docker backend is in forge-full, which "
-			         "did not start (see above)");
+			         "the %s backend is in forge-full, which "
+			         "did not start (see above)",
+			         name);
 		} else if (n > 0 && err[n - 1] == ')')
 			/* forge-full has it: it is registered all the same */
 			snprintf(err + n - 1, len - (n - 1), ", docker)");

@@ -61,6 +61,10 @@ struct engine_config {
 	 * FORGE_DOCKER_RUNTIME or --runtime, before a language's; NULL:
 	 * the daemon's default */
 	char *docker_runtime;
+	/* the remote backend's forge serve (FORGE_SERVER or --server) and
+	 * its API token (FORGE_TOKEN); NULL: none */
+	char *remote_server;
+	char *remote_token;
 };
 void engine_config_env(struct engine_config *);
 void engine_config_free(struct engine_config *);
@@ -258,6 +262,8 @@ struct backend_check {
 	char fix[512];
 };
 struct language;
+struct pipeline_request;
+struct pipeline_result;
 struct backend {
 	const char *name;
 	const char *description;
@@ -281,6 +287,11 @@ struct backend {
 	 * before its first run, e.g. the docker backend's image (forge
 	 * image build); what it did in log. */
 	int (*prepare)(struct buf *log, char *err, size_t);
+	/* Optional: the backend compiles and runs whole programs itself,
+	 * elsewhere (the remote backend: a forge serve), and pipeline_run
+	 * hands it the request; run is then never given a box_spec. */
+	int (*run_program)(const struct pipeline_request *,
+	                   struct pipeline_result *);
 };
 const struct backend *backend_find(const char *);
 int backend_lookup(const char *name, const struct backend **, char *err,
@@ -431,6 +442,9 @@ struct pipeline_result {
 	struct buf compile_output;
 	struct box_result run;
 	bool ran;
+	/* from a backend that runs whole programs: the toolchain it used,
+	 * as the history keeps it; else NULL */
+	char *toolchain;
 };
 struct build {
 	const struct language *lang;
