@@ -264,6 +264,8 @@ struct backend_check {
 struct language;
 struct pipeline_request;
 struct pipeline_result;
+struct judge_program;
+struct build;
 struct backend {
 	const char *name;
 	const char *description;
@@ -292,6 +294,11 @@ struct backend {
 	 * hands it the request; run is then never given a box_spec. */
 	int (*run_program)(const struct pipeline_request *,
 	                   struct pipeline_result *);
+	/* Optional, with run_program: a judge done there whole (compile
+	 * once, every selected test, the comparator): the build's outcome
+	 * in build (as pipeline_build leaves it: compile output, cached, CE
+	 * or IE with its detail), each test through the callback. */
+	int (*judge_program)(struct judge_program *, struct build *);
 };
 const struct backend *backend_find(const char *);
 int backend_lookup(const char *name, const struct backend **, char *err,
@@ -544,6 +551,20 @@ struct judge_test {
 };
 typedef void (*judge_report_fn)(const struct judge_test *,
                                 const struct test_case *, void *);
+/* A judge handed whole to a backend that runs programs elsewhere
+ * (backend.judge_program): the program, the rules as judge_prepare made
+ * them, and where each test's result goes. */
+struct judge_program {
+	const struct language *lang;
+	const char *source;
+	size_t source_len;
+	struct limits compile_limits;
+	const struct testset *ts;
+	const struct judge_opts *opts; /* limits, compare, only, stop */
+	judge_report_fn report;
+	void *arg;
+	char *toolchain; /* set by the backend: what it used; NULL */
+};
 int checker_prepare(struct checker *, enum checker_kind, const char *path,
                     const struct language_set *, const struct backend *,
                     char *err, size_t);

@@ -484,6 +484,188 @@ remote_run_program(const struct pipeline_request *q,
 	return 0;
 }
 
+/* ------------------------------------------------------------ a judge */
+
+/* The request of a judge: the program, each selected test's input and
+ * answer, the limits and the comparator. 0, or -1 with err said. */
+static int
+remote_judge_body(const struct judge_program *jp, struct buf *b, size_t *sent,
+                  char *err, size_t errlen)
+{
+	const struct judge_opts *o = jp->opts;
+	struct json_writer w = {b, false};
+	char *name, t[32];
+	struct buf data;
+	int ret = 0;
+
+	name = lang_source_name(jp->lang, jp->source, jp->source_len);
+	json_open(&w, NULL, '{');
+	json_cstr(&w, "language", jp->lang->id);
+	json_open(&w, "files", '[');
+	json_open(&w, NULL, '{');
+	json_cstr(&w, "name", name);
+	json_cstr(&w, "encoding", "base64");
+	buf_addstr(b, ",\"content\":\"");
+	json_base64(b, jp->source, jp->source_len);
+	buf_addstr(b, "\"");
+	json_close(&w, '}');
+	json_close(&w, ']');
+	json_open(&w, "tests", '[');
+	buf_init(&data, 0);
+	for (size_t i = 0; i < jp->ts->ntests && ret == 0; i++) {
+		const struct test_case *tc = &jp->ts->tests[i];
+
+		if (!judge_selected(o, tc))
+			continue;
+		sent[(*sent)++ + 1] = i; /* sent[0]: the count */
+		json_open(&w, NULL, '{');
+		json_cstr(&w, "name", tc->name);
+		buf_reset(&data);
+		if ((ret = testset_read(tc, false, &data, err, errlen)) == 0)
+			json_str(&w, "input", data.data ? data.data : "",
+			         data.len);
+		buf_reset(&data);
+		if (ret == 0 && tc->has_answer &&
+		    (ret = testset_read(tc, true, &data, err, errlen)) == 0)
+			json_str(&w, "answer", data.data ? data.data : "",
+			         data.len);
+		json_close(&w, '}');
+	}
+	buf_free(&data);
+	json_close(&w, ']');
+	json_open(&w, "limits", '{');
+	snprintf(t, sizeof t, "%llums", (unsigned long long)o->limits.cpu_ms);
+	json_cstr(&w, "time", t);
+	snprintf(t, sizeof t, "%llums", (unsigned long long)o->limits.wall_ms);
+	json_cstr(&w, "wall", t);
+	remote_size(&w, "memory", o->limits.mem_bytes);
+	remote_size(&w, "output", o->limits.output_bytes);
+	json_int(&w, "pids", o->limits.pids);
+	json_bool(&w, "net", o->limits.net);
+	json_close(&w, '}');
+	json_cstr(&w, "compare",
+	          o->compare.mode == COMPARE_EXACT ? "exact" : "tokens");
+	json_bool(&w, "case_sensitive", o->compare.case_sensitive);
+	json_bool(&w, "space_change_sensitive", o->compare.space_sensitive);
+	if (o->compare.abs_tol >= 0)
+		json_double(&w, "float_absolute_tolerance", o->compare.abs_tol);
+	if (o->compare.rel_tol >= 0)
+		json_double(&w, "float_relative_tolerance", o->compare.rel_tol);
+	json_bool(&w, "stop_on_fail", o->stop_on_fail);
+	json_close(&w, '}');
+	free(name);
+	return ret;
+}
+
+/* One test of the answer, as the engine's judge reports it. */
+static void
+remote_judge_test(const struct jsonparse_value *v, uint32_t index,
+                  enum box_enforcer enforced, struct judge_test *t)
+{
+	const char *s;
+	struct buf e;
+	int64_t n;
+
+	memset(t, 0, sizeof *t);
+	t->index = index;
+	s = jsonparse_string(jsonparse_get(v, "verdict"), NULL);
+	if (s == NULL || verdict_from_name(s, &t->verdict) < 0)
+		t->verdict = VERDICT_IE;
+	if ((t->exited = jsonparse_int(jsonparse_get(v, "exit_code"), &n)))
+		t->exit_code = (int32_t)n;
+	t->signal =
+	    remote_signal(jsonparse_string(jsonparse_get(v, "signal"), NULL));
+	if (jsonparse_int(jsonparse_get(v, "time_ms"), &n))
+		t->time_ms = (uint64_t)n;
+	if (jsonparse_int(jsonparse_get(v, "wall_ms"), &n))
+		t->wall_ms = (uint64_t)n;
+	if (jsonparse_int(jsonparse_get(v, "memory_kb"), &n))
+		t->mem_kb = (uint64_t)n;
+	t->enforced_by = enforced;
+	s = jsonparse_string(jsonparse_get(v, "detail"), NULL);
+	strlcpy0(t->detail, s ? s : "", sizeof t->detail);
+	s = jsonparse_string(jsonparse_get(v, "diff"), NULL);
+	strlcpy0(t->diff, s ? s : "", sizeof t->diff);
+	buf_init(&e, 0);
+	jsonparse_output(v, "stderr", &e);
+	t->stderr_len = (uint32_t)e.len;
+	memcpy(t->stderr_head, e.data ? e.data : "",
+	       e.len < sizeof t->stderr_head - 1 ? e.len
+	                                         : sizeof t->stderr_head - 1);
+	buf_free(&e);
+}
+
+static int
+remote_judge_program(struct judge_program *jp, struct build *b)
+{
+	struct jsonparse_value *v = NULL;
+	const struct jsonparse_value *tests;
+	struct remote_reply r;
+	struct buf body;
+	size_t *sent = xcalloc(jp->ts->ntests + 1, sizeof *sent);
+	char err[1024], path[64];
+	const char *s, *enf;
+	int64_t n;
+
+	memset(b, 0, sizeof *b);
+	b->lang = jp->lang;
+	buf_init(&b->compile_output, 0);
+	b->compiled = jp->lang->compile != NULL;
+	buf_init(&body, 0);
+	if (remote_server() == NULL)
+		snprintf(err, sizeof err,
+		         "no server: forge judge --server URL, or set "
+		         "FORGE_SERVER");
+	else if (remote_judge_body(jp, &body, sent, err, sizeof err) == 0) {
+		snprintf(path, sizeof path, "/v1/runs?wait=%d", REMOTE_WAIT_S);
+		if (remote_call("POST", path, buf_cstr(&body), &r, err,
+		                sizeof err) == 0) {
+			v = remote_wait(&r, err, sizeof err);
+			buf_free(&r.body);
+		}
+	}
+	buf_free(&body);
+	if (v == NULL) {
+		b->verdict = VERDICT_IE;
+		strlcpy0(b->detail, err, sizeof b->detail);
+		free(sent);
+		return -1;
+	}
+	jsonparse_output(v, "compile_output", &b->compile_output);
+	b->cached =
+	    jsonparse_is(jsonparse_get(v, "build_cached"), JSONPARSE_TRUE);
+	if (jsonparse_int(jsonparse_get(v, "compile_ms"), &n))
+		b->compile_ms = (uint64_t)n;
+	s = jsonparse_string(jsonparse_get(v, "toolchain"), NULL);
+	xasprintf(&jp->toolchain, "%s (forge serve %s)", s ? s : "unknown",
+	          remote_server());
+	s = jsonparse_string(jsonparse_get(v, "verdict"), NULL);
+	tests = jsonparse_get(v, "tests");
+	/* a build that failed: no test ran */
+	if (s != NULL &&
+	    (strcmp(s, "CE") == 0 ||
+	     (strcmp(s, "IE") == 0 && jsonparse_len(tests) == 0))) {
+		(void)verdict_from_name(s, &b->verdict);
+		s = jsonparse_string(jsonparse_get(v, "detail"), NULL);
+		strlcpy0(b->detail, s ? s : "", sizeof b->detail);
+	}
+	enf = jsonparse_string(jsonparse_get(v, "enforced_by"), NULL);
+	for (size_t i = 0; i < jsonparse_len(tests) && i < sent[0]; i++) {
+		struct judge_test t;
+
+		remote_judge_test(
+		    jsonparse_at(tests, i), (uint32_t)sent[i + 1],
+		    enf && strcmp(enf, "cgroup-v2") == 0   ? ENFORCED_CGROUP_V2
+		    : enf && strcmp(enf, "cgroup-v1") == 0 ? ENFORCED_CGROUP_V1
+		                                           : ENFORCED_RLIMIT,
+		    &t);
+		jp->report(&t, &jp->ts->tests[sent[i + 1]], jp->arg);
+	}
+	jsonparse_free(v);
+	free(sent);
+	return 0;
+}
+
 /* ------------------------------------------------------ the backend */
 
 static size_t
@@ -547,4 +729,5 @@ const struct backend remote_backend = {
     .lang_available = remote_lang_available,
     .tool_id = remote_tool_id,
     .run_program = remote_run_program,
+    .judge_program = remote_judge_program,
 };

@@ -78,6 +78,35 @@ P
 same "stdin" "$sum"
 eq "stdin: the sum" "7" "$(jq -r .stdout "$TEST_TMP/remote.json" | tr -d '\n')"
 
+# forge judge --server: the same tests, verdicts and exit status
+mkdir -p "$TEST_TMP/tests"
+printf '1 2\n' >"$TEST_TMP/tests/a.in"
+printf '3\n' >"$TEST_TMP/tests/a.ans"
+printf '2 2\n' >"$TEST_TMP/tests/b.in"
+printf '5\n' >"$TEST_TMP/tests/b.ans"
+jfields='del(.time_ms, .memory_kb, .backend, .id, .enforced_by,
+	.tests[].time_ms, .tests[].wall_ms, .tests[].memory_kb)'
+judge_same() {
+	local name=$1 lrc=0 rrc=0
+	shift
+	"$FORGE" judge --json --db "$LOCAL_DB" "$@" "$TEST_TMP/tests" \
+		>"$TEST_TMP/local.json" 2>/dev/null || lrc=$?
+	"$FORGE" judge --json --db "$LOCAL_DB" --server "$URL" "$@" \
+		"$TEST_TMP/tests" >"$TEST_TMP/remote.json" 2>/dev/null || rrc=$?
+	eq "$name: the same verdicts" "$(jq -S "$jfields" "$TEST_TMP/local.json")" \
+		"$(jq -S "$jfields" "$TEST_TMP/remote.json")"
+	eq "$name: the same exit status" "$lrc" "$rrc"
+}
+judge_same "judge WA" "$sum"
+eq "judge WA: a AC, b WA, through the server" "AC WA remote" \
+	"$(jq -r '[.tests[].verdict] + [.backend] | join(" ")' "$TEST_TMP/remote.json")"
+printf '4\n' >"$TEST_TMP/tests/b.ans"
+judge_same "judge AC" "$sum"
+eq "judge AC: AC" "AC" "$(jq -r .verdict "$TEST_TMP/remote.json")"
+judge_same "judge CE" "$ce"
+judge_same "judge --stop" "$re" -x
+eq "judge --stop: one test run" "1" "$(jq -r '.tests | length' "$TEST_TMP/remote.json")"
+
 # without --json: the program's output passes through, the summary says
 # remote
 out=$(printf '5 6\n' | "$FORGE" run --db "$LOCAL_DB" --server "$URL" "$sum" 2>"$TEST_TMP/summary")
@@ -98,6 +127,9 @@ eq "history: backend remote, the server named, stdin kept" "remote yes 1 1" \
 	"$(jq -r '"\(.backend) \(if (.toolchain | contains("'"$URL"'")) then "yes" else "no" end) \(.stdin)"' "$TEST_TMP/export.json" | tr -d '\n')"
 check "the server's history has them too (history --db on the server)" \
 	test "$("$FORGE" history --json --db "$SERVE_DB" | jq length)" -ge 8
+eq "history: the four remote judges are listed, backend remote" "4" \
+	"$(for id in $(jq -r '.[] | select(.kind == "judge") | .id' "$TEST_TMP/hist.json"); do
+		"$FORGE" export "$id" --db "$LOCAL_DB" | jq -r .backend; done | grep -c '^remote$')"
 
 # errors, said plainly
 rc=0
