@@ -196,7 +196,7 @@ attach_worker_record(struct attach_worker *a, char type, const char *p,
 static bool
 attach_worker_tty(struct attach_worker *a)
 {
-	char chunk[16384];
+	char chunk[4096]; /* a record sent whole, beside the worker's */
 	ssize_t n = read(a->master, chunk, sizeof chunk);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -264,9 +264,15 @@ attach_worker_pump(struct attach_worker *a)
 		if (p[1].revents)
 			tty_open = attach_worker_tty(a);
 		if (p[0].revents && !attach_worker_read(a)) {
-			/* the client left: no more input */
+			/* the client left: no more input; a terminal hangs
+			 * up (SIGHUP), as a closed terminal window does */
 			sock_open = false;
-			attach_worker_eof(a);
+			if (a->master >= 0) {
+				close(a->master);
+				a->master = -1;
+				tty_open = false;
+			} else
+				attach_worker_eof(a);
 		}
 	}
 	_exit(0);
@@ -408,6 +414,23 @@ attach_worker_output(struct attach_worker *a, int stream, const char *p,
 	if (a != NULL && a->slave < 0 && (stream == 1 || stream == 2))
 		attach_worker_send(
 		    a, stream == 1 ? ATTACH_STDOUT : ATTACH_STDERR, p, n);
+}
+
+/* A usage sample, for the client's live statistics. */
+void
+attach_worker_sample(struct attach_worker *a, const struct box_sample *x)
+{
+	char j[160];
+	int n;
+
+	if (a == NULL)
+		return;
+	n = snprintf(j, sizeof j,
+	             "{\"t_ms\":%llu,\"cpu_ms\":%llu,\"memory_kb\":%llu,"
+	             "\"pids\":%u}",
+	             (unsigned long long)x->t_ms, (unsigned long long)x->cpu_ms,
+	             (unsigned long long)(x->mem_bytes / 1024), x->pids);
+	attach_worker_send(a, ATTACH_SAMPLE, j, (size_t)n);
 }
 
 /* The program ended: the pump stops (after a terminal's last bytes);

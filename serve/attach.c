@@ -7,6 +7,8 @@
  * {"type":"eof"} (the end of input), {"type":"resize","rows":R,
  * "cols":C} (a "tty" run's terminal). Server to client: text frames,
  * {"type":"status","status":"running"} when the program starts,
+ * {"type":"sample","t_ms":T,"cpu_ms":C,"memory_kb":M,"pids":P} as the
+ * run's usage is sampled (every 100 ms),
  * {"type":"stdout"|"stderr","data":"..."} (or "data_base64" for output
  * that is not UTF-8, as the results have it), and at the end
  * {"type":"result","result":{...}} (what GET /v1/runs/{id} answers),
@@ -286,6 +288,21 @@ attach_output_message(struct attach *a, const char *kind, const char *p,
 	buf_free(&b);
 }
 
+/* {"type":"sample","t_ms":...,"cpu_ms":...,"memory_kb":...,"pids":...} */
+static void
+attach_sample_message(struct attach *a, const char *json, size_t n)
+{
+	struct buf b;
+
+	if (n < 2 || json[0] != '{')
+		return;
+	buf_init(&b, 0);
+	buf_addstr(&b, "{\"type\":\"sample\",");
+	buf_add(&b, json + 1, n - 1);
+	(void)attach_text(a, &b);
+	buf_free(&b);
+}
+
 /* The worker's bytes: its records as messages. */
 static void
 attach_from_worker(struct attach *a, const char *p, size_t n)
@@ -302,6 +319,8 @@ attach_from_worker(struct attach *a, const char *p, size_t n)
 			attach_output_message(a, "stderr", d, len);
 		else if (type == ATTACH_STARTED)
 			attach_output_message(a, "status", NULL, 0);
+		else if (type == ATTACH_SAMPLE)
+			attach_sample_message(a, d, len);
 	}
 	memmove(a->from.data, a->from.data + used, a->from.len - used);
 	a->from.len -= used;

@@ -260,6 +260,7 @@ enum attach_record_type {
 	ATTACH_STARTED = 's', /* to the client: the program starts */
 	ATTACH_STDOUT = 'o',
 	ATTACH_STDERR = 'E',
+	ATTACH_SAMPLE = 'S', /* a usage sample, as JSON */
 };
 int attach_record(int fd, char type, const void *, size_t);
 int attach_record_next(struct buf *, size_t *used, char *type, const char **p,
@@ -270,6 +271,7 @@ struct attach_worker *attach_worker_start(const struct serve *, int64_t id,
                                           struct pipeline_request *);
 void attach_worker_output(struct attach_worker *, int stream, const char *,
                           size_t);
+void attach_worker_sample(struct attach_worker *, const struct box_sample *);
 void attach_worker_end(struct attach_worker *, struct buf *tty_out);
 void attach_worker_close(struct attach_worker *);
 void attach_route(struct serve *, struct http_request *, int64_t id,

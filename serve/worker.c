@@ -56,6 +56,7 @@ worker_sample(const struct box_sample *x, void *arg)
 {
 	history_recorder_sample(&((struct worker_io *)arg)->rec, x);
 	events_writer_tick(worker_events);
+	attach_worker_sample(worker_attach, x);
 }
 
 /* The run of an interactive job ended: what its terminal showed, if it

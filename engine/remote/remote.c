@@ -13,7 +13,8 @@
  * What can go wrong is said plainly: a server that cannot be reached, a
  * token missing or refused (401, 403: FORGE_TOKEN), a language the
  * server lacks (with the ones it has). A busy server (429, 503) is asked
- * again after its Retry-After, REMOTE_TRIES times at most. */
+ * again after its Retry-After, REMOTE_TRIES times at most. A run on a
+ * terminal (q->tty_fd, the workbench's) is interactive: remote-attach.c. */
 #include "config.h"
 
 #include <curl/curl.h>
@@ -22,20 +23,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "engine/engine.h"
+#include "engine/remote/remote.h"
 
 #define REMOTE_CONNECT_S 10
 #define REMOTE_TRIES     5   /* a 429 or 503, asked again at most so */
 #define REMOTE_RETRY_MAX 30  /* seconds: a longer Retry-After is cut */
 #define REMOTE_WAIT_S    600 /* ?wait= of POST /v1/runs (the server's max) */
-
-struct remote_reply {
-	long status;
-	struct buf body;
-	unsigned retry_after;
-};
 
 static size_t
 remote_collect(char *p, size_t size, size_t n, void *arg)
@@ -54,8 +50,8 @@ remote_header(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* The server's URL without a trailing slash; NULL: none configured. */
-static const char *
+/* The server's URL; NULL: none configured. */
+const char *
 remote_server(void)
 {
 	return engine_config()->remote_server;
@@ -133,7 +129,7 @@ remote_error_text(const struct remote_reply *r, char *out, size_t len)
 
 /* A request, asked again while the server is busy (429, 503): 0 with a
  * reply that is neither, or -1 with err said. */
-static int
+int
 remote_call(const char *method, const char *path, const char *body,
             struct remote_reply *r, char *err, size_t errlen)
 {
@@ -250,7 +246,7 @@ remote_lang_available(const struct language *l, char *why, size_t len)
 /* -------------------------------------------------------------- a run */
 
 /* A size as forge run takes it: whole KiB when it is so, else bytes. */
-static void
+void
 remote_size(struct json_writer *w, const char *key, uint64_t bytes)
 {
 	char s[32];
@@ -263,8 +259,9 @@ remote_size(struct json_writer *w, const char *key, uint64_t bytes)
 	json_cstr(w, key, s);
 }
 
-/* The request of POST /v1/runs. stdin: all of q->stdin_fd. */
-static int
+/* The request of POST /v1/runs. stdin: all of q->stdin_fd; a terminal
+ * (q->tty_fd): an interactive run of its size, typed through attach. */
+int
 remote_body(const struct pipeline_request *q, struct buf *b, char *err,
             size_t errlen)
 {
@@ -273,7 +270,8 @@ remote_body(const struct pipeline_request *q, struct buf *b, char *err,
 	char *name, t[32];
 
 	buf_init(&in, 0);
-	if (q->stdin_fd >= 0 && util_read_fd(q->stdin_fd, &in, 1u << 30) < 0) {
+	if (q->tty_fd < 0 && q->stdin_fd >= 0 &&
+	    util_read_fd(q->stdin_fd, &in, 1u << 30) < 0) {
 		snprintf(err, errlen, "reading stdin: %s", strerror(errno));
 		buf_free(&in);
 		return -1;
@@ -302,7 +300,16 @@ remote_body(const struct pipeline_request *q, struct buf *b, char *err,
 		json_close(&w, '}');
 	}
 	json_close(&w, ']');
-	json_str(&w, "stdin", in.data ? in.data : "", in.len);
+	if (q->tty_fd >= 0) {
+		struct winsize ws = {0};
+
+		(void)ioctl(q->tty_fd, TIOCGWINSZ, &ws);
+		json_bool(&w, "interactive", true);
+		json_bool(&w, "tty", true);
+		json_int(&w, "rows", ws.ws_row > 0 ? ws.ws_row : 24);
+		json_int(&w, "cols", ws.ws_col > 0 ? ws.ws_col : 80);
+	} else
+		json_str(&w, "stdin", in.data ? in.data : "", in.len);
 	json_open(&w, "limits", '{');
 	snprintf(t, sizeof t, "%llums", (unsigned long long)q->limits.cpu_ms);
 	json_cstr(&w, "time", t);
@@ -320,7 +327,7 @@ remote_body(const struct pipeline_request *q, struct buf *b, char *err,
 }
 
 /* A signal's number from its name ("SIGSEGV"); 0: none or unknown. */
-static int
+int
 remote_signal(const char *name)
 {
 	if (name == NULL || strncmp(name, "SIG", 3) != 0)
@@ -355,8 +362,8 @@ remote_end(enum verdict v, const struct box_result *b, const char *detail)
 }
 
 /* The result as forge run --json has it, into res; its outputs to the
- * request's callbacks. */
-static void
+ * request's callbacks (not for a terminal's run: shown as it came). */
+void
 remote_result(const struct pipeline_request *q, const struct jsonparse_value *v,
               struct pipeline_result *res)
 {
@@ -400,7 +407,7 @@ remote_result(const struct pipeline_request *q, const struct jsonparse_value *v,
 	for (int stream = 1; stream <= 2; stream++) {
 		buf_init(&out, 0);
 		jsonparse_output(v, stream == 1 ? "stdout" : "stderr", &out);
-		if (out.len > 0 && q->on_output != NULL)
+		if (out.len > 0 && q->on_output != NULL && q->tty_fd < 0)
 			q->on_output(stream, out.data, out.len, q->arg);
 		res->run.output_bytes += out.len;
 		buf_free(&out);
@@ -410,7 +417,7 @@ remote_result(const struct pipeline_request *q, const struct jsonparse_value *v,
 /* The run's result, once its status is done or cancelled: GET
  * /v1/runs/{id} until then (the server holds the POST for ?wait=, then
  * answers 202). */
-static struct jsonparse_value *
+struct jsonparse_value *
 remote_wait(struct remote_reply *r, char *err, size_t errlen)
 {
 	struct jsonparse_error e;
@@ -459,6 +466,8 @@ remote_run_program(const struct pipeline_request *q,
 	struct buf body;
 	char err[1024], path[64];
 
+	if (remote_server() != NULL && q->tty_fd >= 0)
+		return remote_attach_run(q, res);
 	buf_init(&body, 0);
 	res->verdict = VERDICT_IE;
 	if (remote_server() == NULL)
