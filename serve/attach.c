@@ -20,8 +20,9 @@
  * a thread of this file serves it from then on: it connects to the Unix
  * socket of the worker that runs the job (attach-worker.c) as soon as
  * the job is claimed, holding what the client types meanwhile, and
- * relays both ways. A client that leaves ends the program's input; the
- * program runs on to its end or its limits. */
+ * relays both ways. A client that leaves ends the program's input (a
+ * tty run's terminal hangs up); the program runs on to its end or its
+ * limits. */
 #include "config.h"
 
 #include <dirent.h>
