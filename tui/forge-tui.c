@@ -1714,9 +1714,9 @@ tui_usage(FILE *f)
 	        "its\noutput, usage and verdict; judge it on its tests with "
 	        "F6.\n\n  --companion[=PORT]  receive problems from "
 	        "competitive-companion on\n                      127.0.0.1:"
-	        "PORT (default %d)\n  --server URL        F5 runs on that "
-	        "forge serve (default: $FORGE_SERVER,\n                      "
-	        "else the settings' server =; its token: $FORGE_TOKEN)\n\n"
+	        "PORT (default %d)\n  --server URL        F5 and F6 run on "
+	        "that forge serve (default: $FORGE_SERVER,\n                 "
+	        "     else the settings' server =; its token: $FORGE_TOKEN)\n\n"
 	        "keys:\n",
 	        COMPANION_PORT);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)

@@ -2,7 +2,8 @@
  * server = URL in the settings' [general] (in that order), F5 runs the
  * program on the server through the remote backend: its output and the
  * keys typed go through the run's WebSocket attach, its usage comes from
- * the server's samples, and its verdict is the server's. */
+ * the server's samples, and its verdict is the server's. F6 judges there
+ * (tests.c hands the judge to the backend whole). */
 #include "config.h"
 
 #include <stdio.h>

@@ -3,10 +3,10 @@
 # prompt shows in the output pane, what is typed there reaches it
 # through the run's WebSocket attach, the stats pane fills from the
 # server's samples, the verdict is the server's, and the title names
-# the remote backend. The server's history has the run; the workbench's
-# history has it with backend remote. FORGE_SERVER and server = in the
-# settings file do the same as --server; a server = that is no URL is
-# reported.
+# the remote backend; F6 judges the tests there. The server's history
+# has the run; the workbench's history has it (and the judge) with
+# backend remote. FORGE_SERVER and server = in the settings file do the
+# same as --server; a server = that is no URL is reported.
 . "$FORGE_SRCDIR/tests/lib.sh"
 need_sandbox
 need_lang python3
@@ -61,6 +61,29 @@ eq "the server's run: done OK, its output" "done OK one? 3 two? 4 sum 7" \
 	"$(jq -r '"\(.status) \(.verdict) \(.stdout)"' "$TEST_TMP/last.json" | tr -d '\r' | tr '\n' ' ' | sed 's/ *$//')"
 check "the workbench's history has the run, backend remote" bash -c \
 	"'$FORGE' export \"\$('$FORGE' history --json | jq -r '.[0].id')\" | jq -e '.backend == \"remote\"'"
+
+# F6 judges on the server: compiled there once, the tests asked for
+# judged there, each test's verdict in the tests view
+mkdir "$TEST_TMP/sum.tests"
+printf '3\n4\n' >"$TEST_TMP/sum.tests/1.in"
+printf 'one? two? sum 7\n' >"$TEST_TMP/sum.tests/1.ans"
+printf '1\n1\n' >"$TEST_TMP/sum.tests/2.in"
+printf 'one? two? sum 3\n' >"$TEST_TMP/sum.tests/2.ans"
+tm kill-session -t t 2>/dev/null
+tm new-session -d -s t -x 100 -y 30 \
+	"FORGE_TOKEN=$token '$TUI' --server '$URL' '$prog'; echo TUI-EXITED \$?; sleep 60"
+check "the workbench opens again" wait_for "sum.py"
+tm send-keys -t t F6
+check "F6: the server's verdicts, test 1 AC, test 2 WA" wait_for "tests: 1/2 passed, WA on 2" 40
+check "F6: the comparator's word on test 2" wait_for "expected '3', got '2'"
+req GET /v1/runs/2 -H "Authorization: Bearer $token"
+eq "the server judged both tests" "WA AC,WA" \
+	"$(jq -r '"\(.verdict) \([.tests[].verdict] | join(","))"' "$TEST_TMP/last.json")"
+check "the workbench's history has the judge, backend remote" bash -c \
+	"'$FORGE' export \"\$('$FORGE' history --json | jq -r '.[0].id')\" | jq -e '.kind == \"judge\" and .backend == \"remote\" and .verdict == \"WA\"'"
+tm send-keys -t t Escape
+tm send-keys -t t C-q
+check "the workbench quits" wait_for "TUI-EXITED 0" 10
 
 # FORGE_SERVER, and server = in the settings file, do what --server does
 tui_open 100x30 "FORGE_SERVER=$URL" "$prog"
