@@ -21,24 +21,12 @@
 
 /* In 'forge --help' order. */
 const struct cli_command *const cli_commands[] = {
-    &cmd_run_entry,
-    &cmd_judge_entry,
-    &cmd_stress_entry,
-    &cmd_history_entry,
-    &cmd_show_entry,
-    &cmd_replay_entry,
-    &cmd_export_entry,
-    &cmd_import_entry,
-    &cmd_gc_entry,
-    &cmd_langs_entry,
-    &cmd_doctor_entry,
-    &cmd_image_entry,
-    &cmd_serve_entry,
-    &cmd_token_entry,
-    &cmd_worker_entry,
-    &cmd_lab_entry,
-    &cmd_submit_entry,
-    NULL,
+    &cmd_run_entry,     &cmd_judge_entry,  &cmd_stress_entry,
+    &cmd_history_entry, &cmd_show_entry,   &cmd_replay_entry,
+    &cmd_export_entry,  &cmd_import_entry, &cmd_gc_entry,
+    &cmd_langs_entry,   &cmd_doctor_entry, &cmd_image_entry,
+    &cmd_serve_entry,   &cmd_token_entry,  &cmd_worker_entry,
+    &cmd_lab_entry,     &cmd_submit_entry, NULL,
 };
 
 /* Every command's own: no table lists it. */
@@ -233,6 +221,8 @@ cli_shared(struct cli_args *a, int key, const char *v, char *err, size_t len)
 	case CLI_OPT_DB:
 		a->db = v;
 		return 0;
+	case CLI_OPT_SERVER:
+		return cli_server(a, v, err, len);
 	}
 	snprintf(err, len, "not handled (a bug in forge)");
 	return -1;
@@ -471,11 +461,14 @@ cli_backend(const char *name, const struct backend **be, char *err, size_t len)
 	if (!cli_backends_here()) {
 		size_t n = strlen(err);
 
-		if (strcmp(name, "docker") == 0 && cli_argv != NULL) {
+		if ((strcmp(name, "docker") == 0 ||
+		     strcmp(name, "remote") == 0) &&
+		    cli_argv != NULL) {
 			cli_exec_sibling("forge-full", cli_argv);
 			snprintf(err, len,
-			         "the docker backend is in forge-full, which "
-			         "did not start (see above)");
+			         "the %s backend is in forge-full, which "
+			         "did not start (see above)",
+			         name);
 		} else if (n > 0 && err[n - 1] == ')')
 			/* forge-full has it: it is registered all the same */
 			snprintf(err + n - 1, len - (n - 1), ", docker)");

@@ -42,6 +42,7 @@ enum {
 	CLI_OPT_JSON,
 	CLI_OPT_NO_HISTORY,
 	CLI_OPT_DB,
+	CLI_OPT_SERVER,
 	CLI_OPT_HELP,
 	CLI_OPT_COMMAND = 300,
 };
@@ -107,6 +108,13 @@ struct cli_option {
 		    "the history database (default: $FORGE_HISTORY, else "     \
 		    "$XDG_DATA_HOME/forge/history.db)"                         \
 	}
+#define CLI_ROW_SERVER                                                         \
+	{                                                                      \
+		"server", 0, CLI_OPT_SERVER, "URL",                            \
+		    "run on a forge serve (default: $FORGE_SERVER; its "       \
+		    "token: "                                                  \
+		    "$FORGE_TOKEN)"                                            \
+	}
 #define CLI_ROW_END                                                            \
 	{                                                                      \
 		NULL, 0, 0, NULL, NULL                                         \
@@ -148,8 +156,9 @@ struct cli_args {
 	bool backend_given;
 	const char *runtime; /* --runtime, or NULL */
 	bool json, no_history;
-	const char *db; /* --db, or NULL */
-	int argc;       /* the positional arguments */
+	const char *db;     /* --db, or NULL */
+	const char *server; /* --server, or NULL */
+	int argc;           /* the positional arguments */
 	char **argv;
 };
 
@@ -177,6 +186,9 @@ FORGE_PRINTF(1, 2) int cli_usage_error(const char *, ...);
 FORGE_PRINTF(1, 2) int cli_internal_error(const char *, ...);
 bool cli_color(int fd);
 int cli_read_source(const char *, struct buf *);
+
+/* server.c */
+int cli_server(struct cli_args *, const char *url, char *err, size_t);
 
 /* report.c (the JSON results are history/report.c's) */
 const char *report_color(enum verdict, bool color);

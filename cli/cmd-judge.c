@@ -61,6 +61,7 @@ static const struct cli_option judge_options[] = {
      "run the program against the validator, connected by pipes"},
     CLI_ROW_BACKEND,
     CLI_ROW_RUNTIME,
+    CLI_ROW_SERVER,
     {"json", 0, CLI_OPT_JSON, NULL, "print one JSON object with every test"},
     CLI_ROW_NO_HISTORY("judge"),
     CLI_ROW_DB,
@@ -533,6 +534,13 @@ judge_rules(struct judge_cmd *c, struct judge_input *in)
 	for (p = buf_cstr(&in->prep.warnings); (nl = strchr(p, '\n')) != NULL;
 	     p = nl + 1)
 		fprintf(stderr, "forge: warning: %.*s\n", (int)(nl - p), p);
+	if (c->req.backend->judge_program != NULL &&
+	    (in->prep.have_checker || in->prep.opts.interactive))
+		return cli_usage_error(
+		    "the %s backend judges with the comparator: a checker, a "
+		    "validator or an interactive problem is judged here "
+		    "(without --server)",
+		    c->req.backend->name);
 	if (in->prep.time_source == JUDGE_TIME_COMPUTED ||
 	    in->prep.time_source == JUDGE_TIME_UNCOMPUTED)
 		fprintf(stderr, "forge: %s\n", in->prep.time_note);
@@ -574,6 +582,31 @@ judge_record(const struct judge_cmd *c, struct judge_input *in,
 	return id;
 }
 
+/* A backend that judges elsewhere (--server) does it all: the build's
+ * outcome in build, each test through judge_report. */
+static void
+judge_elsewhere(struct judge_input *in, struct judge_print *pr,
+                const struct limits *climits, struct build *build)
+{
+	struct judge_program jp = {
+	    .lang = in->lang,
+	    .source = buf_cstr(&in->src),
+	    .source_len = in->src.len,
+	    .compile_limits = *climits,
+	    .ts = &in->ts,
+	    .opts = &in->prep.opts,
+	    .report = judge_report,
+	    .arg = pr,
+	};
+
+	judge_print_header(pr);
+	(void)in->prep.opts.backend->judge_program(&jp, build);
+	if (jp.toolchain != NULL) {
+		free(in->toolchain);
+		in->toolchain = jp.toolchain;
+	}
+}
+
 /* Compiles once, judges every test, records and prints; the exit
  * status. */
 static int
@@ -598,9 +631,11 @@ judge_go(const struct judge_cmd *c, struct judge_input *in)
 	}
 	cli_compile_limits(c->args, in->lang, &climits);
 	judge_print_init(&pr, c->json, c->quiet, &prep->opts);
-	if (pipeline_build(&build, in->lang, prep->opts.backend,
-	                   buf_cstr(&in->src), in->src.len, NULL, 0, &climits,
-	                   false) == 0) {
+	if (prep->opts.backend->judge_program != NULL)
+		judge_elsewhere(in, &pr, &climits, &build);
+	else if (pipeline_build(&build, in->lang, prep->opts.backend,
+	                        buf_cstr(&in->src), in->src.len, NULL, 0,
+	                        &climits, false) == 0) {
 		judge_print_header(&pr);
 		judge_run(&prep->opts, &build, &in->ts, judge_report, &pr);
 	}

@@ -36,6 +36,7 @@ static const struct cli_option run_options[] = {
     {"net", 0, OPT_NET, NULL, "a private loopback network (never the host's)"},
     CLI_ROW_BACKEND,
     CLI_ROW_RUNTIME,
+    CLI_ROW_SERVER,
     {"json", 0, CLI_OPT_JSON, NULL, "print one JSON object with the result"},
     CLI_ROW_NO_HISTORY("run"),
     CLI_ROW_DB,
@@ -290,7 +291,8 @@ run_execute(struct run_ctx *c)
 	                        &(struct history_recorder_run){
 	                            &r, c->lang, c->a.backend, &c->a.limits,
 	                            c->file, c->src.data ? c->src.data : "",
-	                            c->src.len, c->toolchain});
+	                            c->src.len,
+	                            r.toolchain ? r.toolchain : c->toolchain});
 	c->x.language_name = c->lang->name;
 	c->x.build_cached = r.build_cached;
 	c->x.compile_ms = r.compile_ms;

@@ -14,6 +14,10 @@
  * then NULL. */
 extern const struct backend ns_backend;
 extern const struct backend docker_backend __attribute__((weak));
+/* The remote backend (engine/remote/: a forge serve, through libcurl)
+ * is found by name but not listed: it is no sandbox of this host, so
+ * forge doctor and forge langs do not report on it. */
+extern const struct backend remote_backend __attribute__((weak));
 
 static const struct backend *backends[2];
 static size_t nbackends;
@@ -38,6 +42,8 @@ backend_find(const char *name)
 	for (i = 0; i < NBACKENDS; i++)
 		if (strcmp(backends[i]->name, name) == 0)
 			return backends[i];
+	if (&remote_backend != NULL && strcmp(name, remote_backend.name) == 0)
+		return &remote_backend;
 	return NULL;
 }
 

@@ -42,7 +42,8 @@ engine_config_data_dir(void)
 
 /* The environment's settings, as forge(1) documents them:
  * FORGE_CACHE_DIR (absolute) or $XDG_CACHE_HOME/forge, FORGE_CACHE_MAX,
- * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP, DOCKER_HOST.
+ * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP, DOCKER_HOST,
+ * FORGE_SERVER, FORGE_TOKEN.
  * The caller frees with engine_config_free(). */
 void
 engine_config_env(struct engine_config *c)
@@ -66,6 +67,8 @@ engine_config_env(struct engine_config *c)
 	c->no_cgroup = v != NULL && *v != '\0';
 	c->docker_host = engine_config_dup(getenv("DOCKER_HOST"));
 	c->docker_runtime = engine_config_dup(getenv("FORGE_DOCKER_RUNTIME"));
+	c->remote_server = engine_config_dup(getenv("FORGE_SERVER"));
+	c->remote_token = engine_config_dup(getenv("FORGE_TOKEN"));
 }
 
 void
@@ -76,6 +79,8 @@ engine_config_free(struct engine_config *c)
 	free(c->user_dir);
 	free(c->docker_host);
 	free(c->docker_runtime);
+	free(c->remote_server);
+	free(c->remote_token);
 	memset(c, 0, sizeof *c);
 }
 
@@ -92,6 +97,8 @@ engine_configure(const struct engine_config *c)
 	    .no_cgroup = c->no_cgroup,
 	    .docker_host = engine_config_dup(c->docker_host),
 	    .docker_runtime = engine_config_dup(c->docker_runtime),
+	    .remote_server = engine_config_dup(c->remote_server),
+	    .remote_token = engine_config_dup(c->remote_token),
 	};
 
 	engine_config_free(&engine_cfg);

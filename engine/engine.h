@@ -61,6 +61,10 @@ struct engine_config {
 	 * FORGE_DOCKER_RUNTIME or --runtime, before a language's; NULL:
 	 * the daemon's default */
 	char *docker_runtime;
+	/* the remote backend's forge serve (FORGE_SERVER or --server) and
+	 * its API token (FORGE_TOKEN); NULL: none */
+	char *remote_server;
+	char *remote_token;
 };
 void engine_config_env(struct engine_config *);
 void engine_config_free(struct engine_config *);
@@ -258,6 +262,10 @@ struct backend_check {
 	char fix[512];
 };
 struct language;
+struct pipeline_request;
+struct pipeline_result;
+struct judge_program;
+struct build;
 struct backend {
 	const char *name;
 	const char *description;
@@ -281,6 +289,16 @@ struct backend {
 	 * before its first run, e.g. the docker backend's image (forge
 	 * image build); what it did in log. */
 	int (*prepare)(struct buf *log, char *err, size_t);
+	/* Optional: the backend compiles and runs whole programs itself,
+	 * elsewhere (the remote backend: a forge serve), and pipeline_run
+	 * hands it the request; run is then never given a box_spec. */
+	int (*run_program)(const struct pipeline_request *,
+	                   struct pipeline_result *);
+	/* Optional, with run_program: a judge done there whole (compile
+	 * once, every selected test, the comparator): the build's outcome
+	 * in build (as pipeline_build leaves it: compile output, cached, CE
+	 * or IE with its detail), each test through the callback. */
+	int (*judge_program)(struct judge_program *, struct build *);
 };
 const struct backend *backend_find(const char *);
 int backend_lookup(const char *name, const struct backend **, char *err,
@@ -452,6 +470,9 @@ struct pipeline_result {
 	struct buf compile_output;
 	struct box_result run;
 	bool ran;
+	/* from a backend that runs whole programs: the toolchain it used,
+	 * as the history keeps it; else NULL */
+	char *toolchain;
 };
 struct build {
 	const struct language *lang;
@@ -551,6 +572,20 @@ struct judge_test {
 };
 typedef void (*judge_report_fn)(const struct judge_test *,
                                 const struct test_case *, void *);
+/* A judge handed whole to a backend that runs programs elsewhere
+ * (backend.judge_program): the program, the rules as judge_prepare made
+ * them, and where each test's result goes. */
+struct judge_program {
+	const struct language *lang;
+	const char *source;
+	size_t source_len;
+	struct limits compile_limits;
+	const struct testset *ts;
+	const struct judge_opts *opts; /* limits, compare, only, stop */
+	judge_report_fn report;
+	void *arg;
+	char *toolchain; /* set by the backend: what it used; NULL */
+};
 int checker_prepare(struct checker *, enum checker_kind, const char *path,
                     const struct language_set *, const struct backend *,
                     char *err, size_t);

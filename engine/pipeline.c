@@ -392,6 +392,9 @@ pipeline_run(const struct pipeline_request *q, struct pipeline_result *res)
 
 	memset(res, 0, sizeof *res);
 	buf_init(&res->compile_output, PIPELINE_COMPILE_OUTPUT_MAX);
+	/* a backend that compiles and runs elsewhere does it all */
+	if (q->backend->run_program != NULL)
+		return q->backend->run_program(q, res);
 	if (pipeline_build(&b, q->lang, q->backend, q->source, q->source_len,
 	                   q->extra, q->nextra, &q->compile_limits,
 	                   q->tty_fd >= 0) < 0) {
@@ -431,4 +434,6 @@ pipeline_result_free(struct pipeline_result *r)
 {
 	buf_free(&r->compile_output);
 	box_result_free(&r->run);
+	free(r->toolchain);
+	r->toolchain = NULL;
 }

@@ -79,9 +79,10 @@ http_send(struct MHD_Connection *c, struct http_response *r)
 	enum MHD_Result ret;
 	char n[32];
 
-	MHD_add_response_header(m, "Content-Type",
-	                        r->content_type ? r->content_type
-	                                        : "application/json");
+	if (r->code != MHD_HTTP_SWITCHING_PROTOCOLS)
+		MHD_add_response_header(m, "Content-Type",
+		                        r->content_type ? r->content_type
+		                                        : "application/json");
 	if (r->retry_after > 0) {
 		snprintf(n, sizeof n, "%u", r->retry_after);
 		MHD_add_response_header(m, "Retry-After", n);
@@ -525,7 +526,8 @@ http_start(struct serve *s, const char *listen, char *err, size_t errlen)
 	h->deadlines = deadlines_new(SERVE_REQUEST_TIME);
 	h->d = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
-	        MHD_ALLOW_SUSPEND_RESUME | (v6 ? MHD_USE_IPv6 : 0),
+	        MHD_ALLOW_SUSPEND_RESUME | MHD_ALLOW_UPGRADE |
+	        (v6 ? MHD_USE_IPv6 : 0),
 	    0, NULL, NULL, http_handle, h, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_CONN_TIMEOUT,
@@ -570,6 +572,7 @@ http_stop(struct http_server *h)
 	http_wake(h->s, -1);
 	h->s->streams_closed = true;
 	events_tick(h->s);
+	attach_stop_all(h->s);
 	MHD_stop_daemon(h->d);
 	deadlines_free(h->deadlines);
 	free(h);

@@ -386,6 +386,60 @@ job_problem(struct job *j, const struct jsonparse_value *root, char *err,
 	return 0;
 }
 
+/* A whole number from lo to hi: 1 given, 0 absent, -1 (err said). */
+static int
+job_count(const struct jsonparse_value *o, const char *key, int64_t lo,
+          int64_t hi, int64_t *out, char *err, size_t errlen)
+{
+	const struct jsonparse_value *v = jsonparse_get(o, key);
+
+	if (v == NULL)
+		return 0;
+	if (!jsonparse_int(v, out) || *out < lo || *out > hi) {
+		snprintf(err, errlen,
+		         "%s: a whole number from %lld to %lld, "
+		         "please",
+		         key, (long long)lo, (long long)hi);
+		return -1;
+	}
+	return 1;
+}
+
+/* "interactive": stdin comes through GET /v1/runs/{id}/attach, typed
+ * as the program runs ("tty": on a terminal of rows x cols); the run
+ * waits attach_wait seconds for its client. */
+static int
+job_interactive(struct job *j, const struct jsonparse_value *root, char *err,
+                size_t errlen)
+{
+	int64_t wait = ATTACH_WAIT_DEFAULT, rows = 24, cols = 80;
+
+	if (job_bool(root, "interactive", &j->interactive, err, errlen) < 0 ||
+	    job_bool(root, "tty", &j->tty, err, errlen) < 0 ||
+	    job_count(root, "attach_wait", 1, SERVE_WAIT_MAX, &wait, err,
+	              errlen) < 0 ||
+	    job_count(root, "rows", 1, 1000, &rows, err, errlen) < 0 ||
+	    job_count(root, "cols", 1, 1000, &cols, err, errlen) < 0)
+		return -1;
+	if (j->tty && !j->interactive) {
+		snprintf(err, errlen, "tty: only with interactive: true");
+		return -1;
+	}
+	if (j->interactive && (j->judge || j->stdin_data != NULL)) {
+		snprintf(err, errlen,
+		         "interactive: its stdin is typed through "
+		         "/v1/runs/{id}/attach: no stdin or tests[] with it");
+		return -1;
+	}
+	j->attach_wait = (unsigned)wait;
+	j->rows = (unsigned short)rows;
+	j->cols = (unsigned short)cols;
+	/* typed input: the wall limit a person needs, unless given */
+	if (j->interactive)
+		limits_typed_input(&j->limits, j->wall_given);
+	return 0;
+}
+
 /* 0, or -1 with err said (a 400's message). */
 int
 job_parse(struct job *j, const char *json, size_t len,
@@ -417,7 +471,8 @@ job_parse(struct job *j, const char *json, size_t len,
 	    options_args(jsonparse_get(root, "args"), &j->args, err, errlen) <
 	        0 ||
 	    options_compiler(j->lang, jsonparse_get(root, "compiler_options"),
-	                     &j->compiler_options, err, errlen) < 0)
+	                     &j->compiler_options, err, errlen) < 0 ||
+	    job_interactive(j, root, err, errlen) < 0)
 		goto out;
 	if (job_problem(j, root, err, errlen) < 0)
 		goto out;

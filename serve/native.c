@@ -99,6 +99,20 @@ native_queue(struct serve *s, struct http_request *q, const char *request,
 		job_free(&j);
 		return 0;
 	}
+	if ((j.interactive || j.problem != NULL) && db_queue(s->db)->remote) {
+		/* its attach socket or its problem's tests are on this
+		 * machine, its worker elsewhere */
+		metrics_reject(s->metrics, "invalid");
+		http_error(r, 501,
+		           "%s: not with workers on other machines (forge "
+		           "serve --queue %s): this server runs it only with "
+		           "its own workers",
+		           j.interactive ? "an interactive run"
+		                         : "a lab submission",
+		           db_queue(s->db)->name);
+		job_free(&j);
+		return 0;
+	}
 	if (!lang_available(j.lang, s->opts->backend, why, sizeof why)) {
 		metrics_reject(s->metrics, "invalid");
 		http_error(r, 400, "%s is not available here: %s", j.lang->name,
@@ -285,6 +299,7 @@ const struct native_route native_routes[] = {
     {"DELETE", "/v1/runs/{id}", "/v1/runs/{id}", true, native_runs_delete},
     {"GET", "/v1/runs/{id}/events", "/v1/runs/{id}/events", true,
      events_stream},
+    {"GET", "/v1/runs/{id}/attach", "/v1/runs/{id}/attach", true, attach_route},
     {"GET", "/v1/languages", "/v1/languages", false, native_languages},
     {"GET", "/v1/health", "/v1/health", false, native_health},
     {"GET", "/v1/ready", "/v1/ready", false, native_ready},

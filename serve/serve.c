@@ -90,6 +90,10 @@ serve_start(struct serve *s, const struct serve_options *o)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (attach_dir_make(s, err, sizeof err) < 0) {
+		fprintf(stderr, "forge serve: %s\n", err);
+		return 3;
+	}
 	if ((wp = worker_pool_start(s, err, sizeof err)) == NULL) {
 		fprintf(stderr, "forge serve: %s\n", err);
 		return 3;
@@ -165,6 +169,7 @@ serve_main(const struct serve_options *o)
 		fprintf(stderr, "forge serve: warning: %s\n",
 		        s.langs.errors[i]);
 	ret = serve_start(&s, o);
+	attach_dir_remove(&s);
 	auth_free(&s);
 	db_close(s.db);
 	metrics_free(s.metrics);

@@ -87,6 +87,8 @@ struct serve {
 	struct metrics *metrics;
 	volatile bool draining;
 	struct events_stream *streams; /* suspended, under lock */
+	char *attach_dir;              /* the workers' attach sockets */
+	unsigned attaches;             /* attach threads, under lock */
 	volatile bool streams_closed;  /* the server stops: streams end */
 	/* FORGE_SERVE_FAULT=crash-after-record (tests only): the server
 	 * and its worker are killed between a job's history row and its
@@ -127,6 +129,11 @@ struct job {
 	char **args;             /* the program's, after its run command */
 	char **compiler_options; /* allowed ones (options.c); NULL: none */
 	char *problem; /* a lab problem's directory (lab.c): its test set */
+	/* an interactive run: stdin through GET /v1/runs/{id}/attach */
+	bool interactive;
+	bool tty;                  /* on a pseudo-terminal */
+	unsigned short rows, cols; /* its first size */
+	unsigned attach_wait;      /* seconds the run waits for its client */
 };
 int job_parse(struct job *, const char *json, size_t len,
               const struct language_set *, char *err, size_t);
@@ -408,6 +415,37 @@ double lab_board_points(const struct testset *,
 int lab_board_db(const char *db, struct buf *json);
 void lab_board_get(struct serve *, struct http_request *, int64_t,
                    struct http_response *);
+/* attach.c, attach-worker.c: GET /v1/runs/{id}/attach, a WebSocket to
+ * an interactive run's stdin and output; the HTTP side and the worker's
+ * speak in records over a Unix socket */
+#define ATTACH_WAIT_DEFAULT 30         /* seconds a run waits for its client */
+#define ATTACH_MESSAGE_MAX  (1u << 20) /* a client's message, bytes */
+enum attach_record_type {
+	ATTACH_STDIN = 'i',   /* to the worker: bytes for the program */
+	ATTACH_EOF = 'e',     /* the end of its input */
+	ATTACH_RESIZE = 'r',  /* rows, cols: 16 bits each, big-endian */
+	ATTACH_STARTED = 's', /* to the client: the program starts */
+	ATTACH_STDOUT = 'o',
+	ATTACH_STDERR = 'E',
+	ATTACH_SAMPLE = 'S', /* a usage sample, as JSON */
+};
+int attach_record(int fd, char type, const void *, size_t);
+int attach_record_next(struct buf *, size_t *used, char *type, const char **p,
+                       size_t *n);
+struct attach_worker;
+struct attach_worker *attach_worker_start(const struct serve *, int64_t id,
+                                          const struct job *,
+                                          struct pipeline_request *);
+void attach_worker_output(struct attach_worker *, int stream, const char *,
+                          size_t);
+void attach_worker_sample(struct attach_worker *, const struct box_sample *);
+void attach_worker_end(struct attach_worker *, struct buf *tty_out);
+void attach_worker_close(struct attach_worker *);
+void attach_route(struct serve *, struct http_request *, int64_t id,
+                  struct http_response *);
+int attach_dir_make(struct serve *, char *err, size_t);
+void attach_dir_remove(struct serve *);
+void attach_stop_all(struct serve *);
 
 /* judge0.c: Judge0's API (v1.13): /submissions, /languages, ... */
 int judge0_init(struct db *, char *err, size_t);

@@ -46,6 +46,8 @@ worker_heartbeat(void)
 	worker_touched_ms = now;
 	queue_touch(worker_db, worker_job_id);
 }
+/* Its client, when it is interactive and one came (attach-worker.c). */
+static struct attach_worker *worker_attach;
 
 /* What one job's run collects, for the history. */
 struct worker_io {
@@ -57,6 +59,7 @@ worker_output(int stream, const char *p, size_t n, void *arg)
 {
 	history_recorder_output(&((struct worker_io *)arg)->rec, stream, p, n);
 	events_writer_output(worker_events, stream, p, n);
+	attach_worker_output(worker_attach, stream, p, n);
 }
 
 static void
@@ -71,6 +74,23 @@ worker_sample(const struct box_sample *x, void *arg)
 	history_recorder_sample(&((struct worker_io *)arg)->rec, x);
 	events_writer_tick(worker_events);
 	worker_heartbeat();
+	attach_worker_sample(worker_attach, x);
+}
+
+/* The run of an interactive job ended: what its terminal showed, if it
+ * had one, is its stdout. */
+static void
+worker_tty_output(struct worker_io *io)
+{
+	struct buf tty;
+
+	buf_init(&tty, 0);
+	attach_worker_end(worker_attach, &tty);
+	if (tty.len > 0) {
+		history_recorder_output(&io->rec, 1, tty.data, tty.len);
+		events_writer_output(worker_events, 1, tty.data, tty.len);
+	}
+	buf_free(&tty);
 }
 
 /* The result of a job cancelled before or while it ran. */
@@ -127,8 +147,14 @@ worker_run(const struct serve *s, int64_t id, const struct job *j,
 	q.on_input = worker_input;
 	q.on_sample = worker_sample;
 	q.arg = &io;
+	if (j->interactive) {
+		worker_attach = attach_worker_start(s, id, j, &q);
+		io.rec.in_unrecorded = j->tty;
+	}
 	pipeline_run(&q, &r);
-	if (q.stdin_fd >= 0)
+	if (worker_attach != NULL)
+		worker_tty_output(&io);
+	else if (q.stdin_fd >= 0)
 		close(q.stdin_fd);
 	toolchain = cache_toolchain(j->lang, be);
 	xasprintf(&file, "api:%lld/%s", (long long)id, j->source_name);
@@ -437,6 +463,9 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		/* one write under PIPE_BUF: never torn between workers */
 		(void)util_write_all(done_w, &d, sizeof d);
 	}
+	/* its client gets the result now */
+	attach_worker_close(worker_attach);
+	worker_attach = NULL;
 	job_free(&j);
 	buf_free(&out);
 	free(key);

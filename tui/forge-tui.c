@@ -1668,6 +1668,7 @@ tui_settings(struct tui *t)
 	 * there, and the default stays */
 	if (t->settings.backend[0] != '\0')
 		backend_choose(backend_find(t->settings.backend));
+	tui_remote_choose(&t->settings);
 	theme_init();
 	theme_use(t->settings.theme, &errs);
 	for (size_t i = 0; i < errs.len; i++)
@@ -1718,12 +1719,16 @@ tui_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-	        "usage: forge-tui [--companion[=PORT]] FILE\n\nThe Forge "
+	        "usage: forge-tui [--companion[=PORT]] [--server URL] FILE\n\n"
+	        "The Forge "
 	        "workbench: edit FILE, run it in the sandbox with F5, see "
 	        "its\noutput, usage and verdict; judge it on its tests with "
 	        "F6.\n\n  --companion[=PORT]  receive problems from "
 	        "competitive-companion on\n                      127.0.0.1:"
-	        "PORT (default %d)\n\nkeys:\n",
+	        "PORT (default %d)\n  --server URL        F5 and F6 run on "
+	        "that forge serve (default: the settings'\n                 "
+	        "     server =; its token: $FORGE_TOKEN)\n\n"
+	        "keys:\n",
 	        COMPANION_PORT);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
 		fprintf(f, "  %-30s %s\n", tui_keys[i].key, tui_keys[i].what);
@@ -1741,6 +1746,8 @@ main(int argc, char **argv)
 	engine_config_env(&cfg);
 	engine_configure(&cfg);
 	engine_config_free(&cfg);
+	if (tui_remote_args(&argc, argv) < 0)
+		return 2;
 
 	if (argc == 3 && strncmp(argv[1], "--companion", 11) == 0) {
 		if ((port = tests_companion_port(argv[1] + 11)) < 0) {

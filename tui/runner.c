@@ -28,6 +28,54 @@ runner_sample(const struct box_sample *s, void *arg)
 	(void)util_write_all(runner_events_fd, &e, sizeof e);
 }
 
+/* A backend that runs programs elsewhere (the remote backend, a forge
+ * serve): the whole run there, on this terminal, its samples and its
+ * end sent back as a local run's are. */
+static void
+runner_elsewhere(const struct backend *be, const struct language *lang,
+                 const char *src, size_t len, const struct limits *l, int slave,
+                 struct runner_event *e)
+{
+	struct pipeline_request q = {
+	    .lang = lang,
+	    .backend = be,
+	    .source = src,
+	    .source_len = len,
+	    .limits = *l,
+	    .compile_limits = lang->compile_limits,
+	    .stdin_fd = -1,
+	    .tty_fd = slave,
+	    .on_sample = runner_sample,
+	};
+	struct pipeline_result res;
+
+	pipeline_run(&q, &res);
+	if (res.compile_output.len > 0) {
+		struct runner_event c = {.kind = RUNNER_COMPILE};
+
+		c.hidden = res.build_cached && res.verdict != VERDICT_CE;
+		c.cpu_ms = res.compile_output.len;
+		(void)util_write_all(runner_events_fd, &c, sizeof c);
+		(void)util_write_all(runner_events_fd, res.compile_output.data,
+		                     res.compile_output.len);
+	}
+	e->verdict = (int32_t)res.verdict;
+	snprintf(e->detail, sizeof e->detail, "%s", res.detail);
+	e->ran = res.ran;
+	e->exited = res.ran && res.run.end == BOX_EXITED;
+	e->exit_code = res.run.exit_code;
+	e->signal = res.run.signal;
+	e->cpu_ms = res.run.cpu_ms;
+	e->wall_ms = res.run.wall_ms;
+	e->mem_kb = res.run.mem_kb;
+	e->end = (int32_t)res.run.end;
+	e->enforced = (int32_t)res.run.enforced_by;
+	snprintf(e->syscall, sizeof e->syscall, "%s", res.run.syscall);
+	snprintf(e->toolchain, sizeof e->toolchain, "%s",
+	         res.toolchain ? res.toolchain : "");
+	pipeline_result_free(&res);
+}
+
 int
 runner_start(struct runner *r, const char *file, const struct language *lang,
              const char *src, size_t len, const struct limits *l, int rows,
@@ -89,6 +137,12 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 		close(master);
 		close(ev[0]);
 		runner_events_fd = ev[1];
+		if (be->run_program != NULL) {
+			runner_elsewhere(be, lang, src, len, l, slave, &e);
+			(void)util_write_all(ev[1], &e, sizeof e);
+			be->release();
+			_exit(0);
+		}
 		/* the build first: its messages appear before the program */
 		if (pipeline_build(&b, lang, be, src, len, NULL, 0,
 		                   &lang->compile_limits, true) < 0) {

@@ -262,8 +262,20 @@ settings_general(struct settings *s, const char *key, const char *v, char *err,
 		buf_free(&known);
 		return -1;
 	}
-	snprintf(err, errlen, "unknown key '%s' in [general] (theme, backend)",
-	         key);
+	if (strcmp(key, "server") == 0) {
+		if (strncmp(v, "http://", 7) != 0 || v[7] == '\0' ||
+		    strlen(v) >= sizeof s->server) {
+			snprintf(err, errlen,
+			         "server: '%s' is not a forge serve's URL "
+			         "(http://HOST:PORT)",
+			         v);
+			return -1;
+		}
+		snprintf(s->server, sizeof s->server, "%s", v);
+		return 0;
+	}
+	snprintf(err, errlen,
+	         "unknown key '%s' in [general] (theme, backend, server)", key);
 	return -1;
 }
 

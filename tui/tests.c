@@ -452,6 +452,107 @@ tests_record(const struct judge_prepared *prep, const struct language *lang,
 	free(toolchain);
 }
 
+/* A judge on a backend that judges elsewhere (the remote backend: a
+ * forge serve): the server compiles once and judges the tests asked for,
+ * and its answer comes back as a judge here sends it. */
+struct tests_far {
+	int fd;
+	const struct judge_prepared *prep;
+	const struct build *b;
+	bool build_sent, failed;
+	struct history_test *rows;
+	size_t n, cap, passed;
+	struct judge_test first_fail;
+	const char *enforced_by;
+};
+
+static void
+tests_far_build(struct tests_far *f)
+{
+	struct tests_msg m;
+
+	if (f->build_sent)
+		return;
+	f->build_sent = true;
+	memset(&m, 0, sizeof m);
+	m.kind = TESTS_MSG_BUILD;
+	m.r.verdict = VERDICT_OK;
+	m.limits = f->prep->limits;
+	m.time_source = f->prep->time_source;
+	tests_send(f->fd, &m, f->b->compile_output.data,
+	           f->b->compile_output.len);
+}
+
+static void
+tests_far_test(const struct judge_test *r, const struct test_case *tc,
+               void *arg)
+{
+	struct tests_far *f = arg;
+	struct tests_msg m;
+
+	if (f->n == f->cap)
+		return;
+	tests_far_build(f);
+	memset(&m, 0, sizeof m);
+	m.kind = TESTS_MSG_START;
+	m.index = (uint32_t)(tc - tests.ts.tests);
+	tests_send(f->fd, &m, NULL, 0);
+	m.kind = TESTS_MSG_TEST;
+	m.r = *r;
+	m.truncated = r->output_truncated;
+	tests_send(f->fd, &m, r->output, r->output_len);
+	report_history_test(&f->rows[f->n++], r, tc->name);
+	f->enforced_by = box_enforcer_name(r->enforced_by);
+	if (verdict_good(r->verdict))
+		f->passed++;
+	else if (!f->failed) {
+		f->failed = true;
+		f->first_fail = *r;
+		f->first_fail.output = NULL;
+	}
+}
+
+static FORGE_NORETURN void
+tests_child_far(int fd, struct judge_prepared *prep,
+                const struct language *lang, const char *src, size_t len,
+                const size_t *order, size_t n)
+{
+	struct build b;
+	struct tests_far f = {.fd = fd, .prep = prep, .b = &b, .cap = n};
+	struct judge_program jp = {
+	    .lang = lang,
+	    .source = src,
+	    .source_len = len,
+	    .compile_limits = lang->compile_limits,
+	    .ts = &tests.ts,
+	    .opts = &prep->opts,
+	    .report = tests_far_test,
+	    .arg = &f,
+	};
+	char **only = xcalloc(n + 1, sizeof *only);
+
+	if (prep->have_checker || prep->opts.interactive)
+		tests_child_fail(fd, VERDICT_IE,
+		                 "a checker, a validator or an interactive "
+		                 "problem is judged here (without --server)",
+		                 NULL, 0);
+	for (size_t i = 0; i < n; i++)
+		only[i] = tests.ts.tests[order[i]].name;
+	prep->opts.only = only;
+	f.rows = xcalloc(n, sizeof *f.rows);
+	if (prep->opts.backend->judge_program(&jp, &b) < 0 ||
+	    (!f.build_sent && b.verdict != VERDICT_OK)) {
+		tests_record(prep, lang, src, len, &b, NULL, 0, 0, NULL, NULL);
+		tests_child_fail(fd, b.verdict, b.detail, b.compile_output.data,
+		                 b.compile_output.len);
+	}
+	tests_far_build(&f);
+	tests_record(prep, lang, src, len, &b, f.rows, f.n, f.passed,
+	             f.failed ? &f.first_fail : NULL, f.enforced_by);
+	prep->opts.backend->release();
+	_exit(0);
+}
+
 /* The judging child: prepares the judge by the engine's rules (those of
  * forge judge), builds, then judges the tests in order[] one by one,
  * each test's output sent back to be shown; the judge then goes into
@@ -486,6 +587,8 @@ tests_child(struct tui *t, int fd, const struct language *lang, const char *src,
 	q.keep_output = true;
 	if (judge_prepare(&prep, &q, err, sizeof err) != JUDGE_PREPARED)
 		tests_child_fail(fd, VERDICT_IE, err, NULL, 0);
+	if (be->judge_program != NULL)
+		tests_child_far(fd, &prep, lang, src, len, order, n);
 	if (pipeline_build(&b, lang, be, src, len, NULL, 0,
 	                   &lang->compile_limits, false) < 0) {
 		tests_record(&prep, lang, src, len, &b, NULL, 0, 0, NULL, NULL);

@@ -60,6 +60,11 @@ void runner_record(struct runner *, const struct runner_event *,
                    const char *data, size_t len);
 void runner_finish(struct tui *);
 
+/* tui-remote.c: runs on a forge serve (--server, FORGE_SERVER, server =) */
+struct settings;
+int tui_remote_args(int *argc, char **argv);
+void tui_remote_choose(const struct settings *);
+
 /* output.c: the program's terminal */
 struct output;
 struct output *output_new(int rows, int cols);
@@ -266,6 +271,7 @@ struct settings_key {
 struct settings {
 	struct limits limits; /* a run's default limits */
 	char backend[32];     /* "": the default one */
+	char server[256];     /* a forge serve's URL: runs go there; "" */
 	char theme[64];
 	int tab_width;     /* 0: the language's */
 	bool line_numbers; /* editor options */

@@ -262,6 +262,17 @@ fi
 eq "the queue is empty" "0 0" \
 	"$(rcli HGET forge:count queued) $(rcli HGET forge:count running)"
 
+# An interactive run needs the server's own workers (its attach socket
+# is on this machine): refused, not left waiting for a client that
+# cannot reach a worker elsewhere.
+code=$(curl -s -o "$TEST_TMP/inter.json" -w '%{http_code}' \
+	-H 'Content-Type: application/json' -X POST "$URL/v1/runs" \
+	-d '{"language":"c","source":"int main(){return 0;}","interactive":true}')
+eq "an interactive run through Redis is refused with 501" 501 "$code"
+check "and the refusal says why" grep -q "workers on other machines" \
+	"$TEST_TMP/inter.json"
+eq "and nothing was queued for it" "0" "$(rcli HGET forge:count queued)"
+
 # Everything stops; nothing is left.
 for w in 1 2 3; do
 	[ -n "${WPID[$w]:-}" ] || continue

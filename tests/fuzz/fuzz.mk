@@ -2,7 +2,7 @@
 # built with clang, libFuzzer, ASan and UBSan. GNU make; run from the build
 # directory by `make fuzz-build` (see Makefile.am), which passes srcdir,
 # FUZZ_CC, FUZZ_CPPFLAGS and FUZZ_LIBS.
-FUZZ_TARGETS = json import companion http kattis lang theme settings limits tar
+FUZZ_TARGETS = json import companion http kattis lang theme settings limits tar ws
 FUZZ_SOURCES = $(wildcard $(srcdir)/base/*.c) \
 	$(wildcard $(srcdir)/engine/*.c) \
 	$(wildcard $(srcdir)/engine/ns/*.c) \

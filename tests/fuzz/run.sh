@@ -20,7 +20,7 @@ fi
 dir=${FORGE_FUZZ_DIR:?FORGE_FUZZ_DIR must point at the harnesses}
 secs=${FORGE_FUZZ_SECONDS:-5}
 keep=${FORGE_FUZZ_KEEP:-no}
-targets=${FORGE_FUZZ_TARGETS:-json import companion http kattis lang theme settings limits tar}
+targets=${FORGE_FUZZ_TARGETS:-json import companion http kattis lang theme settings limits tar ws}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/forge-fuzz.XXXXXX")
