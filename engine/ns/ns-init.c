@@ -1056,7 +1056,8 @@ init_hide_cmdline(void)
 static void
 init_drop_terminal(void)
 {
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* O_NONBLOCK: the open of a serial line would wait for carrier */
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
 		/* ENXIO: no controlling terminal */
