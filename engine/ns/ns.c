@@ -863,17 +863,286 @@ ns_loop(struct keeper *k)
 	}
 }
 
+/* The pipes between the keeper and the init: [0] the read end, [1] the
+ * write end; -1 where the run has none. */
+struct ns_pipes {
+	int sync[2];   /* the keeper's go-ahead (v1 made later: a socket) */
+	int status[2]; /* the init's messages */
+	int out[2], err[2], in[2];
+};
+
+/* Every pipe end the keeper still holds, the keeper's own included. */
+static void
+ns_run_close(struct keeper *k, struct ns_pipes *p)
+{
+	int *ends[] = {&p->sync[0], &p->sync[1], &p->status[0], &p->status[1],
+	               &p->out[0],  &p->out[1],  &p->err[0],    &p->err[1],
+	               &p->in[0],   &p->in[1],   &k->in_dst,    &k->status_fd,
+	               &k->out_fd,  &k->err_fd};
+	size_t i;
+
+	for (i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		ns_close(ends[i]);
+}
+
+static void
+ns_run_fail(struct box_result *res, const char *what, const char *why)
+{
+	res->end = BOX_ERROR;
+	snprintf(res->message, sizeof res->message, "%s: %s", what, why);
+}
+
+/* The run's cgroup, or (*cg_later) the decision to make it while the
+ * init builds the root, and the system call filter for it. Returns 0,
+ * or -1 with res an error. */
+static int
+ns_run_limits(struct keeper *k, bool *cg_later, bool *no_sockets)
+{
+	const struct box_spec *spec = k->spec;
+	struct box_result *res = k->res;
+	char err[512];
+
+	/* Making a cgroup v1 set (three directories and their limits)
+	 * takes about as long as the init's building of the root, so a run
+	 * that would make one makes it meanwhile; the init joins it only
+	 * before forking the program. */
+	*cg_later =
+	    !ns_holder_fits(spec) && !ns_cgroup_failed && ns_cgroup_costly();
+	if (!*cg_later)
+		k->cg = ns_cgroup_get(&spec->limits, err, sizeof err);
+	/* Without a memory cgroup, socket buffers (kernel memory) would be
+	 * charged nowhere: such runs get no sockets unless --net asked. */
+	*no_sockets = k->cg == NULL && !*cg_later && !spec->limits.net;
+	if (ns_filter[*no_sockets] == NULL &&
+	    (ns_filter[*no_sockets] =
+	         ns_seccomp_build(*no_sockets, err, sizeof err)) == NULL) {
+		res->end = BOX_ERROR;
+		strlcpy0(res->message, err, sizeof res->message);
+		return -1;
+	}
+	k->filter = ns_filter[*no_sockets];
+	if (*cg_later)
+		res->enforced_by = ENFORCED_CGROUP_V1;
+	else if (k->cg == NULL) {
+		res->enforced_by = ENFORCED_RLIMIT;
+		res->mem_per_process = true;
+	} else
+		res->enforced_by = ns_cgroup_mode(k->cg) == CGROUP_V2
+		                       ? ENFORCED_CGROUP_V2
+		                       : ENFORCED_CGROUP_V1;
+	return 0;
+}
+
+/* The pipes, and what the init is told: its ends, its filter, its
+ * cgroup. Returns 0, or -1 with res an error. */
+static int
+ns_run_pipes(struct keeper *k, struct ns_pipes *p, struct ns_init_args *a,
+             bool cg_later, bool no_sockets)
+{
+	const struct box_spec *spec = k->spec;
+
+	if ((cg_later
+	         ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p->sync)
+	         : pipe2(p->sync, O_CLOEXEC)) < 0 ||
+	    pipe2(p->status, O_CLOEXEC) < 0 ||
+	    (spec->tty_fd < 0 && spec->pipe_out < 0 &&
+	     pipe2(p->out, O_CLOEXEC) < 0) ||
+	    (spec->tty_fd < 0 && pipe2(p->err, O_CLOEXEC) < 0) ||
+	    (spec->tty_fd < 0 && spec->pipe_in < 0 && spec->stdin_fd >= 0 &&
+	     pipe2(p->in, O_CLOEXEC) < 0)) {
+		ns_run_fail(k->res, "pipe", strerror(errno));
+		return -1;
+	}
+	a->spec = spec;
+	a->sync_fd = p->sync[0];
+	a->status_fd = p->status[1];
+	a->filter = ns_filter[no_sockets];
+	a->use_rlimits = k->cg == NULL && !cg_later;
+	if (k->cg != NULL)
+		a->ncg_tasks = ns_cgroup_join_fds(k->cg, a->cg_tasks);
+	a->cg_later = cg_later;
+	a->huge_prog = a->ncg_tasks > 0 || cg_later;
+	a->map_root_groups = getuid() == 0;
+	if (spec->tty_fd >= 0) {
+		a->stdin_fd = a->stdout_fd = a->stderr_fd = spec->tty_fd;
+		return 0;
+	}
+	a->stdout_fd = spec->pipe_out >= 0 ? spec->pipe_out : p->out[1];
+	a->stderr_fd = p->err[1];
+	if (spec->pipe_in >= 0)
+		a->stdin_fd = spec->pipe_in;
+	else if (p->in[0] >= 0)
+		a->stdin_fd = p->in[0];
+	else {
+		/* no stdin: /dev/null, as a pipe end of ours (closed with
+		 * them once the init has its copy) */
+		p->in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		a->stdin_fd = p->in[0];
+	}
+	return 0;
+}
+
+/* The init's side of the clone: it keeps only its ends. */
+static FORGE_NORETURN void
+ns_run_child(struct ns_pipes *p, const struct ns_init_args *a)
+{
+	close(p->sync[1]);
+	close(p->status[0]);
+	if (p->out[0] >= 0)
+		close(p->out[0]);
+	if (p->err[0] >= 0)
+		close(p->err[0]);
+	if (p->in[1] >= 0)
+		close(p->in[1]);
+	/* the init must not keep forge's descriptors: the program's fds
+	 * are dup'ed, the rest closed in the child */
+	util_set_cloexec(a->stdin_fd, false);
+	ns_init_main(a);
+}
+
+/* The run's init: a kept holder's child, or a clone of this process.
+ * Returns its pid (in the keeper only), or -1 with res set. */
+static pid_t
+ns_run_spawn(struct keeper *k, struct ns_pipes *p, struct ns_init_args *a,
+             bool *attached)
+{
+	pid_t pid = -1;
+
+	k->t_clone_ms = util_now_ms();
+	if (ns_holder_fits(k->spec)) {
+		struct buf key;
+
+		ns_holder_key(&key, k->spec, a);
+		k->holder = ns_holder_get(a, &key);
+		buf_free(&key);
+	}
+	if (k->holder != NULL) {
+		pid = ns_holder_spawn(k->holder, a, p->sync[0], p->status[1],
+		                      k->cg, attached);
+		if (pid < 0 && errno == ECONNRESET) {
+			/* the holder is gone: this run builds its own */
+			ns_holder_drop(k->holder);
+			k->holder = NULL;
+		}
+	}
+	/* fork-like clone into new namespaces; each one named for what it
+	 * hides: user (no host privilege), PID (no host process), mount
+	 * (no host file), IPC (no host shared memory or semaphores), UTS
+	 * (no host name). The network namespace (no host network) is made
+	 * inside, alongside the root; the cgroup namespace follows once the
+	 * init sits in its cgroup. */
+	if (k->holder == NULL) {
+		pid = ns_clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
+		                   CLONE_NEWIPC | CLONE_NEWUTS,
+		               k->cg != NULL ? ns_cgroup_dirfd(k->cg) : -1,
+		               attached);
+		if (pid == 0)
+			ns_run_child(p, a);
+	}
+	if (pid < 0 && errno == ENOMEM && k->cg != NULL &&
+	    ns_cgroup_mem_hit(k->cg)) {
+		/* cloned into its cgroup (v2), the init did not fit */
+		k->res->end = BOX_MEMORY;
+		snprintf(k->res->message, sizeof k->res->message,
+		         "too small for the program to start");
+	} else if (pid < 0) {
+		k->res->end = BOX_ERROR;
+		snprintf(k->res->message, sizeof k->res->message,
+		         "cannot create the sandbox's namespaces: %s (see "
+		         "'forge doctor')",
+		         strerror(errno));
+	}
+	return pid;
+}
+
+/* The keeper's ends of the pipes, once the init holds its own. */
+static void
+ns_run_adopt(struct keeper *k, struct ns_pipes *p)
+{
+	ns_close(&p->sync[0]);
+	ns_close(&p->status[1]);
+	ns_close(&p->out[1]);
+	ns_close(&p->err[1]);
+	ns_close(&p->in[0]);
+	k->status_fd = p->status[0];
+	k->out_fd = p->out[0];
+	k->err_fd = p->err[0];
+	p->status[0] = p->out[0] = p->err[0] = -1;
+	if (p->in[1] >= 0) {
+		k->in_src = k->spec->stdin_fd;
+		k->in_dst = p->in[1];
+		p->in[1] = -1;
+		util_set_nonblock(k->in_dst, true);
+	}
+}
+
+/* Maps the init's user, puts it in its cgroup, and tells it to go on;
+ * a failure is the run's error, and the init is killed. */
+static void
+ns_run_go(struct keeper *k, struct ns_pipes *p, const struct ns_init_args *a,
+          bool attached)
+{
+	char err[512];
+
+	if (k->holder == NULL && ns_map_user(k->init, err, sizeof err) < 0) {
+		ns_error(k, err);
+		ns_close(&p->sync[1]);
+		return;
+	}
+	if (k->cg != NULL && a->ncg_tasks == 0 && !attached &&
+	    ns_cgroup_attach(k->cg, k->init) < 0) {
+		snprintf(err, sizeof err, "attaching to the cgroup: %s",
+		         strerror(errno));
+		ns_error(k, err);
+		ns_close(&p->sync[1]);
+		return;
+	}
+	if (k->cg == NULL) {
+		char path[64];
+		struct stat st;
+
+		snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)k->init);
+		if (stat(path, &st) == 0)
+			k->pidns = st.st_ino;
+	}
+	if (write(p->sync[1], "g", 1) != 1)
+		ns_error(k, "cannot start the sandbox's init");
+	else if (a->cg_later &&
+	         ns_cgroup_later(k, p->sync[1], err, sizeof err) < 0) {
+		/* no cgroup after all: the run starts again and goes
+		 * without, as any run whose cgroup fails */
+		ns_cgroup_failed = true;
+		ns_error(k, err);
+	}
+}
+
+/* From the go-ahead to the result: the loop, the init's end, and what
+ * the run leaves for the next one. */
+static void
+ns_run_wait(struct keeper *k, struct ns_pipes *p)
+{
+	ns_loop(k);
+	ns_close(&p->sync[1]);
+	ns_finish(k);
+	/* A run whose init did not see the kernel collect what it left in
+	 * flight (it gave up waiting, or was killed first) may still hold
+	 * memory charged to its cgroup and locks on the files of its root:
+	 * neither is handed to another run. */
+	if (!k->done || k->inflight_left) {
+		if (k->holder != NULL)
+			ns_holder_drop(k->holder);
+		ns_cgroup_destroy(k->cg);
+		k->cg = NULL;
+	}
+}
+
 static int
 ns_run(const struct box_spec *spec, struct box_result *res)
 {
 	struct keeper k = {0};
-	int sync_pipe[2] = {-1, -1}, status_pipe[2] = {-1, -1};
-	int out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
-	int in_pipe[2] = {-1, -1};
+	struct ns_pipes p = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
 	struct ns_init_args a = {0};
 	bool no_sockets, attached = false, cg_later;
-	char err[512];
-	pid_t pid;
 
 	memset(res, 0, sizeof *res);
 	k.spec = spec;
@@ -887,205 +1156,14 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 	buf_init(&k.status, 0);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Making a cgroup v1 set (three directories and their limits)
-	 * takes about as long as the init's building of the root, so a run
-	 * that would make one makes it meanwhile; the init joins it only
-	 * before forking the program. */
-	cg_later =
-	    !ns_holder_fits(spec) && !ns_cgroup_failed && ns_cgroup_costly();
-	if (!cg_later)
-		k.cg = ns_cgroup_get(&spec->limits, err, sizeof err);
-	/* Without a memory cgroup, socket buffers (kernel memory) would be
-	 * charged nowhere: such runs get no sockets unless --net asked. */
-	no_sockets = k.cg == NULL && !cg_later && !spec->limits.net;
-	if (ns_filter[no_sockets] == NULL &&
-	    (ns_filter[no_sockets] =
-	         ns_seccomp_build(no_sockets, err, sizeof err)) == NULL) {
-		res->end = BOX_ERROR;
-		strlcpy0(res->message, err, sizeof res->message);
-		ns_cgroup_put(k.cg);
-		return 0;
+	if (ns_run_limits(&k, &cg_later, &no_sockets) == 0 &&
+	    ns_run_pipes(&k, &p, &a, cg_later, no_sockets) == 0 &&
+	    (k.init = ns_run_spawn(&k, &p, &a, &attached)) > 0) {
+		ns_run_adopt(&k, &p);
+		ns_run_go(&k, &p, &a, attached);
+		ns_run_wait(&k, &p);
 	}
-	if (cg_later)
-		res->enforced_by = ENFORCED_CGROUP_V1;
-	else if (k.cg == NULL) {
-		res->enforced_by = ENFORCED_RLIMIT;
-		res->mem_per_process = true;
-	} else
-		res->enforced_by = ns_cgroup_mode(k.cg) == CGROUP_V2
-		                       ? ENFORCED_CGROUP_V2
-		                       : ENFORCED_CGROUP_V1;
-
-	if ((cg_later
-	         ? socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync_pipe)
-	         : pipe2(sync_pipe, O_CLOEXEC)) < 0 ||
-	    pipe2(status_pipe, O_CLOEXEC) < 0 ||
-	    (spec->tty_fd < 0 && spec->pipe_out < 0 &&
-	     pipe2(out_pipe, O_CLOEXEC) < 0) ||
-	    (spec->tty_fd < 0 && pipe2(err_pipe, O_CLOEXEC) < 0) ||
-	    (spec->tty_fd < 0 && spec->pipe_in < 0 && spec->stdin_fd >= 0 &&
-	     pipe2(in_pipe, O_CLOEXEC) < 0)) {
-		res->end = BOX_ERROR;
-		snprintf(res->message, sizeof res->message, "pipe: %s",
-		         strerror(errno));
-		goto out;
-	}
-
-	a.spec = spec;
-	a.sync_fd = sync_pipe[0];
-	a.status_fd = status_pipe[1];
-	a.filter = ns_filter[no_sockets];
-	k.filter = a.filter;
-	a.use_rlimits = k.cg == NULL && !cg_later;
-	if (k.cg != NULL)
-		a.ncg_tasks = ns_cgroup_join_fds(k.cg, a.cg_tasks);
-	a.cg_later = cg_later;
-	a.huge_prog = a.ncg_tasks > 0 || cg_later;
-	a.map_root_groups = getuid() == 0;
-	if (spec->tty_fd >= 0) {
-		a.stdin_fd = a.stdout_fd = a.stderr_fd = spec->tty_fd;
-	} else {
-		a.stdout_fd =
-		    spec->pipe_out >= 0 ? spec->pipe_out : out_pipe[1];
-		a.stderr_fd = err_pipe[1];
-		a.stdin_fd = spec->pipe_in >= 0 ? spec->pipe_in
-		             : in_pipe[0] >= 0
-		                 ? in_pipe[0]
-		                 : open("/dev/null", O_RDONLY | O_CLOEXEC);
-	}
-
-	k.t_clone_ms = util_now_ms();
-	if (ns_holder_fits(spec)) {
-		struct buf key;
-
-		ns_holder_key(&key, spec, &a);
-		k.holder = ns_holder_get(&a, &key);
-		buf_free(&key);
-	}
-	pid = -1;
-	if (k.holder != NULL) {
-		pid = ns_holder_spawn(k.holder, &a, sync_pipe[0],
-		                      status_pipe[1], k.cg, &attached);
-		if (pid < 0 && errno == ECONNRESET) {
-			/* the holder is gone: this run builds its own */
-			ns_holder_drop(k.holder);
-			k.holder = NULL;
-		} else if (pid < 0)
-			goto clone_failed;
-	}
-	/* fork-like clone into new namespaces; each one named for what it
-	 * hides: user (no host privilege), PID (no host process), mount
-	 * (no host file), IPC (no host shared memory or semaphores), UTS
-	 * (no host name). The network namespace (no host network) is made
-	 * inside, alongside the root; the cgroup namespace follows once the
-	 * init sits in its cgroup. */
-	if (k.holder == NULL)
-		pid = ns_clone(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS |
-		                   CLONE_NEWIPC | CLONE_NEWUTS,
-		               k.cg != NULL ? ns_cgroup_dirfd(k.cg) : -1,
-		               &attached);
-clone_failed:
-	if (pid < 0 && errno == ENOMEM && k.cg != NULL &&
-	    ns_cgroup_mem_hit(k.cg)) {
-		/* cloned into its cgroup (v2), the init did not fit */
-		res->end = BOX_MEMORY;
-		snprintf(res->message, sizeof res->message,
-		         "too small for the program to start");
-		goto out;
-	}
-	if (pid < 0) {
-		res->end = BOX_ERROR;
-		snprintf(res->message, sizeof res->message,
-		         "cannot create the sandbox's namespaces: %s (see "
-		         "'forge doctor')",
-		         strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		close(sync_pipe[1]);
-		close(status_pipe[0]);
-		if (out_pipe[0] >= 0) {
-			close(out_pipe[0]);
-			close(err_pipe[0]);
-		}
-		if (in_pipe[1] >= 0)
-			close(in_pipe[1]);
-		/* the init must not keep forge's descriptors: the
-		 * program's fds are dup'ed, the rest closed in the child */
-		util_set_cloexec(a.stdin_fd, false);
-		ns_init_main(&a);
-	}
-	k.init = pid;
-	ns_close(&sync_pipe[0]);
-	ns_close(&status_pipe[1]);
-	ns_close(&out_pipe[1]);
-	ns_close(&err_pipe[1]);
-	ns_close(&in_pipe[0]);
-	if (spec->tty_fd < 0 && spec->pipe_in < 0 && a.stdin_fd >= 0 &&
-	    in_pipe[1] < 0)
-		close(a.stdin_fd); /* our /dev/null */
-	k.status_fd = status_pipe[0];
-	k.out_fd = out_pipe[0];
-	k.err_fd = err_pipe[0];
-	if (in_pipe[1] >= 0) {
-		k.in_src = spec->stdin_fd;
-		k.in_dst = in_pipe[1];
-		util_set_nonblock(k.in_dst, true);
-	}
-
-	if ((k.holder == NULL && ns_map_user(pid, err, sizeof err) < 0) ||
-	    (k.cg != NULL && a.ncg_tasks == 0 && !attached &&
-	     ns_cgroup_attach(k.cg, pid) < 0 &&
-	     snprintf(err, sizeof err, "attaching to the cgroup: %s",
-	              strerror(errno)))) {
-		ns_error(&k, err);
-		ns_close(&sync_pipe[1]);
-	} else {
-		if (k.cg == NULL) {
-			char path[64];
-			struct stat st;
-			snprintf(path, sizeof path, "/proc/%d/ns/pid",
-			         (int)pid);
-			if (stat(path, &st) == 0)
-				k.pidns = st.st_ino;
-		}
-		if (write(sync_pipe[1], "g", 1) != 1)
-			ns_error(&k, "cannot start the sandbox's init");
-		else if (cg_later && ns_cgroup_later(&k, sync_pipe[1], err,
-		                                     sizeof err) < 0) {
-			/* no cgroup after all: the run starts again and
-			 * goes without, as any run whose cgroup fails */
-			ns_cgroup_failed = true;
-			ns_error(&k, err);
-		}
-	}
-	ns_loop(&k);
-	ns_close(&sync_pipe[1]);
-	ns_finish(&k);
-	/* A run whose init did not see the kernel collect what it left in
-	 * flight (it gave up waiting, or was killed first) may still hold
-	 * memory charged to its cgroup and locks on the files of its root:
-	 * neither is handed to another run. */
-	if (!k.done || k.inflight_left) {
-		if (k.holder != NULL)
-			ns_holder_drop(k.holder);
-		ns_cgroup_destroy(k.cg);
-		k.cg = NULL;
-	}
-out:
-	ns_close(&sync_pipe[0]);
-	ns_close(&sync_pipe[1]);
-	ns_close(&status_pipe[0]);
-	ns_close(&status_pipe[1]);
-	ns_close(&out_pipe[0]);
-	ns_close(&out_pipe[1]);
-	ns_close(&err_pipe[0]);
-	ns_close(&err_pipe[1]);
-	ns_close(&in_pipe[0]);
-	ns_close(&k.in_dst);
-	ns_close(&k.status_fd);
-	ns_close(&k.out_fd);
-	ns_close(&k.err_fd);
+	ns_run_close(&k, &p);
 	buf_free(&k.status);
 	ns_cgroup_put(k.cg);
 	if (cg_later && ns_cgroup_failed) {
