@@ -11,6 +11,9 @@ user=forge-student
 uid=$(id -u "$user")
 eq "pure cgroup v2 under systemd" cgroup2fs "$(stat -fc %T /sys/fs/cgroup)"
 eq "systemd-logind runs" active "$(systemctl is-active systemd-logind.service)"
+if ! systemctl is-active -q systemd-logind.service; then
+	journalctl -b --no-pager -u systemd-logind.service | tail -n 15 | sed 's/^/  | /'
+fi
 
 # the user's part; its checks print on the console like these
 su -l "$user" -c "$FORGE_SRCDIR/tests/vm/systemd-user.sh $FORGE $FORGE_SRCDIR"
