@@ -25,7 +25,7 @@ fi
 	skip "no user bus for systemd's user manager (Debian: dbus-user-session)"
 forge_full=$(dirname "$FORGE")/forge-full
 [ -x "$forge_full" ] && nm -D "$forge_full" 2>/dev/null | grep -q sd_bus_open_user ||
-	skip "forge-full is not built with libsystemd (configure found no libsystemd-dev)"
+	skip "forge-full is not built with libsystemd (configure --without-systemd, or no libsystemd-dev)"
 # the VM takes 1 GiB of the host's memory while it runs
 memory_exclusive
 case "$FORGE$FORGE_SRCDIR" in
