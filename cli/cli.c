@@ -303,6 +303,7 @@ cli_parse(const struct cli_command *c, int argc, char **argv,
 		                       a->backend->name);
 	a->argc = argc - optind;
 	a->argv = argv + optind;
+	cli_scope_handoff(c, a);
 	limits_finish(&a->limits, a->set.wall);
 	return cli_count(c, a);
 }

@@ -177,6 +177,9 @@ extern char **cli_argv;
 int cli_exec_sibling(const char *name, char **argv);
 int cli_backend(const char *name, const struct backend **, char *err, size_t);
 bool cli_backends_here(void);
+
+/* cli-scope.c */
+void cli_scope_handoff(const struct cli_command *, const struct cli_args *);
 void cli_options_help(FILE *, const struct cli_option *);
 void cli_compile_limits(const struct cli_args *, const struct language *,
                         struct limits *);

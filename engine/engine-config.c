@@ -42,8 +42,8 @@ engine_config_data_dir(void)
 
 /* The environment's settings, as forge(1) documents them:
  * FORGE_CACHE_DIR (absolute) or $XDG_CACHE_HOME/forge, FORGE_CACHE_MAX,
- * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP, DOCKER_HOST,
- * FORGE_SERVER, FORGE_TOKEN.
+ * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP, FORGE_NO_SCOPE,
+ * DOCKER_HOST, FORGE_SERVER, FORGE_TOKEN.
  * The caller frees with engine_config_free(). */
 void
 engine_config_env(struct engine_config *c)
@@ -65,6 +65,8 @@ engine_config_env(struct engine_config *c)
 	c->user_dir = util_xdg_path("XDG_CONFIG_HOME", ".config", "forge");
 	v = getenv("FORGE_NO_CGROUP");
 	c->no_cgroup = v != NULL && *v != '\0';
+	v = getenv("FORGE_NO_SCOPE");
+	c->no_scope = v != NULL && *v != '\0';
 	c->docker_host = engine_config_dup(getenv("DOCKER_HOST"));
 	c->docker_runtime = engine_config_dup(getenv("FORGE_DOCKER_RUNTIME"));
 	c->remote_server = engine_config_dup(getenv("FORGE_SERVER"));
@@ -95,6 +97,7 @@ engine_configure(const struct engine_config *c)
 	    .data_dir = engine_config_dup(c->data_dir),
 	    .user_dir = engine_config_dup(c->user_dir),
 	    .no_cgroup = c->no_cgroup,
+	    .no_scope = c->no_scope,
 	    .docker_host = engine_config_dup(c->docker_host),
 	    .docker_runtime = engine_config_dup(c->docker_runtime),
 	    .remote_server = engine_config_dup(c->remote_server),

@@ -55,6 +55,8 @@ struct engine_config {
 	char *user_dir;     /* the user's own: DIR/languages/ (overrides),
 	                       DIR/languages/templates/ */
 	bool no_cgroup;     /* limits by rlimits alone (FORGE_NO_CGROUP) */
+	bool no_scope;      /* never ask the systemd user manager for a
+	                       transient scope (FORGE_NO_SCOPE) */
 	char *docker_host;  /* the docker backend's daemon: DOCKER_HOST
 	                       (unix://PATH); NULL: /var/run/docker.sock */
 	/* the docker backend's OCI runtime (runsc for gVisor):
@@ -299,6 +301,10 @@ struct backend {
 	 * in build (as pipeline_build leaves it: compile output, cached, CE
 	 * or IE with its detail), each test through the callback. */
 	int (*judge_program)(struct judge_program *, struct build *);
+	/* Optional: whether forge-full, which has what this program was
+	 * built without (sd-bus, for the ns backend's transient scope),
+	 * would enforce limits better here; forge then runs it. */
+	bool (*wants_full)(void);
 };
 const struct backend *backend_find(const char *);
 int backend_lookup(const char *name, const struct backend **, char *err,

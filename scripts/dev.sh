@@ -20,7 +20,8 @@ esac
 packages="build-essential autoconf automake pkg-config libseccomp-dev
 	libsqlite3-dev libncurses-dev libvterm-dev libinih-dev libmd-dev
 	libyaml-dev zlib1g-dev libmicrohttpd-dev libhiredis-dev clang
-	libcurl4-openssl-dev docker.io runsc
+	libcurl4-openssl-dev docker.io runsc libsystemd-dev
+	systemd dbus-user-session libpam-systemd
 	jq bc curl sqlite3 tmux bubblewrap util-linux python3 g++ golang-go rustc
 	redis-server python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static"

@@ -124,16 +124,21 @@ cg_is_fs(const char *path, unsigned long magic)
 	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
 }
 
+/* /proc/self/cgroup, read once (and again after a move by systemd) */
+static struct buf cg_self;
+
 /* forge's own cgroup for a v1 controller, or the v2 path ("" key). */
 static char *
 cg_self_path(const char *controller)
 {
-	static struct buf self; /* /proc/self/cgroup, read once */
+	struct buf self = cg_self;
 	char line[1024], *path = NULL, *next;
 
-	if (self.data == NULL &&
-	    util_read_file("/proc/self/cgroup", &self, 1 << 20) < 0)
-		return NULL;
+	if (self.data == NULL) {
+		if (util_read_file("/proc/self/cgroup", &cg_self, 1 << 20) < 0)
+			return NULL;
+		self = cg_self;
+	}
 	for (next = buf_cstr(&self); path == NULL && *next != '\0';) {
 		size_t n = strcspn(next, "\n");
 		char *ctrls, *p, *tok, *save;
@@ -202,11 +207,161 @@ cg_v2_delegate(const char *dir)
 	return r;
 }
 
+/* How forge came by its cgroup, for forge doctor. */
+static struct ns_cgroup_how cg_how;
+
+/* Moves forge into a leaf of dir, its own cgroup, so that dir may have
+ * children (cgroup v2 allows processes only in leaves), and hands dir's
+ * memory and pids to them; false, with why, when dir is not ours. */
+static bool
+cg_v2_adopt(const char *dir)
+{
+	char *leaf, pid[32], ctrls[512];
+	int dfd, lfd, e = 0;
+	bool ok = false;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 ||
+	    cg_read(dfd, "cgroup.controllers", ctrls, sizeof ctrls) < 0)
+		ctrls[0] = '\0';
+	ctrls[strcspn(ctrls, "\n")] = '\0';
+	xasprintf(&leaf, "%s/forge-keeper-%d", dir, (int)getpid());
+	snprintf(pid, sizeof pid, "%d", (int)getpid());
+	if ((mkdir(leaf, 0755) == 0 || errno == EEXIST) &&
+	    (lfd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if (cg_write(lfd, "cgroup.procs", pid) == 0 &&
+		    cg_v2_delegate(dir) == 0)
+			ok = true;
+		else {
+			/* someone else lives here too, or a controller is
+			 * missing: go back, tidy up */
+			e = errno;
+			if (dfd >= 0)
+				(void)cg_write(dfd, "cgroup.procs", pid);
+			rmdir(leaf);
+		}
+		close(lfd);
+	} else
+		e = errno;
+	if (!ok && e != EBUSY && e != EINVAL && e != ENOENT && e != 0)
+		snprintf(cg.why, sizeof cg.why, "cannot use cgroup %s: %s",
+		         leaf, strerror(e));
+	else if (!ok && e == EBUSY)
+		snprintf(cg.why, sizeof cg.why,
+		         "cgroup %s holds other processes than forge", dir);
+	else if (!ok)
+		snprintf(cg.why, sizeof cg.why,
+		         "cgroup %s gives uid %d the controllers '%s', not "
+		         "memory and pids",
+		         dir, (int)getuid(), ctrls);
+	if (dfd >= 0)
+		close(dfd);
+	free(leaf);
+	return ok;
+}
+
+/* forge's own cgroup, when it is delegated to this user. */
+static bool
+cg_v2_own(void)
+{
+	char *self, *dir;
+
+	self = cg_self_path("");
+	if (self == NULL) {
+		snprintf(cg.why, sizeof cg.why,
+		         "no cgroup v2 path in /proc/self/cgroup");
+		return false;
+	}
+	xasprintf(&dir, CGROUP_MOUNT "%s", self);
+	free(self);
+	if (access(dir, W_OK) == 0 && cg_v2_adopt(dir)) {
+		cg.base[0] = dir;
+		return true;
+	}
+	if (access(dir, W_OK) < 0)
+		snprintf(cg.why, sizeof cg.why,
+		         "cgroup %s is not delegated to uid %d", dir,
+		         (int)getuid());
+	free(dir);
+	return false;
+}
+
+/* A transient scope from the systemd user manager (ns-scope.c), with
+ * forge in it: then the same as a delegated cgroup of its own. */
+static bool
+cg_v2_scope(void)
+{
+	char own[sizeof cg.why], why[256], unit[64], *self, *dir, ctrls[128];
+	enum ns_scope_result r;
+	size_t n;
+	int fd;
+
+	strlcpy0(own, cg.why, sizeof own);
+	if (ns_scope_start == NULL) {
+#ifdef HAVE_SYSTEMD
+		/* this is forge, the static PIE: forge-full has sd-bus,
+		 * and is worth running where the user's bus is */
+		char bus[64];
+
+		snprintf(bus, sizeof bus, "/run/user/%d/bus", (int)getuid());
+		cg_how.elsewhere = access(bus, F_OK) == 0;
+		cg_how.no_bus = !cg_how.elsewhere;
+		if (cg_how.no_bus)
+			snprintf(cg.why, sizeof cg.why,
+			         "%s, and there is no systemd user bus (%s) to "
+			         "ask for a scope",
+			         own, bus);
+#endif
+		return false;
+	}
+	r = ns_scope_start(unit, sizeof unit, why, sizeof why);
+	if (r != NS_SCOPE_STARTED) {
+		cg_how.no_bus = r == NS_SCOPE_NO_BUS;
+		snprintf(cg.why, sizeof cg.why, "%s; %s", own, why);
+		return false;
+	}
+	/* systemd moved forge: where to now? */
+	buf_free(&cg_self);
+	memset(&cg_self, 0, sizeof cg_self);
+	self = cg_self_path("");
+	n = self != NULL ? strlen(self) : 0;
+	if (n <= strlen(unit) || strcmp(self + n - strlen(unit), unit) != 0 ||
+	    self[n - strlen(unit) - 1] != '/') {
+		snprintf(cg.why, sizeof cg.why,
+		         "the systemd user manager started %s, but forge is in "
+		         "cgroup %s",
+		         unit, self != NULL ? self : "(none)");
+		free(self);
+		return false;
+	}
+	strlcpy0(cg_how.scope, unit, sizeof cg_how.scope);
+	/* what the manager delegated (cpu, too, on some systems: forge
+	 * reads CPU time from cpu.stat, which every cgroup has) */
+	xasprintf(&dir, CGROUP_MOUNT "%s", self);
+	free(self);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 ||
+	    cg_read(fd, "cgroup.controllers", ctrls, sizeof ctrls) < 0)
+		ctrls[0] = '\0';
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	ctrls[strcspn(ctrls, "\n")] = '\0';
+	strlcpy0(cg_how.delegated, ctrls, sizeof cg_how.delegated);
+	if (cg_v2_own())
+		return true;
+	strlcpy0(own, cg.why, sizeof own);
+	snprintf(cg.why, sizeof cg.why,
+	         "the transient scope %s from the systemd user manager: %s",
+	         unit, own);
+	return false;
+}
+
 static bool
 cg_probe_v2(void)
 {
 	static const char *const need[] = {"memory", "pids"};
-	char ctrls[512], *self, *dir;
+	char ctrls[512];
 	int fd;
 
 	fd = open(CGROUP_MOUNT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -231,52 +386,13 @@ cg_probe_v2(void)
 		}
 	}
 	/* Otherwise forge's own cgroup, when it is delegated to us (e.g.
-	 * under systemd-run --user --scope -p Delegate=yes): forge moves
-	 * itself into a leaf so that its cgroup may have children. */
-	self = cg_self_path("");
-	if (self == NULL) {
-		snprintf(cg.why, sizeof cg.why,
-		         "no cgroup v2 path in "
-		         "/proc/self/cgroup");
+	 * under systemd-run --user --scope -p Delegate=yes); else one the
+	 * systemd user manager makes for us. */
+	if (cg_v2_own())
+		return true;
+	if (geteuid() == 0 || engine_config()->no_scope)
 		return false;
-	}
-	xasprintf(&dir, CGROUP_MOUNT "%s", self);
-	free(self);
-	if (access(dir, W_OK) == 0) {
-		char *leaf;
-		int dfd, lfd;
-
-		xasprintf(&leaf, "%s/forge-keeper-%d", dir, (int)getpid());
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if ((mkdir(leaf, 0755) == 0 || errno == EEXIST) &&
-		    (lfd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
-		        0) {
-			char pid[32];
-
-			snprintf(pid, sizeof pid, "%d", (int)getpid());
-			if (cg_write(lfd, "cgroup.procs", pid) == 0 &&
-			    cg_v2_delegate(dir) == 0) {
-				close(lfd);
-				if (dfd >= 0)
-					close(dfd);
-				free(leaf);
-				cg.base[0] = dir;
-				return true;
-			}
-			/* someone else lives here too: go back, tidy up */
-			if (dfd >= 0)
-				(void)cg_write(dfd, "cgroup.procs", pid);
-			close(lfd);
-			rmdir(leaf);
-		}
-		if (dfd >= 0)
-			close(dfd);
-		free(leaf);
-	}
-	snprintf(cg.why, sizeof cg.why, "cgroup %s is not delegated to uid %d",
-	         dir, (int)getuid());
-	free(dir);
-	return false;
+	return cg_v2_scope();
 }
 
 static bool
@@ -349,6 +465,21 @@ const char *
 ns_cgroup_base(enum ns_cgroup_mode mode)
 {
 	return cg.base[0];
+}
+
+const struct ns_cgroup_how *
+ns_cgroup_how(void)
+{
+	(void)ns_cgroup_probe(NULL, 0);
+	return &cg_how;
+}
+
+/* forge (the static PIE) would have no cgroup here, where forge-full
+ * would ask the systemd user manager for one. */
+bool
+ns_cgroup_elsewhere(void)
+{
+	return ns_cgroup_probe(NULL, 0) == CGROUP_NONE && cg_how.elsewhere;
 }
 
 /* At most this many v1 sets wait in the pool; more are removed. */

@@ -87,6 +87,7 @@ ns_probe_doctor(struct backend_check *c, size_t max)
 	size_t n = 0;
 	long v;
 	enum ns_cgroup_mode cg;
+	const struct ns_cgroup_how *how;
 
 	uname(&u);
 	snprintf(detail, sizeof detail, "Linux %s, running as uid %d%s",
@@ -124,20 +125,58 @@ ns_probe_doctor(struct backend_check *c, size_t max)
 	}
 
 	cg = ns_cgroup_probe(why, sizeof why);
-	if (cg == CGROUP_V2 || cg == CGROUP_V1) {
+	how = ns_cgroup_how();
+	if (cg == CGROUP_V2 && how->scope[0] != '\0') {
+		snprintf(detail, sizeof detail,
+		         "cgroup v2, transient scope %s from the systemd user "
+		         "manager (delegated: %s; forge binds memory and pids "
+		         "and reads CPU time from cpu.stat): memory, CPU and "
+		         "process limits bind the whole run",
+		         how->scope, how->delegated);
+		probe_add(c, max, &n, "cgroups", 0, detail, NULL);
+	} else if (cg == CGROUP_V2 || cg == CGROUP_V1) {
 		snprintf(detail, sizeof detail,
 		         "cgroup %s under %s: memory, CPU and process limits "
 		         "bind the whole run",
 		         cg == CGROUP_V2 ? "v2" : "v1", ns_cgroup_base(cg));
 		probe_add(c, max, &n, "cgroups", 0, detail, NULL);
 	} else {
+		bool v2 =
+		    access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+
 		snprintf(detail, sizeof detail,
 		         "%s; limits fall back to per-process rlimits plus "
 		         "sampling (enforced_by: rlimit)",
 		         why);
 		if (engine_config()->no_cgroup)
 			snprintf(fix, sizeof fix, "unset FORGE_NO_CGROUP");
-		else if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0)
+		else if (v2 && getuid() != 0 && engine_config()->no_scope)
+			snprintf(fix, sizeof fix,
+			         "unset FORGE_NO_SCOPE, and forge asks the "
+			         "systemd user manager for a scope");
+		else if (v2 && how->scope[0] != '\0')
+			snprintf(
+			    fix, sizeof fix,
+			    "have the systemd user manager delegate memory "
+			    "and pids: sudo mkdir -p "
+			    "/etc/systemd/system/user@.service.d && printf "
+			    "'[Service]\\nDelegate=pids memory cpu\\n' | "
+			    "sudo tee /etc/systemd/system/user@.service.d/"
+			    "delegate.conf, then log in again");
+		else if (v2 && getuid() != 0 && how->no_bus)
+			snprintf(
+			    fix, sizeof fix,
+			    "give your user a systemd user manager that "
+			    "outlives logins: loginctl enable-linger $USER "
+			    "(no systemd in a container: run forge as root "
+			    "there)");
+		else if (v2 && getuid() != 0 && ns_scope_start == NULL)
+			snprintf(
+			    fix, sizeof fix,
+			    "build forge with libsystemd (libsystemd-dev), "
+			    "or run it in a delegated cgroup: systemd-run "
+			    "--user --scope -p Delegate=yes forge ...");
+		else if (v2)
 			snprintf(fix, sizeof fix,
 			         "run forge in a delegated cgroup: "
 			         "systemd-run --user --scope -p Delegate=yes "

@@ -1200,4 +1200,7 @@ const struct backend ns_backend = {
     /* the sandbox binds the host's toolchains read-only */
     .lang_available = lang_host_available,
     .tool_id = lang_host_tool_id,
+    /* forge, built without sd-bus, where forge-full would get a
+     * transient scope from the systemd user manager */
+    .wants_full = ns_cgroup_elsewhere,
 };

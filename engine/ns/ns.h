@@ -107,6 +107,24 @@ void ns_cgroup_destroy(struct ns_cgroup *);
 void ns_cgroup_cleanup_stale(void);
 const char *ns_cgroup_base(enum ns_cgroup_mode);
 
+/* ns-cgroup.c: how forge got its cgroup v2, for forge doctor */
+struct ns_cgroup_how {
+	char scope[64];     /* the transient scope forge runs in, or "" */
+	char delegated[96]; /* the controllers the scope was given */
+	bool elsewhere;     /* forge-full could ask for a scope; this
+	                       program was built without sd-bus */
+	bool no_bus;        /* no systemd user bus (manager) to ask */
+};
+const struct ns_cgroup_how *ns_cgroup_how(void);
+bool ns_cgroup_elsewhere(void);
+
+/* ns-scope.c (libforge-systemd.a): a transient scope with Delegate=yes
+ * from the systemd user manager, holding this process; its name in
+ * unit. A weak reference: NULL in a program built without it. */
+enum ns_scope_result { NS_SCOPE_STARTED, NS_SCOPE_NO_BUS, NS_SCOPE_REFUSED };
+enum ns_scope_result ns_scope_start(char *unit, size_t, char *why, size_t)
+    __attribute__((weak));
+
 /* ns-probe.c: what isolation the host allows */
 size_t ns_probe_doctor(struct backend_check *, size_t max);
 bool ns_probe_userns(char *why, size_t);

@@ -5,7 +5,7 @@
 FUZZ_TARGETS = json import companion http kattis lang theme settings limits tar ws
 FUZZ_SOURCES = $(wildcard $(srcdir)/base/*.c) \
 	$(wildcard $(srcdir)/engine/*.c) \
-	$(wildcard $(srcdir)/engine/ns/*.c) \
+	$(filter-out %/ns-scope.c,$(wildcard $(srcdir)/engine/ns/*.c)) \
 	$(if $(filter yes,$(WITH_DOCKER)),$(wildcard $(srcdir)/engine/docker/*.c)) \
 	$(wildcard $(srcdir)/history/*.c) \
 	$(addprefix $(srcdir)/tui/,buffer.c diag.c syntax.c settings.c \
