@@ -52,6 +52,8 @@ static const struct tui_keyhelp tui_keys[] = {
      "in the output, while running: end the program's input (at the "
      "start of a line)",
      "end input"},
+    {"F2", "after a run: its input and output as a new test (also Alt-s)",
+     "as test"},
     {"Shift-PgUp/PgDn, wheel",
      "in the output: scroll back and forth "
      "(PgUp/PgDn, Home/End once it ended)",
@@ -211,8 +213,11 @@ static const char *const tui_bar_editor[] = {"F5 / Ctrl-R", "F6 / Alt-j",
                                              "Ctrl-S", "Ctrl-Q"};
 static const char *const tui_bar_running[] = {"Ctrl-C", "Ctrl-D",
                                               "F5 / Ctrl-R"};
+/* after a run, its output still shown: saving it as a test, too */
+static const char *const tui_bar_after_run[] = {
+    "F5 / Ctrl-R", "F2", "F6 / Alt-j", "Ctrl-S", "Ctrl-Q"};
 /* keys in the bar only where their context puts them first */
-static const char *const tui_bar_in_context[] = {"Ctrl-C", "Ctrl-D"};
+static const char *const tui_bar_in_context[] = {"Ctrl-C", "Ctrl-D", "F2"};
 
 /* The view's keys as they are now (its editor's while editing in it). */
 static const struct tui_keyhelp *
@@ -266,6 +271,9 @@ tui_draw_bar(struct tui *t, int row, int cols)
 	} else if (t->focus == FOCUS_OUTPUT && t->run.running) {
 		first = tui_bar_running;
 		nfirst = sizeof tui_bar_running / sizeof tui_bar_running[0];
+	} else if (t->have_last && !t->run.running) {
+		first = tui_bar_after_run;
+		nfirst = sizeof tui_bar_after_run / sizeof tui_bar_after_run[0];
 	} else if (t->focus == FOCUS_EDITOR) {
 		first = tui_bar_editor;
 		nfirst = sizeof tui_bar_editor / sizeof tui_bar_editor[0];
@@ -1197,6 +1205,20 @@ tui_jump_error(struct tui *t)
 	tui_message(t, "line %d: %s", t->error_line, t->error_text);
 }
 
+/* F2 / Alt-s: the last run's input and output as a new test. */
+static void
+tui_save_test(struct tui *t)
+{
+	if (t->run.running)
+		tui_message(t, "the program is running: save it as a test "
+		               "once it has ended");
+	else if (!t->have_last)
+		tui_message(t, "no run to save yet: F5 runs the program (F8, "
+		               "s saves an older one)");
+	else
+		(void)tests_save_run(t, &t->last);
+}
+
 static void
 tui_switch_buffer(struct tui *t, int to)
 {
@@ -1270,6 +1292,10 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 	}
 	if ((is_key && key == KEY_F(6)) || alt == 'j') {
 		tests_judge(t);
+		return true;
+	}
+	if ((is_key && key == KEY_F(2)) || alt == 's') {
+		tui_save_test(t);
 		return true;
 	}
 	if ((is_key && key == KEY_F(7)) || alt == 't') {
@@ -1900,6 +1926,7 @@ main(int argc, char **argv)
 	buf_free(&t.answer);
 	buf_free(&t.compiled);
 	buf_free(&t.tail);
+	history_run_free(&t.last);
 	free(t.source_name);
 	backend_release_all();
 	return 0;

@@ -688,6 +688,16 @@ histview_key(struct tui *t, int key, bool is_key)
 	if (!is_key && (key == 'p' || key == 'P'))
 		return histview_play(t) == 0 ? TUI_KEY_HANDLED | TUI_KEY_CLOSE
 		                             : TUI_KEY_HANDLED;
+	if (!is_key && (key == 's' || key == 'S')) {
+		/* its input and output as a test: the run read whole */
+		bool detail = hv.detail;
+
+		if (r == NULL || (!detail && histview_open_detail(t) < 0))
+			return TUI_KEY_HANDLED;
+		hv.detail = detail;
+		(void)tests_save_run(t, &hv.run);
+		return TUI_KEY_HANDLED;
+	}
 	if (hv.detail) {
 		size_t last = hv.nlines > 0 ? hv.nlines - 1 : 0;
 
@@ -796,13 +806,17 @@ histview_close(struct tui *t)
 
 static const struct tui_keyhelp histview_keys[] = {
     {"Enter", "the run: source, output, measurements, tests", "show"},
+    {"s",
+     "save the run's input and output as a new test of its file (as n "
+     "in the tests view)",
+     "as test"},
+    {"r", "run it again: its source in a new buffer, with its limits", "rerun"},
+    {"p", "play the run back in the output and stats panes", "play"},
+    {"o", "the run's source in a new buffer", "open"},
     {"a", "this file's runs / every file's", "all"},
     {"v", "filter by verdict (each press: the next)", "verdict"},
     {"l", "filter by language (each press: the next)", "lang"},
     {"c", "clear the verdict and language filters", NULL},
-    {"o", "the run's source in a new buffer", "open"},
-    {"p", "play the run back in the output and stats panes", "play"},
-    {"r", "run it again: its source in a new buffer, with its limits", "rerun"},
     {"Esc", "while playing back: stop", NULL},
     {"Esc / q", "back: from the run to the list, then to the panes", "back"},
     {"arrows, PgUp, PgDn, Home", "move", NULL},
