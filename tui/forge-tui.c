@@ -213,7 +213,7 @@ static const char *const tui_bar_editor[] = {"F5 / Ctrl-R", "F6 / Alt-j",
                                              "Ctrl-S", "Ctrl-Q"};
 static const char *const tui_bar_running[] = {"Ctrl-C", "Ctrl-D",
                                               "F5 / Ctrl-R"};
-/* after a run, its output still shown: saving it as a test, too */
+/* after a run that can become a test: saving it as one, too */
 static const char *const tui_bar_after_run[] = {
     "F5 / Ctrl-R", "F2", "F6 / Alt-j", "Ctrl-S", "Ctrl-Q"};
 /* keys in the bar only where their context puts them first */
@@ -271,7 +271,8 @@ tui_draw_bar(struct tui *t, int row, int cols)
 	} else if (t->focus == FOCUS_OUTPUT && t->run.running) {
 		first = tui_bar_running;
 		nfirst = sizeof tui_bar_running / sizeof tui_bar_running[0];
-	} else if (t->have_last && !t->run.running) {
+	} else if (t->have_last && !t->run.running &&
+	           tests_unsavable(&t->last) == NULL) {
 		first = tui_bar_after_run;
 		nfirst = sizeof tui_bar_after_run / sizeof tui_bar_after_run[0];
 	} else if (t->focus == FOCUS_EDITOR) {

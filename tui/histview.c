@@ -822,6 +822,29 @@ static const struct tui_keyhelp histview_keys[] = {
     {"arrows, PgUp, PgDn, Home", "move", NULL},
 };
 
+/* On a run's detail: what applies to that run (the list's filters and
+ * Enter do not). */
+static const struct tui_keyhelp histview_detail_keys[] = {
+    {"s",
+     "save the run's input and output as a new test of its file (as n "
+     "in the tests view)",
+     "as test"},
+    {"r", "run it again: its source in a new buffer, with its limits", "rerun"},
+    {"p", "play the run back in the output and stats panes", "play"},
+    {"o", "the run's source in a new buffer", "open"},
+    {"Esc / q", "back to the list", "back"},
+    {"arrows, PgUp, PgDn, Home, End", "scroll", NULL},
+};
+
+static const struct tui_keyhelp *
+histview_keys_now(size_t *n)
+{
+	if (!hv.detail)
+		return NULL;
+	*n = sizeof histview_detail_keys / sizeof histview_detail_keys[0];
+	return histview_detail_keys;
+}
+
 static const struct tui_view histview_view = {
     .name = "history",
     .draw = histview_draw,
@@ -829,6 +852,7 @@ static const struct tui_view histview_view = {
     .close = histview_close,
     .keys = histview_keys,
     .nkeys = sizeof histview_keys / sizeof histview_keys[0],
+    .keys_now = histview_keys_now,
 };
 
 /* F8: the browser, on the shown buffer's runs. A history that cannot be

@@ -86,7 +86,8 @@ static struct {
 	bool stopped;
 	int build_verdict; /* -1: built, or not yet */
 	char build_detail[512];
-	char time_note[256]; /* the limits and where the CPU one came from */
+	char time_note[256];  /* the limits and where the CPU one came from */
+	char time_short[128]; /* the same in fewer words, for narrow screens */
 	struct buf compile;
 	/* editing a test: input and expected output */
 	struct editor *edit[2];
@@ -608,6 +609,33 @@ tests_limits_note(const struct limits *l, enum judge_time_source src)
 	         (double)l->cpu_ms / 1000.0,
 	         (unsigned)src < sizeof from / sizeof from[0] ? from[src] : "?",
 	         (double)l->wall_ms / 1000.0, mem);
+	snprintf(tests.time_short, sizeof tests.time_short,
+	         "limits %gs (%s), %gs wall, %s", (double)l->cpu_ms / 1000.0,
+	         (unsigned)src < sizeof from / sizeof from[0] ? from[src] : "?",
+	         (double)l->wall_ms / 1000.0, mem);
+}
+
+/* The limits at the end of the header, in as many words as fit in room
+ * columns, cut at a word if even the short form does not fit. */
+static void
+tests_draw_limits(WINDOW *w, int room)
+{
+	const char *note = tests.time_note;
+	int len = (int)strlen(note);
+
+	if (len > room) {
+		note = tests.time_short;
+		len = (int)strlen(note);
+	}
+	while (len > room && len > 0) {
+		len--;
+		while (len > 0 && note[len] != ' ')
+			len--;
+		while (len > 0 && note[len - 1] == ',')
+			len--;
+	}
+	if (len > 0)
+		wprintw(w, "%.*s", len, note);
 }
 
 static void
@@ -750,7 +778,7 @@ tests_start(struct tui *t, size_t which)
 	tests.fd = p[0];
 	tests.stopped = false;
 	tests.build_verdict = -1;
-	tests.time_note[0] = '\0';
+	tests.time_note[0] = tests.time_short[0] = '\0';
 	buf_reset(&tests.compile);
 	for (size_t i = 0; i < tests.ts.ntests; i++)
 		tests.res[i].judged = false;
@@ -960,7 +988,7 @@ tests_add(struct tui *t)
 }
 
 /* Why a recorded run cannot become a test; NULL: it can. */
-static const char *
+const char *
 tests_unsavable(const struct history_run *r)
 {
 	if (r->kind && strcmp(r->kind, "judge") == 0)
@@ -1450,7 +1478,7 @@ tests_draw(struct tui *t, WINDOW *w)
 		wprintw(w, "companion: 127.0.0.1:%d  ",
 		        companion_port(tests.comp));
 	if (tests.time_note[0])
-		wprintw(w, "%.*s", cols > 0 ? cols : 0, tests.time_note);
+		tests_draw_limits(w, cols - getcurx(w));
 	if (tests.prompting) {
 		wattrset(w, theme_attr(THEME_DIALOG));
 		mvwhline(w, 1, 0, ' ', cols);

@@ -471,6 +471,7 @@ int tests_listen(struct tui *, int port);
 void tests_companion_stop(struct tui *);
 void tests_free(struct tui *);
 int tests_save_run(struct tui *, const struct history_run *);
+const char *tests_unsavable(const struct history_run *);
 
 /* histview.c: the history browser, and playing a run back in the panes */
 void histview_open(struct tui *);
