@@ -981,7 +981,7 @@ tests_add(struct tui *t)
 	tests_edit_open(in, ans);
 	tests.edit_new = true;
 	/* where it went, always */
-	tui_message(t, "new test %s: its input, Tab: its expected",
+	tui_message(t, "new test %s: type its input; Tab: its expected output",
 	            tests_shown_path(in));
 	free(in);
 	free(ans);

@@ -3,7 +3,8 @@
 # column is 36 columns wide: nothing a user reads there is cut short.
 # The stats pane's first hint wraps; the memory line keeps its numbers
 # whole ("132.0K/256M peak 51" read as 51 bytes); the tests view's header
-# says the limits in fewer words rather than stopping at "mem"; a compile
+# says the limits in fewer words rather than stopping at "mem", and n
+# says how to fill a new test in words that end; a compile
 # error shows no row of zero measurements, its reason whole, and the key
 # bar does not offer to save it as a test; a run's detail in the history
 # browser has that run's keys in its key bar, not the list's.
@@ -74,6 +75,13 @@ keys F6
 check "F6 judges the test AC" wait_re '^. +1 +AC ' 60
 check "the header says the limits whole, in fewer words" \
 	wait_re "1/1 passed  limits [0-9.]+s \(default\), [0-9.]+s wall, 256M\$"
+keys n
+check "n says where the new test goes and how to fill it, whole" \
+	wait_for "new test sum.tests/2.in: type its input; Tab: its expected output"
+keys Escape
+check "back in the list" wait_re "^. +2 "
+keys D D
+check "D, D deletes it again" wait_for "deleted test 2"
 keys Escape
 check "back in the panes" wait_gone "tests of sum.c"
 
