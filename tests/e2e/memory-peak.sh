@@ -62,8 +62,9 @@ for how in host rlimit; do
 	check "$how ($by): the judge's memory too ($kb KB)" \
 		test "${kb:-0}" -ge 15000
 
+	# (time enough that under emulation the output limit ends it first)
 	env "${env[@]}" "$FORGE" run --json --no-history --compile-time 120 \
-		--output 32M flood.c >run.json 2>run.err
+		-t 30 --wall 120 --output 8M flood.c >run.json 2>run.err
 	by=$(jq -r .enforced_by run.json)
 	eq "$how: the flood is OLE" OLE "$(jq -r .verdict run.json)"
 	kb=$(jq -r .memory_kb run.json)
