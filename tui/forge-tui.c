@@ -52,6 +52,8 @@ static const struct tui_keyhelp tui_keys[] = {
      "in the output, while running: end the program's input (at the "
      "start of a line)",
      "end input"},
+    {"F2", "after a run: its input and output as a new test (also Alt-s)",
+     "as test"},
     {"Shift-PgUp/PgDn, wheel",
      "in the output: scroll back and forth "
      "(PgUp/PgDn, Home/End once it ended)",
@@ -215,8 +217,11 @@ static const char *const tui_bar_editor[] = {"F5 / Ctrl-R", "F6 / Alt-j",
                                              "Ctrl-S", "Ctrl-Q"};
 static const char *const tui_bar_running[] = {"Ctrl-C", "Ctrl-D",
                                               "F5 / Ctrl-R"};
+/* after a run that can become a test: saving it as one, too */
+static const char *const tui_bar_after_run[] = {
+    "F5 / Ctrl-R", "F2", "F6 / Alt-j", "Ctrl-S", "Ctrl-Q"};
 /* keys in the bar only where their context puts them first */
-static const char *const tui_bar_in_context[] = {"Ctrl-C", "Ctrl-D"};
+static const char *const tui_bar_in_context[] = {"Ctrl-C", "Ctrl-D", "F2"};
 
 /* The view's keys as they are now (its editor's while editing in it). */
 static const struct tui_keyhelp *
@@ -270,6 +275,10 @@ tui_draw_bar(struct tui *t, int row, int cols)
 	} else if (t->focus == FOCUS_OUTPUT && t->run.running) {
 		first = tui_bar_running;
 		nfirst = sizeof tui_bar_running / sizeof tui_bar_running[0];
+	} else if (t->have_last && !t->run.running &&
+	           tests_unsavable(&t->last) == NULL) {
+		first = tui_bar_after_run;
+		nfirst = sizeof tui_bar_after_run / sizeof tui_bar_after_run[0];
 	} else if (t->focus == FOCUS_EDITOR) {
 		first = tui_bar_editor;
 		nfirst = sizeof tui_bar_editor / sizeof tui_bar_editor[0];
@@ -1204,6 +1213,20 @@ tui_jump_error(struct tui *t)
 	tui_message(t, "line %d: %s", t->error_line, t->error_text);
 }
 
+/* F2 / Alt-s: the last run's input and output as a new test. */
+static void
+tui_save_test(struct tui *t)
+{
+	if (t->run.running)
+		tui_message(t, "the program is running: save it as a test "
+		               "once it has ended");
+	else if (!t->have_last)
+		tui_message(t, "no run to save yet: F5 runs the program (F8, "
+		               "s saves an older one)");
+	else
+		(void)tests_save_run(t, &t->last);
+}
+
 static void
 tui_switch_buffer(struct tui *t, int to)
 {
@@ -1279,6 +1302,10 @@ tui_layout_key(struct tui *t, int key, bool is_key)
 		tests_judge(t);
 		return true;
 	}
+	if ((is_key && key == KEY_F(2)) || alt == 's') {
+		tui_save_test(t);
+		return true;
+	}
 	if ((is_key && key == KEY_F(7)) || alt == 't') {
 		tests_open(t);
 		return true;
@@ -1350,45 +1377,239 @@ tui_mouse(struct tui *t)
 		output_scroll(t->out, m.bstate & BUTTON4_PRESSED ? 3 : -3);
 }
 
+/* ---- keys --------------------------------------------------------------- */
+
+/* The offer of an earlier session's unsaved work takes only r and d:
+ * nothing typed goes astray. */
 static void
-tui_key(struct tui *t, int key, bool is_key)
+tui_offer_key(struct tui *t, int key, bool is_key)
+{
+	struct editor *e = t->ed;
+
+	if (!is_key && (key == 'r' || key == 'R')) {
+		buffer_load_string(e->buf, e->offered->data, e->offered->len);
+		e->recovered = true;
+		e->cur = (struct buffer_pos){0, 0};
+		tui_message(t, "restored the unsaved work (Ctrl-S saves it)");
+	} else if (!is_key && (key == 'd' || key == 'D')) {
+		if (recovery_discard(e->recovery) < 0) {
+			tui_message(t,
+			            "could not set the work aside: %s; it "
+			            "stays offered",
+			            strerror(errno));
+			return;
+		}
+		tui_message(t,
+		            "set aside as %s.discarded (in the recovery "
+		            "directory)",
+		            strrchr(e->recovery, '/')
+		                ? strrchr(e->recovery, '/') + 1
+		                : e->recovery);
+	} else
+		return;
+	buf_free(e->offered);
+	free(e->offered);
+	e->offered = NULL;
+}
+
+/* Ctrl-Q: quits, or asks first when a buffer has unsaved changes. */
+static void
+tui_quit(struct tui *t)
+{
+	int unsaved = 0;
+
+	for (int i = 0; i < t->neds; i++)
+		unsaved += editor_modified(t->eds[i]);
+	if (unsaved && !t->quit_armed) {
+		t->quit_armed = true;
+		tui_message(t,
+		            "%s: Ctrl-Q again quits without saving, Ctrl-S "
+		            "saves",
+		            unsaved == 1 && editor_modified(t->ed)
+		                ? "unsaved changes"
+		                : "unsaved changes in other buffers");
+		return;
+	}
+	/* saved, or the person chose to drop the changes */
+	for (int i = 0; i < t->neds; i++)
+		recovery_remove(t->eds[i]->recovery);
+	t->quit = true;
+}
+
+/* ? opens the help where it is not text: in the stats pane, the output
+ * of a finished run, a view that has no use for it (the view's own key
+ * handler says so by ignoring it). */
+static bool
+tui_help_wanted(const struct tui *t, int key, bool is_key)
+{
+	return (is_key && key == KEY_F(1)) || key == (TUI_ALT | '?') ||
+	       (!is_key && key == '?' && !t->view &&
+	        (t->focus == FOCUS_STATS ||
+	         (t->focus == FOCUS_OUTPUT && !t->run.running)));
+}
+
+/* A key for the open view; true when it is done with. */
+static bool
+tui_view_key(struct tui *t, int key, bool is_key)
+{
+	int r = t->view->key(t, key, is_key);
+
+	if (r & TUI_KEY_CLOSE)
+		tui_close_view(t);
+	if (r != TUI_KEY_IGNORED)
+		return true;
+	if (!is_key && key == 27) {
+		tui_close_view(t);
+		return true;
+	}
+	if (!is_key && key == '?') {
+		tui_help_open(t);
+		return true;
+	}
+	return false;
+}
+
+/* Keys that do the same whichever pane has the focus: the views, the
+ * run, the layout and buffers, the focus, saving and quitting. true:
+ * the key was one of them. */
+static bool
+tui_global_key(struct tui *t, int key, bool is_key)
+{
+	if ((is_key && key == KEY_F(9)) || key == (TUI_ALT | 'c')) {
+		theme_chooser_open(t);
+		return true;
+	}
+	if (histview_playing_key(t, key, is_key))
+		return true;
+	if ((is_key && key == KEY_F(8)) ||
+	    (!is_key && key == (TUI_ALT | 'h'))) {
+		histview_open(t);
+		return true;
+	}
+	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
+		tui_run(t);
+		return true;
+	}
+	if (tui_layout_key(t, key, is_key))
+		return true;
+	/* in the editor Tab and Shift-Tab indent: the editor's keys */
+	if (t->focus == FOCUS_EDITOR && !t->run.running &&
+	    ((!is_key && key == '\t') || (is_key && key == KEY_BTAB)))
+		return false;
+	if ((!is_key && (key == '\t' || key == (TUI_ALT | '\t'))) ||
+	    (is_key && key == KEY_BTAB)) {
+		tui_focus_next(t, key == KEY_BTAB ? -1 : 1);
+		return true;
+	}
+	if (!is_key && key == TUI_CTRL('S')) {
+		if (editor_save(t->ed) == 0)
+			recovery_remove(t->ed->recovery);
+		return true;
+	}
+	if (!is_key && key == TUI_CTRL('Q')) {
+		tui_quit(t);
+		return true;
+	}
+	return false;
+}
+
+static void
+tui_editor_key(struct tui *t, int key, bool is_key)
 {
 	int rows, cols;
 
+	t->focus = FOCUS_EDITOR;
+	t->ed->message[0] = '\0';
+	getmaxyx(t->wed, rows, cols);
+	(void)cols;
+	if (!editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1) &&
+	    !is_key && (key & TUI_ALT))
+		tui_message(t, "Alt-%lc does nothing here (F1 lists the keys)",
+		            (wint_t)(key & ~TUI_ALT));
+}
+
+/* The stats pane has no keys of its own: typing goes to the editor. */
+static void
+tui_stats_key(struct tui *t, int key, bool is_key)
+{
+	tui_editor_key(t, key, is_key);
+}
+
+/* A key typed to the running program: to its terminal, and its echo
+ * (the terminal's own is off) to the output pane. */
+static void
+tui_program_key(struct tui *t, int key, bool is_key)
+{
+	char reply[256];
+	size_t n;
+
+	output_scroll(t->out, INT_MIN); /* typing follows the program */
+	if (!is_key && key == TUI_CTRL('C')) {
+		runner_stop(&t->run);
+		return;
+	}
+	output_key(t->out, key, is_key);
+	/* what the program wrote so far comes before the echo */
+	tui_read_pty(t, 64);
+	while ((n = output_take_reply(t->out, reply, sizeof reply)) > 0) {
+		struct buf echo;
+
+		buf_init(&echo, 0);
+		runner_input(&t->run, reply, n, &echo);
+		if (echo.len > 0)
+			output_feed(t->out, echo.data, echo.len);
+		buf_free(&echo);
+	}
+}
+
+/* The output pane: scrolling back; while the program runs, typing to
+ * it; after, Enter on an error and the rest for the editor. */
+static void
+tui_output_key(struct tui *t, int key, bool is_key)
+{
+	/* shifted page keys scroll while it runs too, as in terminals;
+	 * plain page keys once the program is done */
+	if (is_key &&
+	    (key == KEY_SPREVIOUS || key == KEY_SNEXT ||
+	     (!t->run.running && (key == KEY_PPAGE || key == KEY_NPAGE)))) {
+		int page = getmaxy(t->wout) - 1;
+		output_scroll(t->out, key == KEY_SPREVIOUS || key == KEY_PPAGE
+		                          ? page
+		                          : -page);
+		return;
+	}
+	if (t->run.running) {
+		tui_program_key(t, key, is_key);
+		return;
+	}
+	if (!is_key && (key == '\r' || key == '\n') && t->error_line > 0)
+		tui_jump_error(t);
+	else if (is_key && (key == KEY_HOME || key == KEY_END))
+		output_scroll(t->out, key == KEY_HOME ? INT_MAX : INT_MIN);
+	else
+		tui_editor_key(t, key, is_key);
+}
+
+/* The rest of the keys go to the focused pane. */
+static void (*const tui_pane_key[])(struct tui *, int, bool) = {
+    [FOCUS_EDITOR] = tui_editor_key,
+    [FOCUS_OUTPUT] = tui_output_key,
+    [FOCUS_STATS] = tui_stats_key,
+};
+
+/* A key, to what has it first: the help, the offer of unsaved work, a
+ * paste, a prompt, the open view, the keys of the whole screen, then
+ * the focused pane. */
+static void
+tui_key(struct tui *t, int key, bool is_key)
+{
 	if (t->help) {
 		tui_help_key(t, key, is_key);
 		return;
 	}
 	settings_key_translate(&t->settings, &key, &is_key);
 	if (t->ed->offered) {
-		struct editor *e = t->ed;
-
-		if (!is_key && (key == 'r' || key == 'R')) {
-			buffer_load_string(e->buf, e->offered->data,
-			                   e->offered->len);
-			e->recovered = true;
-			e->cur = (struct buffer_pos){0, 0};
-			tui_message(t, "restored the unsaved work (Ctrl-S "
-			               "saves it)");
-		} else if (!is_key && (key == 'd' || key == 'D')) {
-			if (recovery_discard(e->recovery) < 0) {
-				tui_message(t,
-				            "could not set the work aside: "
-				            "%s; it stays offered",
-				            strerror(errno));
-				return;
-			}
-			tui_message(t,
-			            "set aside as %s.discarded (in the "
-			            "recovery directory)",
-			            strrchr(e->recovery, '/')
-			                ? strrchr(e->recovery, '/') + 1
-			                : e->recovery);
-		} else
-			return; /* only r or d: nothing typed goes astray */
-		buf_free(e->offered);
-		free(e->offered);
-		e->offered = NULL;
+		tui_offer_key(t, key, is_key);
 		return;
 	}
 	/* a paste from the terminal is text for the editor, whatever keys
@@ -1405,145 +1626,15 @@ tui_key(struct tui *t, int key, bool is_key)
 		t->quit_armed = false;
 	if (!is_key && key != TUI_CTRL('W'))
 		t->close_armed = false;
-	/* ? where it is not text: in the stats pane, the output of a
-	 * finished run, a view that has no use for it */
-	if ((is_key && key == KEY_F(1)) || key == (TUI_ALT | '?') ||
-	    (!is_key && key == '?' && !t->view &&
-	     (t->focus == FOCUS_STATS ||
-	      (t->focus == FOCUS_OUTPUT && !t->run.running)))) {
+	if (tui_help_wanted(t, key, is_key)) {
 		tui_help_open(t);
 		return;
 	}
-	if (t->view) {
-		int r = t->view->key(t, key, is_key);
-
-		if (r & TUI_KEY_CLOSE)
-			tui_close_view(t);
-		if (r != TUI_KEY_IGNORED)
-			return;
-		if (!is_key && key == 27) {
-			tui_close_view(t);
-			return;
-		}
-		if (!is_key && key == '?') {
-			tui_help_open(t);
-			return;
-		}
-	}
-	if ((is_key && key == KEY_F(9)) || key == (TUI_ALT | 'c')) {
-		theme_chooser_open(t);
+	if (t->view && tui_view_key(t, key, is_key))
 		return;
-	}
-	if (histview_playing_key(t, key, is_key))
+	if (tui_global_key(t, key, is_key))
 		return;
-	if ((is_key && key == KEY_F(8)) ||
-	    (!is_key && key == (TUI_ALT | 'h'))) {
-		histview_open(t);
-		return;
-	}
-	if ((is_key && key == KEY_F(5)) || (!is_key && key == TUI_CTRL('R'))) {
-		tui_run(t);
-		return;
-	}
-	if (tui_layout_key(t, key, is_key))
-		return;
-	if (t->focus == FOCUS_EDITOR && !t->run.running &&
-	    ((!is_key && key == '\t') || (is_key && key == KEY_BTAB)))
-		goto editor; /* indentation: the line (or selection) in, out */
-	if ((!is_key && (key == '\t' || key == (TUI_ALT | '\t'))) ||
-	    (is_key && key == KEY_BTAB)) {
-		tui_focus_next(t, key == KEY_BTAB ? -1 : 1);
-		return;
-	}
-	if (!is_key && key == TUI_CTRL('S')) {
-		if (editor_save(t->ed) == 0)
-			recovery_remove(t->ed->recovery);
-		return;
-	}
-	if (!is_key && key == TUI_CTRL('Q')) {
-		int unsaved = 0;
-
-		for (int i = 0; i < t->neds; i++)
-			unsaved += editor_modified(t->eds[i]);
-		if (unsaved && !t->quit_armed) {
-			t->quit_armed = true;
-			tui_message(t,
-			            "%s: Ctrl-Q again quits without saving, "
-			            "Ctrl-S saves",
-			            unsaved == 1 && editor_modified(t->ed)
-			                ? "unsaved changes"
-			                : "unsaved changes in other buffers");
-			return;
-		}
-		/* saved, or the person chose to drop the changes */
-		for (int i = 0; i < t->neds; i++)
-			recovery_remove(t->eds[i]->recovery);
-		t->quit = true;
-		return;
-	}
-	if (t->focus == FOCUS_STATS) {
-		t->focus = FOCUS_EDITOR;
-		goto editor;
-	}
-	if (t->focus == FOCUS_OUTPUT) {
-		char reply[256];
-		size_t n;
-
-		/* scrolling back, while running too (shifted page keys, as
-		 * in terminals); plain page keys once the program is done */
-		if (is_key && (key == KEY_SPREVIOUS || key == KEY_SNEXT ||
-		               (!t->run.running &&
-		                (key == KEY_PPAGE || key == KEY_NPAGE)))) {
-			int page = getmaxy(t->wout) - 1;
-			output_scroll(t->out,
-			              key == KEY_SPREVIOUS || key == KEY_PPAGE
-			                  ? page
-			                  : -page);
-			return;
-		}
-		if (!t->run.running) {
-			if (!is_key && (key == '\r' || key == '\n') &&
-			    t->error_line > 0) {
-				tui_jump_error(t);
-				return;
-			}
-			if (is_key && (key == KEY_HOME || key == KEY_END)) {
-				output_scroll(t->out, key == KEY_HOME
-				                          ? INT_MAX
-				                          : INT_MIN);
-				return;
-			}
-			t->focus = FOCUS_EDITOR;
-			goto editor;
-		}
-		output_scroll(t->out, INT_MIN); /* typing follows the program */
-		if (!is_key && key == TUI_CTRL('C')) {
-			runner_stop(&t->run);
-			return;
-		}
-		output_key(t->out, key, is_key);
-		/* what the program wrote so far comes before the echo */
-		tui_read_pty(t, 64);
-		while ((n = output_take_reply(t->out, reply, sizeof reply)) >
-		       0) {
-			struct buf echo;
-
-			buf_init(&echo, 0);
-			runner_input(&t->run, reply, n, &echo);
-			if (echo.len > 0)
-				output_feed(t->out, echo.data, echo.len);
-			buf_free(&echo);
-		}
-		return;
-	}
-editor:
-	t->ed->message[0] = '\0';
-	getmaxyx(t->wed, rows, cols);
-	(void)cols;
-	if (!editor_key(t->ed, key, is_key, rows > 2 ? rows - 1 : 1) &&
-	    !is_key && (key & TUI_ALT))
-		tui_message(t, "Alt-%lc does nothing here (F1 lists the keys)",
-		            (wint_t)(key & ~TUI_ALT));
+	tui_pane_key[t->focus](t, key, is_key);
 }
 
 /* Keeps unsaved work in the recovery file: at most a second old, so a
@@ -1734,23 +1825,17 @@ tui_usage(FILE *f)
 		fprintf(f, "  %-30s %s\n", tui_keys[i].key, tui_keys[i].what);
 }
 
-int
-main(int argc, char **argv)
+/* The command line: -1 to go on, with the file in *file (and the
+ * companion's port in *port, 0: none), else the exit status now (help
+ * printed, or a usage error said). */
+static int
+tui_args(int argc, char **argv, const char **file, int *port)
 {
-	struct tui t;
-	struct engine_config cfg;
-	sigset_t sigs;
-	int sfd, port = 0;
-
-	/* the engine's settings come from the environment, read here */
-	engine_config_env(&cfg);
-	engine_configure(&cfg);
-	engine_config_free(&cfg);
+	*port = 0;
 	if (tui_remote_args(&argc, argv) < 0)
 		return 2;
-
 	if (argc == 3 && strncmp(argv[1], "--companion", 11) == 0) {
-		if ((port = tests_companion_port(argv[1] + 11)) < 0) {
+		if ((*port = tests_companion_port(argv[1] + 11)) < 0) {
 			fprintf(stderr,
 			        "forge-tui: %s: give a port, e.g. "
 			        "--companion=%d\n",
@@ -1760,13 +1845,12 @@ main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
+	if (argc == 2 &&
+	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+		tui_usage(stdout);
+		return 0;
+	}
 	if (argc != 2 || argv[1][0] == '-') {
-		bool help = argc == 2 && (strcmp(argv[1], "-h") == 0 ||
-		                          strcmp(argv[1], "--help") == 0);
-		if (help) {
-			tui_usage(stdout);
-			return 0;
-		}
 		if (argc < 2)
 			fprintf(stderr, "forge-tui: which file? ");
 		else if (argc > 2)
@@ -1775,45 +1859,44 @@ main(int argc, char **argv)
 		else
 			fprintf(stderr, "forge-tui: unknown option '%s'; ",
 			        argv[1]);
-		fprintf(stderr, "usage: forge-tui [--companion[=PORT]] FILE "
-		                "(--help lists the keys)\n");
+		fprintf(stderr, "usage: forge-tui [--companion[=PORT]] "
+		                "[--server URL] FILE (--help lists the "
+		                "keys)\n");
 		return 2;
 	}
 	if (!isatty(0) || !isatty(1)) {
 		fprintf(stderr, "forge-tui: needs a terminal\n");
 		return 2;
 	}
-	setlocale(LC_ALL, "");
-	memset(&t, 0, sizeof t);
-	tui_active = &t;
-	lang_load_all(&t.langs);
-	tui_open_buffer(&t, argv[1], NULL, 0);
-	t.run.pty = t.run.events = -1;
-	buf_init(&t.pending, 0);
-	buf_init(&t.rerun_input, 0);
-	buf_init(&t.answer, 4096);
-	buf_init(&t.compiled, 1 << 20);
-	buf_init(&t.tail, 0);
-	t.split_x = 55;
-	t.split_y = 60;
-	backend_default()->cleanup_stale();
-	cache_cleanup_stale();
+	*file = argv[1];
+	return -1;
+}
 
-	/* signals arrive as events of the loop; nothing runs in handlers
-	 * but the crash path, which gives the terminal back first */
+/* Signals arrive as events of the loop, on the descriptor returned;
+ * nothing runs in handlers but the crash path, which gives the terminal
+ * back first. */
+static int
+tui_signals_init(void)
+{
+	sigset_t sigs;
+
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGWINCH);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	signal(SIGSEGV, tui_crash);
 	signal(SIGABRT, tui_crash);
 	signal(SIGBUS, tui_crash);
 	signal(SIGPIPE, SIG_IGN);
 	atexit(tui_restore);
+	return signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+}
 
+static void
+tui_curses_init(void)
+{
 	initscr();
 	raw();
 	noecho();
@@ -1834,91 +1917,162 @@ main(int argc, char **argv)
 		start_color();
 		use_default_colors();
 	}
-	tui_settings(&t);
-	tui_layout(&t);
+}
+
+/* The workbench on file, on screen; the signals' descriptor. */
+static int
+tui_start(struct tui *t, const char *file, int port)
+{
+	int sfd;
+
+	setlocale(LC_ALL, "");
+	memset(t, 0, sizeof *t);
+	tui_active = t;
+	lang_load_all(&t->langs);
+	tui_open_buffer(t, file, NULL, 0);
+	t->run.pty = t->run.events = -1;
+	buf_init(&t->pending, 0);
+	buf_init(&t->rerun_input, 0);
+	buf_init(&t->answer, 4096);
+	buf_init(&t->compiled, 1 << 20);
+	buf_init(&t->tail, 0);
+	t->split_x = 55;
+	t->split_y = 60;
+	backend_default()->cleanup_stale();
+	cache_cleanup_stale();
+	sfd = tui_signals_init();
+	tui_curses_init();
+	tui_settings(t);
+	tui_layout(t);
 	if (port > 0)
-		tests_listen(&t, port);
-	while (!t.quit) {
+		tests_listen(t, port);
+	return sfd;
+}
+
+/* The signals that came: a resize, or the terminal gone. */
+static void
+tui_signals(struct tui *t, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo == SIGWINCH) {
+			struct winsize ws;
+			if (ioctl(1, TIOCGWINSZ, &ws) == 0)
+				resizeterm(ws.ws_row, ws.ws_col);
+			tui_layout(t);
+		} else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP) {
+			/* a closed terminal: the work is kept */
+			tui_keep(t, true);
+			t->quit = true;
+		}
+	}
+}
+
+/* Every key waiting, each handled at once. */
+static void
+tui_keys_ready(struct tui *t)
+{
+	wint_t wc;
+	int r;
+
+	nodelay(stdscr, TRUE);
+	while ((r = get_wch(&wc)) != ERR) {
+		int key = (int)wc;
+		bool is_key = r == KEY_CODE_YES;
+
+		if (is_key && key == KEY_MOUSE) {
+			tui_mouse(t);
+			continue;
+		}
+		if (tui_alt(&key, &is_key))
+			tui_key(t, key, is_key);
+	}
+	nodelay(stdscr, FALSE);
+}
+
+/* The one loop: keys, signals, the program's terminal and events, the
+ * modules' watches, until the person quits. */
+static void
+tui_loop(struct tui *t, int sfd)
+{
+	while (!t->quit) {
 		struct pollfd p[4 + TUI_WATCH_MAX] = {
 		    {0, POLLIN, 0},
 		    {sfd, POLLIN, 0},
-		    {t.run.pty, POLLIN, 0},
-		    {t.run.events, POLLIN, 0}};
+		    {t->run.pty, POLLIN, 0},
+		    {t->run.events, POLLIN, 0}};
 		int slot[TUI_WATCH_MAX], timeout;
 		bool keyed = false;
-		wint_t wc;
-		int r;
 
-		tui_draw(&t);
-		timeout = tui_watch_poll(&t, p + 4, slot, 100);
+		tui_draw(t);
+		timeout = tui_watch_poll(t, p + 4, slot, 100);
 		if (poll(p, 4 + TUI_WATCH_MAX, timeout) < 0) {
 			if (errno != EINTR)
 				break;
 			continue;
 		}
-		tui_watch_fire(&t, p + 4, slot);
-		if (p[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGWINCH) {
-					struct winsize ws;
-					if (ioctl(1, TIOCGWINSZ, &ws) == 0)
-						resizeterm(ws.ws_row,
-						           ws.ws_col);
-					tui_layout(&t);
-				} else if (si.ssi_signo == SIGTERM ||
-				           si.ssi_signo == SIGHUP) {
-					/* a closed terminal: the work is kept
-					 */
-					tui_keep(&t, true);
-					t.quit = true;
-				}
-			}
-		}
+		tui_watch_fire(t, p + 4, slot);
+		if (p[1].revents & POLLIN)
+			tui_signals(t, sfd);
 		if (p[0].revents & POLLIN) {
 			keyed = true;
-			nodelay(stdscr, TRUE);
-			while ((r = get_wch(&wc)) != ERR) {
-				int key = (int)wc;
-				bool is_key = r == KEY_CODE_YES;
-
-				if (is_key && key == KEY_MOUSE) {
-					tui_mouse(&t);
-					continue;
-				}
-				if (tui_alt(&key, &is_key))
-					tui_key(&t, key, is_key);
-			}
-			nodelay(stdscr, FALSE);
+			tui_keys_ready(t);
 		}
 		/* keys first, and their effect on screen before more of a
 		 * flood: the pty stays readable and is read next time round */
-		if (t.run.pty >= 0 && !keyed &&
+		if (t->run.pty >= 0 && !keyed &&
 		    (p[2].revents & (POLLIN | POLLHUP)))
-			tui_read_pty(&t, 16);
-		if (t.run.events >= 0 && !keyed &&
+			tui_read_pty(t, 16);
+		if (t->run.events >= 0 && !keyed &&
 		    (p[3].revents & (POLLIN | POLLHUP)))
-			tui_events(&t);
-		tui_keep(&t, false);
+			tui_events(t);
+		tui_keep(t, false);
 	}
-	runner_stop(&t.run);
-	if (t.run.pid > 0)
-		runner_reap(&t.run);
-	tests_free(&t);
+}
+
+/* The run stopped, the terminal given back, everything freed. */
+static void
+tui_end(struct tui *t)
+{
+	runner_stop(&t->run);
+	if (t->run.pid > 0)
+		runner_reap(&t->run);
+	tests_free(t);
 	endwin();
-	output_free(t.out);
-	for (int i = 0; i < t.neds; i++) {
-		editor_free(t.eds[i]);
-		free(t.eds[i]);
+	output_free(t->out);
+	for (int i = 0; i < t->neds; i++) {
+		editor_free(t->eds[i]);
+		free(t->eds[i]);
 	}
-	lang_set_free(&t.langs);
-	settings_free(&t.settings);
-	buf_free(&t.pending);
-	buf_free(&t.rerun_input);
-	buf_free(&t.answer);
-	buf_free(&t.compiled);
-	buf_free(&t.tail);
-	free(t.source_name);
+	lang_set_free(&t->langs);
+	settings_free(&t->settings);
+	buf_free(&t->pending);
+	buf_free(&t->rerun_input);
+	buf_free(&t->answer);
+	buf_free(&t->compiled);
+	buf_free(&t->tail);
+	history_run_free(&t->last);
+	free(t->source_name);
 	backend_release_all();
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tui t;
+	struct engine_config cfg;
+	const char *file = NULL;
+	int sfd, port, st;
+
+	/* the engine's settings come from the environment, read here */
+	engine_config_env(&cfg);
+	engine_configure(&cfg);
+	engine_config_free(&cfg);
+	if ((st = tui_args(argc, argv, &file, &port)) >= 0)
+		return st;
+	sfd = tui_start(&t, file, port);
+	tui_loop(&t, sfd);
+	tui_end(&t);
 	return 0;
 }

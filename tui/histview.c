@@ -688,6 +688,16 @@ histview_key(struct tui *t, int key, bool is_key)
 	if (!is_key && (key == 'p' || key == 'P'))
 		return histview_play(t) == 0 ? TUI_KEY_HANDLED | TUI_KEY_CLOSE
 		                             : TUI_KEY_HANDLED;
+	if (!is_key && (key == 's' || key == 'S')) {
+		/* its input and output as a test: the run read whole */
+		bool detail = hv.detail;
+
+		if (r == NULL || (!detail && histview_open_detail(t) < 0))
+			return TUI_KEY_HANDLED;
+		hv.detail = detail;
+		(void)tests_save_run(t, &hv.run);
+		return TUI_KEY_HANDLED;
+	}
 	if (hv.detail) {
 		size_t last = hv.nlines > 0 ? hv.nlines - 1 : 0;
 
@@ -796,17 +806,44 @@ histview_close(struct tui *t)
 
 static const struct tui_keyhelp histview_keys[] = {
     {"Enter", "the run: source, output, measurements, tests", "show"},
+    {"s",
+     "save the run's input and output as a new test of its file (as n "
+     "in the tests view)",
+     "as test"},
+    {"r", "run it again: its source in a new buffer, with its limits", "rerun"},
+    {"p", "play the run back in the output and stats panes", "play"},
+    {"o", "the run's source in a new buffer", "open"},
     {"a", "this file's runs / every file's", "all"},
     {"v", "filter by verdict (each press: the next)", "verdict"},
     {"l", "filter by language (each press: the next)", "lang"},
     {"c", "clear the verdict and language filters", NULL},
-    {"o", "the run's source in a new buffer", "open"},
-    {"p", "play the run back in the output and stats panes", "play"},
-    {"r", "run it again: its source in a new buffer, with its limits", "rerun"},
     {"Esc", "while playing back: stop", NULL},
     {"Esc / q", "back: from the run to the list, then to the panes", "back"},
     {"arrows, PgUp, PgDn, Home", "move", NULL},
 };
+
+/* On a run's detail: what applies to that run (the list's filters and
+ * Enter do not). */
+static const struct tui_keyhelp histview_detail_keys[] = {
+    {"s",
+     "save the run's input and output as a new test of its file (as n "
+     "in the tests view)",
+     "as test"},
+    {"r", "run it again: its source in a new buffer, with its limits", "rerun"},
+    {"p", "play the run back in the output and stats panes", "play"},
+    {"o", "the run's source in a new buffer", "open"},
+    {"Esc / q", "back to the list", "back"},
+    {"arrows, PgUp, PgDn, Home, End", "scroll", NULL},
+};
+
+static const struct tui_keyhelp *
+histview_keys_now(size_t *n)
+{
+	if (!hv.detail)
+		return NULL;
+	*n = sizeof histview_detail_keys / sizeof histview_detail_keys[0];
+	return histview_detail_keys;
+}
 
 static const struct tui_view histview_view = {
     .name = "history",
@@ -815,6 +852,7 @@ static const struct tui_view histview_view = {
     .close = histview_close,
     .keys = histview_keys,
     .nkeys = sizeof histview_keys / sizeof histview_keys[0],
+    .keys_now = histview_keys_now,
 };
 
 /* F8: the browser, on the shown buffer's runs. A history that cannot be

@@ -500,6 +500,9 @@ runner_finish(struct tui *t)
 		h.out_truncated = true; /* stopped at the limit */
 	if (history_recorder_save(NULL, &h, err, sizeof err) == 0)
 		tui_message(t, "the run was not saved to the history: %s", err);
-	history_run_free(&h);
+	/* kept: F2 saves it as a test */
+	history_run_free(&t->last);
+	t->last = h;
+	t->have_last = true;
 	runner_reap(r);
 }

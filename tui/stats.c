@@ -98,8 +98,14 @@ stats_bar(WINDOW *w, int y, const char *label, uint64_t v, uint64_t max,
 	int fill;
 
 	if (width < 4) {
-		width = 4;
-		len = cols - 16 > 0 ? cols - 16 : 0;
+		/* too narrow for a bar beside the text: the text whole (a
+		 * number cut short reads as another number), its level in
+		 * the colour of the label */
+		wattrset(w, theme_attr(stats_level(v, max)));
+		mvwprintw(w, y, 1, "%-6s", label);
+		wattrset(w, A_NORMAL);
+		wprintw(w, " %.*s", cols - 9 > 0 ? cols - 9 : 0, text);
+		return;
 	}
 	fill = max ? (int)(v * (uint64_t)width / max) : 0;
 	if (fill > width)
@@ -260,10 +266,23 @@ stats_verdict(const struct stats *s, WINDOW *w, int y)
 
 	if (rows - y >= 4 && stats_big_width(name) > 0 &&
 	    stats_big_width(name) + 2 < cols) {
+		int room, cut = 0;
+
 		stats_big_text(w, y, 1, name, attr);
 		x = stats_big_width(name) + 2;
-		/* the description beside the letters where it fits */
-		mvwprintw(w, y, x, "%.*s", cols - x - 1, what);
+		room = cols - x - 1 > 0 ? cols - x - 1 : 0;
+		/* the description beside the letters, on the next line too
+		 * where no exit code or signal takes it, cut at a word */
+		if ((int)strlen(what) > room && !s->exited && !s->signal) {
+			cut = room;
+			while (cut > 0 && what[cut] != ' ')
+				cut--;
+		}
+		if (cut > 0) {
+			mvwprintw(w, y, x, "%.*s", cut, what);
+			mvwprintw(w, y + 1, x, "%.*s", room, what + cut + 1);
+		} else
+			mvwprintw(w, y, x, "%.*s", room, what);
 		if (s->exited)
 			mvwprintw(w, y + 1, x, "exit code %d", s->exit_code);
 		else if (s->signal)
@@ -284,6 +303,29 @@ stats_verdict(const struct stats *s, WINDOW *w, int y)
 		          stats_signame(s->signal));
 }
 
+/* text from row y on, wrapped at spaces to the window's width */
+static void
+stats_wrap(WINDOW *w, int y, const char *text)
+{
+	int rows = getmaxy(w), width = getmaxx(w) - 2;
+
+	while (*text != '\0' && y < rows && width > 0) {
+		int len = (int)strlen(text);
+
+		if (len > width) {
+			int cut = width;
+
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			len = cut > 0 ? cut : width;
+		}
+		mvwprintw(w, y++, 1, "%.*s", len, text);
+		text += len;
+		while (*text == ' ')
+			text++;
+	}
+}
+
 void
 stats_draw(const struct stats *s, WINDOW *w)
 {
@@ -296,8 +338,12 @@ stats_draw(const struct stats *s, WINDOW *w)
 	getmaxyx(w, rows, cols);
 	werase(w);
 	if (!s->running && !s->done) {
-		mvwprintw(w, 1, 1, "%.*s", cols - 2,
-		          "F5 runs the program in the sandbox");
+		stats_wrap(w, 1, "F5 runs the program in the sandbox");
+		return;
+	}
+	if (s->done && s->verdict == VERDICT_CE) {
+		/* it never ran: no measurements to show, nor zeros */
+		stats_verdict(s, w, rows > 4 ? 1 : 0);
 		return;
 	}
 	snprintf(text, sizeof text, "%.2f/%gs", (double)cpu / 1000.0,

@@ -86,7 +86,8 @@ static struct {
 	bool stopped;
 	int build_verdict; /* -1: built, or not yet */
 	char build_detail[512];
-	char time_note[256]; /* the limits and where the CPU one came from */
+	char time_note[256];  /* the limits and where the CPU one came from */
+	char time_short[128]; /* the same in fewer words, for narrow screens */
 	struct buf compile;
 	/* editing a test: input and expected output */
 	struct editor *edit[2];
@@ -358,11 +359,11 @@ tests_load(void)
 /* The tests of the current buffer's file: found again unless a judge of
  * them is under way. */
 static void
-tests_attach(struct tui *t)
+tests_attach_to(const char *source)
 {
 	if (tests.pid > 0)
 		return;
-	if (tests.source == NULL || strcmp(tests.source, t->ed->path) != 0) {
+	if (tests.source == NULL || strcmp(tests.source, source) != 0) {
 		for (size_t i = 0; i < tests.ts.ntests; i++)
 			buf_free(&tests.res[i].actual);
 		free(tests.res);
@@ -372,7 +373,7 @@ tests_attach(struct tui *t)
 		tests.build_verdict = -1;
 		tests.sel = tests.top = tests.scroll = 0;
 		free(tests.source);
-		tests.source = xstrdup(t->ed->path);
+		tests.source = xstrdup(source);
 	}
 	free(tests.path);
 	if (tests.chosen_for && strcmp(tests.chosen_for, tests.source) == 0)
@@ -380,6 +381,12 @@ tests_attach(struct tui *t)
 	else
 		tests.path = tests_find(tests.source);
 	tests_load();
+}
+
+static void
+tests_attach(struct tui *t)
+{
+	tests_attach_to(t->ed->path);
 }
 
 /* ---- judging ---------------------------------------------------------- */
@@ -705,6 +712,33 @@ tests_limits_note(const struct limits *l, enum judge_time_source src)
 	         (double)l->cpu_ms / 1000.0,
 	         (unsigned)src < sizeof from / sizeof from[0] ? from[src] : "?",
 	         (double)l->wall_ms / 1000.0, mem);
+	snprintf(tests.time_short, sizeof tests.time_short,
+	         "limits %gs (%s), %gs wall, %s", (double)l->cpu_ms / 1000.0,
+	         (unsigned)src < sizeof from / sizeof from[0] ? from[src] : "?",
+	         (double)l->wall_ms / 1000.0, mem);
+}
+
+/* The limits at the end of the header, in as many words as fit in room
+ * columns, cut at a word if even the short form does not fit. */
+static void
+tests_draw_limits(WINDOW *w, int room)
+{
+	const char *note = tests.time_note;
+	int len = (int)strlen(note);
+
+	if (len > room) {
+		note = tests.time_short;
+		len = (int)strlen(note);
+	}
+	while (len > room && len > 0) {
+		len--;
+		while (len > 0 && note[len] != ' ')
+			len--;
+		while (len > 0 && note[len - 1] == ',')
+			len--;
+	}
+	if (len > 0)
+		wprintw(w, "%.*s", len, note);
 }
 
 static void
@@ -847,7 +881,7 @@ tests_start(struct tui *t, size_t which)
 	tests.fd = p[0];
 	tests.stopped = false;
 	tests.build_verdict = -1;
-	tests.time_note[0] = '\0';
+	tests.time_note[0] = tests.time_short[0] = '\0';
 	buf_reset(&tests.compile);
 	for (size_t i = 0; i < tests.ts.ntests; i++)
 		tests.res[i].judged = false;
@@ -968,16 +1002,31 @@ tests_edit(struct tui *t)
 	tests_edit_open(tc->in_path, ans);
 }
 
-/* A new test: N.in and N.ans, N one past the largest number there. */
-static void
-tests_add(struct tui *t)
+/* A path to show: relative to the source's directory when it is under
+ * it, else in full. */
+static const char *
+tests_shown_path(const char *path)
+{
+	cleanup_free char *src = tests_dirname(tests.source);
+	size_t n = strlen(src);
+
+	if (strncmp(path, src, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+/* A new test's files: N.in created empty (and kept open: *fd) and N.ans's
+ * path, N one past the largest number there and neither file there yet,
+ * so that no test is ever overwritten. -1 after a message. */
+static int
+tests_new_files(struct tui *t, char **inp, char **ansp, int *fdp)
 {
 	cleanup_free char *dir = NULL;
-	char *in, *ans, name[32];
-	int fd, next = 1;
+	char *in = NULL, *ans = NULL, name[32];
+	int fd = -1, next = 1;
 
 	if (!tests_writable(t))
-		return;
+		return -1;
 	if (tests.path == NULL) {
 		cleanup_free char *stem = tests_stem(tests.source);
 		xasprintf(&tests.path, "%s.tests", stem);
@@ -987,7 +1036,7 @@ tests_add(struct tui *t)
 	          : xstrdup(tests.path);
 	if (util_mkdir_p(dir, 0755) < 0) {
 		tui_message(t, "%s: %s", dir, strerror(errno));
-		return;
+		return -1;
 	}
 	for (size_t i = 0; i < tests.ts.ntests; i++) {
 		const char *b = strrchr(tests.ts.tests[i].name, '/');
@@ -995,38 +1044,147 @@ tests_add(struct tui *t)
 		if (v >= next)
 			next = v + 1;
 	}
-	for (;; next++) {
+	for (; next <= 100000; next++) {
+		free(in);
+		free(ans);
 		snprintf(name, sizeof name, "%d.in", next);
 		in = util_path_join(dir, name);
+		snprintf(name, sizeof name, "%d.ans", next);
+		ans = util_path_join(dir, name);
+		/* an answer without its input is someone's too */
+		if (access(ans, F_OK) == 0 || errno != ENOENT)
+			continue;
 		fd = open(in, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd >= 0 || errno != EEXIST || next > 100000)
+		if (fd >= 0 || errno != EEXIST)
 			break;
-		free(in);
 	}
 	if (fd < 0) {
-		tui_message(t, "%s: %s", in, strerror(errno));
+		tui_message(t, "%s: %s", in,
+		            strerror(next > 100000 ? EEXIST : errno));
 		free(in);
-		return;
+		free(ans);
+		return -1;
 	}
+	*inp = in;
+	*ansp = ans;
+	*fdp = fd;
+	return 0;
+}
+
+/* n: a new test, empty, opened in the test editors. */
+static void
+tests_add(struct tui *t)
+{
+	char *in, *ans;
+	int fd;
+
+	if (tests_new_files(t, &in, &ans, &fd) < 0)
+		return;
 	close(fd);
-	snprintf(name, sizeof name, "%d.ans", next);
-	ans = util_path_join(dir, name);
 	tests_edit_open(in, ans);
 	tests.edit_new = true;
-	/* where it went, always: beside the file as a relative path,
-	 * anywhere else (a package above) in full */
-	{
-		cleanup_free char *src = tests_dirname(tests.source);
-		size_t n = strlen(src);
-		const char *shown = in;
-
-		if (strncmp(in, src, n) == 0 && in[n] == '/')
-			shown = in + n + 1;
-		tui_message(t, "new test %s: its input, Tab: its expected",
-		            shown);
-	}
+	/* where it went, always */
+	tui_message(t, "new test %s: type its input; Tab: its expected output",
+	            tests_shown_path(in));
 	free(in);
 	free(ans);
+}
+
+/* Why a recorded run cannot become a test; NULL: it can. */
+const char *
+tests_unsavable(const struct history_run *r)
+{
+	if (r->kind && strcmp(r->kind, "judge") == 0)
+		return "is a judge of tests, not one run";
+	if (r->file == NULL)
+		return "has no file, so no tests to add to";
+	if (r->verdict && strcmp(r->verdict, "CE") == 0)
+		return "did not compile: it has no output";
+	if (r->verdict && strcmp(r->verdict, "IE") == 0)
+		return "did not run (the sandbox failed): it has no output";
+	if (r->stdin_truncated)
+		return r->stdin_len == 0 ? "kept no record of what was typed"
+		                         : "kept only the start of its input";
+	if (r->out_truncated)
+		return "kept only the start of its output";
+	if (r->stdin_len == 0 && r->out_len == 0)
+		return "recorded no input and no output";
+	return NULL;
+}
+
+/* A recorded run's input and output (what the program read and wrote:
+ * on a terminal, without the echo of what was typed) as a new test of
+ * its file, written where n writes one; never over an existing test. 0:
+ * saved, and the message says where. */
+int
+tests_save_run(struct tui *t, const struct history_run *r)
+{
+	const char *why = tests_unsavable(r);
+	char *in = NULL, *ans = NULL;
+	const char *bad;
+	int fd, afd = -1, rc = -1;
+
+	char name[32] = "the run";
+
+	if (r->id > 0)
+		snprintf(name, sizeof name, "run %lld", (long long)r->id);
+	if (why != NULL) {
+		tui_message(t, "not saved as a test: %s %s", name, why);
+		return -1;
+	}
+	if (tests.pid > 0) {
+		tui_message(t, "not saved as a test: a judge is under way "
+		               "(F7 shows it)");
+		return -1;
+	}
+	if (tests.edit[0] && tests_edit_close(t) < 0)
+		return -1;
+	/* the buffer's own name for its file, when it is the run's, so
+	 * that its tests' verdicts stay */
+	{
+		cleanup_free char *shown =
+		    history_recorder_abspath(t->ed->path);
+		tests_attach_to(strcmp(shown, r->file) == 0 ? t->ed->path
+		                                            : r->file);
+	}
+	if (!tests.loaded && tests.path != NULL) {
+		tui_message(t, "not saved as a test: %s", tests.problem);
+		return -1;
+	}
+	if (tests_new_files(t, &in, &ans, &fd) < 0)
+		return -1;
+	bad = in;
+	if (util_write_all(fd, r->stdin_data, r->stdin_len) == 0 &&
+	    close(fd) == 0) {
+		bad = ans;
+		afd = open(ans, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (afd >= 0 && util_write_all(afd, r->out, r->out_len) == 0 &&
+		    close(afd) == 0)
+			bad = NULL;
+		else if (afd >= 0) {
+			int e = errno;
+			(void)unlink(ans); /* ours, half written */
+			errno = e;
+		}
+	} else {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	if (bad != NULL) {
+		tui_message(t, "not saved as a test: %s: %s", bad,
+		            strerror(errno));
+		(void)unlink(in);
+	} else {
+		const char *base = strrchr(ans, '/');
+		tui_message(t, "%s saved as a new test: %s and %s (F6 judges)",
+		            name, tests_shown_path(in), base ? base + 1 : ans);
+		rc = 0;
+	}
+	tests_load();
+	free(in);
+	free(ans);
+	return rc;
 }
 
 static void
@@ -1423,7 +1581,7 @@ tests_draw(struct tui *t, WINDOW *w)
 		wprintw(w, "companion: 127.0.0.1:%d  ",
 		        companion_port(tests.comp));
 	if (tests.time_note[0])
-		wprintw(w, "%.*s", cols > 0 ? cols : 0, tests.time_note);
+		tests_draw_limits(w, cols - getcurx(w));
 	if (tests.prompting) {
 		wattrset(w, theme_attr(THEME_DIALOG));
 		mvwhline(w, 1, 0, ' ', cols);

@@ -412,6 +412,10 @@ struct tui {
 	 * run again from the history) */
 	struct buf rerun_input;
 	bool rerun_has_input;
+	/* the last run as the history has it (id 0: not saved there), for
+	 * saving it as a test; have_last: there is one */
+	struct history_run last;
+	bool have_last;
 	struct {
 		int fd;           /* -1: a timer only */
 		uint64_t when_ms; /* 0: no timer */
@@ -476,6 +480,8 @@ int tests_companion_port(const char *arg);
 int tests_listen(struct tui *, int port);
 void tests_companion_stop(struct tui *);
 void tests_free(struct tui *);
+int tests_save_run(struct tui *, const struct history_run *);
+const char *tests_unsavable(const struct history_run *);
 
 /* histview.c: the history browser, and playing a run back in the panes */
 void histview_open(struct tui *);

@@ -58,6 +58,8 @@ struct keeper {
 	long ncpu, clk_tck, page;
 };
 
+static void ns_proc_sample(struct keeper *, struct box_sample *);
+
 static void
 ns_kill(struct keeper *k, enum box_end why)
 {
@@ -65,6 +67,16 @@ ns_kill(struct keeper *k, enum box_end why)
 		k->killed = true;
 		if (k->res->end != BOX_SYSCALL)
 			k->res->end = why;
+		/* under rlimits the peak is the largest sample: a run ended
+		 * between two (at its output limit just after it used its
+		 * memory) is measured once more, as it dies */
+		if (k->cg == NULL && k->started) {
+			struct box_sample s = {0};
+
+			ns_proc_sample(k, &s);
+			if (s.mem_bytes > k->peak_bytes)
+				k->peak_bytes = s.mem_bytes;
+		}
 	}
 	/* a holder's init is reaped by the holder once it has exited
 	 * (its status pipe closed): its pid is not ours to reuse */

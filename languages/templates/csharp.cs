@@ -7,16 +7,13 @@ public static class Program
 {
     public static void Main()
     {
-        var input = Console.In.ReadToEnd()
-            .Split((char[])null, StringSplitOptions.RemoveEmptyEntries);
-        var output = new StreamWriter(Console.OpenStandardOutput());
-        int pos = 0;
-
-        if (input.Length == 0)
+        // one line at a time: the program answers as soon as its input
+        // is typed, without waiting for the end of it
+        string line = Console.ReadLine();
+        if (line == null || line.Trim().Length == 0)
             return;
-        long n = long.Parse(input[pos++]);
+        long n = long.Parse(line.Trim());
 
-        output.WriteLine(n);
-        output.Flush();
+        Console.WriteLine(n);
     }
 }

@@ -1,18 +1,18 @@
 "use strict";
 
-const input = require("fs").readFileSync(0, "utf8").split(/\s+/).filter(Boolean);
-let pos = 0;
-const next = () => input[pos++];
+// one line at a time: the program answers as soon as its input is
+// typed, without waiting for the end of it
+const rl = require("readline").createInterface({ input: process.stdin });
+const lines = rl[Symbol.asyncIterator]();
+const readLine = async () => (await lines.next()).value;
 
-function main() {
-    const out = [];
-
-    if (input.length === 0)
+async function main() {
+    const line = await readLine();
+    if (line === undefined || line.trim() === "")
         return;
-    const n = Number(next());
+    const n = Number(line);
 
-    out.push(`${n}`);
-    process.stdout.write(out.join("\n") + "\n");
+    console.log(`${n}`);
 }
 
-main();
+main().finally(() => rl.close());

@@ -1,11 +1,11 @@
 <?php
 
-$input = preg_split('/\s+/', trim(stream_get_contents(STDIN)));
-$pos = 0;
-
-if ($input[0] === '') {
+// one line at a time: the program answers as soon as its input is
+// typed, without waiting for the end of it
+$line = fgets(STDIN);
+if ($line === false || trim($line) === '') {
     exit(0);
 }
-$n = (int) $input[$pos++];
+$n = (int) $line;
 
 echo $n, "\n";

@@ -1,8 +1,7 @@
-input = $stdin.read.split
-exit if input.empty?
-pos = 0
-
-n = input[pos].to_i
-pos += 1
+# one line at a time: the program answers as soon as its input is
+# typed, without waiting for the end of it
+line = $stdin.gets
+exit if line.nil? || line.strip.empty?
+n = line.to_i
 
 puts n

@@ -1,15 +1,14 @@
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, Write};
 
 fn main() {
-    let mut input = String::new();
-    io::stdin().read_to_string(&mut input).unwrap();
-    let mut tokens = input.split_ascii_whitespace();
+    // one line at a time: the program answers as soon as its input is
+    // typed, without waiting for the end of it
+    let mut line = String::new();
+    if io::stdin().lock().read_line(&mut line).unwrap() == 0 || line.trim().is_empty() {
+        return;
+    }
+    let n: i64 = line.trim().parse().unwrap();
     let mut out = BufWriter::new(io::stdout().lock());
-
-    let n: i64 = match tokens.next() {
-        Some(t) => t.parse().unwrap(),
-        None => return,
-    };
 
     writeln!(out, "{}", n).unwrap();
 }

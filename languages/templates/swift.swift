@@ -1,15 +1,10 @@
 import Foundation
 
-var tokens: [Substring] = []
-while let line = readLine() {
-    tokens += line.split(separator: " ")
-}
-var pos = 0
-
-if tokens.isEmpty {
+// one line at a time: the program answers as soon as its input is
+// typed, without waiting for the end of it
+guard let line = readLine(), !line.trimmingCharacters(in: .whitespaces).isEmpty else {
     exit(0)
 }
-let n = Int(tokens[pos])!
-pos += 1
+let n = Int(line.trimmingCharacters(in: .whitespaces))!
 
 print(n)

@@ -145,6 +145,17 @@ left=$(find /sys/fs/cgroup/user-scope-* -mindepth 1 -type d \
 	! -name 'forge-keeper-*')
 eq "user: no run's cgroup left in the scopes" "" "$left"
 
+# The peak memory of runs a limit ended (a CPU loop judged TLE, an
+# output flood), under cgroup v2 and under rlimits: what the host's test
+# checks under v1 (forge judge and forge run; the workbench reads the
+# same measurements, and is checked on the host).
+st=0
+"$FORGE_SRCDIR/tests/e2e/memory-peak.sh" --cli >"$TEST_TMP/memory-peak.log" 2>&1 || st=$?
+sed 's/^/  | memory-peak: /' "$TEST_TMP/memory-peak.log"
+eq "e2e/memory-peak under cgroup v2" 0 "$st"
+check "it measured under cgroup v2" \
+	grep -q "(cgroup-v2): the TLE test's memory" "$TEST_TMP/memory-peak.log"
+
 # The hostile tests whose attacks turn on how the run's cgroup is made
 # and joined, as on the host but under cgroup v2: the cgroup namespace's
 # view, a limit too small to start. (Memory and locks left in flight,
