@@ -56,15 +56,16 @@ check "its last word on the next line" wait_re "│ sandbox\$"
 
 keys F5
 check "the program asks" wait_for "how many?" 60
-# once sampled, the memory in use and the peak (20 MB: "20.3M/256M peak
-# 20.3M" is too long for the bar), both with their unit
+# once sampled, the memory in use and the peak, both whole with their
+# unit (with the bar when they leave room for it: "20M/256M peak 20M"
+# does, "20.3M/256M peak 20.3M" does not)
 check "the memory line keeps its numbers whole" \
-	wait_re "│ memory +[0-9.]+[BKMG]?/256M peak [1-9][0-9.]*[KMG]\$" 15
+	wait_re "│ memory +(\\[[^]]*\\] +)?[0-9.]+[BKMG]?/256M peak [1-9][0-9.]*[KMG]\$" 15
 type_lines "2" "5 7"
 check "the program answers" wait_for "sum = 12" 10
 check "and ends OK" wait_for "verdict OK" 10
 check "the peak stays whole after the run" \
-	wait_re "│ memory +[0-9.]+[BKMG]?/256M peak [1-9][0-9.]*[KMG]\$" 5
+	wait_re "│ memory +(\\[[^]]*\\] +)?[0-9.]+[BKMG]?/256M peak [1-9][0-9.]*[KMG]\$" 5
 check "the key bar offers to save the run as a test" wait_for "F2 as test"
 
 printf '2\n5 7\n' >"$TEST_TMP/1.in"
