@@ -66,6 +66,20 @@ engine_config_env(struct engine_config *c)
 	c->no_cgroup = v != NULL && *v != '\0';
 	c->docker_host = engine_config_dup(getenv("DOCKER_HOST"));
 	c->docker_runtime = engine_config_dup(getenv("FORGE_DOCKER_RUNTIME"));
+	c->docker_cgroup_root =
+	    engine_config_dup(getenv("FORGE_DOCKER_CGROUP_ROOT"));
+	v = getenv("FORGE_DOCKER_POOL");
+	c->docker_pool = ENGINE_DOCKER_POOL_DEFAULT;
+	if (v != NULL && *v != '\0') {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+
+		/* a value that is not a number turns the pool off */
+		c->docker_pool = *end == '\0' && n <= ENGINE_DOCKER_POOL_MAX
+		                     ? (unsigned)n
+		                 : *end == '\0' ? ENGINE_DOCKER_POOL_MAX
+		                                : 0;
+	}
 }
 
 void
@@ -76,6 +90,7 @@ engine_config_free(struct engine_config *c)
 	free(c->user_dir);
 	free(c->docker_host);
 	free(c->docker_runtime);
+	free(c->docker_cgroup_root);
 	memset(c, 0, sizeof *c);
 }
 
@@ -92,6 +107,8 @@ engine_configure(const struct engine_config *c)
 	    .no_cgroup = c->no_cgroup,
 	    .docker_host = engine_config_dup(c->docker_host),
 	    .docker_runtime = engine_config_dup(c->docker_runtime),
+	    .docker_pool = c->docker_pool,
+	    .docker_cgroup_root = engine_config_dup(c->docker_cgroup_root),
 	};
 
 	engine_config_free(&engine_cfg);
