@@ -39,6 +39,10 @@
 
 #define DOCKER_SAMPLE_MS    100
 #define DOCKER_STOP_WAIT_MS 10000
+/* the files /work and /tmp may hold, as on ns: empty files cost memory */
+#define DOCKER_TMPFS_INODES 16384
+/* the least memory Docker makes a container with */
+#define DOCKER_MEMORY_MIN (6u << 20)
 
 static struct docker_api docker_conn;
 static bool docker_conn_ok;
@@ -721,17 +725,18 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_bool(&w, "ReadonlyRootfs", true);
 	json_open(&w, "Tmpfs", '{');
 	snprintf(opts, sizeof opts,
-	         "rw,nosuid,nodev,size=%" PRIu64 ",mode=1777", l->fsize_bytes);
+	         "rw,nosuid,nodev,size=%" PRIu64 ",nr_inodes=%d,mode=1777",
+	         l->fsize_bytes, DOCKER_TMPFS_INODES);
 	json_cstr(&w, "/tmp", opts);
 	if (work_volume == NULL) {
 		/* a pool's /work is where a compile leaves what runs, as
 		 * a volume is for a container of its own; its /prog holds
 		 * the build */
 		snprintf(opts, sizeof opts,
-		         "rw,nosuid,nodev,%ssize=%" PRIu64 ",uid=%d,gid=%d,"
-		         "mode=0755",
-		         pool ? "exec," : "", l->fsize_bytes, SANDBOX_UID,
-		         SANDBOX_GID);
+		         "rw,nosuid,nodev,%ssize=%" PRIu64 ",nr_inodes=%d,"
+		         "uid=%d,gid=%d,mode=0755",
+		         pool ? "exec," : "", l->fsize_bytes,
+		         DOCKER_TMPFS_INODES, SANDBOX_UID, SANDBOX_GID);
 		json_cstr(&w, SANDBOX_WORK, opts);
 	}
 	if (pool) {
@@ -1108,6 +1113,32 @@ docker_pool_start(struct docker_run *r, const char *image,
 	return 1;
 }
 
+/* The program died of SIGXFSZ: did a file it wrote reach the file size
+ * limit, or did it send the signal itself? A file of /work or /tmp at
+ * the limit says (the writable places; one removed does not count). */
+static bool
+docker_pool_fsize_reached(struct docker_run *r)
+{
+	char size[64], user[32], err[256];
+	const char *const argv[] = {
+	    "/usr/bin/find", SANDBOX_WORK, "/tmp",   "-xdev", "-type", "f",
+	    "-size",         size,         "-print", "-quit", NULL};
+	struct buf out;
+	bool reached;
+
+	if (r->spec->limits.fsize_bytes == 0)
+		return false;
+	snprintf(size, sizeof size, "+%" PRIu64 "c",
+	         r->spec->limits.fsize_bytes - 1);
+	snprintf(user, sizeof user, "%d:%d", SANDBOX_UID, SANDBOX_GID);
+	buf_init(&out, 4096);
+	reached = docker_pool_exec_run(r->api, r->slot.id, user, argv, NULL,
+	                               &out, err, sizeof err) >= 0 &&
+	          out.len > 0;
+	buf_free(&out);
+	return reached;
+}
+
 /* How the run's exec ended; its wrapper's failure before the program
  * started is the sandbox's. */
 static int
@@ -1129,14 +1160,46 @@ docker_pool_outcome(struct docker_run *r, char *err, size_t len)
 		         r->setup_err.data ? r->setup_err.data : "");
 		return -1;
 	}
-	return docker_end(r, code, r->cg.oom_kills > 0, err, len);
+	if (docker_end(r, code, r->cg.oom_kills > 0, err, len) < 0)
+		return -1;
+	if (r->res->end == BOX_SIGNALED && r->res->signal == SIGXFSZ)
+		r->res->fsize_reached = docker_pool_fsize_reached(r);
+	return 0;
+}
+
+/* The run is over only when its processes are: a daemon it left behind
+ * (its stdio closed, so the run's stream ended without it) is killed
+ * before forge returns, as the end of a container would kill it. The
+ * container's count says whether any is left; a container where they
+ * do not go is not handed on. */
+static void
+docker_pool_reap(struct docker_run *r)
+{
+	uint64_t until;
+
+	docker_cgroup_read(&r->slot.cg);
+	if (r->slot.cg.pids <= DOCKER_POOL_IDLE_PIDS)
+		return;
+	docker_pool_kill(r->api, &r->slot);
+	until = util_now_ms() + 2000;
+	for (;;) {
+		docker_cgroup_read(&r->slot.cg);
+		if (r->slot.cg.pids <= DOCKER_POOL_IDLE_PIDS)
+			return;
+		if (util_now_ms() >= until)
+			break;
+		usleep(2000);
+	}
+	r->slot.reusable = false;
 }
 
 static void
 docker_pool_collect(struct docker_run *r)
 {
-	static const char *const argv[] = {"/bin/tar", "-cf",  "-", "-C",
-	                                   "/",        "work", NULL};
+	/* a hard link comes as a copy of its file, as on ns */
+	static const char *const argv[] = {
+	    "/bin/tar", "--hard-dereference", "-cf", "-", "-C", "/", "work",
+	    NULL};
 	struct docker_collect c = {r->spec, r->res};
 	struct buf tar;
 	char user[32], err[256];
@@ -1164,6 +1227,15 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 
 	memset(res, 0, sizeof *res);
 	signal(SIGPIPE, SIG_IGN);
+	/* Docker refuses to make a container with less memory: nothing
+	 * could start in it, so the program is over its limit, as on ns */
+	if (spec->limits.mem_bytes < DOCKER_MEMORY_MIN) {
+		res->end = BOX_MEMORY;
+		res->signal = SIGKILL;
+		snprintf(res->message, sizeof res->message,
+		         "a container needs at least 6M to start");
+		return 0;
+	}
 	r.spec = spec;
 	r.res = res;
 	if ((r.api = docker_connect(err, sizeof err)) == NULL ||
@@ -1280,6 +1352,8 @@ running:
 				res->signal = SIGKILL;
 		}
 	}
+	if (r.pool)
+		docker_pool_reap(&r);
 	if (spec->collect != NULL && r.pool)
 		docker_pool_collect(&r);
 	else if (spec->collect != NULL)
