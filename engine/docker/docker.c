@@ -444,7 +444,9 @@ docker_frames(struct docker_run *r)
 		/* a pooled run: its files' setup speaks first, then one
 		 * byte on stdout says the program is about to start */
 		if (r->pool && !r->started) {
-			if (stream == 2)
+			/* the daemon's own words when the exec could not
+			 * start come on stdout too, without the F */
+			if (stream == 2 || (n > 0 && p[0] != 'F'))
 				buf_add(&r->setup_err, p, n);
 			else if (n > 0) {
 				r->started = true;
@@ -1153,9 +1155,10 @@ docker_pool_outcome(struct docker_run *r, char *err, size_t len)
 		return -1;
 	}
 	if (!r->started && !r->killed) {
+		r->slot.reusable = false;
 		snprintf(err, len,
-		         "the pool's container %s could not take the run's "
-		         "files: %.*s",
+		         "the pool's container %s could not start the run: "
+		         "%.*s",
 		         r->slot.name, (int)r->setup_err.len,
 		         r->setup_err.data ? r->setup_err.data : "");
 		return -1;
