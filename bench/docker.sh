@@ -3,12 +3,15 @@
 # side in one run, on a private dockerd (tests/docker-lib.sh: its own data
 # root and socket, Forge's image built with no registry):
 #   (a) one run of a small C program: `forge run --backend docker` (the
-#       build cached) and a cold `docker run --rm` of the same image and
-#       the same binary, with the same read-only binds; the median of N
-#       each, and their ratio;
-#   (b) the same two under gVisor (--runtime runsc), where installed;
+#       build cached) with the warm pool and without it
+#       (FORGE_DOCKER_POOL=0), and a cold `docker run --rm` of the same
+#       image and the same binary, with the same read-only binds; the
+#       median of N each, and the ratios to the cold run;
+#   (b) the same under gVisor (--runtime runsc), where installed (runs
+#       under runsc make a container each: the pool serves runc);
 #   (c) forge judge -j 2 of that program on T tests: tests/s on ns, on
-#       docker, and on docker under runsc.
+#       docker with and without the pool, and on docker under runsc,
+#       with the containers each docker judge made.
 # Needs root and dockerd (exit 77 otherwise, saying why).
 #
 # usage: bench/docker.sh [-n RUNS] [-t TESTS]
@@ -83,23 +86,33 @@ cold_run() {
 		forge/base:latest /prog/sum <"$TEST_TMP/in.txt"
 }
 
+# judge_rate [OPTIONS]: tests/s; the containers the daemon made for it
+# in $TEST_TMP/made
 judge_rate() {
-	local s e
+	local s e since
+	since=$(date +%s)
 	s=$(now_ms)
 	"$FORGE" judge -j 2 --no-history "$@" "$TEST_TMP/sum.c" \
 		"$TEST_TMP/tests" >"$TEST_TMP/judge.out" 2>&1 ||
 		{ echo "judge failed: $*" >&2; cat "$TEST_TMP/judge.out" >&2; }
 	e=$(now_ms)
+	docker events --since "$since" --until "$(date +%s)" \
+		--filter type=container --filter event=create --format x |
+		wc -l >"$TEST_TMP/made"
 	awk -v t="$t" -v ms=$((e - s)) 'BEGIN { printf "%.1f", t * 1000 / ms }'
 }
 
 forge_run >/dev/null 2>&1 # the build, cached from here on
+forge_run >/dev/null 2>&1 # the pool's container, started
 printf '%-44s %8s\n' "one run of a small C program (median of $n)" "ms"
-f=$(median_ms forge_run)
 c=$(median_ms cold_run)
-printf '  %-42s %8s\n' "forge run --backend docker" "$f" \
-	"docker run --rm (cold, same image/binds)" "$c"
-awk -v f="$f" -v c="$c" 'BEGIN { printf "  %-42s %8.2fx\n", "ratio forge/cold", f / c }'
+f0=$(FORGE_DOCKER_POOL=0 median_ms forge_run)
+f=$(median_ms forge_run)
+printf '  %-42s %8s\n' "docker run --rm (cold, same image/binds)" "$c" \
+	"forge run --backend docker, no pool" "$f0" \
+	"forge run --backend docker, warm pool" "$f"
+awk -v f="$f0" -v c="$c" 'BEGIN { printf "  %-42s %8.2fx\n", "ratio forge/cold, no pool", f / c }'
+awk -v f="$f" -v c="$c" 'BEGIN { printf "  %-42s %8.2fx\n", "ratio forge/cold, warm pool", f / c }'
 rt=()
 if [ -n "$DOCKER_RUNSC" ]; then
 	fs=$(median_ms forge_run --runtime runsc)
@@ -115,9 +128,12 @@ fi
 printf '\n%-44s %8s\n' "forge judge -j 2, $t tests" "tests/s"
 "$FORGE" judge -j 2 --no-history "$TEST_TMP/sum.c" "$TEST_TMP/tests" \
 	>/dev/null 2>&1 # ns's build
-printf '  %-42s %8s\n' "ns" "$(judge_rate)" \
-	"docker (runc)" "$(judge_rate --backend docker)"
+printf '  %-42s %8s\n' "ns" "$(judge_rate)"
+r=$(FORGE_DOCKER_POOL=0 judge_rate --backend docker)
+printf '  %-42s %8s\n' "docker (runc), no pool: $(cat "$TEST_TMP/made") containers" "$r"
+r=$(judge_rate --backend docker)
+printf '  %-42s %8s\n' "docker (runc), warm pool: $(cat "$TEST_TMP/made") containers" "$r"
 if [ ${#rt[@]} -gt 0 ]; then
-	printf '  %-42s %8s\n' "docker (runsc)" \
-		"$(judge_rate --backend docker "${rt[@]}")"
+	r=$(judge_rate --backend docker "${rt[@]}")
+	printf '  %-42s %8s\n' "docker (runsc): $(cat "$TEST_TMP/made") containers" "$r"
 fi

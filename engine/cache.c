@@ -49,13 +49,33 @@ cache_hash_str(SHA2_CTX *c, const char *s)
 
 static char *cache_subdir(const char *name);
 
-/* The compiler's identity on the backend, without running it. */
+/* The identity of the tool a language's command starts on the backend,
+ * without running it: the tool's, and the image's it runs in where the
+ * backend has images. */
+static bool
+cache_tool_id(const struct language *l, const struct backend *be,
+              const char *cmd, char *id, size_t len)
+{
+	size_t n;
+
+	if (!be->tool_id(cmd, id, len))
+		return false;
+	n = strlen(id);
+	if (be->image_id != NULL && n + 2 < len) {
+		id[n] = ' ';
+		if (!be->image_id(l, id + n + 1, len - n - 1))
+			id[n] = '\0';
+	}
+	return true;
+}
+
 static void
-cache_hash_tool(SHA2_CTX *c, const struct backend *be, const char *cmd)
+cache_hash_tool(SHA2_CTX *c, const struct language *l, const struct backend *be,
+                const char *cmd)
 {
 	char id[4300];
 
-	if (be->tool_id(cmd, id, sizeof id))
+	if (cache_tool_id(l, be, cmd, id, sizeof id))
 		cache_hash_str(c, id);
 }
 
@@ -74,7 +94,8 @@ cache_toolchain(const struct language *l, const struct backend *be)
 	char id[4300], *dir, *path, *tmp, *version = NULL;
 	struct buf b;
 
-	if (!be->tool_id(l->compile ? l->compile : l->run, id, sizeof id))
+	if (!cache_tool_id(l, be, l->compile ? l->compile : l->run, id,
+	                   sizeof id))
 		return NULL;
 	dir = cache_subdir("toolchains");
 	if (dir == NULL)
@@ -137,7 +158,7 @@ cache_key(const struct language *l, const struct backend *be,
 	for (p = l->artifacts; p != NULL && *p != NULL; p++)
 		cache_hash_str(&c, *p);
 	if (l->compile != NULL)
-		cache_hash_tool(&c, be, l->compile);
+		cache_hash_tool(&c, l, be, l->compile);
 	SHA256Update(&c, (const uint8_t *)src, len);
 	/* files compiled along (a checker's headers) */
 	for (i = 0; i < nextra; i++) {

@@ -43,7 +43,8 @@ engine_config_data_dir(void)
 /* The environment's settings, as forge(1) documents them:
  * FORGE_CACHE_DIR (absolute) or $XDG_CACHE_HOME/forge, FORGE_CACHE_MAX,
  * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP, FORGE_NO_SCOPE,
- * DOCKER_HOST, FORGE_SERVER, FORGE_TOKEN.
+ * DOCKER_HOST, FORGE_DOCKER_RUNTIME, FORGE_DOCKER_POOL,
+ * FORGE_DOCKER_CGROUP_ROOT, FORGE_SERVER, FORGE_TOKEN.
  * The caller frees with engine_config_free(). */
 void
 engine_config_env(struct engine_config *c)
@@ -71,6 +72,20 @@ engine_config_env(struct engine_config *c)
 	c->docker_runtime = engine_config_dup(getenv("FORGE_DOCKER_RUNTIME"));
 	c->remote_server = engine_config_dup(getenv("FORGE_SERVER"));
 	c->remote_token = engine_config_dup(getenv("FORGE_TOKEN"));
+	c->docker_cgroup_root =
+	    engine_config_dup(getenv("FORGE_DOCKER_CGROUP_ROOT"));
+	v = getenv("FORGE_DOCKER_POOL");
+	c->docker_pool = ENGINE_DOCKER_POOL_DEFAULT;
+	if (v != NULL && *v != '\0') {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+
+		/* a value that is not a number turns the pool off */
+		c->docker_pool = *end == '\0' && n <= ENGINE_DOCKER_POOL_MAX
+		                     ? (unsigned)n
+		                 : *end == '\0' ? ENGINE_DOCKER_POOL_MAX
+		                                : 0;
+	}
 }
 
 void
@@ -83,6 +98,7 @@ engine_config_free(struct engine_config *c)
 	free(c->docker_runtime);
 	free(c->remote_server);
 	free(c->remote_token);
+	free(c->docker_cgroup_root);
 	memset(c, 0, sizeof *c);
 }
 
@@ -102,6 +118,8 @@ engine_configure(const struct engine_config *c)
 	    .docker_runtime = engine_config_dup(c->docker_runtime),
 	    .remote_server = engine_config_dup(c->remote_server),
 	    .remote_token = engine_config_dup(c->remote_token),
+	    .docker_pool = c->docker_pool,
+	    .docker_cgroup_root = engine_config_dup(c->docker_cgroup_root),
 	};
 
 	engine_config_free(&engine_cfg);

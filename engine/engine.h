@@ -67,7 +67,15 @@ struct engine_config {
 	 * its API token (FORGE_TOKEN); NULL: none */
 	char *remote_server;
 	char *remote_token;
+	/* the docker backend's warm pool: containers kept ready for each
+	 * kind of run (FORGE_DOCKER_POOL, default 2); 0: none */
+	unsigned docker_pool;
+	/* where the docker backend finds the containers' cgroups
+	 * (FORGE_DOCKER_CGROUP_ROOT); NULL: /sys/fs/cgroup */
+	char *docker_cgroup_root;
 };
+#define ENGINE_DOCKER_POOL_DEFAULT 2
+#define ENGINE_DOCKER_POOL_MAX     16
 void engine_config_env(struct engine_config *);
 void engine_config_free(struct engine_config *);
 void engine_configure(const struct engine_config *);
@@ -287,6 +295,10 @@ struct backend {
 	/* An identity of the tool a command starts, cheap to get (without
 	 * running it) and changed by an upgrade; false when not found. */
 	bool (*tool_id)(const char *cmd, char *id, size_t);
+	/* Optional (NULL: the host's tools): the identity of the image a
+	 * language's tools run in, by content (a rebuilt image under the
+	 * same name is another toolchain); false when it is not there. */
+	bool (*image_id)(const struct language *, char *id, size_t);
 	/* Optional (NULL: nothing to prepare): make what the backend needs
 	 * before its first run, e.g. the docker backend's image (forge
 	 * image build); what it did in log. */

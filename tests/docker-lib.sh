@@ -71,10 +71,33 @@ docker_start() {
 	exit 1
 }
 
-# docker_left: Forge's containers and volumes the daemon still has
+# docker_left: Forge's containers and volumes the daemon still has, but
+# for the warm pool's (docker_pool_left), which are meant to stay
 docker_left() {
 	{
-		docker ps -aq --filter label=forge=1
+		docker ps -a --filter label=forge=1 \
+			--format '{{.ID}} {{.Label "forge.pool"}}' | awk 'NF == 1'
 		docker volume ls -q --filter label=forge=1
 	} 2>/dev/null | wc -l
+}
+
+# docker_pool_left: the warm pool's containers
+docker_pool_left() {
+	docker ps -aq --filter label=forge.pool 2>/dev/null | wc -l
+}
+
+# docker_pool_busy: the pool's containers a run has claimed and not handed
+# back (their lock file says 'B'), by name
+docker_pool_busy() {
+	local f
+	for f in "$XDG_CACHE_HOME"/forge/docker-pool/forge-pool-*; do
+		[ "$(head -c 1 "$f" 2>/dev/null)" = B ] && basename "$f"
+	done
+}
+
+# docker_drain: forge with the pool off removes the idle pool as it
+# starts; prints how many of Forge's containers are left after that
+docker_drain() {
+	FORGE_DOCKER_POOL=0 "$FORGE" doctor --backend docker >/dev/null 2>&1
+	docker ps -aq --filter label=forge=1 2>/dev/null | wc -l
 }

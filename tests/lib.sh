@@ -20,6 +20,24 @@ export XDG_DATA_HOME="$TEST_TMP/data"
 unset FORGE_CACHE_DIR FORGE_BACKEND NO_COLOR
 trap 'rm -rf "$TEST_TMP"' EXIT
 
+# FORGE_TEST_BACKEND=docker (set by tests/e2e/docker-suites.sh, which
+# starts the private dockerd): the commands that run programs (run, judge,
+# stress, doctor) get --backend docker before the test's own options. A
+# test, or a part of one, that cannot apply to that backend says why with
+# ns_only.
+TEST_BACKEND=${FORGE_TEST_BACKEND:-ns}
+if [ "$TEST_BACKEND" != ns ]; then
+	printf '#!/bin/bash\ncase "$1" in run | judge | stress | doctor)\n\tc=$1\n\tshift\n\texec %q "$c" --backend %q "$@" ;;\nesac\nexec %q "$@"\n' \
+		"$FORGE" "$TEST_BACKEND" "$FORGE" >"$TEST_TMP/forge-$TEST_BACKEND"
+	chmod 755 "$TEST_TMP/forge-$TEST_BACKEND"
+	FORGE=$TEST_TMP/forge-$TEST_BACKEND
+fi
+
+# ns_only REASON: the rest of the test holds on the ns backend alone
+ns_only() {
+	[ "$TEST_BACKEND" = ns ] || skip "not on the $TEST_BACKEND backend: $*"
+}
+
 failures=0
 checks=0
 
@@ -55,6 +73,9 @@ eq() {
 # runs, so that one does not read the other's memory as its own. The lock
 # is fd 9 (a daemon the test starts is given its stdio without it).
 memory_exclusive() {
+	# a runner of other tests that holds it (docker-suites.sh) runs
+	# them one at a time
+	[ -n "${FORGE_TEST_MEMORY_HELD:-}" ] && return 0
 	exec 9>"${TMPDIR:-/tmp}/forge-tests-memory.lock"
 	flock 9
 }

@@ -295,11 +295,14 @@ docker_stream_wait(int fd, short ev, int ms)
 	return r;
 }
 
-int
-docker_api_attach(struct docker_api *api, const char *id,
+/* A request whose answer the daemon turns into a raw two-way stream
+ * (attach, exec start): written and read on the connection libcurl
+ * opened. */
+static int
+docker_api_hijack(struct docker_api *api, const char *path, const char *body,
                   struct docker_stream *s, char *err, size_t len)
 {
-	char req[512], head[4096];
+	char req[1024], head[4096];
 	size_t got = 0, off = 0;
 	curl_socket_t fd;
 	CURLcode rc;
@@ -327,10 +330,10 @@ docker_api_attach(struct docker_api *api, const char *id,
 	curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &fd);
 	s->fd = (int)fd;
 	snprintf(req, sizeof req,
-	         "POST /v%s/containers/%s/attach?stream=1&stdin=1&stdout=1&"
-	         "stderr=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\n"
-	         "Upgrade: tcp\r\nContent-Length: 0\r\n\r\n",
-	         api->version, id);
+	         "POST /v%s%s HTTP/1.1\r\nHost: docker\r\nConnection: "
+	         "Upgrade\r\nUpgrade: tcp\r\nContent-Type: "
+	         "application/json\r\nContent-Length: %zu\r\n\r\n%s",
+	         api->version, path, strlen(body), body);
 	while (off < strlen(req)) {
 		size_t n = 0;
 
@@ -389,6 +392,30 @@ docker_api_attach(struct docker_api *api, const char *id,
 fail:
 	docker_stream_close(s);
 	return -1;
+}
+
+int
+docker_api_attach(struct docker_api *api, const char *id,
+                  struct docker_stream *s, char *err, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof path,
+	         "/containers/%s/attach?stream=1&stdin=1&stdout=1&stderr=1",
+	         id);
+	return docker_api_hijack(api, path, "", s, err, len);
+}
+
+/* An exec made with POST /containers/{id}/exec, started attached. */
+int
+docker_api_exec_start(struct docker_api *api, const char *exec_id,
+                      struct docker_stream *s, char *err, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "/exec/%s/start", exec_id);
+	return docker_api_hijack(api, path, "{\"Detach\":false,\"Tty\":false}",
+	                         s, err, len);
 }
 
 /* Like read(2) on a non-blocking socket: -1 with EAGAIN when nothing is

@@ -39,7 +39,10 @@
 
 #define DOCKER_SAMPLE_MS    100
 #define DOCKER_STOP_WAIT_MS 10000
-#define DOCKER_COLLECT_MAX  (256u << 20)
+/* the files /work and /tmp may hold, as on ns: empty files cost memory */
+#define DOCKER_TMPFS_INODES 16384
+/* the least memory Docker makes a container with */
+#define DOCKER_MEMORY_MIN (6u << 20)
 
 static struct docker_api docker_conn;
 static bool docker_conn_ok;
@@ -74,7 +77,7 @@ docker_labels(struct json_writer *w)
 }
 
 /* A request whose answer must be 2xx; else -1 and the daemon's word. */
-static int
+int
 docker_call_ok(struct docker_api *api, const char *method, const char *path,
                const char *body, size_t blen, const char *type,
                struct buf *resp, char *err, size_t len)
@@ -101,7 +104,7 @@ docker_call_ok(struct docker_api *api, const char *method, const char *path,
 	return r;
 }
 
-static void
+void
 docker_remove_container(struct docker_api *api, const char *id)
 {
 	char path[128], err[256];
@@ -142,10 +145,12 @@ docker_create_volume(struct docker_api *api, char *name, size_t size,
 	return r;
 }
 
-/* Creates a container from a JSON body; its id in id. */
-static int
-docker_create(struct docker_api *api, const struct buf *body, char *id,
-              size_t size, char *err, size_t len)
+/* Creates a container from a JSON body (path: /containers/create and
+ * its query); its id in id. */
+int
+docker_create_at(struct docker_api *api, const char *path,
+                 const struct buf *body, char *id, size_t size, char *err,
+                 size_t len)
 {
 	struct buf resp;
 	struct jsonparse_value *v;
@@ -154,8 +159,8 @@ docker_create(struct docker_api *api, const struct buf *body, char *id,
 	int r;
 
 	buf_init(&resp, 1 << 20);
-	r = docker_call_ok(api, "POST", "/containers/create", body->data,
-	                   body->len, NULL, &resp, err, len);
+	r = docker_call_ok(api, "POST", path, body->data, body->len, NULL,
+	                   &resp, err, len);
 	if (r == 0) {
 		v = jsonparse_parse(resp.data, resp.len, NULL);
 		s = jsonparse_string(jsonparse_get(v, "Id"), &n);
@@ -170,6 +175,14 @@ docker_create(struct docker_api *api, const struct buf *body, char *id,
 	}
 	buf_free(&resp);
 	return r;
+}
+
+static int
+docker_create(struct docker_api *api, const struct buf *body, char *id,
+              size_t size, char *err, size_t len)
+{
+	return docker_create_at(api, "/containers/create", body, id, size, err,
+	                        len);
 }
 
 static int
@@ -337,6 +350,15 @@ struct docker_run {
 	size_t in_len, in_off;
 	bool in_eof, in_closed, eof, killed;
 	uint64_t t_start_us, next_sample_ms;
+	/* a run in a container of the warm pool: an exec of it */
+	bool pool;
+	struct docker_slot slot;
+	char exec_id[128];
+	const struct buf *pre; /* sent before the stdin: the files */
+	size_t pre_off;
+	bool started, go_sent, main_done;
+	struct buf setup_err;
+	uint32_t idle_pids; /* the container's own processes */
 };
 
 static void
@@ -352,9 +374,30 @@ docker_kill(struct docker_run *r, enum box_end why)
 	 * before the container's output is drained, must not wait on us. */
 	docker_stream_close(&r->stream);
 	r->eof = true;
+	if (r->pool) {
+		docker_pool_kill(r->api, &r->slot);
+		return;
+	}
 	snprintf(path, sizeof path, "/containers/%s/kill?signal=KILL", r->id);
 	docker_call_ok(r->api, "POST", path, NULL, 0, NULL, NULL, err,
 	               sizeof err);
+}
+
+/* A pooled run's program has ended, maybe with processes of its own
+ * left behind that hold its output open: they are killed, as the
+ * end of a container would kill them. */
+static void
+docker_pool_check_end(struct docker_run *r)
+{
+	int64_t code;
+
+	if (!r->pool || r->eof || r->main_done ||
+	    docker_pool_exec_code(r->api, r->exec_id, &code, 0) < 0)
+		return;
+	r->main_done = true;
+	docker_stream_close(&r->stream);
+	r->eof = true;
+	docker_pool_kill(r->api, &r->slot);
 }
 
 static void
@@ -369,9 +412,12 @@ docker_sample(struct docker_run *r, bool deliver)
 	s.t_ms = (util_now_us() - r->t_start_us) / 1000;
 	s.cpu_ms = r->cg.cpu_us / 1000;
 	s.mem_bytes = r->cg.mem;
-	s.pids = r->cg.pids > 0 ? r->cg.pids - 1 : 0; /* the init's */
+	/* the container's own: the init's (and the pool's idle sleep) */
+	s.pids = r->cg.pids > r->idle_pids ? r->cg.pids - r->idle_pids : 0;
 	if (s.cpu_ms >= l->cpu_ms && !r->eof)
 		docker_kill(r, BOX_CPU);
+	if (deliver)
+		docker_pool_check_end(r);
 	if (deliver && r->spec->on_sample != NULL)
 		r->spec->on_sample(&s, r->spec->arg);
 }
@@ -395,6 +441,21 @@ docker_frames(struct docker_run *r)
 		if (r->frames.len - off - 8 < n)
 			break;
 		off += 8 + n;
+		/* a pooled run: its files' setup speaks first, then one
+		 * byte on stdout says the program is about to start */
+		if (r->pool && !r->started) {
+			/* the daemon's own words when the exec could not
+			 * start come on stdout too, without the F */
+			if (stream == 2 || (n > 0 && p[0] != 'F'))
+				buf_add(&r->setup_err, p, n);
+			else if (n > 0) {
+				r->started = true;
+				p++;
+				n--;
+			}
+			if (!r->started || n == 0)
+				continue;
+		}
 		room = s->limits.output_bytes > r->res->output_bytes
 		           ? s->limits.output_bytes - r->res->output_bytes
 		           : 0;
@@ -423,6 +484,29 @@ docker_frames(struct docker_run *r)
 static void
 docker_stdin(struct docker_run *r, short src_ev, short dst_ev)
 {
+	/* a pooled run: its files first; then, once the program's counters
+	 * are rebased, the newline its wrapper waits for */
+	if (r->pre != NULL && r->pre_off < r->pre->len) {
+		if (dst_ev & (POLLOUT | POLLERR)) {
+			ssize_t w = docker_stream_write(
+			    &r->stream, r->pre->data + r->pre_off,
+			    r->pre->len - r->pre_off);
+			if (w > 0)
+				r->pre_off += (size_t)w;
+			else if (w < 0 && errno != EAGAIN)
+				r->pre_off = r->pre->len;
+		}
+		return;
+	}
+	if (r->pool && !r->go_sent) {
+		if (!r->started)
+			return;
+		r->go_sent = true;
+		docker_cgroup_rebase(&r->cg);
+		r->t_start_us = util_now_us();
+		if (docker_stream_write(&r->stream, "\n", 1) != 1)
+			r->in_eof = true;
+	}
 	if (r->in_len == r->in_off && (src_ev & (POLLIN | POLLHUP))) {
 		ssize_t n = read(r->in_src, r->in_buf, sizeof r->in_buf);
 
@@ -467,10 +551,13 @@ docker_loop(struct docker_run *r)
 		uint64_t now = util_now_ms(), deadline;
 		short ev = POLLIN;
 
-		if (!r->in_closed && r->in_off < r->in_len)
+		if (!r->in_closed &&
+		    (r->in_off < r->in_len ||
+		     (r->pre != NULL && r->pre_off < r->pre->len)))
 			ev |= POLLOUT;
 		p[n++] = (struct pollfd){r->stream.fd, ev, 0};
-		if (!r->in_closed && r->in_off >= r->in_len && !r->in_eof) {
+		if (!r->in_closed && r->in_off >= r->in_len && !r->in_eof &&
+		    (!r->pool || r->go_sent)) {
 			p[n] = (struct pollfd){r->in_src, POLLIN, 0};
 			i_src = n++;
 		}
@@ -570,12 +657,16 @@ docker_seccomp_opt(bool gvisor)
 	return buf_cstr(b);
 }
 
-/* The container's JSON: the limits, the mounts, the user. */
+/* The container's JSON: the limits, the mounts, the user. A container
+ * of the warm pool (pool) runs an idle sleep as root under Docker's
+ * init, has /prog as a tmpfs too, and carries the pool's labels; its
+ * runs are execs as the sandbox's user. */
 static void
 docker_body(const struct box_spec *s, const char *image, bool host,
             const char *prog_volume, const char *work_volume, bool stdin_open,
-            struct buf *body)
+            struct docker_api *pool, struct buf *body)
 {
+	static const char *const idle[] = {"sleep", "infinity", NULL};
 	static const char *const tops[] = {"/bin", "/lib", "/lib32", "/lib64",
 	                                   "/libx32"};
 	static const char *const etc[] = {"/etc/ld.so.cache",
@@ -588,15 +679,19 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_open(&w, NULL, '{');
 	json_cstr(&w, "Image", image);
 	json_open(&w, "Cmd", '[');
-	for (i = 0; s->argv[i] != NULL; i++)
-		json_cstr(&w, NULL, s->argv[i]);
+	for (i = 0; (pool ? idle : (const char *const *)s->argv)[i] != NULL;
+	     i++)
+		json_cstr(&w, NULL,
+		          (pool ? idle : (const char *const *)s->argv)[i]);
 	json_close(&w, ']');
 	json_open(&w, "Env", '[');
-	for (i = 0; s->envp != NULL && s->envp[i] != NULL; i++)
+	for (i = 0; !pool && s->envp != NULL && s->envp[i] != NULL; i++)
 		json_cstr(&w, NULL, s->envp[i]);
 	json_close(&w, ']');
-	/* an unprivileged user: owns nothing of the image */
-	snprintf(user, sizeof user, "%d:%d", SANDBOX_UID, SANDBOX_GID);
+	/* an unprivileged user: owns nothing of the image; a pool's idle
+	 * init is root's, beyond the reach of the sandbox's user */
+	snprintf(user, sizeof user, "%d:%d", pool ? 0 : SANDBOX_UID,
+	         pool ? 0 : SANDBOX_GID);
 	json_cstr(&w, "User", user);
 	json_cstr(&w, "WorkingDir", SANDBOX_WORK);
 	json_cstr(&w, "Hostname", "forge");
@@ -608,7 +703,10 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_bool(&w, "Tty", false);
 	/* no network device at all unless asked */
 	json_bool(&w, "NetworkDisabled", !l->net);
-	docker_labels(&w);
+	if (pool)
+		docker_pool_labels(pool, &w);
+	else
+		docker_labels(&w);
 	json_open(&w, "HostConfig", '{');
 	if (docker_runtime(s) != NULL)
 		json_cstr(&w, "Runtime", docker_runtime(s));
@@ -616,7 +714,8 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_int(&w, "Memory", (long long)l->mem_bytes);
 	json_int(&w, "MemorySwap", (long long)l->mem_bytes);
 	/* a fork bomb stops at the limit (+1: the init) */
-	json_int(&w, "PidsLimit", (long long)l->pids + 1);
+	json_int(&w, "PidsLimit",
+	         (long long)l->pids + (pool ? DOCKER_POOL_IDLE_PIDS : 1));
 	if (!l->net)
 		json_cstr(&w, "NetworkMode", "none");
 	/* the program is never PID 1: Docker's init reaps and reports.
@@ -628,14 +727,26 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_bool(&w, "ReadonlyRootfs", true);
 	json_open(&w, "Tmpfs", '{');
 	snprintf(opts, sizeof opts,
-	         "rw,nosuid,nodev,size=%" PRIu64 ",mode=1777", l->fsize_bytes);
+	         "rw,nosuid,nodev,size=%" PRIu64 ",nr_inodes=%d,mode=1777",
+	         l->fsize_bytes, DOCKER_TMPFS_INODES);
 	json_cstr(&w, "/tmp", opts);
 	if (work_volume == NULL) {
+		/* a pool's /work is where a compile leaves what runs, as
+		 * a volume is for a container of its own; its /prog holds
+		 * the build */
 		snprintf(opts, sizeof opts,
-		         "rw,nosuid,nodev,size=%" PRIu64 ",uid=%d,gid=%d,"
-		         "mode=0755",
-		         l->fsize_bytes, SANDBOX_UID, SANDBOX_GID);
+		         "rw,nosuid,nodev,%ssize=%" PRIu64 ",nr_inodes=%d,"
+		         "uid=%d,gid=%d,mode=0755",
+		         pool ? "exec," : "", l->fsize_bytes,
+		         DOCKER_TMPFS_INODES, SANDBOX_UID, SANDBOX_GID);
 		json_cstr(&w, SANDBOX_WORK, opts);
+	}
+	if (pool) {
+		/* root's: the sandbox's user cannot change the build */
+		snprintf(opts, sizeof opts,
+		         "rw,nosuid,nodev,exec,size=%" PRIu64 ",mode=0755",
+		         l->fsize_bytes);
+		json_cstr(&w, SANDBOX_PROG, opts);
 	}
 	json_close(&w, '}');
 	/* no capabilities, and none to be gained through setuid files */
@@ -717,32 +828,46 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_close(&w, '}');
 }
 
-/* The files a run starts with in /work, owned by the sandbox's user. */
+/* The files a run starts with in /work, owned by the sandbox's user,
+ * named under top ("." for /work itself). */
 static void
-docker_work_tar(const struct box_spec *s, struct buf *tar)
+docker_work_entries(const struct box_spec *s, const char *top, struct buf *tar)
 {
+	char *name;
 	size_t i;
 
-	docker_tar_add(tar, ".", '5', 0755, SANDBOX_UID, SANDBOX_GID, NULL, 0,
+	docker_tar_add(tar, top, '5', 0755, SANDBOX_UID, SANDBOX_GID, NULL, 0,
 	               NULL);
-	for (i = 0; s->mkdirs != NULL && s->mkdirs[i] != NULL; i++)
-		docker_tar_add(tar, s->mkdirs[i], '5', 0755, SANDBOX_UID,
-		               SANDBOX_GID, NULL, 0, NULL);
+	for (i = 0; s->mkdirs != NULL && s->mkdirs[i] != NULL; i++) {
+		xasprintf(&name, "%s/%s", top, s->mkdirs[i]);
+		docker_tar_add(tar, strcmp(top, ".") ? name : s->mkdirs[i], '5',
+		               0755, SANDBOX_UID, SANDBOX_GID, NULL, 0, NULL);
+		free(name);
+	}
 	for (i = 0; i < s->ninputs; i++) {
 		const char *slash = strrchr(s->inputs[i].name, '/');
 
 		if (slash != NULL) {
-			char *dir =
-			    xstrndup(s->inputs[i].name,
-			             (size_t)(slash - s->inputs[i].name));
-			docker_tar_add(tar, dir, '5', 0755, SANDBOX_UID,
-			               SANDBOX_GID, NULL, 0, NULL);
-			free(dir);
+			xasprintf(&name, "%s/%.*s", top,
+			          (int)(slash - s->inputs[i].name),
+			          s->inputs[i].name);
+			docker_tar_add(tar, strcmp(top, ".") ? name : name + 2,
+			               '5', 0755, SANDBOX_UID, SANDBOX_GID,
+			               NULL, 0, NULL);
+			free(name);
 		}
-		docker_tar_add(tar, s->inputs[i].name, '0', 0644, SANDBOX_UID,
-		               SANDBOX_GID, s->inputs[i].data, s->inputs[i].len,
-		               NULL);
+		xasprintf(&name, "%s/%s", top, s->inputs[i].name);
+		docker_tar_add(tar, strcmp(top, ".") ? name : s->inputs[i].name,
+		               '0', 0644, SANDBOX_UID, SANDBOX_GID,
+		               s->inputs[i].data, s->inputs[i].len, NULL);
+		free(name);
 	}
+}
+
+static void
+docker_work_tar(const struct box_spec *s, struct buf *tar)
+{
+	docker_work_entries(s, ".", tar);
 	docker_tar_end(tar);
 }
 
@@ -795,13 +920,14 @@ docker_collect(struct docker_run *r)
 	buf_free(&tar);
 }
 
+static int docker_end(struct docker_run *, int64_t, bool, char *, size_t);
+
 /* How the container ended: its exit code (the init's: 128+N for a
  * program killed by signal N) and whether the kernel's OOM killer
  * struck. */
 static int
 docker_outcome(struct docker_run *r, char *err, size_t len)
 {
-	struct box_result *res = r->res;
 	struct buf resp;
 	struct jsonparse_value *v;
 	char path[160];
@@ -829,6 +955,16 @@ docker_outcome(struct docker_run *r, char *err, size_t len)
 	                                   "OOMKilled")) == JSONPARSE_TRUE;
 	jsonparse_free(v);
 	buf_free(&resp);
+	return docker_end(r, code, oom, err, len);
+}
+
+/* The end of a run, from its exit code (128+N: killed by signal N) and
+ * whether the kernel's OOM killer struck. */
+static int
+docker_end(struct docker_run *r, int64_t code, bool oom, char *err, size_t len)
+{
+	struct box_result *res = r->res;
+
 	if (oom && !r->killed) {
 		res->end = BOX_MEMORY;
 		res->signal = SIGKILL;
@@ -871,6 +1007,215 @@ docker_run_fail(struct box_result *res, const char *err)
 	return 0;
 }
 
+/* ---- a run in the warm pool ------------------------------------------- */
+
+/* Runs the pool serves: Forge's image (whose sh, head, tar and find are
+ * the host's), runc, no terminal, and room for the wrapper's three
+ * processes. */
+static bool
+docker_pool_fits(const struct docker_run *r,
+                 const struct docker_image_seen *img)
+{
+	const struct box_spec *s = r->spec;
+
+	return img->host && s->tty_fd < 0 && docker_runtime(s) == NULL &&
+	       s->limits.pids >= 3 && docker_pool_usable(r->api);
+}
+
+/* The build as an archive for /prog, made once per process (a judge's
+ * tests share one); NULL and err when it cannot be read. */
+static const struct buf *
+docker_pool_prog_tar(const char *dir, char *err, size_t len)
+{
+	static char *prog_dir;
+	static struct buf prog_tar;
+	int fd, r;
+
+	if (prog_dir != NULL && strcmp(prog_dir, dir) == 0)
+		return &prog_tar;
+	free(prog_dir);
+	prog_dir = NULL;
+	buf_free(&prog_tar);
+	buf_init(&prog_tar, 0);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, len, "the build %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	r = docker_tar_add_dir(&prog_tar, fd, ".", 0, 0, 8, err, len);
+	close(fd);
+	if (r < 0)
+		return NULL;
+	docker_tar_end(&prog_tar);
+	prog_dir = xstrdup(dir);
+	return &prog_tar;
+}
+
+/* Claims a container of the pool and starts the run in it: 1, or 0 when
+ * the pool has none free, or -1 and err. The build is put at /prog
+ * unless the container holds it already; the run is an exec of a
+ * wrapper that unpacks the run's files into /work from its stdin, says
+ * so with one byte on stdout, waits for a newline (sent once the
+ * counters are rebased) and becomes the program. */
+static int
+docker_pool_start(struct docker_run *r, const char *image,
+                  const struct docker_image_seen *img, struct buf *files,
+                  char *err, size_t len)
+{
+	const struct box_spec *s = r->spec;
+	const struct buf *prog;
+	const char **argv;
+	char user[32], head[96] = "", *script;
+	struct buf body;
+	size_t i, n;
+	int c;
+
+	buf_init(&body, 0);
+	docker_body(s, image, true, NULL, NULL, false, r->api, &body);
+	c = docker_pool_claim(r->api, &body, img->id, &r->slot, err, len);
+	buf_free(&body);
+	if (c <= 0)
+		return c;
+	r->pool = true;
+	if (s->prog_dir != NULL &&
+	    ((prog = docker_pool_prog_tar(s->prog_dir, err, len)) == NULL ||
+	     docker_pool_prog(r->api, &r->slot, s->prog_dir, prog, err, len) <
+	         0))
+		return -1;
+	if (docker_needs_work_volume(s)) {
+		docker_work_entries(s, "work", files);
+		docker_tar_end(files);
+		snprintf(head, sizeof head,
+		         "/usr/bin/head -c %zu | /bin/tar -xf - -C / || "
+		         "exit 125; ",
+		         files->len);
+	}
+	xasprintf(&script, "%sprintf F; read _ || exit 125; exec \"$@\"", head);
+	for (n = 0; s->argv[n] != NULL; n++)
+		;
+	argv = xmalloc((n + 5) * sizeof *argv);
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = script;
+	argv[3] = "sh";
+	for (i = 0; i <= n; i++)
+		argv[4 + i] = s->argv[i];
+	snprintf(user, sizeof user, "%d:%d", SANDBOX_UID, SANDBOX_GID);
+	c = docker_pool_exec(r->api, r->slot.id, user, argv,
+	                     (const char *const *)s->envp, true, &r->stream,
+	                     r->exec_id, sizeof r->exec_id, err, len);
+	free(argv);
+	free(script);
+	if (c < 0)
+		return -1;
+	r->pre = files;
+	r->cg = r->slot.cg;
+	r->have_cg = true;
+	r->idle_pids = DOCKER_POOL_IDLE_PIDS;
+	return 1;
+}
+
+/* The program died of SIGXFSZ: did a file it wrote reach the file size
+ * limit, or did it send the signal itself? A file of /work or /tmp at
+ * the limit says (the writable places; one removed does not count). */
+static bool
+docker_pool_fsize_reached(struct docker_run *r)
+{
+	char size[64], user[32], err[256];
+	const char *const argv[] = {
+	    "/usr/bin/find", SANDBOX_WORK, "/tmp",   "-xdev", "-type", "f",
+	    "-size",         size,         "-print", "-quit", NULL};
+	struct buf out;
+	bool reached;
+
+	if (r->spec->limits.fsize_bytes == 0)
+		return false;
+	snprintf(size, sizeof size, "+%" PRIu64 "c",
+	         r->spec->limits.fsize_bytes - 1);
+	snprintf(user, sizeof user, "%d:%d", SANDBOX_UID, SANDBOX_GID);
+	buf_init(&out, 4096);
+	reached = docker_pool_exec_run(r->api, r->slot.id, user, argv, NULL,
+	                               &out, err, sizeof err) >= 0 &&
+	          out.len > 0;
+	buf_free(&out);
+	return reached;
+}
+
+/* How the run's exec ended; its wrapper's failure before the program
+ * started is the sandbox's. */
+static int
+docker_pool_outcome(struct docker_run *r, char *err, size_t len)
+{
+	int64_t code = 128 + SIGKILL;
+
+	if (docker_pool_exec_code(r->api, r->exec_id, &code, 5000) < 0 &&
+	    !r->killed) {
+		snprintf(err, len, "the run's exec in %s did not end",
+		         r->slot.name);
+		return -1;
+	}
+	if (!r->started && !r->killed) {
+		r->slot.reusable = false;
+		snprintf(err, len,
+		         "the pool's container %s could not start the run: "
+		         "%.*s",
+		         r->slot.name, (int)r->setup_err.len,
+		         r->setup_err.data ? r->setup_err.data : "");
+		return -1;
+	}
+	if (docker_end(r, code, r->cg.oom_kills > 0, err, len) < 0)
+		return -1;
+	if (r->res->end == BOX_SIGNALED && r->res->signal == SIGXFSZ)
+		r->res->fsize_reached = docker_pool_fsize_reached(r);
+	return 0;
+}
+
+/* The run is over only when its processes are: a daemon it left behind
+ * (its stdio closed, so the run's stream ended without it) is killed
+ * before forge returns, as the end of a container would kill it. The
+ * container's count says whether any is left; a container where they
+ * do not go is not handed on. */
+static void
+docker_pool_reap(struct docker_run *r)
+{
+	uint64_t until;
+
+	docker_cgroup_read(&r->slot.cg);
+	if (r->slot.cg.pids <= DOCKER_POOL_IDLE_PIDS)
+		return;
+	docker_pool_kill(r->api, &r->slot);
+	until = util_now_ms() + 2000;
+	for (;;) {
+		docker_cgroup_read(&r->slot.cg);
+		if (r->slot.cg.pids <= DOCKER_POOL_IDLE_PIDS)
+			return;
+		if (util_now_ms() >= until)
+			break;
+		usleep(2000);
+	}
+	r->slot.reusable = false;
+}
+
+static void
+docker_pool_collect(struct docker_run *r)
+{
+	/* a hard link comes as a copy of its file, as on ns */
+	static const char *const argv[] = {
+	    "/bin/tar", "--hard-dereference", "-cf", "-", "-C", "/", "work",
+	    NULL};
+	struct docker_collect c = {r->spec, r->res};
+	struct buf tar;
+	char user[32], err[256];
+
+	snprintf(user, sizeof user, "%d:%d", SANDBOX_UID, SANDBOX_GID);
+	buf_init(&tar, DOCKER_COLLECT_MAX);
+	if (docker_pool_exec_run(r->api, r->slot.id, user, argv, NULL, &tar,
+	                         err, sizeof err) >= 0 &&
+	    !tar.truncated)
+		docker_tar_each(tar.data, tar.len, docker_collect_one, &c);
+	buf_free(&tar);
+}
+
 static int
 docker_run(const struct box_spec *spec, struct box_result *res)
 {
@@ -879,32 +1224,57 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 	const char *image = spec->image ? spec->image : DOCKER_IMAGE_DEFAULT;
 	const char *prog = NULL;
 	char work[96] = "", err[512], path[160];
-	struct buf body;
+	struct buf body, files;
 	bool stdin_open;
+	int pooled = 0;
 
 	memset(res, 0, sizeof *res);
 	signal(SIGPIPE, SIG_IGN);
+	/* Docker refuses to make a container with less memory: nothing
+	 * could start in it, so the program is over its limit, as on ns */
+	if (spec->limits.mem_bytes < DOCKER_MEMORY_MIN) {
+		res->end = BOX_MEMORY;
+		res->signal = SIGKILL;
+		snprintf(res->message, sizeof res->message,
+		         "a container needs at least 6M to start");
+		return 0;
+	}
 	r.spec = spec;
 	r.res = res;
 	if ((r.api = docker_connect(err, sizeof err)) == NULL ||
 	    (img = docker_image(r.api, image, err, sizeof err)) == NULL)
-		return docker_run_fail(res, err);
-	if (spec->prog_dir != NULL &&
-	    (prog = docker_prog_volume(r.api, image, spec->prog_dir, err,
-	                               sizeof err)) == NULL)
-		return docker_run_fail(res, err);
-	if (docker_needs_work_volume(spec) &&
-	    docker_create_volume(r.api, work, sizeof work, "work", err,
-	                         sizeof err) < 0)
 		return docker_run_fail(res, err);
 	r.in_src = spec->pipe_in >= 0  ? spec->pipe_in
 	           : spec->tty_fd >= 0 ? spec->tty_fd
 	                               : spec->stdin_fd;
 	stdin_open = r.in_src >= 0;
 	buf_init(&body, 0);
+	buf_init(&files, 0);
 	buf_init(&r.frames, 0);
+	buf_init(&r.setup_err, 4096);
+	if (docker_pool_fits(&r, img) &&
+	    (pooled = docker_pool_start(&r, image, img, &files, err,
+	                                sizeof err)) != 0) {
+		if (pooled < 0) {
+			docker_run_fail(res, err);
+			goto out;
+		}
+		goto running;
+	}
+	if (spec->prog_dir != NULL &&
+	    (prog = docker_prog_volume(r.api, image, spec->prog_dir, err,
+	                               sizeof err)) == NULL) {
+		docker_run_fail(res, err);
+		goto out;
+	}
+	if (docker_needs_work_volume(spec) &&
+	    docker_create_volume(r.api, work, sizeof work, "work", err,
+	                         sizeof err) < 0) {
+		docker_run_fail(res, err);
+		goto out;
+	}
 	docker_body(spec, image, img->host, prog, work[0] ? work : NULL,
-	            stdin_open, &body);
+	            stdin_open, NULL, &body);
 	if (docker_create(r.api, &body, r.id, sizeof r.id, err, sizeof err) <
 	    0) {
 		if (docker_runtime(spec) != NULL && strstr(err, "runtime"))
@@ -941,20 +1311,31 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 		docker_run_fail(res, err);
 		goto out;
 	}
-	r.t_start_us = util_now_us();
+	/* no CPU limit holds without the cgroup: the run is the
+	 * sandbox's failure, never an unlimited success */
 	r.have_cg = docker_cgroup_open(&r.cg, r.id, 0, err, sizeof err) == 0;
-	res->enforced_by =
-	    r.have_cg && r.cg.v2 ? ENFORCED_CGROUP_V2 : ENFORCED_CGROUP_V1;
+	if (!r.have_cg) {
+		docker_run_fail(res, err);
+		goto out;
+	}
+	r.idle_pids = 1;
+running:
+	r.t_start_us = util_now_us();
+	res->enforced_by = r.cg.v2 ? ENFORCED_CGROUP_V2 : ENFORCED_CGROUP_V1;
 	util_set_nonblock(r.stream.fd, true);
 	if (!stdin_open) {
-		r.in_eof = r.in_closed = true;
-		docker_stream_close_write(&r.stream);
+		r.in_eof = true;
+		if (!r.pool) {
+			r.in_closed = true;
+			docker_stream_close_write(&r.stream);
+		}
 	}
 	docker_loop(&r);
 	res->wall_ms = (util_now_us() - r.t_start_us) / 1000;
 	res->end_us = util_now_us();
 	docker_sample(&r, false);
-	if (docker_outcome(&r, err, sizeof err) < 0) {
+	if ((r.pool ? docker_pool_outcome(&r, err, sizeof err)
+	            : docker_outcome(&r, err, sizeof err)) < 0) {
 		docker_run_fail(res, err);
 		goto out;
 	}
@@ -974,17 +1355,25 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 				res->signal = SIGKILL;
 		}
 	}
-	if (spec->collect != NULL)
+	if (r.pool)
+		docker_pool_reap(&r);
+	if (spec->collect != NULL && r.pool)
+		docker_pool_collect(&r);
+	else if (spec->collect != NULL)
 		docker_collect(&r);
 out:
-	if (r.have_cg)
+	if (r.have_cg && !r.pool)
 		docker_cgroup_close(&r.cg);
 	docker_stream_close(&r.stream);
+	if (r.pool)
+		docker_pool_release(r.api, &r.slot, true);
 	if (r.id[0] != '\0')
 		docker_remove_container(r.api, r.id);
 	if (work[0] != '\0')
 		docker_remove_volume(r.api, work);
 	buf_free(&r.frames);
+	buf_free(&r.setup_err);
+	buf_free(&files);
 	buf_free(&body);
 	return 0;
 }
@@ -1085,6 +1474,7 @@ docker_cleanup_stale(void)
 	buf_free(&resp);
 	curl_free(filter);
 	curl_easy_cleanup(esc);
+	docker_pool_cleanup_stale(api);
 }
 
 static bool
@@ -1124,6 +1514,23 @@ docker_tool_id(const char *cmd, char *id, size_t len)
 	if (!lang_host_tool_id(cmd, host, sizeof host))
 		return false;
 	snprintf(id, len, "docker:%s:%s", img->id, host);
+	return true;
+}
+
+/* The language's image by content: its id, which a rebuild under the
+ * same name changes. */
+static bool
+docker_image_key(const struct language *l, char *id, size_t len)
+{
+	struct docker_api *api;
+	const struct docker_image_seen *img;
+	const char *name = l->image ? l->image : DOCKER_IMAGE_DEFAULT;
+	char err[512];
+
+	if ((api = docker_connect(err, sizeof err)) == NULL ||
+	    (img = docker_image(api, name, err, sizeof err)) == NULL)
+		return false;
+	snprintf(id, len, "image:%s@%s", name, img->id);
 	return true;
 }
 
@@ -1240,5 +1647,6 @@ const struct backend docker_backend = {
     .cleanup_stale = docker_cleanup_stale,
     .lang_available = docker_lang_available,
     .tool_id = docker_tool_id,
+    .image_id = docker_image_key,
     .prepare = docker_prepare,
 };

@@ -20,9 +20,23 @@
 /* Every container and volume Forge makes: forge=1 and its owner. */
 #define DOCKER_LABEL     "forge"
 #define DOCKER_LABEL_PID "forge.pid"
+/* A warm pool's container: forge.pool=OWNER (docker-pool.c) */
+#define DOCKER_LABEL_POOL "forge.pool"
+/* The most a run's files brought back from /work may weigh. */
+#define DOCKER_COLLECT_MAX (256u << 20)
+
+struct docker_api;
 
 /* docker.c */
 extern const struct backend docker_backend;
+/* A request whose answer must be 2xx; else -1 and the daemon's word. */
+int docker_call_ok(struct docker_api *, const char *method, const char *path,
+                   const char *body, size_t blen, const char *type,
+                   struct buf *resp, char *err, size_t len);
+void docker_remove_container(struct docker_api *, const char *id);
+int docker_create_at(struct docker_api *, const char *path,
+                     const struct buf *body, char *id, size_t, char *err,
+                     size_t);
 
 /* docker-api.c: one connection's worth of state, per process */
 struct docker_api {
@@ -57,6 +71,8 @@ struct docker_stream {
 };
 int docker_api_attach(struct docker_api *, const char *id,
                       struct docker_stream *, char *err, size_t);
+int docker_api_exec_start(struct docker_api *, const char *exec_id,
+                          struct docker_stream *, char *err, size_t);
 ssize_t docker_stream_read(struct docker_stream *, char *, size_t);
 ssize_t docker_stream_write(struct docker_stream *, const char *, size_t);
 void docker_stream_close_write(struct docker_stream *);
@@ -80,14 +96,48 @@ int docker_tar_add_dir(struct buf *, int dirfd, const char *prefix, uid_t,
 /* docker-cgroup.c: a running container's counters, read on the host */
 struct docker_cgroup {
 	bool v2;
-	int cpu_fd, mem_fd, peak_fd, pids_fd;
+	int cpu_fd, mem_fd, peak_fd, pids_fd, oom_fd;
 	uint64_t cpu_us, mem, peak; /* the last values read */
+	uint64_t oom_kills;         /* the OOM killer's, since the base */
+	uint64_t cpu_base_us, oom_base;
 	uint32_t pids;
 };
 int docker_cgroup_open(struct docker_cgroup *, const char *id, pid_t pid,
                        char *err, size_t);
 void docker_cgroup_read(struct docker_cgroup *);
+bool docker_cgroup_rebase(struct docker_cgroup *);
 void docker_cgroup_close(struct docker_cgroup *);
+
+/* docker-pool.c: containers started ahead, one run at a time each */
+#define DOCKER_POOL_IDLE_PIDS 2 /* Docker's init and the idle sleep */
+struct docker_slot {
+	char name[96];    /* forge-pool-KEY-N */
+	char id[128];     /* the container's */
+	int lock_fd;      /* flock(2) held while the run has it */
+	bool fresh;       /* made for this run */
+	bool reusable;    /* its counters could be reset: handed on after */
+	char build[1024]; /* the build its /prog holds ("": none) */
+	struct docker_cgroup cg;
+};
+bool docker_pool_usable(const struct docker_api *);
+void docker_pool_labels(const struct docker_api *, struct json_writer *);
+int docker_pool_claim(struct docker_api *, const struct buf *body,
+                      const char *image_id, struct docker_slot *, char *err,
+                      size_t);
+int docker_pool_exec(struct docker_api *, const char *cid, const char *user,
+                     const char *const *argv, const char *const *envp, bool in,
+                     struct docker_stream *, char *exec_id, size_t, char *err,
+                     size_t);
+int docker_pool_exec_code(struct docker_api *, const char *exec_id,
+                          int64_t *code, unsigned wait_ms);
+int docker_pool_exec_run(struct docker_api *, const char *cid, const char *user,
+                         const char *const *argv, const struct buf *in,
+                         struct buf *out, char *err, size_t);
+int docker_pool_prog(struct docker_api *, struct docker_slot *, const char *dir,
+                     const struct buf *tar, char *err, size_t);
+void docker_pool_kill(struct docker_api *, struct docker_slot *);
+void docker_pool_release(struct docker_api *, struct docker_slot *, bool keep);
+void docker_pool_cleanup_stale(struct docker_api *);
 
 /* docker-image.c: Forge's skeleton image, built with no registry */
 int docker_image_build(struct docker_api *, const char *name, struct buf *log,

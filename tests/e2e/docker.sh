@@ -184,20 +184,51 @@ eq "judge: the tests' verdicts" "AC AC WA" \
 eq "judge: the overall verdict" WA "$(jq -r .verdict "$TEST_TMP/judge.json")"
 eq "nothing left after the judge" 0 "$(docker_left)"
 
+# the build cache knows the image by content: a language's image rebuilt
+# under the same name is another toolchain, and the build is made anew
+mkdir -p "$XDG_CONFIG_HOME/forge/languages"
+sed -e 's/^id = c$/id = cimg/' -e 's/^extensions = .c$/extensions = .cimg/' \
+	-e 's|^name = .*|name = C in an image of its own\nimage = forge/test:1|' \
+	"$FORGE_SRCDIR/languages/c.lang" \
+	>"$XDG_CONFIG_HOME/forge/languages/cimg.lang"
+cp "$TEST_TMP/exit3.c" "$TEST_TMP/exit3.cimg"
+img() { printf 'FROM forge/base:latest\nLABEL forge.test=%s\n' "$1" |
+	docker build -q -t forge/test:1 - >/dev/null 2>&1; }
+img 1
+dj "$TEST_TMP/exit3.cimg"
+eq "an image of its own: compiled" "RE false" \
+	"$(j .verdict) $(j .build_cached)"
+dj "$TEST_TMP/exit3.cimg"
+eq "the same image: the build is reused" "RE true" \
+	"$(j .verdict) $(j .build_cached)"
+img 2
+dj "$TEST_TMP/exit3.cimg"
+eq "the image rebuilt under its name: compiled anew" "RE false" \
+	"$(j .verdict) $(j .build_cached)"
+docker rmi -f forge/test:1 >/dev/null 2>&1
+
 # forge killed mid-run: its container stays until the next forge starts
 "$FORGE" run --backend docker --no-history --wall 60 "$TEST_TMP/sleep.c" \
 	>/dev/null 2>&1 &
 victim=$!
+# its own container, or the pool's it claimed (by id: the slot may be
+# made anew)
+running() { [ -n "$(docker_pool_busy)" ] || [ "$(docker_left)" -gt 0 ]; }
 for _ in $(seq 100); do
-	[ "$(docker ps -q --filter label=forge=1 | wc -l)" -gt 0 ] && break
+	running && break
 	sleep 0.1
 done
-check "the run's container was there" \
-	[ "$(docker ps -q --filter label=forge=1 | wc -l)" -gt 0 ]
+check "the run's container was there" running
+busy=$(for c in $(docker_pool_busy); do docker inspect -f '{{.Id}}' "$c"; done)
 kill -9 $victim
 wait $victim 2>/dev/null
 dj "$TEST_TMP/exit3.c"
 eq "the next run works" RE "$(j .verdict)"
 eq "the killed forge's container and volumes are gone" 0 "$(docker_left)"
+for c in $busy; do
+	check "the killed forge's pool container is gone" \
+		eval "! docker inspect $c >/dev/null 2>&1"
+done
+eq "forge with the pool off removes the pool" 0 "$(docker_drain)"
 
 finish

@@ -216,10 +216,10 @@ check "--cached: the table's header" grep -qE "^ +# +TEST +VERDICT +CPU +MEM$" "
 eq "--cached: the table, test by test" "$(cat "$TEST_TMP/live.table")" "$(table)"
 check "--cached: the first failure" grep -qE "^first failure: secret/2 \(WA\)$" "$TEST_TMP/out"
 check "--cached: the summary line of a judge, naming the cached run" \
-	grep -qE "^forge: WA  3/4 tests passed  max cpu [0-9.]+s  max mem [0-9.]+[KM]  \[c, ns/[a-z0-9-]+, cached: run [0-9]+\]$" "$TEST_TMP/out"
+	grep -qE "^forge: WA  3/4 tests passed  max cpu [0-9.]+s  max mem [0-9.]+[KM]  \[c, $TEST_BACKEND/[a-z0-9-]+, cached: run [0-9]+\]$" "$TEST_TMP/out"
 check "--cached: a note that nothing ran" grep -q "from the history: nothing ran" "$TEST_TMP/out"
 check "--cached: the live judge's summary has the same form" \
-	grep -qE "^forge: WA  3/4 tests passed  max cpu [0-9.]+s  max mem [0-9.]+[KM]  \[c, ns/[a-z0-9-]+, build cached, id [0-9]+\]$" "$TEST_TMP/live.txt"
+	grep -qE "^forge: WA  3/4 tests passed  max cpu [0-9.]+s  max mem [0-9.]+[KM]  \[c, $TEST_BACKEND/[a-z0-9-]+, build cached, id [0-9]+\]$" "$TEST_TMP/live.txt"
 fj --cached -q "$TEST_TMP/wrong.c" "$pkg"
 eq "--cached -q: only the summary" 1 "$(grep -c . "$TEST_TMP/out")"
 

@@ -4,8 +4,9 @@
 # marked argv[0], and another that loops under a marked name. The host
 # sees them while the run lasts; once forge returns, none is left. Then
 # the same with forge itself killed (SIGKILL) mid-run: the daemons die
-# with it, and the next forge removes the dead run's cgroup. Last, the
-# same attack from Python.
+# with it (on docker: with the next forge's start, which removes the
+# killed one's container), and the next forge removes the dead run's
+# cgroup. Last, the same attack from Python.
 . "${FORGE_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$FORGE_SRCDIR/tests/hostile/progs/common.sh"
 need_sandbox
@@ -50,6 +51,13 @@ had_cgroup=$(cgroups)
 kill -9 "$killed"
 wait "$killed" 2>/dev/null
 ctl_end
+if [ "$TEST_BACKEND" = docker ]; then
+	# a container outlives the forge that made it: the next forge
+	# start removes it, and what runs in it
+	printf '%s\n%s\nexit\n' "$mark" "$name" >"$TEST_TMP/quick.in"
+	forge_json "$PROGS/daemon.c" -i "$TEST_TMP/quick.in"
+	eq "killed forge: the next run is fine" OK "$(j .verdict)"
+fi
 check "killed forge: the daemons die with it" wait_until 10 none_left
 if [ -n "$had_cgroup" ]; then
 	printf '%s\n%s\nexit\n' "$mark" "$name" >"$TEST_TMP/quick.in"

@@ -24,10 +24,19 @@ check "control: it used its second of CPU" [ "$(j .time_ms)" -ge 1000 ]
 if [ "$(uname -m)" = x86_64 ]; then
 	attempt x32-mount
 	eq "control: x32 mount is SV" SV "$(j .verdict)"
-	eq "control: x32 mount names the call" mount "$(j .syscall)"
+	# (docker: Docker does not report the call)
+	eq "control: x32 mount names the call" \
+		"$([ "$TEST_BACKEND" = docker ] && echo null || echo mount)" \
+		"$(j .syscall)"
 fi
 
 while read -r what sig; do
+	if [ "$what" = sys ] && [ "$TEST_BACKEND" = docker ]; then
+		# Docker's init reports a seccomp kill and a SIGSYS the
+		# program sends itself alike (exit 159): SV on docker
+		echo "skip: sys: docker cannot tell it from a seccomp kill"
+		continue
+	fi
 	attempt "$what" -t 2
 	eq "$what: verdict" RE "$(j .verdict)"
 	eq "$what: signal" "$sig" "$(j .signal)"

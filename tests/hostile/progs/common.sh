@@ -76,7 +76,10 @@ wait_until() {
 
 # the host uid the sandbox's user 1000 maps to
 sandbox_host_uid() {
-	if [ "$(id -u)" = 0 ]; then echo 60000; else id -u; fi
+	# (a container's user is the host's uid 1000: no user namespace)
+	if [ "$TEST_BACKEND" = docker ]; then
+		echo 1000
+	elif [ "$(id -u)" = 0 ]; then echo 60000; else id -u; fi
 }
 
 # forge_ctl OUT FILE [options]: starts a run in the background (pid in
