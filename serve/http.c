@@ -315,7 +315,8 @@ http_count_run(struct serve *s, int64_t id, uint64_t duration_ms)
 		if (duration_ms != WORKER_DURATION_UNKNOWN)
 			metrics_duration(
 			    s->metrics,
-			    jsonparse_string(jsonparse_get(v, "language"), NULL),
+			    jsonparse_string(jsonparse_get(v, "language"),
+			                     NULL),
 			    (double)duration_ms / 1000.0);
 		jsonparse_free(v);
 	}

@@ -1033,8 +1033,8 @@ rq_watch_read(struct queue_watch *w)
 			if (rq_entry(&one, w->last, sizeof w->last, &id) &&
 			    id > 0) {
 				/* its duration was the worker's, elsewhere */
-				struct worker_done d = {id,
-				                        WORKER_DURATION_UNKNOWN};
+				struct worker_done d = {
+				    id, WORKER_DURATION_UNKNOWN};
 
 				(void)util_write_all(w->done_w, &d, sizeof d);
 			}
