@@ -92,11 +92,13 @@ lab_board_group(const struct testset *ts, const char *prefix,
 		const char *name = i < ts->ntests
 		                       ? ts->tests[i].name
 		                       : ts->groups[i - ts->ntests].prefix;
-		const char *rest = name + n;
-		const char *slash = strchr(rest, '/');
+		const char *rest, *slash;
 
-		if (strncmp(name, prefix, n) != 0 || *rest == '\0')
+		/* a name shorter than prefix ends before rest would start */
+		if (strncmp(name, prefix, n) != 0 || name[n] == '\0')
 			continue;
+		rest = name + n;
+		slash = strchr(rest, '/');
 		if (i < ts->ntests && slash == NULL)
 			v = tests ? lab_board_test(&ts->tests[i], tests)
 			          : ts->tests[i].accept_score;
