@@ -92,7 +92,24 @@ void json_base64(struct buf *, const char *, size_t);
 int json_unbase64(struct buf *, const char *, size_t);
 void json_output(struct json_writer *, const char *key, const char *, size_t);
 
-/* tar.c: ustar archives in memory (directories and regular files) */
+/* tar.c: ustar archives in memory. tar_add writes directories and
+ * regular files as a lab's package has them; tar_put any entry, with its
+ * owner, mode and link (the docker backend's trees). */
+#define TAR_BLOCK 512
+struct tar_header {
+	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12];
+	char chksum[8], type, link[100], magic[6], version[2];
+	char uname[32], gname[32], devmajor[8], devminor[8], prefix[155];
+	char pad[12];
+};
+struct tar_entry {
+	const char *name;
+	char type; /* '0' a file, '5' a directory, '2' a symbolic link */
+	unsigned mode, uid, gid;
+	const char *link; /* a symbolic link's target, else NULL */
+};
+int tar_put(struct buf *, const struct tar_entry *, const char *data,
+            size_t len);
 typedef int tar_fn(const char *name, char type, const char *data, size_t len,
                    void *arg, char *err, size_t errlen);
 int tar_add(struct buf *, const char *name, char type, const char *data,

@@ -1,8 +1,9 @@
-/* Tar archives (ustar) in memory, for what crosses a network as a tree
- * of files: a lab problem's package, from forge lab add to the server.
- * Only directories and regular files are written or read; anything else
- * in an archive (links, devices, long-name extensions) is the caller's
- * to refuse, and tar_each hands it over as its type so that it can. */
+/* Tar archives (ustar) in memory, for what crosses a boundary as a tree
+ * of files: a lab problem's package, from forge lab add to the server
+ * (tar_add, tar_each), and what the docker backend puts into a container
+ * (tar_put, with owners, modes and symbolic links). tar_each reads
+ * strictly: anything but a plain entry (links, devices, long-name
+ * extensions) is handed over as its type for the caller to refuse. */
 #include "config.h"
 
 #include <stdio.h>
@@ -10,15 +11,6 @@
 #include <string.h>
 
 #include "base/base.h"
-
-#define TAR_BLOCK 512
-
-struct tar_header {
-	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12];
-	char chksum[8], type, link[100], magic[6], version[2];
-	char uname[32], gname[32], devmajor[8], devminor[8], prefix[155];
-	char pad[12];
-};
 
 static unsigned
 tar_sum(const struct tar_header *h)
@@ -34,37 +26,40 @@ tar_sum(const struct tar_header *h)
 	return sum;
 }
 
-/* One entry: a regular file ('0') or a directory ('5'), mode 0644 or
- * 0755, owned by nobody in particular. -1 when the name does not fit
- * ustar's 100 + 155 bytes. */
+/* One entry as e says. -1 when its name does not fit ustar's 100 + 155
+ * bytes or its link the 100 of its field. */
 int
-tar_add(struct buf *b, const char *name, char type, const char *data,
-        size_t len)
+tar_put(struct buf *b, const struct tar_entry *e, const char *data, size_t len)
 {
 	static const char zeros[TAR_BLOCK];
 	struct tar_header h;
-	size_t n = strlen(name);
+	size_t n = strlen(e->name);
 
 	memset(&h, 0, sizeof h);
 	if (n <= sizeof h.name)
-		memcpy(h.name, name, n);
+		memcpy(h.name, e->name, n);
 	else {
-		const char *cut = strchr(name + n - sizeof h.name - 1, '/');
+		const char *cut = strchr(e->name + n - sizeof h.name - 1, '/');
 
-		if (cut == NULL || (size_t)(cut - name) > sizeof h.prefix ||
+		if (cut == NULL || (size_t)(cut - e->name) > sizeof h.prefix ||
 		    strlen(cut + 1) > sizeof h.name)
 			return -1;
-		memcpy(h.prefix, name, (size_t)(cut - name));
+		memcpy(h.prefix, e->name, (size_t)(cut - e->name));
 		memcpy(h.name, cut + 1, strlen(cut + 1));
 	}
-	if (type != '0')
+	if (e->link != NULL) {
+		if (strlen(e->link) > sizeof h.link)
+			return -1;
+		memcpy(h.link, e->link, strlen(e->link));
+	}
+	if (e->type != '0')
 		len = 0;
-	snprintf(h.mode, sizeof h.mode, "%07o", type == '5' ? 0755 : 0644);
-	snprintf(h.uid, sizeof h.uid, "%07o", 0);
-	snprintf(h.gid, sizeof h.gid, "%07o", 0);
+	snprintf(h.mode, sizeof h.mode, "%07o", e->mode & 07777);
+	snprintf(h.uid, sizeof h.uid, "%07o", e->uid & 07777777);
+	snprintf(h.gid, sizeof h.gid, "%07o", e->gid & 07777777);
 	snprintf(h.size, sizeof h.size, "%011llo", (unsigned long long)len);
 	snprintf(h.mtime, sizeof h.mtime, "%011o", 0);
-	h.type = type;
+	h.type = e->type;
 	memcpy(h.magic, "ustar", 6);
 	memcpy(h.version, "00", 2);
 	snprintf(h.chksum, sizeof h.chksum, "%06o", tar_sum(&h));
@@ -74,6 +69,18 @@ tar_add(struct buf *b, const char *name, char type, const char *data,
 		buf_add(b, zeros, (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK);
 	}
 	return 0;
+}
+
+/* A regular file ('0') or a directory ('5'), mode 0644 or 0755, owned by
+ * nobody in particular: a lab's package. -1 as for tar_put. */
+int
+tar_add(struct buf *b, const char *name, char type, const char *data,
+        size_t len)
+{
+	struct tar_entry e = {name, type, type == '5' ? 0755 : 0644,
+	                      0,    0,    NULL};
+
+	return tar_put(b, &e, data, len);
 }
 
 void

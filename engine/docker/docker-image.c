@@ -75,7 +75,7 @@ docker_image_root(struct buf *t)
 	         "root:x:0:\nforge:x:%d:\nnogroup:x:65534:\n", SANDBOX_GID);
 	docker_tar_add(t, "etc/group", '0', 0644, 0, 0, text, strlen(text),
 	               NULL);
-	docker_tar_end(t);
+	tar_end(t);
 }
 
 /* Builds (or rebuilds) the skeleton image called name. */

@@ -17,79 +17,18 @@
 
 #include "engine/docker/docker.h"
 
-#define TAR_BLOCK 512
-
-struct tar_header {
-	char name[100], mode[8], uid[8], gid[8], size[12], mtime[12];
-	char chksum[8], type, link[100], magic[6], version[2];
-	char uname[32], gname[32], devmajor[8], devminor[8], prefix[155];
-	char pad[12];
-};
-
-static void
-docker_tar_octal(char *field, size_t len, unsigned long long v)
-{
-	snprintf(field, len, "%0*llo", (int)len - 1, v);
-}
-
 /* One entry: a regular file ('0'), a directory ('5') or a symbolic link
- * ('2'). Names longer than ustar allows are refused. */
+ * ('2'), with its owner and mode. Names longer than ustar allows are
+ * refused. */
 int
 docker_tar_add(struct buf *b, const char *name, char type, mode_t mode,
                uid_t uid, gid_t gid, const char *data, size_t len,
                const char *link)
 {
-	struct tar_header h;
-	size_t n = strlen(name), i;
-	unsigned sum = 0;
-	const unsigned char *p = (const unsigned char *)&h;
-	static const char zeros[TAR_BLOCK];
+	struct tar_entry e = {name,          type,          (unsigned)mode,
+	                      (unsigned)uid, (unsigned)gid, link};
 
-	memset(&h, 0, sizeof h);
-	if (n <= sizeof h.name)
-		memcpy(h.name, name, n);
-	else {
-		const char *cut = name + n - sizeof h.name - 1;
-
-		cut = strchr(cut, '/');
-		if (cut == NULL || (size_t)(cut - name) > sizeof h.prefix ||
-		    strlen(cut + 1) > sizeof h.name)
-			return -1;
-		memcpy(h.prefix, name, (size_t)(cut - name));
-		memcpy(h.name, cut + 1, strlen(cut + 1));
-	}
-	if (link != NULL && strlen(link) > sizeof h.link)
-		return -1;
-	if (type != '0')
-		len = 0;
-	docker_tar_octal(h.mode, sizeof h.mode, mode & 07777);
-	docker_tar_octal(h.uid, sizeof h.uid, uid);
-	docker_tar_octal(h.gid, sizeof h.gid, gid);
-	docker_tar_octal(h.size, sizeof h.size, len);
-	docker_tar_octal(h.mtime, sizeof h.mtime, 0);
-	h.type = type;
-	if (link != NULL)
-		memcpy(h.link, link, strlen(link));
-	memcpy(h.magic, "ustar", 6);
-	memcpy(h.version, "00", 2);
-	memset(h.chksum, ' ', sizeof h.chksum);
-	for (i = 0; i < sizeof h; i++)
-		sum += p[i];
-	snprintf(h.chksum, sizeof h.chksum, "%06o", sum);
-	buf_add(b, &h, sizeof h);
-	if (len > 0) {
-		buf_add(b, data, len);
-		buf_add(b, zeros, (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK);
-	}
-	return 0;
-}
-
-void
-docker_tar_end(struct buf *b)
-{
-	static const char zeros[2 * TAR_BLOCK];
-
-	buf_add(b, zeros, sizeof zeros);
+	return tar_put(b, &e, data, len);
 }
 
 static unsigned long long

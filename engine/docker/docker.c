@@ -294,7 +294,7 @@ docker_prog_volume(struct docker_api *api, const char *image, const char *dir,
 	buf_init(&tar, 0);
 	r = docker_tar_add_dir(&tar, fd, ".", 0, 0, 8, err, len);
 	close(fd);
-	docker_tar_end(&tar);
+	tar_end(&tar);
 	if (r < 0 || docker_create_volume(api, p->volume, sizeof p->volume,
 	                                  "prog", err, len) < 0) {
 		buf_free(&tar);
@@ -868,7 +868,7 @@ static void
 docker_work_tar(const struct box_spec *s, struct buf *tar)
 {
 	docker_work_entries(s, ".", tar);
-	docker_tar_end(tar);
+	tar_end(tar);
 }
 
 struct docker_collect {
@@ -1010,8 +1010,10 @@ docker_run_fail(struct box_result *res, const char *err)
 /* ---- a run in the warm pool ------------------------------------------- */
 
 /* Runs the pool serves: Forge's image (whose sh, head, tar and find are
- * the host's), runc, no terminal, and room for the wrapper's three
- * processes. */
+ * the host's), runc, no terminal, and a process limit with room beside
+ * the program for the exec's and the wrapper's processes, whose count
+ * varies as the exec starts: a tighter limit gets a container of its
+ * own, whose count is the program's alone. */
 static bool
 docker_pool_fits(const struct docker_run *r,
                  const struct docker_image_seen *img)
@@ -1019,7 +1021,8 @@ docker_pool_fits(const struct docker_run *r,
 	const struct box_spec *s = r->spec;
 
 	return img->host && s->tty_fd < 0 && docker_runtime(s) == NULL &&
-	       s->limits.pids >= 3 && docker_pool_usable(r->api);
+	       s->limits.pids >= DOCKER_POOL_MIN_PIDS &&
+	       docker_pool_usable(r->api);
 }
 
 /* The build as an archive for /prog, made once per process (a judge's
@@ -1046,7 +1049,7 @@ docker_pool_prog_tar(const char *dir, char *err, size_t len)
 	close(fd);
 	if (r < 0)
 		return NULL;
-	docker_tar_end(&prog_tar);
+	tar_end(&prog_tar);
 	prog_dir = xstrdup(dir);
 	return &prog_tar;
 }
@@ -1084,7 +1087,7 @@ docker_pool_start(struct docker_run *r, const char *image,
 		return -1;
 	if (docker_needs_work_volume(s)) {
 		docker_work_entries(s, "work", files);
-		docker_tar_end(files);
+		tar_end(files);
 		snprintf(head, sizeof head,
 		         "/usr/bin/head -c %zu | /bin/tar -xf - -C / || "
 		         "exit 125; ",

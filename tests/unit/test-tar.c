@@ -2,7 +2,7 @@
  * bytes, a name long enough for ustar's prefix); GNU tar and Python's
  * tarfile read it too (tests/e2e/lab.sh's uploads); a name too long for
  * ustar is refused; a damaged or cut archive is refused with a message,
- * never read past its end. */
+ * never read past its end; tar_put's owners, modes and links. */
 #include "config.h"
 
 #include <stdio.h>
@@ -105,5 +105,36 @@ main(void)
 	/* not an archive at all */
 	CHECK(tar_each("hello", 5, entry, &s, err, sizeof err) < 0);
 	buf_free(&b);
+
+	/* tar_put: an owner, a mode and a symbolic link, as the docker
+	 * backend writes them; the header's fields as tar(1) reads them */
+	{
+		struct tar_entry dir = {"tmp", '5', 01777, 0, 0, NULL},
+		                 lnk = {"lib64", '2', 0777, 0, 0, "usr/lib64"},
+		                 own = {"work/a", '0', 0600, 1000, 1000, NULL},
+		                 bad = {"x", '2', 0777, 0, 0, toolong};
+		const struct tar_header *h;
+
+		buf_init(&b, 0);
+		CHECK(tar_put(&b, &dir, NULL, 0) == 0);
+		CHECK(tar_put(&b, &lnk, NULL, 0) == 0);
+		CHECK(tar_put(&b, &own, "hi", 2) == 0);
+		CHECK(tar_put(&b, &bad, NULL, 0) < 0);
+		tar_end(&b);
+		h = (const void *)b.data;
+		CHECK_STR(h->mode, "0001777");
+		h = (const void *)(b.data + TAR_BLOCK);
+		CHECK(h->type == '2');
+		CHECK_STR(h->link, "usr/lib64");
+		h = (const void *)(b.data + 2 * TAR_BLOCK);
+		CHECK_STR(h->uid, "0001750");
+		CHECK_STR(h->gid, "0001750");
+		CHECK_STR(h->mode, "0000600");
+		memset(&s, 0, sizeof s);
+		s.refuse_at = -1;
+		CHECK(tar_each(b.data, b.len, entry, &s, err, sizeof err) == 0);
+		CHECK(s.n == 3 && s.types[1] == '2' && s.lens[2] == 2);
+		buf_free(&b);
+	}
 	return check_done();
 }
