@@ -81,10 +81,10 @@ void docker_stream_close(struct docker_stream *);
  * host Forge cannot use. */
 char *docker_api_socket(const char *docker_host, char *err, size_t);
 
-/* docker-tar.c: ustar archives in memory */
+/* docker-tar.c: the container's trees as ustar archives (written by
+ * base/tar.c's tar_put; read leniently, long names included) */
 int docker_tar_add(struct buf *, const char *name, char type, mode_t, uid_t,
                    gid_t, const char *data, size_t len, const char *link);
-void docker_tar_end(struct buf *);
 typedef void (*docker_tar_fn)(const char *name, char type, mode_t,
                               const char *data, size_t len, void *);
 int docker_tar_each(const char *, size_t, docker_tar_fn, void *);
@@ -110,6 +110,7 @@ void docker_cgroup_close(struct docker_cgroup *);
 
 /* docker-pool.c: containers started ahead, one run at a time each */
 #define DOCKER_POOL_IDLE_PIDS 2 /* Docker's init and the idle sleep */
+#define DOCKER_POOL_MIN_PIDS  8 /* a run's limit for a pooled container */
 struct docker_slot {
 	char name[96];    /* forge-pool-KEY-N */
 	char id[128];     /* the container's */
