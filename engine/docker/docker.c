@@ -657,6 +657,102 @@ docker_seccomp_opt(bool gvisor)
 	return buf_cstr(b);
 }
 
+/* /tmp, and /work unless a volume is there (and a pool's /prog): bounded
+ * tmpfs mounts. */
+static void
+docker_body_tmpfs(struct json_writer *w, const struct limits *l,
+                  const char *work_volume, bool pool)
+{
+	char opts[160];
+
+	json_open(w, "Tmpfs", '{');
+	snprintf(opts, sizeof opts,
+	         "rw,nosuid,nodev,size=%" PRIu64 ",nr_inodes=%d,mode=1777",
+	         l->fsize_bytes, DOCKER_TMPFS_INODES);
+	json_cstr(w, "/tmp", opts);
+	if (work_volume == NULL) {
+		/* a pool's /work is where a compile leaves what runs, as
+		 * a volume is for a container of its own; its /prog holds
+		 * the build */
+		snprintf(opts, sizeof opts,
+		         "rw,nosuid,nodev,%ssize=%" PRIu64 ",nr_inodes=%d,"
+		         "uid=%d,gid=%d,mode=0755",
+		         pool ? "exec," : "", l->fsize_bytes,
+		         DOCKER_TMPFS_INODES, SANDBOX_UID, SANDBOX_GID);
+		json_cstr(w, SANDBOX_WORK, opts);
+	}
+	if (pool) {
+		/* root's: the sandbox's user cannot change the build */
+		snprintf(opts, sizeof opts,
+		         "rw,nosuid,nodev,exec,size=%" PRIu64 ",mode=0755",
+		         l->fsize_bytes);
+		json_cstr(w, SANDBOX_PROG, opts);
+	}
+	json_close(w, '}');
+}
+
+/* The host's toolchains read-only (host: Forge's image), and the
+ * build's and the run's volumes. */
+static void
+docker_body_mounts(struct json_writer *w, const struct box_spec *s, bool host,
+                   const char *prog_volume, const char *work_volume)
+{
+	static const char *const tops[] = {"/bin", "/lib", "/lib32", "/lib64",
+	                                   "/libx32"};
+	static const char *const etc[] = {"/etc/ld.so.cache",
+	                                  "/etc/alternatives"};
+	size_t i;
+
+	json_open(w, "Mounts", '[');
+	if (host) {
+		/* the host's toolchains, read-only: the ns backend's view */
+		const char *binds[64];
+		size_t nb = 0;
+		struct stat st;
+
+		binds[nb++] = "/usr";
+		for (i = 0; i < sizeof tops / sizeof tops[0]; i++)
+			if (lstat(tops[i], &st) == 0 && S_ISDIR(st.st_mode))
+				binds[nb++] = tops[i];
+		for (i = 0; i < sizeof etc / sizeof etc[0]; i++)
+			if (access(etc[i], F_OK) == 0)
+				binds[nb++] = etc[i];
+		for (i = 0; s->ro_paths != NULL && s->ro_paths[i] != NULL &&
+		            nb < sizeof binds / sizeof binds[0];
+		     i++) {
+			const char *rp = s->ro_paths[i];
+
+			if (rp[0] == '/' && strncmp(rp, "/usr/", 5) != 0 &&
+			    access(rp, F_OK) == 0)
+				binds[nb++] = rp;
+		}
+		for (i = 0; i < nb; i++) {
+			json_open(w, NULL, '{');
+			json_cstr(w, "Type", "bind");
+			json_cstr(w, "Source", binds[i]);
+			json_cstr(w, "Target", binds[i]);
+			json_bool(w, "ReadOnly", true);
+			json_close(w, '}');
+		}
+	}
+	if (prog_volume != NULL) {
+		json_open(w, NULL, '{');
+		json_cstr(w, "Type", "volume");
+		json_cstr(w, "Source", prog_volume);
+		json_cstr(w, "Target", SANDBOX_PROG);
+		json_bool(w, "ReadOnly", true);
+		json_close(w, '}');
+	}
+	if (work_volume != NULL) {
+		json_open(w, NULL, '{');
+		json_cstr(w, "Type", "volume");
+		json_cstr(w, "Source", work_volume);
+		json_cstr(w, "Target", SANDBOX_WORK);
+		json_close(w, '}');
+	}
+	json_close(w, ']');
+}
+
 /* The container's JSON: the limits, the mounts, the user. A container
  * of the warm pool (pool) runs an idle sleep as root under Docker's
  * init, has /prog as a tmpfs too, and carries the pool's labels; its
@@ -667,13 +763,9 @@ docker_body(const struct box_spec *s, const char *image, bool host,
             struct docker_api *pool, struct buf *body)
 {
 	static const char *const idle[] = {"sleep", "infinity", NULL};
-	static const char *const tops[] = {"/bin", "/lib", "/lib32", "/lib64",
-	                                   "/libx32"};
-	static const char *const etc[] = {"/etc/ld.so.cache",
-	                                  "/etc/alternatives"};
 	const struct limits *l = &s->limits;
 	struct json_writer w = {body, false};
-	char opts[160], user[32];
+	char user[32];
 	size_t i;
 
 	json_open(&w, NULL, '{');
@@ -725,30 +817,7 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_bool(&w, "Init", !docker_runtime_gvisor(docker_runtime(s)));
 	/* nothing of the image is writable; /work and /tmp are bounded */
 	json_bool(&w, "ReadonlyRootfs", true);
-	json_open(&w, "Tmpfs", '{');
-	snprintf(opts, sizeof opts,
-	         "rw,nosuid,nodev,size=%" PRIu64 ",nr_inodes=%d,mode=1777",
-	         l->fsize_bytes, DOCKER_TMPFS_INODES);
-	json_cstr(&w, "/tmp", opts);
-	if (work_volume == NULL) {
-		/* a pool's /work is where a compile leaves what runs, as
-		 * a volume is for a container of its own; its /prog holds
-		 * the build */
-		snprintf(opts, sizeof opts,
-		         "rw,nosuid,nodev,%ssize=%" PRIu64 ",nr_inodes=%d,"
-		         "uid=%d,gid=%d,mode=0755",
-		         pool ? "exec," : "", l->fsize_bytes,
-		         DOCKER_TMPFS_INODES, SANDBOX_UID, SANDBOX_GID);
-		json_cstr(&w, SANDBOX_WORK, opts);
-	}
-	if (pool) {
-		/* root's: the sandbox's user cannot change the build */
-		snprintf(opts, sizeof opts,
-		         "rw,nosuid,nodev,exec,size=%" PRIu64 ",mode=0755",
-		         l->fsize_bytes);
-		json_cstr(&w, SANDBOX_PROG, opts);
-	}
-	json_close(&w, '}');
+	docker_body_tmpfs(&w, l, work_volume, pool != NULL);
 	/* no capabilities, and none to be gained through setuid files */
 	json_open(&w, "CapDrop", '[');
 	json_cstr(&w, NULL, "ALL");
@@ -776,54 +845,7 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_int(&w, "Hard", 0);
 	json_close(&w, '}');
 	json_close(&w, ']');
-	json_open(&w, "Mounts", '[');
-	if (host) {
-		/* the host's toolchains, read-only: the ns backend's view */
-		const char *binds[64];
-		size_t nb = 0;
-		struct stat st;
-
-		binds[nb++] = "/usr";
-		for (i = 0; i < sizeof tops / sizeof tops[0]; i++)
-			if (lstat(tops[i], &st) == 0 && S_ISDIR(st.st_mode))
-				binds[nb++] = tops[i];
-		for (i = 0; i < sizeof etc / sizeof etc[0]; i++)
-			if (access(etc[i], F_OK) == 0)
-				binds[nb++] = etc[i];
-		for (i = 0; s->ro_paths != NULL && s->ro_paths[i] != NULL &&
-		            nb < sizeof binds / sizeof binds[0];
-		     i++) {
-			const char *rp = s->ro_paths[i];
-
-			if (rp[0] == '/' && strncmp(rp, "/usr/", 5) != 0 &&
-			    access(rp, F_OK) == 0)
-				binds[nb++] = rp;
-		}
-		for (i = 0; i < nb; i++) {
-			json_open(&w, NULL, '{');
-			json_cstr(&w, "Type", "bind");
-			json_cstr(&w, "Source", binds[i]);
-			json_cstr(&w, "Target", binds[i]);
-			json_bool(&w, "ReadOnly", true);
-			json_close(&w, '}');
-		}
-	}
-	if (prog_volume != NULL) {
-		json_open(&w, NULL, '{');
-		json_cstr(&w, "Type", "volume");
-		json_cstr(&w, "Source", prog_volume);
-		json_cstr(&w, "Target", SANDBOX_PROG);
-		json_bool(&w, "ReadOnly", true);
-		json_close(&w, '}');
-	}
-	if (work_volume != NULL) {
-		json_open(&w, NULL, '{');
-		json_cstr(&w, "Type", "volume");
-		json_cstr(&w, "Source", work_volume);
-		json_cstr(&w, "Target", SANDBOX_WORK);
-		json_close(&w, '}');
-	}
-	json_close(&w, ']');
+	docker_body_mounts(&w, s, host, prog_volume, work_volume);
 	json_close(&w, '}');
 	json_close(&w, '}');
 }
@@ -1219,6 +1241,89 @@ docker_pool_collect(struct docker_run *r)
 	buf_free(&tar);
 }
 
+/* A container of its own for the run: its volumes (the build's at
+ * /prog, prog; /work's, work, when the run needs one), the container,
+ * its files, its stream attached, started, its cgroup found. 0, or -1
+ * and err. */
+static int
+docker_own_start(struct docker_run *r, const char *image,
+                 const struct docker_image_seen *img, bool stdin_open,
+                 const char **prog, char *work, size_t worklen,
+                 struct buf *body, char *err, size_t errlen)
+{
+	char path[160];
+
+	if (r->spec->prog_dir != NULL &&
+	    (*prog = docker_prog_volume(r->api, image, r->spec->prog_dir, err,
+	                                errlen)) == NULL)
+		return -1;
+	if (docker_needs_work_volume(r->spec) &&
+	    docker_create_volume(r->api, work, worklen, "work", err, errlen) <
+	        0)
+		return -1;
+	docker_body(r->spec, image, img->host, *prog, work[0] ? work : NULL,
+	            stdin_open, NULL, body);
+	if (docker_create(r->api, body, r->id, sizeof r->id, err, errlen) < 0) {
+		if (docker_runtime(r->spec) != NULL && strstr(err, "runtime"))
+			snprintf(
+			    err + strlen(err), errlen - strlen(err),
+			    " (the daemon lacks the runtime '%s': 'forge "
+			    "doctor --backend docker' says how to register "
+			    "it)",
+			    docker_runtime(r->spec));
+		return -1;
+	}
+	if (work[0] != '\0') {
+		struct buf tar;
+		int rc;
+
+		buf_init(&tar, 0);
+		docker_work_tar(r->spec, &tar);
+		rc = docker_put_archive(r->api, r->id, SANDBOX_WORK, &tar, err,
+		                        errlen);
+		buf_free(&tar);
+		if (rc < 0)
+			return -1;
+	}
+	if (docker_api_attach(r->api, r->id, &r->stream, err, errlen) < 0)
+		return -1;
+	snprintf(path, sizeof path, "/containers/%s/start", r->id);
+	if (docker_call_ok(r->api, "POST", path, NULL, 0, NULL, NULL, err,
+	                   errlen) < 0)
+		return -1;
+	/* no CPU limit holds without the cgroup: the run is the
+	 * sandbox's failure, never an unlimited success */
+	r->have_cg = docker_cgroup_open(&r->cg, r->id, 0, err, errlen) == 0;
+	if (!r->have_cg)
+		return -1;
+	r->idle_pids = 1;
+	return 0;
+}
+
+/* CPU time and peak memory from the container's cgroup, and what they
+ * say of the end: an OOM kill reached the limit, a CPU-bound program
+ * that ended between two looks is TLE. */
+static void
+docker_run_measure(struct docker_run *r)
+{
+	if (!r->have_cg)
+		return;
+	r->res->cpu_ms = r->cg.cpu_us / 1000;
+	r->res->mem_kb = r->cg.peak / 1024;
+	/* the cgroup goes with the container, maybe before its
+	 * last look: an OOM kill says usage reached the limit */
+	if (r->res->end == BOX_MEMORY &&
+	    r->res->mem_kb < r->spec->limits.mem_bytes / 1024)
+		r->res->mem_kb = r->spec->limits.mem_bytes / 1024;
+	/* a CPU-bound program that ended between two looks */
+	if (r->res->cpu_ms >= r->spec->limits.cpu_ms &&
+	    r->res->end != BOX_MEMORY && r->res->end != BOX_SYSCALL) {
+		r->res->end = BOX_CPU;
+		if (r->res->signal == 0)
+			r->res->signal = SIGKILL;
+	}
+}
+
 static int
 docker_run(const struct box_spec *spec, struct box_result *res)
 {
@@ -1226,7 +1331,7 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 	const struct docker_image_seen *img;
 	const char *image = spec->image ? spec->image : DOCKER_IMAGE_DEFAULT;
 	const char *prog = NULL;
-	char work[96] = "", err[512], path[160];
+	char work[96] = "", err[512];
 	struct buf body, files;
 	bool stdin_open;
 	int pooled = 0;
@@ -1264,64 +1369,11 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 		}
 		goto running;
 	}
-	if (spec->prog_dir != NULL &&
-	    (prog = docker_prog_volume(r.api, image, spec->prog_dir, err,
-	                               sizeof err)) == NULL) {
+	if (docker_own_start(&r, image, img, stdin_open, &prog, work,
+	                     sizeof work, &body, err, sizeof err) < 0) {
 		docker_run_fail(res, err);
 		goto out;
 	}
-	if (docker_needs_work_volume(spec) &&
-	    docker_create_volume(r.api, work, sizeof work, "work", err,
-	                         sizeof err) < 0) {
-		docker_run_fail(res, err);
-		goto out;
-	}
-	docker_body(spec, image, img->host, prog, work[0] ? work : NULL,
-	            stdin_open, NULL, &body);
-	if (docker_create(r.api, &body, r.id, sizeof r.id, err, sizeof err) <
-	    0) {
-		if (docker_runtime(spec) != NULL && strstr(err, "runtime"))
-			snprintf(
-			    err + strlen(err), sizeof err - strlen(err),
-			    " (the daemon lacks the runtime '%s': 'forge "
-			    "doctor --backend docker' says how to register "
-			    "it)",
-			    docker_runtime(spec));
-		docker_run_fail(res, err);
-		goto out;
-	}
-	if (work[0] != '\0') {
-		struct buf tar;
-		int rc;
-
-		buf_init(&tar, 0);
-		docker_work_tar(spec, &tar);
-		rc = docker_put_archive(r.api, r.id, SANDBOX_WORK, &tar, err,
-		                        sizeof err);
-		buf_free(&tar);
-		if (rc < 0) {
-			docker_run_fail(res, err);
-			goto out;
-		}
-	}
-	if (docker_api_attach(r.api, r.id, &r.stream, err, sizeof err) < 0) {
-		docker_run_fail(res, err);
-		goto out;
-	}
-	snprintf(path, sizeof path, "/containers/%s/start", r.id);
-	if (docker_call_ok(r.api, "POST", path, NULL, 0, NULL, NULL, err,
-	                   sizeof err) < 0) {
-		docker_run_fail(res, err);
-		goto out;
-	}
-	/* no CPU limit holds without the cgroup: the run is the
-	 * sandbox's failure, never an unlimited success */
-	r.have_cg = docker_cgroup_open(&r.cg, r.id, 0, err, sizeof err) == 0;
-	if (!r.have_cg) {
-		docker_run_fail(res, err);
-		goto out;
-	}
-	r.idle_pids = 1;
 running:
 	r.t_start_us = util_now_us();
 	res->enforced_by = r.cg.v2 ? ENFORCED_CGROUP_V2 : ENFORCED_CGROUP_V1;
@@ -1342,22 +1394,7 @@ running:
 		docker_run_fail(res, err);
 		goto out;
 	}
-	if (r.have_cg) {
-		res->cpu_ms = r.cg.cpu_us / 1000;
-		res->mem_kb = r.cg.peak / 1024;
-		/* the cgroup goes with the container, maybe before its
-		 * last look: an OOM kill says usage reached the limit */
-		if (res->end == BOX_MEMORY &&
-		    res->mem_kb < spec->limits.mem_bytes / 1024)
-			res->mem_kb = spec->limits.mem_bytes / 1024;
-		/* a CPU-bound program that ended between two looks */
-		if (res->cpu_ms >= spec->limits.cpu_ms &&
-		    res->end != BOX_MEMORY && res->end != BOX_SYSCALL) {
-			res->end = BOX_CPU;
-			if (res->signal == 0)
-				res->signal = SIGKILL;
-		}
-	}
+	docker_run_measure(&r);
 	if (r.pool)
 		docker_pool_reap(&r);
 	if (spec->collect != NULL && r.pool)

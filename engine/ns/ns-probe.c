@@ -34,6 +34,55 @@ probe_sysctl(const char *path)
 	return strtol(buf, NULL, 10);
 }
 
+/* What makes the cgroups bind when they do not: fix (v2: the unified
+ * hierarchy is mounted; how: what the scope path found). */
+static void
+ns_probe_cgroup_fix(bool v2, const struct ns_cgroup_how *how, char *fix,
+                    size_t len)
+{
+	if (engine_config()->no_cgroup)
+		snprintf(fix, len, "unset FORGE_NO_CGROUP");
+	else if (v2 && getuid() != 0 && engine_config()->no_scope)
+		snprintf(fix, len,
+		         "unset FORGE_NO_SCOPE, and forge asks the "
+		         "systemd user manager for a scope");
+	else if (v2 && how->scope[0] != '\0')
+		snprintf(fix, len,
+		         "have the systemd user manager delegate memory "
+		         "and pids: sudo mkdir -p "
+		         "/etc/systemd/system/user@.service.d && printf "
+		         "'[Service]\\nDelegate=pids memory cpu\\n' | "
+		         "sudo tee /etc/systemd/system/user@.service.d/"
+		         "delegate.conf, then log in again");
+	else if (v2 && getuid() != 0 && how->no_bus)
+		snprintf(fix, len,
+		         "give your user a systemd user manager that "
+		         "outlives logins: loginctl enable-linger $USER "
+		         "(no systemd in a container: run forge as root "
+		         "there)");
+	else if (v2 && getuid() != 0 && ns_scope_start == NULL)
+		snprintf(fix, len,
+		         "build forge with libsystemd (libsystemd-dev), "
+		         "or run it in a delegated cgroup: systemd-run "
+		         "--user --scope -p Delegate=yes forge ...");
+	else if (v2)
+		snprintf(fix, len,
+		         "run forge in a delegated cgroup: "
+		         "systemd-run --user --scope -p Delegate=yes "
+		         "forge ...");
+	else if (getuid() == 0)
+		snprintf(fix, len,
+		         "mount the cgroup v1 memory, pids and cpuacct "
+		         "controllers under /sys/fs/cgroup");
+	else
+		snprintf(fix, len,
+		         "let uid %d create cgroups: sudo mkdir -p "
+		         "/sys/fs/cgroup/{memory,pids,cpuacct}<your "
+		         "cgroup>/forge and chown them to you (see "
+		         "/proc/self/cgroup), or run as root",
+		         (int)getuid());
+}
+
 /* Can this user create a user namespace and act as root in it? */
 bool
 ns_probe_userns(char *why, size_t size)
@@ -148,50 +197,7 @@ ns_probe_doctor(struct backend_check *c, size_t max)
 		         "%s; limits fall back to per-process rlimits plus "
 		         "sampling (enforced_by: rlimit)",
 		         why);
-		if (engine_config()->no_cgroup)
-			snprintf(fix, sizeof fix, "unset FORGE_NO_CGROUP");
-		else if (v2 && getuid() != 0 && engine_config()->no_scope)
-			snprintf(fix, sizeof fix,
-			         "unset FORGE_NO_SCOPE, and forge asks the "
-			         "systemd user manager for a scope");
-		else if (v2 && how->scope[0] != '\0')
-			snprintf(
-			    fix, sizeof fix,
-			    "have the systemd user manager delegate memory "
-			    "and pids: sudo mkdir -p "
-			    "/etc/systemd/system/user@.service.d && printf "
-			    "'[Service]\\nDelegate=pids memory cpu\\n' | "
-			    "sudo tee /etc/systemd/system/user@.service.d/"
-			    "delegate.conf, then log in again");
-		else if (v2 && getuid() != 0 && how->no_bus)
-			snprintf(
-			    fix, sizeof fix,
-			    "give your user a systemd user manager that "
-			    "outlives logins: loginctl enable-linger $USER "
-			    "(no systemd in a container: run forge as root "
-			    "there)");
-		else if (v2 && getuid() != 0 && ns_scope_start == NULL)
-			snprintf(
-			    fix, sizeof fix,
-			    "build forge with libsystemd (libsystemd-dev), "
-			    "or run it in a delegated cgroup: systemd-run "
-			    "--user --scope -p Delegate=yes forge ...");
-		else if (v2)
-			snprintf(fix, sizeof fix,
-			         "run forge in a delegated cgroup: "
-			         "systemd-run --user --scope -p Delegate=yes "
-			         "forge ...");
-		else if (getuid() == 0)
-			snprintf(fix, sizeof fix,
-			         "mount the cgroup v1 memory, pids and cpuacct "
-			         "controllers under /sys/fs/cgroup");
-		else
-			snprintf(fix, sizeof fix,
-			         "let uid %d create cgroups: sudo mkdir -p "
-			         "/sys/fs/cgroup/{memory,pids,cpuacct}<your "
-			         "cgroup>/forge and chown them to you (see "
-			         "/proc/self/cgroup), or run as root",
-			         (int)getuid());
+		ns_probe_cgroup_fix(v2, how, fix, sizeof fix);
 		probe_add(c, max, &n, "cgroups", 1, detail, fix);
 	}
 
