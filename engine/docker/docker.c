@@ -977,6 +977,14 @@ docker_outcome(struct docker_run *r, char *err, size_t len)
 	                                   "OOMKilled")) == JSONPARSE_TRUE;
 	jsonparse_free(v);
 	buf_free(&resp);
+	/* the daemon's OOMKilled comes from an event it may miss when
+	 * several containers end at once (seen under runsc with a judge's
+	 * -j 4); the cgroup's own count of OOM kills, which the program
+	 * cannot raise but by its memory, says it too */
+	if (r->have_cg) {
+		docker_cgroup_read(&r->cg);
+		oom = oom || r->cg.oom_kills > 0;
+	}
 	return docker_end(r, code, oom, err, len);
 }
 
