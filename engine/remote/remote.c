@@ -259,6 +259,31 @@ remote_size(struct json_writer *w, const char *key, uint64_t bytes)
 	json_cstr(w, key, s);
 }
 
+/* "language" and "files" of a request: the program's source under its
+ * language's name, then the files beside it, in base64. */
+static void
+remote_files(struct json_writer *w, const struct language *l,
+             const char *source, size_t len, const struct box_input *extra,
+             size_t nextra)
+{
+	char *name = lang_source_name(l, source, len);
+
+	json_cstr(w, "language", l->id);
+	json_open(w, "files", '[');
+	for (size_t i = 0; i <= nextra; i++) {
+		json_open(w, NULL, '{');
+		json_cstr(w, "name", i == 0 ? name : extra[i - 1].name);
+		json_cstr(w, "encoding", "base64");
+		buf_addstr(w->out, ",\"content\":\"");
+		json_base64(w->out, i == 0 ? source : extra[i - 1].data,
+		            i == 0 ? len : extra[i - 1].len);
+		buf_addstr(w->out, "\"");
+		json_close(w, '}');
+	}
+	json_close(w, ']');
+	free(name);
+}
+
 /* The request of POST /v1/runs. stdin: all of q->stdin_fd; a terminal
  * (q->tty_fd): an interactive run of its size, typed through attach. */
 int
@@ -267,7 +292,7 @@ remote_body(const struct pipeline_request *q, struct buf *b, char *err,
 {
 	struct json_writer w = {b, false};
 	struct buf in;
-	char *name, t[32];
+	char t[32];
 
 	buf_init(&in, 0);
 	if (q->tty_fd < 0 && q->stdin_fd >= 0 &&
@@ -279,27 +304,9 @@ remote_body(const struct pipeline_request *q, struct buf *b, char *err,
 	/* what the program was given, for the history */
 	if (in.len > 0 && q->on_input != NULL)
 		q->on_input(0, in.data, in.len, q->arg);
-	name = lang_source_name(q->lang, q->source, q->source_len);
 	json_open(&w, NULL, '{');
-	json_cstr(&w, "language", q->lang->id);
-	json_open(&w, "files", '[');
-	json_open(&w, NULL, '{');
-	json_cstr(&w, "name", name);
-	json_cstr(&w, "encoding", "base64");
-	buf_addstr(b, ",\"content\":\"");
-	json_base64(b, q->source, q->source_len);
-	buf_addstr(b, "\"");
-	json_close(&w, '}');
-	for (size_t i = 0; i < q->nextra; i++) {
-		json_open(&w, NULL, '{');
-		json_cstr(&w, "name", q->extra[i].name);
-		json_cstr(&w, "encoding", "base64");
-		buf_addstr(b, ",\"content\":\"");
-		json_base64(b, q->extra[i].data, q->extra[i].len);
-		buf_addstr(b, "\"");
-		json_close(&w, '}');
-	}
-	json_close(&w, ']');
+	remote_files(&w, q->lang, q->source, q->source_len, q->extra,
+	             q->nextra);
 	if (q->tty_fd >= 0) {
 		struct winsize ws = {0};
 
@@ -321,7 +328,6 @@ remote_body(const struct pipeline_request *q, struct buf *b, char *err,
 	json_bool(&w, "net", q->limits.net);
 	json_close(&w, '}');
 	json_close(&w, '}');
-	free(name);
 	buf_free(&in);
 	return 0;
 }
@@ -503,22 +509,12 @@ remote_judge_body(const struct judge_program *jp, struct buf *b, size_t *sent,
 {
 	const struct judge_opts *o = jp->opts;
 	struct json_writer w = {b, false};
-	char *name, t[32];
+	char t[32];
 	struct buf data;
 	int ret = 0;
 
-	name = lang_source_name(jp->lang, jp->source, jp->source_len);
 	json_open(&w, NULL, '{');
-	json_cstr(&w, "language", jp->lang->id);
-	json_open(&w, "files", '[');
-	json_open(&w, NULL, '{');
-	json_cstr(&w, "name", name);
-	json_cstr(&w, "encoding", "base64");
-	buf_addstr(b, ",\"content\":\"");
-	json_base64(b, jp->source, jp->source_len);
-	buf_addstr(b, "\"");
-	json_close(&w, '}');
-	json_close(&w, ']');
+	remote_files(&w, jp->lang, jp->source, jp->source_len, NULL, 0);
 	json_open(&w, "tests", '[');
 	buf_init(&data, 0);
 	for (size_t i = 0; i < jp->ts->ntests && ret == 0; i++) {
@@ -562,7 +558,6 @@ remote_judge_body(const struct judge_program *jp, struct buf *b, size_t *sent,
 		json_double(&w, "float_relative_tolerance", o->compare.rel_tol);
 	json_bool(&w, "stop_on_fail", o->stop_on_fail);
 	json_close(&w, '}');
-	free(name);
 	return ret;
 }
 
