@@ -204,6 +204,10 @@ struct run_io {
 	bool json;
 	bool passthrough; /* the program's output goes to ours */
 	struct history_recorder rec;
+	/* the history to open while the program runs (at its first
+	 * sample), for the record after it */
+	bool preopen;
+	const char *db;
 };
 void run_sample(const struct box_sample *, void *);
 void run_output(int, const char *, size_t, void *);

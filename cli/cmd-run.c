@@ -109,6 +109,10 @@ run_sample(const struct box_sample *s, void *arg)
 	struct run_io *io = arg;
 
 	history_recorder_sample(&io->rec, s);
+	if (io->preopen) {
+		io->preopen = false;
+		history_recorder_preopen(io->db);
+	}
 }
 
 void
@@ -359,6 +363,8 @@ cmd_run(int argc, char **argv)
 	c.file = c.a.argv[0];
 	c.io.json = c.a.json;
 	c.io.passthrough = !c.a.json;
+	c.io.preopen = !c.a.no_history;
+	c.io.db = c.a.db;
 	c.stdin_fd = -1;
 	buf_init(&c.src, 0);
 	buf_init(&c.in, 0);
@@ -370,6 +376,7 @@ cmd_run(int argc, char **argv)
 	    (!c.o.cached || c.io.rec.in_unrecorded ||
 	     (ret = run_from_cache(&c)) < 0))
 		ret = run_execute(&c);
+	history_recorder_preopen_wait();
 	if (c.stdin_fd > 0)
 		close(c.stdin_fd);
 	buf_free(&c.in);

@@ -106,6 +106,7 @@ void history_run_init(struct history_run *);
 void history_run_free(struct history_run *);
 void history_run_cap(struct history_run *);
 int history_record(struct history *, struct history_run *, char *err, size_t);
+void history_prepare(struct history *);
 
 /* query.c */
 int history_get(struct history *, int64_t id, struct history_run *, char *err,
@@ -159,6 +160,8 @@ void history_recorder_finish(struct history_recorder *, struct history_run *,
 double history_recorder_now(void);
 int64_t history_recorder_save(const char *db, struct history_run *, char *err,
                               size_t);
+void history_recorder_preopen(const char *db);
+void history_recorder_preopen_wait(void);
 char *history_recorder_abspath(const char *);
 
 /* export.c */

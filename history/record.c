@@ -201,6 +201,16 @@ history_insert(struct history *h, enum history_insert which)
 	return *st;
 }
 
+/* Prepares the statements a run's record uses (the first also reads
+ * the schema), so that recording it later costs only its rows. */
+void
+history_prepare(struct history *h)
+{
+	(void)history_insert(h, HISTORY_INSERT_RUN);
+	(void)history_insert(h, HISTORY_INSERT_SAMPLE);
+	(void)history_insert(h, HISTORY_INSERT_CHUNK);
+}
+
 /* One row: the statement stepped, then reset for the next (its bound
  * values are the caller's, valid until then). */
 static int

@@ -4,6 +4,8 @@
  * through here, so a run looks the same in the history whichever made it. */
 #include "config.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,14 +252,77 @@ history_recorder_store(const char *path, char *err, size_t errlen)
 	return history_recorder_db.h;
 }
 
+/* Opening the database (SQLite's start, the write-ahead log's index,
+ * the schema) and preparing the statements is most of what recording a
+ * run costs a process that records one. history_recorder_preopen does
+ * it in a thread while the program runs, so that only its rows remain
+ * for after. The caller makes no more sandboxes until it saves (or
+ * waits): the thread must not be running when a process is cloned
+ * without fork's care for the C library's locks. */
+static struct {
+	pthread_t thread;
+	bool started;
+	char *path;
+} history_recorder_opener;
+
+static void *
+history_recorder_open_main(void *arg)
+{
+	char err[512];
+	struct history *h;
+
+	(void)arg;
+	h = history_recorder_store(history_recorder_opener.path, err,
+	                           sizeof err);
+	if (h != NULL)
+		history_prepare(h);
+	/* a failure is found again, and said, when the run is saved */
+	return NULL;
+}
+
+void
+history_recorder_preopen(const char *db)
+{
+	sigset_t all, old;
+
+	if (history_recorder_opener.started)
+		return;
+	history_recorder_opener.path = xstrdup(history_path(db));
+	/* every signal stays the main thread's */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	history_recorder_opener.started =
+	    pthread_create(&history_recorder_opener.thread, NULL,
+	                   history_recorder_open_main, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!history_recorder_opener.started) {
+		free(history_recorder_opener.path);
+		history_recorder_opener.path = NULL;
+	}
+}
+
+/* The opener's work is done (or was never asked for). */
+void
+history_recorder_preopen_wait(void)
+{
+	if (!history_recorder_opener.started)
+		return;
+	pthread_join(history_recorder_opener.thread, NULL);
+	history_recorder_opener.started = false;
+	free(history_recorder_opener.path);
+	history_recorder_opener.path = NULL;
+}
+
 /* Saves the run to the database at db (NULL: the default); its id, or 0
  * with err (the run is not lost for that: the caller still shows it). */
 int64_t
 history_recorder_save(const char *db, struct history_run *h, char *err,
                       size_t errlen)
 {
-	struct history *store =
-	    history_recorder_store(history_path(db), err, errlen);
+	struct history *store;
+
+	history_recorder_preopen_wait();
+	store = history_recorder_store(history_path(db), err, errlen);
 
 	if (store == NULL)
 		return 0;
