@@ -14,7 +14,9 @@
 #
 # All are timed by the same driver (bench/spawn-loop.c: posix_spawn +
 # waitpid, CLOCK_MONOTONIC) in interleaved batches; the median batch is
-# reported, with each forge's ratio to bare, floor and bwrap. Then two
+# reported, with each forge's ratio to bare, floor and bwrap. The cost
+# of recording is also measured paired: RUNS alternations of one
+# --no-history run and one default run, each timed alone. Then two
 # of each forge at once (two drivers in parallel), in runs per second,
 # and the scaling over one.
 #
@@ -266,6 +268,19 @@ for ((b = 0; b < pair_batches; b++)); do
 		die 1 "forge run (recording) failed two at once"
 done
 
+# --- recording, paired ----------------------------------------------------
+# one --no-history run, then one default run, each timed alone, $runs
+# times: load that comes and goes falls on both alike, which batches of
+# one command after the other cannot promise
+: >"$tmp/paired-forge"
+: >"$tmp/paired-forge-hist"
+wait_for_forge
+for ((i = 0; i < runs; i++)); do
+	"$tmp/spawn-loop" 1 "${forge_cmd[@]}" >>"$tmp/paired-forge" &&
+		"$tmp/spawn-loop" 1 "${forge_hist_cmd[@]}" >>"$tmp/paired-forge-hist" ||
+		die 1 "forge run failed in the paired runs"
+done
+
 median() {
 	sort -g "$1" | awk '{ v[NR] = $1 }
 		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
@@ -337,6 +352,11 @@ done
 printf '%-24s %s\n' "default / --no-history" "$(ratio "${ms[forge-hist]}" "${ms[forge]}")"
 printf '%-24s %.2f ms\n' "recording a run" \
 	"$(awk -v a="${ms[forge-hist]}" -v b="${ms[forge]}" 'BEGIN { print a - b }')"
+read -r pf _ _ < <(median "$tmp/paired-forge")
+read -r ph _ _ < <(median "$tmp/paired-forge-hist")
+printf '%-24s %.2f ms (median of %d runs each, alternated: %.2f and %.2f ms)\n' \
+	"recording, paired" "$(awk -v a="$ph" -v b="$pf" 'BEGIN { print a - b }')" \
+	"$runs" "$ph" "$pf"
 if [[ -n $before ]]; then
 	printf '%-24s %s (--no-history), %s (default)\n' "forge / before" \
 		"$(ratio "${ms[forge]}" "${ms[before]}")" \
