@@ -25,4 +25,17 @@ typedef int lab_http_event_fn(const char *kind, const char *data, void *arg);
 int lab_http_events(struct lab_http *, const char *path, lab_http_event_fn *,
                     void *arg, long *status);
 
+/* lab-client.c's, shared with lab-replay.c */
+struct jsonparse_value;
+struct lab_args;
+int lab_call(struct lab_http *, const char *method, const char *path,
+             const char *ctype, const char *body, size_t len, struct buf *raw,
+             struct jsonparse_value **out);
+const char *lab_str(const struct jsonparse_value *, const char *key,
+                    const char *dflt);
+long long lab_int(const struct jsonparse_value *, const char *key);
+long long lab_id(const char *);
+/* lab-replay.c: forge lab replay ID [TEST] */
+int lab_replay(struct lab_http *, const struct lab_args *);
+
 #endif

@@ -75,7 +75,7 @@ lab_init(struct db *d, char *err, size_t errlen)
 		sqlite3_free(msg);
 		return -1;
 	}
-	return 0;
+	return lab_replay_init(d, err, errlen);
 }
 
 /* ----------------------------------------------------------- helpers */
@@ -910,6 +910,10 @@ const struct native_route lab_routes[] = {
      lab_submit_show},
     {"GET", "/v1/lab/submissions/{id}/events",
      "/v1/lab/submissions/{id}/events", true, lab_submit_events},
+    {"POST", "/v1/lab/submissions/{id}/replay",
+     "/v1/lab/submissions/{id}/replay", true, lab_replay_post},
+    {"GET", "/v1/lab/replays/{id}", "/v1/lab/replays/{id}", true,
+     lab_replay_get},
     {"GET", "/v1/lab/sets", "/v1/lab/sets", true, lab_sets_get},
     {"PUT", "/v1/lab/sets/{key}", "/v1/lab/sets/{key}", true, lab_sets_put},
     {"GET", "/v1/lab/board", "/v1/lab/board", true, lab_board_get},

@@ -407,6 +407,23 @@ void lab_submit_show(struct serve *, struct http_request *, int64_t,
 void lab_submit_events(struct serve *, struct http_request *, int64_t,
                        struct http_response *);
 char *lab_submit_verdict(struct serve *, int64_t job, bool *done);
+/* A submission's row. */
+struct lab_sub {
+	int64_t id, job;
+	char *problem, *student, *language, *source, *before;
+	double created;
+};
+bool lab_sub_get(struct serve *, int64_t id, struct lab_sub *);
+bool lab_sub_mine(struct serve *, struct http_request *, int64_t id,
+                  struct lab_sub *, struct http_response *);
+void lab_sub_free(struct lab_sub *);
+
+/* lab-replay.c: one test of a submission run again, with its timeline */
+int lab_replay_init(struct db *, char *err, size_t);
+void lab_replay_post(struct serve *, struct http_request *, int64_t,
+                     struct http_response *);
+void lab_replay_get(struct serve *, struct http_request *, int64_t,
+                    struct http_response *);
 
 /* lab-board.c: the teacher's scoreboard */
 struct jsonparse_value;
