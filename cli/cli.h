@@ -294,6 +294,7 @@ int cmd_worker(int, char **);
 struct serve_options;
 int serve_exec(int, char **);
 int serve_queue_url(const char *, struct serve_options *, char *err, size_t);
+int serve_result_ttl(const char *, struct serve_options *, char *err, size_t);
 
 /* cmd-doctor.c */
 extern const struct cli_command cmd_doctor_entry;
