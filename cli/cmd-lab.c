@@ -18,8 +18,9 @@
 extern int lab_client_main(const struct lab_args *) __attribute__((weak));
 extern int lab_client_board(const struct lab_args *, const char *, size_t)
     __attribute__((weak));
-/* Defined in forge-serve alone (serve/lab-board.c). */
+/* Defined in forge-serve alone (serve/lab-board.c, serve/lab-local.c). */
 extern int lab_board_db(const char *, struct buf *) __attribute__((weak));
+extern int lab_local_open(const char *) __attribute__((weak));
 
 enum {
 	OPT_SERVER = CLI_OPT_COMMAND,
@@ -57,8 +58,8 @@ static const struct cli_option lab_options_table[] = {
      "list, board, show, submissions: the server's JSON"},
     {"csv", 0, OPT_CSV, NULL, "board: CSV, a row per student"},
     {"db", 0, CLI_OPT_DB, "PATH",
-     "board: from the server's database (its forge serve --db), on its "
-     "machine, instead of over HTTP"},
+     "board, add, rejudge: on the server's database (its forge serve "
+     "--db), on its machine, instead of over HTTP"},
     CLI_ROW_END,
 };
 
@@ -112,7 +113,7 @@ const struct cli_command cmd_lab_entry = {
                 "leave the server.\nexit status: 0 done, 2 usage error or "
                 "the server refused (an unknown\nproblem, a student's "
                 "token), 3 internal error or the server cannot be\nreached, 4 "
-                "board --db: the server's database cannot be used",
+                "--db: the server's database cannot be used",
     .options = lab_options_table,
     .min_args = 1,
     .max_args = -1,
@@ -289,6 +290,33 @@ lab_board_local(const struct lab_args *l)
 	return ret;
 }
 
+/* forge lab add|rejudge --db: forge-serve does what the route does, on
+ * the server's database, in its own process (serve/lab-local.c). */
+static int
+lab_db_local(struct lab_args *l)
+{
+	int ret;
+
+	if (lab_local_open == NULL) {
+#ifdef HAVE_SERVE
+		return cli_exec_sibling("forge-serve", cli_argv);
+#else
+		return cli_usage_error("this forge was built without the "
+		                       "server, whose database --db writes "
+		                       "(install libmicrohttpd-dev and build "
+		                       "again)");
+#endif
+	}
+	if (lab_client_main == NULL)
+		return cli_usage_error("this forge was built without libcurl, "
+		                       "which the lab's commands need (install "
+		                       "libcurl4-openssl-dev and build again)");
+	if ((ret = lab_local_open(l->db)) != 0)
+		return ret;
+	l->server = l->db; /* what the messages name */
+	return lab_client_main(l);
+}
+
 /* The server and the token, from the options or the environment. */
 static void
 lab_where(struct lab_args *l)
@@ -352,9 +380,11 @@ lab_check(const struct lab_args *l, const struct lab_action *a)
 		return cli_usage_error("--speed goes with --play");
 	if (l->play && l->json)
 		return cli_usage_error("--play or --json: one of them");
-	if (l->db && strcmp(act, "board") != 0)
-		return cli_usage_error("--db goes with board (the other "
-		                       "actions ask the server over HTTP)");
+	if (l->db && strcmp(act, "board") != 0 && strcmp(act, "add") != 0 &&
+	    strcmp(act, "rejudge") != 0)
+		return cli_usage_error("--db goes with board, add and rejudge "
+		                       "(the other actions ask the server over "
+		                       "HTTP)");
 	if (l->db && l->server)
 		return cli_usage_error("--db or --server: one of them");
 	return -1;
@@ -386,8 +416,10 @@ cmd_lab(int argc, char **argv)
 	l.db = a.db;
 	if ((ret = lab_check(&l, act)) >= 0)
 		return ret;
-	if (l.db != NULL)
+	if (l.db != NULL && strcmp(l.action, "board") == 0)
 		return lab_board_local(&l);
+	if (l.db != NULL)
+		return lab_db_local(&l);
 	if (lab_client_main == NULL)
 		return lab_exec();
 	lab_where(&l);

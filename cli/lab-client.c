@@ -1145,7 +1145,7 @@ static const struct {
 int
 lab_client_main(const struct lab_args *l)
 {
-	struct lab_http h = {.token = l->token};
+	struct lab_http h = {.token = l->token, .db = l->db};
 	char *server = xstrdup(l->server);
 	size_t n = strlen(server);
 	int ret = EXIT_INTERNAL;

@@ -9,6 +9,9 @@ struct lab_http {
 	const char *server; /* http://HOST:PORT, no trailing path */
 	const char *token;  /* NULL: none */
 	char err[512];      /* why the last call returned -1 */
+	/* --db: the server's database on this machine; the requests go to
+	 * its routes in this process (serve/lab-local.c), not over HTTP */
+	const char *db;
 };
 
 /* One request: 0 with the status and the body in out, or -1 (err)

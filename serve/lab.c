@@ -481,7 +481,17 @@ static void
 lab_problems_post(struct serve *s, struct http_request *q, int64_t unused,
                   struct http_response *r)
 {
-	const char *name = http_query(q, "name");
+	lab_problem_add(s, http_query(q, "name"),
+	                lab_query_true(q, "hidden_tests"), q->body, q->body_len,
+	                r);
+}
+
+/* A problem, as a tar archive of it, stored under name (what POST
+ * /v1/lab/problems does; forge lab add --db too, lab-local.c). */
+void
+lab_problem_add(struct serve *s, const char *name, bool hidden,
+                const char *body, size_t body_len, struct http_response *r)
+{
 	struct lab_problem p = {0};
 	struct lab_unpack u = {0};
 	struct testset ts = {0};
@@ -495,7 +505,7 @@ lab_problems_post(struct serve *s, struct http_request *q, int64_t unused,
 		           name ? name : "");
 		return;
 	}
-	if (q->body_len == 0) {
+	if (body_len == 0) {
 		http_error(r, 400, "the body: the problem as a tar archive");
 		return;
 	}
@@ -513,13 +523,13 @@ lab_problems_post(struct serve *s, struct http_request *q, int64_t unused,
 		return;
 	}
 	u.root = tree;
-	if (tar_each(q->body, q->body_len, lab_unpack_entry, &u, err,
-	             sizeof err) < 0) {
+	if (tar_each(body, body_len, lab_unpack_entry, &u, err, sizeof err) <
+	    0) {
 		http_error(r, 400, "the archive: %s", err);
 		goto bad;
 	}
 	p.name = (char *)name;
-	p.hidden = lab_query_true(q, "hidden_tests");
+	p.hidden = hidden;
 	p.path = lab_testset_path(tree);
 	if (testset_load(&ts, p.path, err, sizeof err) < 0) {
 		http_error(r, 400, "not a problem forge judge reads: %s", err);

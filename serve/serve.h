@@ -450,6 +450,11 @@ struct jsonparse_value;
 double lab_board_points(const struct testset *,
                         const struct jsonparse_value *tests);
 int lab_board_db(const char *db, struct buf *json);
+/* lab-local.c: forge lab add and rejudge --db, on the server's machine */
+int lab_local_open(const char *db);
+int lab_local_request(const char *db, const char *method, const char *path,
+                      const char *body, size_t len, long *status,
+                      struct buf *out, char *err, size_t errlen);
 void lab_board_get(struct serve *, struct http_request *, int64_t,
                    struct http_response *);
 /* attach.c, attach-worker.c: GET /v1/runs/{id}/attach, a WebSocket to
