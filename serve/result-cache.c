@@ -28,8 +28,9 @@ result_cache_ttl(const struct serve *s)
 }
 
 /* The key of job j (request as it came), or false when its result is
- * not to be shared: no cache in the queue, none wanted, or a run with a
- * person at its other end. */
+ * not to be shared: no cache in the queue, none wanted, a run with a
+ * person at its other end, or a lab problem's job (its request names
+ * the tests' directory, not their content, which a fix changes). */
 bool
 result_cache_key(const struct serve *s, struct db *d, const struct job *j,
                  const char *request, char key[65])
@@ -39,7 +40,7 @@ result_cache_key(const struct serve *s, struct db *d, const struct job *j,
 	struct buf b;
 
 	if (db_queue(d)->result_fetch == NULL || result_cache_ttl(s) == 0 ||
-	    j->interactive)
+	    j->interactive || j->problem != NULL)
 		return false;
 	toolchain = cache_toolchain(j->lang, be);
 	buf_init(&b, 0);
