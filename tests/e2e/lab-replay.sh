@@ -135,6 +135,38 @@ eq "a changed answer: not reproduced, exit 1" 1 "$rc"
 check "a changed answer: WA then, AC now" grep -q "test secret/1: judged WA, now AC" "$TEST_TMP/err"
 check "a changed answer: says so" grep -q '^forge: did not reproduce;' "$TEST_TMP/err"
 
+# a package whose own output validator judges: the replay shows the
+# output, and says its verdict is not judged again here
+if "$FORGE" langs --json | jq -e '.[] | select(.id == "c" and .available)' >/dev/null; then
+	V=$P/near
+	mkdir -p "$V/data/sample" "$V/output_validators/near"
+	printf 'name: Near\nvalidation: custom\n' >"$V/problem.yaml"
+	printf '10\n' >"$V/data/sample/1.in"
+	printf '10\n' >"$V/data/sample/1.ans"
+	cat >"$V/output_validators/near/validator.c" <<'X'
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+	long want, got;
+	FILE *ans = argc > 2 ? fopen(argv[2], "r") : NULL;
+	if (ans == NULL || fscanf(ans, "%ld", &want) != 1)
+		return 1;
+	if (scanf("%ld", &got) != 1)
+		return 43;
+	return want - got <= 1 && got - want <= 1 ? 42 : 43;
+}
+X
+	printf 'print(int(input()) + 1)\n' >"$S/near.py"
+	as teacher "$FORGE" lab add "$V"
+	as teacher "$FORGE" lab set week1 --open now --close now+2h mul near
+	as alice "$FORGE" submit near "$S/near.py" --json
+	eq "near: AC by the package's validator" AC "$(jq -r .verdict "$TEST_TMP/out")"
+	as teacher "$FORGE" lab replay "$(jq -r .id "$TEST_TMP/out")" --json
+	eq "a validator's test: the output, its verdict not judged again" "11 null null OK" \
+		"$(jq -r '[(.run.stdout | rtrimstr("\n")), .verdict, .reproduced, .run.verdict] | map(tostring) | join(" ")' "$TEST_TMP/out")"
+	check "a validator's test: a note says why" jq -e '.note | test("output validator")' "$TEST_TMP/out"
+fi
+
 serve_stop
 eq "the server drained: exit 0" 0 "$SERVE_RC"
 eq "no forge-serve process is left" "" "$(serve_procs)"

@@ -100,4 +100,38 @@ out "$FORGE" replay --db "$DB" "$jid" --test b
 eq "the tests gone: usage error" 2 "$rc"
 check "the tests gone: says where they were" grep -q "tests were at $TEST_TMP/t" "$TEST_TMP/err"
 eq "the refusals recorded nothing" "$n" "$(q "SELECT count(*) FROM runs")"
+
+# a package's own output validator judges the replayed output too
+if "$FORGE" langs --json | jq -e '.[] | select(.id == "c" and .available)' >/dev/null; then
+	V=$TEST_TMP/near
+	mkdir -p "$V/data/sample"  "$V/output_validators/near"
+	printf 'name: Near\nvalidation: custom\n' >"$V/problem.yaml"
+	printf '10\n' >"$V/data/sample/1.in"
+	printf '10\n' >"$V/data/sample/1.ans"
+	cat >"$V/output_validators/near/validator.c" <<'X'
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+	long want, got;
+	FILE *ans = argc > 2 ? fopen(argv[2], "r") : NULL;
+	if (ans == NULL || fscanf(ans, "%ld", &want) != 1)
+		return 1;
+	if (scanf("%ld", &got) != 1)
+		return 43;
+	fprintf(stderr, "wanted %ld, got %ld\n", want, got);
+	return want - got <= 1 && got - want <= 1 ? 42 : 43;
+}
+X
+	near=$(write near.py <<<'print(int(input()) + 1)')
+	out "$FORGE" judge --db "$DB" "$near" "$V"
+	eq "near: AC by the package's validator" 0 "$rc"
+	nid=$(q "SELECT max(id) FROM runs WHERE kind = 'judge'")
+	out "$FORGE" replay --db "$DB" "$nid" --test sample/1
+	eq "a validator's test replayed: reproduced AC" 0 "$rc"
+	check "a validator's test replayed: its message" grep -q "now AC (wanted 10, got 11)" "$TEST_TMP/err"
+	printf '20\n' >"$V/data/sample/1.ans"
+	out "$FORGE" replay --db "$DB" "$nid" --test sample/1
+	eq "the validator's answer changed: not reproduced" 1 "$rc"
+	check "the validator's answer changed: WA now" grep -q "now WA (wanted 20, got 11)" "$TEST_TMP/err"
+fi
 finish
