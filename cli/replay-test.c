@@ -27,7 +27,10 @@ struct replay_test {
 	struct judge_prepared prep;
 	size_t idx;                          /* the test's in ts */
 	const struct history_test *recorded; /* its row in the judge; NULL */
-	struct buf in;                       /* its input */
+	/* its verdict as judged: its row's, or CE when no test ran as the
+	 * program did not compile; NULL: not judged */
+	const char *was;
+	struct buf in; /* its input */
 };
 
 static void
@@ -73,6 +76,9 @@ replay_test_find(struct replay_test *t, const char *name)
 	for (i = 0; i < j->ntests; i++)
 		if (strcmp(j->tests[i].name, name) == 0)
 			t->recorded = &j->tests[i];
+	t->was = t->recorded                     ? t->recorded->verdict
+	         : strcmp(j->verdict, "CE") == 0 ? "CE"
+	                                         : NULL;
 	if (testset_read(&t->ts.tests[t->idx], false, &t->in, err, sizeof err) <
 	    0)
 		return cli_usage_error("test '%s': %s", name, err);
@@ -131,7 +137,7 @@ replay_test_say(const struct replay_test *t, const struct history_run *h,
                 const struct report_extra *x, const struct judge_test *res,
                 bool json, bool same)
 {
-	const char *was = t->recorded ? t->recorded->verdict : NULL;
+	const char *was = t->was;
 	const char *now = verdict_name(res->verdict);
 
 	if (json) {
@@ -167,7 +173,8 @@ replay_test_say(const struct replay_test *t, const struct history_run *h,
 	        "forge: test %s of run %lld: ", t->ts.tests[t->idx].name,
 	        (long long)t->judge->id);
 	if (was != NULL)
-		replay_test_verdict(was, t->recorded->detail);
+		replay_test_verdict(was,
+		                    t->recorded ? t->recorded->detail : NULL);
 	else
 		fprintf(stderr, "not in the judge");
 	fprintf(stderr, ", now ");
@@ -222,8 +229,7 @@ replay_test_run(const struct cli_args *a, const struct replay_args *ra,
 	if (r.verdict != VERDICT_CE && r.verdict != VERDICT_IE)
 		judge_output(&p->opts, &t->ts, t->idx, h.out ? h.out : "",
 		             h.out_len, &res);
-	same = t->recorded != NULL &&
-	       strcmp(t->recorded->verdict, verdict_name(res.verdict)) == 0;
+	same = t->was != NULL && strcmp(t->was, verdict_name(res.verdict)) == 0;
 	if (ra->play && !a->json)
 		replay_play(&h, ra->speed);
 	else if (!a->json) {

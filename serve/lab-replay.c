@@ -319,6 +319,19 @@ lab_replay_timeline(struct serve *s, const struct history_run *h,
 	json_close(w, ']');
 }
 
+/* The test's verdict as judged: its row's, or CE for a program that
+ * did not compile (no test ran); NULL when it was not judged. */
+static const char *
+lab_replay_was(const struct lab_replay *x, const struct jsonparse_value *row)
+{
+	const char *v =
+	    jsonparse_string(jsonparse_get(x->judged, "verdict"), NULL);
+
+	if (row != NULL)
+		return jsonparse_string(jsonparse_get(row, "verdict"), NULL);
+	return v != NULL && strcmp(v, "CE") == 0 ? "CE" : NULL;
+}
+
 /* The test's verdict on the run now, by the problem's rules: its run's
  * verdict unless it ran to its end, else its output against the answer
  * (the comparator with the package's flags). A package's own output
@@ -331,7 +344,7 @@ lab_replay_verdict(const struct lab_replay *x, size_t idx,
 	const char *rv = jsonparse_string(jsonparse_get(run, "verdict"), NULL);
 	const struct jsonparse_value *was =
 	    lab_replay_recorded(x, x->ts.tests[idx].name);
-	const char *wv = jsonparse_string(jsonparse_get(was, "verdict"), NULL);
+	const char *wv = lab_replay_was(x, was);
 	struct judge_test res = {0};
 	struct judge_opts o = {0};
 	struct buf out;
@@ -402,6 +415,8 @@ lab_replay_body(struct serve *s, const struct lab_replay *x, size_t idx,
 		else if (jsonparse_is(v, JSONPARSE_NUMBER))
 			json_double(w, k, jsonparse_number(v));
 	}
+	if (was == NULL && lab_replay_was(x, NULL) != NULL)
+		json_cstr(w, "verdict", lab_replay_was(x, NULL));
 	json_close(w, '}');
 	if (j->state != QUEUE_DONE) {
 		json_null(w, "verdict");

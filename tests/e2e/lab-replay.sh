@@ -165,6 +165,13 @@ X
 	eq "a validator's test: the output, its verdict not judged again" "11 null null OK" \
 		"$(jq -r '[(.run.stdout | rtrimstr("\n")), .verdict, .reproduced, .run.verdict] | map(tostring) | join(" ")' "$TEST_TMP/out")"
 	check "a validator's test: a note says why" jq -e '.note | test("output validator")' "$TEST_TMP/out"
+	# a program that does not compile: CE then and now
+	printf 'int main(void) { return 0 }\n' >"$S/bad.c"
+	as alice "$FORGE" submit mul "$S/bad.c" --json
+	eq "a compile error: CE" CE "$(jq -r .verdict "$TEST_TMP/out")"
+	as alice "$FORGE" lab replay "$(jq -r .id "$TEST_TMP/out")"
+	eq "a compile error replayed: reproduced" 0 "$rc"
+	check "a compile error replayed: CE then and now" grep -q "test sample/1: judged CE, now CE" "$TEST_TMP/err"
 fi
 
 serve_stop

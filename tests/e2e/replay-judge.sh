@@ -133,5 +133,13 @@ X
 	out "$FORGE" replay --db "$DB" "$nid" --test sample/1
 	eq "the validator's answer changed: not reproduced" 1 "$rc"
 	check "the validator's answer changed: WA now" grep -q "now WA (wanted 20, got 11)" "$TEST_TMP/err"
+	# a program that does not compile: no test ran, CE is every test's
+	bad=$(write bad.c <<<'int main(void) { return 0 }')
+	out "$FORGE" judge --db "$DB" "$bad" "$TEST_TMP/moved"
+	eq "a compile error judged: CE" 1 "$rc"
+	bid=$(q "SELECT max(id) FROM runs WHERE kind = 'judge'")
+	out "$FORGE" replay --db "$DB" "$bid" --test a
+	eq "a compile error replayed: reproduced" 0 "$rc"
+	check "a compile error replayed: CE then and now" grep -q "test a of run $bid: CE, now CE" "$TEST_TMP/err"
 fi
 finish
