@@ -293,10 +293,8 @@ lab_replay_row(struct serve *s, int64_t job, int64_t *sub, char **test)
 
 /* The run's usage and output timelines, from the server's history. */
 static void
-lab_replay_timeline(struct serve *s, const struct history_run *h,
-                    struct json_writer *w)
+lab_replay_timeline(const struct history_run *h, struct json_writer *w)
 {
-	(void)s;
 	json_open(w, "samples", '[');
 	for (size_t i = 0; h != NULL && i < h->nsamples; i++) {
 		json_open(w, NULL, '{');
@@ -437,7 +435,7 @@ lab_replay_body(struct serve *s, const struct lab_replay *x, size_t idx,
 		res.len--;
 	buf_addstr(w->out, ",\"run\":");
 	buf_add(w->out, res.data, res.len);
-	lab_replay_timeline(s, hp, w);
+	lab_replay_timeline(hp, w);
 	jsonparse_free(run);
 	buf_free(&res);
 	if (hp != NULL)
