@@ -238,6 +238,29 @@ int cmd_gc(int, char **);
 /* cmd-replay.c */
 extern const struct cli_command cmd_replay_entry;
 int cmd_replay(int, char **);
+/* forge replay's own options */
+struct replay_args {
+	bool play;
+	double speed;
+	const char *test; /* of a judge: the test replayed */
+};
+/* What a replay runs on: its stdin and limits. */
+struct replay_input {
+	const char *data;
+	size_t len;
+	const struct limits *limits;
+};
+int replay_play(const struct history_run *, double speed);
+int replay_backend(const struct cli_args *, const struct history_run *,
+                   const struct backend **);
+int replay_run(const struct cli_args *, const struct history_run *old,
+               const struct replay_input *, const struct language *,
+               const struct backend *, const char *toolchain,
+               struct history_run *, struct report_extra *,
+               struct pipeline_result *, char *err, size_t);
+/* replay-test.c: one test of a recorded judge, run again */
+int replay_test(const struct cli_args *, const struct replay_args *,
+                const struct history_run *judge);
 
 /* cmd-langs.c */
 extern const struct cli_command cmd_langs_entry;
@@ -255,6 +278,8 @@ struct lab_args {
 	double open, close; /* seconds since the epoch */
 	bool open_given, close_given;
 	const char *db; /* board --db: the server's database, on its machine */
+	bool play;      /* replay: the output and usage as they happened */
+	double speed;   /* replay --play: that many times as fast */
 };
 extern const struct cli_command cmd_lab_entry, cmd_submit_entry;
 int cmd_lab(int, char **);
@@ -273,6 +298,7 @@ int cmd_worker(int, char **);
 struct serve_options;
 int serve_exec(int, char **);
 int serve_queue_url(const char *, struct serve_options *, char *err, size_t);
+int serve_result_ttl(const char *, struct serve_options *, char *err, size_t);
 
 /* cmd-doctor.c */
 extern const struct cli_command cmd_doctor_entry;

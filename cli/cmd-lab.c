@@ -18,8 +18,9 @@
 extern int lab_client_main(const struct lab_args *) __attribute__((weak));
 extern int lab_client_board(const struct lab_args *, const char *, size_t)
     __attribute__((weak));
-/* Defined in forge-serve alone (serve/lab-board.c). */
+/* Defined in forge-serve alone (serve/lab-board.c, serve/lab-local.c). */
 extern int lab_board_db(const char *, struct buf *) __attribute__((weak));
+extern int lab_local_open(const char *) __attribute__((weak));
 
 enum {
 	OPT_SERVER = CLI_OPT_COMMAND,
@@ -29,6 +30,8 @@ enum {
 	OPT_CLOSE,
 	OPT_CSV,
 	OPT_PROBLEM,
+	OPT_PLAY,
+	OPT_SPEED,
 };
 
 #define LAB_ROW_SERVER                                                         \
@@ -48,12 +51,15 @@ static const struct cli_option lab_options_table[] = {
      "set: when submissions open (UTC: 2026-03-02T14:00, now, now+10m)"},
     {"close", 0, OPT_CLOSE, "TIME", "set: when they close"},
     {"problem", 0, OPT_PROBLEM, "NAME", "submissions: this problem's only"},
+    {"play", 0, OPT_PLAY, NULL,
+     "replay: the output and usage shown as they happened"},
+    {"speed", 0, OPT_SPEED, "X", "replay --play: X times as fast (default 1)"},
     {"json", 0, CLI_OPT_JSON, NULL,
      "list, board, show, submissions: the server's JSON"},
     {"csv", 0, OPT_CSV, NULL, "board: CSV, a row per student"},
     {"db", 0, CLI_OPT_DB, "PATH",
-     "board: from the server's database (its forge serve --db), on its "
-     "machine, instead of over HTTP"},
+     "board, add, rejudge: on the server's database (its forge serve "
+     "--db), on its machine, instead of over HTTP"},
     CLI_ROW_END,
 };
 
@@ -63,7 +69,8 @@ const struct cli_command cmd_lab_entry = {
     .usage = "add DIR [--name N] [--hidden-tests] | set NAME --open TIME "
              "--close TIME\n       PROBLEM... | list | board [--json|--csv] "
              "| rejudge PROBLEM | show ID |\n       diff ID1 ID2 | "
-             "submissions [--problem NAME] | samples PROBLEM [DIR]",
+             "submissions [--problem NAME] | samples PROBLEM [DIR] |\n"
+             "       replay ID [TEST] [--play]",
     .summary = "a class's problems, sets and scoreboard on a server",
     .about = "The teacher's side of a lab on a forge serve (a teacher's token "
              "in\nFORGE_TOKEN):\n"
@@ -92,17 +99,26 @@ const struct cli_command cmd_lab_entry = {
              "               NAME.ans) in DIR (default: ./P) for forge "
              "judge, and its\n"
              "               statement; a file already there is not "
-             "overwritten",
+             "overwritten\n"
+             "  replay ID [TEST]\n"
+             "               runs submission ID again on one test (default: "
+             "the first it\n"
+             "               failed) with the limits it was judged with; "
+             "shows its output,\n"
+             "               its usage timeline and whether the test's "
+             "verdict reproduced\n"
+             "               (a student: their own submissions, the tests "
+             "they may see)",
     .epilogue = "Students see a problem's samples; its other tests never "
                 "leave the server.\nexit status: 0 done, 2 usage error or "
                 "the server refused (an unknown\nproblem, a student's "
                 "token), 3 internal error or the server cannot be\nreached, 4 "
-                "board --db: the server's database cannot be used",
+                "--db: the server's database cannot be used",
     .options = lab_options_table,
     .min_args = 1,
     .max_args = -1,
     .too_few = "forge lab: add, set, list, board, rejudge, show, diff, "
-               "submissions or samples? (see 'forge lab --help')",
+               "submissions, samples or replay? (see 'forge lab --help')",
     .exec = cmd_lab,
 };
 
@@ -215,6 +231,20 @@ lab_option(void *arg, int key, const char *v, char *err, size_t len)
 	case OPT_PROBLEM:
 		l->problem = v;
 		return 0;
+	case OPT_PLAY:
+		l->play = true;
+		return 0;
+	case OPT_SPEED: {
+		char *end;
+
+		l->speed = strtod(v, &end);
+		if (end == v || *end != '\0' || !(l->speed > 0) ||
+		    l->speed > 1e6) {
+			snprintf(err, len, "'%s' is not a positive factor", v);
+			return -1;
+		}
+		return 0;
+	}
 	}
 	return 0;
 }
@@ -260,6 +290,33 @@ lab_board_local(const struct lab_args *l)
 	return ret;
 }
 
+/* forge lab add|rejudge --db: forge-serve does what the route does, on
+ * the server's database, in its own process (serve/lab-local.c). */
+static int
+lab_db_local(struct lab_args *l)
+{
+	int ret;
+
+	if (lab_local_open == NULL) {
+#ifdef HAVE_SERVE
+		return cli_exec_sibling("forge-serve", cli_argv);
+#else
+		return cli_usage_error("this forge was built without the "
+		                       "server, whose database --db writes "
+		                       "(install libmicrohttpd-dev and build "
+		                       "again)");
+#endif
+	}
+	if (lab_client_main == NULL)
+		return cli_usage_error("this forge was built without libcurl, "
+		                       "which the lab's commands need (install "
+		                       "libcurl4-openssl-dev and build again)");
+	if ((ret = lab_local_open(l->db)) != 0)
+		return ret;
+	l->server = l->db; /* what the messages name */
+	return lab_client_main(l);
+}
+
 /* The server and the token, from the options or the environment. */
 static void
 lab_where(struct lab_args *l)
@@ -291,6 +348,7 @@ static const struct lab_action lab_actions[] = {
     {"diff", 2, 2, "diff ID1 ID2"},
     {"submissions", 0, 0, "submissions [--problem NAME] [--json]"},
     {"samples", 1, 2, "samples PROBLEM [DIR]"},
+    {"replay", 1, 2, "replay ID [TEST] [--play [--speed X]] [--json]"},
 };
 
 static int
@@ -316,9 +374,17 @@ lab_check(const struct lab_args *l, const struct lab_action *a)
 		return cli_usage_error("--csv or --json: one of them");
 	if (l->problem && strcmp(act, "submissions") != 0)
 		return cli_usage_error("--problem goes with submissions");
-	if (l->db && strcmp(act, "board") != 0)
-		return cli_usage_error("--db goes with board (the other "
-		                       "actions ask the server over HTTP)");
+	if ((l->play || l->speed > 0) && strcmp(act, "replay") != 0)
+		return cli_usage_error("--play and --speed go with replay");
+	if (l->speed > 0 && !l->play)
+		return cli_usage_error("--speed goes with --play");
+	if (l->play && l->json)
+		return cli_usage_error("--play or --json: one of them");
+	if (l->db && strcmp(act, "board") != 0 && strcmp(act, "add") != 0 &&
+	    strcmp(act, "rejudge") != 0)
+		return cli_usage_error("--db goes with board, add and rejudge "
+		                       "(the other actions ask the server over "
+		                       "HTTP)");
 	if (l->db && l->server)
 		return cli_usage_error("--db or --server: one of them");
 	return -1;
@@ -340,8 +406,8 @@ cmd_lab(int argc, char **argv)
 			act = &lab_actions[i];
 	if (act == NULL)
 		return cli_usage_error("lab %s: use add, set, list, board, "
-		                       "rejudge, show, diff, submissions or "
-		                       "samples",
+		                       "rejudge, show, diff, submissions, "
+		                       "samples or replay",
 		                       a.argv[0]);
 	l.action = act->name;
 	l.argc = a.argc;
@@ -350,8 +416,10 @@ cmd_lab(int argc, char **argv)
 	l.db = a.db;
 	if ((ret = lab_check(&l, act)) >= 0)
 		return ret;
-	if (l.db != NULL)
+	if (l.db != NULL && strcmp(l.action, "board") == 0)
 		return lab_board_local(&l);
+	if (l.db != NULL)
+		return lab_db_local(&l);
 	if (lab_client_main == NULL)
 		return lab_exec();
 	lab_where(&l);

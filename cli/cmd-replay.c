@@ -1,6 +1,7 @@
 /* forge replay ID: run a recorded program again (same source, stdin,
  * language and limits) and say whether it reproduced; or, with --play,
- * play its recorded output back with its original timing. */
+ * play its recorded output back with its original timing. One test of a
+ * recorded judge is replayed the same way (--test NAME: replay-test.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -13,12 +14,14 @@
 
 #include "cli/cli.h"
 
-enum { OPT_PLAY = CLI_OPT_COMMAND, OPT_SPEED };
+enum { OPT_PLAY = CLI_OPT_COMMAND, OPT_SPEED, OPT_TEST };
 
 static const struct cli_option replay_options[] = {
     {"play", 0, OPT_PLAY, NULL,
      "play the recorded output back as it appeared, with its usage"},
     {"speed", 0, OPT_SPEED, "X", "with --play: X times as fast (default 1)"},
+    {"test", 0, OPT_TEST, "NAME",
+     "of a judge: run its test NAME again, recorded with its timeline"},
     {"backend", 0, CLI_OPT_BACKEND, "NAME",
      "run it on this backend (default: the one it was recorded on)"},
     {"json", 0, CLI_OPT_JSON, NULL,
@@ -30,14 +33,19 @@ static const struct cli_option replay_options[] = {
 
 const struct cli_command cmd_replay_entry = {
     .name = "replay",
-    .args = "ID [--play]",
+    .args = "ID [--play] [--test NAME]",
     .usage = "[options] ID",
     .summary = "run it again: did it reproduce?",
-    .about = "Runs recorded run ID again, with its source, stdin, language, "
-             "limits and\nbackend, and says whether it reproduced: the same "
-             "verdict and the same output\n(or where the output first "
-             "differs). The new run is recorded, linked to ID.\nWith --play, "
-             "plays the recorded output back in the terminal instead.",
+    .about =
+        "Runs recorded run ID again, with its source, stdin, language, "
+        "limits and\nbackend, and says whether it reproduced: the same "
+        "verdict and the same output\n(or where the output first "
+        "differs). The new run is recorded, linked to ID.\nWith --play, "
+        "plays the recorded output back in the terminal instead.\nOf a judge, "
+        "--test NAME runs that test again (its input, the judge's "
+        "limits and\ncomparator), records the run with its output "
+        "and usage timeline, and says\nwhether the test's verdict "
+        "reproduced; with --play, that recording plays back.",
     .epilogue = "exit status: 0 reproduced (or played), 1 not reproduced, 2 "
                 "usage error or\nno such run, 3 internal error, 4 the "
                 "history database cannot be used",
@@ -45,12 +53,6 @@ const struct cli_command cmd_replay_entry = {
     .min_args = 1,
     .max_args = 1,
     .exec = cmd_replay,
-};
-
-/* forge replay's own options */
-struct replay_args {
-	bool play;
-	double speed;
 };
 
 static int
@@ -61,6 +63,10 @@ replay_option(void *arg, int key, const char *v, char *err, size_t len)
 
 	if (key == OPT_PLAY) {
 		r->play = true;
+		return 0;
+	}
+	if (key == OPT_TEST) {
+		r->test = v;
 		return 0;
 	}
 	r->speed = strtod(v, &end);
@@ -100,7 +106,7 @@ replay_usage_line(const struct history_sample *s, bool tty)
 
 /* The output as it appeared: chunks at their times, the usage line as
  * it was at each moment (on a terminal). */
-static int
+int
 replay_play(const struct history_run *r, double speed)
 {
 	bool tty = isatty(2);
@@ -146,7 +152,7 @@ replay_play(const struct history_run *r, double speed)
 /* The backend to replay on: --backend's, else the one the run was
  * recorded on (the default for a run recorded before backends were). 0,
  * or the exit status with the reason said. */
-static int
+int
 replay_backend(const struct cli_args *a, const struct history_run *old,
                const struct backend **be)
 {
@@ -163,27 +169,28 @@ replay_backend(const struct cli_args *a, const struct history_run *old,
 	return 0;
 }
 
-/* The replay itself: the old run's program, stdin and limits, run again
- * and recorded as h. */
-static int
+/* The replay itself: the old run's program, on stdin in with limits
+ * lim (the old run's own, or its test's), run again and recorded as h. */
+int
 replay_run(const struct cli_args *a, const struct history_run *old,
-           const struct language *lang, const struct backend *be,
-           const char *toolchain, struct history_run *h, struct report_extra *x,
+           const struct replay_input *in, const struct language *lang,
+           const struct backend *be, const char *toolchain,
+           struct history_run *h, struct report_extra *x,
            struct pipeline_result *r, char *err, size_t errlen)
 {
 	struct pipeline_request q = {0};
 	struct run_io io = {0};
-	int fd = util_memfd(old->stdin_data, old->stdin_len);
+	int fd = util_memfd(in->data, in->len);
 
 	if (fd < 0)
 		return cli_internal_error("stdin: %s", strerror(errno));
 	history_recorder_init(&io.rec, !a->no_history,
-	                      (size_t)old->limits.output_bytes);
+	                      (size_t)in->limits->output_bytes);
 	q.lang = lang;
 	q.backend = be;
 	q.source = old->source;
 	q.source_len = old->source_len;
-	q.limits = old->limits;
+	q.limits = *in->limits;
 	q.compile_limits = lang->compile_limits;
 	q.stdin_fd = fd;
 	q.tty_fd = -1;
@@ -195,7 +202,7 @@ replay_run(const struct cli_args *a, const struct history_run *old,
 	close(fd);
 	history_recorder_finish(&io.rec, h,
 	                        &(struct history_recorder_run){
-	                            r, lang, be, &old->limits,
+	                            r, lang, be, in->limits,
 	                            old->file ? old->file : "replay",
 	                            old->source, old->source_len, toolchain});
 	history_recorder_free(&io.rec);
@@ -335,8 +342,11 @@ replay_again(const struct cli_args *a, const struct history_run *old)
 		fprintf(stderr,
 		        "forge: note: the toolchain changed: %s, then %s\n",
 		        old->toolchain, toolchain);
-	if ((ret = replay_run(a, old, lang, be, toolchain, &h, &x, &r, err,
-	                      sizeof err)) == 0) {
+	if ((ret = replay_run(
+	         a, old,
+	         &(struct replay_input){old->stdin_data, old->stdin_len,
+	                                &old->limits},
+	         lang, be, toolchain, &h, &x, &r, err, sizeof err)) == 0) {
 		ret = replay_compare(old, &h, &x, a->json, r.verdict);
 		pipeline_result_free(&r);
 		history_run_free(&h);
@@ -349,7 +359,7 @@ replay_again(const struct cli_args *a, const struct history_run *old)
 int
 cmd_replay(int argc, char **argv)
 {
-	struct replay_args ra = {false, 1};
+	struct replay_args ra = {false, 1, NULL};
 	struct cli_args a;
 	struct history_run old;
 	long long id;
@@ -361,12 +371,18 @@ cmd_replay(int argc, char **argv)
 	if ((ret = cli_history_load(a.db, a.argv[0], &old)) != 0)
 		return ret;
 	id = old.id;
-	if (ra.play)
+	if (ra.test != NULL && strcmp(old.kind, "judge") != 0)
+		ret = cli_usage_error("run %lld is not a judge: --test is for "
+		                      "a judge's tests",
+		                      id);
+	else if (ra.test != NULL)
+		ret = replay_test(&a, &ra, &old);
+	else if (ra.play)
 		ret = replay_play(&old, ra.speed);
 	else if (strcmp(old.kind, "run") != 0)
-		ret = cli_usage_error("run %lld is a judge: re-judge it with "
-		                      "'forge judge' (its tests: see 'forge "
-		                      "show %lld')",
+		ret = cli_usage_error("run %lld is a judge: replay one of its "
+		                      "tests with --test NAME (its tests: see "
+		                      "'forge show %lld')",
 		                      id, id);
 	else
 		ret = replay_again(&a, &old);

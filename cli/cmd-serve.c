@@ -27,6 +27,7 @@ enum {
 	OPT_BURST,
 	OPT_MAX_QUEUED,
 	OPT_ROLE,
+	OPT_RESULT_TTL,
 };
 
 static const struct cli_option serve_options_table[] = {
@@ -41,6 +42,9 @@ static const struct cli_option serve_options_table[] = {
     CLI_ROW_DB,
     {"no-auth", 0, OPT_NO_AUTH, NULL,
      "listen beyond loopback without any token (anyone may run code)"},
+    {"result-ttl", 0, OPT_RESULT_TTL, "SECONDS",
+     "with --queue redis://: results kept in Redis by content this long "
+     "(default 3600; 0: none)"},
     CLI_ROW_END,
 };
 
@@ -132,6 +136,26 @@ serve_count(const char *v, unsigned max, unsigned *out, char *err, size_t len)
 	return 0;
 }
 
+/* --result-ttl SECONDS: 0 (none cached) to 30 days. */
+int
+serve_result_ttl(const char *v, struct serve_options *o, char *err, size_t len)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (v[0] < '0' || v[0] > '9' || *end != '\0' || errno != 0 ||
+	    n > 30ul * 86400) {
+		snprintf(err, len, "'%s': from 0 to %lu seconds, please", v,
+		         30ul * 86400);
+		return -1;
+	}
+	o->result_ttl = (unsigned)n;
+	o->result_ttl_given = true;
+	return 0;
+}
+
 /* --queue redis://...: checked here, where forge can say so early. */
 int
 serve_queue_url(const char *v, struct serve_options *o, char *err, size_t len)
@@ -198,6 +222,8 @@ serve_option(void *arg, int key, const char *v, char *err, size_t len)
 			return -1;
 		s->t.max_queued = n;
 		return 0;
+	case OPT_RESULT_TTL:
+		return serve_result_ttl(v, &s->o, err, len);
 	case OPT_ROLE:
 		if (strcmp(v, "student") != 0 && strcmp(v, "teacher") != 0) {
 			snprintf(err, len, "'%s': student or teacher, please",
@@ -220,6 +246,10 @@ cmd_serve(int argc, char **argv)
 	if ((ret = cli_parse(&cmd_serve_entry, argc, argv, &a, serve_option,
 	                     &s)) >= 0)
 		return ret;
+	if (s.o.result_ttl_given && s.o.queue_url == NULL)
+		return cli_usage_error("--result-ttl goes with --queue "
+		                       "redis://... (the SQLite queue keeps no "
+		                       "results)");
 	if (serve_main == NULL)
 		return serve_exec(argc, argv);
 	s.o.backend = a.backend;

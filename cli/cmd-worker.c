@@ -18,6 +18,7 @@ enum {
 	OPT_QUEUE = CLI_OPT_COMMAND,
 	OPT_WORKERS,
 	OPT_CLAIM_TIMEOUT,
+	OPT_RESULT_TTL,
 };
 
 static const struct cli_option worker_options_table[] = {
@@ -27,6 +28,8 @@ static const struct cli_option worker_options_table[] = {
      "jobs run at once, each in a worker process (default: the cores)"},
     {"claim-timeout", 0, OPT_CLAIM_TIMEOUT, "SECONDS",
      "a job silent this long is another worker's (default 60)"},
+    {"result-ttl", 0, OPT_RESULT_TTL, "SECONDS",
+     "results kept in Redis by content this long (default 3600; 0: none)"},
     CLI_ROW_BACKEND,
     CLI_ROW_DB,
     CLI_ROW_END,
@@ -37,14 +40,16 @@ const struct cli_command cmd_worker_entry = {
     .args = "--queue redis://...",
     .usage = "--queue redis://HOST:PORT [options]",
     .summary = "run a server's jobs from another machine",
-    .about = "Takes the jobs a forge serve --queue redis://HOST:PORT "
-             "accepted, runs them\nwith the engine as that server's own "
-             "workers would, records them in this\nmachine's history and "
-             "stores each result in Redis, once. Any number of\nworkers "
-             "on any number of machines share the jobs (a Redis consumer "
-             "group);\na job whose worker died is taken by another after "
-             "--claim-timeout. Compiled\nbuilds are shared through Redis "
-             "by content hash. See forge-worker(1).",
+    .about =
+        "Takes the jobs a forge serve --queue redis://HOST:PORT "
+        "accepted, runs them\nwith the engine as that server's own "
+        "workers would, records them in this\nmachine's history and "
+        "stores each result in Redis, once. Any number of\nworkers "
+        "on any number of machines share the jobs (a Redis consumer "
+        "group);\na job whose worker died is taken by another after "
+        "--claim-timeout. Compiled\nbuilds are shared through Redis "
+        "by content hash, and so are results (an identical job's\nis reused "
+        "for --result-ttl). See forge-worker(1).",
     .epilogue = "SIGTERM or ^C drains: no new job starts, running ones "
                 "finish (30 s at most).\nexit status: 0 after a drain, 2 "
                 "usage error, 3 internal error, 4 Redis cannot\nbe reached",
@@ -61,6 +66,8 @@ worker_option(void *arg, int key, const char *v, char *err, size_t len)
 	uint32_t n;
 
 	switch (key) {
+	case OPT_RESULT_TTL:
+		return serve_result_ttl(v, o, err, len);
 	case OPT_QUEUE:
 		if (strncmp(v, "redis://", 8) != 0) {
 			snprintf(err, len, "'%s': redis://HOST:PORT, please",

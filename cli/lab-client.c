@@ -58,7 +58,7 @@ lab_call_limited(struct lab_http *h, const char *method, const char *path,
 	return status >= 400 && status < 500 ? EXIT_USAGE : EXIT_INTERNAL;
 }
 
-static int
+int
 lab_call(struct lab_http *h, const char *method, const char *path,
          const char *ctype, const char *body, size_t len, struct buf *raw,
          struct jsonparse_value **out)
@@ -67,7 +67,7 @@ lab_call(struct lab_http *h, const char *method, const char *path,
 	                        NULL);
 }
 
-static const char *
+const char *
 lab_str(const struct jsonparse_value *o, const char *key, const char *dflt)
 {
 	const char *s = jsonparse_string(jsonparse_get(o, key), NULL);
@@ -75,7 +75,7 @@ lab_str(const struct jsonparse_value *o, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
-static long long
+long long
 lab_int(const struct jsonparse_value *o, const char *key)
 {
 	int64_t v = 0;
@@ -638,7 +638,7 @@ out:
 	return ret;
 }
 
-static long long
+long long
 lab_id(const char *s)
 {
 	char *end;
@@ -1139,12 +1139,13 @@ static const struct {
     {"rejudge", lab_rejudge}, {"show", lab_show},
     {"diff", lab_diff},       {"submissions", lab_submissions},
     {"submit", lab_submit},   {"samples", lab_samples},
+    {"replay", lab_replay},
 };
 
 int
 lab_client_main(const struct lab_args *l)
 {
-	struct lab_http h = {.token = l->token};
+	struct lab_http h = {.token = l->token, .db = l->db};
 	char *server = xstrdup(l->server);
 	size_t n = strlen(server);
 	int ret = EXIT_INTERNAL;

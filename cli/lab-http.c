@@ -50,6 +50,12 @@ lab_http_handle(struct lab_http *h, const char *path, struct curl_slist **hdr,
 	return c;
 }
 
+/* Defined in forge-serve alone (serve/lab-local.c): --db's requests. */
+extern int lab_local_request(const char *db, const char *method,
+                             const char *path, const char *body, size_t len,
+                             long *status, struct buf *out, char *err,
+                             size_t errlen) __attribute__((weak));
+
 int
 lab_http_request(struct lab_http *h, const char *method, const char *path,
                  const char *content_type, const char *body, size_t len,
@@ -59,6 +65,16 @@ lab_http_request(struct lab_http *h, const char *method, const char *path,
 	char ct[128];
 	CURL *c;
 	CURLcode rc;
+
+	if (h->db != NULL) {
+		if (lab_local_request != NULL)
+			return lab_local_request(h->db, method, path, body, len,
+			                         status, out, h->err,
+			                         sizeof h->err);
+		snprintf(h->err, sizeof h->err,
+		         "--db: this program has no server's database code");
+		return -1;
+	}
 
 	snprintf(ct, sizeof ct, "Content-Type: %s",
 	         content_type ? content_type : "application/json");

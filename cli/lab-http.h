@@ -9,6 +9,9 @@ struct lab_http {
 	const char *server; /* http://HOST:PORT, no trailing path */
 	const char *token;  /* NULL: none */
 	char err[512];      /* why the last call returned -1 */
+	/* --db: the server's database on this machine; the requests go to
+	 * its routes in this process (serve/lab-local.c), not over HTTP */
+	const char *db;
 };
 
 /* One request: 0 with the status and the body in out, or -1 (err)
@@ -24,5 +27,18 @@ int lab_http_request(struct lab_http *, const char *method, const char *path,
 typedef int lab_http_event_fn(const char *kind, const char *data, void *arg);
 int lab_http_events(struct lab_http *, const char *path, lab_http_event_fn *,
                     void *arg, long *status);
+
+/* lab-client.c's, shared with lab-replay.c */
+struct jsonparse_value;
+struct lab_args;
+int lab_call(struct lab_http *, const char *method, const char *path,
+             const char *ctype, const char *body, size_t len, struct buf *raw,
+             struct jsonparse_value **out);
+const char *lab_str(const struct jsonparse_value *, const char *key,
+                    const char *dflt);
+long long lab_int(const struct jsonparse_value *, const char *key);
+long long lab_id(const char *);
+/* lab-replay.c: forge lab replay ID [TEST] */
+int lab_replay(struct lab_http *, const struct lab_args *);
 
 #endif

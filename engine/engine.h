@@ -610,6 +610,8 @@ int checker_prepare(struct checker *, enum checker_kind, const char *path,
 void checker_free(struct checker *);
 void judge_one(const struct judge_opts *, const struct build *,
                const struct testset *, size_t, struct judge_test *);
+void judge_output(const struct judge_opts *, const struct testset *, size_t,
+                  const char *out, size_t len, struct judge_test *);
 void judge_test_free(struct judge_test *);
 bool judge_selected(const struct judge_opts *, const struct test_case *);
 size_t judge_run(const struct judge_opts *, const struct build *,

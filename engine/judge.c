@@ -421,6 +421,64 @@ judge_interactive(const struct judge_opts *o, const struct build *sol,
 	buf_free(&cap[1]);
 }
 
+/* The output of a test that ran to its end (res->verdict OK) judged
+ * against the test's answer: its checker, or the comparator with the
+ * test group's flags. */
+static void
+judge_answer(const struct judge_opts *o, const struct test_case *t,
+             const struct buf *in, const struct buf *out, const struct buf *ans,
+             struct judge_test *res)
+{
+	struct compare_opts co = o->compare;
+	struct buf why;
+	char err[512];
+
+	if (o->checker != NULL) {
+		judge_check(o, t, in, out, ans, res);
+		return;
+	}
+	if (t->flags != NULL &&
+	    compare_parse_flags(&co, t->flags, err, sizeof err) < 0) {
+		res->verdict = VERDICT_IE;
+		snprintf(res->detail, sizeof res->detail,
+		         "test group flags: %s", err);
+		return;
+	}
+	buf_init(&why, 0);
+	if (compare_output(&co, out->data ? out->data : "", out->len,
+	                   ans->data ? ans->data : "", ans->len, &why))
+		res->verdict = VERDICT_AC;
+	else {
+		res->verdict = VERDICT_WA;
+		strlcpy0(res->diff, buf_cstr(&why), sizeof res->diff);
+		snprintf(res->detail, sizeof res->detail, "wrong answer");
+	}
+	buf_free(&why);
+}
+
+/* it ran past the time limit only so that its time is known: TLE all
+ * the same, whatever it printed (the Kattis rule) */
+static void
+judge_verdict_time(const struct judge_opts *o, struct judge_test *res)
+{
+	if (o->verdict_cpu_ms == 0 || res->time_ms <= o->verdict_cpu_ms ||
+	    res->verdict == VERDICT_IE)
+		return;
+	/* its output was judged all the same: a slow_accepted submission
+	 * sees that it is right, only slow */
+	snprintf(res->detail, sizeof res->detail,
+	         "CPU time limit %.3g s exceeded (%s %.3f s)%s",
+	         (double)o->verdict_cpu_ms / 1000.0,
+	         res->verdict == VERDICT_TLE ? "stopped at" : "ran",
+	         (double)res->time_ms / 1000.0,
+	         res->verdict == VERDICT_AC
+	             ? "; the output is accepted: AC (slow), within "
+	               "time_limit_to_tle x the limit"
+	             : "");
+	res->verdict = VERDICT_TLE;
+	res->diff[0] = '\0';
+}
+
 void
 judge_one(const struct judge_opts *o, const struct build *sol,
           const struct testset *ts, size_t idx, struct judge_test *res)
@@ -452,38 +510,8 @@ judge_one(const struct judge_opts *o, const struct build *sol,
 	    &cap[0], &cap[1], &r, res->detail, sizeof res->detail);
 	judge_fill(res, &r);
 	judge_stderr(res, &cap[1]);
-	if (res->verdict == VERDICT_OK && t->has_answer) {
-		if (o->checker != NULL)
-			judge_check(o, t, &in, &cap[0], &ans, res);
-		else {
-			struct compare_opts co = o->compare;
-			struct buf why;
-
-			if (t->flags != NULL &&
-			    compare_parse_flags(&co, t->flags, err,
-			                        sizeof err) < 0) {
-				res->verdict = VERDICT_IE;
-				snprintf(res->detail, sizeof res->detail,
-				         "test group flags: %s", err);
-			} else {
-				buf_init(&why, 0);
-				if (compare_output(
-				        &co, cap[0].data ? cap[0].data : "",
-				        cap[0].len, ans.data ? ans.data : "",
-				        ans.len, &why))
-					res->verdict = VERDICT_AC;
-				else {
-					res->verdict = VERDICT_WA;
-					strlcpy0(res->diff, buf_cstr(&why),
-					         sizeof res->diff);
-					snprintf(res->detail,
-					         sizeof res->detail,
-					         "wrong answer");
-				}
-				buf_free(&why);
-			}
-		}
-	}
+	if (res->verdict == VERDICT_OK && t->has_answer)
+		judge_answer(o, t, &in, &cap[0], &ans, res);
 	box_result_free(&r);
 	if (o->keep_output) {
 		/* the output as judged, handed over */
@@ -495,24 +523,38 @@ judge_one(const struct judge_opts *o, const struct build *sol,
 	buf_free(&cap[0]);
 	buf_free(&cap[1]);
 out:
-	/* it ran past the time limit only so that its time is known: TLE
-	 * all the same, whatever it printed (the Kattis rule) */
-	if (o->verdict_cpu_ms != 0 && res->time_ms > o->verdict_cpu_ms &&
-	    res->verdict != VERDICT_IE) {
-		/* its output was judged all the same: a slow_accepted
-		 * submission sees that it is right, only slow */
-		snprintf(res->detail, sizeof res->detail,
-		         "CPU time limit %.3g s exceeded (%s %.3f s)%s",
-		         (double)o->verdict_cpu_ms / 1000.0,
-		         res->verdict == VERDICT_TLE ? "stopped at" : "ran",
-		         (double)res->time_ms / 1000.0,
-		         res->verdict == VERDICT_AC
-		             ? "; the output is accepted: AC (slow), within "
-		               "time_limit_to_tle x the limit"
-		             : "");
-		res->verdict = VERDICT_TLE;
-		res->diff[0] = '\0';
+	judge_verdict_time(o, res);
+	buf_free(&in);
+	buf_free(&ans);
+}
+
+/* Test idx judged on output its caller ran and captured itself (a
+ * replay of the test, recorded with its timeline): res holds the run's
+ * verdict and measurements, as judge_fill would; an OK run's output is
+ * judged as judge_one judges it. Not for an interactive problem. */
+void
+judge_output(const struct judge_opts *o, const struct testset *ts, size_t idx,
+             const char *out, size_t len, struct judge_test *res)
+{
+	const struct test_case *t = &ts->tests[idx];
+	struct buf in, ans, cap;
+	char err[512];
+
+	res->index = (uint32_t)idx;
+	buf_init(&in, 0);
+	buf_init(&ans, 0);
+	if (testset_read(t, false, &in, err, sizeof err) < 0 ||
+	    (t->has_answer &&
+	     testset_read(t, true, &ans, err, sizeof err) < 0)) {
+		res->verdict = VERDICT_IE;
+		strlcpy0(res->detail, err, sizeof res->detail);
+	} else if (res->verdict == VERDICT_OK && t->has_answer) {
+		buf_init(&cap, 0);
+		buf_add(&cap, out, len);
+		judge_answer(o, t, &in, &cap, &ans, res);
+		buf_free(&cap);
 	}
+	judge_verdict_time(o, res);
 	buf_free(&in);
 	buf_free(&ans);
 }

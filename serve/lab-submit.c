@@ -163,14 +163,7 @@ lab_problem_release(void *p)
 
 /* ------------------------------------------------------- submissions */
 
-/* A submission's row. */
-struct lab_sub {
-	int64_t id, job;
-	char *problem, *student, *language, *source, *before;
-	double created;
-};
-
-static void
+void
 lab_sub_free(struct lab_sub *u)
 {
 	free(u->problem);
@@ -181,7 +174,7 @@ lab_sub_free(struct lab_sub *u)
 	memset(u, 0, sizeof *u);
 }
 
-static bool
+bool
 lab_sub_get(struct serve *s, int64_t id, struct lab_sub *u)
 {
 	sqlite3_stmt *st = lab_prepare(
@@ -338,7 +331,7 @@ out:
 /* A student's own, or any for a teacher (or a server without tokens):
  * the submission, else false with the 404 said (a student is not told
  * that another's exists). */
-static bool
+bool
 lab_sub_mine(struct serve *s, struct http_request *q, int64_t id,
              struct lab_sub *u, struct http_response *r)
 {

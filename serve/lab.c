@@ -75,7 +75,7 @@ lab_init(struct db *d, char *err, size_t errlen)
 		sqlite3_free(msg);
 		return -1;
 	}
-	return 0;
+	return lab_replay_init(d, err, errlen);
 }
 
 /* ----------------------------------------------------------- helpers */
@@ -481,7 +481,17 @@ static void
 lab_problems_post(struct serve *s, struct http_request *q, int64_t unused,
                   struct http_response *r)
 {
-	const char *name = http_query(q, "name");
+	lab_problem_add(s, http_query(q, "name"),
+	                lab_query_true(q, "hidden_tests"), q->body, q->body_len,
+	                r);
+}
+
+/* A problem, as a tar archive of it, stored under name (what POST
+ * /v1/lab/problems does; forge lab add --db too, lab-local.c). */
+void
+lab_problem_add(struct serve *s, const char *name, bool hidden,
+                const char *body, size_t body_len, struct http_response *r)
+{
 	struct lab_problem p = {0};
 	struct lab_unpack u = {0};
 	struct testset ts = {0};
@@ -495,7 +505,7 @@ lab_problems_post(struct serve *s, struct http_request *q, int64_t unused,
 		           name ? name : "");
 		return;
 	}
-	if (q->body_len == 0) {
+	if (body_len == 0) {
 		http_error(r, 400, "the body: the problem as a tar archive");
 		return;
 	}
@@ -513,13 +523,13 @@ lab_problems_post(struct serve *s, struct http_request *q, int64_t unused,
 		return;
 	}
 	u.root = tree;
-	if (tar_each(q->body, q->body_len, lab_unpack_entry, &u, err,
-	             sizeof err) < 0) {
+	if (tar_each(body, body_len, lab_unpack_entry, &u, err, sizeof err) <
+	    0) {
 		http_error(r, 400, "the archive: %s", err);
 		goto bad;
 	}
 	p.name = (char *)name;
-	p.hidden = lab_query_true(q, "hidden_tests");
+	p.hidden = hidden;
 	p.path = lab_testset_path(tree);
 	if (testset_load(&ts, p.path, err, sizeof err) < 0) {
 		http_error(r, 400, "not a problem forge judge reads: %s", err);
@@ -910,6 +920,10 @@ const struct native_route lab_routes[] = {
      lab_submit_show},
     {"GET", "/v1/lab/submissions/{id}/events",
      "/v1/lab/submissions/{id}/events", true, lab_submit_events},
+    {"POST", "/v1/lab/submissions/{id}/replay",
+     "/v1/lab/submissions/{id}/replay", true, lab_replay_post},
+    {"GET", "/v1/lab/replays/{id}", "/v1/lab/replays/{id}", true,
+     lab_replay_get},
     {"GET", "/v1/lab/sets", "/v1/lab/sets", true, lab_sets_get},
     {"PUT", "/v1/lab/sets/{key}", "/v1/lab/sets/{key}", true, lab_sets_put},
     {"GET", "/v1/lab/board", "/v1/lab/board", true, lab_board_get},

@@ -1111,6 +1111,53 @@ redis_watch_stop(struct queue_watch *w)
 	free(w);
 }
 
+/* A job's result kept by content (result-cache.c):
+ * forge:result:KEY, the result's JSON, gone after its TTL. */
+static bool
+redis_result_fetch(struct db *d, const char *key, struct buf *out)
+{
+	struct rq *q = db_remote(d);
+	char rkey[96], err[256];
+	struct rq_args a = {0};
+	redisReply *r;
+	bool got = false;
+
+	snprintf(rkey, sizeof rkey, "forge:result:%s", key);
+	rq_s(&a, "GET");
+	rq_s(&a, rkey);
+	pthread_mutex_lock(&q->lock);
+	r = rq_cmd(q, &a, err, sizeof err);
+	pthread_mutex_unlock(&q->lock);
+	if (r != NULL && r->type == REDIS_REPLY_STRING) {
+		buf_add(out, r->str, r->len);
+		got = true;
+	}
+	if (r != NULL)
+		freeReplyObject(r);
+	return got;
+}
+
+static void
+redis_result_store(struct db *d, const char *key, const char *result,
+                   unsigned ttl)
+{
+	struct rq *q = db_remote(d);
+	char rkey[96], err[256];
+	struct rq_args a = {0};
+	redisReply *r;
+
+	snprintf(rkey, sizeof rkey, "forge:result:%s", key);
+	rq_s(&a, "SET");
+	rq_s(&a, rkey);
+	rq_s(&a, result);
+	rq_s(&a, "EX");
+	rq_i(&a, ttl);
+	pthread_mutex_lock(&q->lock);
+	if ((r = rq_cmd(q, &a, err, sizeof err)) != NULL)
+		freeReplyObject(r);
+	pthread_mutex_unlock(&q->lock);
+}
+
 const struct queue_ops queue_redis_ops = {
     .name = "redis",
     .idle_ms = 0,
@@ -1127,6 +1174,8 @@ const struct queue_ops queue_redis_ops = {
     .touch = redis_touch,
     .build_fetch = redis_build_fetch,
     .build_store = redis_build_store,
+    .result_fetch = redis_result_fetch,
+    .result_store = redis_result_store,
     .events_begin = redis_events_begin,
     .event_add = redis_event_add,
     .events_since = redis_events_since,

@@ -52,7 +52,12 @@ struct serve_options {
 	bool no_auth;
 	const char *queue_url;  /* redis://...; NULL: the SQLite queue */
 	unsigned claim_timeout; /* seconds before a silent job is taken */
+	/* seconds a result stays in a Redis queue's result cache
+	 * (result-cache.c); 0: none cached. Not given: SERVE_RESULT_TTL */
+	unsigned result_ttl;
+	bool result_ttl_given;
 };
+#define SERVE_RESULT_TTL 3600
 
 /* The entry points of forge-serve; forge runs that program for these
  * commands (cli/cmd-serve.c). Each returns the exit status. */
@@ -218,6 +223,11 @@ struct queue_ops {
 	 * build_store); NULL: the local cache is the only one */
 	bool (*build_fetch)(struct db *, const char *key);
 	void (*build_store)(struct db *, const char *key);
+	/* a job's result by content hash (result-cache.c's key): the one
+	 * kept, true; store keeps it ttl seconds. NULL: none kept */
+	bool (*result_fetch)(struct db *, const char *key, struct buf *);
+	void (*result_store)(struct db *, const char *key, const char *result,
+	                     unsigned ttl);
 	int64_t (*events_begin)(struct db *, int64_t job);
 	void (*event_add)(struct db *, int64_t job, int64_t seq,
 	                  const char *kind, const char *data, size_t len);
@@ -371,6 +381,14 @@ void events_stream_open(struct serve *, struct http_request *, int64_t id,
                         events_filter_fn *, void *arg, void (*arg_free)(void *),
                         struct http_response *);
 
+/* result-cache.c: results shared through a Redis queue by content */
+bool result_cache_key(const struct serve *, struct db *, const struct job *,
+                      const char *request, char key[65]);
+bool result_cache_use(struct db *, const char *key, int64_t id,
+                      struct buf *out);
+void result_cache_keep(const struct serve *, struct db *, const char *key,
+                       const struct buf *result);
+
 /* lab.c: problems and problem sets for a class */
 struct sqlite3_stmt;
 struct lab_problem {
@@ -394,6 +412,8 @@ bool lab_visible(const struct lab_problem *, const char *test);
 bool lab_problem_open(struct serve *, const char *problem, bool *open,
                       char *why, size_t);
 void lab_sets_json(struct serve *, const char *only, struct buf *);
+void lab_problem_add(struct serve *, const char *name, bool hidden,
+                     const char *tar, size_t len, struct http_response *);
 
 /* lab-submit.c: submissions, judged as jobs of the queue */
 void lab_submit_post(struct serve *, struct http_request *, int64_t,
@@ -407,12 +427,34 @@ void lab_submit_show(struct serve *, struct http_request *, int64_t,
 void lab_submit_events(struct serve *, struct http_request *, int64_t,
                        struct http_response *);
 char *lab_submit_verdict(struct serve *, int64_t job, bool *done);
+/* A submission's row. */
+struct lab_sub {
+	int64_t id, job;
+	char *problem, *student, *language, *source, *before;
+	double created;
+};
+bool lab_sub_get(struct serve *, int64_t id, struct lab_sub *);
+bool lab_sub_mine(struct serve *, struct http_request *, int64_t id,
+                  struct lab_sub *, struct http_response *);
+void lab_sub_free(struct lab_sub *);
+
+/* lab-replay.c: one test of a submission run again, with its timeline */
+int lab_replay_init(struct db *, char *err, size_t);
+void lab_replay_post(struct serve *, struct http_request *, int64_t,
+                     struct http_response *);
+void lab_replay_get(struct serve *, struct http_request *, int64_t,
+                    struct http_response *);
 
 /* lab-board.c: the teacher's scoreboard */
 struct jsonparse_value;
 double lab_board_points(const struct testset *,
                         const struct jsonparse_value *tests);
 int lab_board_db(const char *db, struct buf *json);
+/* lab-local.c: forge lab add and rejudge --db, on the server's machine */
+int lab_local_open(const char *db);
+int lab_local_request(const char *db, const char *method, const char *path,
+                      const char *body, size_t len, long *status,
+                      struct buf *out, char *err, size_t errlen);
 void lab_board_get(struct serve *, struct http_request *, int64_t,
                    struct http_response *);
 /* attach.c, attach-worker.c: GET /v1/runs/{id}/attach, a WebSocket to

@@ -395,11 +395,17 @@ worker_build_key(const struct serve *s, const struct job *j, char key[65])
 
 static void
 worker_job_run(struct serve *s, struct db *db, int64_t id, struct job *j,
-               const struct worker_owner *who, struct buf *out, int64_t *hid)
+               const char *request, const struct worker_owner *who,
+               struct buf *out, int64_t *hid)
 {
-	char key[65];
-	bool keyed = worker_build_key(s, j, key),
-	     fetched = keyed && queue_build_fetch(db, key);
+	char key[65], rkey[65];
+	bool shared = result_cache_key(s, db, j, request, rkey), keyed, fetched;
+
+	/* an identical job's result, kept by a worker of the cluster */
+	if (shared && result_cache_use(db, rkey, id, out))
+		return;
+	keyed = worker_build_key(s, j, key);
+	fetched = keyed && queue_build_fetch(db, key);
 
 	if (j->judge)
 		worker_judge(s, id, j, who, out, hid);
@@ -408,6 +414,8 @@ worker_job_run(struct serve *s, struct db *db, int64_t id, struct job *j,
 	/* built here: shared with the other workers of the queue */
 	if (keyed && !fetched)
 		queue_build_store(db, key);
+	if (shared)
+		result_cache_keep(s, db, rkey, out);
 }
 
 /* One job from its request to its row done. */
@@ -445,7 +453,7 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		json_int(&w, "id", id);
 		json_close(&w, '}');
 	} else
-		worker_job_run(s, db, id, &j, &who, &out, &hid);
+		worker_job_run(s, db, id, &j, request, &who, &out, &hid);
 	/* every event is written before the job is done */
 	events_writer_end(worker_events);
 	worker_events = NULL;

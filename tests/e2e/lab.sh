@@ -308,8 +308,9 @@ eq "board --db on no server's database: exit 4" 4 "$rc"
 check "it says so" grep -q 'no forge serve database there' "$TEST_TMP/err"
 eq "and makes none" "" "$(ls "$TEST_TMP" | grep '^none')"
 rc=0
-"$FORGE" lab add "$P/mul" --db "$SERVE_DB" 2>"$TEST_TMP/err" || rc=$?
+"$FORGE" lab show 1 --db "$SERVE_DB" 2>"$TEST_TMP/err" || rc=$?
 eq "--db with another action: exit 2" 2 "$rc"
+check "it says which take it" grep -q -- "--db goes with board, add and rejudge" "$TEST_TMP/err"
 
 # ---- show, diff, rejudge -------------------------------------------------
 as teacher "$FORGE" lab diff "$bob_wa" "$alice_sum"
@@ -332,8 +333,42 @@ as teacher "$FORGE" lab board --json
 eq "the board after the rejudge" "alice:1 bob:0 carol:0" \
 	"$(jq -r '[.students[] | "\(.name):\(.solved)"] | join(" ")' "$TEST_TMP/out")"
 
+# ---- add and rejudge with --db, on the server's machine ------------------
+# no token, no HTTP: the server running takes what they did
+printf '4002345\n' >"$P/sum/2.ans"
+rc=0
+env -u FORGE_TOKEN "$FORGE" lab add "$P/sum" --hidden-tests --db "$SERVE_DB" \
+	>"$TEST_TMP/out" 2>"$TEST_TMP/err" || rc=$?
+eq "lab add --db: exit 0" 0 "$rc"
+check "lab add --db: replaced, as over HTTP" grep -q '^replaced sum: 2 tests (pairs), 0 a student sees' "$TEST_TMP/out"
+env -u FORGE_TOKEN "$FORGE" lab add "$P/late.json" --name late2 --db "$SERVE_DB" >"$TEST_TMP/out"
+check "lab add --db --name: a new problem" grep -q '^added late2: 1 test (companion)' "$TEST_TMP/out"
+as teacher "$FORGE" lab list
+check "the running server lists it" grep -q '^late2  *companion' "$TEST_TMP/out"
+rc=0
+env -u FORGE_TOKEN "$FORGE" lab rejudge sum --db "$SERVE_DB" \
+	>"$TEST_TMP/out" 2>"$TEST_TMP/err" || rc=$?
+eq "lab rejudge --db, the server running: exit 0" 0 "$rc"
+check "lab rejudge --db: the answer fixed back, two verdicts changed" \
+	grep -qx 'sum: 4 submissions judged again, 2 verdicts changed' "$TEST_TMP/out"
+check "lab rejudge --db: alice's WA is AC again" grep -qE "^$alice_sum +alice +WA +-> AC\$" "$TEST_TMP/out"
+as teacher "$FORGE" lab board --json
+eq "the board after the rejudge --db" "alice:2 bob:1 carol:0" \
+	"$(jq -r '[.students[] | "\(.name):\(.solved)"] | join(" ")' "$TEST_TMP/out")"
+rc=0
+"$FORGE" lab add "$P/sum" --db "$TEST_TMP/none.db" 2>"$TEST_TMP/err" || rc=$?
+eq "lab add --db on no server's database: exit 4" 4 "$rc"
+check "it says so" grep -q 'no forge serve database there' "$TEST_TMP/err"
+
 serve_stop
 eq "the server drained: exit 0" 0 "$SERVE_RC"
+# the server stopped: the rejudge's jobs wait for its next start, said
+rc=0
+env -u FORGE_TOKEN "$FORGE" lab rejudge sum --db "$SERVE_DB" \
+	>"$TEST_TMP/out" 2>"$TEST_TMP/err" || rc=$?
+eq "lab rejudge --db, no server running: exit 3" 3 "$rc"
+check "it says the jobs wait for the server" grep -q "no forge serve takes the jobs" "$TEST_TMP/err"
+eq "they wait in its queue" 4 "$(sqlite3 "${SERVE_DB%.db}-serve.db" "SELECT count(*) FROM jobs WHERE state = 'queued'")"
 eq "no forge-serve process is left" "" "$(serve_procs)"
 
 # ---- fair shares ---------------------------------------------------------

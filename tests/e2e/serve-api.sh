@@ -147,6 +147,16 @@ for route in $(sed -n 's|^  \(/[^:]*\):$|\1|p' "$FORGE_SRCDIR/doc/openapi.yaml")
 	path=${path//\{set\}/week}
 	path=${path//\{language_id\}/50}
 	path=${path//\{token\}/$j0_token}
+	if [ "$route" = "/v1/lab/replays/{id}" ]; then
+		# a replay of the lab's submission 1, once it is judged
+		for _ in $(seq 150); do
+			req GET /v1/lab/submissions/1
+			[ "$(j .status)" = done ] && break
+			sleep 0.2
+		done
+		req POST /v1/lab/submissions/1/replay
+		path=/v1/lab/replays/$(j .id)
+	fi
 	for method in $(awk -v r="  $route:" '
 		$0 == r { on = 1; next }
 		on && /^  [^ ]/ { on = 0 }
