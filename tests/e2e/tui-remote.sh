@@ -124,6 +124,26 @@ eq "Ctrl-C: no process of the program is left on the server" "" \
 	"$(serve_tree | grep 'main.py')"
 check "the workbench's history has the run: AB, backend remote" bash -c \
 	"'$FORGE' export \"\$('$FORGE' history --json | jq -r '.[0].id')\" | jq -e '.verdict == \"AB\" and .backend == \"remote\"'"
+# a judge on the server stopped in the tests view (Ctrl-C): its job is
+# cancelled there too
+mkdir "$TEST_TMP/loop.tests"
+printf '1\n' >"$TEST_TMP/loop.tests/1.in"
+printf '1\n' >"$TEST_TMP/loop.tests/1.ans"
+tm send-keys -t t F6
+for i in $(seq 1 300); do
+	curl -s "$URL/metrics" | grep -q '^forge_workers_busy [1-9]' && break
+	sleep 0.1
+done
+check "F6: the judge runs on the server" bash -c \
+	"curl -s '$URL/metrics' | grep -q '^forge_workers_busy [1-9]'"
+tm send-keys -t t C-c
+check "Ctrl-C in the tests view: the judge is stopped" wait_for "(stopped)" 20
+req GET /v1/runs/4 -H "Authorization: Bearer $token"
+eq "Ctrl-C: the server's judge is cancelled, AB" "cancelled AB" \
+	"$(jq -r '"\(.status) \(.verdict)"' "$TEST_TMP/last.json")"
+eq "Ctrl-C: no process of the judged program is left on the server" "" \
+	"$(serve_tree | grep 'main.py')"
+tm send-keys -t t Escape
 tm send-keys -t t C-q
 check "the workbench quits" wait_for "TUI-EXITED 0" 10
 
