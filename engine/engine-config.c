@@ -44,7 +44,7 @@ engine_config_data_dir(void)
  * FORGE_CACHE_DIR (absolute) or $XDG_CACHE_HOME/forge, FORGE_CACHE_MAX,
  * FORGE_DATA_DIR, $XDG_CONFIG_HOME/forge, FORGE_NO_CGROUP, FORGE_NO_SCOPE,
  * DOCKER_HOST, FORGE_DOCKER_RUNTIME, FORGE_DOCKER_POOL,
- * FORGE_DOCKER_CGROUP_ROOT, FORGE_SERVER, FORGE_TOKEN.
+ * FORGE_DOCKER_CGROUP_ROOT, FORGE_SERVER, FORGE_TOKEN, FORGE_SERVER_CA.
  * The caller frees with engine_config_free(). */
 void
 engine_config_env(struct engine_config *c)
@@ -72,6 +72,7 @@ engine_config_env(struct engine_config *c)
 	c->docker_runtime = engine_config_dup(getenv("FORGE_DOCKER_RUNTIME"));
 	c->remote_server = engine_config_dup(getenv("FORGE_SERVER"));
 	c->remote_token = engine_config_dup(getenv("FORGE_TOKEN"));
+	c->remote_ca = engine_config_dup(getenv("FORGE_SERVER_CA"));
 	c->docker_cgroup_root =
 	    engine_config_dup(getenv("FORGE_DOCKER_CGROUP_ROOT"));
 	v = getenv("FORGE_DOCKER_POOL");
@@ -98,6 +99,7 @@ engine_config_free(struct engine_config *c)
 	free(c->docker_runtime);
 	free(c->remote_server);
 	free(c->remote_token);
+	free(c->remote_ca);
 	free(c->docker_cgroup_root);
 	memset(c, 0, sizeof *c);
 }
@@ -118,6 +120,7 @@ engine_configure(const struct engine_config *c)
 	    .docker_runtime = engine_config_dup(c->docker_runtime),
 	    .remote_server = engine_config_dup(c->remote_server),
 	    .remote_token = engine_config_dup(c->remote_token),
+	    .remote_ca = engine_config_dup(c->remote_ca),
 	    .docker_pool = c->docker_pool,
 	    .docker_cgroup_root = engine_config_dup(c->docker_cgroup_root),
 	};

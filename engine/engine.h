@@ -67,6 +67,9 @@ struct engine_config {
 	 * its API token (FORGE_TOKEN); NULL: none */
 	char *remote_server;
 	char *remote_token;
+	/* the CAs an https:// server's certificate is checked against
+	 * (FORGE_SERVER_CA, a PEM file); NULL: the system's */
+	char *remote_ca;
 	/* the docker backend's warm pool: containers kept ready for each
 	 * kind of run (FORGE_DOCKER_POOL, default 2); 0: none */
 	unsigned docker_pool;

@@ -242,10 +242,27 @@ http_route(struct serve *s, struct http_request *q, struct http_response *r)
 	found->fn(s, q, id, r);
 }
 
+static void http_wake(struct serve *, int64_t job);
+
+/* The job has ended (done or cancelled). */
+static bool
+http_wait_over(struct serve *s, int64_t id)
+{
+	struct queue_job j;
+	bool over;
+
+	if (queue_get(s->db, id, &j) < 0)
+		return false;
+	over = j.state == QUEUE_DONE || j.state == QUEUE_CANCELLED;
+	queue_job_free(&j);
+	return over;
+}
+
 static void
 http_wait_add(struct serve *s, struct conn *k)
 {
 	struct wait *w = xcalloc(1, sizeof *w);
+	int64_t job = k->req.wait_job;
 
 	w->conn = k->req.conn;
 	w->k = k;
@@ -257,6 +274,10 @@ http_wait_add(struct serve *s, struct conn *k)
 	k->suspended = true;
 	MHD_suspend_connection(w->conn);
 	pthread_mutex_unlock(&s->lock);
+	/* a job that ended while its request was answered: its wake-up
+	 * came before this wait was listed */
+	if (http_wait_over(s, job))
+		http_wake(s, job);
 }
 
 /* Resumes the waits that match (job id, or 0: those past their time;

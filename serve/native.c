@@ -194,12 +194,32 @@ native_owner(struct serve *s, struct http_request *q, int64_t id,
 	return ok;
 }
 
+/* ?wait=S holds the answer until the run has ended (or S seconds): a
+ * client that queued a run learns its end without asking again and
+ * again, and keeps its id to cancel it meanwhile. */
 static void
 native_runs_get(struct serve *s, struct http_request *q, int64_t id,
                 struct http_response *r)
 {
-	if (native_owner(s, q, id, r))
-		native_show(s, id, r, 200);
+	struct queue_job j;
+	double secs;
+
+	if (!native_owner(s, q, id, r) || native_wait(q, r, &secs) < 0)
+		return;
+	if (!q->waited && secs > 0 && queue_get(s->db, id, &j) == 0) {
+		bool ended =
+		    j.state == QUEUE_DONE || j.state == QUEUE_CANCELLED;
+
+		queue_job_free(&j);
+		if (!ended) {
+			q->wait_job = id;
+			q->wait_until_ms =
+			    util_now_ms() + (uint64_t)(secs * 1000);
+			r->wait = true;
+			return;
+		}
+	}
+	native_show(s, id, r, 200);
 }
 
 static void

@@ -192,6 +192,7 @@ struct worker_judge {
 	uint64_t max_time, max_mem;
 	struct buf json;
 	struct json_writer w;
+	bool outputs; /* each test's stdout in the events, before it */
 };
 
 static void
@@ -228,6 +229,11 @@ worker_test(const struct judge_test *r, const struct test_case *t, void *arg)
 		struct buf ev;
 		struct json_writer w = {&ev, false};
 
+		/* what it printed (up to the output limit), as stdout
+		 * events that the test's event follows (and flushes) */
+		if (wj->outputs && r->output != NULL)
+			events_writer_output(worker_events, 1, r->output,
+			                     r->output_len);
 		buf_init(&ev, 0);
 		json_open(&w, NULL, '{');
 		report_judge_test_json(&w, ht, r->diff, r->stderr_head,
@@ -307,6 +313,9 @@ worker_judge(const struct serve *s, int64_t id, struct job *j,
 	req.compare = j->compare;
 	req.stop_on_fail = j->stop_on_fail;
 	req.jobs = 1;
+	/* a lab's tests are secret: what a program printed for them
+	 * could show their inputs */
+	req.keep_output = wj.outputs = j->problem == NULL;
 	x.language = j->lang->id;
 	x.testset_kind = "request";
 	x.backend = be->name;

@@ -58,6 +58,16 @@ serve_procs() {
 	pgrep -f "forge-serve serve --listen 127.0.0.1:0 --db $SERVE_DB" || true
 }
 
+# The processes under the server, one command line a line: its workers
+# and what they run (sandboxes, programs).
+serve_tree() {
+	local c
+	for c in $(pgrep -P "${1:-$SERVE_PID}"); do
+		tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null && echo
+		serve_tree "$c"
+	done
+}
+
 # req METHOD PATH [curl args...]: the body into $TEST_TMP/last.json, the
 # status code into $code, the headers into $TEST_TMP/headers.
 req() {

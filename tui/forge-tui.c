@@ -1818,7 +1818,8 @@ tui_usage(FILE *f)
 	        "competitive-companion on\n                      127.0.0.1:"
 	        "PORT (default %d)\n  --server URL        F5 and F6 run on "
 	        "that forge serve (default: the settings'\n                 "
-	        "     server =; its token: $FORGE_TOKEN)\n\n"
+	        "     server =; its token: $FORGE_TOKEN; an https://\n"
+	        "                      server's CA: $FORGE_SERVER_CA)\n\n"
 	        "keys:\n",
 	        COMPANION_PORT);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)

@@ -18,6 +18,9 @@
 
 #include "tui/tui.h"
 
+/* how long a run on a server has to cancel its job when stopped */
+#define RUNNER_STOP_MS 5000
+
 static int runner_events_fd = -1;
 
 static void
@@ -132,6 +135,11 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 		struct box_spec s;
 		struct box_result res;
 
+		sigset_t none;
+
+		/* the workbench's signalfd holds these: not the run's */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		close(master);
@@ -197,6 +205,7 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 	close(ev[1]);
 	util_set_nonblock(master, true);
 	r->pid = pid;
+	r->elsewhere = backend_default()->run_program != NULL;
 	r->pty = master;
 	r->events = ev[0];
 	r->running = true;
@@ -212,18 +221,45 @@ runner_start(struct runner *r, const char *file, const struct language *lang,
 	return 0;
 }
 
-/* Stops the run: the child's keeper dies, and with it the sandbox. */
+/* Stops the run: the child's keeper dies, and with it the sandbox. A
+ * run on a server (r->elsewhere) is asked first: on SIGTERM the remote
+ * backend cancels the job there (AB), then the child ends; asked again,
+ * or not gone within RUNNER_STOP_MS (runner_reap), it is killed. */
 void
 runner_stop(struct runner *r)
 {
-	if (r->running && r->pid > 0)
+	if (!r->running || r->pid <= 0)
+		return;
+	if (r->elsewhere && !r->stopping) {
+		r->stopping = true;
+		kill(r->pid, SIGTERM);
+	} else
 		kill(r->pid, SIGKILL);
+}
+
+/* The child, reaped within ms: true; false: it is still there. */
+static bool
+runner_gone(pid_t pid, int ms)
+{
+	for (int i = 0; i <= ms / 20; i++) {
+		pid_t w = waitpid(pid, NULL, WNOHANG);
+
+		if (w == pid || (w < 0 && errno != EINTR))
+			return true;
+		usleep(20 * 1000);
+	}
+	return false;
 }
 
 void
 runner_reap(struct runner *r)
 {
-	if (r->pid > 0)
+	bool reaped = false;
+
+	if (r->pid > 0 && r->stopping &&
+	    !(reaped = runner_gone(r->pid, RUNNER_STOP_MS)))
+		kill(r->pid, SIGKILL);
+	if (r->pid > 0 && !reaped)
 		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	if (r->pty >= 0)
@@ -232,7 +268,7 @@ runner_reap(struct runner *r)
 		close(r->events);
 	r->pid = 0;
 	r->pty = r->events = -1;
-	r->running = false;
+	r->running = r->stopping = r->elsewhere = false;
 	history_recorder_free(&r->rec);
 	free(r->file);
 	free(r->src);

@@ -229,6 +229,14 @@ settings_editor(struct settings *s, const char *key, const char *v, char *err,
 	return -1;
 }
 
+/* http://HOST[:PORT] or https://...: what the remote backend speaks */
+bool
+settings_server_ok(const char *url)
+{
+	return (strncmp(url, "http://", 7) == 0 && url[7] != '\0') ||
+	       (strncmp(url, "https://", 8) == 0 && url[8] != '\0');
+}
+
 static int
 settings_general(struct settings *s, const char *key, const char *v, char *err,
                  size_t errlen)
@@ -263,11 +271,10 @@ settings_general(struct settings *s, const char *key, const char *v, char *err,
 		return -1;
 	}
 	if (strcmp(key, "server") == 0) {
-		if (strncmp(v, "http://", 7) != 0 || v[7] == '\0' ||
-		    strlen(v) >= sizeof s->server) {
+		if (!settings_server_ok(v) || strlen(v) >= sizeof s->server) {
 			snprintf(err, errlen,
 			         "server: '%s' is not a forge serve's URL "
-			         "(http://HOST:PORT)",
+			         "(http[s]://HOST:PORT)",
 			         v);
 			return -1;
 		}

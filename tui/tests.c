@@ -35,7 +35,8 @@
 
 #define TESTS_SHOW_MAX (1u << 20) /* of a text shown or sent back */
 #define TESTS_DISABLED ".forge-disabled"
-#define TESTS_STDERR   4 /* rows of stderr under the diff */
+#define TESTS_STDERR   4    /* rows of stderr under the diff */
+#define TESTS_STOP_MS  5000 /* a server's judge, to cancel its job */
 
 /* What the judging child sends: this, then len bytes (the compiler's
  * output, or the test's stdout). r.output is not sent in r: it is the
@@ -674,7 +675,8 @@ tests_finish(struct tui *t)
 	tui_unwatch(t, tests_ready, &tests);
 	close(tests.fd);
 	tests.fd = -1;
-	while (waitpid(tests.pid, NULL, 0) < 0 && errno == EINTR)
+	while (tests.pid > 0 && waitpid(tests.pid, NULL, 0) < 0 &&
+	       errno == EINTR)
 		;
 	tests.pid = -1;
 	buf_reset(&tests.pending);
@@ -904,8 +906,14 @@ tests_stop(struct tui *t)
 		tui_message(t, "not judging");
 		return;
 	}
-	/* the child's keeper dies, and with it the sandbox */
-	kill(tests.pid, SIGKILL);
+	/* a judge on a server (the remote backend) is asked first: on
+	 * SIGTERM its child cancels the job there (AB), then ends; asked
+	 * again, it is killed. Here, the child's keeper dies, and with it
+	 * the sandbox. */
+	if (backend_default()->judge_program != NULL && !tests.stopped)
+		kill(tests.pid, SIGTERM);
+	else
+		kill(tests.pid, SIGKILL);
 	tests.stopped = true;
 }
 
@@ -1946,7 +1954,22 @@ void
 tests_free(struct tui *t)
 {
 	if (tests.pid > 0) {
-		kill(tests.pid, SIGKILL);
+		/* a server's judge: its job cancelled there, within
+		 * TESTS_STOP_MS; then, or here, killed */
+		bool gone = false;
+
+		if (backend_default()->judge_program != NULL) {
+			kill(tests.pid, SIGTERM);
+			for (int i = 0; i < TESTS_STOP_MS / 20 && !gone; i++) {
+				gone = waitpid(tests.pid, NULL, WNOHANG) != 0;
+				if (!gone)
+					usleep(20 * 1000);
+			}
+		}
+		if (!gone)
+			kill(tests.pid, SIGKILL);
+		else
+			tests.pid = -1; /* reaped: not to be waited for */
 		tests_finish(t);
 	}
 	tests_companion_stop(t);

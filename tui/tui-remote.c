@@ -43,15 +43,15 @@ tui_remote_args(int *argc, char **argv)
 			take = 1;
 		} else if (strcmp(argv[i], "--server") == 0) {
 			fprintf(stderr, "forge-tui: --server needs a URL "
-			                "(http://HOST:PORT)\n");
+			                "(http[s]://HOST:PORT)\n");
 			return -1;
 		}
 		if (url == NULL)
 			continue;
-		if (strncmp(url, "http://", 7) != 0 || url[7] == '\0') {
+		if (!settings_server_ok(url)) {
 			fprintf(stderr,
 			        "forge-tui: --server %s: not the URL of a "
-			        "forge serve (http://HOST:PORT)\n",
+			        "forge serve (http[s]://HOST:PORT)\n",
 			        url);
 			return -1;
 		}

@@ -34,6 +34,8 @@ struct runner {
 	int pty;    /* master: the program's terminal */
 	int events; /* runner_event records, then compile output */
 	bool running;
+	bool elsewhere; /* on a server: stopped by a cancel there first */
+	bool stopping;  /* asked to stop (SIGTERM), not killed yet */
 	/* what the history gets: the run's request, and its recording */
 	struct history_recorder rec;
 	char *file, *src;
@@ -288,6 +290,7 @@ int settings_ini_parse(const char *text, const char *file, settings_ini_fn *,
                        void *, struct buf *errors);
 void settings_init(struct settings *);
 void settings_free(struct settings *);
+bool settings_server_ok(const char *url);
 int settings_parse(struct settings *, const char *text, const char *file,
                    struct buf *errors);
 char *settings_path(void);

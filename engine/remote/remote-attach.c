@@ -2,23 +2,25 @@
  * workbench's pty) types goes to the program as it runs, and what the
  * program writes comes back to it. The run is queued with "interactive"
  * and "tty" and the terminal's size (remote_body), then joined through
- * GET /v1/runs/{id}/attach, a WebSocket (RFC 6455, base/ws.c) on a
- * plain TCP connection (http:// only). The terminal here is made raw:
+ * GET /v1/runs/{id}/attach, a WebSocket (RFC 6455, base/ws.c) whose
+ * frames go through a connection libcurl makes (CONNECT_ONLY: so an
+ * https:// server's TLS, its certificate checked against the system's
+ * CAs or FORGE_SERVER_CA, is libcurl's, as for the API's requests; the
+ * frames and the upgrade are ours). The terminal here is made raw:
  * the server's terminal echoes and edits lines, as the program's own
  * would. Keys go up as binary messages; a new size of the terminal as a
  * resize message; stdout comes down and is written to the terminal;
  * the run's usage samples go to q->on_sample; the result ends it. */
 #include "config.h"
 
+#include <curl/curl.h>
 #include <errno.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -27,12 +29,17 @@
 
 /* The server's messages, at most (a whole result with its outputs). */
 #define REMOTE_ATTACH_MAX (256u << 20)
+/* a write that cannot go on, an answer to the handshake that does not
+ * come: given up after so long */
+#define REMOTE_ATTACH_IO_MS 30000
 
 struct remote_attach {
-	int sock;
+	CURL *curl; /* the connection, libcurl's (CONNECT_ONLY) */
+	int sock;   /* its socket, to poll */
 	struct ws_reader rd;
 	struct jsonparse_value *result; /* the "result" message */
 	unsigned short rows, cols;      /* the size the server knows */
+	bool interrupted;               /* a held signal came: cancel */
 };
 
 static uint32_t
@@ -44,6 +51,71 @@ remote_attach_key(void)
 	return k;
 }
 
+/* ------------------------------------------------- the connection */
+
+/* All of p, through libcurl's connection (TLS for https://): 0, or -1. */
+static int
+remote_attach_write(struct remote_attach *a, const void *p, size_t n)
+{
+	while (n > 0) {
+		struct pollfd w = {.fd = a->sock, .events = POLLOUT};
+		size_t sent = 0;
+		CURLcode rc = curl_easy_send(a->curl, p, n, &sent);
+
+		if (rc == CURLE_AGAIN) {
+			if (poll(&w, 1, REMOTE_ATTACH_IO_MS) <= 0)
+				return -1;
+			continue;
+		}
+		if (rc != CURLE_OK)
+			return -1;
+		p = (const char *)p + sent;
+		n -= sent;
+	}
+	return 0;
+}
+
+/* What the server sent, as far as it is here now (TLS records that
+ * libcurl holds are read too): 1 with it fed to the frame reader, 0 when
+ * nothing waits, -1 at the connection's end (once what came before it
+ * has been fed). */
+static int
+remote_attach_drain(struct remote_attach *a)
+{
+	char chunk[16384];
+	int got = 0;
+
+	for (;;) {
+		size_t n = 0;
+		CURLcode rc = curl_easy_recv(a->curl, chunk, sizeof chunk, &n);
+
+		if (rc == CURLE_AGAIN)
+			return got;
+		if (rc != CURLE_OK || n == 0)
+			return got ? 1
+			           : -1; /* what came before the end first */
+		ws_reader_feed(&a->rd, chunk, n);
+		got = 1;
+	}
+}
+
+/* Some bytes, waited for up to REMOTE_ATTACH_IO_MS: how many; 0 at the
+ * connection's end, -1 on an error or none in time. */
+static ssize_t
+remote_attach_recv(struct remote_attach *a, char *p, size_t max)
+{
+	for (;;) {
+		struct pollfd r = {.fd = a->sock, .events = POLLIN};
+		size_t n = 0;
+		CURLcode rc = curl_easy_recv(a->curl, p, max, &n);
+
+		if (rc == CURLE_OK)
+			return (ssize_t)n;
+		if (rc != CURLE_AGAIN || poll(&r, 1, REMOTE_ATTACH_IO_MS) <= 0)
+			return -1;
+	}
+}
+
 static int
 remote_attach_send(struct remote_attach *a, int op, const void *p, size_t n)
 {
@@ -52,61 +124,44 @@ remote_attach_send(struct remote_attach *a, int op, const void *p, size_t n)
 
 	buf_init(&f, 0);
 	ws_frame(&f, op, p, n, true, remote_attach_key());
-	r = util_write_all(a->sock, f.data, f.len);
+	r = remote_attach_write(a, f.data, f.len);
 	buf_free(&f);
 	return r;
 }
 
-/* http://HOST[:PORT][/]: a connected socket, or -1 with err said. */
+/* A connection to the server (http:// or https://, whose TLS is
+ * libcurl's, as for the API's requests): 0 with a->curl and a->sock,
+ * and its HOST[:PORT] in hostport; or -1 with err said. */
 static int
-remote_attach_connect(const char *url, char *hostport, size_t hlen, char *err,
-                      size_t errlen)
+remote_attach_connect(struct remote_attach *a, const char *url, char *hostport,
+                      size_t hlen, char *err, size_t errlen)
 {
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-	char host[256], port[16] = "80";
-	const char *p, *end, *colon;
-	int fd = -1, rc;
+	const char *p = strstr(url, "://");
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	CURLcode rc;
 
-	if (strncmp(url, "http://", 7) != 0) {
-		snprintf(err, errlen,
-		         "an interactive run needs an http:// server (%s)",
-		         url);
+	if (p == NULL) {
+		snprintf(err, errlen, "%s: not the URL of a forge serve", url);
 		return -1;
 	}
-	p = url + 7;
-	end = p + strcspn(p, "/");
-	colon =
-	    p[0] == '[' ? strstr(p, "]:") : memchr(p, ':', (size_t)(end - p));
-	if (colon != NULL && colon < end) {
-		size_t hn = (size_t)(colon - p) + (p[0] == '[');
-
-		snprintf(port, sizeof port, "%.*s",
-		         (int)(end - colon - 1 - (p[0] == '[')),
-		         colon + 1 + (p[0] == '['));
-		snprintf(host, sizeof host, "%.*s", (int)hn, p);
-	} else
-		snprintf(host, sizeof host, "%.*s", (int)(end - p), p);
-	snprintf(hostport, hlen, "%.*s", (int)(end - p), p);
-	if (host[0] == '[') {
-		memmove(host, host + 1, strlen(host));
-		host[strcspn(host, "]")] = '\0';
-	}
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "%s: %s", host, gai_strerror(rc));
+	p += 3;
+	snprintf(hostport, hlen, "%.*s", (int)strcspn(p, "/"), p);
+	if ((a->curl = remote_easy(url)) == NULL) {
+		snprintf(err, errlen, "libcurl cannot start");
 		return -1;
 	}
-	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-			close(fd);
-			fd = -1;
-		}
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
+	/* the connection only (and its TLS): the requests are ours */
+	curl_easy_setopt(a->curl, CURLOPT_CONNECT_ONLY, 1L);
+	if ((rc = curl_easy_perform(a->curl)) != CURLE_OK ||
+	    curl_easy_getinfo(a->curl, CURLINFO_ACTIVESOCKET, &fd) !=
+	        CURLE_OK ||
+	    fd == CURL_SOCKET_BAD) {
 		snprintf(err, errlen, "cannot reach forge serve at %s: %s", url,
-		         strerror(errno));
-	return fd;
+		         curl_easy_strerror(rc));
+		return -1;
+	}
+	a->sock = fd;
+	return 0;
 }
 
 /* The handshake for run id: 0, or -1 with err said (the server's
@@ -134,15 +189,15 @@ remote_attach_handshake(struct remote_attach *a, const char *hostport,
 		buf_printf(&req, "Authorization: Bearer %s\r\n", token);
 	buf_addstr(&req, "\r\n");
 	buf_init(&in, 0);
-	if (util_write_all(a->sock, req.data, req.len) < 0)
-		snprintf(err, errlen, "attach: %s", strerror(errno));
+	if (remote_attach_write(a, req.data, req.len) < 0)
+		snprintf(err, errlen, "attach: the request could not be sent");
 	else {
 		char chunk[4096];
 		ssize_t n;
 
 		while ((end = strstr(buf_cstr(&in), "\r\n\r\n")) == NULL &&
 		       in.len < 16384 &&
-		       (n = read(a->sock, chunk, sizeof chunk)) > 0)
+		       (n = remote_attach_recv(a, chunk, sizeof chunk)) > 0)
 			buf_add(&in, chunk, (size_t)n);
 		(void)ws_accept(buf_cstr(&key), accept);
 		xasprintf(&want, "Sec-WebSocket-Accept: %s\r\n", accept);
@@ -267,6 +322,10 @@ remote_attach_relay(struct remote_attach *a, const struct pipeline_request *q,
 			goto out;
 		}
 		remote_attach_size(a, q->tty_fd);
+		if (remote_interrupted()) {
+			a->interrupted = true;
+			goto out;
+		}
 		if (poll(p, 2, 100) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents) {
@@ -277,16 +336,11 @@ remote_attach_relay(struct remote_attach *a, const struct pipeline_request *q,
 			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
 				tty_open = false;
 		}
-		if (p[0].revents) {
-			n = read(a->sock, chunk, sizeof chunk);
-			if (n <= 0 && !(n < 0 && errno == EINTR)) {
-				snprintf(err, errlen,
-				         "the connection to forge serve ended "
-				         "before the run's result");
-				goto out;
-			}
-			if (n > 0)
-				ws_reader_feed(&a->rd, chunk, (size_t)n);
+		if (p[0].revents && remote_attach_drain(a) < 0) {
+			snprintf(err, errlen,
+			         "the connection to forge serve ended "
+			         "before the run's result");
+			goto out;
 		}
 	}
 	snprintf(err, errlen, "poll: %s", strerror(errno));
@@ -303,6 +357,7 @@ remote_attach_run(const struct pipeline_request *q, struct pipeline_result *res)
 	struct jsonparse_error e;
 	struct jsonparse_value *v = NULL;
 	struct termios raw;
+	sigset_t held;
 	char err[1024] = "", hostport[300];
 	struct buf body;
 	int64_t id = 0;
@@ -314,6 +369,8 @@ remote_attach_run(const struct pipeline_request *q, struct pipeline_result *res)
 		cfmakeraw(&raw);
 		(void)tcsetattr(q->tty_fd, TCSANOW, &raw);
 	}
+	/* a terminal's run reads no stdin first: held from the start */
+	remote_hold(&held);
 	if (remote_body(q, &body, err, sizeof err) == 0 &&
 	    remote_call("POST", "/v1/runs", buf_cstr(&body), &r, err,
 	                sizeof err) == 0) {
@@ -329,9 +386,8 @@ remote_attach_run(const struct pipeline_request *q, struct pipeline_result *res)
 		buf_free(&r.body);
 	}
 	if (id > 0 &&
-	    (a.sock = remote_attach_connect(remote_server(), hostport,
-	                                    sizeof hostport, err,
-	                                    sizeof err)) >= 0 &&
+	    remote_attach_connect(&a, remote_server(), hostport,
+	                          sizeof hostport, err, sizeof err) == 0 &&
 	    remote_attach_handshake(&a, hostport, id, err, sizeof err) == 0 &&
 	    remote_attach_relay(&a, q, err, sizeof err) == 0) {
 		remote_result(q, jsonparse_get(a.result, "result"), res);
@@ -340,15 +396,28 @@ remote_attach_run(const struct pipeline_request *q, struct pipeline_result *res)
 		buf_init(&close, 0);
 		ws_close(&close, WS_CLOSE_NORMAL, NULL, true,
 		         remote_attach_key());
-		(void)util_write_all(a.sock, close.data, close.len);
+		(void)remote_attach_write(&a, close.data, close.len);
 		buf_free(&close);
+	} else if (id > 0 && (a.interrupted || remote_interrupted()) &&
+	           (v = remote_cancel(id, err, sizeof err)) != NULL) {
+		/* cancelled before the connection goes: the server ends
+		 * the program as the API's cancel does (AB), not as a
+		 * terminal hung up */
+		remote_result(q, v, res);
+		jsonparse_free(v);
 	} else {
+		char e2[256];
+
 		res->verdict = VERDICT_IE;
 		res->run.end = BOX_ERROR;
 		strlcpy0(res->detail, err, sizeof res->detail);
+		/* a job nobody will watch does not run on its own */
+		if (id > 0)
+			jsonparse_free(remote_cancel(id, e2, sizeof e2));
 	}
-	if (a.sock >= 0)
-		close(a.sock);
+	if (a.curl != NULL)
+		curl_easy_cleanup(a.curl); /* and its connection */
+	remote_release(&held);
 	jsonparse_free(a.result);
 	ws_reader_free(&a.rd);
 	buf_free(&body);

@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,11 +51,105 @@ remote_header(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* -------------------------------------------------- an interruption */
+
+/* A job on the server does not end with this process: interrupted (a
+ * Ctrl-C's SIGINT, SIGTERM, SIGHUP) while one runs there, the job must
+ * be cancelled first, or it would run on to its limits. So, from before
+ * a job is posted until its result is in, these signals are held
+ * (blocked, never handled: remote_hold); a wait for the result looks
+ * for one pending (remote_interrupted) and stops; the job is cancelled
+ * (DELETE /v1/runs/{id}: AB on the server); then remote_release gives
+ * the mask back and the signal does to this process what it would have
+ * done at once: by default it ends it, as it ends a local run. Signals
+ * the caller blocked or ignores are left to it. */
+static const int remote_stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static sigset_t remote_held;  /* what remote_hold blocked */
+static bool remote_abortable; /* a transfer may stop for one */
+
+void
+remote_hold(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof remote_stop_signals / sizeof(int); i++)
+		sigaddset(&set, remote_stop_signals[i]);
+	(void)sigprocmask(SIG_BLOCK, &set, old);
+	sigemptyset(&remote_held);
+	for (size_t i = 0; i < sizeof remote_stop_signals / sizeof(int); i++)
+		if (!sigismember(old, remote_stop_signals[i]))
+			sigaddset(&remote_held, remote_stop_signals[i]);
+}
+
+/* One of the held signals is pending. */
+bool
+remote_interrupted(void)
+{
+	sigset_t p;
+
+	if (sigpending(&p) < 0)
+		return false;
+	for (size_t i = 0; i < sizeof remote_stop_signals / sizeof(int); i++)
+		if (sigismember(&remote_held, remote_stop_signals[i]) &&
+		    sigismember(&p, remote_stop_signals[i]))
+			return true;
+	return false;
+}
+
+void
+remote_release(const sigset_t *old)
+{
+	sigemptyset(&remote_held);
+	(void)sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* libcurl's progress callback: a wait stops when interrupted. */
+static int
+remote_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+                curl_off_t un)
+{
+	return remote_abortable && remote_interrupted();
+}
+
+/* Seconds asleep, or less when interrupted. */
+static void
+remote_sleep(unsigned secs)
+{
+	for (unsigned i = 0; i < secs * 20 && !remote_interrupted(); i++)
+		usleep(50 * 1000);
+}
+
 /* The server's URL; NULL: none configured. */
 const char *
 remote_server(void)
 {
 	return engine_config()->remote_server;
+}
+
+/* A libcurl handle on url with what every connection to the server has:
+ * no signals, the connect timeout, and for an https:// server the CAs
+ * its certificate is checked against (engine_config's remote_ca:
+ * FORGE_SERVER_CA; else the system's). NULL: libcurl cannot start. */
+CURL *
+remote_easy(const char *url)
+{
+	static bool inited;
+	const char *ca = engine_config()->remote_ca;
+	CURL *c;
+
+	if (!inited) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		inited = true;
+	}
+	if ((c = curl_easy_init()) == NULL)
+		return NULL;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)REMOTE_CONNECT_S);
+	if (ca != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
+	return c;
 }
 
 /* One request: 0 with the reply (any status), or -1 with err said (the
@@ -63,34 +158,27 @@ static int
 remote_request(const char *method, const char *path, const char *body,
                struct remote_reply *r, char *err, size_t errlen)
 {
-	static bool inited;
 	const char *server = remote_server(), *token;
 	struct curl_slist *h = NULL;
 	char *url, *auth = NULL;
 	CURLcode rc;
 	CURL *c;
 
-	if (!inited) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		inited = true;
-	}
 	memset(r, 0, sizeof *r);
 	buf_init(&r->body, 0);
-	if ((c = curl_easy_init()) == NULL) {
-		snprintf(err, errlen, "libcurl cannot start");
-		return -1;
-	}
 	xasprintf(&url, "%.*s%s",
 	          (int)(strlen(server) - (server[strlen(server) - 1] == '/')),
 	          server, path);
+	if ((c = remote_easy(url)) == NULL) {
+		snprintf(err, errlen, "libcurl cannot start");
+		free(url);
+		return -1;
+	}
 	h = curl_slist_append(h, "Content-Type: application/json");
 	if ((token = engine_config()->remote_token) != NULL) {
 		xasprintf(&auth, "Authorization: Bearer %s", token);
 		h = curl_slist_append(h, auth);
 	}
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)REMOTE_CONNECT_S);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)REMOTE_WAIT_S + 60);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
@@ -98,6 +186,8 @@ remote_request(const char *method, const char *path, const char *body,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, remote_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, remote_progress);
 	if (body != NULL)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 	rc = curl_easy_perform(c);
@@ -155,7 +245,11 @@ remote_call(const char *method, const char *path, const char *body,
 		if (wait > REMOTE_RETRY_MAX)
 			wait = REMOTE_RETRY_MAX;
 		buf_free(&r->body);
-		sleep(wait);
+		remote_sleep(wait);
+		if (remote_interrupted()) {
+			snprintf(err, errlen, "interrupted");
+			return -1;
+		}
 	}
 	if (r->status == 401 || r->status == 403) {
 		remote_error_text(r, msg, sizeof msg);
@@ -420,57 +514,166 @@ remote_result(const struct pipeline_request *q, const struct jsonparse_value *v,
 	}
 }
 
-/* The run's result, once its status is done or cancelled: GET
- * /v1/runs/{id} until then (the server holds the POST for ?wait=, then
- * answers 202). */
-struct jsonparse_value *
-remote_wait(struct remote_reply *r, char *err, size_t errlen)
+/* The job in the server's answer (200, 202; 409: a cancel that came
+ * after its end), or NULL with err said. */
+static struct jsonparse_value *
+remote_job_json(const struct remote_reply *r, char *err, size_t errlen)
 {
 	struct jsonparse_error e;
-	struct jsonparse_value *v;
-	char path[64], msg[512];
+	struct jsonparse_value *v = NULL;
+	char msg[512];
 
-	for (;;) {
-		const char *st;
-		int64_t id;
-
+	if (r->status == 200 || r->status == 202 || r->status == 409)
 		v = jsonparse_parse(r->body.data ? r->body.data : "",
 		                    r->body.len, &e);
-		st = jsonparse_string(jsonparse_get(v, "status"), NULL);
-		if (r->status != 200 && r->status != 202) {
-			remote_error_text(r, msg, sizeof msg);
-			snprintf(err, errlen, "forge serve at %s: %ld: %s",
-			         remote_server(), r->status, msg);
-			jsonparse_free(v);
+	if (v != NULL && jsonparse_get(v, "status") != NULL)
+		return v;
+	jsonparse_free(v);
+	remote_error_text(r, msg, sizeof msg);
+	snprintf(err, errlen, "forge serve at %s: %ld: %s", remote_server(),
+	         r->status, msg);
+	return NULL;
+}
+
+/* The job has ended: done, or cancelled. */
+static bool
+remote_job_over(const struct jsonparse_value *v)
+{
+	const char *st = jsonparse_string(jsonparse_get(v, "status"), NULL);
+
+	return st != NULL &&
+	       (strcmp(st, "done") == 0 || strcmp(st, "cancelled") == 0);
+}
+
+/* Job id cancelled, this process being interrupted: the job as the
+ * server has it then (cancelled; or done, when it ended first), or NULL
+ * with err said. */
+struct jsonparse_value *
+remote_cancel(int64_t id, char *err, size_t errlen)
+{
+	struct jsonparse_value *v = NULL;
+	struct remote_reply r;
+	sigset_t held = remote_held;
+	char path[64];
+
+	sigemptyset(&remote_held); /* the signal waits for the answer */
+	snprintf(path, sizeof path, "/v1/runs/%lld", (long long)id);
+	if (remote_call("DELETE", path, NULL, &r, err, errlen) == 0) {
+		v = remote_job_json(&r, err, errlen);
+		buf_free(&r.body);
+	}
+	remote_held = held;
+	return v;
+}
+
+/* Job id's end: GET /v1/runs/{id}?wait= until it is done or cancelled.
+ * The job, or NULL: err said, or interrupted (remote_interrupted). */
+static struct jsonparse_value *
+remote_wait(int64_t id, char *err, size_t errlen)
+{
+	struct jsonparse_value *v = NULL;
+	struct remote_reply r;
+	char path[80];
+	int rc;
+
+	snprintf(path, sizeof path, "/v1/runs/%lld?wait=%d", (long long)id,
+	         REMOTE_WAIT_S);
+	while (!remote_interrupted()) {
+		remote_abortable = true;
+		rc = remote_call("GET", path, NULL, &r, err, errlen);
+		remote_abortable = false;
+		if (rc < 0)
 			return NULL;
-		}
-		if (st != NULL &&
-		    (strcmp(st, "done") == 0 || strcmp(st, "cancelled") == 0))
+		v = remote_job_json(&r, err, errlen);
+		buf_free(&r.body);
+		if (v == NULL || remote_job_over(v))
 			return v;
-		if (!jsonparse_int(jsonparse_get(v, "id"), &id)) {
+		jsonparse_free(v);
+		v = NULL;
+		/* a server that does not hold the answer: asked again */
+		for (int i = 0; i < 4 && !remote_interrupted(); i++)
+			usleep(50 * 1000);
+	}
+	return NULL;
+}
+
+/* Job id's end read from its events (GET /v1/runs/{id}/events), whose
+ * text is left in events: the job, or NULL: err said, or interrupted,
+ * or a stream cut short (then remote_wait asks for the end). */
+static struct jsonparse_value *
+remote_stream(int64_t id, struct buf *events, char *err, size_t errlen)
+{
+	struct jsonparse_value *v = NULL;
+	struct remote_reply r;
+	struct buf *outs;
+	size_t n;
+	char path[64];
+	int rc;
+
+	snprintf(path, sizeof path, "/v1/runs/%lld/events", (long long)id);
+	remote_abortable = true;
+	rc = remote_call("GET", path, NULL, &r, err, errlen);
+	remote_abortable = false;
+	if (rc < 0)
+		return NULL;
+	if (r.status == 200) {
+		v = remote_events_parse(r.body.data ? r.body.data : "",
+		                        r.body.len, &outs, &n);
+		remote_events_free(outs, n);
+		buf_free(events);
+		*events = r.body;
+	} else
+		buf_free(&r.body);
+	if (v != NULL && !remote_job_over(v)) {
+		jsonparse_free(v);
+		v = NULL;
+	}
+	return v;
+}
+
+/* A job posted (POST /v1/runs with body) and its end: the job, done, or
+ * cancelled when this process was interrupted meanwhile (the signal then
+ * acts, once the server has the cancel); NULL with err said. events: NULL,
+ * or where the text of the job's events goes (its end is read from them).
+ */
+struct jsonparse_value *
+remote_job(const char *body, struct buf *events, char *err, size_t errlen)
+{
+	struct jsonparse_value *v = NULL;
+	struct remote_reply r;
+	sigset_t old;
+	int64_t id = 0;
+
+	remote_hold(&old);
+	if (remote_call("POST", "/v1/runs", body, &r, err, errlen) == 0) {
+		v = remote_job_json(&r, err, errlen);
+		buf_free(&r.body);
+	}
+	if (v != NULL && !remote_job_over(v)) {
+		if (!jsonparse_int(jsonparse_get(v, "id"), &id))
 			snprintf(err, errlen,
 			         "forge serve at %s answered without an id",
 			         remote_server());
-			jsonparse_free(v);
-			return NULL;
-		}
 		jsonparse_free(v);
-		buf_free(&r->body);
-		usleep(200 * 1000);
-		snprintf(path, sizeof path, "/v1/runs/%lld", (long long)id);
-		if (remote_call("GET", path, NULL, r, err, errlen) < 0)
-			return NULL;
+		v = NULL;
+		if (id > 0 && events != NULL)
+			v = remote_stream(id, events, err, errlen);
+		if (id > 0 && v == NULL && !remote_interrupted())
+			v = remote_wait(id, err, errlen);
 	}
+	if (v == NULL && id > 0 && remote_interrupted())
+		v = remote_cancel(id, err, errlen);
+	remote_release(&old);
+	return v;
 }
 
 static int
 remote_run_program(const struct pipeline_request *q,
                    struct pipeline_result *res)
 {
-	struct remote_reply r;
 	struct jsonparse_value *v = NULL;
 	struct buf body;
-	char err[1024], path[64];
+	char err[1024];
 
 	if (remote_server() != NULL && q->tty_fd >= 0)
 		return remote_attach_run(q, res);
@@ -480,14 +683,8 @@ remote_run_program(const struct pipeline_request *q,
 		snprintf(
 		    err, sizeof err,
 		    "no server: forge run --server URL, or set FORGE_SERVER");
-	else if (remote_body(q, &body, err, sizeof err) == 0) {
-		snprintf(path, sizeof path, "/v1/runs?wait=%d", REMOTE_WAIT_S);
-		if (remote_call("POST", path, buf_cstr(&body), &r, err,
-		                sizeof err) == 0) {
-			v = remote_wait(&r, err, sizeof err);
-			buf_free(&r.body);
-		}
-	}
+	else if (remote_body(q, &body, err, sizeof err) == 0)
+		v = remote_job(buf_cstr(&body), NULL, err, sizeof err);
 	if (v != NULL)
 		remote_result(q, v, res);
 	else {
@@ -604,10 +801,9 @@ remote_judge_program(struct judge_program *jp, struct build *b)
 {
 	struct jsonparse_value *v = NULL;
 	const struct jsonparse_value *tests;
-	struct remote_reply r;
-	struct buf body;
-	size_t *sent = xcalloc(jp->ts->ntests + 1, sizeof *sent);
-	char err[1024], path[64];
+	struct buf body, events, *outs;
+	size_t nouts, *sent = xcalloc(jp->ts->ntests + 1, sizeof *sent);
+	char err[1024];
 	const char *s, *enf;
 	int64_t n;
 
@@ -616,22 +812,24 @@ remote_judge_program(struct judge_program *jp, struct build *b)
 	buf_init(&b->compile_output, 0);
 	b->compiled = jp->lang->compile != NULL;
 	buf_init(&body, 0);
+	buf_init(&events, 0);
 	if (remote_server() == NULL)
 		snprintf(err, sizeof err,
 		         "no server: forge judge --server URL, or set "
 		         "FORGE_SERVER");
-	else if (remote_judge_body(jp, &body, sent, err, sizeof err) == 0) {
-		snprintf(path, sizeof path, "/v1/runs?wait=%d", REMOTE_WAIT_S);
-		if (remote_call("POST", path, buf_cstr(&body), &r, err,
-		                sizeof err) == 0) {
-			v = remote_wait(&r, err, sizeof err);
-			buf_free(&r.body);
-		}
-	}
+	else if (remote_judge_body(jp, &body, sent, err, sizeof err) == 0)
+		v = remote_job(buf_cstr(&body),
+		               jp->opts->keep_output ? &events : NULL, err,
+		               sizeof err);
 	buf_free(&body);
+	/* each test's output, from the events (when kept) */
+	jsonparse_free(remote_events_parse(events.data ? events.data : "",
+	                                   events.len, &outs, &nouts));
+	buf_free(&events);
 	if (v == NULL) {
 		b->verdict = VERDICT_IE;
 		strlcpy0(b->detail, err, sizeof b->detail);
+		remote_events_free(outs, nouts);
 		free(sent);
 		return -1;
 	}
@@ -663,8 +861,17 @@ remote_judge_program(struct judge_program *jp, struct build *b)
 		    : enf && strcmp(enf, "cgroup-v1") == 0 ? ENFORCED_CGROUP_V1
 		                                           : ENFORCED_RLIMIT,
 		    &t);
+		if (i < nouts) {
+			/* the test's output, handed over (to the report) */
+			t.output_len = outs[i].len;
+			t.output = buf_cstr(&outs[i]);
+			t.output_truncated = t.verdict == VERDICT_OLE;
+			buf_init(&outs[i], 0);
+		}
 		jp->report(&t, &jp->ts->tests[sent[i + 1]], jp->arg);
+		judge_test_free(&t);
 	}
+	remote_events_free(outs, nouts);
 	jsonparse_free(v);
 	free(sent);
 	return 0;

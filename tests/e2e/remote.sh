@@ -18,6 +18,7 @@ token=$("$FORGE" token add lab --db "$SERVE_DB")
 serve_start -j 2
 export FORGE_TOKEN=$token
 LOCAL_DB="$TEST_TMP/local.db"
+QUEUE_DB="${SERVE_DB%.db}-serve.db" # the server's jobs, beside its history
 
 # the fields a user compares; the rest differ by nature (timings, the
 # backend, the toolchain's server, ids)
@@ -117,10 +118,11 @@ check "plain: the summary names the remote backend" grep -q 'remote' "$TEST_TMP/
 printf '1 1\n' | FORGE_SERVER=$URL "$FORGE" run --backend remote --json --db "$LOCAL_DB" "$sum" >"$TEST_TMP/env.json"
 eq "FORGE_SERVER with --backend remote: the run is remote" "remote 2" "$(jq -r '"\(.backend) \(.stdout)"' "$TEST_TMP/env.json" | tr -d '\n')"
 # FORGE_SERVER alone (set for forge submit, say) sends nothing anywhere
-served=$(sqlite3 "$SERVE_DB" "SELECT count(*) FROM jobs")
+served=$(sqlite3 "$QUEUE_DB" "SELECT count(*) FROM jobs")
+check "the server's jobs are counted" test "$served" -gt 0
 printf '2 2\n' | FORGE_SERVER=$URL "$FORGE" run --json --no-history "$sum" >"$TEST_TMP/alone.json"
 eq "FORGE_SERVER alone: the run stays here" "ns 4" "$(jq -r '"\(.backend) \(.stdout)"' "$TEST_TMP/alone.json" | tr -d '\n')"
-eq "FORGE_SERVER alone: the server got no job" "$served" "$(sqlite3 "$SERVE_DB" "SELECT count(*) FROM jobs")"
+eq "FORGE_SERVER alone: the server got no job" "$served" "$(sqlite3 "$QUEUE_DB" "SELECT count(*) FROM jobs")"
 
 # the local history has the remote runs, their backend and stdin
 "$FORGE" history --json --db "$LOCAL_DB" >"$TEST_TMP/hist.json"
@@ -168,6 +170,89 @@ eq "429: both runs done, the second after Retry-After" "OK OK" \
 	"$(jq -r .verdict "$TEST_TMP/rate1.json") $(jq -r .verdict "$TEST_TMP/rate2.json")"
 check "429: the server did refuse one" bash -c \
 	"curl -s '$URL/metrics' | grep -q 'reason=\"rate\"'"
+
+# Interrupted (SIGINT, as Ctrl-C sends it; SIGTERM), a remote run ends as
+# a local one does: forge dies of the signal, nothing in the history
+# here; on the server the job is cancelled at once (AB), its program
+# gone, rather than left to run to its wall limit
+loop=$(write loop.py <<'P'
+import time
+print("looping", flush=True)
+while True:
+    time.sleep(0.05)
+P
+)
+# interrupt SIGNAL [forge options...]: forge run on the looping program,
+# sent SIGNAL once the program runs (on the server: a busy worker); its
+# exit status in $irc
+interrupt() {
+	local sig=$1 pid i
+	shift
+	set -m # a job of its own, that takes SIGINT as a terminal's would
+	"$FORGE" run --db "$LOCAL_DB" "$@" "$loop" </dev/null \
+		>"$TEST_TMP/int.out" 2>&1 &
+	pid=$!
+	set +m
+	for i in $(seq 1 300); do
+		if [ $# -gt 0 ]; then
+			curl -s "$URL/metrics" | grep -q '^forge_workers_busy [1-9]' &&
+				break
+		elif grep -q looping "$TEST_TMP/int.out"; then
+			break
+		fi
+		sleep 0.1
+	done
+	sleep 0.5
+	[ $# -gt 0 ] && serve_tree >"$TEST_TMP/tree.txt"
+	kill -"$sig" "$pid"
+	irc=0
+	wait "$pid" || irc=$?
+}
+rows() { "$FORGE" history --json --db "$LOCAL_DB" | jq length; }
+last_job() {
+	req GET "/v1/runs/$(sqlite3 "$QUEUE_DB" "SELECT max(id) FROM jobs")" \
+		-H "Authorization: Bearer $token"
+}
+for sig in INT TERM; do
+	before=$(rows)
+	interrupt "$sig"
+	lrc=$irc
+	eq "SIG$sig, local: forge ends by the signal" "$(( 128 + $(kill -l "$sig") ))" "$lrc"
+	interrupt "$sig" --server "$URL"
+	eq "SIG$sig, remote: the same exit status as the local run" "$lrc" "$irc"
+	eq "SIG$sig: no history row here, local or remote" "$before" "$(rows)"
+	check "SIG$sig: the program was running on the server" grep -q 'main.py' "$TEST_TMP/tree.txt"
+	last_job
+	eq "SIG$sig: the server's job is cancelled, AB" "cancelled AB" \
+		"$(jq -r '"\(.status) \(.verdict)"' "$TEST_TMP/last.json")"
+	for i in $(seq 1 50); do
+		serve_tree | grep -q 'main.py' || break
+		sleep 0.1
+	done
+	eq "SIG$sig: no process of the program is left on the server" "" \
+		"$(serve_tree | grep 'main.py')"
+done
+# forge judge --server too
+mkdir -p "$TEST_TMP/looptests"
+printf '1\n' >"$TEST_TMP/looptests/a.in"
+printf '1\n' >"$TEST_TMP/looptests/a.ans"
+set -m
+"$FORGE" judge --db "$LOCAL_DB" --server "$URL" -t 30 --wall 60 "$loop" \
+	"$TEST_TMP/looptests" >/dev/null 2>&1 &
+jpid=$!
+set +m
+for i in $(seq 1 300); do
+	curl -s "$URL/metrics" | grep -q '^forge_workers_busy [1-9]' && break
+	sleep 0.1
+done
+sleep 0.5
+kill -INT "$jpid"
+irc=0
+wait "$jpid" || irc=$?
+eq "judge, SIGINT: forge ends by it" 130 "$irc"
+last_job
+eq "judge, SIGINT: the server's job is cancelled, AB" "cancelled AB" \
+	"$(jq -r '"\(.status) \(.verdict)"' "$TEST_TMP/last.json")"
 
 serve_stop TERM
 eq "the server exits 0" 0 "$SERVE_RC"

@@ -2,7 +2,8 @@
 # GET /v1/runs/{id}/events, Server-Sent Events: output arrives while the
 # program still runs, every event has an id, a client reconnecting with
 # Last-Event-ID gets exactly the events after it, a finished run replays
-# from the database, a judge's tests come one by one, and the stream
+# from the database, a judge's tests come one by one (each after what its
+# program printed), and the stream
 # ends with the result (also when the run is cancelled).
 . "$FORGE_SRCDIR/tests/lib.sh"
 . "$FORGE_SRCDIR/tests/serve-lib.sh"
@@ -64,14 +65,18 @@ eq "a bad Last-Event-ID: 400" 400 "$code"
 req GET /v1/runs/999999/events
 eq "no such run: 404" 404 "$code"
 
-# a judge: one test event per test, then the result
+# a judge: one test event per test, each after what its program printed
+# (stdout events), then the result
 jq -n '{language: "python3", source: "print(int(input()) + 1)\n",
 	tests: [{name: "a", input: "1\n", answer: "2\n"}, {name: "b", input: "2\n", answer: "4\n"}]}' >"$TEST_TMP/judge.json"
 req POST '/v1/runs?wait=60' --data-binary @"$TEST_TMP/judge.json"
 id=$(j .id)
 curl -sN -m 60 "$URL/v1/runs/$id/events" >"$TEST_TMP/judge.sse"
-eq "judge: status, a test event per test, the result" "status test test result" \
+eq "judge: status, each test's stdout then its event, the result" \
+	"status stdout test stdout test result" \
 	"$(sed -n 's/^event: //p' "$TEST_TMP/judge.sse" | xargs)"
+eq "judge: what each test's program printed" "2 3" \
+	"$(grep -A1 '^event: stdout' "$TEST_TMP/judge.sse" | sed -n 's/^data: //p' | jq -r .data | xargs)"
 eq "judge: each test's verdict" "a AC b WA" \
 	"$(grep -A1 '^event: test' "$TEST_TMP/judge.sse" | sed -n 's/^data: //p' | jq -r '"\(.name) \(.verdict)"' | xargs)"
 

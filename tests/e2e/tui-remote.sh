@@ -64,7 +64,8 @@ check "the workbench's history has the run, backend remote" bash -c \
 	"'$FORGE' export \"\$('$FORGE' history --json | jq -r '.[0].id')\" | jq -e '.backend == \"remote\"'"
 
 # F6 judges on the server: compiled there once, the tests asked for
-# judged there, each test's verdict in the tests view
+# judged there, each test's verdict in the tests view, and beside what
+# was expected what the program printed there
 mkdir "$TEST_TMP/sum.tests"
 printf '3\n4\n' >"$TEST_TMP/sum.tests/1.in"
 printf 'one? two? sum 7\n' >"$TEST_TMP/sum.tests/1.ans"
@@ -77,11 +78,71 @@ check "the workbench opens again" wait_for "sum.py"
 tm send-keys -t t F6
 check "F6: the server's verdicts, test 1 AC, test 2 WA" wait_for "tests: 1/2 passed, WA on 2" 40
 check "F6: the comparator's word on test 2" wait_for "expected '3', got '2'"
+check "F6: test 2's expected output beside what the server's program printed" \
+	wait_re '^one\? two\? sum 3 +│one\? two\? sum 2 *$'
+tm send-keys -t t Up
+check "F6: and test 1's, which passed" \
+	wait_re '^one\? two\? sum 7 +│one\? two\? sum 7 *$'
+tm send-keys -t t Down
 req GET /v1/runs/2 -H "Authorization: Bearer $token"
 eq "the server judged both tests" "WA AC,WA" \
 	"$(jq -r '"\(.verdict) \([.tests[].verdict] | join(","))"' "$TEST_TMP/last.json")"
 check "the workbench's history has the judge, backend remote" bash -c \
 	"'$FORGE' export \"\$('$FORGE' history --json | jq -r '.[0].id')\" | jq -e '.kind == \"judge\" and .backend == \"remote\" and .verdict == \"WA\"'"
+tm send-keys -t t Escape
+tm send-keys -t t C-q
+check "the workbench quits" wait_for "TUI-EXITED 0" 10
+
+# Ctrl-C stops a remote run as it stops a local one (AB, stopped by the
+# user, in the workbench's history), and the server's job is cancelled
+# then (AB), its program gone, not hung up on (an RE by SIGHUP)
+loop=$TEST_TMP/loop.py
+cat >"$loop" <<'P'
+import time
+print("looping", "now")
+while True:
+    time.sleep(0.05)
+P
+tm kill-session -t t 2>/dev/null
+tm new-session -d -s t -x 100 -y 30 \
+	"FORGE_TOKEN=$token '$TUI' --server '$URL' '$loop'; echo TUI-EXITED \$?; sleep 60"
+check "the workbench opens on the looping program" wait_for "loop.py"
+tm send-keys -t t F5
+check "the program runs on the server" wait_for "looping now" 30
+check "its process is under the server" bash -c \
+	"$(declare -f serve_tree); SERVE_PID=$SERVE_PID; serve_tree | grep -q main.py"
+tm send-keys -t t C-c
+check "Ctrl-C: the verdict is AB, stopped by the user" wait_re "AB +stopped by the user" 20
+req GET /v1/runs/3 -H "Authorization: Bearer $token"
+eq "Ctrl-C: the server's job is cancelled, AB" "cancelled AB" \
+	"$(jq -r '"\(.status) \(.verdict)"' "$TEST_TMP/last.json")"
+for i in $(seq 1 50); do
+	serve_tree | grep -q 'main.py' || break
+	sleep 0.1
+done
+eq "Ctrl-C: no process of the program is left on the server" "" \
+	"$(serve_tree | grep 'main.py')"
+check "the workbench's history has the run: AB, backend remote" bash -c \
+	"'$FORGE' export \"\$('$FORGE' history --json | jq -r '.[0].id')\" | jq -e '.verdict == \"AB\" and .backend == \"remote\"'"
+# a judge on the server stopped in the tests view (Ctrl-C): its job is
+# cancelled there too
+mkdir "$TEST_TMP/loop.tests"
+printf '1\n' >"$TEST_TMP/loop.tests/1.in"
+printf '1\n' >"$TEST_TMP/loop.tests/1.ans"
+tm send-keys -t t F6
+for i in $(seq 1 300); do
+	curl -s "$URL/metrics" | grep -q '^forge_workers_busy [1-9]' && break
+	sleep 0.1
+done
+check "F6: the judge runs on the server" bash -c \
+	"curl -s '$URL/metrics' | grep -q '^forge_workers_busy [1-9]'"
+tm send-keys -t t C-c
+check "Ctrl-C in the tests view: the judge is stopped" wait_for "(stopped)" 20
+req GET /v1/runs/4 -H "Authorization: Bearer $token"
+eq "Ctrl-C: the server's judge is cancelled, AB" "cancelled AB" \
+	"$(jq -r '"\(.status) \(.verdict)"' "$TEST_TMP/last.json")"
+eq "Ctrl-C: no process of the judged program is left on the server" "" \
+	"$(serve_tree | grep 'main.py')"
 tm send-keys -t t Escape
 tm send-keys -t t C-q
 check "the workbench quits" wait_for "TUI-EXITED 0" 10
