@@ -60,10 +60,11 @@ replay_test_find(struct replay_test *t, const char *name)
 		                       (long long)j->id);
 	t->path = xstrndup(j->testset, (size_t)(hash - j->testset));
 	snprintf(t->digest, sizeof t->digest, "%s", hash + 1);
+	/* freed whole, or what a failed load left */
+	t->loaded = true;
 	if (testset_load(&t->ts, t->path, err, sizeof err) < 0)
 		return cli_usage_error("run %lld's tests were at %s: %s",
 		                       (long long)j->id, t->path, err);
-	t->loaded = true;
 	for (i = 0; i < t->ts.ntests; i++)
 		if (strcmp(t->ts.tests[i].name, name) == 0)
 			break;
