@@ -14,9 +14,12 @@
 #
 # All are timed by the same driver (bench/spawn-loop.c: posix_spawn +
 # waitpid, CLOCK_MONOTONIC) in interleaved batches; the median batch is
-# reported, with each forge's ratio to bare, floor and bwrap. The cost
-# of recording is also measured paired: RUNS alternations of one
-# --no-history run and one default run, each timed alone. Then two
+# reported, with each forge's ratio to bare, floor and bwrap. Then all
+# of them again one run at a time in turn (bare, floor, bwrap, forge
+# --no-history, forge), RUNS rounds, each run timed alone: load that
+# comes and goes falls on all alike, which batches of one command after
+# another cannot promise; the medians and ratios of these runs are
+# printed too, and the cost of recording from them. Then two
 # of each forge at once (two drivers in parallel), in runs per second,
 # and the scaling over one.
 #
@@ -268,17 +271,20 @@ for ((b = 0; b < pair_batches; b++)); do
 		die 1 "forge run (recording) failed two at once"
 done
 
-# --- recording, paired ----------------------------------------------------
-# one --no-history run, then one default run, each timed alone, $runs
-# times: load that comes and goes falls on both alike, which batches of
-# one command after the other cannot promise
-: >"$tmp/paired-forge"
-: >"$tmp/paired-forge-hist"
+# --- one at a time, in turn ----------------------------------------------
+turn_names=(bare)
+turn_cmds=("$tmp/hello")
+[[ -n $floor_skip ]] || { turn_names+=(floor); turn_cmds+=("${floor_cmd[*]@Q}"); }
+[[ -n $bwrap_skip ]] || { turn_names+=(bwrap); turn_cmds+=("${bwrap_cmd[*]@Q}"); }
+turn_names+=(forge forge-hist)
+turn_cmds+=("${forge_cmd[*]@Q}" "${forge_hist_cmd[*]@Q}")
+for n in "${turn_names[@]}"; do : >"$tmp/turn-$n"; done
 wait_for_forge
 for ((i = 0; i < runs; i++)); do
-	"$tmp/spawn-loop" 1 "${forge_cmd[@]}" >>"$tmp/paired-forge" &&
-		"$tmp/spawn-loop" 1 "${forge_hist_cmd[@]}" >>"$tmp/paired-forge-hist" ||
-		die 1 "forge run failed in the paired runs"
+	for k in "${!turn_names[@]}"; do
+		eval "\"\$tmp/spawn-loop\" 1 ${turn_cmds[k]}" >>"$tmp/turn-${turn_names[k]}" ||
+			die 1 "${turn_names[k]} failed in the runs in turn"
+	done
 done
 
 median() {
@@ -352,16 +358,30 @@ done
 printf '%-24s %s\n' "default / --no-history" "$(ratio "${ms[forge-hist]}" "${ms[forge]}")"
 printf '%-24s %.2f ms\n' "recording a run" \
 	"$(awk -v a="${ms[forge-hist]}" -v b="${ms[forge]}" 'BEGIN { print a - b }')"
-read -r pf _ _ < <(median "$tmp/paired-forge")
-read -r ph _ _ < <(median "$tmp/paired-forge-hist")
-printf '%-24s %.2f ms (median of %d runs each, alternated: %.2f and %.2f ms)\n' \
-	"recording, paired" "$(awk -v a="$ph" -v b="$pf" 'BEGIN { print a - b }')" \
-	"$runs" "$ph" "$pf"
 if [[ -n $before ]]; then
 	printf '%-24s %s (--no-history), %s (default)\n' "forge / before" \
 		"$(ratio "${ms[forge]}" "${ms[before]}")" \
 		"$(ratio "${ms[forge-hist]}" "${ms[before-hist]}")"
 fi
+
+declare -A turn
+for n in "${turn_names[@]}"; do
+	read -r m _ _ < <(median "$tmp/turn-$n")
+	turn[$n]=$m
+done
+printf '\n%d runs of each in turn, one at a time (median ms/run)\n' "$runs"
+printf '%-24s %8s %8s %8s %8s\n' "" ms/run "/ bare" "/ floor" "/ bwrap"
+declare -A turn_labels=([bare]="bare fork+exec" [floor]="floor (bench/floor.c)"
+	[bwrap]="bwrap --unshare-all" [forge]="forge run --no-history"
+	[forge-hist]="forge run (default)")
+for n in "${turn_names[@]}"; do
+	printf '%-24s %8.2f %8s %8s %8s\n' "${turn_labels[$n]}" "${turn[$n]}" \
+		"$(ratio "${turn[$n]}" "${turn[bare]}")" \
+		"$([[ -n ${turn[floor]:-} ]] && ratio "${turn[$n]}" "${turn[floor]}" || echo n/a)" \
+		"$([[ -n ${turn[bwrap]:-} ]] && ratio "${turn[$n]}" "${turn[bwrap]}" || echo n/a)"
+done
+printf '%-24s %.2f ms\n' "recording a run" \
+	"$(awk -v a="${turn[forge-hist]}" -v b="${turn[forge]}" 'BEGIN { print a - b }')"
 
 printf '\n%-24s %8s %8s %8s\n' "two at once" "runs/s" "one" "scaling"
 for i in "${!names[@]}"; do
