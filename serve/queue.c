@@ -14,6 +14,7 @@
  * the number of the claim that last served it). */
 #include "config.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,13 @@ sqlite_add(struct db *d, const char *token, const char *request, size_t len,
 	else
 		snprintf(err, errlen, "the job queue: %s",
 		         sqlite3_errmsg(db_handle(d)));
-	queue_done_with(d, st);
+	sqlite3_finalize(st);
+	/* on disk when the server's connection syncs in groups */
+	if (db_unlock(d) < 0 && id > 0) {
+		snprintf(err, errlen, "the job queue cannot be synced: %s",
+		         strerror(errno));
+		id = 0;
+	}
 	return id;
 }
 
