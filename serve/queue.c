@@ -282,6 +282,22 @@ queue_take(sqlite3 *h, int64_t id, int worker, const char *token)
 	return ret;
 }
 
+/* Whether any job waits: a read, without the write lock a claim takes. */
+static bool
+queue_any(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	bool any = true; /* on doubt, the claim looks */
+
+	if (sqlite3_prepare_v2(h,
+	                       "SELECT 1 FROM jobs WHERE state = 'queued'"
+	                       " LIMIT 1",
+	                       -1, &st, NULL) == SQLITE_OK)
+		any = sqlite3_step(st) != SQLITE_DONE;
+	sqlite3_finalize(st);
+	return any;
+}
+
 /* The next job in turn, now this worker's: its id and request, or 0. */
 static int64_t
 sqlite_claim(struct db *d, int worker, char **request)
@@ -292,6 +308,13 @@ sqlite_claim(struct db *d, int worker, char **request)
 
 	*request = NULL;
 	db_lock(d);
+	/* the workers woken by one job but the first, and each worker
+	 * done with the last one, find nothing: they take no write lock
+	 * from the submissions for that */
+	if (!queue_any(h)) {
+		db_unlock(d);
+		return 0;
+	}
 	if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		db_unlock(d);
 		return 0;
