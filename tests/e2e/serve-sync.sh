@@ -51,11 +51,11 @@ eq "twenty posted together: all accepted" 20 "$(grep -c '^202$' "$TEST_TMP/codes
 for i in $(seq 1 20); do
 	ids="$ids $(jq -r .id "$TEST_TMP/post-$i.json")"
 done
-eq "25 distinct ids" 25 "$(echo $ids | tr ' ' '\n' | sort -u | grep -c .)"
+eq "25 distinct ids" 25 "$(echo "$ids" | tr ' ' '\n' | sort -u | grep -c .)"
 for id in $ids; do
 	for i in $(seq 1 600); do
 		req GET "/v1/runs/$id"
-		[ "$(j .status)" = done ] && break
+		[ "$(j .status)" = "done" ] && break
 		sleep 0.1
 	done
 	eq "job $id done" "done OK synced" "$(j '.status + " " + .verdict + " " + .stdout')"
