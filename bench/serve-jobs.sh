@@ -75,6 +75,7 @@ stop_server() {
 	rm -rf "$tmp"
 }
 trap stop_server EXIT
+: >"$tmp/serve.log" # there before the first look for the port
 "$forge" serve --listen 127.0.0.1:0 --db "$tmp/serve.db" -j 1 \
 	>"$tmp/serve.log" 2>&1 &
 server_pid=$!

@@ -48,6 +48,7 @@ for i in $(seq "$n"); do
 done
 
 # the server, on a port of its own, its history in $tmp
+: >"$tmp/serve.log" # there before the first look for the port
 "$forge" serve --listen 127.0.0.1:0 -j "$workers" --queue 100000 \
 	--db "$tmp/history.db" >"$tmp/serve.log" 2>&1 &
 spid=$!

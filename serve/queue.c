@@ -14,6 +14,7 @@
  * the number of the claim that last served it). */
 #include "config.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,13 @@ sqlite_add(struct db *d, const char *token, const char *request, size_t len,
 	else
 		snprintf(err, errlen, "the job queue: %s",
 		         sqlite3_errmsg(db_handle(d)));
-	queue_done_with(d, st);
+	sqlite3_finalize(st);
+	/* on disk when the server's connection syncs in groups */
+	if (db_unlock(d) < 0 && id > 0) {
+		snprintf(err, errlen, "the job queue cannot be synced: %s",
+		         strerror(errno));
+		id = 0;
+	}
 	return id;
 }
 
@@ -275,6 +282,22 @@ queue_take(sqlite3 *h, int64_t id, int worker, const char *token)
 	return ret;
 }
 
+/* Whether any job waits: a read, without the write lock a claim takes. */
+static bool
+queue_any(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	bool any = true; /* on doubt, the claim looks */
+
+	if (sqlite3_prepare_v2(h,
+	                       "SELECT 1 FROM jobs WHERE state = 'queued'"
+	                       " LIMIT 1",
+	                       -1, &st, NULL) == SQLITE_OK)
+		any = sqlite3_step(st) != SQLITE_DONE;
+	sqlite3_finalize(st);
+	return any;
+}
+
 /* The next job in turn, now this worker's: its id and request, or 0. */
 static int64_t
 sqlite_claim(struct db *d, int worker, char **request)
@@ -285,6 +308,13 @@ sqlite_claim(struct db *d, int worker, char **request)
 
 	*request = NULL;
 	db_lock(d);
+	/* the workers woken by one job but the first, and each worker
+	 * done with the last one, find nothing: they take no write lock
+	 * from the submissions for that */
+	if (!queue_any(h)) {
+		db_unlock(d);
+		return 0;
+	}
 	if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		db_unlock(d);
 		return 0;

@@ -72,6 +72,9 @@ serve_start(struct serve *s, const struct serve_options *o)
 		fprintf(stderr, "forge serve: %s\n", err);
 		return 4;
 	}
+	/* every answer waits for its writes' sync, shared by the requests
+	 * that arrive together */
+	db_group_commit(s->db);
 	serve_tokens(s);
 	/* jobs a killed server was running run again */
 	if ((n = queue_requeue(s->db, 0)) > 0)

@@ -427,6 +427,38 @@ worker_job_run(struct serve *s, struct db *db, int64_t id, struct job *j,
 		result_cache_keep(s, db, rkey, out);
 }
 
+/* A transaction of the worker's around writes of the SQLite queue that
+ * belong together (a job's first events; its last ones and its result),
+ * so that they cost the database one commit, not one each: whether it
+ * began. A queue elsewhere writes its own way. */
+static bool
+worker_begin(struct db *db)
+{
+	int rc;
+
+	if (db_queue(db) != &queue_sqlite_ops || db_handle(db) == NULL)
+		return false;
+	db_lock(db);
+	rc = sqlite3_exec(db_handle(db), "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	db_unlock(db);
+	return rc == SQLITE_OK;
+}
+
+/* Its end: true when committed, false when it was rolled back. */
+static bool
+worker_commit(struct db *db)
+{
+	bool ok;
+
+	db_lock(db);
+	ok = sqlite3_exec(db_handle(db), "COMMIT", NULL, NULL, NULL) ==
+	     SQLITE_OK;
+	if (!ok)
+		(void)sqlite3_exec(db_handle(db), "ROLLBACK", NULL, NULL, NULL);
+	db_unlock(db);
+	return ok;
+}
+
 /* One job from its request to its row done. */
 static void
 worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
@@ -439,6 +471,8 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 	char err[1024], *key;
 	int64_t hid = 0;
 	uint64_t t0 = util_now_ms();
+	bool txn;
+	int finished;
 
 	buf_init(&out, 0);
 	if (queue_get(db, id, &qj) < 0)
@@ -450,7 +484,10 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 	worker_db = db;
 	worker_job_id = id;
 	worker_touched_ms = util_now_ms();
+	txn = worker_begin(db);
 	worker_events = events_writer_start(db, id);
+	if (txn)
+		(void)worker_commit(db);
 	if (job_parse(&j, request, strlen(request), &s->langs, err,
 	              sizeof err) < 0) {
 		/* checked when it came: only a changed server gets here */
@@ -463,7 +500,9 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		json_close(&w, '}');
 	} else
 		worker_job_run(s, db, id, &j, request, &who, &out, &hid);
-	/* every event is written before the job is done */
+	/* every event is written before the job is done, in one commit
+	 * with its result */
+	txn = worker_begin(db);
 	events_writer_end(worker_events);
 	worker_events = NULL;
 	worker_db = NULL;
@@ -472,9 +511,14 @@ worker_job(struct serve *s, struct db *db, int done_w, int64_t id,
 		kill(getppid(), SIGKILL);
 		raise(SIGKILL);
 	}
+	finished = queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid);
+	/* rolled back (the database busy for too long): the result alone,
+	 * as its own write */
+	if (txn && !worker_commit(db))
+		finished =
+		    queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid);
 	/* a queue elsewhere tells the server itself (watch_start) */
-	if (queue_finish(db, id, (int)getpid(), buf_cstr(&out), hid) > 0 &&
-	    !db_queue(db)->remote) {
+	if (finished > 0 && !db_queue(db)->remote) {
 		struct worker_done d = {id, util_now_ms() - t0};
 
 		/* one write under PIPE_BUF: never torn between workers */
