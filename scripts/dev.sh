@@ -23,7 +23,7 @@ packages="build-essential autoconf automake pkg-config libseccomp-dev
 	libcurl4-openssl-dev docker.io runsc libsystemd-dev
 	systemd dbus-user-session libpam-systemd
 	jq bc curl sqlite3 tmux bubblewrap util-linux python3 g++ golang-go rustc
-	socat openssl
+	socat openssl strace
 	redis-server python3-yaml python3-jsonschema
 	qemu-system-x86 busybox-static"
 command -v node >/dev/null || packages="$packages nodejs"
