@@ -459,24 +459,65 @@ labview_diff(struct tui *t)
 		         a, b);
 }
 
-/* The chosen submission's first failed test (its first test if none
- * failed) run again on the server, as forge lab replay prints it: the
+/* A test of submission id (NULL or "": its first failed test, else its
+ * first) run again on the server, as forge lab replay prints it: the
  * output, the usage timeline, the verdict then and now. */
 static void
-labview_replay(struct tui *t)
+labview_replay(struct tui *t, long long sub, const char *test)
 {
-	const struct labview_sub *s = labview_sub_chosen();
 	char forge[PATH_MAX], id[24];
-	const char *argv[] = {forge, "lab", "replay", id, NULL};
+	const char *argv[] = {forge, "lab", "replay", id, NULL, NULL};
+
+	if (test != NULL && test[0] == '-') {
+		tui_message(t, "the lab: '%s' is not a test's name", test);
+		return;
+	}
+	if (test != NULL && test[0] != '\0')
+		argv[4] = test;
+	labview_forge(forge, sizeof forge);
+	snprintf(id, sizeof id, "%lld", sub);
+	if (labview_spawn(t, LABVIEW_REPLAY, argv) == 0)
+		snprintf(labview.title, sizeof labview.title,
+		         "submission %lld replayed%s%s: output, usage, verdict",
+		         sub, argv[4] ? " on " : "", argv[4] ? argv[4] : "");
+}
+
+static long long labview_asked; /* the submission t asks a test of */
+
+static void
+labview_replay_answer(struct tui *t, const char *test)
+{
+	labview_replay(t, labview_asked, test);
+}
+
+/* t: which test to replay, asked in the key bar. */
+static void
+labview_replay_ask(struct tui *t)
+{
+	static char question[96];
+	const struct labview_sub *s = labview_sub_chosen();
 
 	if (s == NULL)
 		return;
+	labview_asked = s->id;
+	snprintf(question, sizeof question,
+	         "replay submission %lld on the test (Enter: its first "
+	         "failed): ",
+	         s->id);
+	tui_prompt(t, question, labview_replay_answer);
+}
+
+/* The submissions of every problem, not the chosen one's only. */
+static void
+labview_subs_all(struct tui *t)
+{
+	char forge[PATH_MAX];
+	const char *argv[] = {forge, "lab", "submissions", "--json", NULL};
+
 	labview_forge(forge, sizeof forge);
-	snprintf(id, sizeof id, "%lld", s->id);
-	if (labview_spawn(t, LABVIEW_REPLAY, argv) == 0)
+	if (labview_spawn(t, LABVIEW_SUBS, argv) == 0)
 		snprintf(labview.title, sizeof labview.title,
-		         "submission %lld replayed: output, usage, verdict",
-		         s->id);
+		         "asking for the submissions to every problem");
 }
 
 /* The list's row k: a problem, or a submission (* the one marked). */
@@ -632,8 +673,12 @@ labview_subs_key(struct tui *t, int key, bool is_key)
 			            s->id);
 	} else if (!is_key && key == 'd')
 		labview_diff(t);
-	else if (!is_key && key == 'p')
-		labview_replay(t);
+	else if (!is_key && key == 'p' && s != NULL)
+		labview_replay(t, s->id, NULL);
+	else if (!is_key && key == 't')
+		labview_replay_ask(t);
+	else if (!is_key && key == 'a')
+		labview_subs_all(t);
 	else if (!is_key && key == 's')
 		labview_subs(t);
 	else if (!is_key && key == 'b')
@@ -719,9 +764,14 @@ static const struct tui_keyhelp labview_subs_keys[] = {
      "replay its first failed test (else its first) on the server: its "
      "output, usage timeline, the verdict then and now",
      "replay"},
+    {"t",
+     "replay it on a test named in the key bar (sample/1, secret/3, as "
+     "the opened submission lists them)",
+     "test"},
     {"Esc / q", "back to the problems", "back"},
     {"Up / Down", "choose a submission", "choose"},
-    {"s", "ask for the submissions again", "reload"},
+    {"s", "ask for the submissions to the chosen problem again", "reload"},
+    {"a", "the submissions to every problem", "all"},
     {"b", "the scoreboard (a teacher's token)", NULL},
     {"PgUp / PgDn, Home, End", "scroll what is shown below the list", NULL},
 };

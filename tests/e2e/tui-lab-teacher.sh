@@ -26,14 +26,20 @@ printf '2 3\n' >"$P/data/sample/1.in"
 printf '6\n' >"$P/data/sample/1.ans"
 printf '7 8\n' >"$P/data/secret/1.in"
 printf '56\n' >"$P/data/secret/1.ans"
+H=$TEST_TMP/hello
+mkdir -p "$H/data/sample"
+printf 'name: Hello\n' >"$H/problem.yaml"
+: >"$H/data/sample/1.in"
+printf 'hello\n' >"$H/data/sample/1.ans"
 teacher=$("$FORGE" token add teacher --db "$SERVE_DB")
 ann=$("$FORGE" token add ann --role student --db "$SERVE_DB")
 bob=$("$FORGE" token add bob --role student --db "$SERVE_DB")
 serve_start -j 1
 export FORGE_SERVER=$URL
 FORGE_TOKEN=$teacher "$FORGE" lab add "$P" >/dev/null
+FORGE_TOKEN=$teacher "$FORGE" lab add "$H" >/dev/null
 FORGE_TOKEN=$teacher "$FORGE" lab set week --open now --close now+1h \
-	mul >/dev/null
+	mul hello >/dev/null
 
 S=$TEST_TMP/src
 mkdir -p "$S"
@@ -68,6 +74,10 @@ eq "the submissions are judged: WA, AC, AC" "WA AC AC" \
 s1=$(jq -r .id "$TEST_TMP/s1.json")
 s2=$(jq -r .id "$TEST_TMP/s2.json")
 s3=$(jq -r .id "$TEST_TMP/s3.json")
+printf 'print("hello")\n' >"$S/hello.py"
+FORGE_TOKEN=$ann "$FORGE" submit hello "$S/hello.py" --json >"$TEST_TMP/s4.json" || true
+eq "and one to hello, AC" AC "$(jq -r .verdict "$TEST_TMP/s4.json")"
+s4=$(jq -r .id "$TEST_TMP/s4.json")
 
 work=$TEST_TMP/work
 mkdir -p "$work"
@@ -80,7 +90,7 @@ tui_open 80x24 "FORGE_SERVER=$URL" "FORGE_TOKEN=$teacher" "$path" \
 	"$work/mul.py"
 wait_for "print(0)"
 keys M-u
-wait_for "1 open problem"
+wait_for "2 open problems"
 check "the key bar offers the submissions" wait_re "s subs"
 keys s
 check "s: the submissions to mul, three" wait_for "3 submissions" 20
@@ -115,6 +125,19 @@ check "the replay's output (7 + 8)" wait_re "^ +15 *$"
 check "the usage timeline's head" wait_re "^ +TIME +CPU +MEMORY +PIDS *$"
 check "a row of it" wait_re "^ +[0-9.]+s +[0-9.]+s +[0-9.]+[KMG] +[0-9]+ *$"
 check "it reproduced" wait_for "forge: reproduced;"
+keys t
+check "t: the test asked in the key bar" wait_for "replay submission $s1 on the test"
+text "sample/1"
+keys Enter
+check "replayed on the test named" \
+	wait_for "submission $s1, test sample/1: judged AC, now AC" 60
+check "its output (2 * 3)" wait_re "^ +6 *$"
+keys a
+check "a: the submissions to every problem" wait_for "4 submissions" 20
+check "ann's to hello among them" wait_re "^ +$s4 +ann +hello +AC "
+keys s
+check "s: the chosen problem's again" wait_for "3 submissions" 20
+check "hello's is not among them" unscreen " hello "
 keys F1
 wait_for "Esc closes"
 keys /
@@ -123,9 +146,9 @@ check "the help names the submissions' keys" wait_re " p +replay its first faile
 keys Enter Escape
 check "the help closes" wait_gone "Esc closes"
 keys Escape
-check "Esc: back to the problems" wait_for "1 open problem"
+check "Esc: back to the problems" wait_for "2 open problems"
 keys Escape
-check "Esc again: back to the panes" wait_gone "1 open problem"
+check "Esc again: back to the panes" wait_gone "2 open problems"
 keys C-q
 check "the workbench quits" wait_for "TUI-EXITED 0" 10
 check "the file is untouched" grep -qx 'print(0)' "$work/mul.py"
@@ -134,7 +157,7 @@ check "the file is untouched" grep -qx 'print(0)' "$work/mul.py"
 tui_open 80x24 "FORGE_SERVER=$URL" "FORGE_TOKEN=$ann" "$path" "$work/mul.py"
 wait_for "print(0)"
 keys M-u
-wait_for "1 open problem"
+wait_for "2 open problems"
 keys s
 check "a student: her own two submissions" wait_for "2 submissions" 20
 check "hers are there" wait_re "^ +$s1 +ann "
