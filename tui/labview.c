@@ -114,6 +114,18 @@ labview_reap(void)
 
 static void labview_ready(struct tui *, void *);
 
+/* The command still running, stopped. */
+static void
+labview_stop(struct tui *t)
+{
+	if (labview.pid > 0) {
+		tui_unwatch(t, labview_ready, NULL);
+		kill(labview.pid, SIGTERM);
+		labview_reap();
+	}
+	labview.job = LABVIEW_NONE;
+}
+
 /* argv's command in a child, its stdout and stderr to the view. */
 static int
 labview_spawn(struct tui *t, enum labview_job job, const char *const argv[])
@@ -558,7 +570,9 @@ labview_draw_list(WINDOW *w, int *y, int rows, int cols)
 	wattrset(w, A_NORMAL);
 }
 
-/* A line of the output: a diff's - and + lines in the diff's colours. */
+/* A line of the output: a diff's - and + lines in the diff's colours
+ * (as diffs go: the removed line red as an actual output, the added one
+ * green as an expected one). */
 static attr_t
 labview_line_attr(const char *p, int n)
 {
@@ -566,8 +580,8 @@ labview_line_attr(const char *p, int n)
 	    (n >= 3 &&
 	     (strncmp(p, "---", 3) == 0 || strncmp(p, "+++", 3) == 0)))
 		return A_NORMAL;
-	return p[0] == '-'   ? theme_attr(THEME_DIFF_EXPECTED)
-	       : p[0] == '+' ? theme_attr(THEME_DIFF_ACTUAL)
+	return p[0] == '-'   ? theme_attr(THEME_DIFF_ACTUAL)
+	       : p[0] == '+' ? theme_attr(THEME_DIFF_EXPECTED)
 	                     : A_NORMAL;
 }
 
@@ -684,6 +698,8 @@ labview_subs_key(struct tui *t, int key, bool is_key)
 	else if (!is_key && key == 'b')
 		labview_board(t);
 	else if (!is_key && (key == 27 || key == 'q')) {
+		if (labview.job == LABVIEW_SUBS)
+			labview_stop(t); /* its list would come back */
 		labview.subs_shown = false;
 		buf_reset(&labview.out);
 		snprintf(labview.title, sizeof labview.title,
@@ -726,13 +742,8 @@ labview_key(struct tui *t, int key, bool is_key)
 static void
 labview_close(struct tui *t)
 {
-	if (labview.pid > 0) {
-		tui_unwatch(t, labview_ready, NULL);
-		kill(labview.pid, SIGTERM);
-		labview_reap();
-	}
+	labview_stop(t);
 	labview_uncopy();
-	labview.job = LABVIEW_NONE;
 }
 
 static const struct tui_keyhelp labview_keys[] = {
