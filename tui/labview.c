@@ -48,8 +48,11 @@ static struct {
 	size_t nproblems;
 	int row;
 	bool subs_shown; /* the list is the submissions, not the problems */
-	struct labview_sub *subs;
+	struct labview_sub *all; /* as the server listed them */
+	size_t nall;
+	struct labview_sub *subs; /* those shown: all, or one student's */
 	size_t nsubs;
+	char only[64]; /* the student shown, or "" */
 	int subrow;
 	long long mark;         /* the submission marked for a diff, or 0 */
 	enum labview_job job;   /* the child running, if any */
@@ -237,10 +240,29 @@ labview_str(const struct jsonparse_value *o, const char *key, const char *def)
 static void
 labview_free_subs(void)
 {
+	free(labview.all);
 	free(labview.subs);
-	labview.subs = NULL;
+	labview.all = labview.subs = NULL;
+	labview.nall = labview.nsubs = 0;
+	labview.subrow = 0;
+}
+
+/* The submissions shown: the listed ones, of one student if so chosen. */
+static void
+labview_filter(void)
+{
+	free(labview.subs);
+	labview.subs = xcalloc(labview.nall + 1, sizeof *labview.subs);
 	labview.nsubs = 0;
 	labview.subrow = 0;
+	for (size_t i = 0; i < labview.nall; i++)
+		if (labview.only[0] == '\0' ||
+		    strcmp(labview.all[i].student, labview.only) == 0)
+			labview.subs[labview.nsubs++] = labview.all[i];
+	snprintf(labview.title, sizeof labview.title,
+	         "%zu submission%s%s%s: Enter opens one", labview.nsubs,
+	         labview.nsubs == 1 ? "" : "s", labview.only[0] ? " by " : "",
+	         labview.only);
 }
 
 /* forge lab submissions --json's answer: the list, newest first; what
@@ -259,10 +281,10 @@ labview_take_subs(void)
 		return;
 	}
 	labview_free_subs();
-	labview.subs = xcalloc(jsonparse_len(v) + 1, sizeof *labview.subs);
+	labview.all = xcalloc(jsonparse_len(v) + 1, sizeof *labview.all);
 	for (size_t i = 0; i < jsonparse_len(v); i++) {
 		const struct jsonparse_value *o = jsonparse_at(v, i);
-		struct labview_sub *s = &labview.subs[labview.nsubs];
+		struct labview_sub *s = &labview.all[labview.nall];
 		const char *verdict =
 		    labview_str(o, "verdict", labview_str(o, "status", "?"));
 
@@ -275,14 +297,12 @@ labview_take_subs(void)
 		         "%-5lld %-12.12s %-12.12s %-7s %s", s->id, s->student,
 		         labview_str(o, "problem", "?"), verdict,
 		         labview_str(o, "created", ""));
-		labview.nsubs++;
+		labview.nall++;
 	}
 	jsonparse_free(v);
 	buf_reset(&labview.out);
 	labview.subs_shown = true;
-	snprintf(labview.title, sizeof labview.title,
-	         "%zu submission%s: Enter opens one", labview.nsubs,
-	         labview.nsubs == 1 ? "" : "s");
+	labview_filter();
 }
 
 /* The child's output as it comes; at its end, what it means. */
@@ -693,7 +713,16 @@ labview_subs_key(struct tui *t, int key, bool is_key)
 		labview_replay_ask(t);
 	else if (!is_key && key == 'a')
 		labview_subs_all(t);
-	else if (!is_key && key == 's')
+	else if (!is_key && key == 'w' && (s != NULL || labview.only[0])) {
+		/* one student's (the chosen one's), or everyone's again */
+		if (labview.only[0] != '\0')
+			labview.only[0] = '\0';
+		else
+			snprintf(labview.only, sizeof labview.only, "%s",
+			         s->student);
+		buf_reset(&labview.out);
+		labview_filter();
+	} else if (!is_key && key == 's')
 		labview_subs(t);
 	else if (!is_key && key == 'b')
 		labview_board(t);
@@ -783,6 +812,7 @@ static const struct tui_keyhelp labview_subs_keys[] = {
     {"Up / Down", "choose a submission", "choose"},
     {"s", "ask for the submissions to the chosen problem again", "reload"},
     {"a", "the submissions to every problem", "all"},
+    {"w", "only the chosen submission's student's (again: everyone's)", "who"},
     {"b", "the scoreboard (a teacher's token)", NULL},
     {"PgUp / PgDn, Home, End", "scroll what is shown below the list", NULL},
 };

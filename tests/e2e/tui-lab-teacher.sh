@@ -4,7 +4,9 @@
 # Enter opens one, read-only (who, its verdict, its source, each test's
 # verdict); m marks one and d diffs it against another (the changed
 # line, - and +); p replays one (its output, the usage timeline's rows,
-# the verdict then and now). The keys are in the key bar and the help.
+# the verdict then and now; t on a test named in the key bar); a lists
+# every problem's, w one student's. PgDn scrolls what is shown. The keys
+# are in the key bar and the help.
 # A student's lab view lists their own submissions only: another
 # student's never reaches their screen. No buffer is touched, nothing is
 # left running.
@@ -138,6 +140,12 @@ check "ann's to hello among them" wait_re "^ +$s4 +ann +hello +AC "
 keys s
 check "s: the chosen problem's again" wait_for "3 submissions" 20
 check "hello's is not among them" unscreen " hello "
+# newest first: bob's is chosen; w shows his only, then everyone's
+keys w
+check "w: the chosen student's only" wait_for "1 submission by bob"
+check "ann's are not shown then" unscreen " ann "
+keys w
+check "w again: everyone's" wait_for "3 submissions:"
 keys F1
 wait_for "Esc closes"
 keys /
