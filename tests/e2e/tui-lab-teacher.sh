@@ -162,7 +162,18 @@ check "the workbench quits" wait_for "TUI-EXITED 0" 10
 check "the file is untouched" grep -qx 'print(0)' "$work/mul.py"
 
 # ---- a student --------------------------------------------------------------
-tui_open 80x24 "FORGE_SERVER=$URL" "FORGE_TOKEN=$ann" "$path" "$work/mul.py"
+# the view's forge is the one in PATH (none is beside this test's copy of
+# forge-tui): a forge there that keeps what the view receives
+mkdir -p "$TEST_TMP/spy"
+cat >"$TEST_TMP/spy/forge" <<EOF
+#!/bin/bash
+"$FORGE" "\$@" 2>&1 | tee -a "$TEST_TMP/received"
+exit "\${PIPESTATUS[0]}"
+EOF
+chmod +x "$TEST_TMP/spy/forge"
+: >"$TEST_TMP/received"
+tui_open 80x24 "FORGE_SERVER=$URL" "FORGE_TOKEN=$ann" \
+	"PATH=$TEST_TMP/spy:$PATH" "$work/mul.py"
 wait_for "print(0)"
 keys M-u
 wait_for "2 open problems"
@@ -177,6 +188,14 @@ keys Down Down Enter
 check "the list ends at her own: her first opened" \
 	wait_re "submission $s1: mul by ann" 20
 check "still nothing of bob's" unscreen "bob-was-here"
+keys a
+check "a: her own to every problem, three" wait_for "3 submissions" 20
+check "the view received her submissions (the control)" \
+	grep -q '"student": *"ann"' "$TEST_TMP/received"
+check "and her source" grep -qx 'print(a \* b)' "$TEST_TMP/received"
+check "it received nothing of bob's: not his submission" \
+	sh -c "! grep -q '\"student\": *\"bob\"' '$TEST_TMP/received'"
+check "nor his source" sh -c "! grep -q 'bob-was-here' '$TEST_TMP/received'"
 keys Escape Escape C-q
 check "the workbench quits" wait_for "TUI-EXITED 0" 10
 tm kill-session -t t 2>/dev/null
