@@ -363,8 +363,6 @@ cmd_run(int argc, char **argv)
 	c.file = c.a.argv[0];
 	c.io.json = c.a.json;
 	c.io.passthrough = !c.a.json;
-	c.io.preopen = !c.a.no_history;
-	c.io.db = c.a.db;
 	c.stdin_fd = -1;
 	buf_init(&c.src, 0);
 	buf_init(&c.in, 0);
@@ -372,6 +370,12 @@ cmd_run(int argc, char **argv)
 	/* the timelines are kept for the history, and for --samples */
 	history_recorder_init(&c.io.rec, !c.a.no_history || c.o.samples,
 	                      (size_t)c.a.limits.output_bytes);
+	/* the history is opened while the program runs (at its first
+	 * sample, after the sandbox's clones); should the backend clone
+	 * this process again meanwhile, it waits for the opener first */
+	c.io.preopen = !c.a.no_history;
+	c.io.db = c.a.db;
+	backend_set_quiesce(history_recorder_preopen_wait);
 	if ((ret = run_prepare(&c)) == 0 &&
 	    (!c.o.cached || c.io.rec.in_unrecorded ||
 	     (ret = run_from_cache(&c)) < 0))

@@ -101,3 +101,18 @@ backend_release_all(void)
 	for (i = 0; i < NBACKENDS; i++)
 		backends[i]->release();
 }
+
+static void (*backend_quiesce_fn)(void);
+
+void
+backend_set_quiesce(void (*fn)(void))
+{
+	backend_quiesce_fn = fn;
+}
+
+void
+backend_quiesce(void)
+{
+	if (backend_quiesce_fn != NULL)
+		backend_quiesce_fn();
+}

@@ -328,6 +328,12 @@ const struct backend *backend_default(void);
 void backend_choose(const struct backend *);
 void backend_list(const struct backend *const **, size_t *);
 void backend_release_all(void);
+/* A face's threads must not run while a backend clones this process
+ * without fork's care for the C library's locks (the namespace
+ * backend's raw clones): fn, set once, is called before each such
+ * clone and returns when none runs. */
+void backend_set_quiesce(void (*fn)(void));
+void backend_quiesce(void);
 
 /* lang.c: language plugins */
 /* [editor] */

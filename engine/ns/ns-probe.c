@@ -90,6 +90,7 @@ ns_probe_userns(char *why, size_t size)
 	pid_t pid;
 	int st;
 
+	backend_quiesce();
 	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | SIGCHLD,
 	                     NULL, NULL, NULL, 0);
 	if (pid < 0) {

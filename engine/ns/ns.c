@@ -441,6 +441,7 @@ struct ns_clone_args {
 pid_t
 ns_clone(unsigned long flags, int cgroup_fd, bool *attached)
 {
+	backend_quiesce();
 #ifdef SYS_clone3
 	if (cgroup_fd >= 0) {
 		struct ns_clone_args ca = {0};
