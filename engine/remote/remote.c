@@ -384,10 +384,7 @@ remote_result(const struct pipeline_request *q, const struct jsonparse_value *v,
 	strlcpy0(res->detail, s ? s : "", sizeof res->detail);
 	enf = jsonparse_string(jsonparse_get(v, "enforced_by"), NULL);
 	res->ran = enf != NULL;
-	res->run.enforced_by =
-	    enf && strcmp(enf, "cgroup-v2") == 0   ? ENFORCED_CGROUP_V2
-	    : enf && strcmp(enf, "cgroup-v1") == 0 ? ENFORCED_CGROUP_V1
-	                                           : ENFORCED_RLIMIT;
+	res->run.enforced_by = box_enforcer_from_name(enf);
 	if (jsonparse_int(jsonparse_get(v, "exit_code"), &n))
 		res->run.exit_code = (int)n;
 	res->run.signal =
@@ -657,12 +654,8 @@ remote_judge_program(struct judge_program *jp, struct build *b)
 	for (size_t i = 0; i < jsonparse_len(tests) && i < sent[0]; i++) {
 		struct judge_test t;
 
-		remote_judge_test(
-		    jsonparse_at(tests, i), (uint32_t)sent[i + 1],
-		    enf && strcmp(enf, "cgroup-v2") == 0   ? ENFORCED_CGROUP_V2
-		    : enf && strcmp(enf, "cgroup-v1") == 0 ? ENFORCED_CGROUP_V1
-		                                           : ENFORCED_RLIMIT,
-		    &t);
+		remote_judge_test(jsonparse_at(tests, i), (uint32_t)sent[i + 1],
+		                  box_enforcer_from_name(enf), &t);
 		jp->report(&t, &jp->ts->tests[sent[i + 1]], jp->arg);
 	}
 	jsonparse_free(v);
