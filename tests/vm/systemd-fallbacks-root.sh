@@ -68,17 +68,21 @@ cat >/tmp/forge-long.sh <<'X'
 while :; do sleep 1; done
 X
 chmod 644 /tmp/forge-long.sh
-# forge runs the loop from a login of the user's; its status in $1.rc
+# forge runs the loop from a login of the user's, in the background of
+# the login's shell: its pid in $1.pid, the login's session in
+# $1.session, its status in $1.rc
 long_forge() {
 	rm -f "$1".*
-	su -l "$user" -c "$FORGE run --no-history --json -t 600 --wall 600 /tmp/forge-long.sh >$1.out 2>$1.err; echo \$? >$1.rc" &
-	scope=""
-	for _ in $(seq 600); do
-		scope=$(forge_units | awk '$1 ~ /^forge-.*\.scope$/ {print $1}')
-		[ -n "$scope" ] && pgrep -u "$uid" -f 'forge-long' >/dev/null &&
-			pgrep -u "$uid" -x sleep >/dev/null && break
-		sleep 0.2
+	su -l "$user" -c "echo \$XDG_SESSION_ID >$1.session; $FORGE run --no-history --json -t 600 --wall 600 /tmp/forge-long.sh >$1.out 2>$1.err & echo \$! >$1.pid; wait \$!; echo \$? >$1.rc" &
+}
+# $1's forge runs its loop: a sleep of the loop's is in its scope
+running() {
+	local p s
+	p=$(cat "$1.pid" 2>/dev/null) || return 1
+	for s in $(pgrep -u "$uid" -x sleep); do
+		grep -q "/forge-$p.scope/" "/proc/$s/cgroup" 2>/dev/null && return 0
 	done
+	return 1
 }
 # nothing of forge's, of the run's or of the scope's is left
 gone() {
@@ -95,24 +99,38 @@ gone() {
 		"$(find /sys/fs/cgroup/user.slice -name 'forge-*' 2>/dev/null)"
 }
 
+# two logins, each with a forge running the loop: one's scope is
+# stopped, the other's session ends
 long_forge /tmp/stop
-check "scope stopped: forge runs in ${scope:-no scope}" test -n "$scope"
-as_user systemctl --user stop "$scope"
-wait
+long_forge /tmp/end
+for _ in $(seq 900); do
+	running /tmp/stop && running /tmp/end && break
+	sleep 0.2
+done
+stop_pid=$(cat /tmp/stop.pid 2>/dev/null)
+check "scope stopped: forge ${stop_pid:-?} runs in its scope" running /tmp/stop
+check "session ended: forge runs in its scope" running /tmp/end
+
+as_user systemctl --user stop "forge-$stop_pid.scope"
+for _ in $(seq 300); do
+	[ -s /tmp/stop.rc ] && break
+	sleep 0.2
+done
 eq "scope stopped: forge dies of the SIGTERM (128+15)" 143 "$(cat /tmp/stop.rc)"
 check "scope stopped: forge says so ($(head -c 200 /tmp/stop.err))" \
 	grep -q "^forge: stopped by SIGTERM" /tmp/stop.err
 eq "scope stopped: no result is printed" "" "$(cat /tmp/stop.out)"
-gone "scope stopped"
+check "scope stopped: forge is gone" test ! -d "/proc/$stop_pid"
+eq "scope stopped: its scope is gone" "" \
+	"$(forge_units | grep "forge-$stop_pid.scope")"
+eq "scope stopped: its cgroup is gone, and the run with it" "" \
+	"$(find /sys/fs/cgroup/user.slice -name "forge-$stop_pid.scope")"
 stage "scope stopped"
 
 # The session ends: logind kills what is in the session's scope (the
 # shell); forge, in a scope of the user manager's, goes when the
 # manager stops with the user's last session.
-long_forge /tmp/end
-check "session ended: forge runs in ${scope:-no scope}" test -n "$scope"
-session=$(loginctl list-sessions --no-legend |
-	awk -v u="$user" '$3 == u {print $1}' | head -n1)
+session=$(cat /tmp/end.session 2>/dev/null)
 check "session ended: the login's session (${session:-none})" test -n "$session"
 loginctl terminate-session "$session"
 wait
