@@ -185,7 +185,16 @@ enum box_end {
 	BOX_SYSCALL,  /* killed: a forbidden system call */
 	BOX_ERROR     /* the sandbox itself failed */
 };
-enum box_enforcer { ENFORCED_CGROUP_V2, ENFORCED_CGROUP_V1, ENFORCED_RLIMIT };
+enum box_enforcer {
+	ENFORCED_CGROUP_V2,
+	ENFORCED_CGROUP_V1,
+	ENFORCED_RLIMIT,
+	/* cgroup v2 with one of memory and pids not delegated (a systemd
+	 * user manager's Delegate=pids): the cgroup binds the other, and
+	 * the missing one is per-process rlimits plus sampling */
+	ENFORCED_CGROUP_V2_PIDS,  /* memory by rlimit */
+	ENFORCED_CGROUP_V2_MEMORY /* processes by rlimit */
+};
 
 struct box_sample {
 	uint64_t t_ms;      /* since the program started */
@@ -263,6 +272,7 @@ void box_result_free(struct box_result *);
 const struct box_file *box_result_file(const struct box_result *,
                                        const char *name);
 const char *box_enforcer_name(enum box_enforcer);
+enum box_enforcer box_enforcer_from_name(const char *);
 const char *box_end_name(enum box_end);
 
 /* backend.c: one interface, several sandboxes. Nothing outside a
@@ -320,6 +330,11 @@ struct backend {
 	 * built without (sd-bus, for the ns backend's transient scope),
 	 * would enforce limits better here; forge then runs it. */
 	bool (*wants_full)(void);
+	/* Optional: true, with why in note, where the backend tried to
+	 * bind the limits to the whole run and could only in part or not
+	 * at all (a systemd user manager that refused a scope, or did not
+	 * delegate every controller); forge says so once. */
+	bool (*limits_note)(char *note, size_t);
 };
 const struct backend *backend_find(const char *);
 int backend_lookup(const char *name, const struct backend **, char *err,

@@ -49,8 +49,25 @@ box_enforcer_name(enum box_enforcer e)
 		return "cgroup-v1";
 	case ENFORCED_RLIMIT:
 		return "rlimit";
+	case ENFORCED_CGROUP_V2_PIDS:
+		return "cgroup-v2:pids+rlimit:memory";
+	case ENFORCED_CGROUP_V2_MEMORY:
+		return "cgroup-v2:memory+rlimit:pids";
 	}
 	return "?";
+}
+
+/* The other way, for results read back (a remote forge serve's):
+ * anything unknown is the weakest, rlimits. */
+enum box_enforcer
+box_enforcer_from_name(const char *name)
+{
+	enum box_enforcer e;
+
+	for (e = ENFORCED_CGROUP_V2; e <= ENFORCED_CGROUP_V2_MEMORY; e++)
+		if (name != NULL && strcmp(name, box_enforcer_name(e)) == 0)
+			return e;
+	return ENFORCED_RLIMIT;
 }
 
 const char *

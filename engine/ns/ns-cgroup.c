@@ -54,6 +54,7 @@ static struct {
 	char *base[V1__COUNT]; /* v2: base[0] */
 	char why[256];
 	unsigned seq;
+	int binds; /* v2: the controllers run cgroups get (NS_CG_*) */
 } cg;
 
 static int
@@ -188,22 +189,40 @@ cg_has_words(const char *have, const char *const *want, size_t n)
 	return true;
 }
 
-/* Makes dir (a v2 cgroup) hand memory and pids to its children. */
+/* Makes dir (a v2 cgroup) hand those of memory and pids that it has to
+ * its children: returns which (NS_CG_MEMORY, NS_CG_PIDS), 0 for neither
+ * (errno EINVAL), -1 on an error. A systemd user manager may delegate
+ * pids and not memory (Delegate=pids): what is there binds, the rest
+ * falls back to rlimits. */
 static int
 cg_v2_delegate(const char *dir)
 {
-	static const char *const need[] = {"memory", "pids"};
-	char have[512];
+	static const char *const names[] = {"memory", "pids"};
+	static const int bits[] = {NS_CG_MEMORY, NS_CG_PIDS};
+	char have[512], on[512], add[32] = "";
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+	size_t i;
 
 	if (fd < 0)
 		return -1;
-	if (cg_read(fd, "cgroup.subtree_control", have, sizeof have) < 0)
-		r = -1;
-	else if (!cg_has_words(have, need, 2) &&
-	         cg_write(fd, "cgroup.subtree_control", "+memory +pids") < 0)
+	if (cg_read(fd, "cgroup.controllers", have, sizeof have) < 0 ||
+	    cg_read(fd, "cgroup.subtree_control", on, sizeof on) < 0) {
+		close(fd);
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		if (!cg_has_words(have, &names[i], 1))
+			continue;
+		r |= bits[i];
+		if (!cg_has_words(on, &names[i], 1))
+			snprintf(add + strlen(add), sizeof add - strlen(add),
+			         "%s+%s", add[0] != '\0' ? " " : "", names[i]);
+	}
+	if (add[0] != '\0' && cg_write(fd, "cgroup.subtree_control", add) < 0)
 		r = -1;
 	close(fd);
+	if (r == 0)
+		errno = EINVAL;
 	return r;
 }
 
@@ -230,7 +249,7 @@ cg_v2_adopt(const char *dir)
 	if ((mkdir(leaf, 0755) == 0 || errno == EEXIST) &&
 	    (lfd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		if (cg_write(lfd, "cgroup.procs", pid) == 0 &&
-		    cg_v2_delegate(dir) == 0)
+		    (cg.binds = cg_v2_delegate(dir)) > 0)
 			ok = true;
 		else {
 			/* someone else lives here too, or a controller is
@@ -251,8 +270,8 @@ cg_v2_adopt(const char *dir)
 		         "cgroup %s holds other processes than forge", dir);
 	else if (!ok)
 		snprintf(cg.why, sizeof cg.why,
-		         "cgroup %s gives uid %d the controllers '%s', not "
-		         "memory and pids",
+		         "cgroup %s gives uid %d the controllers '%s', "
+		         "neither memory nor pids",
 		         dir, (int)getuid(), ctrls);
 	if (dfd >= 0)
 		close(dfd);
@@ -317,6 +336,7 @@ cg_v2_scope(void)
 	r = ns_scope_start(unit, sizeof unit, why, sizeof why);
 	if (r != NS_SCOPE_STARTED) {
 		cg_how.no_bus = r == NS_SCOPE_NO_BUS;
+		cg_how.refused = r == NS_SCOPE_REFUSED;
 		snprintf(cg.why, sizeof cg.why, "%s; %s", own, why);
 		return false;
 	}
@@ -377,10 +397,10 @@ cg_probe_v2(void)
 	close(fd);
 
 	/* As root: a "forge" cgroup at the top of the hierarchy. */
-	if (geteuid() == 0 && cg_v2_delegate(CGROUP_MOUNT) == 0) {
+	if (geteuid() == 0 && cg_v2_delegate(CGROUP_MOUNT) == NS_CG_ALL) {
 		const char *top = CGROUP_MOUNT "/forge";
 		if ((mkdir(top, 0755) == 0 || errno == EEXIST) &&
-		    cg_v2_delegate(top) == 0) {
+		    (cg.binds = cg_v2_delegate(top)) == NS_CG_ALL) {
 			cg.base[0] = xstrdup(top);
 			return true;
 		}
@@ -459,6 +479,22 @@ ns_cgroup_probe(char *why, size_t size)
 	if (why != NULL)
 		strlcpy0(why, cg.why, size);
 	return cg.mode;
+}
+
+/* The limits the runs' cgroups bind (NS_CG_*): both under v1 and
+ * where the whole of v2's were delegated, none without cgroups. */
+int
+ns_cgroup_binds(void)
+{
+	switch (ns_cgroup_probe(NULL, 0)) {
+	case CGROUP_V1:
+		return NS_CG_ALL;
+	case CGROUP_V2:
+		return cg.binds;
+	case CGROUP_NONE:
+		break;
+	}
+	return 0;
 }
 
 const char *
@@ -579,16 +615,21 @@ again:
 		}
 	}
 	if (c->mode == CGROUP_V2) {
-		if (cg_write(c->fd[0], "memory.max", mem) < 0 ||
-		    cg_write(c->fd[0], "pids.max", pids) < 0) {
+		/* a controller not delegated is the rlimits' (ns.c) */
+		if (((cg.binds & NS_CG_MEMORY) &&
+		     cg_write(c->fd[0], "memory.max", mem) < 0) ||
+		    ((cg.binds & NS_CG_PIDS) &&
+		     cg_write(c->fd[0], "pids.max", pids) < 0)) {
 			snprintf(err, errlen, "setting limits in %s: %s",
 			         c->path[0], strerror(errno));
 			goto fail;
 		}
 		/* no swap: memory over the limit is an OOM, not a slowdown */
-		(void)cg_write(c->fd[0], "memory.swap.max", "0");
+		if (cg.binds & NS_CG_MEMORY)
+			(void)cg_write(c->fd[0], "memory.swap.max", "0");
 		/* an OOM ends the whole run, not one random process */
-		(void)cg_write(c->fd[0], "memory.oom.group", "1");
+		if (cg.binds & NS_CG_MEMORY)
+			(void)cg_write(c->fd[0], "memory.oom.group", "1");
 	} else {
 		int reset = claimed ? cg_claimed_reset(c, l) : 0;
 

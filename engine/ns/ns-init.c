@@ -702,15 +702,17 @@ init_exec_program(const struct ns_init_args *a, int exec_fd)
 	init_rlimit(RLIMIT_CPU, cpu_s + 1 + cpu_s / 2, cpu_s + 2 + cpu_s / 2);
 	/* deep recursion may use all the memory there is; under rlimits an
 	 * unlimited stack keeps threads at glibc's default stack size */
-	if (a->use_rlimits)
+	if (a->rlimit_mem)
 		init_rlimit(RLIMIT_STACK, RLIM_INFINITY, RLIM_INFINITY);
 	else
 		init_rlimit(RLIMIT_STACK, l->mem_bytes, l->mem_bytes);
 	init_rlimit(RLIMIT_NOFILE, 1024, 1024);
-	if (a->use_rlimits) {
+	/* what no cgroup binds (none at all, or a controller the systemd
+	 * user manager did not delegate) is held per process */
+	if (a->rlimit_mem)
 		init_rlimit(RLIMIT_DATA, l->mem_bytes, l->mem_bytes);
+	if (a->rlimit_pids)
 		init_rlimit(RLIMIT_NPROC, l->pids, l->pids);
-	}
 	if (chdir(SANDBOX_WORK) < 0)
 		goto fail;
 

@@ -54,6 +54,13 @@ ns_probe_cgroup_fix(bool v2, const struct ns_cgroup_how *how, char *fix,
 		         "'[Service]\\nDelegate=pids memory cpu\\n' | "
 		         "sudo tee /etc/systemd/system/user@.service.d/"
 		         "delegate.conf, then log in again");
+	else if (v2 && getuid() != 0 && how->refused)
+		snprintf(fix, len,
+		         "let the systemd user manager start transient units "
+		         "for you: a D-Bus policy of the user bus (a sandbox's "
+		         "bus filter, or a <deny> in /etc/dbus-1/session.d) "
+		         "must allow StartTransientUnit, and a manager that is "
+		         "stopping comes back when you log in again");
 	else if (v2 && getuid() != 0 && how->no_bus)
 		snprintf(fix, len,
 		         "give your user a systemd user manager that "
@@ -81,6 +88,60 @@ ns_probe_cgroup_fix(bool v2, const struct ns_cgroup_how *how, char *fix,
 		         "cgroup>/forge and chown them to you (see "
 		         "/proc/self/cgroup), or run as root",
 		         (int)getuid());
+}
+
+/* cgroup v2 with one of memory and pids: what binds, what does not. */
+static void
+ns_probe_partial(int binds, const struct ns_cgroup_how *how, char *detail,
+                 size_t len)
+{
+	const char *has = binds & NS_CG_MEMORY ? "memory" : "pids";
+	const char *miss = binds & NS_CG_MEMORY ? "pids" : "memory";
+
+	if (how->scope[0] != '\0')
+		snprintf(detail, len,
+		         "cgroup v2, transient scope %s from the systemd user "
+		         "manager without %s (delegated: %s): the %s limit "
+		         "binds the whole run, the %s limit is per-process "
+		         "rlimits plus sampling (enforced_by: %s)",
+		         how->scope, miss, how->delegated, has, miss,
+		         box_enforcer_name(binds & NS_CG_MEMORY
+		                               ? ENFORCED_CGROUP_V2_MEMORY
+		                               : ENFORCED_CGROUP_V2_PIDS));
+	else
+		snprintf(detail, len,
+		         "cgroup v2 under %s without %s: the %s limit binds "
+		         "the whole run, the %s limit is per-process rlimits "
+		         "plus sampling (enforced_by: %s)",
+		         ns_cgroup_base(CGROUP_V2), miss, has, miss,
+		         box_enforcer_name(binds & NS_CG_MEMORY
+		                               ? ENFORCED_CGROUP_V2_MEMORY
+		                               : ENFORCED_CGROUP_V2_PIDS));
+}
+
+/* Said once by a command that runs programs, where the limits do not
+ * all bind the whole run although forge asked the systemd user manager
+ * for a cgroup: doctor says the rest. */
+bool
+ns_probe_limits_note(char *note, size_t len)
+{
+	char why[256];
+	enum ns_cgroup_mode cg = ns_cgroup_probe(why, sizeof why);
+	const struct ns_cgroup_how *how = ns_cgroup_how();
+	int binds = ns_cgroup_binds();
+
+	if (cg == CGROUP_V2 && binds != NS_CG_ALL) {
+		ns_probe_partial(binds, how, note, len);
+		return true;
+	}
+	if (cg == CGROUP_NONE && how->refused) {
+		snprintf(note, len,
+		         "%s: limits are per-process rlimits plus sampling "
+		         "(enforced_by: rlimit)",
+		         why);
+		return true;
+	}
+	return false;
 }
 
 /* Can this user create a user namespace and act as root in it? */
@@ -176,7 +237,11 @@ ns_probe_doctor(struct backend_check *c, size_t max)
 
 	cg = ns_cgroup_probe(why, sizeof why);
 	how = ns_cgroup_how();
-	if (cg == CGROUP_V2 && how->scope[0] != '\0') {
+	if (cg == CGROUP_V2 && ns_cgroup_binds() != NS_CG_ALL) {
+		ns_probe_partial(ns_cgroup_binds(), how, detail, sizeof detail);
+		ns_probe_cgroup_fix(true, how, fix, sizeof fix);
+		probe_add(c, max, &n, "cgroups", 1, detail, fix);
+	} else if (cg == CGROUP_V2 && how->scope[0] != '\0') {
 		snprintf(detail, sizeof detail,
 		         "cgroup v2, transient scope %s from the systemd user "
 		         "manager (delegated: %s; forge binds memory and pids "

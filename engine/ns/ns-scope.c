@@ -188,9 +188,11 @@ ns_scope_start(char *unit, size_t ulen, char *why, size_t wlen)
 		if (sd_bus_error_has_name(&e, SD_BUS_ERROR_SERVICE_UNKNOWN) ||
 		    sd_bus_error_has_name(&e, SD_BUS_ERROR_NAME_HAS_NO_OWNER))
 			res = NS_SCOPE_NO_BUS;
+		/* the error's name first: a bus policy's message is long */
 		snprintf(why, wlen,
-		         "the systemd user manager refused a transient scope: "
-		         "%s",
+		         "the systemd user manager refused a transient scope "
+		         "(%s): %s",
+		         e.name != NULL ? e.name : "no reply",
 		         e.message != NULL ? e.message : strerror(-r));
 		goto out;
 	}

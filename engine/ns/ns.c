@@ -52,7 +52,10 @@ struct keeper {
 	uint64_t next_sample_ms;
 	uint64_t peak_bytes, sampled_cpu_us;
 	struct ns_msg_exit exit_msg;
-	ino_t pidns; /* rlimit mode: to find the run's processes in /proc */
+	int binds;   /* what the run's cgroup binds (NS_CG_*), 0 for none:
+	                the rest is held by rlimits and sampled in /proc */
+	ino_t pidns; /* to find the run's processes in /proc (what no
+	                cgroup counts) */
 	struct ns_holder *holder; /* the init is a holder's child */
 	const struct ns_seccomp *filter;
 	long ncpu, clk_tck, page;
@@ -70,7 +73,7 @@ ns_kill(struct keeper *k, enum box_end why)
 		/* under rlimits the peak is the largest sample: a run ended
 		 * between two (at its output limit just after it used its
 		 * memory) is measured once more, as it dies */
-		if (k->cg == NULL && k->started) {
+		if (!(k->binds & NS_CG_MEMORY) && k->started) {
 			struct box_sample s = {0};
 
 			ns_proc_sample(k, &s);
@@ -247,10 +250,21 @@ ns_sample(struct keeper *k, bool deliver)
 	} else {
 		ns_proc_sample(k, &s);
 		k->sampled_cpu_us = s.cpu_ms * 1000;
-		/* whole-run memory under rlimits is enforced by sampling */
-		if (s.mem_bytes > l->mem_bytes)
-			ns_kill(k, BOX_MEMORY);
 	}
+	if (k->cg != NULL && k->binds != NS_CG_ALL) {
+		/* a controller the cgroup was not given: what it would
+		 * count is counted in /proc, as without a cgroup */
+		struct box_sample p = {0};
+
+		ns_proc_sample(k, &p);
+		if (!(k->binds & NS_CG_MEMORY))
+			s.mem_bytes = p.mem_bytes;
+		if (!(k->binds & NS_CG_PIDS))
+			s.pids = p.pids;
+	}
+	/* whole-run memory under rlimits is enforced by sampling */
+	if (!(k->binds & NS_CG_MEMORY) && s.mem_bytes > l->mem_bytes)
+		ns_kill(k, BOX_MEMORY);
 	if (s.mem_bytes > k->peak_bytes)
 		k->peak_bytes = s.mem_bytes;
 	if (s.cpu_ms >= l->cpu_ms)
@@ -542,11 +556,11 @@ ns_holder_key(struct buf *key, const struct box_spec *s,
 	buf_init(key, 0);
 	buf_printf(key,
 	           "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-	           " %" PRIu32 " %d %d %p %d\n%s\n",
+	           " %" PRIu32 " %d %d %d %p %d\n%s\n",
 	           l->cpu_ms, l->wall_ms, l->mem_bytes, l->output_bytes,
-	           l->fsize_bytes, l->pids, (int)l->net, (int)a->use_rlimits,
-	           (void *)a->filter, (int)a->map_root_groups,
-	           s->prog_dir ? s->prog_dir : "");
+	           l->fsize_bytes, l->pids, (int)l->net, (int)a->rlimit_mem,
+	           (int)a->rlimit_pids, (void *)a->filter,
+	           (int)a->map_root_groups, s->prog_dir ? s->prog_dir : "");
 	for (i = 0; i < sizeof lists / sizeof lists[0]; i++) {
 		for (j = 0; lists[i] != NULL && lists[i][j] != NULL; j++)
 			buf_add(key, lists[i][j], strlen(lists[i][j]) + 1);
@@ -759,7 +773,8 @@ ns_finish(struct keeper *k)
 		r->mem_kb = peak / 1024;
 		/* v2 before 5.19 has no memory.peak, and a short run may
 		 * end before any sample: the largest process's own peak */
-		if (r->mem_kb == 0)
+		if (r->mem_kb == 0 || (!(k->binds & NS_CG_MEMORY) &&
+		                       k->exit_msg.maxrss_kb > r->mem_kb))
 			r->mem_kb = k->exit_msg.maxrss_kb;
 		if (ns_cgroup_oom(k->cg) && r->end != BOX_SYSCALL)
 			r->end = BOX_MEMORY;
@@ -920,9 +935,14 @@ ns_run_limits(struct keeper *k, bool *cg_later, bool *no_sockets)
 	    !ns_holder_fits(spec) && !ns_cgroup_failed && ns_cgroup_costly();
 	if (!*cg_later)
 		k->cg = ns_cgroup_get(&spec->limits, err, sizeof err);
+	k->binds = *cg_later ? NS_CG_ALL
+	           : k->cg == NULL
+	               ? 0
+	               : (ns_cgroup_mode(k->cg) == CGROUP_V2 ? ns_cgroup_binds()
+	                                                     : NS_CG_ALL);
 	/* Without a memory cgroup, socket buffers (kernel memory) would be
 	 * charged nowhere: such runs get no sockets unless --net asked. */
-	*no_sockets = k->cg == NULL && !*cg_later && !spec->limits.net;
+	*no_sockets = !(k->binds & NS_CG_MEMORY) && !spec->limits.net;
 	if (ns_filter[*no_sockets] == NULL &&
 	    (ns_filter[*no_sockets] =
 	         ns_seccomp_build(*no_sockets, err, sizeof err)) == NULL) {
@@ -933,13 +953,16 @@ ns_run_limits(struct keeper *k, bool *cg_later, bool *no_sockets)
 	k->filter = ns_filter[*no_sockets];
 	if (*cg_later)
 		res->enforced_by = ENFORCED_CGROUP_V1;
-	else if (k->cg == NULL) {
+	else if (k->cg == NULL)
 		res->enforced_by = ENFORCED_RLIMIT;
-		res->mem_per_process = true;
-	} else
-		res->enforced_by = ns_cgroup_mode(k->cg) == CGROUP_V2
-		                       ? ENFORCED_CGROUP_V2
-		                       : ENFORCED_CGROUP_V1;
+	else if (ns_cgroup_mode(k->cg) == CGROUP_V1)
+		res->enforced_by = ENFORCED_CGROUP_V1;
+	else
+		res->enforced_by =
+		    k->binds == NS_CG_PIDS     ? ENFORCED_CGROUP_V2_PIDS
+		    : k->binds == NS_CG_MEMORY ? ENFORCED_CGROUP_V2_MEMORY
+		                               : ENFORCED_CGROUP_V2;
+	res->mem_per_process = !(k->binds & NS_CG_MEMORY);
 	return 0;
 }
 
@@ -967,7 +990,8 @@ ns_run_pipes(struct keeper *k, struct ns_pipes *p, struct ns_init_args *a,
 	a->sync_fd = p->sync[0];
 	a->status_fd = p->status[1];
 	a->filter = ns_filter[no_sockets];
-	a->use_rlimits = k->cg == NULL && !cg_later;
+	a->rlimit_mem = !(k->binds & NS_CG_MEMORY);
+	a->rlimit_pids = !(k->binds & NS_CG_PIDS);
 	if (k->cg != NULL)
 		a->ncg_tasks = ns_cgroup_join_fds(k->cg, a->cg_tasks);
 	a->cg_later = cg_later;
@@ -1107,7 +1131,7 @@ ns_run_go(struct keeper *k, struct ns_pipes *p, const struct ns_init_args *a,
 		ns_close(&p->sync[1]);
 		return;
 	}
-	if (k->cg == NULL) {
+	if (k->binds != NS_CG_ALL) {
 		char path[64];
 		struct stat st;
 
@@ -1213,4 +1237,5 @@ const struct backend ns_backend = {
     /* forge, built without sd-bus, where forge-full would get a
      * transient scope from the systemd user manager */
     .wants_full = ns_cgroup_elsewhere,
+    .limits_note = ns_probe_limits_note,
 };

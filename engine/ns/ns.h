@@ -23,8 +23,9 @@ struct ns_init_args {
 	uid_t outer_uid;
 	bool map_root_groups;
 	struct ns_seccomp *filter;
-	bool use_rlimits;
-	int cg_tasks[3]; /* cgroup v1: the init joins its cgroups itself */
+	bool rlimit_mem;  /* no cgroup binds the memory: RLIMIT_DATA */
+	bool rlimit_pids; /* no cgroup binds the processes: RLIMIT_NPROC */
+	int cg_tasks[3];  /* cgroup v1: the init joins its cgroups itself */
 	int ncg_tasks;
 	bool cg_later;  /* cgroup v1 made while the init builds the root:
 	                   the tasks files come on sync_fd (a socket) */
@@ -106,6 +107,9 @@ void ns_cgroup_kill(struct ns_cgroup *);
 void ns_cgroup_destroy(struct ns_cgroup *);
 void ns_cgroup_cleanup_stale(void);
 const char *ns_cgroup_base(enum ns_cgroup_mode);
+/* the limits run cgroups bind; the others are rlimits' (see ns.c) */
+enum { NS_CG_MEMORY = 1, NS_CG_PIDS = 2, NS_CG_ALL = 3 };
+int ns_cgroup_binds(void);
 
 /* ns-cgroup.c: how forge got its cgroup v2, for forge doctor */
 struct ns_cgroup_how {
@@ -114,6 +118,7 @@ struct ns_cgroup_how {
 	bool elsewhere;     /* forge-full could ask for a scope; this
 	                       program was built without sd-bus */
 	bool no_bus;        /* no systemd user bus (manager) to ask */
+	bool refused;       /* the manager was asked and refused */
 };
 const struct ns_cgroup_how *ns_cgroup_how(void);
 bool ns_cgroup_elsewhere(void);
@@ -127,6 +132,7 @@ enum ns_scope_result ns_scope_start(char *unit, size_t, char *why, size_t)
 
 /* ns-probe.c: what isolation the host allows */
 size_t ns_probe_doctor(struct backend_check *, size_t max);
+bool ns_probe_limits_note(char *note, size_t);
 bool ns_probe_userns(char *why, size_t);
 
 #endif

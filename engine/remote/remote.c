@@ -478,10 +478,7 @@ remote_result(const struct pipeline_request *q, const struct jsonparse_value *v,
 	strlcpy0(res->detail, s ? s : "", sizeof res->detail);
 	enf = jsonparse_string(jsonparse_get(v, "enforced_by"), NULL);
 	res->ran = enf != NULL;
-	res->run.enforced_by =
-	    enf && strcmp(enf, "cgroup-v2") == 0   ? ENFORCED_CGROUP_V2
-	    : enf && strcmp(enf, "cgroup-v1") == 0 ? ENFORCED_CGROUP_V1
-	                                           : ENFORCED_RLIMIT;
+	res->run.enforced_by = box_enforcer_from_name(enf);
 	if (jsonparse_int(jsonparse_get(v, "exit_code"), &n))
 		res->run.exit_code = (int)n;
 	res->run.signal =

@@ -45,6 +45,14 @@ main(void)
 		          0 &&
 		      back == (enum verdict)i);
 	}
+	/* what enforced the limits, as a result read back names it */
+	for (i = ENFORCED_CGROUP_V2; i <= ENFORCED_CGROUP_V2_MEMORY; i++)
+		CHECK(box_enforcer_from_name(box_enforcer_name(
+		          (enum box_enforcer)i)) == (enum box_enforcer)i);
+	CHECK(strcmp(box_enforcer_name(ENFORCED_CGROUP_V2_PIDS),
+	             "cgroup-v2:pids+rlimit:memory") == 0);
+	CHECK(box_enforcer_from_name("cgroup-v3") == ENFORCED_RLIMIT);
+	CHECK(box_enforcer_from_name(NULL) == ENFORCED_RLIMIT);
 	CHECK(verdict_from_name("tle", &v) == 0 && v == VERDICT_TLE);
 	CHECK(verdict_from_name("XYZ", &v) < 0);
 	CHECK(verdict_exit_status(VERDICT_OK) == 0);

@@ -19,6 +19,9 @@ fi
 su -l "$user" -c "$FORGE_SRCDIR/tests/vm/systemd-user.sh $FORGE $FORGE_SRCDIR"
 eq "the user's checks passed" 0 "$?"
 
+# the fallbacks: a manager that falls short, a session that ends
+. "$FORGE_SRCDIR/tests/vm/systemd-fallbacks-root.sh"
+
 # the user's manager stops a scope once its cgroup is empty
 units=""
 for _ in $(seq 50); do
