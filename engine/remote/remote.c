@@ -852,12 +852,8 @@ remote_judge_program(struct judge_program *jp, struct build *b)
 	for (size_t i = 0; i < jsonparse_len(tests) && i < sent[0]; i++) {
 		struct judge_test t;
 
-		remote_judge_test(
-		    jsonparse_at(tests, i), (uint32_t)sent[i + 1],
-		    enf && strcmp(enf, "cgroup-v2") == 0   ? ENFORCED_CGROUP_V2
-		    : enf && strcmp(enf, "cgroup-v1") == 0 ? ENFORCED_CGROUP_V1
-		                                           : ENFORCED_RLIMIT,
-		    &t);
+		remote_judge_test(jsonparse_at(tests, i), (uint32_t)sent[i + 1],
+		                  box_enforcer_from_name(enf), &t);
 		if (i < nouts) {
 			/* the test's output, handed over (to the report) */
 			t.output_len = outs[i].len;
