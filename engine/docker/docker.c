@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -359,6 +360,10 @@ struct docker_run {
 	bool started, go_sent, main_done;
 	struct buf setup_err;
 	uint32_t idle_pids; /* the container's own processes */
+	/* a run on a terminal: the container has one (docker-tty.c), its
+	 * output comes raw, not in frames; ws is the size it was given */
+	bool tty;
+	struct winsize ws;
 };
 
 static void
@@ -422,13 +427,50 @@ docker_sample(struct docker_run *r, bool deliver)
 		r->spec->on_sample(&s, r->spec->arg);
 }
 
-/* Frames of the multiplexed stream: 1 byte stream, 3 zero, 4 size. */
+/* n bytes the program wrote on stream (1 stdout, 2 stderr), up to the
+ * output limit; false when the limit stopped it. */
+static bool
+docker_deliver(struct docker_run *r, int stream, const char *p, size_t n)
+{
+	const struct box_spec *s = r->spec;
+	uint64_t room = s->limits.output_bytes > r->res->output_bytes
+	                    ? s->limits.output_bytes - r->res->output_bytes
+	                    : 0;
+
+	r->res->output_bytes += n;
+	if (n > room) {
+		n = (size_t)room;
+		if (n > 0 && s->on_output != NULL && s->pipe_out < 0 &&
+		    s->tty_fd < 0)
+			s->on_output(stream, p, n, s->arg);
+		else if (n > 0 && s->tty_fd >= 0)
+			util_write_all(s->tty_fd, p, n);
+		docker_kill(r, BOX_OUTPUT);
+		return false;
+	}
+	if (n == 0)
+		return true;
+	if (stream == 1 && s->pipe_out >= 0)
+		util_write_all(s->pipe_out, p, n);
+	else if (s->tty_fd >= 0)
+		util_write_all(s->tty_fd, p, n);
+	else if (s->on_output != NULL)
+		s->on_output(stream, p, n, s->arg);
+	return true;
+}
+
+/* Frames of the multiplexed stream: 1 byte stream, 3 zero, 4 size. A
+ * container's terminal sends its bytes as they are. */
 static void
 docker_frames(struct docker_run *r)
 {
-	const struct box_spec *s = r->spec;
 	size_t off = 0;
 
+	if (r->tty) {
+		docker_deliver(r, 1, r->frames.data, r->frames.len);
+		r->frames.len = 0;
+		return;
+	}
 	while (r->frames.len - off >= 8) {
 		const unsigned char *h =
 		    (const unsigned char *)r->frames.data + off;
@@ -436,7 +478,6 @@ docker_frames(struct docker_run *r)
 		           (size_t)h[6] << 8 | h[7];
 		int stream = h[0] == 2 ? 2 : 1;
 		const char *p = r->frames.data + off + 8;
-		uint64_t room;
 
 		if (r->frames.len - off - 8 < n)
 			break;
@@ -456,26 +497,8 @@ docker_frames(struct docker_run *r)
 			if (!r->started || n == 0)
 				continue;
 		}
-		room = s->limits.output_bytes > r->res->output_bytes
-		           ? s->limits.output_bytes - r->res->output_bytes
-		           : 0;
-		r->res->output_bytes += n;
-		if (n > room) {
-			n = (size_t)room;
-			if (n > 0 && s->on_output != NULL && s->pipe_out < 0 &&
-			    s->tty_fd < 0)
-				s->on_output(stream, p, n, s->arg);
-			docker_kill(r, BOX_OUTPUT);
+		if (!docker_deliver(r, stream, p, n))
 			return;
-		}
-		if (n == 0)
-			continue;
-		if (stream == 1 && s->pipe_out >= 0)
-			util_write_all(s->pipe_out, p, n);
-		else if (s->tty_fd >= 0)
-			util_write_all(s->tty_fd, p, n);
-		else if (s->on_output != NULL)
-			s->on_output(stream, p, n, s->arg);
 	}
 	memmove(r->frames.data, r->frames.data + off, r->frames.len - off);
 	r->frames.len -= off;
@@ -508,11 +531,17 @@ docker_stdin(struct docker_run *r, short src_ev, short dst_ev)
 			r->in_eof = true;
 	}
 	if (r->in_len == r->in_off && (src_ev & (POLLIN | POLLHUP))) {
-		ssize_t n = read(r->in_src, r->in_buf, sizeof r->in_buf);
+		ssize_t n = read(r->in_src, r->in_buf, sizeof r->in_buf - 1);
 
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
-		if (n <= 0)
+		if (r->tty && n >= 0 && !(src_ev & POLLHUP)) {
+			/* the container's terminal ends what Ctrl-D ended;
+			 * its stdin stays open for more */
+			r->in_len =
+			    docker_tty_input(r->in_src, r->in_buf, (size_t)n);
+			r->in_off = 0;
+		} else if (n <= 0)
 			r->in_eof = true;
 		else {
 			r->in_len = (size_t)n;
@@ -595,6 +624,9 @@ docker_loop(struct docker_run *r)
 		if (!r->in_closed)
 			docker_stdin(r, i_src >= 0 ? p[i_src].revents : 0,
 			             p[0].revents);
+		if (r->tty)
+			docker_tty_resize(r->api, r->id, r->spec->tty_fd,
+			                  &r->ws);
 		now = util_now_ms();
 		if (r->killed) {
 			if (killed_at == 0)
@@ -765,17 +797,24 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	static const char *const idle[] = {"sleep", "infinity", NULL};
 	const struct limits *l = &s->limits;
 	struct json_writer w = {body, false};
+	bool tty = s->tty_fd >= 0 && pool == NULL;
 	char user[32];
 	size_t i;
 
 	json_open(&w, NULL, '{');
 	json_cstr(&w, "Image", image);
-	json_open(&w, "Cmd", '[');
-	for (i = 0; (pool ? idle : (const char *const *)s->argv)[i] != NULL;
-	     i++)
-		json_cstr(&w, NULL,
-		          (pool ? idle : (const char *const *)s->argv)[i]);
-	json_close(&w, ']');
+	if (tty)
+		docker_tty_cmd(&w, s->tty_fd, (const char *const *)s->argv);
+	else {
+		json_open(&w, "Cmd", '[');
+		for (i = 0;
+		     (pool ? idle : (const char *const *)s->argv)[i] != NULL;
+		     i++)
+			json_cstr(
+			    &w, NULL,
+			    (pool ? idle : (const char *const *)s->argv)[i]);
+		json_close(&w, ']');
+	}
 	json_open(&w, "Env", '[');
 	for (i = 0; !pool && s->envp != NULL && s->envp[i] != NULL; i++)
 		json_cstr(&w, NULL, s->envp[i]);
@@ -792,7 +831,8 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_bool(&w, "AttachStderr", true);
 	json_bool(&w, "OpenStdin", stdin_open);
 	json_bool(&w, "StdinOnce", stdin_open);
-	json_bool(&w, "Tty", false);
+	/* the run's terminal: the container gets one of its own */
+	json_bool(&w, "Tty", tty);
 	/* no network device at all unless asked */
 	json_bool(&w, "NetworkDisabled", !l->net);
 	if (pool)
@@ -1364,6 +1404,8 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 	           : spec->tty_fd >= 0 ? spec->tty_fd
 	                               : spec->stdin_fd;
 	stdin_open = r.in_src >= 0;
+	/* (a pooled run never has a terminal: docker_pool_fits) */
+	r.tty = spec->tty_fd >= 0;
 	buf_init(&body, 0);
 	buf_init(&files, 0);
 	buf_init(&r.frames, 0);
@@ -1383,6 +1425,8 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 		goto out;
 	}
 running:
+	if (r.tty && ioctl(spec->tty_fd, TIOCGWINSZ, &r.ws) < 0)
+		memset(&r.ws, 0, sizeof r.ws);
 	r.t_start_us = util_now_us();
 	res->enforced_by = r.cg.v2 ? ENFORCED_CGROUP_V2 : ENFORCED_CGROUP_V1;
 	util_set_nonblock(r.stream.fd, true);

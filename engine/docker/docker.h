@@ -140,6 +140,14 @@ void docker_pool_kill(struct docker_api *, struct docker_slot *);
 void docker_pool_release(struct docker_api *, struct docker_slot *, bool keep);
 void docker_pool_cleanup_stale(struct docker_api *);
 
+/* docker-tty.c: a run on a terminal, the container's terminal in series
+ * with the run's */
+struct winsize;
+void docker_tty_cmd(struct json_writer *, int fd, const char *const *argv);
+void docker_tty_resize(struct docker_api *, const char *id, int fd,
+                       struct winsize *last);
+size_t docker_tty_input(int fd, char *, size_t);
+
 /* docker-image.c: Forge's skeleton image, built with no registry */
 int docker_image_build(struct docker_api *, const char *name, struct buf *log,
                        char *err, size_t);
