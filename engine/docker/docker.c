@@ -936,20 +936,42 @@ docker_work_tar(const struct box_spec *s, struct buf *tar)
 struct docker_collect {
 	const struct box_spec *spec;
 	struct box_result *res;
+	/* the archive's regular files so far: a hard link's content */
+	struct docker_collect_seen {
+		char *name;
+		const char *data;
+		size_t len;
+	} * seen;
+	size_t nseen;
 };
 
 /* Keeps the archive's regular files that a collect glob names; the
- * archive's top directory is "work". */
+ * archive's top directory is "work". A hard link to a regular file of
+ * the archive comes as a copy of it, as on ns; no other link is kept. */
 static void
-docker_collect_one(const char *name, char type, mode_t mode, const char *data,
-                   size_t len, void *arg)
+docker_collect_one(const char *name, char type, mode_t mode, const char *link,
+                   const char *data, size_t len, void *arg)
 {
 	struct docker_collect *c = arg;
 	struct box_result *r = c->res;
 	struct box_file *f;
 	size_t i;
 
-	if (type != '0' || strncmp(name, "work/", 5) != 0)
+	if (type == '0') {
+		c->seen = xrealloc(c->seen, (c->nseen + 1) * sizeof *c->seen);
+		c->seen[c->nseen++] =
+		    (struct docker_collect_seen){xstrdup(name), data, len};
+	} else if (type == '1') {
+		for (i = c->nseen; i > 0; i--)
+			if (strcmp(c->seen[i - 1].name, link) == 0)
+				break;
+		if (i == 0)
+			return;
+		data = c->seen[i - 1].data;
+		len = c->seen[i - 1].len;
+	} else
+		return;
+	if (strncmp(name, "work/", 5) != 0)
 		return;
 	name += 5;
 	for (i = 0; c->spec->collect[i] != NULL; i++)
@@ -965,10 +987,21 @@ docker_collect_one(const char *name, char type, mode_t mode, const char *data,
 	buf_add(&f->data, data, len);
 }
 
+/* The files of a run's /work archive its collect globs name. */
+static void
+docker_collect_tar(struct docker_run *r, const struct buf *tar)
+{
+	struct docker_collect c = {r->spec, r->res, NULL, 0};
+
+	docker_tar_each(tar->data, tar->len, docker_collect_one, &c);
+	for (size_t i = 0; i < c.nseen; i++)
+		free(c.seen[i].name);
+	free(c.seen);
+}
+
 static void
 docker_collect(struct docker_run *r)
 {
-	struct docker_collect c = {r->spec, r->res};
 	struct buf tar;
 	char path[256], err[256];
 
@@ -978,7 +1011,7 @@ docker_collect(struct docker_run *r)
 	if (docker_call_ok(r->api, "GET", path, NULL, 0, NULL, &tar, err,
 	                   sizeof err) == 0 &&
 	    !tar.truncated)
-		docker_tar_each(tar.data, tar.len, docker_collect_one, &c);
+		docker_collect_tar(r, &tar);
 	buf_free(&tar);
 }
 
@@ -1276,7 +1309,6 @@ docker_pool_collect(struct docker_run *r)
 	static const char *const argv[] = {
 	    "/bin/tar", "--hard-dereference", "-cf", "-", "-C", "/", "work",
 	    NULL};
-	struct docker_collect c = {r->spec, r->res};
 	struct buf tar;
 	char user[32], err[256];
 
@@ -1285,7 +1317,7 @@ docker_pool_collect(struct docker_run *r)
 	if (docker_pool_exec_run(r->api, r->slot.id, user, argv, NULL, &tar,
 	                         err, sizeof err) >= 0 &&
 	    !tar.truncated)
-		docker_tar_each(tar.data, tar.len, docker_collect_one, &c);
+		docker_collect_tar(r, &tar);
 	buf_free(&tar);
 }
 
