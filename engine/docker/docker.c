@@ -1183,7 +1183,9 @@ docker_pool_start(struct docker_run *r, const char *image,
 	if (c <= 0)
 		return c;
 	r->pool = true;
-	if (s->prog_dir != NULL &&
+	/* (a container that holds the build already needs no archive of
+	 * it) */
+	if (s->prog_dir != NULL && strcmp(r->slot.build, s->prog_dir) != 0 &&
 	    ((prog = docker_pool_prog_tar(s->prog_dir, err, len)) == NULL ||
 	     docker_pool_prog(r->api, &r->slot, s->prog_dir, prog, err, len) <
 	         0))
