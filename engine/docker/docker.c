@@ -1058,6 +1058,14 @@ docker_outcome(struct docker_run *r, char *err, size_t len)
 		docker_cgroup_read(&r->cg);
 		oom = oom || r->cg.oom_kills > 0;
 	}
+	/* under gVisor the program is PID 1 of gVisor's kernel, which no
+	 * process of its own can kill with SIGKILL: one that Forge did
+	 * not send is gVisor's at the memory limit (seen with judge -j 4:
+	 * the host's OOM killer had no part in it, so neither the daemon
+	 * nor the cgroup counted it) */
+	if (code == 128 + SIGKILL && !r->killed &&
+	    docker_runtime_gvisor(docker_runtime(r->spec)))
+		oom = true;
 	return docker_end(r, code, oom, err, len);
 }
 
