@@ -40,6 +40,8 @@
 
 #define DOCKER_SAMPLE_MS    100
 #define DOCKER_STOP_WAIT_MS 10000
+/* a pooled run's output after its program's end: read for this long */
+#define DOCKER_DRAIN_MS 2000
 /* the files /work and /tmp may hold, as on ns: empty files cost memory */
 #define DOCKER_TMPFS_INODES 16384
 /* the least memory Docker makes a container with */
@@ -358,6 +360,7 @@ struct docker_run {
 	const struct buf *pre; /* sent before the stdin: the files */
 	size_t pre_off;
 	bool started, go_sent, main_done;
+	uint64_t drain_until_ms; /* main_done: the end of its output by then */
 	struct buf setup_err;
 	uint32_t idle_pids; /* the container's own processes */
 	/* a run on a terminal: the container has one (docker-tty.c), its
@@ -389,8 +392,11 @@ docker_kill(struct docker_run *r, enum box_end why)
 }
 
 /* A pooled run's program has ended, maybe with processes of its own
- * left behind that hold its output open: they are killed, as the
- * end of a container would kill them. */
+ * left behind that hold its output open: they are killed, as the end of
+ * a container would kill them. What it wrote may still be on its way
+ * (the daemon forwards an exec's output after its end): the stream is
+ * read to its end, which comes once nothing holds the output open, for
+ * DOCKER_DRAIN_MS at most. */
 static void
 docker_pool_check_end(struct docker_run *r)
 {
@@ -400,8 +406,7 @@ docker_pool_check_end(struct docker_run *r)
 	    docker_pool_exec_code(r->api, r->exec_id, &code, 0) < 0)
 		return;
 	r->main_done = true;
-	docker_stream_close(&r->stream);
-	r->eof = true;
+	r->drain_until_ms = util_now_ms() + DOCKER_DRAIN_MS;
 	docker_pool_kill(r->api, &r->slot);
 }
 
@@ -596,7 +601,7 @@ docker_loop(struct docker_run *r)
 		t = r->stream.pending.len > 0 ? 0
 		    : deadline > now          ? (int)(deadline - now)
 		                              : 0;
-		if (r->killed)
+		if (r->killed || r->main_done)
 			t = 100;
 		if (poll(p, (nfds_t)n, t) < 0 && errno != EINTR)
 			break;
@@ -632,6 +637,12 @@ docker_loop(struct docker_run *r)
 			if (killed_at == 0)
 				killed_at = now;
 			else if (now - killed_at > DOCKER_STOP_WAIT_MS)
+				break;
+			continue;
+		}
+		/* ended in time: only its output is awaited */
+		if (r->main_done) {
+			if (now >= r->drain_until_ms)
 				break;
 			continue;
 		}
