@@ -1,6 +1,7 @@
 #!/bin/bash
-# forge-tui on the docker backend (backend = docker in the settings file),
-# against a private dockerd: F5 runs the program in a container whose
+# forge-tui on the docker backend (forge-tui --backend docker, or
+# backend = docker in the settings file), against a private dockerd: F5
+# runs the program in a container whose
 # terminal is the output pane. The program sees a terminal on its stdin
 # and stdout (its prompt, written without a flush, shows before it
 # reads, as a terminal's line-buffered stdout does), what is typed in the
@@ -19,8 +20,10 @@ tui_setup forge-tui-dock
 # both: the workbench's tmux server and the private daemon stop
 trap 'tm kill-server 2>/dev/null; docker_stop' EXIT
 
-mkdir -p "$XDG_CONFIG_HOME/forge"
-printf '[general]\nbackend = docker\n' >"$XDG_CONFIG_HOME/forge/forge-tui.conf"
+"$TUI" --backend nope x.c >/dev/null 2>"$TEST_TMP/err" </dev/null
+eq "--backend with an unknown name: exit 2" 2 $?
+check "saying which there are" grep -q "unknown backend 'nope' (registered: ns, docker" "$TEST_TMP/err"
+check "--help tells of --backend" bash -c "'$TUI' --help | grep -q -- '--backend NAME'"
 
 prog=$TEST_TMP/ask.c
 # what the program prints is made at run time: the editor shows the
@@ -51,7 +54,9 @@ int main(void)
 	return 0;
 }
 C
-tui_open 100x30 "$prog"
+tm kill-session -t t 2>/dev/null
+tm new-session -d -s t -x 100 -y 30 \
+	"'$TUI' --backend docker '$prog'; echo TUI-EXITED \$?; sleep 60"
 check "the workbench opens on the file" wait_for "ask.c"
 check "the title names the docker backend" wait_re "\\] +docker"
 tm send-keys -t t F5
@@ -91,6 +96,15 @@ check "its stdin is the typed lines" \
 check "its output is the program's, without the echo" \
 	jq -e '(.stdout | startswith("tty 1 1\nname? hi Ada\nfirst ")) and (.stdout | contains("Ada\nAda") | not)' \
 	"$TEST_TMP/run.json"
+
+# backend = docker in the settings does the same
+mkdir -p "$XDG_CONFIG_HOME/forge"
+printf '[general]\nbackend = docker\n' >"$XDG_CONFIG_HOME/forge/forge-tui.conf"
+tui_open 100x30 "$prog"
+check "backend = docker in the settings: the title names it" \
+	wait_re "\\] +docker"
+tm send-keys -t t C-q
+check "that workbench quits" wait_for "TUI-EXITED 0" 10
 
 no_left() {
 	local i
