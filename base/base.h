@@ -104,9 +104,10 @@ struct tar_header {
 };
 struct tar_entry {
 	const char *name;
-	char type; /* '0' a file, '5' a directory, '2' a symbolic link */
+	char type; /* '0' a file, '5' a directory, '2' a symbolic
+	              link, '1' a hard link */
 	unsigned mode, uid, gid;
-	const char *link; /* a symbolic link's target, else NULL */
+	const char *link; /* a link's target ('2') or first name ('1') */
 };
 int tar_put(struct buf *, const struct tar_entry *, const char *data,
             size_t len);

@@ -1,7 +1,7 @@
 /* Tar archives (ustar) in memory, for what crosses a boundary as a tree
  * of files: a lab problem's package, from forge lab add to the server
  * (tar_add, tar_each), and what the docker backend puts into a container
- * (tar_put, with owners, modes and symbolic links). tar_each reads
+ * (tar_put, with owners, modes, symbolic and hard links). tar_each reads
  * strictly: anything but a plain entry (links, devices, long-name
  * extensions) is handed over as its type for the caller to refuse. */
 #include "config.h"

@@ -1760,6 +1760,7 @@ tui_settings(struct tui *t)
 	if (t->settings.backend[0] != '\0')
 		backend_choose(backend_find(t->settings.backend));
 	tui_remote_choose(&t->settings);
+	tui_backend_choose();
 	theme_init();
 	theme_use(t->settings.theme, &errs);
 	for (size_t i = 0; i < errs.len; i++)
@@ -1810,7 +1811,8 @@ tui_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-	        "usage: forge-tui [--companion[=PORT]] [--server URL] FILE\n\n"
+	        "usage: forge-tui [--companion[=PORT]] [--server URL] "
+	        "[--backend NAME] FILE\n\n"
 	        "The Forge "
 	        "workbench: edit FILE, run it in the sandbox with F5, see "
 	        "its\noutput, usage and verdict; judge it on its tests with "
@@ -1819,7 +1821,10 @@ tui_usage(FILE *f)
 	        "PORT (default %d)\n  --server URL        F5 and F6 run on "
 	        "that forge serve (default: the settings'\n                 "
 	        "     server =; its token: $FORGE_TOKEN; an https://\n"
-	        "                      server's CA: $FORGE_SERVER_CA)\n\n"
+	        "                      server's CA: $FORGE_SERVER_CA)\n"
+	        "  --backend NAME      F5 and F6 run on that backend (ns, "
+	        "docker, ...; default:\n                      the settings' "
+	        "backend =)\n\n"
 	        "keys:\n",
 	        COMPANION_PORT);
 	for (i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++)
@@ -1833,7 +1838,8 @@ static int
 tui_args(int argc, char **argv, const char **file, int *port)
 {
 	*port = 0;
-	if (tui_remote_args(&argc, argv) < 0)
+	if (tui_remote_args(&argc, argv) < 0 ||
+	    tui_backend_args(&argc, argv) < 0)
 		return 2;
 	if (argc == 3 && strncmp(argv[1], "--companion", 11) == 0) {
 		if ((*port = tests_companion_port(argv[1] + 11)) < 0) {
@@ -1861,8 +1867,8 @@ tui_args(int argc, char **argv, const char **file, int *port)
 			fprintf(stderr, "forge-tui: unknown option '%s'; ",
 			        argv[1]);
 		fprintf(stderr, "usage: forge-tui [--companion[=PORT]] "
-		                "[--server URL] FILE (--help lists the "
-		                "keys)\n");
+		                "[--server URL] [--backend NAME] FILE "
+		                "(--help lists the keys)\n");
 		return 2;
 	}
 	if (!isatty(0) || !isatty(1)) {

@@ -67,6 +67,10 @@ struct settings;
 int tui_remote_args(int *argc, char **argv);
 void tui_remote_choose(const struct settings *);
 
+/* tui-backend.c: --backend NAME */
+int tui_backend_args(int *argc, char **argv);
+void tui_backend_choose(void);
+
 /* output.c: the program's terminal */
 struct output;
 struct output *output_new(int rows, int cols);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,6 +96,44 @@ docker_api_collect(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+static size_t
+docker_api_head(char *p, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, p, size * n);
+	return size * n;
+}
+
+/* A header's value in an answer's head ("Api-Version"), case ignored;
+ * NULL and 0 when it has none. */
+static const char *
+docker_api_header(const struct buf *head, const char *name, size_t *len)
+{
+	size_t nl = strlen(name), off = 0;
+
+	while (off < head->len) {
+		const char *line = head->data + off;
+		const char *eol = memchr(line, '\n', head->len - off);
+		size_t ll = eol ? (size_t)(eol - line) : head->len - off;
+
+		off += ll + 1;
+		if (ll > nl && line[nl] == ':' &&
+		    strncasecmp(line, name, nl) == 0) {
+			const char *v = line + nl + 1;
+			size_t vl = ll - nl - 1;
+
+			while (vl > 0 && (*v == ' ' || *v == '\t'))
+				v++, vl--;
+			while (vl > 0 &&
+			       (v[vl - 1] == '\r' || v[vl - 1] == ' '))
+				vl--;
+			*len = vl;
+			return v;
+		}
+	}
+	*len = 0;
+	return NULL;
+}
+
 static CURL *
 docker_api_handle(struct docker_api *api)
 {
@@ -114,10 +153,12 @@ docker_api_handle(struct docker_api *api)
 	return api->curl;
 }
 
+/* One request; its head into head when not NULL. */
 static int
 docker_api_raw(struct docker_api *api, const char *method, const char *url,
                const char *body, size_t blen, const char *type,
-               struct buf *resp, long *status, char *err, size_t len)
+               struct buf *resp, struct buf *head, long *status, char *err,
+               size_t len)
 {
 	CURL *c = docker_api_handle(api);
 	struct curl_slist *hdr = NULL;
@@ -135,6 +176,10 @@ docker_api_raw(struct docker_api *api, const char *method, const char *url,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)DOCKER_CONNECT_S);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, docker_api_collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, resp);
+	if (head != NULL) {
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, docker_api_head);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, head);
+	}
 	if (strcmp(method, "GET") == 0)
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	else {
@@ -167,8 +212,8 @@ docker_api_call(struct docker_api *api, const char *method, const char *path,
 	int r;
 
 	xasprintf(&url, "http://docker/v%s%s", api->version, path);
-	r = docker_api_raw(api, method, url, body, blen, type, resp, status,
-	                   err, len);
+	r = docker_api_raw(api, method, url, body, blen, type, resp, NULL,
+	                   status, err, len);
 	free(url);
 	return r;
 }
@@ -188,43 +233,33 @@ docker_api_message(const struct buf *resp, long status, char *out, size_t len)
 	jsonparse_free(v);
 }
 
-/* Connects and agrees on an API version. */
-int
-docker_api_open(struct docker_api *api, const char *socket, char *err,
-                size_t len)
+/* GET /version: the daemon's newest API version and its own version,
+ * and the oldest API version it still accepts, which must not be newer
+ * than this client's newest. */
+static int
+docker_api_version(struct docker_api *api, char *err, size_t len)
 {
 	struct buf resp;
 	struct jsonparse_value *v;
 	const char *s;
 	size_t n;
 	long status = 0;
+	int r = -1;
 
-	memset(api, 0, sizeof *api);
-	api->socket = xstrdup(socket);
 	buf_init(&resp, 1 << 20);
-	if (docker_api_raw(api, "GET", "http://docker/_ping", NULL, 0, NULL,
-	                   &resp, &status, err, len) < 0)
-		goto fail;
-	if (status != 200) {
-		snprintf(err, len,
-		         "%s does not answer as a Docker daemon (GET /_ping: "
-		         "HTTP %ld)",
-		         socket, status);
-		goto fail;
-	}
-	buf_reset(&resp);
 	if (docker_api_raw(api, "GET", "http://docker/version", NULL, 0, NULL,
-	                   &resp, &status, err, len) < 0)
-		goto fail;
+	                   &resp, NULL, &status, err, len) < 0) {
+		buf_free(&resp);
+		return -1;
+	}
 	v = jsonparse_parse(resp.data, resp.len, NULL);
 	s = jsonparse_string(jsonparse_get(v, "ApiVersion"), &n);
 	if (status != 200 || s == NULL || n == 0 || n >= sizeof api->api_max) {
-		jsonparse_free(v);
 		snprintf(err, len,
 		         "the Docker daemon on %s did not say its API version "
 		         "(GET /version: HTTP %ld)",
-		         socket, status);
-		goto fail;
+		         api->socket, status);
+		goto out;
 	}
 	memcpy(api->api_max, s, n);
 	api->api_max[n] = '\0';
@@ -241,13 +276,66 @@ docker_api_open(struct docker_api *api, const char *socket, char *err,
 			snprintf(err, len,
 			         "the Docker daemon on %s (%s) accepts API "
 			         "%s and newer; this Forge speaks %s to %s",
-			         socket, api->server, min, DOCKER_API_MIN,
+			         api->socket, api->server, min, DOCKER_API_MIN,
 			         DOCKER_API_MAX);
-			jsonparse_free(v);
-			goto fail;
+			goto out;
 		}
 	}
+	r = 0;
+out:
 	jsonparse_free(v);
+	buf_free(&resp);
+	return r;
+}
+
+/* Connects and agrees on an API version. The answer to GET /_ping says
+ * the daemon's newest API version (its Api-Version header) and the
+ * daemon's own version (Server: Docker/VERSION), which is all a daemon
+ * no newer than this client needs: one request. A daemon that says no
+ * version there, or is newer than this client (and may refuse its
+ * versions), is asked GET /version too. */
+int
+docker_api_open(struct docker_api *api, const char *socket, char *err,
+                size_t len)
+{
+	struct buf resp, head;
+	const char *s;
+	size_t n;
+	long status = 0;
+
+	memset(api, 0, sizeof *api);
+	api->socket = xstrdup(socket);
+	buf_init(&resp, 1 << 20);
+	buf_init(&head, 1 << 16);
+	if (docker_api_raw(api, "GET", "http://docker/_ping", NULL, 0, NULL,
+	                   &resp, &head, &status, err, len) < 0)
+		goto fail;
+	if (status != 200) {
+		snprintf(err, len,
+		         "%s does not answer as a Docker daemon (GET /_ping: "
+		         "HTTP %ld)",
+		         socket, status);
+		goto fail;
+	}
+	s = docker_api_header(&head, "Api-Version", &n);
+	if (s != NULL && n > 0 && n < sizeof api->api_max) {
+		memcpy(api->api_max, s, n);
+		api->api_max[n] = '\0';
+		s = docker_api_header(&head, "Server", &n);
+		if (s != NULL && n > 7 && strncmp(s, "Docker/", 7) == 0) {
+			s += 7;
+			n -= 7;
+			n = strcspn(s, " ") < n ? strcspn(s, " ") : n;
+		} else {
+			s = "?";
+			n = 1;
+		}
+		snprintf(api->server, sizeof api->server, "%.*s", (int)n, s);
+	}
+	if ((api->api_max[0] == '\0' ||
+	     docker_api_version_cmp(api->api_max, DOCKER_API_MAX) > 0) &&
+	    docker_api_version(api, err, len) < 0)
+		goto fail;
 	if (docker_api_version_cmp(api->api_max, DOCKER_API_MIN) < 0) {
 		snprintf(err, len,
 		         "the Docker daemon on %s is too old: Docker %s speaks "
@@ -262,9 +350,11 @@ docker_api_open(struct docker_api *api, const char *socket, char *err,
 	             : DOCKER_API_MAX,
 	         sizeof api->version);
 	buf_free(&resp);
+	buf_free(&head);
 	return 0;
 fail:
 	buf_free(&resp);
+	buf_free(&head);
 	docker_api_close(api);
 	return -1;
 }

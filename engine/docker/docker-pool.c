@@ -137,23 +137,39 @@ docker_pool_state(int fd, char state)
 }
 
 /* The lock file after its state byte: the build the container's /prog
- * holds (its directory in the cache, which names its content). */
+ * holds (its directory in the cache, which names its content), then a
+ * NUL and the container's id, so that the next claim need not ask the
+ * daemon for it (a file without the id: asked). */
 static void
-docker_pool_read_build(struct docker_slot *slot)
+docker_pool_read_build(struct docker_slot *slot, char *id, size_t size)
 {
-	ssize_t n =
-	    pread(slot->lock_fd, slot->build, sizeof slot->build - 1, 1);
+	char b[sizeof slot->build + 160];
+	ssize_t n = pread(slot->lock_fd, b, sizeof b - 1, 1);
+	size_t blen;
 
-	slot->build[n > 0 ? n : 0] = '\0';
+	b[n > 0 ? n : 0] = '\0';
+	blen = strlen(b);
+	id[0] = '\0';
+	if (blen >= sizeof slot->build)
+		blen = 0; /* not a build's name */
+	memcpy(slot->build, b, blen);
+	slot->build[blen] = '\0';
+	if (n > 0 && (size_t)n > blen + 1 && strlen(b + blen + 1) < size &&
+	    strspn(b + blen + 1, "0123456789abcdef") == strlen(b + blen + 1))
+		snprintf(id, size, "%s", b + blen + 1);
 }
 
 static void
 docker_pool_write_build(struct docker_slot *slot)
 {
-	size_t n = strlen(slot->build);
+	size_t n = strlen(slot->build), m = strlen(slot->id);
+	char b[sizeof slot->build + sizeof slot->id + 1];
 
-	if (pwrite(slot->lock_fd, slot->build, n, 1) != (ssize_t)n ||
-	    ftruncate(slot->lock_fd, (off_t)(n + 1)) < 0)
+	memcpy(b, slot->build, n);
+	b[n] = '\0';
+	memcpy(b + n + 1, slot->id, m);
+	if (pwrite(slot->lock_fd, b, n + 1 + m, 1) != (ssize_t)(n + 1 + m) ||
+	    ftruncate(slot->lock_fd, (off_t)(n + 2 + m)) < 0)
 		slot->build[0] = '\0';
 }
 
@@ -278,7 +294,8 @@ docker_pool_claim(struct docker_api *api, const struct buf *body,
                   size_t len)
 {
 	uint64_t key = docker_pool_owner(api);
-	char *dir = docker_pool_dir(), state = 0;
+	char *dir = docker_pool_dir(), state = 0, known[sizeof slot->id] = "";
+	bool found = false;
 
 	memset(slot, 0, sizeof *slot);
 	slot->lock_fd = -1;
@@ -294,11 +311,24 @@ docker_pool_claim(struct docker_api *api, const struct buf *body,
 	if (pread(slot->lock_fd, &state, 1, 0) != 1)
 		state = 0;
 	if (state == 'I')
-		docker_pool_read_build(slot);
+		docker_pool_read_build(slot, known, sizeof known);
 	docker_pool_state(slot->lock_fd, 'B');
+	/* an idle container whose id the file keeps is running while its
+	 * cgroup is there: the daemon need not be asked */
+	if (state == 'I' && known[0] != '\0') {
+		snprintf(slot->id, sizeof slot->id, "%s", known);
+		found =
+		    docker_cgroup_open(&slot->cg, slot->id, 0, err, len) == 0;
+		/* (a cgroup whose processes are gone is a stopped one's) */
+		if (found && slot->cg.pids == 0) {
+			docker_cgroup_close(&slot->cg);
+			found = false;
+		}
+	}
 	/* a clean container stays; a dead claimer's is made anew */
-	if (state != 'I' ||
-	    !docker_pool_inspect(api, slot->name, slot->id, sizeof slot->id)) {
+	if (!found &&
+	    (state != 'I' || !docker_pool_inspect(api, slot->name, slot->id,
+	                                          sizeof slot->id))) {
 		if (docker_pool_make(api, slot, body, err, len) < 0) {
 			docker_pool_unlock(slot, 'R');
 			return -1;
@@ -306,7 +336,8 @@ docker_pool_claim(struct docker_api *api, const struct buf *body,
 		slot->fresh = true;
 		slot->build[0] = '\0';
 	}
-	if (docker_cgroup_open(&slot->cg, slot->id, 0, err, len) < 0) {
+	if (!found &&
+	    docker_cgroup_open(&slot->cg, slot->id, 0, err, len) < 0) {
 		docker_remove_container(api, slot->id);
 		docker_pool_unlock(slot, 'R');
 		return -1;

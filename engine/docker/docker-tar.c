@@ -44,9 +44,9 @@ docker_tar_number(const char *f, size_t len)
 	return v;
 }
 
-/* A PAX header's path, if it has one. */
+/* A PAX header's value for key ("path=", "linkpath="), if it has one. */
 static char *
-docker_tar_pax_path(const char *p, size_t len)
+docker_tar_pax(const char *p, size_t len, const char *key)
 {
 	size_t off = 0;
 
@@ -57,9 +57,10 @@ docker_tar_pax_path(const char *p, size_t len)
 
 		if (n == 0 || off + n > len || end >= p + off + n)
 			return NULL;
-		if (strncmp(kv, "path=", 5) == 0)
-			return xstrndup(kv + 5,
-			                (size_t)(p + off + n - 1 - (kv + 5)));
+		if (strncmp(kv, key, strlen(key)) == 0)
+			return xstrndup(
+			    kv + strlen(key),
+			    (size_t)(p + off + n - 1 - (kv + strlen(key))));
 		off += n;
 	}
 	return NULL;
@@ -70,12 +71,12 @@ int
 docker_tar_each(const char *p, size_t len, docker_tar_fn fn, void *arg)
 {
 	size_t off = 0;
-	char *long_name = NULL;
+	char *long_name = NULL, *long_link = NULL;
 
 	while (off + TAR_BLOCK <= len) {
 		const struct tar_header *h = (const void *)(p + off);
 		unsigned long long size;
-		char name[300];
+		char name[300], link[300];
 
 		if (h->name[0] == '\0')
 			break; /* the end's zero blocks */
@@ -83,14 +84,22 @@ docker_tar_each(const char *p, size_t len, docker_tar_fn fn, void *arg)
 		off += TAR_BLOCK;
 		if (size > len - off) {
 			free(long_name);
+			free(long_link);
 			return -1;
 		}
-		if (h->type == 'L' || h->type == 'x') {
-			free(long_name);
-			long_name =
-			    h->type == 'L'
-			        ? xstrndup(p + off, (size_t)size)
-			        : docker_tar_pax_path(p + off, (size_t)size);
+		if (h->type == 'L' || h->type == 'K' || h->type == 'x') {
+			char **to = h->type == 'K' ? &long_link : &long_name;
+
+			free(*to);
+			*to = h->type != 'x'
+			          ? xstrndup(p + off, (size_t)size)
+			          : docker_tar_pax(p + off, (size_t)size,
+			                           "path=");
+			if (h->type == 'x') {
+				free(long_link);
+				long_link = docker_tar_pax(
+				    p + off, (size_t)size, "linkpath=");
+			}
 		} else if (h->type != 'g') {
 			if (long_name != NULL)
 				snprintf(name, sizeof name, "%s", long_name);
@@ -99,23 +108,83 @@ docker_tar_each(const char *p, size_t len, docker_tar_fn fn, void *arg)
 				         h->prefix, h->name);
 			else
 				snprintf(name, sizeof name, "%.100s", h->name);
+			if (long_link != NULL)
+				snprintf(link, sizeof link, "%s", long_link);
+			else
+				snprintf(link, sizeof link, "%.100s", h->link);
 			free(long_name);
-			long_name = NULL;
+			free(long_link);
+			long_name = long_link = NULL;
 			fn(name, h->type == '\0' ? '0' : h->type,
 			   (mode_t)docker_tar_number(h->mode, sizeof h->mode),
-			   p + off, (size_t)size, arg);
+			   link, p + off, (size_t)size, arg);
 		}
 		off += (size_t)((size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK);
 	}
 	free(long_name);
+	free(long_link);
 	return 0;
 }
 
-/* A tree read through dirfd, nothing followed: the build directories
- * of Forge's cache, put at /prog. */
-int
-docker_tar_add_dir(struct buf *b, int dirfd, const char *prefix, uid_t uid,
-                   gid_t gid, int depth, char *err, size_t len)
+/* The files of a tree put in an archive that have more names than one:
+ * a later name of one goes in as a hard link to its first. */
+struct docker_tar_links {
+	struct docker_tar_link {
+		dev_t dev;
+		ino_t ino;
+		char *name;
+	} * v;
+	size_t n;
+};
+
+/* A regular file of the tree, entry in dirfd, as name: its content, or
+ * a hard link to the name its content went in under. */
+static int
+docker_tar_file(struct buf *b, int dirfd, const char *entry, const char *name,
+                const struct stat *st, uid_t uid, gid_t gid,
+                struct docker_tar_links *links, char *err, size_t len)
+{
+	struct buf data;
+	int f, ret = 0;
+	size_t i;
+
+	if (st->st_nlink > 1) {
+		for (i = 0; i < links->n; i++)
+			if (links->v[i].dev == st->st_dev &&
+			    links->v[i].ino == st->st_ino)
+				break;
+		/* (a first name too long for the link field: a copy) */
+		if (i < links->n &&
+		    docker_tar_add(b, name, '1', st->st_mode, uid, gid, NULL, 0,
+		                   links->v[i].name) == 0)
+			return 0;
+		if (i == links->n) {
+			links->v = xrealloc(links->v,
+			                    (links->n + 1) * sizeof *links->v);
+			links->v[links->n++] = (struct docker_tar_link){
+			    st->st_dev, st->st_ino, xstrdup(name)};
+		}
+	}
+	f = openat(dirfd, entry, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	buf_init(&data, 0);
+	if (f < 0 || util_read_fd(f, &data, 0) < 0) {
+		snprintf(err, len, "reading %s: %s", name, strerror(errno));
+		ret = -1;
+	} else if (docker_tar_add(b, name, '0', st->st_mode, uid, gid,
+	                          data.data, data.len, NULL) < 0) {
+		snprintf(err, len, "%s: a name too long", name);
+		ret = -1;
+	}
+	if (f >= 0)
+		close(f);
+	buf_free(&data);
+	return ret;
+}
+
+static int
+docker_tar_dir(struct buf *b, int dirfd, const char *prefix, uid_t uid,
+               gid_t gid, int depth, struct docker_tar_links *links, char *err,
+               size_t len)
 {
 	int fd = dup(dirfd);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
@@ -138,24 +207,8 @@ docker_tar_add_dir(struct buf *b, int dirfd, const char *prefix, uid_t uid,
 			continue;
 		xasprintf(&name, "%s/%s", prefix, e->d_name);
 		if (S_ISREG(st.st_mode)) {
-			struct buf data;
-			int f = openat(dirfd, e->d_name,
-			               O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-			buf_init(&data, 0);
-			if (f < 0 || util_read_fd(f, &data, 0) < 0) {
-				snprintf(err, len, "reading %s: %s", name,
-				         strerror(errno));
-				ret = -1;
-			} else if (docker_tar_add(b, name, '0', st.st_mode, uid,
-			                          gid, data.data, data.len,
-			                          NULL) < 0) {
-				snprintf(err, len, "%s: a name too long", name);
-				ret = -1;
-			}
-			if (f >= 0)
-				close(f);
-			buf_free(&data);
+			ret = docker_tar_file(b, dirfd, e->d_name, name, &st,
+			                      uid, gid, links, err, len);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[101];
 			ssize_t n = readlinkat(dirfd, e->d_name, target,
@@ -178,13 +231,31 @@ docker_tar_add_dir(struct buf *b, int dirfd, const char *prefix, uid_t uid,
 				         strerror(errno));
 				ret = -1;
 			} else
-				ret = docker_tar_add_dir(b, sub, name, uid, gid,
-				                         depth - 1, err, len);
+				ret =
+				    docker_tar_dir(b, sub, name, uid, gid,
+				                   depth - 1, links, err, len);
 			if (sub >= 0)
 				close(sub);
 		}
 		free(name);
 	}
 	closedir(d);
+	return ret;
+}
+
+/* A tree read through dirfd, nothing followed: the build directories
+ * of Forge's cache, put at /prog. Files with two names in it keep them
+ * as hard links. */
+int
+docker_tar_add_dir(struct buf *b, int dirfd, const char *prefix, uid_t uid,
+                   gid_t gid, int depth, char *err, size_t len)
+{
+	struct docker_tar_links links = {NULL, 0};
+	int ret =
+	    docker_tar_dir(b, dirfd, prefix, uid, gid, depth, &links, err, len);
+
+	for (size_t i = 0; i < links.n; i++)
+		free(links.v[i].name);
+	free(links.v);
 	return ret;
 }

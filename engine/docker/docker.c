@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,8 @@
 
 #define DOCKER_SAMPLE_MS    100
 #define DOCKER_STOP_WAIT_MS 10000
+/* a pooled run's output after its program's end: read for this long */
+#define DOCKER_DRAIN_MS 2000
 /* the files /work and /tmp may hold, as on ns: empty files cost memory */
 #define DOCKER_TMPFS_INODES 16384
 /* the least memory Docker makes a container with */
@@ -357,8 +360,13 @@ struct docker_run {
 	const struct buf *pre; /* sent before the stdin: the files */
 	size_t pre_off;
 	bool started, go_sent, main_done;
+	uint64_t drain_until_ms; /* main_done: the end of its output by then */
 	struct buf setup_err;
 	uint32_t idle_pids; /* the container's own processes */
+	/* a run on a terminal: the container has one (docker-tty.c), its
+	 * output comes raw, not in frames; ws is the size it was given */
+	bool tty;
+	struct winsize ws;
 };
 
 static void
@@ -384,8 +392,11 @@ docker_kill(struct docker_run *r, enum box_end why)
 }
 
 /* A pooled run's program has ended, maybe with processes of its own
- * left behind that hold its output open: they are killed, as the
- * end of a container would kill them. */
+ * left behind that hold its output open: they are killed, as the end of
+ * a container would kill them. What it wrote may still be on its way
+ * (the daemon forwards an exec's output after its end): the stream is
+ * read to its end, which comes once nothing holds the output open, for
+ * DOCKER_DRAIN_MS at most. */
 static void
 docker_pool_check_end(struct docker_run *r)
 {
@@ -395,8 +406,7 @@ docker_pool_check_end(struct docker_run *r)
 	    docker_pool_exec_code(r->api, r->exec_id, &code, 0) < 0)
 		return;
 	r->main_done = true;
-	docker_stream_close(&r->stream);
-	r->eof = true;
+	r->drain_until_ms = util_now_ms() + DOCKER_DRAIN_MS;
 	docker_pool_kill(r->api, &r->slot);
 }
 
@@ -422,13 +432,50 @@ docker_sample(struct docker_run *r, bool deliver)
 		r->spec->on_sample(&s, r->spec->arg);
 }
 
-/* Frames of the multiplexed stream: 1 byte stream, 3 zero, 4 size. */
+/* n bytes the program wrote on stream (1 stdout, 2 stderr), up to the
+ * output limit; false when the limit stopped it. */
+static bool
+docker_deliver(struct docker_run *r, int stream, const char *p, size_t n)
+{
+	const struct box_spec *s = r->spec;
+	uint64_t room = s->limits.output_bytes > r->res->output_bytes
+	                    ? s->limits.output_bytes - r->res->output_bytes
+	                    : 0;
+
+	r->res->output_bytes += n;
+	if (n > room) {
+		n = (size_t)room;
+		if (n > 0 && s->on_output != NULL && s->pipe_out < 0 &&
+		    s->tty_fd < 0)
+			s->on_output(stream, p, n, s->arg);
+		else if (n > 0 && s->tty_fd >= 0)
+			util_write_all(s->tty_fd, p, n);
+		docker_kill(r, BOX_OUTPUT);
+		return false;
+	}
+	if (n == 0)
+		return true;
+	if (stream == 1 && s->pipe_out >= 0)
+		util_write_all(s->pipe_out, p, n);
+	else if (s->tty_fd >= 0)
+		util_write_all(s->tty_fd, p, n);
+	else if (s->on_output != NULL)
+		s->on_output(stream, p, n, s->arg);
+	return true;
+}
+
+/* Frames of the multiplexed stream: 1 byte stream, 3 zero, 4 size. A
+ * container's terminal sends its bytes as they are. */
 static void
 docker_frames(struct docker_run *r)
 {
-	const struct box_spec *s = r->spec;
 	size_t off = 0;
 
+	if (r->tty) {
+		docker_deliver(r, 1, r->frames.data, r->frames.len);
+		r->frames.len = 0;
+		return;
+	}
 	while (r->frames.len - off >= 8) {
 		const unsigned char *h =
 		    (const unsigned char *)r->frames.data + off;
@@ -436,7 +483,6 @@ docker_frames(struct docker_run *r)
 		           (size_t)h[6] << 8 | h[7];
 		int stream = h[0] == 2 ? 2 : 1;
 		const char *p = r->frames.data + off + 8;
-		uint64_t room;
 
 		if (r->frames.len - off - 8 < n)
 			break;
@@ -456,26 +502,8 @@ docker_frames(struct docker_run *r)
 			if (!r->started || n == 0)
 				continue;
 		}
-		room = s->limits.output_bytes > r->res->output_bytes
-		           ? s->limits.output_bytes - r->res->output_bytes
-		           : 0;
-		r->res->output_bytes += n;
-		if (n > room) {
-			n = (size_t)room;
-			if (n > 0 && s->on_output != NULL && s->pipe_out < 0 &&
-			    s->tty_fd < 0)
-				s->on_output(stream, p, n, s->arg);
-			docker_kill(r, BOX_OUTPUT);
+		if (!docker_deliver(r, stream, p, n))
 			return;
-		}
-		if (n == 0)
-			continue;
-		if (stream == 1 && s->pipe_out >= 0)
-			util_write_all(s->pipe_out, p, n);
-		else if (s->tty_fd >= 0)
-			util_write_all(s->tty_fd, p, n);
-		else if (s->on_output != NULL)
-			s->on_output(stream, p, n, s->arg);
 	}
 	memmove(r->frames.data, r->frames.data + off, r->frames.len - off);
 	r->frames.len -= off;
@@ -508,11 +536,17 @@ docker_stdin(struct docker_run *r, short src_ev, short dst_ev)
 			r->in_eof = true;
 	}
 	if (r->in_len == r->in_off && (src_ev & (POLLIN | POLLHUP))) {
-		ssize_t n = read(r->in_src, r->in_buf, sizeof r->in_buf);
+		ssize_t n = read(r->in_src, r->in_buf, sizeof r->in_buf - 1);
 
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
-		if (n <= 0)
+		if (r->tty && n >= 0 && !(src_ev & POLLHUP)) {
+			/* the container's terminal ends what Ctrl-D ended;
+			 * its stdin stays open for more */
+			r->in_len =
+			    docker_tty_input(r->in_src, r->in_buf, (size_t)n);
+			r->in_off = 0;
+		} else if (n <= 0)
 			r->in_eof = true;
 		else {
 			r->in_len = (size_t)n;
@@ -567,7 +601,7 @@ docker_loop(struct docker_run *r)
 		t = r->stream.pending.len > 0 ? 0
 		    : deadline > now          ? (int)(deadline - now)
 		                              : 0;
-		if (r->killed)
+		if (r->killed || r->main_done)
 			t = 100;
 		if (poll(p, (nfds_t)n, t) < 0 && errno != EINTR)
 			break;
@@ -595,11 +629,20 @@ docker_loop(struct docker_run *r)
 		if (!r->in_closed)
 			docker_stdin(r, i_src >= 0 ? p[i_src].revents : 0,
 			             p[0].revents);
+		if (r->tty)
+			docker_tty_resize(r->api, r->id, r->spec->tty_fd,
+			                  &r->ws);
 		now = util_now_ms();
 		if (r->killed) {
 			if (killed_at == 0)
 				killed_at = now;
 			else if (now - killed_at > DOCKER_STOP_WAIT_MS)
+				break;
+			continue;
+		}
+		/* ended in time: only its output is awaited */
+		if (r->main_done) {
+			if (now >= r->drain_until_ms)
 				break;
 			continue;
 		}
@@ -765,17 +808,24 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	static const char *const idle[] = {"sleep", "infinity", NULL};
 	const struct limits *l = &s->limits;
 	struct json_writer w = {body, false};
+	bool tty = s->tty_fd >= 0 && pool == NULL;
 	char user[32];
 	size_t i;
 
 	json_open(&w, NULL, '{');
 	json_cstr(&w, "Image", image);
-	json_open(&w, "Cmd", '[');
-	for (i = 0; (pool ? idle : (const char *const *)s->argv)[i] != NULL;
-	     i++)
-		json_cstr(&w, NULL,
-		          (pool ? idle : (const char *const *)s->argv)[i]);
-	json_close(&w, ']');
+	if (tty)
+		docker_tty_cmd(&w, s->tty_fd, (const char *const *)s->argv);
+	else {
+		json_open(&w, "Cmd", '[');
+		for (i = 0;
+		     (pool ? idle : (const char *const *)s->argv)[i] != NULL;
+		     i++)
+			json_cstr(
+			    &w, NULL,
+			    (pool ? idle : (const char *const *)s->argv)[i]);
+		json_close(&w, ']');
+	}
 	json_open(&w, "Env", '[');
 	for (i = 0; !pool && s->envp != NULL && s->envp[i] != NULL; i++)
 		json_cstr(&w, NULL, s->envp[i]);
@@ -792,7 +842,8 @@ docker_body(const struct box_spec *s, const char *image, bool host,
 	json_bool(&w, "AttachStderr", true);
 	json_bool(&w, "OpenStdin", stdin_open);
 	json_bool(&w, "StdinOnce", stdin_open);
-	json_bool(&w, "Tty", false);
+	/* the run's terminal: the container gets one of its own */
+	json_bool(&w, "Tty", tty);
 	/* no network device at all unless asked */
 	json_bool(&w, "NetworkDisabled", !l->net);
 	if (pool)
@@ -896,20 +947,42 @@ docker_work_tar(const struct box_spec *s, struct buf *tar)
 struct docker_collect {
 	const struct box_spec *spec;
 	struct box_result *res;
+	/* the archive's regular files so far: a hard link's content */
+	struct docker_collect_seen {
+		char *name;
+		const char *data;
+		size_t len;
+	} * seen;
+	size_t nseen;
 };
 
 /* Keeps the archive's regular files that a collect glob names; the
- * archive's top directory is "work". */
+ * archive's top directory is "work". A hard link to a regular file of
+ * the archive comes as a copy of it, as on ns; no other link is kept. */
 static void
-docker_collect_one(const char *name, char type, mode_t mode, const char *data,
-                   size_t len, void *arg)
+docker_collect_one(const char *name, char type, mode_t mode, const char *link,
+                   const char *data, size_t len, void *arg)
 {
 	struct docker_collect *c = arg;
 	struct box_result *r = c->res;
 	struct box_file *f;
 	size_t i;
 
-	if (type != '0' || strncmp(name, "work/", 5) != 0)
+	if (type == '0') {
+		c->seen = xrealloc(c->seen, (c->nseen + 1) * sizeof *c->seen);
+		c->seen[c->nseen++] =
+		    (struct docker_collect_seen){xstrdup(name), data, len};
+	} else if (type == '1') {
+		for (i = c->nseen; i > 0; i--)
+			if (strcmp(c->seen[i - 1].name, link) == 0)
+				break;
+		if (i == 0)
+			return;
+		data = c->seen[i - 1].data;
+		len = c->seen[i - 1].len;
+	} else
+		return;
+	if (strncmp(name, "work/", 5) != 0)
 		return;
 	name += 5;
 	for (i = 0; c->spec->collect[i] != NULL; i++)
@@ -925,10 +998,21 @@ docker_collect_one(const char *name, char type, mode_t mode, const char *data,
 	buf_add(&f->data, data, len);
 }
 
+/* The files of a run's /work archive its collect globs name. */
+static void
+docker_collect_tar(struct docker_run *r, const struct buf *tar)
+{
+	struct docker_collect c = {r->spec, r->res, NULL, 0};
+
+	docker_tar_each(tar->data, tar->len, docker_collect_one, &c);
+	for (size_t i = 0; i < c.nseen; i++)
+		free(c.seen[i].name);
+	free(c.seen);
+}
+
 static void
 docker_collect(struct docker_run *r)
 {
-	struct docker_collect c = {r->spec, r->res};
 	struct buf tar;
 	char path[256], err[256];
 
@@ -938,7 +1022,7 @@ docker_collect(struct docker_run *r)
 	if (docker_call_ok(r->api, "GET", path, NULL, 0, NULL, &tar, err,
 	                   sizeof err) == 0 &&
 	    !tar.truncated)
-		docker_tar_each(tar.data, tar.len, docker_collect_one, &c);
+		docker_collect_tar(r, &tar);
 	buf_free(&tar);
 }
 
@@ -985,6 +1069,14 @@ docker_outcome(struct docker_run *r, char *err, size_t len)
 		docker_cgroup_read(&r->cg);
 		oom = oom || r->cg.oom_kills > 0;
 	}
+	/* under gVisor the program is PID 1 of gVisor's kernel, which no
+	 * process of its own can kill with SIGKILL: one that Forge did
+	 * not send is gVisor's at the memory limit (seen with judge -j 4:
+	 * the host's OOM killer had no part in it, so neither the daemon
+	 * nor the cgroup counted it) */
+	if (code == 128 + SIGKILL && !r->killed &&
+	    docker_runtime_gvisor(docker_runtime(r->spec)))
+		oom = true;
 	return docker_end(r, code, oom, err, len);
 }
 
@@ -1110,7 +1202,9 @@ docker_pool_start(struct docker_run *r, const char *image,
 	if (c <= 0)
 		return c;
 	r->pool = true;
-	if (s->prog_dir != NULL &&
+	/* (a container that holds the build already needs no archive of
+	 * it) */
+	if (s->prog_dir != NULL && strcmp(r->slot.build, s->prog_dir) != 0 &&
 	    ((prog = docker_pool_prog_tar(s->prog_dir, err, len)) == NULL ||
 	     docker_pool_prog(r->api, &r->slot, s->prog_dir, prog, err, len) <
 	         0))
@@ -1236,7 +1330,6 @@ docker_pool_collect(struct docker_run *r)
 	static const char *const argv[] = {
 	    "/bin/tar", "--hard-dereference", "-cf", "-", "-C", "/", "work",
 	    NULL};
-	struct docker_collect c = {r->spec, r->res};
 	struct buf tar;
 	char user[32], err[256];
 
@@ -1245,7 +1338,7 @@ docker_pool_collect(struct docker_run *r)
 	if (docker_pool_exec_run(r->api, r->slot.id, user, argv, NULL, &tar,
 	                         err, sizeof err) >= 0 &&
 	    !tar.truncated)
-		docker_tar_each(tar.data, tar.len, docker_collect_one, &c);
+		docker_collect_tar(r, &tar);
 	buf_free(&tar);
 }
 
@@ -1364,6 +1457,8 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 	           : spec->tty_fd >= 0 ? spec->tty_fd
 	                               : spec->stdin_fd;
 	stdin_open = r.in_src >= 0;
+	/* (a pooled run never has a terminal: docker_pool_fits) */
+	r.tty = spec->tty_fd >= 0;
 	buf_init(&body, 0);
 	buf_init(&files, 0);
 	buf_init(&r.frames, 0);
@@ -1383,6 +1478,8 @@ docker_run(const struct box_spec *spec, struct box_result *res)
 		goto out;
 	}
 running:
+	if (r.tty && ioctl(spec->tty_fd, TIOCGWINSZ, &r.ws) < 0)
+		memset(&r.ws, 0, sizeof r.ws);
 	r.t_start_us = util_now_us();
 	res->enforced_by = r.cg.v2 ? ENFORCED_CGROUP_V2 : ENFORCED_CGROUP_V1;
 	util_set_nonblock(r.stream.fd, true);

@@ -85,11 +85,14 @@ char *docker_api_socket(const char *docker_host, char *err, size_t);
  * base/tar.c's tar_put; read leniently, long names included) */
 int docker_tar_add(struct buf *, const char *name, char type, mode_t, uid_t,
                    gid_t, const char *data, size_t len, const char *link);
+/* link: what a hard ('1') or symbolic ('2') link names ("" for others) */
 typedef void (*docker_tar_fn)(const char *name, char type, mode_t,
-                              const char *data, size_t len, void *);
+                              const char *link, const char *data, size_t len,
+                              void *);
 int docker_tar_each(const char *, size_t, docker_tar_fn, void *);
 /* A directory tree read without following links (openat, O_NOFOLLOW),
- * added under prefix with the given owner. */
+ * added under prefix with the given owner; a file's second name is a
+ * hard link entry. */
 int docker_tar_add_dir(struct buf *, int dirfd, const char *prefix, uid_t,
                        gid_t, int depth, char *err, size_t);
 
@@ -139,6 +142,14 @@ int docker_pool_prog(struct docker_api *, struct docker_slot *, const char *dir,
 void docker_pool_kill(struct docker_api *, struct docker_slot *);
 void docker_pool_release(struct docker_api *, struct docker_slot *, bool keep);
 void docker_pool_cleanup_stale(struct docker_api *);
+
+/* docker-tty.c: a run on a terminal, the container's terminal in series
+ * with the run's */
+struct winsize;
+void docker_tty_cmd(struct json_writer *, int fd, const char *const *argv);
+void docker_tty_resize(struct docker_api *, const char *id, int fd,
+                       struct winsize *last);
+size_t docker_tty_input(int fd, char *, size_t);
 
 /* docker-image.c: Forge's skeleton image, built with no registry */
 int docker_image_build(struct docker_api *, const char *name, struct buf *log,

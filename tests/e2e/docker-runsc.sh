@@ -2,7 +2,8 @@
 # The docker backend under gVisor (--runtime runsc) against a private
 # dockerd that registers runsc with --network=none and --oci-seccomp: the
 # program sees gVisor's kernel, not the host's; a subset of the verdicts
-# (OK with stdin, RE by exit code and by signal, TLE by CPU time, MLE),
+# (OK with stdin, RE by exit code and by signal, TLE by CPU time, MLE,
+# MLE in a judge -j 4),
 # the runtime asked by a language file (runtime = runsc) and --runtime
 # before it,
 # Forge's seccomp policy (SV), a judge, the runtime named in forge
@@ -118,6 +119,21 @@ C
 	2>"$TEST_TMP/judge.err"
 eq "judge: the tests' verdicts" "AC WA" \
 	"$(jq -r '[.tests[].verdict] | join(" ")' "$TEST_TMP/judge.json")"
+
+# MLE in a judge of several containers at once: gVisor kills a program
+# at the memory limit itself, now and then without the host's OOM
+# killer (so neither the daemon nor the cgroup says OOM); its SIGKILL,
+# which Forge did not send, is MLE all the same
+mkdir -p "$TEST_TMP/mtests"
+for i in $(seq 12); do
+	echo x >"$TEST_TMP/mtests/$i.in"
+	echo x >"$TEST_TMP/mtests/$i.ans"
+done
+"$FORGE" judge --backend docker --runtime runsc -j 4 -m 64M --json \
+	--no-history "$TEST_TMP/mem.c" "$TEST_TMP/mtests" \
+	>"$TEST_TMP/mjudge.json" 2>"$TEST_TMP/mjudge.err"
+eq "judge -j 4 of a memory hog: every test MLE" "MLE" \
+	"$(jq -r '[.tests[].verdict] | unique | join(" ")' "$TEST_TMP/mjudge.json")"
 
 "$FORGE" doctor --backend docker --json >"$TEST_TMP/doctor.json" 2>&1
 check "doctor lists runsc among the daemon's runtimes" \

@@ -80,6 +80,17 @@ eq "the pool serves the next run" "OK" "$(j .verdict)"
 eq "... in the same container (128M runs have one of their own)" "" \
 	"$(comm -23 <(echo "$ids") <(pool_ids))"
 
+# the pool's containers removed behind forge's back, their lock files
+# still saying idle, with their ids: the next run finds its container
+# gone and makes another
+docker rm -f $ids >/dev/null 2>&1
+run_with "look none"
+eq "the pool's container removed behind forge's back: the next run" OK \
+	"$(j .verdict)"
+check "... in a container made anew" \
+	eval '[ -n "$(pool_ids)" ] && [ -z "$(comm -12 <(echo "$ids") <(pool_ids))" ]'
+ids=$(pool_ids)
+
 # a judge: twelve tests, far fewer containers
 mkdir -p "$TEST_TMP/tests"
 for i in $(seq 12); do
