@@ -75,11 +75,12 @@ long_forge() {
 	rm -f "$1".*
 	su -l "$user" -c "echo \$XDG_SESSION_ID >$1.session; $FORGE run --no-history --json -t 600 --wall 600 /tmp/forge-long.sh >$1.out 2>$1.err & echo \$! >$1.pid; wait \$!; echo \$? >$1.rc" &
 }
-# $1's forge runs its loop: a sleep of the loop's is in its scope
+# $1's forge runs its loop: the loop's shell, or its sleep, is in its
+# scope (the shell stays between two sleeps, when no sleep is there)
 running() {
 	local p s
 	p=$(cat "$1.pid" 2>/dev/null) || return 1
-	for s in $(pgrep -u "$uid" -x sleep); do
+	for s in $(pgrep -u "$uid" -x 'bash|sleep'); do
 		grep -q "/forge-$p.scope/" "/proc/$s/cgroup" 2>/dev/null && return 0
 	done
 	return 1
