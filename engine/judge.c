@@ -479,6 +479,26 @@ judge_verdict_time(const struct judge_opts *o, struct judge_test *res)
 	res->diff[0] = '\0';
 }
 
+/* A test's input and answer, into in and ans (both initialised): -1
+ * with res an IE when either cannot be read. */
+static int
+judge_read_test(const struct test_case *t, struct buf *in, struct buf *ans,
+                struct judge_test *res)
+{
+	char err[512];
+
+	buf_init(in, 0);
+	buf_init(ans, 0);
+	if (testset_read(t, false, in, err, sizeof err) < 0 ||
+	    (t->has_answer &&
+	     testset_read(t, true, ans, err, sizeof err) < 0)) {
+		res->verdict = VERDICT_IE;
+		strlcpy0(res->detail, err, sizeof res->detail);
+		return -1;
+	}
+	return 0;
+}
+
 void
 judge_one(const struct judge_opts *o, const struct build *sol,
           const struct testset *ts, size_t idx, struct judge_test *res)
@@ -486,19 +506,11 @@ judge_one(const struct judge_opts *o, const struct build *sol,
 	const struct test_case *t = &ts->tests[idx];
 	struct buf in, ans, cap[2];
 	struct box_result r;
-	char err[512];
 
 	memset(res, 0, sizeof *res);
 	res->index = (uint32_t)idx;
-	buf_init(&in, 0);
-	buf_init(&ans, 0);
-	if (testset_read(t, false, &in, err, sizeof err) < 0 ||
-	    (t->has_answer &&
-	     testset_read(t, true, &ans, err, sizeof err) < 0)) {
-		res->verdict = VERDICT_IE;
-		strlcpy0(res->detail, err, sizeof res->detail);
+	if (judge_read_test(t, &in, &ans, res) < 0)
 		goto out;
-	}
 	if (o->interactive) {
 		judge_interactive(o, sol, t, &in, &ans, res);
 		goto out;
@@ -538,17 +550,10 @@ judge_output(const struct judge_opts *o, const struct testset *ts, size_t idx,
 {
 	const struct test_case *t = &ts->tests[idx];
 	struct buf in, ans, cap;
-	char err[512];
 
 	res->index = (uint32_t)idx;
-	buf_init(&in, 0);
-	buf_init(&ans, 0);
-	if (testset_read(t, false, &in, err, sizeof err) < 0 ||
-	    (t->has_answer &&
-	     testset_read(t, true, &ans, err, sizeof err) < 0)) {
-		res->verdict = VERDICT_IE;
-		strlcpy0(res->detail, err, sizeof res->detail);
-	} else if (res->verdict == VERDICT_OK && t->has_answer) {
+	if (judge_read_test(t, &in, &ans, res) == 0 &&
+	    res->verdict == VERDICT_OK && t->has_answer) {
 		buf_init(&cap, 0);
 		buf_add(&cap, out, len);
 		judge_answer(o, t, &in, &cap, &ans, res);
