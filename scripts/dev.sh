@@ -113,6 +113,9 @@ test)
 			make -j"$(nproc)" >/dev/null
 			export ASAN_OPTIONS=halt_on_error=1
 			export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+			# the long reruns of other suites on docker are left to
+			# the default build (FORGE_TEST_SANITIZED: they skip)
+			export FORGE_TEST_SANITIZED=1
 			make -j"$(nproc)" check
 		) || status=$?
 		tally build-asan/src "ASan + UBSan build"

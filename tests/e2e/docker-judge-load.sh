@@ -9,6 +9,8 @@
 . "${FORGE_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$FORGE_SRCDIR/tests/docker-lib.sh"
 command -v jq >/dev/null || skip "jq is not installed"
+[ -z "${FORGE_TEST_SANITIZED:-}" ] ||
+	skip "this load test runs in the default build; the sanitizer build runs tests/e2e/docker.sh"
 command -v gcc >/dev/null || skip "gcc is not installed"
 docker_start
 

@@ -13,6 +13,8 @@
 . "${FORGE_SRCDIR:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$FORGE_SRCDIR/tests/docker-lib.sh"
 command -v jq >/dev/null || skip "jq is not installed"
+[ -z "${FORGE_TEST_SANITIZED:-}" ] ||
+	skip "the suites on docker run in the default build; the sanitizer build runs tests/e2e/docker.sh"
 command -v gcc >/dev/null || skip "gcc is not installed"
 docker_start
 export FORGE_TEST_MEMORY_HELD=1
