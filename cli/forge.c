@@ -31,10 +31,14 @@ main(int argc, char **argv)
 	const struct cli_command *c;
 	struct engine_config cfg;
 
+	/* a sandbox holder that forge-serve or forge-full started */
+	if (argc == 2 && strcmp(argv[1], BACKEND_HELPER_ARG) == 0)
+		backend_helper_main();
 	/* the engine's settings come from the environment, read here */
 	engine_config_env(&cfg);
 	engine_configure(&cfg);
 	engine_config_free(&cfg);
+	backend_find_helper();
 	/* cgroups kept for reuse are removed however forge ends normally */
 	atexit(backend_release_all);
 	if (argc < 2) {

@@ -1,9 +1,12 @@
 /* The backends Forge can run a program in, behind one interface. */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 
@@ -18,6 +21,7 @@ extern const struct backend docker_backend __attribute__((weak));
  * is found by name but not listed: it is no sandbox of this host, so
  * forge doctor and forge langs do not report on it. */
 extern const struct backend remote_backend __attribute__((weak));
+FORGE_NORETURN void ns_holder_main(void);
 
 static const struct backend *backends[2];
 static size_t nbackends;
@@ -115,4 +119,49 @@ backend_quiesce(void)
 {
 	if (backend_quiesce_fn != NULL)
 		backend_quiesce_fn();
+}
+
+static char *backend_helper_path;
+
+void
+backend_set_helper(const char *path)
+{
+	free(backend_helper_path);
+	backend_helper_path = path ? xstrdup(path) : NULL;
+}
+
+/* forge beside this program, as in a build tree, or the installed one;
+ * none for the static forge itself */
+void
+backend_find_helper(void)
+{
+	char self[PATH_MAX], path[PATH_MAX + 16], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (strcmp(program_invocation_short_name, "forge") == 0 || n <= 0)
+		return;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL) {
+		*slash = '\0';
+		snprintf(path, sizeof path, "%s/forge", self);
+		if (access(path, X_OK) == 0) {
+			backend_set_helper(path);
+			return;
+		}
+	}
+	snprintf(path, sizeof path, "%s/forge", FORGE_BINDIR);
+	if (access(path, X_OK) == 0)
+		backend_set_helper(path);
+}
+
+const char *
+backend_helper(void)
+{
+	return backend_helper_path;
+}
+
+void
+backend_helper_main(void)
+{
+	ns_holder_main();
 }

@@ -349,6 +349,16 @@ void backend_release_all(void);
  * clone and returns when none runs. */
 void backend_set_quiesce(void (*fn)(void));
 void backend_quiesce(void);
+/* A long-lived face linked with many libraries (forge-serve) names the
+ * static forge here: the namespace backend's holders then run it rather
+ * than staying copies of the face, whose address space every run would
+ * copy twice (ns-holder.c). forge runs backend_helper_main when its only
+ * argument is BACKEND_HELPER_ARG. */
+#define BACKEND_HELPER_ARG "--ns-holder"
+void backend_set_helper(const char *path);
+void backend_find_helper(void); /* beside this program, or installed */
+const char *backend_helper(void);
+FORGE_NORETURN void backend_helper_main(void);
 
 /* lang.c: language plugins */
 /* [editor] */

@@ -2076,6 +2076,7 @@ main(int argc, char **argv)
 	engine_config_env(&cfg);
 	engine_configure(&cfg);
 	engine_config_free(&cfg);
+	backend_find_helper();
 	if ((st = tui_args(argc, argv, &file, &port)) >= 0)
 		return st;
 	sfd = tui_start(&t, file, port);

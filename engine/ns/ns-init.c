@@ -1316,7 +1316,7 @@ init_holder_run(const struct ns_init_args *a)
  * network, IPC and UTS namespaces: runs share no process, IPC object,
  * socket or file. */
 void
-ns_init_holder(const struct ns_init_args *a, int sock)
+ns_init_holder(const struct ns_init_args *a, int sock, bool went)
 {
 	int prog_fd, null;
 
@@ -1336,7 +1336,8 @@ ns_init_holder(const struct ns_init_args *a, int sock)
 	}
 	init_status_fd = sock;
 	init_hide_cmdline();
-	init_wait_go(sock);
+	if (!went)
+		init_wait_go(sock);
 	init_drop_terminal();
 	prog_fd = init_open_prog(a->spec);
 	init_identity(a);

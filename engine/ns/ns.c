@@ -576,18 +576,71 @@ ns_holder_fits(const struct box_spec *s)
 	       (s->mkdirs == NULL || s->mkdirs[0] == NULL);
 }
 
+static bool ns_holder_exec_failed; /* the helper would not hold */
+
+/* A new holder for a's spec, ready for its first run: its pid, with
+ * *sock its end of the line, or -1. With helper, it runs that program
+ * (ns-holder.c), and a failure means no more tries with it. */
+static pid_t
+ns_holder_start(const struct ns_init_args *a, const char *helper, int *sock)
+{
+	int sv[2];
+	bool attached;
+	char err[256], reply[600];
+	struct pollfd p;
+	ssize_t n;
+	pid_t pid;
+
+	if (helper != NULL && ns_holder_exec_failed)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	/* its own user namespace (where it may mount) and mount namespace
+	 * (the root it keeps); each run adds the rest. Without --net the
+	 * runs share the holder's network namespace, whose loopback stays
+	 * down: making and tearing down one per run was a third of a
+	 * trivial run's cost (ns-init.c checks each run finds it empty). */
+	pid = ns_clone(CLONE_NEWUSER | CLONE_NEWNS |
+	                   (a->spec->limits.net ? 0 : CLONE_NEWNET),
+	               -1, &attached);
+	if (pid == 0) {
+		close(sv[0]);
+		if (helper != NULL)
+			ns_holder_exec(helper, sv[1]);
+		ns_init_holder(a, sv[1], false);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return -1;
+	}
+	p = (struct pollfd){sv[0], POLLIN, 0};
+	if (ns_map_user(pid, err, sizeof err) < 0 ||
+	    write(sv[0], "g", 1) != 1 ||
+	    (helper != NULL &&
+	     ns_holder_send_args(sv[0], a, a->filter == ns_filter[1]) < 0) ||
+	    poll(&p, 1, NS_SETUP_TIMEOUT_MS) != 1 ||
+	    (n = recv(sv[0], reply, sizeof reply, 0)) != 1 || reply[0] != 'r') {
+		close(sv[0]);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		if (helper != NULL)
+			ns_holder_exec_failed = true;
+		return -1;
+	}
+	*sock = sv[0];
+	return pid;
+}
+
 /* The holder for this spec: a kept one, or a new one; NULL when none
  * can be made (the run then builds its own root, as any run does). */
 static struct ns_holder *
 ns_holder_get(const struct ns_init_args *a, struct buf *key)
 {
 	struct ns_holder *h = NULL;
-	int sv[2], i;
-	bool attached;
-	char err[256], reply[600];
-	struct pollfd p;
-	ssize_t n;
-	pid_t pid;
+	int sock, i;
+	pid_t pid = -1;
 
 	for (i = 0; i < NS_HOLDERS; i++) {
 		struct ns_holder *o = &ns_holders[i];
@@ -605,35 +658,11 @@ ns_holder_get(const struct ns_init_args *a, struct buf *key)
 	if (ns_holder_failed)
 		return NULL;
 	ns_holder_drop(h);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return NULL;
-	/* its own user namespace (where it may mount) and mount namespace
-	 * (the root it keeps); each run adds the rest. Without --net the
-	 * runs share the holder's network namespace, whose loopback stays
-	 * down: making and tearing down one per run was a third of a
-	 * trivial run's cost (ns-init.c checks each run finds it empty). */
-	pid = ns_clone(CLONE_NEWUSER | CLONE_NEWNS |
-	                   (a->spec->limits.net ? 0 : CLONE_NEWNET),
-	               -1, &attached);
-	if (pid == 0) {
-		close(sv[0]);
-		ns_init_holder(a, sv[1]);
-	}
-	close(sv[1]);
-	if (pid < 0) {
-		close(sv[0]);
-		ns_holder_failed = true;
-		return NULL;
-	}
-	p = (struct pollfd){sv[0], POLLIN, 0};
-	if (ns_map_user(pid, err, sizeof err) < 0 ||
-	    write(sv[0], "g", 1) != 1 ||
-	    poll(&p, 1, NS_SETUP_TIMEOUT_MS) != 1 ||
-	    (n = recv(sv[0], reply, sizeof reply, 0)) != 1 || reply[0] != 'r') {
-		close(sv[0]);
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
-			;
+	/* the static forge as the holder, unless that failed before: then
+	 * a copy of this process, as in forge itself */
+	if (backend_helper() != NULL)
+		pid = ns_holder_start(a, backend_helper(), &sock);
+	if (pid < 0 && (pid = ns_holder_start(a, NULL, &sock)) < 0) {
 		ns_holder_failed = true;
 		return NULL;
 	}
@@ -641,7 +670,7 @@ ns_holder_get(const struct ns_init_args *a, struct buf *key)
 	buf_init(key, 0);
 	h->pid = pid;
 	h->owner = getpid();
-	h->sock = sv[0];
+	h->sock = sock;
 	h->used = ++ns_holder_clock;
 	return h;
 }

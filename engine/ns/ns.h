@@ -49,7 +49,15 @@ struct ns_holder_reply {
 	int32_t pid;
 	int32_t attached; /* the second reply: the wait status */
 };
-FORGE_NORETURN void ns_init_holder(const struct ns_init_args *, int sock);
+FORGE_NORETURN void ns_init_holder(const struct ns_init_args *, int sock,
+                                   bool went);
+
+/* ns-holder.c: a holder that runs the static forge (backend_helper);
+ * went: the keeper's go-ahead was read before the exec */
+#define NS_HOLDER_ARG BACKEND_HELPER_ARG
+int ns_holder_send_args(int sock, const struct ns_init_args *, bool no_sockets);
+FORGE_NORETURN void ns_holder_exec(const char *helper, int sock);
+FORGE_NORETURN void ns_holder_main(void);
 
 /* ns-proto.c: init-to-keeper messages */
 enum ns_msg_type {

@@ -19,6 +19,7 @@ FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -std=gnu11 \
 	-I$(srcdir) -I. -DFORGE_DATADIR='"$(abspath $(srcdir))"' \
+	-DFORGE_BINDIR='"$(abspath .)"' \
 	$(FUZZ_CPPFLAGS)
 
 all: $(FUZZ_BINS)
