@@ -268,7 +268,7 @@ run_execute(struct run_ctx *c)
 	struct pipeline_request q = {0};
 	struct pipeline_result r;
 	char herr[512];
-	int ret;
+	int ret, tty = -1;
 
 	q.lang = c->lang;
 	q.backend = c->a.backend;
@@ -282,7 +282,19 @@ run_execute(struct run_ctx *c)
 	q.on_input = run_input;
 	q.on_sample = run_sample;
 	q.arg = &c->io;
+	/* typed at a terminal, on a server: the program gets a terminal
+	 * there and runs as the keys come (the output comes back to this
+	 * one), where a pipe would take all of stdin first */
+	if (c->a.backend->run_program != NULL && isatty(c->stdin_fd) &&
+	    isatty(STDOUT_FILENO) && !c->io.json &&
+	    (tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)) >= 0) {
+		q.tty_fd = tty;
+		q.tty_signals = true;
+		c->io.passthrough = false;
+	}
 	pipeline_run(&q, &r);
+	if (tty >= 0)
+		close(tty);
 
 	if (!c->io.json && r.compile_output.len > 0 &&
 	    (!r.build_cached || r.verdict == VERDICT_CE))
@@ -297,6 +309,8 @@ run_execute(struct run_ctx *c)
 	                            c->file, c->src.data ? c->src.data : "",
 	                            c->src.len,
 	                            r.toolchain ? r.toolchain : c->toolchain});
+	if (tty >= 0)
+		history_run_unterminal(&c->h);
 	c->x.language_name = c->lang->name;
 	c->x.build_cached = r.build_cached;
 	c->x.compile_ms = r.compile_ms;

@@ -508,6 +508,11 @@ struct pipeline_request {
 	bool reuse;
 	int stdin_fd;
 	int tty_fd;
+	/* with tty_fd, on a backend that runs programs elsewhere (remote):
+	 * the terminal's Ctrl-C, Ctrl-\ and Ctrl-Z stay signals here (forge
+	 * run at a terminal: they cancel the job), not keys for the
+	 * program; the program's output also goes to on_output */
+	bool tty_signals;
 	box_output_fn on_output;
 	box_output_fn on_input;
 	box_sample_fn on_sample;

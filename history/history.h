@@ -104,6 +104,9 @@ size_t history_cap(void);
 /* record.c */
 void history_run_init(struct history_run *);
 void history_run_free(struct history_run *);
+/* A run at a terminal: its line ends, \r\n, back to the program's \n
+ * (the output as the program wrote it, as forge run keeps it). */
+void history_run_unterminal(struct history_run *);
 void history_run_cap(struct history_run *);
 int history_record(struct history *, struct history_run *, char *err, size_t);
 void history_prepare(struct history *);

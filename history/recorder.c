@@ -409,3 +409,17 @@ history_recorder_judge(const char *db, struct history_recorder_judge *j,
 	history_run_free(&h);
 	return id;
 }
+
+void
+history_run_unterminal(struct history_run *h)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < h->out_len; i++)
+		if (!(h->out[i] == '\r' && i + 1 < h->out_len &&
+		      h->out[i + 1] == '\n'))
+			h->out[k++] = h->out[i];
+	if (h->out != NULL)
+		h->out[k] = '\0';
+	h->out_len = k;
+}

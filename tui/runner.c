@@ -458,21 +458,6 @@ runner_record(struct runner *r, const struct runner_event *e, const char *data,
 	}
 }
 
-/* The terminal's line ends, \r\n, back to the program's \n: the output as
- * the program wrote it, as forge run would keep it. */
-static void
-runner_unterminal(struct history_run *h)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < h->out_len; i++)
-		if (!(h->out[i] == '\r' && i + 1 < h->out_len &&
-		      h->out[i + 1] == '\n'))
-			h->out[k++] = h->out[i];
-	h->out[k] = '\0';
-	h->out_len = k;
-}
-
 /* The run has ended (its events are over): the rest of its output is
  * shown and recorded, the run saved to the history, the child reaped.
  * A history that cannot be written costs a message, never the run. */
@@ -531,7 +516,7 @@ runner_finish(struct tui *t)
 	                            r->have_done && r->done.toolchain[0]
 	                                ? r->done.toolchain
 	                                : NULL});
-	runner_unterminal(&h);
+	history_run_unterminal(&h);
 	if (res.verdict == VERDICT_OLE)
 		h.out_truncated = true; /* stopped at the limit */
 	if (history_recorder_save(NULL, &h, err, sizeof err) == 0)

@@ -240,6 +240,9 @@ remote_attach_message(struct remote_attach *a, const struct pipeline_request *q,
 		buf_init(&d, 0);
 		jsonparse_output(v, "data", &d);
 		(void)util_write_all(q->tty_fd, d.data ? d.data : "", d.len);
+		if (q->tty_signals && q->on_output != NULL && d.len > 0)
+			q->on_output(strcmp(type, "stdout") == 0 ? 1 : 2,
+			             d.data, d.len, q->arg);
 		buf_free(&d);
 	} else if (strcmp(type, "sample") == 0 && q->on_sample != NULL) {
 		struct box_sample x = {0};
@@ -356,7 +359,8 @@ remote_attach_run(const struct pipeline_request *q, struct pipeline_result *res)
 	struct remote_reply r;
 	struct jsonparse_error e;
 	struct jsonparse_value *v = NULL;
-	struct termios raw;
+	struct termios raw, was;
+	bool restore = false;
 	sigset_t held;
 	char err[1024] = "", hostport[300];
 	struct buf body;
@@ -366,7 +370,11 @@ remote_attach_run(const struct pipeline_request *q, struct pipeline_result *res)
 	ws_reader_init(&a.rd, false, REMOTE_ATTACH_MAX);
 	/* the server's terminal does the echo and the line editing */
 	if (tcgetattr(q->tty_fd, &raw) == 0) {
+		was = raw;
+		restore = true;
 		cfmakeraw(&raw);
+		if (q->tty_signals)
+			raw.c_lflag |= ISIG;
 		(void)tcsetattr(q->tty_fd, TCSANOW, &raw);
 	}
 	/* a terminal's run reads no stdin first: held from the start */
@@ -417,6 +425,8 @@ remote_attach_run(const struct pipeline_request *q, struct pipeline_result *res)
 	}
 	if (a.curl != NULL)
 		curl_easy_cleanup(a.curl); /* and its connection */
+	if (restore)
+		(void)tcsetattr(q->tty_fd, TCSADRAIN, &was);
 	remote_release(&held);
 	jsonparse_free(a.result);
 	ws_reader_free(&a.rd);
