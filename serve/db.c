@@ -104,12 +104,100 @@ db_open(const char *path, char *err, size_t errlen)
 	return d;
 }
 
+/* ---- statements kept prepared ------------------------------------------
+ *
+ * A worker runs the same dozen statements for every job (the claim, its
+ * events, its result); compiling their SQL each time was a measurable
+ * share of a job's CPU. A statement prepared through db_prepare is kept
+ * for its connection and its SQL text (by address: a literal's), and
+ * db_finalize gives it back reset instead of finalizing it. One in use
+ * is never handed out twice: a second user gets a statement of its own,
+ * finalized at its end, as is any beyond the table's size. */
+#define DB_STMTS 48
+
+static struct db_stmt_slot {
+	sqlite3 *h;
+	const char *sql;
+	sqlite3_stmt *st;
+	bool busy;
+} db_stmts[DB_STMTS];
+static pthread_mutex_t db_stmts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int
+db_prepare(sqlite3 *h, const char *sql, sqlite3_stmt **st)
+{
+	struct db_stmt_slot *free_slot = NULL;
+	int rc;
+
+	pthread_mutex_lock(&db_stmts_lock);
+	for (size_t i = 0; i < DB_STMTS; i++) {
+		struct db_stmt_slot *s = &db_stmts[i];
+
+		if (s->h == h && s->sql == sql && !s->busy) {
+			s->busy = true;
+			*st = s->st;
+			pthread_mutex_unlock(&db_stmts_lock);
+			return SQLITE_OK;
+		}
+		if (s->h == NULL && free_slot == NULL)
+			free_slot = s;
+	}
+	pthread_mutex_unlock(&db_stmts_lock);
+	rc =
+	    sqlite3_prepare_v3(h, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL);
+	if (rc != SQLITE_OK || free_slot == NULL)
+		return rc;
+	pthread_mutex_lock(&db_stmts_lock);
+	if (free_slot->h == NULL)
+		*free_slot = (struct db_stmt_slot){h, sql, *st, true};
+	pthread_mutex_unlock(&db_stmts_lock);
+	return rc;
+}
+
+void
+db_finalize(sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return;
+	pthread_mutex_lock(&db_stmts_lock);
+	for (size_t i = 0; i < DB_STMTS; i++) {
+		struct db_stmt_slot *s = &db_stmts[i];
+
+		if (s->st == st && s->busy) {
+			(void)sqlite3_reset(st);
+			(void)sqlite3_clear_bindings(st);
+			s->busy = false;
+			pthread_mutex_unlock(&db_stmts_lock);
+			return;
+		}
+	}
+	pthread_mutex_unlock(&db_stmts_lock);
+	sqlite3_finalize(st);
+}
+
+/* A connection's kept statements, before it closes. */
+static void
+db_forget(sqlite3 *h)
+{
+	pthread_mutex_lock(&db_stmts_lock);
+	for (size_t i = 0; i < DB_STMTS; i++) {
+		struct db_stmt_slot *s = &db_stmts[i];
+
+		if (s->h == h) {
+			sqlite3_finalize(s->st);
+			memset(s, 0, sizeof *s);
+		}
+	}
+	pthread_mutex_unlock(&db_stmts_lock);
+}
+
 void
 db_close(struct db *d)
 {
 	if (d == NULL)
 		return;
 	d->queue->detach(d);
+	db_forget(d->h);
 	sqlite3_close(d->h);
 	pthread_mutex_destroy(&d->lock);
 	if (d->wal != NULL)

@@ -60,17 +60,17 @@ events_sqlite_add(struct db *d, int64_t job, int64_t seq, const char *kind,
 	sqlite3_stmt *st = NULL;
 
 	db_lock(d);
-	if (sqlite3_prepare_v2(db_handle(d),
-	                       "INSERT INTO events (job, seq, kind, data)"
-	                       " VALUES (?1, ?2, ?3, ?4)",
-	                       -1, &st, NULL) == SQLITE_OK) {
+	if (db_prepare(db_handle(d),
+	               "INSERT INTO events (job, seq, kind, data)"
+	               " VALUES (?1, ?2, ?3, ?4)",
+	               &st) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, job);
 		sqlite3_bind_int64(st, 2, seq);
 		sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, data, (int)len, SQLITE_STATIC);
 		(void)sqlite3_step(st);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	db_unlock(d);
 }
 
@@ -82,23 +82,22 @@ events_sqlite_begin(struct db *db, int64_t job)
 	int64_t seq = 0;
 
 	db_lock(db);
-	if (sqlite3_prepare_v2(db_handle(db),
-	                       "SELECT coalesce(max(seq), 0) FROM events"
-	                       " WHERE job = ?1",
-	                       -1, &st, NULL) == SQLITE_OK) {
+	if (db_prepare(db_handle(db),
+	               "SELECT coalesce(max(seq), 0) FROM events"
+	               " WHERE job = ?1",
+	               &st) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, job);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			seq = sqlite3_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	st = NULL;
-	if (sqlite3_prepare_v2(db_handle(db),
-	                       "DELETE FROM events WHERE job = ?1", -1, &st,
-	                       NULL) == SQLITE_OK) {
+	if (db_prepare(db_handle(db), "DELETE FROM events WHERE job = ?1",
+	               &st) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, job);
 		(void)sqlite3_step(st);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	db_unlock(db);
 	return seq;
 }
@@ -111,11 +110,11 @@ events_sqlite_since(struct db *d, int64_t job, int64_t last, int max,
 	int n = 0;
 
 	db_lock(d);
-	if (sqlite3_prepare_v2(db_handle(d),
-	                       "SELECT seq, kind, data FROM events"
-	                       " WHERE job = ?1 AND seq > ?2 ORDER BY seq"
-	                       " LIMIT ?3",
-	                       -1, &q, NULL) == SQLITE_OK) {
+	if (db_prepare(db_handle(d),
+	               "SELECT seq, kind, data FROM events"
+	               " WHERE job = ?1 AND seq > ?2 ORDER BY seq"
+	               " LIMIT ?3",
+	               &q) == SQLITE_OK) {
 		sqlite3_bind_int64(q, 1, job);
 		sqlite3_bind_int64(q, 2, last);
 		sqlite3_bind_int(q, 3, max);
@@ -126,7 +125,7 @@ events_sqlite_since(struct db *d, int64_t job, int64_t last, int max,
 			n++;
 		}
 	}
-	sqlite3_finalize(q);
+	db_finalize(q);
 	db_unlock(d);
 	return n;
 }

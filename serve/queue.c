@@ -81,7 +81,7 @@ queue_prepare(struct db *d, const char *sql)
 	sqlite3_stmt *st = NULL;
 
 	db_lock(d);
-	if (sqlite3_prepare_v2(db_handle(d), sql, -1, &st, NULL) != SQLITE_OK) {
+	if (db_prepare(db_handle(d), sql, &st) != SQLITE_OK) {
 		db_unlock(d);
 		return NULL;
 	}
@@ -91,7 +91,7 @@ queue_prepare(struct db *d, const char *sql)
 static void
 queue_done_with(struct db *d, sqlite3_stmt *st)
 {
-	sqlite3_finalize(st);
+	db_finalize(st);
 	db_unlock(d);
 }
 
@@ -137,7 +137,7 @@ sqlite_add(struct db *d, const char *token, const char *request, size_t len,
 	else
 		snprintf(err, errlen, "the job queue: %s",
 		         sqlite3_errmsg(db_handle(d)));
-	sqlite3_finalize(st);
+	db_finalize(st);
 	/* on disk when the server's connection syncs in groups */
 	if (db_unlock(d) < 0 && id > 0) {
 		snprintf(err, errlen, "the job queue cannot be synced: %s",
@@ -219,7 +219,7 @@ queue_next(sqlite3 *h, char **request, char **token)
 	 * first. The tokens with queued jobs are found one index seek each
 	 * (the next name after the last), not by reading every queued row:
 	 * a claim costs the same with ten jobs waiting or fifty thousand */
-	if (sqlite3_prepare_v2(
+	if (db_prepare(
 	        h,
 	        "WITH RECURSIVE t(tok) AS ("
 	        " SELECT (SELECT token FROM jobs WHERE state = 'queued'"
@@ -240,13 +240,13 @@ queue_next(sqlite3 *h, char **request, char **token)
 	        "SELECT j.id, j.request, j.token FROM heads h"
 	        " JOIN jobs j ON j.id = h.id"
 	        " ORDER BY coalesce(h.turn, 0), h.id LIMIT 1",
-	        -1, &st, NULL) == SQLITE_OK &&
+	        &st) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		*request = queue_column(st, 1);
 		*token = queue_column(st, 2);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return id;
 }
 
@@ -257,28 +257,28 @@ queue_take(sqlite3 *h, int64_t id, int worker, const char *token)
 	sqlite3_stmt *st = NULL;
 	int ret = -1;
 
-	if (sqlite3_prepare_v2(h,
-	                       "UPDATE jobs SET state = 'running', worker = "
-	                       "?2 WHERE id = ?1",
-	                       -1, &st, NULL) == SQLITE_OK &&
+	if (db_prepare(h,
+	               "UPDATE jobs SET state = 'running', worker = "
+	               "?2 WHERE id = ?1",
+	               &st) == SQLITE_OK &&
 	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 	    sqlite3_bind_int(st, 2, worker) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_DONE)
 		ret = 0;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	st = NULL;
 	if (ret == 0 &&
-	    (sqlite3_prepare_v2(
+	    (db_prepare(
 	         h,
 	         "INSERT INTO queue_turns (token, turn) VALUES (coalesce(?1,"
 	         " ''), (SELECT coalesce(max(turn), 0) + 1 FROM queue_turns))"
 	         " ON CONFLICT (token) DO UPDATE SET turn = excluded.turn",
-	         -1, &st, NULL) != SQLITE_OK ||
+	         &st) != SQLITE_OK ||
 	     (token != NULL && sqlite3_bind_text(st, 1, token, -1,
 	                                         SQLITE_STATIC) != SQLITE_OK) ||
 	     sqlite3_step(st) != SQLITE_DONE))
 		ret = -1;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return ret;
 }
 
@@ -289,12 +289,12 @@ queue_any(sqlite3 *h)
 	sqlite3_stmt *st = NULL;
 	bool any = true; /* on doubt, the claim looks */
 
-	if (sqlite3_prepare_v2(h,
-	                       "SELECT 1 FROM jobs WHERE state = 'queued'"
-	                       " LIMIT 1",
-	                       -1, &st, NULL) == SQLITE_OK)
+	if (db_prepare(h,
+	               "SELECT 1 FROM jobs WHERE state = 'queued'"
+	               " LIMIT 1",
+	               &st) == SQLITE_OK)
 		any = sqlite3_step(st) != SQLITE_DONE;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return any;
 }
 
@@ -378,9 +378,8 @@ sqlite_cancel(struct db *d, int64_t id, const char *result, int *worker)
 		db_unlock(d);
 		return -1;
 	}
-	if (sqlite3_prepare_v2(h,
-	                       "SELECT state, worker FROM jobs WHERE id = ?1",
-	                       -1, &st, NULL) == SQLITE_OK &&
+	if (db_prepare(h, "SELECT state, worker FROM jobs WHERE id = ?1",
+	               &st) == SQLITE_OK &&
 	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		const char *s = (const char *)sqlite3_column_text(st, 0);
@@ -390,18 +389,18 @@ sqlite_cancel(struct db *d, int64_t id, const char *result, int *worker)
 		if (q == QUEUE_RUNNING)
 			*worker = sqlite3_column_int(st, 1);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	st = NULL;
 	if (ret == 1 &&
-	    (sqlite3_prepare_v2(h,
-	                        "UPDATE jobs SET state = 'cancelled', result "
-	                        "= ?2, worker = NULL WHERE id = ?1",
-	                        -1, &st, NULL) != SQLITE_OK ||
+	    (db_prepare(h,
+	                "UPDATE jobs SET state = 'cancelled', result "
+	                "= ?2, worker = NULL WHERE id = ?1",
+	                &st) != SQLITE_OK ||
 	     sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
 	     sqlite3_bind_text(st, 2, result, -1, SQLITE_STATIC) != SQLITE_OK ||
 	     sqlite3_step(st) != SQLITE_DONE))
 		ret = -1;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (sqlite3_exec(h, ret == 1 ? "COMMIT" : "ROLLBACK", NULL, NULL,
 	                 NULL) != SQLITE_OK)
 		ret = -1;

@@ -107,6 +107,12 @@ struct db;
 char *db_path_for(const char *history_path);
 struct db *db_open(const char *path, char *err, size_t);
 void db_close(struct db *);
+struct sqlite3;
+struct sqlite3_stmt;
+/* sqlite3_prepare_v2 and sqlite3_finalize for statements run again and
+ * again: kept prepared per connection (sql: a literal) */
+int db_prepare(struct sqlite3 *, const char *sql, struct sqlite3_stmt **);
+void db_finalize(struct sqlite3_stmt *);
 struct sqlite3 *db_handle(struct db *);
 void db_lock(struct db *);
 int db_unlock(struct db *);
