@@ -31,6 +31,7 @@
 #define NS_ROOT_OUTER_ID 60000
 
 #define NS_SAMPLE_MS        100
+#define NS_IN_BUF           65536
 #define NS_SETUP_TIMEOUT_MS 10000
 
 struct keeper {
@@ -40,7 +41,7 @@ struct keeper {
 	pid_t init;
 	int status_fd, out_fd, err_fd;
 	int in_src, in_dst; /* stdin pump: forge's stdin -> the program */
-	char in_buf[65536];
+	char *in_buf;       /* NS_IN_BUF bytes, with a stdin to pump */
 	size_t in_len, in_off;
 	bool in_eof;
 	struct buf status;
@@ -306,7 +307,7 @@ static void
 ns_stdin_pump(struct keeper *k, short src_ev, short dst_ev)
 {
 	if (k->in_len == k->in_off && (src_ev & (POLLIN | POLLHUP))) {
-		ssize_t n = read(k->in_src, k->in_buf, sizeof k->in_buf);
+		ssize_t n = read(k->in_src, k->in_buf, NS_IN_BUF);
 
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return;
@@ -1134,6 +1135,7 @@ ns_run_adopt(struct keeper *k, struct ns_pipes *p)
 	if (p->in[1] >= 0) {
 		k->in_src = k->spec->stdin_fd;
 		k->in_dst = p->in[1];
+		k->in_buf = xmalloc(NS_IN_BUF);
 		p->in[1] = -1;
 		util_set_nonblock(k->in_dst, true);
 	}
@@ -1227,6 +1229,7 @@ ns_run(const struct box_spec *spec, struct box_result *res)
 		ns_run_wait(&k, &p);
 	}
 	ns_run_close(&k, &p);
+	free(k.in_buf);
 	buf_free(&k.status);
 	ns_cgroup_put(k.cg);
 	if (cg_later && ns_cgroup_failed) {
