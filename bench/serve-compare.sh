@@ -9,7 +9,10 @@
 # tree (server, workers, their sandboxes) from /proc before and after
 # the round, forge judge's from the shell's children times. On a loaded
 # machine the rates swing with the other load; the CPU per job moves
-# far less, and says where a job costs more than a judge's test.
+# far less, and says where a job costs more than a judge's test. A
+# second table splits a job's CPU between the server's own process (its
+# HTTP threads), its workers' own, the sandboxes under them, and the
+# load client, which shares the machine's cores with them.
 #
 # FORGE_BEFORE=/path/to/forge adds a second build: each round measures
 # it and then this one, so both see the same load.
@@ -72,9 +75,23 @@ tree_ticks() {
 	echo "$t"
 }
 
+# a process's own CPU ticks, its children's apart
+self_ticks() {
+	awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+# the server's workers' own ticks (its children: one process each)
+workers_ticks() {
+	local c t=0
+	for c in $(pgrep -P "$1"); do
+		t=$((t + $(self_ticks "$c")))
+	done
+	echo "$t"
+}
+
 # one server per build, on ports of their own, histories apart
 spids=()
 urls=()
+start_cpus=()
 stop_all() {
 	local p
 	for p in "${spids[@]}"; do
@@ -99,25 +116,49 @@ for i in "${!builds[@]}"; do
 	done
 	[[ -n $port ]] || { cat "$tmp/serve-$i.log" >&2; die 1 "$b serve did not start"; }
 	urls+=("http://127.0.0.1:$port/v1/runs?wait=60")
-	node "$here/serve-load.mjs" "${urls[$i]}" "$tmp/run.json" 1 1 |
-		jq -e '.codes["200"] == 1' >/dev/null || die 1 "$b: the first run through the API failed"
+	# the load client's own start, taken off its CPU per request below
+	start_cpus[$i]=$( (
+		node "$here/serve-load.mjs" "${urls[$i]}" "$tmp/run.json" 1 1 >"$tmp/first"
+		times
+	) | awk 'END { split($1, u, /[ms]/); split($2, y, /[ms]/);
+		print (u[1] * 60 + u[2] + y[1] * 60 + y[2]) }')
+	jq -e '.codes["200"] == 1' "$tmp/first" >/dev/null ||
+		die 1 "$b: the first run through the API failed"
 	"$b" judge -q -j "$workers" --no-history "$tmp/ok.c" "$tmp/tests" >/dev/null ||
 		die 1 "$b judge failed"
 done
 
 for i in "${!builds[@]}"; do
-	for f in api apicpu judge judgecpu; do : >"$tmp/$f-$i"; done
+	for f in api apicpu judge judgecpu http worker sandbox client; do
+		: >"$tmp/$f-$i"
+	done
 done
 for ((r = 0; r < rounds; r++)); do
 	for i in "${!builds[@]}"; do
 		b=${builds[$i]}
 		t0=$(tree_ticks "${spids[$i]}")
-		node "$here/serve-load.mjs" "${urls[$i]}" "$tmp/run.json" $((2 * workers)) "$n" >"$tmp/last"
+		h0=$(self_ticks "${spids[$i]}")
+		w0=$(workers_ticks "${spids[$i]}")
+		# the load client's CPU too: the shell's children times
+		ccpu=$( (
+			node "$here/serve-load.mjs" "${urls[$i]}" "$tmp/run.json" \
+				$((2 * workers)) "$n" >"$tmp/last"
+			times
+		) | awk 'END { split($1, u, /[ms]/); split($2, y, /[ms]/);
+			print (u[1] * 60 + u[2] + y[1] * 60 + y[2]) }')
 		t1=$(tree_ticks "${spids[$i]}")
+		h1=$(self_ticks "${spids[$i]}")
+		w1=$(workers_ticks "${spids[$i]}")
 		[[ $(jq -r '.codes["200"]' "$tmp/last") == "$n" ]] ||
 			die 1 "${names[$i]}: a round failed: $(cat "$tmp/last")"
 		jq -r .per_s "$tmp/last" >>"$tmp/api-$i"
 		echo "($t1 - $t0) * 1000 / $tick / $n" | bc -l >>"$tmp/apicpu-$i"
+		echo "($h1 - $h0) * 1000 / $tick / $n" | bc -l >>"$tmp/http-$i"
+		echo "($w1 - $w0) * 1000 / $tick / $n" | bc -l >>"$tmp/worker-$i"
+		echo "($t1 - $t0 - ($h1 - $h0) - ($w1 - $w0)) * 1000 / $tick / $n" |
+			bc -l >>"$tmp/sandbox-$i"
+		echo "($ccpu - ${start_cpus[$i]}) * 1000 / $((n > 1 ? n - 1 : 1))" |
+			bc -l >>"$tmp/client-$i"
 		# the subshell's children times: forge judge's CPU, all of it
 		s=$(now)
 		cpu=$( (
@@ -143,4 +184,19 @@ for i in "${!builds[@]}"; do
 	printf '%-8s %12.0f %12.0f %7.2fx %11.2f ms %11.2f ms %7.2fx\n' "${names[$i]}" \
 		"$api" "$judge" "$(echo "$api / $judge" | bc -l)" "$ac" "$jc" \
 		"$(echo "$ac / $jc" | bc -l)"
+done
+
+# where a job's CPU goes: the server's own process (its HTTP threads),
+# its workers' own (queue, events, history, the sandbox's keeper), the
+# sandboxes under them (holders, inits, programs), and the load client,
+# which shares the cores with them
+printf '\nCPU per job through the API, ms (medians of %d rounds)\n' "$rounds"
+printf '%-8s %10s %10s %10s %10s %10s\n' build "HTTP side" workers sandboxes \
+	"server" "client"
+# (the client's: less the CPU of its own start, one request's run)
+for i in "${!builds[@]}"; do
+	printf '%-8s %10.2f %10.2f %10.2f %10.2f %10.2f\n' "${names[$i]}" \
+		"$(median <"$tmp/http-$i")" "$(median <"$tmp/worker-$i")" \
+		"$(median <"$tmp/sandbox-$i")" "$(median <"$tmp/apicpu-$i")" \
+		"$(median <"$tmp/client-$i")"
 done
