@@ -21,7 +21,6 @@ extern const struct backend docker_backend __attribute__((weak));
  * is found by name but not listed: it is no sandbox of this host, so
  * forge doctor and forge langs do not report on it. */
 extern const struct backend remote_backend __attribute__((weak));
-FORGE_NORETURN void ns_holder_main(void);
 
 static const struct backend *backends[2];
 static size_t nbackends;
@@ -163,5 +162,7 @@ backend_helper(void)
 void
 backend_helper_main(void)
 {
-	ns_holder_main();
+	/* the namespace backend's holders are its only helpers */
+	ns_backend.helper_main();
+	_exit(127);
 }

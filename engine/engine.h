@@ -330,6 +330,9 @@ struct backend {
 	 * built without (sd-bus, for the ns backend's transient scope),
 	 * would enforce limits better here; forge then runs it. */
 	bool (*wants_full)(void);
+	/* Optional: what a process of this backend's own (run as forge
+	 * BACKEND_HELPER_ARG, see backend_set_helper) does; no return. */
+	void (*helper_main)(void);
 	/* Optional: true, with why in note, where the backend tried to
 	 * bind the limits to the whole run and could only in part or not
 	 * at all (a systemd user manager that refused a scope, or did not

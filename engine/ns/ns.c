@@ -1269,5 +1269,7 @@ const struct backend ns_backend = {
     /* forge, built without sd-bus, where forge-full would get a
      * transient scope from the systemd user manager */
     .wants_full = ns_cgroup_elsewhere,
+    /* a sandbox holder run as the static forge (ns-holder.c) */
+    .helper_main = ns_holder_main,
     .limits_note = ns_probe_limits_note,
 };
