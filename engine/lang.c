@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "lang-index.h"
 #include "lang-syntax.h"
 
 /* PATH inside the sandbox; toolchains are looked up on it. */
@@ -743,6 +744,7 @@ struct lang_peek {
 	struct language *full; /* parsed in full, when it was needed */
 	char *err;             /* why it does not load, when it was needed */
 	bool broken; /* does not load: skipped as lang_load_all does */
+	bool unread; /* l from the index: text is read when needed */
 };
 
 /* Hands lang_handler the two settings that place a file; the rest of
@@ -836,6 +838,15 @@ lang_peek_full(struct lang_peek *pk)
 
 	if (pk->full != NULL)
 		return true;
+	if (pk->unread) {
+		/* gone since the index was checked: as if never there */
+		pk->unread = false;
+		if (util_read_file(pk->path, &pk->text, 1 << 20) < 0) {
+			lang_free(pk->l);
+			pk->l = NULL;
+			pk->broken = true;
+		}
+	}
 	if (pk->broken || pk->l == NULL)
 		return false;
 	if (lang_parse_string(buf_cstr(&pk->text), pk->path, &pk->full, err,
@@ -898,6 +909,69 @@ lang_peek_pick(struct lang_peek *pk, size_t n, const char *dot)
 	return pick;
 }
 
+/* The files of both directories, peeked at: from the index when it
+ * still holds, else read (and the index written anew when they all
+ * peek well: a broken file is read each time, and reported). */
+static struct lang_peek *
+lang_peek_dirs(const char *const dirs[2], size_t *count)
+{
+	struct lang_index ix;
+	struct lang_peek *pk = NULL;
+	size_t n = 0, d, i, k;
+	bool indexable = true;
+
+	if (lang_index_load(dirs, &ix)) {
+		pk = xcalloc(ix.n + 1, sizeof *pk);
+		for (i = 0; i < ix.n; i++, n++) {
+			struct language *l = xcalloc(1, sizeof *l);
+
+			l->id = ix.e[i].id;
+			l->extensions = ix.e[i].exts;
+			ix.e[i].id = NULL; /* taken */
+			ix.e[i].exts = NULL;
+			pk[n].path = xstrdup(ix.e[i].path);
+			buf_init(&pk[n].text, 0);
+			pk[n].l = l;
+			pk[n].unread = true;
+		}
+		lang_index_free(&ix);
+		*count = n;
+		return pk;
+	}
+	/* each stat taken before the read: a change in between makes
+	 * the index older than the file, never newer */
+	for (d = 0; d < 2; d++) {
+		char **names;
+
+		if (lang_stamp_get(dirs[d], &ix.dirs[d]) < 0)
+			indexable = false;
+		names = lang_dir_names(dirs[d], &k);
+		pk = xrealloc(pk, (n + k + 1) * sizeof *pk);
+		for (i = 0; i < k; i++, n++) {
+			struct lang_stamp st;
+
+			memset(&pk[n], 0, sizeof pk[n]);
+			pk[n].path = util_path_join(dirs[d], names[i]);
+			free(names[i]);
+			if (lang_stamp_get(pk[n].path, &st) < 0 || st.ino < 0)
+				indexable = false;
+			lang_peek_read(&pk[n]);
+			if (pk[n].broken)
+				indexable = false;
+			else if (indexable)
+				lang_index_add(&ix, pk[n].path, &st,
+				               pk[n].l->id,
+				               pk[n].l->extensions);
+		}
+		free(names);
+	}
+	if (indexable)
+		lang_index_save(dirs, &ix);
+	lang_index_free(&ix);
+	*count = n;
+	return pk;
+}
+
 /* For `forge run FILE`: loads only the language FILE's extension names,
  * as lang_load_all followed by lang_find_file would find it, without
  * parsing the other files in full. Broken files are reported only when
@@ -910,23 +984,13 @@ lang_load_for_file(struct language_set *set, const char *path)
 	const char *dirs[2] = {lang_system_dir(), user};
 	const char *base = strrchr(path, '/'), *dot;
 	struct lang_peek *pk = NULL, *pick;
-	size_t n = 0, d, i, k;
+	size_t n = 0, i;
 
 	memset(set, 0, sizeof *set);
 	base = base ? base + 1 : path;
 	dot = strrchr(base, '.');
-	for (d = 0; d < 2 && dot != NULL && dot != base; d++) {
-		char **names = lang_dir_names(dirs[d], &k);
-
-		pk = xrealloc(pk, (n + k + 1) * sizeof *pk);
-		for (i = 0; i < k; i++, n++) {
-			memset(&pk[n], 0, sizeof pk[n]);
-			pk[n].path = util_path_join(dirs[d], names[i]);
-			free(names[i]);
-			lang_peek_read(&pk[n]);
-		}
-		free(names);
-	}
+	if (dot != NULL && dot != base)
+		pk = lang_peek_dirs(dirs, &n);
 	while ((pick = lang_peek_pick(pk, n, dot)) != NULL)
 		if (lang_peek_full(pick)) {
 			set->head = pick->full;

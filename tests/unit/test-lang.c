@@ -248,6 +248,104 @@ check_for_file(const char *dir)
 	unlink(in);
 }
 
+/* One language's id for FILE as lang_load_for_file finds it, or "-". */
+static char *
+index_pick(const char *file)
+{
+	struct language_set one;
+	const struct language *g = lang_load_for_file(&one, file);
+	char *id = xstrdup(g != NULL ? g->id : "-");
+
+	lang_set_free(&one);
+	return id;
+}
+
+static void
+index_check(const char *file, const char *want)
+{
+	char *id = index_pick(file);
+
+	if (strcmp(id, want) != 0)
+		fprintf(stderr, "%s: got %s, wanted %s\n", file, id, want);
+	CHECK_STR(id, want);
+	free(id);
+}
+
+/* The index of the language files (kept in the cache for `forge run`):
+ * written once the files have settled, read while they match it (an
+ * index edited by hand shows that it is what is read), and passed over
+ * once a file or a directory changed. */
+static void
+check_index(const char *dir)
+{
+	char data[256], conf[256], cache[256], p[512], ix[512];
+	struct engine_config c;
+	struct buf b;
+	char *at;
+
+	snprintf(data, sizeof data, "%s/ix-data", dir);
+	snprintf(conf, sizeof conf, "%s/ix-conf", dir);
+	snprintf(cache, sizeof cache, "%s/ix-cache", dir);
+	snprintf(p, sizeof p, "%s/languages", data);
+	CHECK(util_mkdir_p(p, 0755) == 0);
+	CHECK(util_mkdir_p(cache, 0700) == 0);
+	setenv("FORGE_DATA_DIR", data, 1);
+	setenv("XDG_CONFIG_HOME", conf, 1);
+	setenv("FORGE_CACHE_DIR", cache, 1);
+	engine_config_env(&c);
+	engine_configure(&c);
+	engine_config_free(&c);
+	snprintf(ix, sizeof ix, "%s/languages.index", cache);
+	snprintf(p, sizeof p, "%s/languages/a.lang", data);
+	check_write(p, "[language]\nid=a\nextensions=.aa\nsource=m\n"
+	               "run=m\n");
+	snprintf(p, sizeof p, "%s/languages/b.lang", data);
+	check_write(p, "[language]\nid=b\nextensions=.bb .BB2\nsource=m\n"
+	               "run=m\n");
+
+	/* files changed just now are read, not indexed */
+	index_check("t.aa", "a");
+	CHECK(access(ix, F_OK) < 0);
+	sleep(3);
+	index_check("t.bb2", "b");
+	CHECK(access(ix, F_OK) == 0);
+	buf_init(&b, 0);
+	CHECK(util_read_file(ix, &b, 1 << 20) == 0);
+	CHECK(strstr(buf_cstr(&b), "\ta\t.aa\n") != NULL);
+	CHECK(strstr(buf_cstr(&b), "\tb\t.bb .BB2\n") != NULL);
+
+	/* read: a's extension edited in the index is what counts */
+	at = strstr(b.data, "\ta\t.aa\n");
+	if (at != NULL)
+		memcpy(at, "\ta\t.zz\n", 7);
+	check_write(ix, buf_cstr(&b));
+	index_check("t.zz", "a");
+	index_check("t.aa", "-");
+	index_check("t.bb", "b");
+
+	/* the user's directory made since, with a file naming .zz: read;
+	 * gone again, the index holds again */
+	snprintf(p, sizeof p, "%s/forge/languages", conf);
+	CHECK(util_mkdir_p(p, 0755) == 0);
+	snprintf(p, sizeof p, "%s/forge/languages/u.lang", conf);
+	check_write(p, "[language]\nid=u\nextensions=.zz\nsource=m\n"
+	               "run=m\n");
+	index_check("t.zz", "u");
+	CHECK(unlink(p) == 0);
+	snprintf(p, sizeof p, "%s/forge/languages", conf);
+	CHECK(rmdir(p) == 0);
+	index_check("t.zz", "a");
+
+	/* a file written since: the files are read again */
+	snprintf(p, sizeof p, "%s/languages/b.lang", data);
+	check_write(p, "[language]\nid=b\nextensions=.bb\nsource=m\n"
+	               "run=m\n# edited\n");
+	index_check("t.zz", "-");
+	index_check("t.aa", "a");
+	index_check("t.bb", "b");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -439,6 +537,7 @@ main(void)
 
 		check_shipped(
 		    getenv("FORGE_SRCDIR") ? getenv("FORGE_SRCDIR") : ".", dir);
+		check_index(dir);
 		snprintf(p, sizeof p, "rm -rf '%s'", dir);
 		CHECK(system(p) == 0);
 	}
