@@ -25,6 +25,7 @@
 struct lang_parse {
 	struct language *lang;
 	char err[256];
+	bool no_syntax; /* [syntax] is skipped (see lang_peek_full) */
 };
 
 static void
@@ -261,6 +262,9 @@ lang_handler(void *user, const char *section, const char *key,
 	struct lang_parse *p = user;
 	struct language *l = p->lang;
 	char err[200];
+
+	if (p->no_syntax && strcmp(section, "syntax") == 0)
+		return 1;
 
 	if (strcmp(section, "language") == 0) {
 		if (strcmp(key, "id") == 0) {
@@ -544,11 +548,11 @@ lang_line_length(const char *text, int line)
 	return text != NULL ? strcspn(text, "\n") : 0;
 }
 
-int
-lang_parse_string(const char *text, const char *file, struct language **out,
-                  char *err, size_t errlen)
+static int
+lang_parse_text(const char *text, const char *file, bool no_syntax,
+                struct language **out, char *err, size_t errlen)
 {
-	struct lang_parse p = {0};
+	struct lang_parse p = {.no_syntax = no_syntax};
 	int line;
 
 	p.lang = xcalloc(1, sizeof *p.lang);
@@ -604,6 +608,13 @@ lang_parse_string(const char *text, const char *file, struct language **out,
 	}
 	*out = p.lang;
 	return 0;
+}
+
+int
+lang_parse_string(const char *text, const char *file, struct language **out,
+                  char *err, size_t errlen)
+{
+	return lang_parse_text(text, file, false, out, err, errlen);
 }
 
 int
@@ -745,6 +756,7 @@ struct lang_peek {
 	char *err;             /* why it does not load, when it was needed */
 	bool broken; /* does not load: skipped as lang_load_all does */
 	bool unread; /* l from the index: text is read when needed */
+	bool loads;  /* as the index says: parses in full without error */
 };
 
 /* Hands lang_handler the two settings that place a file; the rest of
@@ -849,8 +861,10 @@ lang_peek_full(struct lang_peek *pk)
 	}
 	if (pk->broken || pk->l == NULL)
 		return false;
-	if (lang_parse_string(buf_cstr(&pk->text), pk->path, &pk->full, err,
-	                      sizeof err) == 0)
+	/* a file the index says loads: the highlighter's tables, which
+	 * a run does not need, are not built */
+	if (lang_parse_text(buf_cstr(&pk->text), pk->path, pk->loads, &pk->full,
+	                    err, sizeof err) == 0)
 		return true;
 	pk->broken = true;
 	pk->err = xstrdup(err);
@@ -893,7 +907,7 @@ lang_peek_pick(struct lang_peek *pk, size_t n, const char *dot)
 		for (j = 0; j < m; j++)
 			if (strcmp(merged[j]->l->id, pk[i].l->id) == 0)
 				break;
-		if (j < m && lang_peek_names(merged[j], dot) &&
+		if (j < m && lang_peek_names(merged[j], dot) && !pk[i].loads &&
 		    !lang_peek_full(&pk[i]))
 			continue;
 		merged[j] = &pk[i];
@@ -911,7 +925,8 @@ lang_peek_pick(struct lang_peek *pk, size_t n, const char *dot)
 
 /* The files of both directories, peeked at: from the index when it
  * still holds, else read (and the index written anew when they all
- * peek well: a broken file is read each time, and reported). */
+ * load: a broken file is read each time, and reported where it names
+ * the extension). */
 static struct lang_peek *
 lang_peek_dirs(const char *const dirs[2], size_t *count)
 {
@@ -919,6 +934,7 @@ lang_peek_dirs(const char *const dirs[2], size_t *count)
 	struct lang_peek *pk = NULL;
 	size_t n = 0, d, i, k;
 	bool indexable = true;
+	char err[512];
 
 	if (lang_index_load(dirs, &ix)) {
 		pk = xcalloc(ix.n + 1, sizeof *pk);
@@ -933,6 +949,7 @@ lang_peek_dirs(const char *const dirs[2], size_t *count)
 			buf_init(&pk[n].text, 0);
 			pk[n].l = l;
 			pk[n].unread = true;
+			pk[n].loads = true;
 		}
 		lang_index_free(&ix);
 		*count = n;
@@ -956,7 +973,13 @@ lang_peek_dirs(const char *const dirs[2], size_t *count)
 			if (lang_stamp_get(pk[n].path, &st) < 0 || st.ino < 0)
 				indexable = false;
 			lang_peek_read(&pk[n]);
-			if (pk[n].broken)
+			/* indexed only when it loads, which spares the runs
+			 * the index serves the check of every file naming the
+			 * extension; one that does not is left as the peek
+			 * left it (reported only where it matters) */
+			if (pk[n].broken ||
+			    lang_parse_string(buf_cstr(&pk[n].text), pk[n].path,
+			                      &pk[n].full, err, sizeof err) < 0)
 				indexable = false;
 			else if (indexable)
 				lang_index_add(&ix, pk[n].path, &st,
@@ -976,7 +999,8 @@ lang_peek_dirs(const char *const dirs[2], size_t *count)
  * as lang_load_all followed by lang_find_file would find it, without
  * parsing the other files in full. Broken files are reported only when
  * they name the extension or replace a language that does; `forge
- * langs` reports them all. */
+ * langs` reports them all. Found through the index, the language has
+ * no [syntax] tables (syntax is NULL): only the editor reads them. */
 const struct language *
 lang_load_for_file(struct language_set *set, const char *path)
 {
@@ -1001,7 +1025,7 @@ lang_load_for_file(struct language_set *set, const char *path)
 		/* a broken file that names the extension may be the one
 		 * meant: why it does not load is told (the peek read only
 		 * its [language] section: it is read in full here) */
-		if (pk[i].err == NULL && !pk[i].broken &&
+		if (pk[i].err == NULL && !pk[i].broken && !pk[i].loads &&
 		    lang_peek_names(&pk[i], dot))
 			(void)lang_peek_full(&pk[i]);
 		if (pk[i].err == NULL && pk[i].broken &&

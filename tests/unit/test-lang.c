@@ -298,13 +298,19 @@ check_index(const char *dir)
 	snprintf(ix, sizeof ix, "%s/languages.index", cache);
 	snprintf(p, sizeof p, "%s/languages/a.lang", data);
 	check_write(p, "[language]\nid=a\nextensions=.aa\nsource=m\n"
-	               "run=m\n");
+	               "run=m\n[syntax]\nkeywords=if\n");
 	snprintf(p, sizeof p, "%s/languages/b.lang", data);
 	check_write(p, "[language]\nid=b\nextensions=.bb .BB2\nsource=m\n"
 	               "run=m\n");
 
 	/* files changed just now are read, not indexed */
-	index_check("t.aa", "a");
+	{
+		struct language_set one;
+		const struct language *g = lang_load_for_file(&one, "t.aa");
+
+		CHECK(g != NULL && g->syntax != NULL);
+		lang_set_free(&one);
+	}
 	CHECK(access(ix, F_OK) < 0);
 	sleep(3);
 	index_check("t.bb2", "b");
@@ -313,6 +319,14 @@ check_index(const char *dir)
 	CHECK(util_read_file(ix, &b, 1 << 20) == 0);
 	CHECK(strstr(buf_cstr(&b), "\ta\t.aa\n") != NULL);
 	CHECK(strstr(buf_cstr(&b), "\tb\t.bb .BB2\n") != NULL);
+	/* found through it, a language comes without the editor's tables */
+	{
+		struct language_set one;
+		const struct language *g = lang_load_for_file(&one, "t.aa");
+
+		CHECK(g != NULL && g->syntax == NULL);
+		lang_set_free(&one);
+	}
 
 	/* read: a's extension edited in the index is what counts */
 	at = strstr(b.data, "\ta\t.aa\n");
