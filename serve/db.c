@@ -10,7 +10,10 @@
  * write-ahead log that covers its commit. One sync covers every commit
  * made before it started, so requests arriving together share it, and
  * none holds the connection (or the database's write lock) while the
- * disk works. */
+ * disk works. A request's thread syncs once, as its answer is about to
+ * go out (db_defer_begin): then a request that waits for its run and
+ * answers with the result (?wait) needs no sync of its acceptance at
+ * all, as nothing was promised before the run ended. */
 #include "config.h"
 
 #include <errno.h>
@@ -270,8 +273,37 @@ db_lock(struct db *d)
 	pthread_mutex_lock(&d->lock);
 }
 
+/* The thread answering a request: the commit its sync waits for. */
+static __thread uint64_t *db_deferred;
+
+/* From here until db_defer_end, this thread's commits are not synced
+ * by db_unlock; *seq is what db_sync_upto must cover (0: none). */
+void
+db_defer_begin(uint64_t *seq)
+{
+	db_deferred = seq;
+}
+
+void
+db_defer_end(void)
+{
+	db_deferred = NULL;
+}
+
+/* The commits up to seq (from db_defer_begin) on disk: 0, or -1 with
+ * errno. */
+int
+db_sync_upto(struct db *d, uint64_t seq)
+{
+	if (d->wal == NULL || seq == 0 || db_sync(d, seq) == 0)
+		return 0;
+	errno = d->sync_errno;
+	return -1;
+}
+
 /* With group commit, what the holder wrote is on disk once this
- * returns: 0, or -1 (errno) when the sync failed. */
+ * returns (or, deferred, once db_sync_upto does): 0, or -1 (errno) when
+ * the sync failed. */
 int
 db_unlock(struct db *d)
 {
@@ -286,6 +318,10 @@ db_unlock(struct db *d)
 	d->changes = now;
 	seq = ++d->written;
 	pthread_mutex_unlock(&d->lock);
+	if (db_deferred != NULL) {
+		*db_deferred = seq;
+		return 0;
+	}
 	if (db_sync(d, seq) == 0)
 		return 0;
 	errno = d->sync_errno;

@@ -443,12 +443,23 @@ http_handle(void *cls, struct MHD_Connection *c, const char *url,
 		k->req.body = buf_cstr(&k->body);
 		k->req.body_len = k->body.len;
 		k->req.waited = k->resumed;
+		db_defer_begin(&k->req.sync_seq);
 		http_route(s, &k->req, &r);
+		db_defer_end();
 	}
 	if (r.wait && !k->resumed) {
 		buf_free(&r.body);
 		http_wait_add(s, k);
 		return MHD_YES;
+	}
+	/* what the request wrote (a job accepted, a cancel) is on disk
+	 * before the answer goes out, unless the answer is its job's end */
+	if (k->req.sync_seq > 0 &&
+	    !(k->req.waited && http_wait_over(s, k->req.wait_job)) &&
+	    db_sync_upto(s->db, k->req.sync_seq) < 0 && r.stream == NULL) {
+		buf_reset(&r.body);
+		http_error(&r, 500, "the job queue cannot be synced: %s",
+		           strerror(errno));
 	}
 	metrics_http(s->metrics, k->req.route ? k->req.route : "other", r.code);
 	ret = http_send(c, &r);

@@ -138,7 +138,8 @@ sqlite_add(struct db *d, const char *token, const char *request, size_t len,
 		snprintf(err, errlen, "the job queue: %s",
 		         sqlite3_errmsg(db_handle(d)));
 	db_finalize(st);
-	/* on disk when the server's connection syncs in groups */
+	/* on disk when the server's connection syncs in groups (for a
+	 * request, as it answers: db_defer_begin) */
 	if (db_unlock(d) < 0 && id > 0) {
 		snprintf(err, errlen, "the job queue cannot be synced: %s",
 		         strerror(errno));

@@ -116,6 +116,9 @@ void db_finalize(struct sqlite3_stmt *);
 struct sqlite3 *db_handle(struct db *);
 void db_lock(struct db *);
 int db_unlock(struct db *);
+void db_defer_begin(uint64_t *seq);
+void db_defer_end(void);
+int db_sync_upto(struct db *, uint64_t seq);
 void db_group_commit(struct db *);
 struct db *db_open_for(const struct serve *, char *err, size_t);
 const struct queue_ops *db_queue(struct db *);
@@ -319,6 +322,8 @@ struct http_request {
 	int64_t wait_job;
 	uint64_t wait_until_ms;
 	bool waited;
+	/* the group commit its writes wait for (db_defer_begin), or 0 */
+	uint64_t sync_seq;
 };
 struct http_response {
 	unsigned code;
