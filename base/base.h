@@ -61,6 +61,7 @@ uint64_t util_now_ms(void);
 uint64_t util_now_us(void);
 int util_mkdir_p(const char *, mode_t);
 char *util_path_join(const char *, const char *);
+char *util_sibling_path(const char *name, const char *dir);
 const char *util_home(void);
 char *util_xdg_path(const char *env, const char *fallback, const char *rel);
 char **util_split_words(const char *, size_t *);

@@ -146,6 +146,28 @@ util_path_join(const char *a, const char *b)
 	return p;
 }
 
+/* Where another of Forge's programs is: beside this one's executable
+ * (a build tree, or installed so) when it is there and executable,
+ * else in dir (where the package puts it; not checked). */
+char *
+util_sibling_path(const char *name, const char *dir)
+{
+	char self[PATH_MAX], *slash, *p;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			p = util_path_join(*self ? self : "/", name);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return util_path_join(dir, name);
+}
+
 /* $HOME, else the home /etc/passwd gives this user. The file is read
  * rather than asked of glibc's NSS, which would load shared objects into
  * forge, a static program where it can be (and homes from a directory

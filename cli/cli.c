@@ -405,10 +405,9 @@ char **cli_argv;
 int
 cli_exec_sibling(const char *name, char **argv)
 {
-	char self[PATH_MAX], path[PATH_MAX + 64];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	size_t argc = 0;
-	char **av;
+	char **av, *path;
+	int ret;
 
 	/* a program never runs itself again: that would never end */
 	if (strcmp(program_invocation_short_name, name) == 0)
@@ -419,21 +418,12 @@ cli_exec_sibling(const char *name, char **argv)
 	av[0] = (char *)name;
 	for (size_t i = 1; i < argc; i++)
 		av[i] = argv[i];
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(path, sizeof path, "%s/%s", self, name);
-			if (access(path, X_OK) == 0)
-				execv(path, av);
-		}
-	}
-	snprintf(path, sizeof path, "%s/%s", FORGE_LIBEXECDIR, name);
+	path = util_sibling_path(name, FORGE_LIBEXECDIR);
 	execv(path, av);
+	ret = cli_internal_error("cannot run %s: %s", path, strerror(errno));
+	free(path);
 	free(av);
-	return cli_internal_error("cannot run %s: %s", path, strerror(errno));
+	return ret;
 }
 
 /* Whether this program has every backend Forge was built with. forge

@@ -134,23 +134,14 @@ backend_set_helper(const char *path)
 void
 backend_find_helper(void)
 {
-	char self[PATH_MAX], path[PATH_MAX + 16], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *path;
 
-	if (strcmp(program_invocation_short_name, "forge") == 0 || n <= 0)
+	if (strcmp(program_invocation_short_name, "forge") == 0)
 		return;
-	self[n] = '\0';
-	if ((slash = strrchr(self, '/')) != NULL) {
-		*slash = '\0';
-		snprintf(path, sizeof path, "%s/forge", self);
-		if (access(path, X_OK) == 0) {
-			backend_set_helper(path);
-			return;
-		}
-	}
-	snprintf(path, sizeof path, "%s/forge", FORGE_BINDIR);
+	path = util_sibling_path("forge", FORGE_BINDIR);
 	if (access(path, X_OK) == 0)
 		backend_set_helper(path);
+	free(path);
 }
 
 const char *
