@@ -58,6 +58,23 @@ wait_gone() {
 }
 
 keys() { tm send-keys -t t "$@"; }
+# key_until KEY TEXT: KEY, again each second until TEXT shows (20 s at
+# most): for a key a view refuses while its last command is still
+# ending (its output may all be on the screen a moment before the
+# command exits, longer in a sanitized build)
+key_until() {
+	local i j
+	for ((i = 0; i < 20; i++)); do
+		keys "$1"
+		for ((j = 0; j < 10; j++)); do
+			screen | grep -qF -- "$2" && return 0
+			sleep 0.1
+		done
+	done
+	echo "--- the screen, without '$2':" >&2
+	screen >&2
+	return 1
+}
 # (tmux would take a trailing ';' for a command separator: escaped)
 text() {
 	local l=$1

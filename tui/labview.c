@@ -531,6 +531,11 @@ labview_replay_ask(struct tui *t)
 
 	if (s == NULL)
 		return;
+	/* not a question whose answer would then be refused */
+	if (labview.job != LABVIEW_NONE) {
+		tui_message(t, "the lab: wait for the last command to end");
+		return;
+	}
 	labview_asked = s->id;
 	snprintf(question, sizeof question,
 	         "replay submission %lld on the test (Enter: its first "

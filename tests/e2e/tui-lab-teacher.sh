@@ -127,15 +127,14 @@ check "the replay's output (7 + 8)" wait_re "^ +15 *$"
 check "the usage timeline's head" wait_re "^ +TIME +CPU +MEMORY +PIDS *$"
 check "a row of it" wait_re "^ +[0-9.]+s +[0-9.]+s +[0-9.]+[KMG] +[0-9]+ *$"
 check "it reproduced" wait_for "forge: reproduced;"
-keys t
-check "t: the test asked in the key bar" wait_for "replay submission $s1 on the test"
+check "t: the test asked in the key bar" \
+	key_until t "replay submission $s1 on the test"
 text "sample/1"
 keys Enter
 check "replayed on the test named" \
 	wait_for "submission $s1, test sample/1: judged AC, now AC" 60
 check "its output (2 * 3)" wait_re "^ +6 *$"
-keys a
-check "a: the submissions to every problem" wait_for "4 submissions" 20
+check "a: the submissions to every problem" key_until a "4 submissions"
 check "ann's to hello among them" wait_re "^ +$s4 +ann +hello +AC "
 keys s
 check "s: the chosen problem's again" wait_for "3 submissions" 20
