@@ -94,16 +94,15 @@ wait_for "print(0)"
 keys M-u
 wait_for "2 open problems"
 check "the key bar offers the submissions" wait_re "s subs"
-keys s
-check "s: the submissions to mul, three" wait_for "3 submissions" 20
+check "s: the submissions to mul, three" key_until s "3 submissions"
 check "bob's is listed" wait_re "^ +$s3 +bob +mul +AC "
 check "ann's first, WA" wait_re "^ +$s1 +ann +mul +WA "
 check "the key bar: open, mark, diff, replay" \
 	wait_re "Enter open +m mark +d diff +p replay"
 # newest first: bob's, ann's second, ann's first
-keys Down Down Enter
+keys Down Down
 check "Enter: ann's first submission opened" \
-	wait_re "submission $s1: mul by ann, python3" 20
+	key_until Enter "submission $s1: mul by ann, python3"
 check "marked read-only, not the user's file" wait_for "read-only, not your file"
 check "its source on screen" wait_re "^ +print\(a \* b if a < 5 else a \+ b\) *$"
 check "the sample's verdict" wait_re "^ +sample/1 +AC "
@@ -113,14 +112,15 @@ check "the editor's buffer is not it" grep -qx 'print(0)' "$work/mul.py"
 # mark it, choose ann's second, diff
 keys m
 check "m: marked" wait_re "^ +\* +$s1 +ann"
-keys Up d
-check "d: the diff's head" wait_re "^ +--- $s1 \(mul by ann: WA\)" 20
+keys Up
+check "d: the diff's head" key_until d "--- $s1 (mul by ann: WA)"
 check "the line removed" wait_re "^ +-print\(a \* b if a < 5 else a \+ b\) *$"
 check "the line added" wait_re "^ +\+print\(a \* b\) *$"
 check "a line both have" wait_re "^ +  a, b = map"
 check "the test whose verdict changed" wait_for "test secret/1: WA -> AC"
 # replay ann's first: its first failed test
-keys Down p
+keys Down
+check "p: the replay begun" key_until p "submission $s1 replayed:"
 check "p: the verdict then and now" \
 	wait_for "submission $s1, test secret/1: judged WA, now WA" 60
 check "the replay's output (7 + 8)" wait_re "^ +15 *$"
@@ -136,8 +136,7 @@ check "replayed on the test named" \
 check "its output (2 * 3)" wait_re "^ +6 *$"
 check "a: the submissions to every problem" key_until a "4 submissions"
 check "ann's to hello among them" wait_re "^ +$s4 +ann +hello +AC "
-keys s
-check "s: the chosen problem's again" wait_for "3 submissions" 20
+check "s: the chosen problem's again" key_until s "3 submissions"
 check "hello's is not among them" unscreen " hello "
 # newest first: bob's is chosen; w shows his only, then everyone's
 keys w
@@ -176,19 +175,16 @@ tui_open 80x24 "FORGE_SERVER=$URL" "FORGE_TOKEN=$ann" \
 wait_for "print(0)"
 keys M-u
 wait_for "2 open problems"
-keys s
-check "a student: her own two submissions" wait_for "2 submissions" 20
+check "a student: her own two submissions" key_until s "2 submissions"
 check "hers are there" wait_re "^ +$s1 +ann "
 check "bob's is not listed" unscreen " bob "
-keys Enter
-check "she opens her own" wait_re "submission $s2: mul by ann" 20
+check "she opens her own" key_until Enter "submission $s2: mul by ann"
 check "bob's source never reached her screen" unscreen "bob-was-here"
-keys Down Down Enter
+keys Down Down
 check "the list ends at her own: her first opened" \
-	wait_re "submission $s1: mul by ann" 20
+	key_until Enter "submission $s1: mul by ann"
 check "still nothing of bob's" unscreen "bob-was-here"
-keys a
-check "a: her own to every problem, three" wait_for "3 submissions" 20
+check "a: her own to every problem, three" key_until a "3 submissions"
 check "the view received her submissions (the control)" \
 	grep -q '"student": *"ann"' "$TEST_TMP/received"
 check "and her source" grep -qx 'print(a \* b)' "$TEST_TMP/received"

@@ -74,8 +74,7 @@ FORGE_SERVER=$URL FORGE_TOKEN=$teacher "$FORGE" lab show \
 check "the source submitted is the editor's" grep -qx 'print(a \* b)' "$TEST_TMP/show"
 check "the file on disk is untouched" grep -qx 'print(0)' "$work/mul.py"
 eq "the buffer's copy for forge submit is gone" "" "$(ls -A "$TEST_TMP/tmp")"
-keys b
-check "b, as a student: refused, said" wait_re "student's" 20
+check "b, as a student: refused, said" key_until b "student's"
 keys Escape
 check "Esc: back to the panes" wait_gone "1 open problem"
 keys C-q
@@ -87,7 +86,7 @@ tui_open 100x30 "FORGE_SERVER=$URL" "FORGE_TOKEN=$teacher" "$path" "$work/mul.py
 wait_for "print(0)"
 keys M-u
 check "Alt-u: the lab view" wait_for "1 open problem"
-keys b
+key_until b "the scoreboard"
 check "b, as a teacher: the scoreboard" wait_re "^ *1 +ann +\+1 @" 20
 keys Escape
 keys C-q
