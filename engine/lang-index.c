@@ -61,23 +61,55 @@ lang_index_path(void)
 	return util_path_join(engine_config()->cache_dir, LANG_INDEX_NAME);
 }
 
-void
+/* Can s stand in a field of the index as it is, and read back the
+ * same? A word (an id, an extension) as util_split_words reads it. */
+static bool
+lang_index_plain(const char *s, bool word)
+{
+	if (word && *s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s == '\t' || *s == '\n' || *s == '\r' ||
+		    (word && (isspace((unsigned char)*s) || *s == '"')))
+			return false;
+	return true;
+}
+
+bool
+lang_stamp_settled(const struct lang_stamp *st)
+{
+	int64_t settle = (int64_t)LANG_INDEX_SETTLE_S * 1000000000, now;
+	struct timespec ts;
+
+	if (st->ino < 0)
+		return true;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return st->mtime_ns + settle < now && st->ctime_ns + settle < now;
+}
+
+bool
 lang_index_add(struct lang_index *ix, const char *path,
                const struct lang_stamp *st, const char *id, char *const *exts)
 {
 	struct lang_index_entry *e;
 	size_t n = 0;
 
+	if (!lang_stamp_settled(st) || !lang_index_plain(path, false) ||
+	    !lang_index_plain(id, true))
+		return false;
+	for (n = 0; exts[n] != NULL; n++)
+		if (!lang_index_plain(exts[n], true))
+			return false;
 	ix->e = xrealloc(ix->e, (ix->n + 1) * sizeof *ix->e);
 	e = &ix->e[ix->n++];
 	e->path = xstrdup(path);
 	e->st = *st;
 	e->id = xstrdup(id);
-	while (exts[n] != NULL)
-		n++;
 	e->exts = xcalloc(n + 1, sizeof *e->exts);
 	for (n = 0; exts[n] != NULL; n++)
 		e->exts[n] = xstrdup(exts[n]);
+	return true;
 }
 
 void
@@ -171,10 +203,11 @@ lang_index_load(const char *const dirs[2], struct lang_index *ix)
 			size_t k;
 			char **exts = util_split_words(f[4], &k);
 
-			if (k > 0)
-				lang_index_add(ix, f[1], &then, f[3], exts);
+			bool added = k > 0 && lang_index_add(ix, f[1], &then,
+			                                     f[3], exts);
+
 			util_free_words(exts);
-			if (k == 0)
+			if (!added)
 				goto out;
 		} else
 			goto out;
@@ -188,55 +221,16 @@ out:
 	return ok;
 }
 
-/* Can s stand in a field of the index as it is, and read back the
- * same? A word (an id, an extension) as util_split_words reads it. */
-static bool
-lang_index_plain(const char *s, bool word)
-{
-	if (word && *s == '\0')
-		return false;
-	for (; *s != '\0'; s++)
-		if (*s == '\t' || *s == '\n' || *s == '\r' ||
-		    (word && (isspace((unsigned char)*s) || *s == '"')))
-			return false;
-	return true;
-}
-
-static bool
-lang_stamp_settled(const struct lang_stamp *st, int64_t now_ns)
-{
-	int64_t settle = (int64_t)LANG_INDEX_SETTLE_S * 1000000000;
-
-	return st->ino < 0 || (st->mtime_ns + settle < now_ns &&
-	                       st->ctime_ns + settle < now_ns);
-}
-
 void
 lang_index_save(const char *const dirs[2], const struct lang_index *ix)
 {
-	struct timespec ts;
-	int64_t now;
 	struct buf b;
 	char *path, *tmp;
 	int fd;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	for (int d = 0; d < 2; d++)
-		if (!lang_stamp_settled(&ix->dirs[d], now) ||
-		    !lang_index_plain(dirs[d], false))
+		if (!lang_index_plain(dirs[d], false))
 			return;
-	for (size_t i = 0; i < ix->n; i++) {
-		const struct lang_index_entry *e = &ix->e[i];
-
-		if (!lang_stamp_settled(&e->st, now) ||
-		    !lang_index_plain(e->path, false) ||
-		    !lang_index_plain(e->id, true))
-			return;
-		for (char **x = e->exts; *x != NULL; x++)
-			if (!lang_index_plain(*x, true))
-				return;
-	}
 	buf_init(&b, 0);
 	buf_printf(&b, "%s\n", LANG_INDEX_MAGIC);
 	for (int d = 0; d < 2; d++) {

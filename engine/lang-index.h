@@ -30,14 +30,18 @@ struct lang_index {
 /* 0, or -1 when path cannot be stat'ed for another reason than not
  * being there (st is then unusable). */
 int lang_stamp_get(const char *path, struct lang_stamp *st);
+/* Unchanged for the last seconds (or not there): fit for the index. A
+ * change in the same tick of the clock would not show in its stat. */
+bool lang_stamp_settled(const struct lang_stamp *st);
 /* ix from the cache, when every directory and file still has the stat
  * it was indexed with (then true; lang_index_free after). */
 bool lang_index_load(const char *const dirs[2], struct lang_index *ix);
-/* Replaces the cache's index with ix (best effort). Not when something
- * in it changed within the last seconds: a change in the same tick of
- * the clock would not show in its stat. */
+/* Replaces the cache's index with ix (best effort); ix->dirs must be
+ * settled (lang_stamp_settled). */
 void lang_index_save(const char *const dirs[2], const struct lang_index *ix);
-void lang_index_add(struct lang_index *ix, const char *path,
+/* A file's entry: false (none added) when st is not settled or the
+ * strings cannot stand in the index as they are. */
+bool lang_index_add(struct lang_index *ix, const char *path,
                     const struct lang_stamp *st, const char *id,
                     char *const *exts);
 void lang_index_free(struct lang_index *ix);

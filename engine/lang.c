@@ -960,7 +960,8 @@ lang_peek_dirs(const char *const dirs[2], size_t *count)
 	for (d = 0; d < 2; d++) {
 		char **names;
 
-		if (lang_stamp_get(dirs[d], &ix.dirs[d]) < 0)
+		if (lang_stamp_get(dirs[d], &ix.dirs[d]) < 0 ||
+		    !lang_stamp_settled(&ix.dirs[d]))
 			indexable = false;
 		names = lang_dir_names(dirs[d], &k);
 		pk = xrealloc(pk, (n + k + 1) * sizeof *pk);
@@ -976,15 +977,18 @@ lang_peek_dirs(const char *const dirs[2], size_t *count)
 			/* indexed only when it loads, which spares the runs
 			 * the index serves the check of every file naming the
 			 * extension; one that does not is left as the peek
-			 * left it (reported only where it matters) */
-			if (pk[n].broken ||
-			    lang_parse_string(buf_cstr(&pk[n].text), pk[n].path,
-			                      &pk[n].full, err, sizeof err) < 0)
+			 * left it (reported only where it matters). No index
+			 * coming, no file is parsed in full for it. */
+			if (pk[n].broken)
 				indexable = false;
 			else if (indexable)
-				lang_index_add(&ix, pk[n].path, &st,
-				               pk[n].l->id,
-				               pk[n].l->extensions);
+				indexable =
+				    lang_parse_string(buf_cstr(&pk[n].text),
+				                      pk[n].path, &pk[n].full,
+				                      err, sizeof err) == 0 &&
+				    lang_index_add(&ix, pk[n].path, &st,
+				                   pk[n].l->id,
+				                   pk[n].l->extensions);
 		}
 		free(names);
 	}

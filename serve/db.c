@@ -322,10 +322,7 @@ db_unlock(struct db *d)
 		*db_deferred = seq;
 		return 0;
 	}
-	if (db_sync(d, seq) == 0)
-		return 0;
-	errno = d->sync_errno;
-	return -1;
+	return db_sync_upto(d, seq);
 }
 
 /* The database of this server or worker, with the queue --queue names:
