@@ -154,10 +154,10 @@ SELECT runs.id, k.j, 'test' || (k.j + 1),
   abs(random()) % 500, abs(random()) % 800, 1000 + abs(random()) % 50000, 0, NULL,
   CASE WHEN runs.verdict = 'WA' AND k.j = 2 THEN 'wrong answer' ELSE '' END
 FROM runs, k WHERE runs.kind = 'judge';
-INSERT INTO samples (run_id, t_ms, cpu_ms, memory_kb, pids)
-SELECT id, 100, 90, memory_kb / 2, 1 FROM runs;
-INSERT INTO samples (run_id, t_ms, cpu_ms, memory_kb, pids)
-SELECT id, 200, 180, memory_kb, 1 FROM runs;
+INSERT INTO samples (run_id, seq, t_ms, cpu_ms, memory_kb, pids)
+SELECT id, 0, 100, 90, memory_kb / 2, 1 FROM runs;
+INSERT INTO samples (run_id, seq, t_ms, cpu_ms, memory_kb, pids)
+SELECT id, 1, 200, 180, memory_kb, 1 FROM runs;
 INSERT INTO output_chunks (run_id, seq, t_ms, stream, data)
 SELECT id, 0, 5, 1, stdout FROM runs WHERE length(stdout) > 0;
 COMMIT;

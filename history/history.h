@@ -13,7 +13,7 @@
 #include "engine/engine.h"
 
 /* The schema version this build writes; older databases are upgraded. */
-#define HISTORY_SCHEMA 4
+#define HISTORY_SCHEMA 5
 
 struct history_test {
 	char *name;

@@ -143,7 +143,7 @@ history_get(struct history *h, int64_t id, struct history_run *r, char *err,
 
 	if (sqlite3_prepare_v2(h->db,
 	                       "SELECT t_ms, cpu_ms, memory_kb, pids FROM"
-	                       " samples WHERE run_id = ? ORDER BY rowid",
+	                       " samples WHERE run_id = ? ORDER BY seq",
 	                       -1, &st, NULL) != SQLITE_OK)
 		goto sqlfail;
 	sqlite3_bind_int64(st, 1, id);

@@ -184,9 +184,9 @@ history_insert(struct history *h, enum history_insert which)
 	        "INSERT INTO tests (run_id, idx, name, verdict, time_ms,"
 	        " wall_ms, memory_kb, exit_code, signal, detail)"
 	        " VALUES (?,?,?,?,?,?,?,?,?,?)",
-	    [HISTORY_INSERT_SAMPLE] = "INSERT INTO samples (run_id, t_ms,"
+	    [HISTORY_INSERT_SAMPLE] = "INSERT INTO samples (run_id, seq, t_ms,"
 	                              " cpu_ms, memory_kb, pids)"
-	                              " VALUES (?,?,?,?,?)",
+	                              " VALUES (?,?,?,?,?,?)",
 	    [HISTORY_INSERT_CHUNK] = "INSERT INTO output_chunks (run_id, seq,"
 	                             " t_ms, stream, data) VALUES (?,?,?,?,?)",
 	};
@@ -315,10 +315,11 @@ history_insert_samples(struct history *h, const struct history_run *r)
 		return -1;
 	for (i = 0; i < r->nsamples; i++) {
 		sqlite3_bind_int64(st, 1, r->id);
-		sqlite3_bind_int64(st, 2, r->samples[i].t_ms);
-		sqlite3_bind_int64(st, 3, r->samples[i].cpu_ms);
-		sqlite3_bind_int64(st, 4, r->samples[i].memory_kb);
-		sqlite3_bind_int64(st, 5, r->samples[i].pids);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_int64(st, 3, r->samples[i].t_ms);
+		sqlite3_bind_int64(st, 4, r->samples[i].cpu_ms);
+		sqlite3_bind_int64(st, 5, r->samples[i].memory_kb);
+		sqlite3_bind_int64(st, 6, r->samples[i].pids);
 		if (history_insert_step(st) < 0)
 			return -1;
 	}

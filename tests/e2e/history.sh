@@ -87,11 +87,11 @@ eq "first run: OK" 0 "$rc"
 eq "first run: its output" "hello from python" "$(cat "$TEST_TMP/out")"
 check "first run: the summary ends with its id" grep -qE '^forge: OK .*, id 1\]$' "$TEST_TMP/err"
 check "the database is made at \$XDG_DATA_HOME/forge/history.db" test -s "$DB"
-eq "schema: user_version 4" 4 "$(q "$DB" 'PRAGMA user_version')"
+eq "schema: user_version 5" 5 "$(q "$DB" 'PRAGMA user_version')"
 eq "schema: application_id FRGE" 1179797317 "$(q "$DB" 'PRAGMA application_id')"
 eq "schema: the tables" "output_chunks runs samples tests" \
 	"$(q "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)")"
-eq "schema: the indexes" "runs_cache runs_created runs_job runs_user samples_run" \
+eq "schema: the indexes" "runs_cache runs_created runs_job runs_user" \
 	"$(q "$DB" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name)")"
 eq "the first run is row 1" "1|run|python3|OK" "$(q "$DB" 'SELECT id, kind, language, verdict FROM runs')"
 eq "the first run's stdout is kept" "hello from python" "$(q "$DB" 'SELECT CAST(stdout AS TEXT) FROM runs WHERE id = 1')"
@@ -132,7 +132,7 @@ eq "v1: the old runs are listed, newest first" "3 2 1" "$(jq -r '[.[].id] | join
 eq "v1: their kinds, languages and verdicts" "judge/cpp/WA run/c/RE run/python3/OK" \
 	"$(jq -r '[.[] | "\(.kind)/\(.language)/\(.verdict)"] | join(" ")' "$TEST_TMP/out")"
 eq "v1: replay_of is null for the old runs" "null null null" "$(jq -r '[.[].replay_of | tostring] | join(" ")' "$TEST_TMP/out")"
-eq "v1 upgraded in place: user_version 4" 4 "$(q "$v1" 'PRAGMA user_version')"
+eq "v1 upgraded in place: user_version 5" 5 "$(q "$v1" 'PRAGMA user_version')"
 eq "v1 upgraded: application_id kept" 1179797317 "$(q "$v1" 'PRAGMA application_id')"
 eq "v1 upgraded: toolchain and replay_of columns" 2 \
 	"$(q "$v1" "SELECT count(*) FROM pragma_table_info('runs') WHERE name IN ('toolchain', 'replay_of')")"
@@ -163,11 +163,47 @@ eq "v1: the replay is recorded with replay_of 1" 1 "$(q "$v1" 'SELECT replay_of 
 # another command upgrades too (show; gc)
 sqlite3 "$TEST_TMP/v1b.db" <"$FIXTURE"
 out "$FORGE" show --db "$TEST_TMP/v1b.db" 1
-eq "v1: forge show upgrades too" "0 4" "$rc $(q "$TEST_TMP/v1b.db" 'PRAGMA user_version')"
+eq "v1: forge show upgrades too" "0 5" "$rc $(q "$TEST_TMP/v1b.db" 'PRAGMA user_version')"
 sqlite3 "$TEST_TMP/v1c.db" <"$FIXTURE"
 out "$FORGE" run -q --db "$TEST_TMP/v1c.db" "$hello"
-eq "v1: forge run upgrades and records" "4 4" \
+eq "v1: forge run upgrades and records" "5 4" \
 	"$(q "$TEST_TMP/v1c.db" "SELECT (SELECT user_version FROM pragma_user_version) || ' ' || count(*) FROM runs")"
+
+# Migration from version 4: the tests, samples and output timeline move
+# to tables kept in their keys' order, every row kept in its order
+v4="$TEST_TMP/v4.db"
+sqlite3 "$v4" <"$FORGE_SRCDIR/tests/e2e/fixtures/history-v4.sql"
+eq "v4 fixture: user_version 4, and the samples' index" "4 1" \
+	"$(q "$v4" "SELECT (SELECT user_version FROM pragma_user_version) || ' ' || (SELECT count(*) FROM sqlite_master WHERE name = 'samples_run')")"
+rows_v4() {
+	q "$v4" "SELECT group_concat(r, ';') FROM (SELECT run_id || ',' || t_ms || ',' || cpu_ms || ',' || memory_kb || ',' || pids AS r FROM samples ORDER BY $1)"
+	q "$v4" "SELECT group_concat(r, ';') FROM (SELECT run_id || ',' || seq || ',' || t_ms || ',' || stream || ',' || hex(data) AS r FROM output_chunks ORDER BY run_id, seq)"
+	q "$v4" "SELECT group_concat(r, ';') FROM (SELECT run_id || ',' || idx || ',' || name || ',' || verdict || ',' || time_ms || ',' || ifnull(detail, '') AS r FROM tests ORDER BY run_id, idx)"
+}
+samples_before=$(rows_v4 rowid)
+eq "v4 fixture: four samples of run 1, one of run 3" "1 1 1 1 3" \
+	"$(q "$v4" "SELECT group_concat(run_id, ' ') FROM (SELECT run_id FROM samples ORDER BY rowid)")"
+out "$FORGE" show --db "$v4" --json 1
+eq "v4: forge show upgrades it" "0 5" "$rc $(q "$v4" 'PRAGMA user_version')"
+eq "v4 upgraded: the samples, chunks and tests as they were, in their order" "$samples_before" "$(rows_v4 'run_id, seq')"
+eq "v4 upgraded: the samples are numbered from 0 in each run" "0 1 2 3 0" \
+	"$(q "$v4" "SELECT group_concat(seq, ' ') FROM (SELECT seq FROM samples ORDER BY run_id, seq)")"
+eq "v4 upgraded: tests, samples and output_chunks without rowid, no samples_run" "3 0" \
+	"$(q "$v4" "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('tests', 'samples', 'output_chunks') AND sql LIKE '%WITHOUT ROWID') || ' ' || (SELECT count(*) FROM sqlite_master WHERE name = 'samples_run')")"
+eq "v4 upgraded: the job and user indexes hold only runs that have one" "2" \
+	"$(q "$v4" "SELECT count(*) FROM sqlite_master WHERE name IN ('runs_job', 'runs_user') AND sql LIKE '%WHERE % IS NOT NULL'")"
+eq "v4 upgraded: the database is sound, its keys too" "ok" \
+	"$(q "$v4" 'PRAGMA integrity_check' && q "$v4" 'PRAGMA foreign_key_check')"
+eq "v4 upgraded: show --json gives run 1's samples in time order" "4 true" \
+	"$(jq -r '"\(.samples | length) \([.samples[].t_ms] | . == sort)"' "$TEST_TMP/out")"
+eq "v4 upgraded: and its output as it was" true \
+	"$(jq '.stdout == "first\nsecond\n"' "$TEST_TMP/out")"
+out "$FORGE" show --db "$v4" --json 2
+eq "v4 upgraded: the judge's tests" "AC WA" "$(jq -r '[.tests[].verdict] | join(" ")' "$TEST_TMP/out")"
+out "$FORGE" run -q --db "$v4" "$hello"
+eq "v4 upgraded: a new run is recorded after the old ones" "0 4" "$rc $(q "$v4" 'SELECT max(id) FROM runs')"
+out "$FORGE" show --db "$v4" --json 4
+check "v4 upgraded: the new run's samples are kept" test "$(jq '.samples | length' "$TEST_TMP/out")" -ge 1
 
 # A schema newer than this forge understands: refused, left byte for byte
 v99="$TEST_TMP/v99.db"

@@ -57,19 +57,19 @@ check "forge show names the token" grep -q "for token alice" "$TEST_TMP/out"
 out "$FORGE" history --help
 check "--help lists --user" grep -q -- "--user NAME" "$TEST_TMP/out"
 
-# a version-3 history (before the user column): this forge's schema
-# taken back to what the previous version made
+# a version-3 history (before the user column): the version-4 fixture
+# taken back to what version 3 made
 old="$TEST_TMP/old.db"
-"$FORGE" run -q --db "$old" "$TEST_TMP/local.py" >/dev/null 2>&1 </dev/null
+sqlite3 "$old" <"$FORGE_SRCDIR/tests/e2e/fixtures/history-v4.sql"
 sqlite3 "$old" 'DROP INDEX runs_job; DROP INDEX runs_user;
 ALTER TABLE runs DROP COLUMN user; ALTER TABLE runs DROP COLUMN job;
 PRAGMA user_version = 3;'
 eq "old database: version 3, no user column" "3 0" \
 	"$(sqlite3 "$old" "SELECT (SELECT user_version FROM pragma_user_version) || ' ' || (SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'user')")"
 out "$FORGE" history --db "$old" --json
-eq "old database: forge history lists its run" "1 python3 null" \
-	"$(jq -r '.[] | "\(.id) \(.language) \(.user)"' "$TEST_TMP/out")"
-eq "old database: upgraded in place to version 4 with user and job" "4 2" \
+eq "old database: forge history lists its runs" "3 python3 null,2 python3 null,1 python3 null" \
+	"$(jq -r '[.[] | "\(.id) \(.language) \(.user)"] | join(",")' "$TEST_TMP/out")"
+eq "old database: upgraded in place to version 5 with user and job" "5 2" \
 	"$(sqlite3 "$old" "SELECT (SELECT user_version FROM pragma_user_version) || ' ' || (SELECT count(*) FROM pragma_table_info('runs') WHERE name IN ('user', 'job'))")"
 out "$FORGE" history --db "$old" --user alice --json
 eq "old database: --user alice lists nothing" "[]" "$(cat "$TEST_TMP/out")"
