@@ -96,6 +96,7 @@ struct history;
 /* store.c */
 char *history_default_path(void);
 const char *history_path(const char *option);
+void history_sqlite_setup(void);
 struct history *history_open(const char *path, bool create, char *err, size_t);
 void history_close(struct history *);
 int history_schema_version(struct history *);

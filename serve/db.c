@@ -82,6 +82,7 @@ db_open(const char *path, char *err, size_t errlen)
 		(void)util_mkdir_p(dir, 0700);
 	}
 	free(dir);
+	history_sqlite_setup();
 	if (sqlite3_open_v2(path, &d->h,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                        SQLITE_OPEN_FULLMUTEX,
