@@ -25,34 +25,42 @@ report_color(enum verdict v, bool color)
 	return "\033[1;31m";
 }
 
+/* The summary line, written in one piece: forges sharing a terminal
+ * never interleave their lines. */
 void
 report_run_summary(FILE *f, const struct history_run *h,
                    const struct report_extra *x, bool color)
 {
 	enum verdict v = VERDICT_IE;
+	struct buf b;
 	char mem[32];
 
 	(void)verdict_from_name(h->verdict, &v);
 	limits_format_size((uint64_t)h->memory_kb * 1024, mem, sizeof mem);
-	fprintf(f, "forge: %s%s%s", report_color(v, color), h->verdict,
-	        color ? "\033[0m" : "");
+	buf_init(&b, 0);
+	buf_printf(&b, "forge: %s%s%s", report_color(v, color), h->verdict,
+	           color ? "\033[0m" : "");
 	if (h->detail != NULL && h->detail[0] != '\0')
-		fprintf(f, " (%s)", h->detail);
+		buf_printf(&b, " (%s)", h->detail);
 	if (x->ran)
-		fprintf(f, "  cpu %.3fs  wall %.3fs  mem %s",
-		        (double)h->time_ms / 1000.0,
-		        (double)h->wall_ms / 1000.0, mem);
-	fprintf(f, "  [%s, %s", h->language, h->backend ? h->backend : "ns");
+		buf_printf(&b, "  cpu %.3fs  wall %.3fs  mem %s",
+		           (double)h->time_ms / 1000.0,
+		           (double)h->wall_ms / 1000.0, mem);
+	buf_printf(&b, "  [%s, %s", h->language,
+	           h->backend ? h->backend : "ns");
 	if (x->ran && h->enforced_by != NULL)
-		fprintf(f, "/%s", h->enforced_by);
+		buf_printf(&b, "/%s", h->enforced_by);
 	if (x->cached)
-		fprintf(f, ", cached: run %lld", (long long)h->id);
+		buf_printf(&b, ", cached: run %lld", (long long)h->id);
 	else if (h->compile != NULL)
-		fprintf(f, ", %s",
-		        x->build_cached ? "build cached" : "compiled");
+		buf_printf(&b, ", %s",
+		           x->build_cached ? "build cached" : "compiled");
 	if (!x->cached && h->id > 0)
-		fprintf(f, ", id %lld", (long long)h->id);
-	fprintf(f, "]\n");
+		buf_printf(&b, ", id %lld", (long long)h->id);
+	buf_addstr(&b, "]\n");
+	(void)fwrite(b.data, 1, b.len, f);
+	fflush(f);
+	buf_free(&b);
 }
 
 void
