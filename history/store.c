@@ -23,10 +23,11 @@
  * 5): then the committer copies them into the database and empties the
  * log, with three syncs. A forge process that opens the database when
  * no other has it open rebuilds the log's shared index, reading the
- * whole log (about 5,600 instructions a page). With P pages, a run pays
- * on average P/2 pages read and 15/P syncs: 64 pages cost the most on a
- * busy disk (a sync there takes 10 ms and more); 128 sync as seldom as
- * 256 did when a run wrote 9 pages (schema version 4), and read half. */
+ * whole log (about 7,800 instructions and one read a page, by
+ * callgrind). With P pages, a run pays on average P/2 pages read and
+ * 15/P syncs: 64 pages cost the most on a busy disk (a sync there takes
+ * 10 ms and more); 128 sync as seldom as 256 did when a run wrote 9
+ * pages (schema version 4), and read half. */
 #define HISTORY_WAL_PAGES 128
 
 /* Each step takes the schema from version i to i + 1. */
