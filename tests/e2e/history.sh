@@ -86,6 +86,16 @@ out "$FORGE" run "$hello"
 eq "first run: OK" 0 "$rc"
 eq "first run: its output" "hello from python" "$(cat "$TEST_TMP/out")"
 check "first run: the summary ends with its id" grep -qE '^forge: OK .*, id 1\]$' "$TEST_TMP/err"
+# the summary goes out in one write: forges sharing a terminal never
+# interleave their lines
+if command -v strace >/dev/null; then
+	strace -qq -s 300 -e trace=write -e signal=none -o "$TEST_TMP/writes" \
+		"$FORGE" run --db "$TEST_TMP/strace.db" "$hello" >/dev/null 2>&1 </dev/null
+	eq "the summary line is one write to stderr" 1 \
+		"$(grep -cE '^write\(2, "forge: OK .*, id 1\]\\n", [0-9]+\) = [0-9]+$' "$TEST_TMP/writes")"
+else
+	echo "note: strace is not installed: the summary's single write is not checked" >&2
+fi
 check "the database is made at \$XDG_DATA_HOME/forge/history.db" test -s "$DB"
 eq "schema: user_version 5" 5 "$(q "$DB" 'PRAGMA user_version')"
 eq "schema: application_id FRGE" 1179797317 "$(q "$DB" 'PRAGMA application_id')"
