@@ -63,13 +63,10 @@ keys() { tm send-keys -t t "$@"; }
 # ending (its output may all be on the screen a moment before the
 # command exits, longer in a sanitized build)
 key_until() {
-	local i j
+	local i
 	for ((i = 0; i < 20; i++)); do
 		keys "$1"
-		for ((j = 0; j < 10; j++)); do
-			screen | grep -qF -- "$2" && return 0
-			sleep 0.1
-		done
+		wait_for "$2" 1 2>/dev/null && return 0
 	done
 	echo "--- the screen, without '$2':" >&2
 	screen >&2

@@ -129,6 +129,17 @@ labview_stop(struct tui *t)
 	labview.job = LABVIEW_NONE;
 }
 
+/* A command is still running (or ending): said, and nothing else
+ * starts meanwhile. */
+static bool
+labview_busy(struct tui *t)
+{
+	if (labview.job == LABVIEW_NONE)
+		return false;
+	tui_message(t, "the lab: wait for the last command to end");
+	return true;
+}
+
 /* argv's command in a child, its stdout and stderr to the view. */
 static int
 labview_spawn(struct tui *t, enum labview_job job, const char *const argv[])
@@ -136,10 +147,8 @@ labview_spawn(struct tui *t, enum labview_job job, const char *const argv[])
 	int p[2];
 	pid_t pid;
 
-	if (labview.job != LABVIEW_NONE) {
-		tui_message(t, "the lab: wait for the last command to end");
+	if (labview_busy(t))
 		return -1;
-	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -1;
 	if ((pid = fork()) < 0) {
@@ -532,10 +541,8 @@ labview_replay_ask(struct tui *t)
 	if (s == NULL)
 		return;
 	/* not a question whose answer would then be refused */
-	if (labview.job != LABVIEW_NONE) {
-		tui_message(t, "the lab: wait for the last command to end");
+	if (labview_busy(t))
 		return;
-	}
 	labview_asked = s->id;
 	snprintf(question, sizeof question,
 	         "replay submission %lld on the test (Enter: its first "
